@@ -1,0 +1,15 @@
+// Package datasets holds DRI's embedded default data: the publishers' files
+// as published (sources/), DRI's reference tables (reference/), the
+// catalogue that lists every file with its provenance (catalog.yaml), the
+// indicator registry (indicators.yaml) and the framework definitions
+// (frameworks/).
+//
+// FS is the root of that tree, ready for pipeline.Options.Base.
+package datasets
+
+import "embed"
+
+// FS is the embedded data directory.
+//
+//go:embed catalog.yaml indicators.yaml reference sources
+var FS embed.FS

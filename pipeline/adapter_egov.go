@@ -1,0 +1,124 @@
+package pipeline
+
+import (
+	"io"
+	"strings"
+)
+
+func init() {
+	register("egov", adapter{read: readEGov,
+		doc: "UN E-Government Survey Data Center CSV (EGOV_DATA_YYYY) and the UNU-EGOV variant: one row per country"})
+}
+
+type egovOptions struct {
+	// UnitColumn holds the country: a name (UN file) or ISO3 (UNU file).
+	UnitColumn string `yaml:"unit_column"`
+	UnitKind   string `yaml:"unit_kind"` // "name" or "code"
+	// Year is the survey edition when the file has no year column.
+	Year       int    `yaml:"year"`
+	YearColumn string `yaml:"year_column"`
+	// Columns maps the file's columns to indicator ids.
+	Columns map[string]string `yaml:"columns"`
+	// IgnoreColumns are columns known not to be data, with the reason.
+	IgnoreColumns map[string]string `yaml:"ignore_columns"`
+}
+
+// readEGov reads an E-Government Survey table. Known defect handled: the 2010
+// and 2012 files give EGDI 0 (with a placeholder rank) for states that were
+// not assessed; those EGDI and rank values are quarantined as not-assessed
+// notices, the components published for them are kept.
+func readEGov(s *source) error {
+	var opt egovOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	kind := ByName
+	if opt.UnitKind == "code" {
+		kind = ByCode
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	want := []string{opt.UnitColumn}
+	if opt.YearColumn != "" {
+		want = append(want, opt.YearColumn)
+	}
+	for _, c := range sortedKeys(opt.Columns) {
+		want = append(want, c)
+	}
+	col, hdr, err := t.header(want...)
+	if err != nil {
+		return err
+	}
+	for i, h := range hdr {
+		if why, ok := opt.IgnoreColumns[h]; ok {
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not used: %s", h, why)
+			continue
+		}
+		if _, mapped := opt.Columns[h]; !mapped && h != opt.UnitColumn && h != opt.YearColumn {
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not mapped to an indicator", h)
+		}
+	}
+	var egdiCol, rankCol string
+	for c, id := range opt.Columns {
+		switch id {
+		case "egov.egdi":
+			egdiCol = c
+		case "egov.rank":
+			rankCol = c
+		}
+	}
+	cols := sortedKeys(opt.Columns)
+	for {
+		rec, _, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		unit := field(rec, col[opt.UnitColumn])
+		year := opt.Year
+		if opt.YearColumn != "" {
+			l, c := t.pos(col[opt.YearColumn])
+			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
+			if !ok {
+				continue
+			}
+			year = y
+		}
+		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
+		for _, c := range cols {
+			i := col[c]
+			cell := field(rec, i)
+			if isMissingCell(cell) {
+				s.Ignore("empty cells", 1)
+				continue
+			}
+			l, cpos := t.pos(i)
+			if notAssessed && (c == egdiCol || c == rankCol) {
+				s.Quarantine(l, cpos, Notice, RuleNotAssessed,
+					"%s %d: %s %s is the survey's placeholder for a state not assessed (EGDI 0)", strings.TrimSpace(unit), year, opt.Columns[c], strings.TrimSpace(cell))
+				continue
+			}
+			v, ok := s.ParseValue(cell, l, cpos, opt.Columns[c])
+			if !ok {
+				continue
+			}
+			s.Add(Obs{Line: l, Column: cpos, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
+		}
+	}
+}
+
+func isZero(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return false
+	}
+	return strings.Trim(t, "0.") == "" && strings.ContainsAny(t, "0")
+}

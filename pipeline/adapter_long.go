@@ -1,0 +1,315 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+func init() {
+	register("long", adapter{read: readLong,
+		doc: "DRI's long format: unit,year,indicator[,sex,area,age],value[,status,note] as CSV, Parquet or Arrow IPC (by extension)"})
+}
+
+// LongColumns are the columns of the long format, in their canonical order.
+var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "note"}
+
+var longRequired = []string{"unit", "year", "indicator", "value"}
+
+func checkLongHeader(file string, line int, hdr []string) (map[string]int, error) {
+	allowed := map[string]bool{}
+	for _, c := range LongColumns {
+		allowed[c] = true
+	}
+	idx := map[string]int{}
+	for i, h := range hdr {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if !allowed[h] {
+			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q is not a column of the long format (%s)", h, strings.Join(LongColumns, ","))
+		}
+		if _, dup := idx[h]; dup {
+			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q appears twice", h)
+		}
+		idx[h] = i
+	}
+	var missing []string
+	for _, c := range longRequired {
+		if _, ok := idx[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, structural(file, line, 0, RuleMissingColumn, "missing required column(s) %q", missing)
+	}
+	return idx, nil
+}
+
+func readLong(s *source) error {
+	switch strings.ToLower(path.Ext(s.entry.File)) {
+	case ".parquet":
+		return readLongArrow(s, true)
+	case ".arrow", ".arrows", ".ipc", ".feather":
+		return readLongArrow(s, false)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	rec, line, err := t.next()
+	if err == io.EOF {
+		return structural(t.file, 1, 0, RuleEmptyFile, "the file is empty")
+	}
+	if err != nil {
+		return csvStructural(t.file, err)
+	}
+	idx, err := checkLongHeader(t.file, line, rec)
+	if err != nil {
+		return err
+	}
+	get := func(rec []string, name string) string {
+		i, ok := idx[name]
+		if !ok {
+			return ""
+		}
+		return field(rec, i)
+	}
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != len(idx) {
+			s.Quarantine(line, 0, Error, RuleMalformedRow, "%d fields, the header has %d", len(rec), len(idx))
+			continue
+		}
+		cell := get(rec, "value")
+		l, c := t.pos(idx["value"])
+		if strings.TrimSpace(cell) == "" {
+			s.Quarantine(l, c, Error, RuleNotANumber, "value is empty (leave the row out for a missing value)")
+			continue
+		}
+		yl, yc := t.pos(idx["year"])
+		year, ok := s.ParseYear(get(rec, "year"), yl, yc)
+		if !ok {
+			continue
+		}
+		v, ok := s.ParseValue(cell, l, c, "value")
+		if !ok {
+			continue
+		}
+		s.Add(Obs{Line: l, Column: c, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
+			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
+	}
+}
+
+// readLongArrow reads the long format from Parquet or an Arrow IPC file or
+// stream. Positions are "line" = row number (1-based, no header) and column
+// = the column's position.
+func readLongArrow(s *source, parquet bool) error {
+	rc, display, err := s.open("")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return structural(display, 0, 0, RuleUnreadable, "%v", err)
+	}
+	if len(data) == 0 {
+		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+	}
+	mem := memory.DefaultAllocator
+	var rr array.RecordReader
+	if parquet {
+		pf, err := file.NewParquetReader(bytes.NewReader(data))
+		if err != nil {
+			return structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
+		}
+		defer pf.Close()
+		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}, mem)
+		if err != nil {
+			return structural(display, 0, 0, RuleUnreadable, "%v", err)
+		}
+		r, err := fr.GetRecordReader(context.Background(), nil, nil)
+		if err != nil {
+			return structural(display, 0, 0, RuleUnreadable, "%v", err)
+		}
+		rr = r
+	} else {
+		r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+		if err == nil {
+			defer r.Close()
+			rr = &ipcFileRecords{r: r}
+		} else {
+			sr, err2 := ipc.NewReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+			if err2 != nil {
+				return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
+			}
+			rr = sr
+		}
+	}
+	defer rr.Release()
+	names := make([]string, rr.Schema().NumFields())
+	for i, f := range rr.Schema().Fields() {
+		names[i] = f.Name
+	}
+	idx, err := checkLongHeader(display, 0, names)
+	if err != nil {
+		return err
+	}
+	row := 0
+	for rr.Next() {
+		rec := rr.Record()
+		cols := map[string]arrow.Array{}
+		for name, i := range idx {
+			cols[name] = rec.Column(i)
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row++
+			str := func(name string) (string, error) {
+				a, ok := cols[name]
+				if !ok || a.IsNull(i) {
+					return "", nil
+				}
+				return cellString(a, i)
+			}
+			vcol := idx["value"] + 1
+			va := cols["value"]
+			if va.IsNull(i) {
+				s.Quarantine(row, vcol, Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
+				continue
+			}
+			v, err := cellFloat(va, i)
+			if err != nil {
+				s.Quarantine(row, vcol, Error, RuleNotANumber, "%v", err)
+				continue
+			}
+			ys, err := str("year")
+			if err != nil {
+				s.Quarantine(row, idx["year"]+1, Error, RuleNotANumber, "%v", err)
+				continue
+			}
+			year, ok := s.ParseYear(ys, row, idx["year"]+1)
+			if !ok {
+				continue
+			}
+			var fields [7]string
+			bad := false
+			for k, name := range []string{"unit", "indicator", "sex", "area", "age", "status", "note"} {
+				v, err := str(name)
+				if err != nil {
+					s.Quarantine(row, idx[name]+1, Error, RuleBadCode, "%v", err)
+					bad = true
+					break
+				}
+				fields[k] = v
+			}
+			if bad {
+				continue
+			}
+			s.Add(Obs{Line: row, Column: vcol, Unit: fields[0], UnitKind: ByCode, Year: year, Indicator: fields[1],
+				Sex: fields[2], Area: fields[3], Age: fields[4], Value: v, Status: fields[5], Note: fields[6]})
+		}
+	}
+	if err := rr.Err(); err != nil && err != io.EOF {
+		return structural(display, row, 0, RuleUnreadable, "%v", err)
+	}
+	return nil
+}
+
+// cellString renders a string-like or integer cell as text.
+func cellString(a arrow.Array, i int) (string, error) {
+	switch c := a.(type) {
+	case *array.String:
+		return c.Value(i), nil
+	case *array.LargeString:
+		return c.Value(i), nil
+	case *array.Dictionary:
+		return cellString(c.Dictionary(), c.GetValueIndex(i))
+	case *array.Int16:
+		return strconv.Itoa(int(c.Value(i))), nil
+	case *array.Int32:
+		return strconv.Itoa(int(c.Value(i))), nil
+	case *array.Int64:
+		return strconv.FormatInt(c.Value(i), 10), nil
+	}
+	return "", fmt.Errorf("column of type %s: want text", a.DataType())
+}
+
+// cellFloat reads a numeric cell as float64.
+func cellFloat(a arrow.Array, i int) (float64, error) {
+	switch c := a.(type) {
+	case *array.Float64:
+		return c.Value(i), nil
+	case *array.Float32:
+		return float64(c.Value(i)), nil
+	case *array.Int64:
+		return float64(c.Value(i)), nil
+	case *array.Int32:
+		return float64(c.Value(i)), nil
+	case *array.String:
+		v, err := strconv.ParseFloat(strings.TrimSpace(c.Value(i)), 64)
+		if err != nil {
+			return 0, fmt.Errorf("value %q is not a number", c.Value(i))
+		}
+		return v, nil
+	}
+	return 0, fmt.Errorf("value column of type %s: want a number", a.DataType())
+}
+
+// ipcFileRecords walks an Arrow IPC file's record batches as a RecordReader.
+type ipcFileRecords struct {
+	r   *ipc.FileReader
+	i   int
+	cur arrow.Record
+	err error
+}
+
+func (f *ipcFileRecords) Retain()                {}
+func (f *ipcFileRecords) Release()               { f.releaseCur() }
+func (f *ipcFileRecords) Schema() *arrow.Schema  { return f.r.Schema() }
+func (f *ipcFileRecords) Record() arrow.Record   { return f.cur }
+func (f *ipcFileRecords) RecordBatch() arrow.Record { return f.cur }
+func (f *ipcFileRecords) Err() error             { return f.err }
+func (f *ipcFileRecords) releaseCur() {
+	if f.cur != nil {
+		f.cur.Release()
+		f.cur = nil
+	}
+}
+func (f *ipcFileRecords) Next() bool {
+	f.releaseCur()
+	if f.i >= f.r.NumRecords() {
+		return false
+	}
+	rec, err := f.r.Record(f.i)
+	if err != nil {
+		f.err = err
+		return false
+	}
+	rec.Retain()
+	f.cur = rec
+	f.i++
+	return true
+}

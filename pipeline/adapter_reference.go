@@ -1,0 +1,286 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Reference adapters build the units and groups tables. Their rows count as
+// read and loaded like observations, so every file has the same accounting.
+
+func init() {
+	register("m49", adapter{phase: 1, read: readM49,
+		doc: "UNSD M49 methodology table (';'-separated, BOM): units, regions, LDC/LLDC/SIDS flags"})
+	register("units-extra", adapter{phase: 2, read: readUnitsExtra,
+		doc: "DRI's list of economies that publishers report but M49 omits (code,iso2,m49,name,note)"})
+	register("un-members", adapter{phase: 3, read: readUNMembers,
+		doc: "DRI's list of the 193 UN member states (iso3,name)"})
+	register("wb-class", adapter{phase: 3, read: readWBClass,
+		doc: "World Bank CLASS economies sheet: income group and region per economy"})
+	register("wb-class-groups", adapter{phase: 3, read: readWBClassGroups,
+		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
+	register("aliases", adapter{phase: 4, read: readAliases,
+		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
+}
+
+func readM49(s *source) error {
+	t, cl, err := s.openCSV("", ';')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header("Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
+		"Intermediate Region Code", "Intermediate Region Name", "Country or Area", "M49 Code",
+		"ISO-alpha2 Code", "ISO-alpha3 Code", "Least Developed Countries (LDC)",
+		"Land Locked Developing Countries (LLDC)", "Small Island Developing States (SIDS)")
+	if err != nil {
+		return err
+	}
+	pad := func(c string) string {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			return ""
+		}
+		return fmt.Sprintf("%03s", c)
+	}
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		for _, c := range []string{"Global Code", "Region Code", "Sub-region Code", "Intermediate Region Code"} {
+			if code := pad(field(rec, col[c])); code != "" {
+				s.ref.aggregates["M49:"+code] = field(rec, col[c])
+			}
+		}
+		iso3 := strings.TrimSpace(field(rec, col["ISO-alpha3 Code"]))
+		s.report.Read++
+		if len(iso3) != 3 {
+			_, c := t.pos(col["ISO-alpha3 Code"])
+			s.report.Quarantined++
+			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %q is not three letters", iso3)
+			continue
+		}
+		u := &Unit{
+			Code: iso3, ISO2: strings.TrimSpace(field(rec, col["ISO-alpha2 Code"])),
+			M49: pad(field(rec, col["M49 Code"])), Name: strings.TrimSpace(field(rec, col["Country or Area"])),
+			Type:       UnitTerritory,
+			RegionCode: pad(field(rec, col["Region Code"])), Region: strings.TrimSpace(field(rec, col["Region Name"])),
+			SubRegionCode: pad(field(rec, col["Sub-region Code"])), SubRegion: strings.TrimSpace(field(rec, col["Sub-region Name"])),
+			IntermediateRegionCode: pad(field(rec, col["Intermediate Region Code"])),
+			IntermediateRegion:     strings.TrimSpace(field(rec, col["Intermediate Region Name"])),
+			LDC:                    flag(field(rec, col["Least Developed Countries (LDC)"])),
+			LLDC:                   flag(field(rec, col["Land Locked Developing Countries (LLDC)"])),
+			SIDS:                   flag(field(rec, col["Small Island Developing States (SIDS)"])),
+		}
+		if _, err := s.ref.addUnit(u); err != nil {
+			s.report.Quarantined++
+			s.Problem(line, 0, Error, RuleDuplicateKey, "%v", err)
+			continue
+		}
+		s.report.Loaded++
+	}
+}
+
+func flag(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "x", "1", "true", "yes", "y":
+		return true
+	}
+	return false
+}
+
+// readRows reads a small DRI reference CSV with a header and calls fn for each
+// record; fn returns an error to quarantine the row.
+func readRows(s *source, want []string, fn func(rec []string, col map[string]int) error) error {
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header(want...)
+	if err != nil {
+		return err
+	}
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		s.report.Read++
+		if err := fn(rec, col); err != nil {
+			s.report.Quarantined++
+			var re *ruleError
+			if e, ok := err.(*ruleError); ok {
+				re = e
+			} else {
+				re = &ruleError{RuleBadCode, err.Error()}
+			}
+			s.Problem(line, 0, Error, re.rule, "%s", re.msg)
+			continue
+		}
+		s.report.Loaded++
+	}
+}
+
+func (e *ruleError) Error() string { return e.msg }
+
+func readUnitsExtra(s *source) error {
+	return readRows(s, []string{"code", "iso2", "m49", "name", "note"}, func(rec []string, col map[string]int) error {
+		u := &Unit{Code: strings.TrimSpace(field(rec, col["code"])), ISO2: strings.TrimSpace(field(rec, col["iso2"])),
+			M49: strings.TrimSpace(field(rec, col["m49"])), Name: strings.TrimSpace(field(rec, col["name"])), Type: UnitTerritory}
+		if len(u.Code) != 3 || strings.ToUpper(u.Code) != u.Code {
+			return reject(RuleBadCode, "code %q is not three upper-case letters", u.Code)
+		}
+		_, err := s.ref.addUnit(u)
+		return err
+	})
+}
+
+func readUNMembers(s *source) error {
+	n := 0
+	err := readRows(s, []string{"iso3", "name"}, func(rec []string, col map[string]int) error {
+		code := strings.TrimSpace(field(rec, col["iso3"]))
+		i, ok := s.ref.byCode[code]
+		if !ok {
+			return reject(RuleUnknownUnit, "UN member %q is not in the M49 table", code)
+		}
+		u := s.ref.units[i]
+		u.UNMember = true
+		u.Type = UnitCountry
+		n++
+		return nil
+	})
+	if err == nil && n != 193 {
+		s.Problem(0, 0, Notice, RuleKnownDefect, "%d UN member states listed; the UN has 193", n)
+	}
+	return err
+}
+
+type wbClassOptions struct {
+	// Unclassified lists economies whose income group in this copy is not
+	// the World Bank's (code -> why); they are left without one.
+	Unclassified map[string]string `yaml:"unclassified"`
+}
+
+func readWBClass(s *source) error {
+	var opt wbClassOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	income := map[string]string{}
+	for _, ig := range incomeGroups {
+		income[strings.ToLower(ig.name)] = ig.code
+	}
+	region := map[string]string{}
+	for _, r := range wbRegions {
+		region[strings.ToLower(r.name)] = r.code
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header("Economy", "Code", "Region", "Income group")
+	if err != nil {
+		return err
+	}
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		code := strings.TrimSpace(field(rec, col["Code"]))
+		if code == "" {
+			s.Ignore("blank lines", 1)
+			continue
+		}
+		ig := strings.TrimSpace(field(rec, col["Income group"]))
+		rg := strings.TrimSpace(field(rec, col["Region"]))
+		i, ok := s.ref.byCode[code]
+		if !ok {
+			if ig == "" && rg == "" {
+				s.ref.aggregates[code] = field(rec, col["Economy"])
+				s.Ignore("World Bank aggregates", 1)
+				continue
+			}
+			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", code, field(rec, col["Economy"]))
+			continue
+		}
+		s.report.Read++
+		u := s.ref.units[i]
+		if why, ok := opt.Unclassified[code]; ok {
+			s.Problem(line, 0, Notice, RuleKnownDefect, "%s: income group %q left out: %s", code, ig, why)
+			ig = ""
+		}
+		if ig != "" {
+			c, ok := income[strings.ToLower(ig)]
+			if !ok {
+				s.report.Quarantined++
+				_, cpos := t.pos(col["Income group"])
+				s.Problem(line, cpos, Error, RuleBadCode, "income group %q is not one of the four World Bank groups", ig)
+				continue
+			}
+			u.IncomeGroup = c
+		}
+		if rg != "" {
+			c, ok := region[strings.ToLower(rg)]
+			if !ok {
+				s.report.Quarantined++
+				_, cpos := t.pos(col["Region"])
+				s.Problem(line, cpos, Error, RuleBadCode, "region %q is not one of the seven World Bank regions", rg)
+				continue
+			}
+			u.WBRegion = c
+		}
+		s.report.Loaded++
+	}
+}
+
+func readWBClassGroups(s *source) error {
+	return readRows(s, []string{"WB_Group_Code", "WB_Group_Name", "WB_Country_Code"}, func(rec []string, col map[string]int) error {
+		g := strings.TrimSpace(field(rec, col["WB_Group_Code"]))
+		if g == "" {
+			return reject(RuleBadCode, "empty group code")
+		}
+		s.ref.aggregates[g] = field(rec, col["WB_Group_Name"])
+		return nil
+	})
+}
+
+func readAliases(s *source) error {
+	return readRows(s, []string{"alias", "code", "note"}, func(rec []string, col map[string]int) error {
+		alias, code := field(rec, col["alias"]), strings.TrimSpace(field(rec, col["code"]))
+		if _, ok := s.ref.byCode[code]; !ok {
+			return reject(RuleUnknownUnit, "alias %q points at unknown unit %q", alias, code)
+		}
+		n := normName(alias)
+		if prev, dup := s.ref.alias[n]; dup && prev != code {
+			return reject(RuleDuplicateKey, "alias %q already points at %s", alias, prev)
+		}
+		s.ref.alias[n] = code
+		return nil
+	})
+}

@@ -1,0 +1,680 @@
+package pipeline
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+func init() {
+	register("wb-databank", adapter{read: readWBDataBank,
+		doc: "World Bank DataBank extract: series in rows and years in columns ('2017 [YR2017]'), or series x years in columns ('Name [code] - 2017 [YR2017]'); '..' = no data; footer lines"})
+	register("findex-databank", adapter{read: readFindexDatabank,
+		doc: "Global Findex Databank wide sheet: one row per economy and wave, one column per indicator label; values may carry a '%' sign"})
+	register("wb-api-long", adapter{read: readWBAPILong,
+		doc: "World Bank API pull in long form (ind_id, cty_iso, date, value)"})
+	register("wdi-wide", adapter{read: readWDIWide,
+		doc: "World Bank WDI API CSV (metadata lines, then Country Name, Country Code, Indicator Name, Indicator Code, one column per year)"})
+	register("ddf", adapter{read: readDDF,
+		doc: "Gapminder DDF datapoints (geo,time,<concept>) as published by open-numbers for WDI series"})
+	register("sdg", adapter{read: readSDG,
+		doc: "UN SDG Global Database export (SeriesCode, GeoAreaCode (M49), TimePeriod, Value, Sex, Units, ...)"})
+}
+
+// seriesTarget says where a publisher's series lands.
+type seriesTarget struct {
+	Indicator string `yaml:"indicator"`
+	Sex       string `yaml:"sex"`
+	Area      string `yaml:"area"`
+	Age       string `yaml:"age"`
+}
+
+type databankOptions struct {
+	// Layout: "series-rows" (Series Code column, a column per year) or
+	// "series-columns" (a column per series and year).
+	Layout string                  `yaml:"layout"`
+	Series map[string]seriesTarget `yaml:"series"`
+}
+
+var (
+	yearHeader       = regexp.MustCompile(`^(\d{4}) \[YR\d{4}\]$`)
+	seriesYearHeader = regexp.MustCompile(`\[([^\]]+)\] - (\d{4}) \[YR\d{4}\]$`)
+)
+
+// dataBankLines reads a DataBank export line by line. DataBank never writes
+// a field over several lines, so each physical line is one record; that lets
+// the reader repair one known defect: a label ending in a doubled quote
+// ("...(% age 15+)"",fin6_a_2) that would otherwise swallow the lines after
+// it. Repairs are reported as one notice with their count.
+type dataBankLines struct {
+	sc       *bufio.Scanner
+	line     int
+	repaired int
+	first    int
+}
+
+func (d *dataBankLines) next() ([]string, int, error) {
+	for d.sc.Scan() {
+		d.line++
+		text := d.sc.Text()
+		if d.line == 1 {
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
+		rec, err := parseLine(text)
+		if err != nil && strings.Contains(text, `"",`) {
+			if fixed, err2 := parseLine(strings.Replace(text, `"",`, `",`, 1)); err2 == nil {
+				d.repaired++
+				if d.first == 0 {
+					d.first = d.line
+				}
+				return fixed, d.line, nil
+			}
+		}
+		if err != nil {
+			if pe, ok := err.(*csv.ParseError); ok {
+				pe.Line, pe.StartLine = d.line, d.line
+				return nil, d.line, pe
+			}
+			return nil, d.line, err
+		}
+		return rec, d.line, nil
+	}
+	if err := d.sc.Err(); err != nil {
+		return nil, d.line, err
+	}
+	return nil, d.line, io.EOF
+}
+
+func parseLine(text string) ([]string, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	return r.Read()
+}
+
+func (s *source) openLines() (*dataBankLines, io.Closer, error) {
+	rc, display, err := s.open("")
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := bufio.NewScanner(rc)
+	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
+	d := &dataBankLines{sc: sc}
+	_ = display
+	return d, rc, nil
+}
+
+func isDataBankFooter(rec []string) bool {
+	first := strings.TrimSpace(field(rec, 0))
+	if strings.TrimSpace(strings.Join(rec, "")) == "" {
+		return true
+	}
+	return strings.HasPrefix(first, "Data from database:") || strings.HasPrefix(first, "Last Updated:")
+}
+
+// readWBDataBank reads a World Bank DataBank extract in either layout.
+func readWBDataBank(s *source) error {
+	var opt databankOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	d, cl, err := s.openLines()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	hdr, hline, err := d.next()
+	if err == io.EOF {
+		return structural(s.name, 1, 0, RuleEmptyFile, "the file is empty")
+	}
+	if err != nil {
+		return csvStructural(s.name, err)
+	}
+	defer func() {
+		if d.repaired > 0 {
+			s.Problem(d.first, 0, Notice, RuleRepairedQuoting,
+				"%d lines end a quoted label with a doubled quote (DataBank export defect); read as if the quote were single", d.repaired)
+		}
+	}()
+	switch opt.Layout {
+	case "series-rows":
+		return readDataBankSeriesRows(s, d, hdr, hline, opt)
+	case "series-columns":
+		return readDataBankSeriesColumns(s, d, hdr, hline, opt)
+	}
+	return structural(s.name, 0, 0, RuleBadEntry, "options.layout %q: want series-rows or series-columns", opt.Layout)
+}
+
+func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
+	col, names, err := findColumns(s.name, hline, hdr, "Country Code", "Series Code")
+	if err != nil {
+		return err
+	}
+	type ycol struct{ idx, year int }
+	var years []ycol
+	for i, h := range names {
+		if m := yearHeader.FindStringSubmatch(h); m != nil {
+			var y int
+			fmt.Sscan(m[1], &y)
+			years = append(years, ycol{i, y})
+		}
+	}
+	if len(years) == 0 {
+		return structural(s.name, hline, 0, RuleMissingColumn, "no year columns ('2017 [YR2017]')")
+	}
+	unused := map[string]int{}
+	aggregates := 0
+	for {
+		rec, line, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(s.name, err)
+		}
+		if isDataBankFooter(rec) {
+			s.Ignore("footer lines", 1)
+			continue
+		}
+		code := strings.TrimSpace(field(rec, col["Series Code"]))
+		target, ok := opt.Series[code]
+		if !ok {
+			unused[code]++
+			continue
+		}
+		unit := field(rec, col["Country Code"])
+		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
+			aggregates++
+			continue
+		}
+		for _, yc := range years {
+			cell := field(rec, yc.idx)
+			if isMissingCell(cell) {
+				s.Ignore("'..' cells", 1)
+				continue
+			}
+			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			if !ok {
+				continue
+			}
+			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
+				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
+		}
+	}
+	s.Ignore("rows of series not used", sum(unused))
+	s.Ignore("rows of World Bank aggregates", aggregates)
+	return nil
+}
+
+func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
+	col, names, err := findColumns(s.name, hline, hdr, "Country Code")
+	if err != nil {
+		return err
+	}
+	type scol struct {
+		idx, year int
+		target    seriesTarget
+	}
+	var cols []scol
+	for i, h := range names {
+		m := seriesYearHeader.FindStringSubmatch(h)
+		if m == nil {
+			continue
+		}
+		t, ok := opt.Series[m[1]]
+		if !ok {
+			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", m[1])
+			continue
+		}
+		var y int
+		fmt.Sscan(m[2], &y)
+		cols = append(cols, scol{i, y, t})
+	}
+	if len(cols) == 0 {
+		return structural(s.name, hline, 0, RuleMissingColumn, "no column of a mapped series ('Name [code] - 2017 [YR2017]')")
+	}
+	aggregates := 0
+	for {
+		rec, line, err := d.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(s.name, err)
+		}
+		if isDataBankFooter(rec) {
+			s.Ignore("footer lines", 1)
+			continue
+		}
+		unit := field(rec, col["Country Code"])
+		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
+			aggregates++
+			continue
+		}
+		for _, c := range cols {
+			cell := field(rec, c.idx)
+			if isMissingCell(cell) {
+				s.Ignore("'..' cells", 1)
+				continue
+			}
+			v, ok := s.ParseValue(cell, line, c.idx+1, c.target.Indicator)
+			if !ok {
+				continue
+			}
+			s.Add(Obs{Line: line, Column: c.idx + 1, Unit: unit, UnitKind: ByCode, Year: c.year, Indicator: c.target.Indicator,
+				Sex: c.target.Sex, Area: c.target.Area, Age: c.target.Age, Value: v})
+		}
+	}
+	s.Ignore("rows of World Bank aggregates", aggregates)
+	return nil
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+type findexDatabankOptions struct {
+	// Columns maps indicator labels (column headers) to where they land.
+	Columns map[string]seriesTarget `yaml:"columns"`
+}
+
+// readFindexDatabank reads the Findex Databank wide sheet. Known defect
+// handled: the spreadsheet export wrote values rounded to whole percent with
+// a '%' sign ("9%"); the sign is stripped and a notice says so once.
+func readFindexDatabank(s *source) error {
+	var opt findexDatabankOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	want := append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)
+	col, hdr, err := t.header(want...)
+	if err != nil {
+		return err
+	}
+	labels := sortedKeys(opt.Columns)
+	s.Ignore("columns not used", len(hdr)-len(labels)-2)
+	percent, firstPercent := 0, 0
+	aggregates := 0
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		unit := field(rec, col["Country code"])
+		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
+			aggregates++
+			continue
+		}
+		l, c := t.pos(col["Year"])
+		year, ok := s.ParseYear(field(rec, col["Year"]), l, c)
+		if !ok {
+			continue
+		}
+		for _, label := range labels {
+			i := col[label]
+			cell := strings.TrimSpace(field(rec, i))
+			if isMissingCell(cell) {
+				s.Ignore("empty cells", 1)
+				continue
+			}
+			if strings.HasSuffix(cell, "%") {
+				cell = strings.TrimSpace(strings.TrimSuffix(cell, "%"))
+				percent++
+				if firstPercent == 0 {
+					firstPercent = line
+				}
+			}
+			target := opt.Columns[label]
+			l, cpos := t.pos(i)
+			v, ok := s.ParseValue(cell, l, cpos, target.Indicator)
+			if !ok {
+				continue
+			}
+			s.Add(Obs{Line: l, Column: cpos, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v,
+				Note: "rounded to whole percent in this copy"})
+		}
+	}
+	if percent > 0 {
+		s.Problem(firstPercent, 0, Notice, RuleKnownDefect,
+			"%d values are written with a '%%' sign and rounded to whole percent (spreadsheet display format); the sign was stripped", percent)
+	}
+	s.Ignore("rows of World Bank aggregates", aggregates)
+	return nil
+}
+
+type seriesOptions struct {
+	Series map[string]seriesTarget `yaml:"series"`
+}
+
+// readWBAPILong reads a World Bank API pull in long form.
+func readWBAPILong(s *source) error {
+	var opt seriesOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header("ind_id", "cty_iso", "date", "value")
+	if err != nil {
+		return err
+	}
+	unused := map[string]int{}
+	aggregates := 0
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		code := strings.TrimSpace(field(rec, col["ind_id"]))
+		target, ok := opt.Series[code]
+		if !ok {
+			unused[code]++
+			continue
+		}
+		unit := field(rec, col["cty_iso"])
+		// The API leaves cty_iso empty for its income and lending aggregates
+		// ("High income", cty_id XD).
+		if _, agg, _ := s.ref.resolve(unit, ByCode); agg || strings.TrimSpace(unit) == "" {
+			aggregates++
+			continue
+		}
+		cell := field(rec, col["value"])
+		if isMissingCell(cell) {
+			s.Ignore("empty cells", 1)
+			continue
+		}
+		l, c := t.pos(col["date"])
+		year, ok := s.ParseYear(field(rec, col["date"]), l, c)
+		if !ok {
+			continue
+		}
+		l, c = t.pos(col["value"])
+		v, ok := s.ParseValue(cell, l, c, target.Indicator)
+		if !ok {
+			continue
+		}
+		s.Add(Obs{Line: line, Column: c, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+			Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
+	}
+	for _, code := range sortedKeys(unused) {
+		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
+	}
+	s.Ignore("rows of World Bank aggregates", aggregates)
+	return nil
+}
+
+var unitInName = regexp.MustCompile(`\(([^()]*)\)\s*$`)
+
+// readWDIWide reads a WDI API CSV: four metadata lines, a header with one
+// column per year from 1960. Years before 1990 are outside DRI's range and
+// are counted as not used (one notice), not quarantined one by one.
+func readWDIWide(s *source) error {
+	var opt seriesOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var col map[string]int
+	var hdr []string
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return structural(t.file, line, 0, RuleWrongHeader, "no header line starting \"Country Name\"")
+		}
+		if err != nil {
+			return csvStructural(t.file, err)
+		}
+		if strings.TrimSpace(field(rec, 0)) == "Country Name" {
+			col, hdr, err = findColumns(t.file, line, rec, "Country Name", "Country Code", "Indicator Name", "Indicator Code")
+			if err != nil {
+				return err
+			}
+			break
+		}
+		s.Ignore("metadata lines", 1)
+	}
+	type ycol struct{ idx, year int }
+	var years []ycol
+	early := 0
+	for i, h := range hdr {
+		var y int
+		if _, err := fmt.Sscan(h, &y); err != nil || len(h) != 4 {
+			continue
+		}
+		if y < MinYear {
+			early++
+			continue
+		}
+		years = append(years, ycol{i, y})
+	}
+	if early > 0 {
+		s.Problem(0, 0, Notice, RuleIgnoredColumn, "%d year columns before %d are outside DRI's range and not read", early, MinYear)
+	}
+	unused := map[string]int{}
+	aggregates := 0
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			s.Ignore("blank lines", 1)
+			continue
+		}
+		code := strings.TrimSpace(field(rec, col["Indicator Code"]))
+		target, ok := opt.Series[code]
+		if !ok {
+			unused[code]++
+			continue
+		}
+		unit := field(rec, col["Country Code"])
+		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
+			aggregates++
+			continue
+		}
+		label := ""
+		if m := unitInName.FindStringSubmatch(field(rec, col["Indicator Name"])); m != nil {
+			label = m[1]
+		}
+		for _, yc := range years {
+			cell := field(rec, yc.idx)
+			if isMissingCell(cell) {
+				s.Ignore("empty cells", 1)
+				continue
+			}
+			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			if !ok {
+				continue
+			}
+			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
+				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v, UnitLabel: label})
+		}
+	}
+	for _, code := range sortedKeys(unused) {
+		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
+	}
+	s.Ignore("rows of World Bank aggregates", aggregates)
+	return nil
+}
+
+type ddfOptions struct {
+	Concept   string `yaml:"concept"`
+	Indicator string `yaml:"indicator"`
+	Sex       string `yaml:"sex"`
+	Area      string `yaml:"area"`
+	Age       string `yaml:"age"`
+}
+
+// readDDF reads DDF datapoints: geo (lower-case ISO3, with a few DDF codes
+// such as "kos" resolved by the alias table), time, value.
+func readDDF(s *source) error {
+	var opt ddfOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header("geo", "time", opt.Concept)
+	if err != nil {
+		return err
+	}
+	for {
+		rec, _, err := t.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		cell := field(rec, col[opt.Concept])
+		if isMissingCell(cell) {
+			s.Ignore("empty cells", 1)
+			continue
+		}
+		l, c := t.pos(col["time"])
+		year, ok := s.ParseYear(field(rec, col["time"]), l, c)
+		if !ok {
+			continue
+		}
+		l, c = t.pos(col[opt.Concept])
+		v, ok := s.ParseValue(cell, l, c, opt.Indicator)
+		if !ok {
+			continue
+		}
+		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["geo"]), UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
+			Sex: opt.Sex, Area: opt.Area, Age: opt.Age, Value: v})
+	}
+}
+
+var sdgSex = map[string]string{"BOTHSEX": Total, "FEMALE": Female, "MALE": Male, "": Total}
+var sdgLocation = map[string]string{"ALLAREA": Total, "URBAN": Urban, "RURAL": Rural, "": Total}
+
+type sdgOptions struct {
+	Series map[string]string `yaml:"series"`
+}
+
+// readSDG reads a UN SDG Global Database export. Areas are M49 codes;
+// regional aggregates are not data here.
+func readSDG(s *source) error {
+	var opt sdgOptions
+	if err := decodeOptions(s.entry, &opt); err != nil {
+		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	}
+	t, cl, err := s.openCSV("", ',')
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	col, _, err := t.header("SeriesCode", "GeoAreaCode", "TimePeriod", "Value", "Sex", "Units", "Source", "FootNote", "Nature", "Location")
+	if err != nil {
+		return err
+	}
+	unused := map[string]int{}
+	aggregates := 0
+	for {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(t.file, err)
+		}
+		code := strings.TrimSpace(field(rec, col["SeriesCode"]))
+		id, ok := opt.Series[code]
+		if !ok {
+			unused[code]++
+			continue
+		}
+		area := field(rec, col["GeoAreaCode"])
+		if _, agg, _ := s.ref.resolve(area, ByM49); agg {
+			aggregates++
+			continue
+		}
+		cell := field(rec, col["Value"])
+		if isMissingCell(cell) {
+			s.Ignore("empty cells", 1)
+			continue
+		}
+		l, c := t.pos(col["TimePeriod"])
+		year, ok := s.ParseYear(field(rec, col["TimePeriod"]), l, c)
+		if !ok {
+			continue
+		}
+		sex, ok1 := sdgSex[strings.TrimSpace(field(rec, col["Sex"]))]
+		loc, ok2 := sdgLocation[strings.TrimSpace(field(rec, col["Location"]))]
+		if !ok1 || !ok2 {
+			_, c := t.pos(col["Sex"])
+			s.Quarantine(line, c, Error, RuleBadCode, "Sex %q / Location %q not understood", field(rec, col["Sex"]), field(rec, col["Location"]))
+			continue
+		}
+		l, c = t.pos(col["Value"])
+		v, ok := s.ParseValue(cell, l, c, id)
+		if !ok {
+			continue
+		}
+		o := Obs{Line: l, Column: c, Unit: area, UnitKind: ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
+			UnitLabel: field(rec, col["Units"]),
+			Note:      joinNote(field(rec, col["FootNote"]), strings.TrimSpace(field(rec, col["Source"])))}
+		if n := strings.TrimSpace(field(rec, col["Nature"])); n == "E" || n == "M" {
+			o.Status = StatusEstimated
+		}
+		s.Add(o)
+	}
+	for _, code := range sortedKeys(unused) {
+		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
+	}
+	s.Ignore("rows of regional aggregates", aggregates)
+	return nil
+}

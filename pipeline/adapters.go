@@ -1,0 +1,182 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+)
+
+// adapter reads one publisher format. phase 0 adapters produce observations
+// and run in parallel; phase > 0 adapters build the reference tables and run
+// first, in phase order.
+type adapter struct {
+	phase int
+	read  func(s *source) error
+	doc   string
+}
+
+// adapters by the name catalogue entries use. Filled by the adapter files'
+// init functions so each format lives next to its reader.
+var adapters = map[string]adapter{}
+
+func register(name string, a adapter) { adapters[name] = a }
+
+func adapterNames() string {
+	names := make([]string, 0, len(adapters))
+	for n := range adapters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// Adapters lists the adapter names with a one-line description each.
+func Adapters() map[string]string {
+	out := map[string]string{}
+	for n, a := range adapters {
+		out[n] = a.doc
+	}
+	return out
+}
+
+func init() {
+	register("document", adapter{phase: 9, doc: "a file shipped for reference only (notes, licences); not read as data",
+		read: func(s *source) error {
+			rc, _, err := s.open("")
+			if err != nil {
+				return err
+			}
+			return rc.Close()
+		}})
+}
+
+// csvTable reads a delimited file whole-record by whole-record with exact
+// positions (encoding/csv FieldPos): the positions are the point of using it
+// rather than Arrow's CSV reader, which reports none.
+type csvTable struct {
+	r    *csv.Reader
+	file string
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// openCSV opens a source file (the entry's own when name is "") as CSV with
+// the given separator. It strips a UTF-8 byte order mark and rejects an empty
+// file. The caller closes the returned closer.
+func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) {
+	rc, display, err := s.open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(rc, 64*1024)
+	if head, _ := br.Peek(3); bytes.Equal(head, bom) {
+		_, _ = br.Discard(3)
+	}
+	if head, err := br.Peek(1); len(head) == 0 {
+		rc.Close()
+		if err != nil && err != io.EOF {
+			return nil, nil, structural(display, 0, 0, RuleUnreadable, "%v", err)
+		}
+		return nil, nil, structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+	}
+	r := csv.NewReader(br)
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	return &csvTable{r: r, file: display}, rc, nil
+}
+
+// next returns the next record and the line it starts on; io.EOF at the end.
+// A malformed record is returned as a *csv.ParseError for the caller to
+// quarantine; reading can continue after it.
+func (t *csvTable) next() ([]string, int, error) {
+	rec, err := t.r.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := t.r.FieldPos(0)
+	return rec, line, nil
+}
+
+// pos returns the line and column of field i of the last record.
+func (t *csvTable) pos(i int) (int, int) {
+	line, col := t.r.FieldPos(i)
+	return line, col
+}
+
+// header reads the header record, requires the named columns and returns
+// their indices. No expected column at all is a wrong header; some missing
+// is a missing column.
+func (t *csvTable) header(want ...string) (map[string]int, []string, error) {
+	rec, line, err := t.next()
+	if err == io.EOF {
+		return nil, nil, structural(t.file, 1, 0, RuleEmptyFile, "the file has no header")
+	}
+	if err != nil {
+		return nil, nil, csvStructural(t.file, err)
+	}
+	return findColumns(t.file, line, rec, want...)
+}
+
+func findColumns(file string, line int, rec []string, want ...string) (map[string]int, []string, error) {
+	hdr := make([]string, len(rec))
+	idx := map[string]int{}
+	for i, h := range rec {
+		hdr[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, dup := idx[hdr[i]]; !dup {
+			idx[hdr[i]] = i
+		}
+	}
+	var missing []string
+	for _, w := range want {
+		if _, ok := idx[w]; !ok {
+			missing = append(missing, w)
+		}
+	}
+	switch {
+	case len(missing) == len(want) && len(want) > 0:
+		return nil, nil, structural(file, line, 0, RuleWrongHeader, "header %q is not this format's: want columns %q", strings.Join(hdr, ","), want)
+	case len(missing) > 0:
+		return nil, nil, structural(file, line, 0, RuleMissingColumn, "missing column(s) %q", missing)
+	}
+	return idx, hdr, nil
+}
+
+func csvStructural(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return structural(file, pe.Line, pe.Column, RuleMalformedRow, "%v", pe.Err)
+	}
+	return structural(file, 0, 0, RuleUnreadable, "%v", err)
+}
+
+// malformed quarantines a record the CSV reader could not parse.
+func (c *Collector) malformed(err error) bool {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	c.Quarantine(pe.Line, pe.Column, Error, RuleMalformedRow, "%v", pe.Err)
+	return true
+}
+
+// isMissingCell reports cells publishers use for "no data".
+func isMissingCell(s string) bool {
+	switch strings.TrimSpace(s) {
+	case "", "..", "...", "NA", "n/a", "-":
+		return true
+	}
+	return false
+}
+
+// field returns rec[i] or "" when the record is short.
+func field(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}

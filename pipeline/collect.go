@@ -1,0 +1,295 @@
+package pipeline
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Obs is one observation as an adapter offers it, before validation. Line and
+// Column locate the value in the file (1-based; 0 when unknown).
+type Obs struct {
+	Line, Column int
+	Unit         string
+	UnitKind     UnitKind
+	Year         int
+	Indicator    string
+	Sex          string // "" means _T
+	Area         string // "" means _T
+	Age          string // "" means _T
+	Value        float64
+	Status       string // "" means A
+	Note         string
+	// UnitLabel is the unit of measure the file states for the value, if any.
+	UnitLabel string
+}
+
+// interner gives small dense ids to strings (age codes, notes) shared by all
+// collectors of a load.
+type interner struct {
+	mu  sync.Mutex
+	ids map[string]int32
+	s   []string
+}
+
+func newInterner(first ...string) *interner {
+	in := &interner{ids: map[string]int32{}}
+	for _, s := range first {
+		in.id(s)
+	}
+	return in
+}
+
+func (in *interner) id(s string) int32 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := int32(len(in.s))
+	in.ids[s] = id
+	in.s = append(in.s, s)
+	return id
+}
+
+func (in *interner) strings() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]string(nil), in.s...)
+}
+
+var (
+	sexIndex    = map[string]uint8{Total: 0, Female: 1, Male: 2}
+	sexCodesOrd = []string{Total, Female, Male}
+	areaIndex   = map[string]uint8{Total: 0, Urban: 1, Rural: 2}
+	areaOrd     = []string{Total, Urban, Rural}
+	statusIndex = map[string]uint8{StatusObserved: 0, StatusEstimated: 1, StatusImputed: 2}
+	statusOrd   = []string{StatusObserved, StatusEstimated, StatusImputed}
+)
+
+// columns holds observations column by column (no row structs): the same
+// layout the Arrow record gets, with dense ids instead of strings.
+type columns struct {
+	unit      []int32
+	year      []int16
+	indicator []int32
+	sex       []uint8
+	area      []uint8
+	age       []int32
+	value     []float64
+	status    []uint8
+	note      []int32 // 0 = no note
+	line      []int32
+}
+
+func (c *columns) len() int { return len(c.value) }
+
+// key packs the observation key of row i into one comparable value.
+func (c *columns) key(i int) obsKey {
+	return obsKey{c.unit[i], c.indicator[i], c.age[i], c.year[i], c.sex[i], c.area[i]}
+}
+
+type obsKey struct {
+	unit, indicator, age int32
+	year                 int16
+	sex, area            uint8
+}
+
+// Collector validates the observations of one source file and keeps those
+// that pass, column by column. Adapters call Add for each value and Problem
+// for what they find themselves. A Collector is used by one goroutine.
+type Collector struct {
+	file   string
+	ref    *Reference
+	reg    *Registry
+	ages   *interner
+	notes  *interner
+	report *FileReport
+	cols   columns
+	seen   map[obsKey]int32 // key -> line of first occurrence
+	// defects are the catalogue entry's acknowledged known defects.
+	defects []KnownDefect
+	maxY   int
+}
+
+func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport) *Collector {
+	return &Collector{file: file, ref: ref, reg: reg, ages: ages, notes: notes, report: report,
+		seen: map[obsKey]int32{}, maxY: MaxYear()}
+}
+
+// File is the display name of the file being read.
+func (c *Collector) File() string { return c.file }
+
+// Problem records a finding at a position. A row problem of severity Error
+// should be followed by no Add for that value; use Quarantine for a value the
+// adapter itself refuses.
+func (c *Collector) Problem(line, col int, sev Severity, rule Rule, format string, args ...any) {
+	c.report.add(Problem{File: c.file, Line: line, Column: col, Rule: rule, Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+// Quarantine counts a value as read and quarantined, with its problem.
+func (c *Collector) Quarantine(line, col int, sev Severity, rule Rule, format string, args ...any) {
+	c.report.Read++
+	c.report.Quarantined++
+	c.Problem(line, col, sev, rule, format, args...)
+}
+
+// Ignore counts cells or lines that are not data (empty cells, "..", footer
+// lines, series DRI does not use), by reason.
+func (c *Collector) Ignore(reason string, n int) { c.report.ignore(reason, n) }
+
+// ParseValue parses a numeric cell. On failure it quarantines the value with a
+// not-a-number problem and returns ok=false.
+func (c *Collector) ParseValue(s string, line, col int, what string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is not a number", what, s)
+		return 0, false
+	}
+	return v, true
+}
+
+// ParseYear parses a year cell; on failure it quarantines the value.
+func (c *Collector) ParseYear(s string, line, col int) (int, bool) {
+	t := strings.TrimSpace(s)
+	// Some exports write years as floats ("2019.0").
+	t = strings.TrimSuffix(t, ".0")
+	y, err := strconv.Atoi(t)
+	if err != nil {
+		c.Quarantine(line, col, Error, RuleNotANumber, "year %q is not a whole number", s)
+		return 0, false
+	}
+	return y, true
+}
+
+// Add validates one observation and keeps it or quarantines it.
+func (c *Collector) Add(o Obs) {
+	c.report.Read++
+	if err := c.add(&o); err != nil {
+		c.report.Quarantined++
+		p := Problem{File: c.file, Line: o.Line, Column: o.Column, Rule: err.rule, Severity: Error, Message: err.msg}
+		if d := c.knownDefect(err.rule, &o); d != nil {
+			p.Severity = Notice
+			p.Message += "; known defect: " + d.Reason
+		}
+		c.report.add(p)
+		return
+	}
+	c.report.Loaded++
+}
+
+// knownDefect returns the catalogue's acknowledgement of this problem, if any.
+func (c *Collector) knownDefect(rule Rule, o *Obs) *KnownDefect {
+	if len(c.defects) == 0 {
+		return nil
+	}
+	code := strings.TrimSpace(o.Unit)
+	if i, _, err := c.ref.resolve(o.Unit, o.UnitKind); err == nil && i >= 0 {
+		code = c.ref.UnitAt(i).Code
+	}
+	for i := range c.defects {
+		if c.defects[i].matches(rule, code, o) {
+			return &c.defects[i]
+		}
+	}
+	return nil
+}
+
+type ruleError struct {
+	rule Rule
+	msg  string
+}
+
+func reject(rule Rule, format string, args ...any) *ruleError {
+	return &ruleError{rule, fmt.Sprintf(format, args...)}
+}
+
+func orTotal(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Total
+	}
+	return s
+}
+
+func (c *Collector) add(o *Obs) *ruleError {
+	unit, aggregate, err := c.ref.resolve(o.Unit, o.UnitKind)
+	if aggregate {
+		// Adapters filter aggregates before Add; one that reaches here is a
+		// publisher's aggregate in a file that should not have one.
+		return reject(RuleUnknownUnit, "%q is a publisher's aggregate, not a country or territory", o.Unit)
+	}
+	if err != nil {
+		return reject(RuleUnknownUnit, "%v", err)
+	}
+	ind, indIdx, ok := c.reg.Lookup(o.Indicator)
+	if !ok {
+		return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator)
+	}
+	if o.UnitLabel != "" {
+		if m, ok := c.reg.MeasureOfLabel(o.UnitLabel); ok && m != ind.Unit {
+			return reject(RuleUnitMismatch, "%s is measured in %s but the file labels it %q (%s)", ind.ID, ind.Unit, o.UnitLabel, m)
+		}
+	}
+	if o.Year < MinYear || o.Year > c.maxY {
+		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY)
+	}
+	sex, area, age, status := orTotal(o.Sex), orTotal(o.Area), orTotal(o.Age), strings.TrimSpace(o.Status)
+	if status == "" {
+		status = StatusObserved
+	}
+	for _, check := range []func() error{
+		func() error { return checkSex(sex) }, func() error { return checkArea(area) },
+		func() error { return checkAge(age) }, func() error { return checkStatus(status) },
+	} {
+		if err := check(); err != nil {
+			return reject(RuleBadCode, "%v", err)
+		}
+	}
+	if err := disaggregationAllowed(ind, sex, area, age); err != nil {
+		return reject(RuleBadCode, "%v", err)
+	}
+	if err := ind.checkValue(o.Value); err != nil {
+		return reject(RuleOutOfBounds, "%v", err)
+	}
+	k := obsKey{int32(unit), int32(indIdx), c.ages.id(age), int16(o.Year), sexIndex[sex], areaIndex[area]}
+	if first, dup := c.seen[k]; dup {
+		return reject(RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
+			c.ref.UnitAt(unit).Code, o.Year, ind.ID, sex, area, age, first)
+	}
+	c.seen[k] = int32(o.Line)
+	var note int32
+	if n := strings.TrimSpace(o.Note); n != "" {
+		note = c.notes.id(n)
+	}
+	cols := &c.cols
+	cols.unit = append(cols.unit, k.unit)
+	cols.year = append(cols.year, k.year)
+	cols.indicator = append(cols.indicator, k.indicator)
+	cols.sex = append(cols.sex, k.sex)
+	cols.area = append(cols.area, k.area)
+	cols.age = append(cols.age, k.age)
+	cols.value = append(cols.value, o.Value)
+	cols.status = append(cols.status, statusIndex[status])
+	cols.note = append(cols.note, note)
+	cols.line = append(cols.line, int32(o.Line))
+	return nil
+}
+
+func disaggregationAllowed(ind *Indicator, sex, area, age string) error {
+	has := func(d string) bool {
+		for _, x := range ind.Disaggregations {
+			if x == d {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range []struct{ dim, code string }{{"sex", sex}, {"area", area}, {"age", age}} {
+		if d.code != Total && !has(d.dim) {
+			return fmt.Errorf("%s has no %s disaggregation in the registry (got %s=%s)", ind.ID, d.dim, d.dim, d.code)
+		}
+	}
+	return nil
+}

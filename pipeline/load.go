@@ -1,0 +1,355 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Names of the files at the root of a data directory.
+const (
+	CatalogueFile = "catalog.yaml"
+	RegistryFile  = "indicators.yaml"
+)
+
+// Options says what to load.
+type Options struct {
+	// Base is the embedded data: catalog.yaml, indicators.yaml and the files
+	// they name (datasets.FS). Required.
+	Base fs.FS
+	// User is a user's data directory with its own catalog.yaml (entries add
+	// to or replace the base ones; files are relative to it), or nil.
+	User fs.FS
+	// UserName is how User is shown in reports (the --data path).
+	UserName string
+	// Extra are single files in the long format (CSV, Parquet, Arrow IPC by
+	// extension), each loaded as a source of its own, after the catalogues.
+	Extra []ExtraFile
+	// Only, when not empty, restricts the observation sources read to these
+	// catalogue ids (reference sources are always read).
+	Only []string
+	// Allocator for the Arrow record; nil means memory.DefaultAllocator.
+	Allocator memory.Allocator
+	// Progress, if set, is called after each source file is read.
+	Progress func(done, total int, file string)
+}
+
+// ExtraFile is a long-format file given on the command line or uploaded.
+type ExtraFile struct {
+	FS   fs.FS
+	Path string // path within FS
+	Name string // display name
+	ID   string // source id; derived from the file name when empty
+}
+
+// Result is a loaded data set. Release it when done.
+type Result struct {
+	// Observations is the canonical table, sorted by indicator, unit, sex,
+	// area, age, year. Owned by the Result.
+	Observations arrow.Record
+	Reference    *Reference
+	Registry     *Registry
+	Catalogue    *Catalogue
+	Report       *Report
+	// Checksums are the SHA-256 of every file read, by display name.
+	Checksums map[string]string
+}
+
+// Release releases the Arrow memory of the result.
+func (r *Result) Release() {
+	if r.Observations != nil {
+		r.Observations.Release()
+		r.Observations = nil
+	}
+}
+
+// source is one catalogue entry bound to the file system it is read from.
+type source struct {
+	entry *Entry
+	fsys  fs.FS
+	name  string // display name: base-relative path, or user dir + path
+	index int    // catalogue order
+	*Collector
+	ref       *Reference
+	checksums map[string]string
+	mu        *sync.Mutex
+}
+
+// open opens a file of the source's file system (the entry's file when name
+// is ""), recording its checksum as it is read.
+func (s *source) open(name string) (io.ReadCloser, string, error) {
+	p := s.entry.File
+	if name != "" {
+		p = path.Join(path.Dir(s.entry.File), name)
+	}
+	display := s.displayName(p)
+	f, err := s.fsys.Open(p)
+	if err != nil {
+		return nil, display, structural(display, 0, 0, RuleUnreadable, "%v", unwrapPathError(err))
+	}
+	return &hashingReader{f: f, h: sha256.New(), done: func(sum string) {
+		s.mu.Lock()
+		s.checksums[display] = sum
+		s.mu.Unlock()
+	}}, display, nil
+}
+
+func (s *source) displayName(p string) string {
+	if s.name == "" {
+		return p
+	}
+	return path.Join(path.Dir(s.name), path.Base(p))
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+type hashingReader struct {
+	f    fs.File
+	h    interface{ Write([]byte) (int, error); Sum([]byte) []byte }
+	done func(string)
+	eof  bool
+}
+
+func (r *hashingReader) Read(p []byte) (int, error) {
+	n, err := r.f.Read(p)
+	r.h.Write(p[:n])
+	if err == io.EOF && !r.eof {
+		r.eof = true
+		r.done(hex.EncodeToString(r.h.Sum(nil)))
+	}
+	return n, err
+}
+
+func (r *hashingReader) Close() error {
+	if !r.eof {
+		// Hash the rest so the checksum is of the whole file.
+		buf := make([]byte, 32*1024)
+		for !r.eof {
+			if _, err := r.Read(buf); err != nil && err != io.EOF {
+				break
+			} else if err == io.EOF {
+				break
+			}
+		}
+	}
+	return r.f.Close()
+}
+
+// Load reads the catalogues and every file they list, validates all values
+// and builds the canonical table. It fails only when the catalogue or the
+// registry cannot be read, or the context is cancelled; problems in data
+// files are in the report (check Report.Errors).
+func Load(ctx context.Context, opt Options) (*Result, error) {
+	mem := opt.Allocator
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	reg, err := readRegistry(opt.Base)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := readCatalogue(opt.Base, CatalogueFile)
+	if err != nil {
+		return nil, err
+	}
+	var sources []*source
+	for _, e := range cat.Sources {
+		sources = append(sources, &source{entry: e, fsys: opt.Base, name: e.File})
+	}
+	if opt.User != nil {
+		user, err := readCatalogue(opt.User, path.Join(opt.UserName, CatalogueFile))
+		if err != nil {
+			return nil, err
+		}
+		merged := cat.Merge(user)
+		byID := map[string]*source{}
+		for _, s := range sources {
+			byID[s.entry.ID] = s
+		}
+		for _, e := range user.Sources {
+			byID[e.ID] = &source{entry: e, fsys: opt.User, name: path.Join(opt.UserName, e.File)}
+		}
+		sources = sources[:0]
+		for _, e := range merged.Sources {
+			sources = append(sources, byID[e.ID])
+		}
+		cat = merged
+	}
+	for _, x := range opt.Extra {
+		e := extraEntry(x)
+		cat = cat.Merge(&Catalogue{Sources: []*Entry{e}})
+		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name})
+	}
+	for i, s := range sources {
+		s.index = i
+	}
+	return load(ctx, sources, reg, cat, opt, mem)
+}
+
+func extraEntry(x ExtraFile) *Entry {
+	id := x.ID
+	if id == "" {
+		base := path.Base(x.Path)
+		id = strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))
+		id = strings.Map(func(r rune) rune {
+			if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '.' || r == '_' || r == '-' {
+				return r
+			}
+			return '-'
+		}, id)
+	}
+	return &Entry{ID: "file." + id, Adapter: "long", File: x.Path, Publisher: "user", Title: x.Name,
+		Vintage: "user file", Licence: "as stated by the user", Precedence: 100}
+}
+
+func readRegistry(fsys fs.FS) (*Registry, error) {
+	data, err := fs.ReadFile(fsys, RegistryFile)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: read registry: %w", err)
+	}
+	return ParseRegistry(RegistryFile, data)
+}
+
+func readCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
+	data, err := fs.ReadFile(fsys, CatalogueFile)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: read catalogue %s: %w", name, err)
+	}
+	return ParseCatalogue(name, data)
+}
+
+func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue, opt Options, mem memory.Allocator) (*Result, error) {
+	ref := NewReference()
+	ages := newInterner(Total)
+	notes := newInterner("")
+	report := &Report{}
+	checksums := map[string]string{}
+	var mu sync.Mutex
+	reg = reg.clone()
+
+	var refs, obs []*source
+	only := map[string]bool{}
+	for _, id := range opt.Only {
+		only[id] = true
+	}
+	for _, s := range sources {
+		fr := &FileReport{Source: s.entry.ID, File: s.name}
+		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr)
+		s.defects = s.entry.KnownDefects
+		s.ref, s.checksums, s.mu = ref, checksums, &mu
+		a := adapters[s.entry.Adapter]
+		if a.phase > 0 {
+			refs = append(refs, s)
+		} else if len(only) == 0 || only[s.entry.ID] {
+			obs = append(obs, s)
+		}
+	}
+	total := len(refs) + len(obs)
+	done := 0
+	progress := func(s *source) {
+		done++
+		if opt.Progress != nil {
+			opt.Progress(done, total, s.name)
+		}
+	}
+	// Reference tables first, in phase order: units, then their attributes,
+	// then aliases.
+	sort.SliceStable(refs, func(i, j int) bool {
+		return adapters[refs[i].entry.Adapter].phase < adapters[refs[j].entry.Adapter].phase
+	})
+	for _, s := range refs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		runAdapter(s)
+		report.Files = append(report.Files, s.report)
+		progress(s)
+	}
+	ref.buildGroups()
+
+	// Observation files in parallel; the report keeps catalogue order.
+	reports := make([]*FileReport, len(obs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var pmu sync.Mutex
+	for range min(runtime.GOMAXPROCS(0), max(len(obs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				s := obs[i]
+				runAdapter(s)
+				reports[i] = s.report
+				pmu.Lock()
+				progress(s)
+				pmu.Unlock()
+			}
+		}()
+	}
+	for i := range obs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	report.Files = append(report.Files, reports...)
+
+	rec, err := merge(obs, ref, reg, ages.strings(), notes.strings(), mem)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
+}
+
+// runAdapter reads one source. A structural error rejects the file: what it
+// had loaded is counted as quarantined and dropped.
+func runAdapter(s *source) {
+	a := adapters[s.entry.Adapter]
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = structural(s.name, 0, 0, RuleUnreadable, "adapter %s failed: %v", s.entry.Adapter, p)
+			}
+		}()
+		return a.read(s)
+	}()
+	if err == nil {
+		return
+	}
+	r := s.report
+	var le *LoadError
+	if !errors.As(err, &le) {
+		le = structural(s.name, 0, 0, RuleUnreadable, "%v", err)
+	}
+	if le.File == "" {
+		le.File = s.name
+	}
+	r.Rejected = true
+	r.Quarantined += r.Loaded
+	r.Loaded = 0
+	s.cols = columns{}
+	r.add(le.Problem())
+}

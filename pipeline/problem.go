@@ -1,0 +1,273 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Rule names the validation rule a problem broke. Rules are stable strings:
+// tests, the CLI report and the API's 422 responses use them.
+type Rule string
+
+// Row rules quarantine one observation; structural rules reject a whole file.
+const (
+	RuleUnknownUnit      Rule = "unknown-unit"
+	RuleUnknownIndicator Rule = "unknown-indicator"
+	RuleNotANumber       Rule = "not-a-number"
+	RuleOutOfBounds      Rule = "out-of-bounds"
+	RuleUnitMismatch     Rule = "unit-mismatch"
+	RuleDuplicateKey     Rule = "duplicate-key"
+	RuleYearRange        Rule = "year-range"
+	RuleBadCode          Rule = "bad-code"
+	RuleMalformedRow     Rule = "malformed-row"
+
+	RuleMissingColumn Rule = "missing-column"
+	RuleWrongHeader   Rule = "wrong-header"
+	RuleEmptyFile     Rule = "empty-file"
+	RuleUnreadable    Rule = "unreadable"
+	RuleBadEntry      Rule = "bad-entry"
+
+	// Known defects of publishers' files: handled, reported as notices.
+	RuleNotAssessed     Rule = "not-assessed"
+	RuleKnownDefect     Rule = "known-defect"
+	RuleSuperseded      Rule = "superseded"
+	RuleIgnoredColumn   Rule = "ignored-column"
+	RuleRepairedQuoting Rule = "repaired-quoting"
+)
+
+// Severity says whether a problem makes validation fail.
+type Severity int
+
+const (
+	// Error: the input is wrong; the row is quarantined or the file rejected,
+	// and `dri validate` exits 1.
+	Error Severity = iota
+	// Notice: a known defect of a publisher's file, handled as documented.
+	Notice
+)
+
+func (s Severity) String() string {
+	if s == Notice {
+		return "notice"
+	}
+	return "error"
+}
+
+// Problem is one located validation finding.
+type Problem struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Column   int      `json:"column,omitempty"`
+	Rule     Rule     `json:"rule"`
+	Severity Severity `json:"-"`
+	Message  string   `json:"message"`
+}
+
+// String formats the problem as file:line[:column]: rule: message.
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(p.Line))
+		if p.Column > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(p.Column))
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(string(p.Rule))
+	b.WriteString(": ")
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// ErrInvalid is the sentinel for input that failed validation.
+var ErrInvalid = errors.New("invalid input")
+
+// LoadError is a structural error that rejects a whole file.
+type LoadError struct {
+	File   string
+	Line   int
+	Column int
+	Rule   Rule
+	Err    error
+}
+
+func (e *LoadError) Error() string {
+	return "pipeline: " + e.Problem().String()
+}
+
+// Unwrap returns the underlying error.
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Problem returns the error as a located problem.
+func (e *LoadError) Problem() Problem {
+	return Problem{File: e.File, Line: e.Line, Column: e.Column, Rule: e.Rule, Message: e.Err.Error()}
+}
+
+func structural(file string, line, col int, rule Rule, format string, args ...any) *LoadError {
+	return &LoadError{File: file, Line: line, Column: col, Rule: rule, Err: fmt.Errorf(format, args...)}
+}
+
+// FileReport accounts for one source file: read = loaded + quarantined.
+type FileReport struct {
+	Source      string         `json:"source"`
+	File        string         `json:"file"`
+	Rejected    bool           `json:"rejected"`
+	Read        int            `json:"read"`
+	Loaded      int            `json:"loaded"`
+	Quarantined int            `json:"quarantined"`
+	Superseded  int            `json:"superseded"`
+	Errors      int            `json:"errors"`
+	Notices     int            `json:"notices"`
+	Ignored     map[string]int `json:"ignored,omitempty"`
+	Problems    []Problem      `json:"problems,omitempty"`
+}
+
+func (r *FileReport) ignore(reason string, n int) {
+	if n == 0 {
+		return
+	}
+	if r.Ignored == nil {
+		r.Ignored = map[string]int{}
+	}
+	r.Ignored[reason] += n
+}
+
+func (r *FileReport) add(p Problem) {
+	if p.Severity == Error {
+		r.Errors++
+	} else {
+		r.Notices++
+	}
+	r.Problems = append(r.Problems, p)
+}
+
+// Report is the validation report of a load: one FileReport per source.
+type Report struct {
+	Files []*FileReport `json:"files"`
+}
+
+// Errors is the number of error-severity problems in all files.
+func (r *Report) Errors() int {
+	n := 0
+	for _, f := range r.Files {
+		n += f.Errors
+	}
+	return n
+}
+
+// Problems returns every problem of every file, errors first, in file order.
+func (r *Report) Problems() []Problem {
+	var ps []Problem
+	for _, f := range r.Files {
+		ps = append(ps, f.Problems...)
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Severity < ps[j].Severity })
+	return ps
+}
+
+// Totals sums the counts of all files.
+func (r *Report) Totals() (read, loaded, quarantined, superseded int) {
+	for _, f := range r.Files {
+		read += f.Read
+		loaded += f.Loaded
+		quarantined += f.Quarantined
+		superseded += f.Superseded
+	}
+	return
+}
+
+// maxListed bounds the problems printed per file and rule in text reports;
+// the counts are always complete.
+const maxListed = 20
+
+// WriteText writes the report for people: one line per file with its
+// accounting, then its problems (at most maxListed per rule, with a count of
+// the rest).
+func (r *Report) WriteText(w io.Writer, verbose bool) error {
+	ew := &errWriter{w: w}
+	width := 0
+	for _, f := range r.Files {
+		width = max(width, len(f.File))
+	}
+	for _, f := range r.Files {
+		state := "ok"
+		switch {
+		case f.Rejected:
+			state = "REJECTED"
+		case f.Errors > 0:
+			state = "errors"
+		}
+		ew.printf("%-*s  %-8s read %7d = loaded %7d + quarantined %5d", width, f.File, state, f.Read, f.Loaded, f.Quarantined)
+		if f.Superseded > 0 {
+			ew.printf("  (superseded %d)", f.Superseded)
+		}
+		if len(f.Ignored) > 0 {
+			keys := make([]string, 0, len(f.Ignored))
+			for k := range f.Ignored {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = fmt.Sprintf("%s %d", k, f.Ignored[k])
+			}
+			ew.printf("  not data: %s", strings.Join(parts, ", "))
+		}
+		ew.printf("\n")
+		listed := map[Rule]int{}
+		for _, p := range f.Problems {
+			if p.Severity == Notice && !verbose {
+				listed[p.Rule]++
+				if listed[p.Rule] > 1 {
+					continue
+				}
+			} else {
+				listed[p.Rule]++
+				if listed[p.Rule] > maxListed && !verbose {
+					continue
+				}
+			}
+			ew.printf("  %s: %s\n", p.Severity, p)
+		}
+		for rule, n := range listed {
+			limit := maxListed
+			if !verbose && isNoticeRule(f, rule) {
+				limit = 1
+			}
+			if n > limit && !verbose {
+				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", n-limit, rule)
+			}
+		}
+	}
+	read, loaded, quarantined, superseded := r.Totals()
+	ew.printf("total: read %d = loaded %d + quarantined %d; %d superseded by a source of higher precedence; %d errors\n",
+		read, loaded, quarantined, superseded, r.Errors())
+	return ew.err
+}
+
+func isNoticeRule(f *FileReport, rule Rule) bool {
+	for _, p := range f.Problems {
+		if p.Rule == rule {
+			return p.Severity == Notice
+		}
+	}
+	return false
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

@@ -1,0 +1,205 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Measure is a unit of measure of the registry (percent, per100, index, ...).
+type Measure struct {
+	ID   string `yaml:"id" json:"id"`
+	Name string `yaml:"name" json:"name"`
+	// Labels are the ways publishers' files write this unit; a file that
+	// labels a value with the label of another measure breaks unit-mismatch.
+	Labels []string `yaml:"labels" json:"-"`
+	// Bounds are the natural bounds of the measure; nil means unbounded.
+	Bounds *Range `yaml:"bounds" json:"bounds,omitempty"`
+	// Tolerance is how far past Bounds a value may be (publishers' rounding).
+	Tolerance float64 `yaml:"tolerance" json:"tolerance,omitempty"`
+}
+
+// Range is a closed interval; a nil end is open.
+type Range struct {
+	Lo *float64 `yaml:"lo" json:"lo"`
+	Hi *float64 `yaml:"hi" json:"hi"`
+}
+
+// Indicator is one entry of the indicator registry.
+type Indicator struct {
+	ID              string   `yaml:"id" json:"id"`
+	Name            string   `yaml:"name" json:"name"`
+	Unit            string   `yaml:"unit" json:"unit"`
+	Polarity        int      `yaml:"polarity" json:"polarity"`
+	Bounds          *Range   `yaml:"bounds" json:"bounds,omitempty"`
+	Goalposts       *Range   `yaml:"goalposts" json:"goalposts,omitempty"`
+	Disaggregations []string `yaml:"disaggregations" json:"disaggregations"`
+	Sources         []string `yaml:"sources" json:"sources"`
+	Definition      string   `yaml:"definition" json:"definition"`
+	Note            string   `yaml:"note" json:"note,omitempty"`
+
+	measure *Measure
+}
+
+// Measure returns the indicator's unit of measure.
+func (ind *Indicator) Measure() *Measure { return ind.measure }
+
+// Registry is the indicator registry: units of measure and indicators.
+type Registry struct {
+	Measures   []*Measure   `yaml:"measures"`
+	Indicators []*Indicator `yaml:"indicators"`
+
+	byID     map[string]int
+	labels   map[string]string // normalised label -> measure id
+	measures map[string]*Measure
+}
+
+var indicatorID = regexp.MustCompile(`^[a-z][a-z0-9]*\.[a-z0-9_]+$`)
+
+// ParseRegistry decodes and checks an indicator registry (indicators.yaml).
+// Unknown fields are errors.
+func ParseRegistry(name string, data []byte) (*Registry, error) {
+	var r Registry
+	if err := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict()).Decode(&r); err != nil {
+		return nil, fmt.Errorf("pipeline: registry %s: %w", name, err)
+	}
+	if err := r.init(); err != nil {
+		return nil, fmt.Errorf("pipeline: registry %s: %w", name, err)
+	}
+	return &r, nil
+}
+
+func (r *Registry) init() error {
+	r.byID = map[string]int{}
+	r.labels = map[string]string{}
+	r.measures = map[string]*Measure{}
+	var errs []error
+	for _, m := range r.Measures {
+		if _, dup := r.measures[m.ID]; dup {
+			errs = append(errs, fmt.Errorf("measure %q defined twice", m.ID))
+		}
+		r.measures[m.ID] = m
+		for _, l := range m.Labels {
+			r.labels[normLabel(l)] = m.ID
+		}
+	}
+	for i, ind := range r.Indicators {
+		if !indicatorID.MatchString(ind.ID) {
+			errs = append(errs, fmt.Errorf("indicator id %q: want lower case source.name", ind.ID))
+		}
+		if _, dup := r.byID[ind.ID]; dup {
+			errs = append(errs, fmt.Errorf("indicator %q defined twice", ind.ID))
+		}
+		r.byID[ind.ID] = i
+		m, ok := r.measures[ind.Unit]
+		if !ok {
+			errs = append(errs, fmt.Errorf("indicator %q: unknown unit of measure %q", ind.ID, ind.Unit))
+		}
+		ind.measure = m
+		if ind.Polarity != 1 && ind.Polarity != -1 {
+			errs = append(errs, fmt.Errorf("indicator %q: polarity %d: want 1 or -1", ind.ID, ind.Polarity))
+		}
+		for _, d := range ind.Disaggregations {
+			if d != "sex" && d != "area" && d != "age" {
+				errs = append(errs, fmt.Errorf("indicator %q: disaggregation %q: want sex, area or age", ind.ID, d))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Lookup returns the indicator with the given id and its index in the registry.
+func (r *Registry) Lookup(id string) (*Indicator, int, bool) {
+	i, ok := r.byID[id]
+	if !ok {
+		return nil, -1, false
+	}
+	return r.Indicators[i], i, true
+}
+
+// IDs returns the indicator ids in registry order.
+func (r *Registry) IDs() []string {
+	ids := make([]string, len(r.Indicators))
+	for i, ind := range r.Indicators {
+		ids[i] = ind.ID
+	}
+	return ids
+}
+
+// MeasureOfLabel maps a publisher's unit label ("%", "per 100 people") to a
+// measure id; ok is false for labels the registry does not know.
+func (r *Registry) MeasureOfLabel(label string) (string, bool) {
+	id, ok := r.labels[normLabel(label)]
+	return id, ok
+}
+
+// add appends an indicator defined by an input file (a COINr iMeta), checked
+// like registry entries. It is used on a copy of the registry.
+func (r *Registry) add(ind *Indicator) error {
+	if _, dup := r.byID[ind.ID]; dup {
+		return fmt.Errorf("indicator %q already in the registry", ind.ID)
+	}
+	m, ok := r.measures[ind.Unit]
+	if !ok {
+		return fmt.Errorf("indicator %q: unknown unit of measure %q", ind.ID, ind.Unit)
+	}
+	ind.measure = m
+	r.byID[ind.ID] = len(r.Indicators)
+	r.Indicators = append(r.Indicators, ind)
+	return nil
+}
+
+// clone returns a copy whose indicator list can grow independently.
+func (r *Registry) clone() *Registry {
+	c := *r
+	c.Indicators = append([]*Indicator(nil), r.Indicators...)
+	c.byID = make(map[string]int, len(r.byID))
+	for k, v := range r.byID {
+		c.byID[k] = v
+	}
+	return &c
+}
+
+// checkValue applies the natural bounds of the indicator (its own, else its
+// measure's) with the measure's tolerance.
+func (ind *Indicator) checkValue(v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("value %v is not a finite number", v)
+	}
+	b := ind.Bounds
+	if b == nil && ind.measure != nil {
+		b = ind.measure.Bounds
+	}
+	if b == nil {
+		return nil
+	}
+	tol := 0.0
+	if ind.measure != nil {
+		tol = ind.measure.Tolerance
+	}
+	if b.Lo != nil && v < *b.Lo-tol {
+		return fmt.Errorf("value %v of %s is below its natural lower bound %v (%s)", v, ind.ID, *b.Lo, ind.Unit)
+	}
+	if b.Hi != nil && v > *b.Hi+tol {
+		return fmt.Errorf("value %v of %s is above its natural upper bound %v (%s)", v, ind.ID, *b.Hi, ind.Unit)
+	}
+	return nil
+}
+
+func normLabel(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
