@@ -37,8 +37,8 @@ type Options struct {
 	// Extra are single files in the long format (CSV, Parquet, Arrow IPC by
 	// extension), each loaded as a source of its own, after the catalogues.
 	Extra []ExtraFile
-	// Only, when not empty, restricts the observation sources read to these
-	// catalogue ids (reference sources are always read).
+	// Only, when not nil, restricts the catalogue's observation sources read
+	// to these ids (reference sources and Extra files are always read).
 	Only []string
 	// Allocator for the Arrow record; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
@@ -81,6 +81,7 @@ type source struct {
 	fsys  fs.FS
 	name  string // display name: base-relative path, or user dir + path
 	index int    // catalogue order
+	extra bool   // from Options.Extra
 	*Collector
 	ref       *Reference
 	checksums map[string]string
@@ -196,7 +197,7 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	for _, x := range opt.Extra {
 		e := extraEntry(x)
 		cat = cat.Merge(&Catalogue{Sources: []*Entry{e}})
-		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name})
+		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name, extra: true})
 	}
 	for i, s := range sources {
 		s.index = i
@@ -258,7 +259,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		a := adapters[s.entry.Adapter]
 		if a.phase > 0 {
 			refs = append(refs, s)
-		} else if len(only) == 0 || only[s.entry.ID] {
+		} else if opt.Only == nil || only[s.entry.ID] || s.extra {
 			obs = append(obs, s)
 		}
 	}

@@ -1,0 +1,46 @@
+# DRI — make targets. `make run` and `make test` are the README's quick start.
+GO          ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BIN         := bin/dri
+PKGS        := ./...
+
+.PHONY: all build run test lint vet fmt-check bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/dri
+
+## run: the main job on the embedded data (pipeline -> snapshot in ./snapshots)
+run: build
+	./$(BIN) run --out snapshots
+
+## test: formatting, vet, staticcheck and the whole suite under the race detector
+test: fmt-check vet lint
+	$(GO) test -race -count=1 $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+lint:
+	$(STATICCHECK) $(PKGS)
+
+## bench: every benchmark once with memory figures (see docs/BENCHMARKS.md)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+
+## fuzz: a short run of each fuzz target (FUZZTIME=30s for longer)
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list $(PKGS)); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin snapshots

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func init() {
+	register(&command{name: "data", summary: "print observations of one indicator (filters by unit, sex, area, age, years)", run: runData})
+}
+
+func runData(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("data", "data --indicator ID [--unit A,B] [--sex F,M] [--area U,R] [--age BAND]\n"+
+		"                [--date 2015:2024] [--mrv N | --mrnev N] [--format table|csv|json] [--data DIR]\n\n"+
+		"Prints the observations of one indicator with their status (A observed, E publisher's\n"+
+		"estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
+		"WLD, ...) selects the group's member states. --mrv N keeps the N most recent years with\n"+
+		"data; --mrnev N keeps each series' N most recent values.", e)
+	var data dataFlag
+	fs.StringVar(&data.path, "data", "", dataUsage)
+	indicator := fs.String("indicator", "", "indicator id, e.g. egov.egdi (required; `dri data --list` shows them)")
+	list := fs.Bool("list", false, "list the indicators with data and exit")
+	units := fs.String("unit", "", "comma-separated units: ISO3, ISO2, names or group codes")
+	sex := fs.String("sex", "", "comma-separated sex codes: _T, F, M")
+	area := fs.String("area", "", "comma-separated area codes: _T, U, R")
+	age := fs.String("age", "", "comma-separated age codes: _T or SDMX bands such as Y15T34")
+	date := fs.String("date", "", "year or range: 2024, 2015:2024, 2015:, :2020")
+	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
+	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
+	format := fs.String("format", "table", "output: table, csv or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	if *indicator == "" && !*list {
+		return usagef("data: --indicator is required (see dri data --list)")
+	}
+	if *mrv < 0 || *mrnev < 0 {
+		return usagef("data: --mrv and --mrnev must be positive")
+	}
+	from, to, err := pipeline.ParseYears(*date)
+	if err != nil {
+		return usagef("--date: %v", err)
+	}
+	for flagName, vals := range map[string][]string{"sex": splitList(*sex), "area": splitList(*area)} {
+		allowed := map[string]bool{"_T": true, "F": flagName == "sex", "M": flagName == "sex", "U": flagName == "area", "R": flagName == "area"}
+		for _, v := range vals {
+			if !allowed[v] {
+				return usagef("--%s: unknown code %q", flagName, v)
+			}
+		}
+	}
+	opt, err := data.options()
+	if err != nil {
+		return err
+	}
+	res, err := e.load(ctx, opt)
+	if err != nil {
+		return err
+	}
+	defer res.Release()
+	store, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		return err
+	}
+	if *list {
+		t := &table{header: []string{"indicator", "name", "unit", "observations", "years"}}
+		for _, id := range store.Indicators() {
+			ind, _, _ := res.Registry.Lookup(id)
+			years := store.Years(id)
+			n := len(store.Select(pipeline.Query{Indicator: id}))
+			t.add(str(id), str(ind.Name), str(ind.Unit), integer(n), str(fmt.Sprintf("%d-%d", years[0], years[len(years)-1])))
+		}
+		return t.write(e.stdout, *format)
+	}
+	if _, _, ok := res.Registry.Lookup(*indicator); !ok {
+		return usagef("--indicator: unknown indicator %q (see dri data --list)", *indicator)
+	}
+	q := pipeline.Query{Indicator: *indicator, Sex: splitList(*sex), Area: splitList(*area), Age: splitList(*age),
+		From: from, To: to, MRV: *mrv, MRNEV: *mrnev}
+	if us := splitList(*units); len(us) > 0 {
+		codes, groups, err := resolveUnits(res.Reference, us)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			grp, _ := res.Reference.Group(g)
+			codes = append(codes, grp.Members...)
+		}
+		q.Units = codes
+	}
+	rows := store.Select(q)
+	t := &table{header: []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "source", "note"}}
+	for _, i := range rows {
+		r := store.Row(i)
+		note := r.Note
+		if *format == "table" && len(note) > 60 {
+			note = note[:57] + "..."
+		}
+		t.add(str(r.Unit), integer(r.Year), str(r.Indicator), str(r.Sex), str(r.Area), str(r.Age),
+			num(r.Value), str(r.Status), str(r.Source), str(note))
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(e.stderr, "dri: no observations of %s match the filters\n", *indicator)
+	}
+	return t.write(e.stdout, *format)
+}
+

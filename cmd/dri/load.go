@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/dri-engine/dri/datasets"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// dataFlag is the --data option shared by the commands: a directory with its
+// own catalog.yaml, or a single file in the long format.
+type dataFlag struct{ path string }
+
+const dataUsage = "a data directory with its catalog.yaml (adds to or overrides the embedded sources), or one long-format file (.csv, .parquet, .arrow)"
+
+// options builds the load options for the embedded data plus --data.
+func (d dataFlag) options() (pipeline.Options, error) {
+	opt := pipeline.Options{Base: datasets.FS}
+	if d.path == "" {
+		return opt, nil
+	}
+	st, err := os.Stat(d.path)
+	if err != nil {
+		return opt, usagef("--data: %v", err)
+	}
+	if st.IsDir() {
+		if _, err := os.Stat(filepath.Join(d.path, pipeline.CatalogueFile)); err != nil {
+			return opt, usagef("--data %s: no %s in the directory", d.path, pipeline.CatalogueFile)
+		}
+		opt.User = os.DirFS(d.path)
+		opt.UserName = d.path
+		return opt, nil
+	}
+	opt.Extra = append(opt.Extra, extraFile(d.path))
+	return opt, nil
+}
+
+func extraFile(path string) pipeline.ExtraFile {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return pipeline.ExtraFile{FS: os.DirFS(filepath.Dir(abs)), Path: filepath.Base(abs), Name: path}
+}
+
+// progress returns a progress callback drawing a bar on stderr when stderr is
+// a terminal, and nil (silent) otherwise.
+func (e *env) progress(what string) (func(done, total int, item string), func()) {
+	if !e.stderrTTY {
+		return nil, func() {}
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int, item string) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+					progressbar.OptionSetDescription(what), progressbar.OptionClearOnFinish(),
+					progressbar.OptionShowCount(), progressbar.OptionSetWidth(30))
+			}
+			bar.Describe(fmt.Sprintf("%s %s", what, shorten(item, 40)))
+			_ = bar.Set(done)
+		}, func() {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+		}
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n+1:]
+}
+
+// load runs the pipeline with a progress bar.
+func (e *env) load(ctx context.Context, opt pipeline.Options) (*pipeline.Result, error) {
+	p, done := e.progress("loading")
+	opt.Progress = p
+	res, err := pipeline.Load(ctx, opt)
+	done()
+	return res, err
+}
+
+// resolveUnits maps what the user typed (ISO3, ISO2, names) to unit codes,
+// and group codes to their members.
+func resolveUnits(ref *pipeline.Reference, list []string) (units []string, groups []string, err error) {
+	var bad []string
+	for _, s := range list {
+		if g, ok := ref.Group(strings.ToUpper(s)); ok {
+			groups = append(groups, g.Code)
+			continue
+		}
+		u, ok := ref.LookupUnit(s)
+		if !ok {
+			bad = append(bad, s)
+			continue
+		}
+		units = append(units, u.Code)
+	}
+	if len(bad) > 0 {
+		return nil, nil, usagef("--unit: unknown unit(s) %s (use ISO 3166 alpha-3 or alpha-2 codes, or a group code such as LDC)", strings.Join(bad, ", "))
+	}
+	return units, groups, nil
+}
+
+func readCatalogueFS(fsys fs.FS) (*pipeline.Catalogue, error) {
+	data, err := fs.ReadFile(fsys, pipeline.CatalogueFile)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.ParseCatalogue(pipeline.CatalogueFile, data)
+}

@@ -1,0 +1,153 @@
+// Command dri is the Digital Readiness Indicators engine: it loads public
+// country datasets, validates them, builds composite readiness and gender-gap
+// scores and serves them. Run `dri help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1 // the command ran and found problems, or failed
+	exitUsage    = 2
+)
+
+// errProblems says the command ran but found problems (validation errors);
+// it has already reported them.
+var errProblems = errors.New("problems found")
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, env *env) error
+}
+
+// env is what every command gets: its streams.
+type env struct {
+	stdout, stderr io.Writer
+	// stderrTTY says whether stderr is a terminal (progress bars only then).
+	stderrTTY bool
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, stderrTTY: isTerminal(stderr)}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return exitCode(c.run(ctx, []string{"--help"}, e), stderr)
+			}
+		}
+		printUsage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "dri: unknown command %q\n\n", args[0])
+		printUsage(stderr)
+		return exitUsage
+	}
+	return exitCode(c.run(ctx, args[1:], e), stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	var ue *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errProblems):
+		return exitProblems
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "dri: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "dri: %v\n", err)
+	return exitProblems
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "dri — Digital Readiness Indicators engine")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: dri <command> [flags]   (dri <command> --help for its flags)")
+	fmt.Fprintln(w)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Data goes to standard output; logs and progress to standard error.")
+	fmt.Fprintln(w, "Exit codes: 0 success, 1 problems found or failure, 2 usage error.")
+}
+
+// newFlags returns a flag set that reports errors as usage errors and
+// prints its help to stdout on --help.
+func newFlags(name, usage string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet("dri "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: dri %s\n\n", usage)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args; --help prints usage and returns flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return flag.ErrHelp
+		}
+		return usagef("%s: %v (see --help)", fs.Name(), err)
+	}
+	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// table is rows of cells with a header, written as an aligned text table,
+// CSV or JSON (an array of objects; numeric cells stay numbers, empty cells
+// become null).
+type table struct {
+	header  []string
+	rows    [][]cell
+	numeric []bool // column is numeric (right-aligned, JSON number)
+}
+
+type cell struct {
+	s     string
+	v     float64
+	isNum bool
+	null  bool
+}
+
+func str(s string) cell { return cell{s: s} }
+
+// num formats a float64 in the shortest form that reads back to the same
+// value; NaN and infinities are missing.
+func num(v float64) cell {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return cell{null: true, isNum: true}
+	}
+	return cell{s: strconv.FormatFloat(v, 'g', -1, 64), v: v, isNum: true}
+}
+
+func integer(v int) cell { return cell{s: strconv.Itoa(v), v: float64(v), isNum: true} }
+
+func null() cell { return cell{null: true} }
+
+func (t *table) add(cells ...cell) {
+	if len(cells) != len(t.header) {
+		panic(fmt.Sprintf("dri: table row of %d cells for %d columns", len(cells), len(t.header)))
+	}
+	t.rows = append(t.rows, cells)
+}
+
+func (t *table) write(w io.Writer, format string) error {
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(t.header); err != nil {
+			return err
+		}
+		rec := make([]string, len(t.header))
+		for _, r := range t.rows {
+			for i, c := range r {
+				rec[i] = c.s
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case "json":
+		out := make([]map[string]any, len(t.rows))
+		for i, r := range t.rows {
+			m := make(map[string]any, len(r))
+			for j, c := range r {
+				switch {
+				case c.null:
+					m[t.header[j]] = nil
+				case c.isNum:
+					m[t.header[j]] = c.v
+				default:
+					m[t.header[j]] = c.s
+				}
+			}
+			out[i] = m
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
+		for _, r := range t.rows {
+			parts := make([]string, len(r))
+			for i, c := range r {
+				parts[i] = c.s
+				if c.null {
+					parts[i] = "—"
+				}
+			}
+			fmt.Fprintln(tw, strings.Join(parts, "\t")+"\t")
+		}
+		return tw.Flush()
+	}
+	return usagef("--format %q: want table, csv or json", format)
+}
+
+func checkFormat(f string, allowed ...string) error {
+	for _, a := range allowed {
+		if f == a {
+			return nil
+		}
+	}
+	return usagef("--format %q: want %s", f, strings.Join(allowed, ", "))
+}

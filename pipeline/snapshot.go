@@ -1,0 +1,481 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/goccy/go-yaml"
+)
+
+// Files of a snapshot directory.
+const (
+	ManifestFile     = "manifest.json"
+	ObservationsFile = "observations.parquet"
+	UnitsFile        = "units.parquet"
+	GroupsFile       = "groups.parquet"
+	ReportFile       = "report.json"
+	SnapshotCatalog  = "catalog.json"
+	SnapshotRegistry = "indicators.yaml"
+)
+
+// SnapshotFormat is the version of the snapshot layout.
+const SnapshotFormat = 1
+
+// Manifest describes a snapshot: what it holds and where it came from.
+type Manifest struct {
+	ID         string            `json:"id"`
+	Format     int               `json:"format"`
+	Created    time.Time         `json:"created"`
+	Sources    []ManifestSource  `json:"sources"`
+	Files      map[string]string `json:"files"` // snapshot file -> SHA-256
+	Counts     ManifestCounts    `json:"counts"`
+	Validation ValidationCounts  `json:"validation"`
+}
+
+// ManifestSource is one source of a snapshot with its accounting.
+type ManifestSource struct {
+	ID          string `json:"id"`
+	File        string `json:"file"`
+	Adapter     string `json:"adapter"`
+	Publisher   string `json:"publisher"`
+	Vintage     string `json:"vintage"`
+	Licence     string `json:"licence"`
+	SHA256      string `json:"sha256,omitempty"`
+	Read        int    `json:"read"`
+	Loaded      int    `json:"loaded"`
+	Quarantined int    `json:"quarantined"`
+	Superseded  int    `json:"superseded"`
+	Rejected    bool   `json:"rejected,omitempty"`
+}
+
+// ManifestCounts sizes the snapshot's tables.
+type ManifestCounts struct {
+	Observations int `json:"observations"`
+	Units        int `json:"units"`
+	Groups       int `json:"groups"`
+	Indicators   int `json:"indicators"`
+}
+
+// ValidationCounts totals the validation report.
+type ValidationCounts struct {
+	Read        int `json:"read"`
+	Loaded      int `json:"loaded"`
+	Quarantined int `json:"quarantined"`
+	Superseded  int `json:"superseded"`
+	Errors      int `json:"errors"`
+	Notices     int `json:"notices"`
+}
+
+// PublishedUnits returns the units table of a result: the UN member states,
+// plus every other unit that has at least one observation, flagged by type.
+func (r *Result) PublishedUnits() []*Unit {
+	used := map[string]bool{}
+	if r.Observations != nil && r.Observations.NumRows() > 0 {
+		d := r.Observations.Column(IdxUnit).(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		for _, i := range d.Indices().(*array.Int32).Int32Values() {
+			used[vals.Value(int(i))] = true
+		}
+	}
+	var out []*Unit
+	for _, u := range r.Reference.Units() {
+		if u.UNMember || used[u.Code] {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// WriteSnapshot writes the result as an immutable snapshot directory under
+// dir, named by its content hash, and returns the manifest. Files are written
+// into a temporary directory, fsynced, and the directory is renamed into
+// place, so a crash leaves either no snapshot or a complete one. Writing the
+// same content twice yields the same id and leaves the first copy in place.
+// Extra files (name -> bytes, e.g. scores) are written alongside and hashed.
+func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	files := map[string][]byte{}
+	var err error
+	if files[ObservationsFile], err = parquetBytes(r.Observations); err != nil {
+		return nil, err
+	}
+	units, groups := unitsRecord(r.PublishedUnits()), groupsRecord(r.Reference.Groups())
+	defer units.Release()
+	defer groups.Release()
+	if files[UnitsFile], err = parquetBytes(units); err != nil {
+		return nil, err
+	}
+	if files[GroupsFile], err = parquetBytes(groups); err != nil {
+		return nil, err
+	}
+	if files[ReportFile], err = json.MarshalIndent(r.Report, "", "  "); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	if files[SnapshotCatalog], err = json.MarshalIndent(r.Catalogue, "", "  "); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	if files[SnapshotRegistry], err = yaml.Marshal(r.Registry); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	for name, data := range extra {
+		if strings.ContainsAny(name, `/\`) || name == ManifestFile {
+			return nil, fmt.Errorf("pipeline: snapshot: bad extra file name %q", name)
+		}
+		files[name] = data
+	}
+	m := r.manifest(files)
+	final := filepath.Join(dir, m.ID)
+	if _, err := os.Stat(filepath.Join(final, ManifestFile)); err == nil {
+		return ReadManifest(final)
+	}
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	files[ManifestFile] = manifest
+	tmp := filepath.Join(dir, ".tmp-"+m.ID[:12]+"-"+randomSuffix())
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	cleanup := func(err error) (*Manifest, error) {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	names := sortedKeys(files)
+	// The manifest goes last: a directory with a manifest is complete.
+	sort.SliceStable(names, func(i, j int) bool { return names[j] == ManifestFile })
+	for _, name := range names {
+		if err := writeFileSync(filepath.Join(tmp, name), files[name]); err != nil {
+			return cleanup(err)
+		}
+	}
+	if err := syncDir(tmp); err != nil {
+		return cleanup(err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		if _, statErr := os.Stat(filepath.Join(final, ManifestFile)); statErr == nil {
+			os.RemoveAll(tmp)
+			return ReadManifest(final)
+		}
+		return cleanup(err)
+	}
+	if err := syncDir(dir); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	return m, nil
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (r *Result) manifest(files map[string][]byte) *Manifest {
+	m := &Manifest{Format: SnapshotFormat, Created: time.Now().UTC().Truncate(time.Second), Files: map[string]string{}}
+	h := sha256.New()
+	for _, name := range sortedKeys(files) {
+		sum := sha256.Sum256(files[name])
+		m.Files[name] = hex.EncodeToString(sum[:])
+		fmt.Fprintf(h, "%s %s\n", m.Files[name], name)
+	}
+	m.ID = hex.EncodeToString(h.Sum(nil))[:32]
+	byID := map[string]*FileReport{}
+	for _, f := range r.Report.Files {
+		byID[f.Source] = f
+	}
+	for _, e := range r.Catalogue.Sources {
+		ms := ManifestSource{ID: e.ID, File: e.File, Adapter: e.Adapter, Publisher: e.Publisher, Vintage: e.Vintage, Licence: e.Licence}
+		if f, ok := byID[e.ID]; ok {
+			ms.File = f.File
+			ms.SHA256 = r.Checksums[f.File]
+			ms.Read, ms.Loaded, ms.Quarantined, ms.Superseded, ms.Rejected = f.Read, f.Loaded, f.Quarantined, f.Superseded, f.Rejected
+		}
+		m.Sources = append(m.Sources, ms)
+	}
+	m.Counts = ManifestCounts{Observations: int(r.Observations.NumRows()), Units: len(r.PublishedUnits()),
+		Groups: len(r.Reference.Groups()), Indicators: len(r.Registry.Indicators)}
+	read, loaded, quarantined, superseded := r.Report.Totals()
+	notices := 0
+	for _, f := range r.Report.Files {
+		notices += f.Notices
+	}
+	m.Validation = ValidationCounts{Read: read, Loaded: loaded, Quarantined: quarantined, Superseded: superseded,
+		Errors: r.Report.Errors(), Notices: notices}
+	return m
+}
+
+func writeFileSync(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func parquetBytes(rec arrow.Record) ([]byte, error) {
+	var buf bytes.Buffer
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true))
+	tbl := array.NewTableFromRecords(rec.Schema(), []arrow.Record{rec})
+	defer tbl.Release()
+	if err := pqarrow.WriteTable(tbl, &buf, 128*1024, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: write parquet: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+var unitsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "code", Type: arrow.BinaryTypes.String}, {Name: "iso2", Type: arrow.BinaryTypes.String},
+	{Name: "m49", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String},
+	{Name: "type", Type: arrow.BinaryTypes.String}, {Name: "un_member", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "region_code", Type: arrow.BinaryTypes.String}, {Name: "region", Type: arrow.BinaryTypes.String},
+	{Name: "sub_region_code", Type: arrow.BinaryTypes.String}, {Name: "sub_region", Type: arrow.BinaryTypes.String},
+	{Name: "intermediate_region_code", Type: arrow.BinaryTypes.String}, {Name: "intermediate_region", Type: arrow.BinaryTypes.String},
+	{Name: "income_group", Type: arrow.BinaryTypes.String}, {Name: "wb_region", Type: arrow.BinaryTypes.String},
+	{Name: "ldc", Type: arrow.FixedWidthTypes.Boolean}, {Name: "lldc", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "sids", Type: arrow.FixedWidthTypes.Boolean}, {Name: "parent", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func unitStrings(u *Unit) []string {
+	return []string{u.Code, u.ISO2, u.M49, u.Name, u.Type, "", u.RegionCode, u.Region, u.SubRegionCode, u.SubRegion,
+		u.IntermediateRegionCode, u.IntermediateRegion, u.IncomeGroup, u.WBRegion, "", "", "", u.Parent}
+}
+
+func unitsRecord(units []*Unit) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, unitsSchema)
+	defer b.Release()
+	for _, u := range units {
+		for i, s := range unitStrings(u) {
+			switch i {
+			case 5:
+				b.Field(i).(*array.BooleanBuilder).Append(u.UNMember)
+			case 14:
+				b.Field(i).(*array.BooleanBuilder).Append(u.LDC)
+			case 15:
+				b.Field(i).(*array.BooleanBuilder).Append(u.LLDC)
+			case 16:
+				b.Field(i).(*array.BooleanBuilder).Append(u.SIDS)
+			default:
+				b.Field(i).(*array.StringBuilder).Append(s)
+			}
+		}
+	}
+	return b.NewRecord()
+}
+
+var groupsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String},
+	{Name: "kind", Type: arrow.BinaryTypes.String}, {Name: "definition", Type: arrow.BinaryTypes.String},
+	{Name: "member", Type: arrow.BinaryTypes.String},
+}, nil)
+
+func groupsRecord(groups []*Group) arrow.Record {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, groupsSchema)
+	defer b.Release()
+	for _, g := range groups {
+		for _, m := range g.Members {
+			for i, s := range []string{g.Code, g.Name, g.Kind, g.Definition, m} {
+				b.Field(i).(*array.StringBuilder).Append(s)
+			}
+		}
+	}
+	return b.NewRecord()
+}
+
+// ReadManifest reads the manifest of a snapshot directory.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot %s: %w", dir, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot %s: manifest: %w", dir, err)
+	}
+	return &m, nil
+}
+
+// ReadSnapshot loads a snapshot directory written by WriteSnapshot, checking
+// every file against the manifest's checksums. The caller releases the
+// result.
+func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.Format != SnapshotFormat {
+		return nil, nil, fmt.Errorf("pipeline: snapshot %s: format %d, want %d", dir, m.Format, SnapshotFormat)
+	}
+	read := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: snapshot %s: %w", dir, err)
+		}
+		sum := sha256.Sum256(data)
+		if want := m.Files[name]; want != hex.EncodeToString(sum[:]) {
+			return nil, fmt.Errorf("pipeline: snapshot %s: %s: checksum mismatch (corrupt or modified)", dir, name)
+		}
+		return data, nil
+	}
+	res := &Result{Report: &Report{}, Catalogue: &Catalogue{}, Checksums: map[string]string{}}
+	data, err := read(SnapshotRegistry)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Registry, err = ParseRegistry(SnapshotRegistry, data); err != nil {
+		return nil, nil, err
+	}
+	for name, dst := range map[string]any{ReportFile: res.Report, SnapshotCatalog: res.Catalogue} {
+		data, err := read(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := json.Unmarshal(data, dst); err != nil {
+			return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: %w", dir, name, err)
+		}
+	}
+	tables := map[string]arrow.Record{}
+	defer func() {
+		for _, t := range tables {
+			t.Release()
+		}
+	}()
+	for _, name := range []string{ObservationsFile, UnitsFile, GroupsFile} {
+		data, err := read(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec, err := readParquet(data, mem)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: %w", dir, name, err)
+		}
+		tables[name] = rec
+	}
+	if !tables[ObservationsFile].Schema().Equal(Schema) {
+		return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: not the canonical schema", dir, ObservationsFile)
+	}
+	res.Reference = referenceFromRecords(tables[UnitsFile], tables[GroupsFile])
+	res.Observations = tables[ObservationsFile]
+	delete(tables, ObservationsFile)
+	return res, m, nil
+}
+
+func readParquet(data []byte, mem memory.Allocator) (arrow.Record, error) {
+	pf, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, mem)
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	defer tbl.Release()
+	return concatTable(tbl, mem)
+}
+
+// concatTable turns a table (possibly several chunks) into one record.
+func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.Record, error) {
+	cols := make([]arrow.Array, tbl.NumCols())
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i := range cols {
+		chunks := tbl.Column(i).Data().Chunks()
+		if len(chunks) == 1 {
+			chunks[0].Retain()
+			cols[i] = chunks[0]
+			continue
+		}
+		if len(chunks) == 0 {
+			b := array.NewBuilder(mem, tbl.Schema().Field(i).Type)
+			cols[i] = b.NewArray()
+			b.Release()
+			continue
+		}
+		c, err := array.Concatenate(chunks, mem)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = c
+	}
+	return array.NewRecord(tbl.Schema(), cols, tbl.NumRows()), nil
+}
+
+func referenceFromRecords(units, groups arrow.Record) *Reference {
+	ref := NewReference()
+	str := func(rec arrow.Record, c, i int) string { return rec.Column(c).(*array.String).Value(i) }
+	boolean := func(rec arrow.Record, c, i int) bool { return rec.Column(c).(*array.Boolean).Value(i) }
+	for i := 0; i < int(units.NumRows()); i++ {
+		u := &Unit{Code: str(units, 0, i), ISO2: str(units, 1, i), M49: str(units, 2, i), Name: str(units, 3, i),
+			Type: str(units, 4, i), UNMember: boolean(units, 5, i), RegionCode: str(units, 6, i), Region: str(units, 7, i),
+			SubRegionCode: str(units, 8, i), SubRegion: str(units, 9, i), IntermediateRegionCode: str(units, 10, i),
+			IntermediateRegion: str(units, 11, i), IncomeGroup: str(units, 12, i), WBRegion: str(units, 13, i),
+			LDC: boolean(units, 14, i), LLDC: boolean(units, 15, i), SIDS: boolean(units, 16, i), Parent: str(units, 17, i)}
+		_, _ = ref.addUnit(u)
+	}
+	for i := 0; i < int(groups.NumRows()); i++ {
+		code := str(groups, 0, i)
+		gi, ok := ref.groupIdx[code]
+		if !ok {
+			gi = len(ref.groups)
+			ref.groupIdx[code] = gi
+			ref.groups = append(ref.groups, &Group{Code: code, Name: str(groups, 1, i), Kind: str(groups, 2, i), Definition: str(groups, 3, i)})
+		}
+		ref.groups[gi].Members = append(ref.groups[gi].Members, str(groups, 4, i))
+	}
+	return ref
+}
+
+// ErrNoSnapshot is returned when a directory holds no complete snapshot.
+var ErrNoSnapshot = errors.New("no complete snapshot")
+

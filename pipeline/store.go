@@ -1,0 +1,279 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Store answers queries over a canonical observation record. It reads the
+// record's columns in place (no copies of the values) and keeps one index:
+// the row range of each indicator, which the sort order of the record makes
+// contiguous. The record must outlive the Store.
+type Store struct {
+	rec        arrow.Record
+	unit       []int32
+	unitDict   []string
+	year       []int16
+	indicator  []int32
+	indDict    []string
+	sex        []int32
+	sexDict    []string
+	area       []int32
+	areaDict   []string
+	age        []int32
+	ageDict    []string
+	value      []float64
+	status     []int32
+	statusDict []string
+	source     []int32
+	srcDict    []string
+	note       *array.String
+	ranges     map[string][2]int
+}
+
+// NewStore indexes a canonical record (as built by Load or read from a
+// snapshot). It returns an error if the record does not have the canonical
+// schema or is not sorted by indicator.
+func NewStore(rec arrow.Record) (*Store, error) {
+	if !rec.Schema().Equal(Schema) {
+		return nil, fmt.Errorf("pipeline: store: record schema %v is not the canonical schema", rec.Schema())
+	}
+	s := &Store{rec: rec, ranges: map[string][2]int{}}
+	dict := func(i int) ([]int32, []string) {
+		d := rec.Column(i).(*array.Dictionary)
+		idx := d.Indices().(*array.Int32).Int32Values()
+		vals := d.Dictionary().(*array.String)
+		out := make([]string, vals.Len())
+		for j := range out {
+			out[j] = vals.Value(j)
+		}
+		return idx, out
+	}
+	s.unit, s.unitDict = dict(IdxUnit)
+	s.year = rec.Column(IdxYear).(*array.Int16).Int16Values()
+	s.indicator, s.indDict = dict(IdxIndicator)
+	s.sex, s.sexDict = dict(IdxSex)
+	s.area, s.areaDict = dict(IdxArea)
+	s.age, s.ageDict = dict(IdxAge)
+	s.value = rec.Column(IdxValue).(*array.Float64).Float64Values()
+	s.status, s.statusDict = dict(IdxStatus)
+	s.source, s.srcDict = dict(IdxSource)
+	s.note = rec.Column(IdxNote).(*array.String)
+	n := int(rec.NumRows())
+	for i := 0; i < n; {
+		j := i
+		for j < n && s.indicator[j] == s.indicator[i] {
+			j++
+		}
+		id := s.indDict[s.indicator[i]]
+		if _, dup := s.ranges[id]; dup {
+			return nil, fmt.Errorf("pipeline: store: record is not sorted by indicator (%s appears twice)", id)
+		}
+		s.ranges[id] = [2]int{i, j}
+		i = j
+	}
+	return s, nil
+}
+
+// Len is the number of observations.
+func (s *Store) Len() int { return len(s.value) }
+
+// Record returns the underlying record (not retained).
+func (s *Store) Record() arrow.Record { return s.rec }
+
+// Row is one observation as plain values.
+type Row struct {
+	Unit      string  `json:"unit"`
+	Year      int     `json:"year"`
+	Indicator string  `json:"indicator"`
+	Sex       string  `json:"sex"`
+	Area      string  `json:"area"`
+	Age       string  `json:"age"`
+	Value     float64 `json:"value"`
+	Status    string  `json:"status"`
+	Source    string  `json:"source"`
+	Note      string  `json:"note,omitempty"`
+}
+
+// Row returns observation i.
+func (s *Store) Row(i int) Row {
+	r := Row{
+		Unit: s.unitDict[s.unit[i]], Year: int(s.year[i]), Indicator: s.indDict[s.indicator[i]],
+		Sex: s.sexDict[s.sex[i]], Area: s.areaDict[s.area[i]], Age: s.ageDict[s.age[i]],
+		Value: s.value[i], Status: s.statusDict[s.status[i]], Source: s.srcDict[s.source[i]],
+	}
+	if s.note.IsValid(i) {
+		r.Note = s.note.Value(i)
+	}
+	return r
+}
+
+// Unit, Year, Value and the other accessors read one field of row i.
+func (s *Store) Unit(i int) string      { return s.unitDict[s.unit[i]] }
+func (s *Store) Year(i int) int         { return int(s.year[i]) }
+func (s *Store) Value(i int) float64    { return s.value[i] }
+func (s *Store) Indicator(i int) string { return s.indDict[s.indicator[i]] }
+func (s *Store) Sex(i int) string       { return s.sexDict[s.sex[i]] }
+func (s *Store) Area(i int) string      { return s.areaDict[s.area[i]] }
+func (s *Store) Age(i int) string       { return s.ageDict[s.age[i]] }
+func (s *Store) Status(i int) string    { return s.statusDict[s.status[i]] }
+func (s *Store) Source(i int) string    { return s.srcDict[s.source[i]] }
+
+// Indicators returns the ids of the indicators with data, sorted.
+func (s *Store) Indicators() []string {
+	ids := make([]string, 0, len(s.ranges))
+	for id := range s.ranges {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Years returns the distinct years with data for an indicator, ascending.
+func (s *Store) Years(indicator string) []int {
+	r, ok := s.ranges[indicator]
+	if !ok {
+		return nil
+	}
+	seen := map[int16]bool{}
+	for i := r[0]; i < r[1]; i++ {
+		seen[s.year[i]] = true
+	}
+	years := make([]int, 0, len(seen))
+	for y := range seen {
+		years = append(years, int(y))
+	}
+	sort.Ints(years)
+	return years
+}
+
+// Query selects observations of one indicator. Empty filters select all.
+type Query struct {
+	Indicator string
+	Units     []string // unit codes
+	Sex       []string
+	Area      []string
+	Age       []string
+	From, To  int // years, inclusive; 0 = open
+	// MRV keeps the MRV most recent years in which the indicator has any
+	// data in the selection (periods, as the World Bank API's mrv).
+	MRV int
+	// MRNEV keeps each series' MRNEV most recent observations (non-empty
+	// values, as the World Bank API's mrnev).
+	MRNEV int
+}
+
+// Select returns the row indices of the observations matching q, in the
+// record's order (unit, sex, area, age, year). An unknown indicator yields
+// no rows; callers check the registry first to tell unknown from empty.
+func (s *Store) Select(q Query) []int {
+	r, ok := s.ranges[q.Indicator]
+	if !ok {
+		return nil
+	}
+	in := func(vals []string) func(string) bool {
+		if len(vals) == 0 {
+			return func(string) bool { return true }
+		}
+		set := map[string]bool{}
+		for _, v := range vals {
+			set[v] = true
+		}
+		return func(v string) bool { return set[v] }
+	}
+	inUnit, inSex, inArea, inAge := in(q.Units), in(q.Sex), in(q.Area), in(q.Age)
+	var rows []int
+	for i := r[0]; i < r[1]; i++ {
+		y := int(s.year[i])
+		if (q.From != 0 && y < q.From) || (q.To != 0 && y > q.To) {
+			continue
+		}
+		if !inUnit(s.unitDict[s.unit[i]]) || !inSex(s.sexDict[s.sex[i]]) || !inArea(s.areaDict[s.area[i]]) || !inAge(s.ageDict[s.age[i]]) {
+			continue
+		}
+		rows = append(rows, i)
+	}
+	if q.MRV > 0 {
+		years := map[int16]bool{}
+		for _, i := range rows {
+			years[s.year[i]] = true
+		}
+		ys := make([]int, 0, len(years))
+		for y := range years {
+			ys = append(ys, int(y))
+		}
+		sort.Sort(sort.Reverse(sort.IntSlice(ys)))
+		keep := map[int16]bool{}
+		for _, y := range ys[:min(q.MRV, len(ys))] {
+			keep[int16(y)] = true
+		}
+		rows = filterRows(rows, func(i int) bool { return keep[s.year[i]] })
+	}
+	if q.MRNEV > 0 {
+		// Rows of one series are contiguous and ascending by year.
+		var out []int
+		for a := 0; a < len(rows); {
+			b := a
+			for b < len(rows) && s.sameSeries(rows[a], rows[b]) {
+				b++
+			}
+			out = append(out, rows[max(a, b-q.MRNEV):b]...)
+			a = b
+		}
+		rows = out
+	}
+	return rows
+}
+
+func (s *Store) sameSeries(i, j int) bool {
+	return s.unit[i] == s.unit[j] && s.sex[i] == s.sex[j] && s.area[i] == s.area[j] && s.age[i] == s.age[j]
+}
+
+func filterRows(rows []int, keep func(int) bool) []int {
+	out := rows[:0]
+	for _, i := range rows {
+		if keep(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ParseYears parses a date filter: "2024", "2015:2024", "2015:" or ":2024".
+func ParseYears(s string) (from, to int, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, 0, nil
+	}
+	parse := func(p string) (int, error) {
+		if p == "" {
+			return 0, nil
+		}
+		var y int
+		if _, err := fmt.Sscanf(p, "%d", &y); err != nil || fmt.Sprint(y) != p || y < 1000 || y > 9999 {
+			return 0, fmt.Errorf("year %q is not a four-digit year", p)
+		}
+		return y, nil
+	}
+	a, b, found := strings.Cut(s, ":")
+	if from, err = parse(a); err != nil {
+		return 0, 0, err
+	}
+	if !found {
+		if from == 0 {
+			return 0, 0, fmt.Errorf("date %q: want YYYY or YYYY:YYYY", s)
+		}
+		return from, from, nil
+	}
+	if to, err = parse(b); err != nil {
+		return 0, 0, err
+	}
+	if from != 0 && to != 0 && from > to {
+		return 0, 0, fmt.Errorf("date %q: start after end", s)
+	}
+	return from, to, nil
+}
