@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -45,9 +46,7 @@ func readEGov(s *source) error {
 	if opt.YearColumn != "" {
 		want = append(want, opt.YearColumn)
 	}
-	for _, c := range sortedKeys(opt.Columns) {
-		want = append(want, c)
-	}
+	want = append(want, sortedKeys(opt.Columns)...)
 	col, hdr, err := t.header(want...)
 	if err != nil {
 		return err
@@ -70,7 +69,9 @@ func readEGov(s *source) error {
 			rankCol = c
 		}
 	}
+	// Values in the file's column order, so problems come out in order.
 	cols := sortedKeys(opt.Columns)
+	sort.Slice(cols, func(i, j int) bool { return col[cols[i]] < col[cols[j]] })
 	for {
 		rec, _, err := t.next()
 		if err == io.EOF {
@@ -91,6 +92,16 @@ func readEGov(s *source) error {
 				continue
 			}
 			year = y
+		}
+		present := 0
+		for _, c := range cols {
+			if !isMissingCell(field(rec, col[c])) {
+				present++
+			}
+		}
+		ul, uc := t.pos(col[opt.UnitColumn])
+		if present > 0 && !s.CheckUnit(unit, kind, ul, uc, present) {
+			continue
 		}
 		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
 		for _, c := range cols {

@@ -196,9 +196,8 @@ func readITUBySex(s *source) error {
 		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %q, want \"Economy name\"", field(subs, 0))
 	}
 	type valueCol struct {
-		idx        int
-		sex, area  string
-		yearColumn bool
+		idx       int
+		sex, area string
 	}
 	var vcols []valueCol
 	yearIdx := -1

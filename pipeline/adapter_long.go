@@ -180,7 +180,7 @@ func readLongArrow(s *source, parquet bool) error {
 	}
 	row := 0
 	for rr.Next() {
-		rec := rr.Record()
+		rec := rr.RecordBatch()
 		cols := map[string]arrow.Array{}
 		for name, i := range idx {
 			cols[name] = rec.Column(i)
@@ -282,16 +282,16 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 type ipcFileRecords struct {
 	r   *ipc.FileReader
 	i   int
-	cur arrow.Record
+	cur arrow.RecordBatch
 	err error
 }
 
-func (f *ipcFileRecords) Retain()                {}
-func (f *ipcFileRecords) Release()               { f.releaseCur() }
-func (f *ipcFileRecords) Schema() *arrow.Schema  { return f.r.Schema() }
-func (f *ipcFileRecords) Record() arrow.Record   { return f.cur }
-func (f *ipcFileRecords) RecordBatch() arrow.Record { return f.cur }
-func (f *ipcFileRecords) Err() error             { return f.err }
+func (f *ipcFileRecords) Retain()                        {}
+func (f *ipcFileRecords) Release()                       { f.releaseCur() }
+func (f *ipcFileRecords) Schema() *arrow.Schema          { return f.r.Schema() }
+func (f *ipcFileRecords) Record() arrow.RecordBatch      { return f.cur }
+func (f *ipcFileRecords) RecordBatch() arrow.RecordBatch { return f.cur }
+func (f *ipcFileRecords) Err() error                     { return f.err }
 func (f *ipcFileRecords) releaseCur() {
 	if f.cur != nil {
 		f.cur.Release()
@@ -303,7 +303,7 @@ func (f *ipcFileRecords) Next() bool {
 	if f.i >= f.r.NumRecords() {
 		return false
 	}
-	rec, err := f.r.Record(f.i)
+	rec, err := f.r.RecordBatch(f.i)
 	if err != nil {
 		f.err = err
 		return false

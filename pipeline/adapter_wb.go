@@ -57,35 +57,32 @@ type dataBankLines struct {
 }
 
 func (d *dataBankLines) next() ([]string, int, error) {
-	for d.sc.Scan() {
-		d.line++
-		text := d.sc.Text()
-		if d.line == 1 {
-			text = strings.TrimPrefix(text, "\ufeff")
-		}
-		rec, err := parseLine(text)
-		if err != nil && strings.Contains(text, `"",`) {
-			if fixed, err2 := parseLine(strings.Replace(text, `"",`, `",`, 1)); err2 == nil {
-				d.repaired++
-				if d.first == 0 {
-					d.first = d.line
-				}
-				return fixed, d.line, nil
-			}
-		}
-		if err != nil {
-			if pe, ok := err.(*csv.ParseError); ok {
-				pe.Line, pe.StartLine = d.line, d.line
-				return nil, d.line, pe
-			}
+	if !d.sc.Scan() {
+		if err := d.sc.Err(); err != nil {
 			return nil, d.line, err
 		}
-		return rec, d.line, nil
+		return nil, d.line, io.EOF
 	}
-	if err := d.sc.Err(); err != nil {
-		return nil, d.line, err
+	d.line++
+	text := d.sc.Text()
+	if d.line == 1 {
+		text = strings.TrimPrefix(text, "\ufeff")
 	}
-	return nil, d.line, io.EOF
+	rec, err := parseLine(text)
+	if err != nil && strings.Contains(text, `"",`) {
+		if fixed, err2 := parseLine(strings.Replace(text, `"",`, `",`, 1)); err2 == nil {
+			d.repaired++
+			if d.first == 0 {
+				d.first = d.line
+			}
+			return fixed, d.line, nil
+		}
+	}
+	if pe, ok := err.(*csv.ParseError); ok {
+		pe.Line, pe.StartLine = d.line, d.line
+		return nil, d.line, pe
+	}
+	return rec, d.line, err
 }
 
 func parseLine(text string) ([]string, error) {
@@ -95,15 +92,13 @@ func parseLine(text string) ([]string, error) {
 }
 
 func (s *source) openLines() (*dataBankLines, io.Closer, error) {
-	rc, display, err := s.open("")
+	rc, _, err := s.open("")
 	if err != nil {
 		return nil, nil, err
 	}
 	sc := bufio.NewScanner(rc)
 	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
-	d := &dataBankLines{sc: sc}
-	_ = display
-	return d, rc, nil
+	return &dataBankLines{sc: sc}, rc, nil
 }
 
 func isDataBankFooter(rec []string) bool {

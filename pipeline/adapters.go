@@ -15,9 +15,16 @@ import (
 // first, in phase order.
 type adapter struct {
 	phase int
-	read  func(s *source) error
-	doc   string
+	// observations is set for phase > 0 adapters that also produce
+	// observations (they run in sequence because they extend the registry).
+	observations bool
+	read         func(s *source) error
+	doc          string
 }
+
+// producesObservations reports whether the adapter's sources are observation
+// sources (subject to Options.Only and merged into the table).
+func (a adapter) producesObservations() bool { return a.phase == 0 || a.observations }
 
 // adapters by the name catalogue entries use. Filled by the adapter files'
 // init functions so each format lives next to its reader.
@@ -63,6 +70,15 @@ type csvTable struct {
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// stripBOM returns r without a leading UTF-8 byte order mark.
+func stripBOM(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 64*1024)
+	if head, _ := br.Peek(3); bytes.Equal(head, bom) {
+		_, _ = br.Discard(3)
+	}
+	return br
+}
 
 // openCSV opens a source file (the entry's own when name is "") as CSV with
 // the given separator. It strips a UTF-8 byte order mark and rejects an empty

@@ -85,11 +85,6 @@ type columns struct {
 
 func (c *columns) len() int { return len(c.value) }
 
-// key packs the observation key of row i into one comparable value.
-func (c *columns) key(i int) obsKey {
-	return obsKey{c.unit[i], c.indicator[i], c.age[i], c.year[i], c.sex[i], c.area[i]}
-}
-
 type obsKey struct {
 	unit, indicator, age int32
 	year                 int16
@@ -110,12 +105,12 @@ type Collector struct {
 	seen   map[obsKey]int32 // key -> line of first occurrence
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
-	maxY   int
+	maxY    int
 }
 
-func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport) *Collector {
+func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
 	return &Collector{file: file, ref: ref, reg: reg, ages: ages, notes: notes, report: report,
-		seen: map[obsKey]int32{}, maxY: MaxYear()}
+		seen: map[obsKey]int32{}, maxY: maxYear}
 }
 
 // File is the display name of the file being read.
@@ -144,7 +139,11 @@ func (c *Collector) Ignore(reason string, n int) { c.report.ignore(reason, n) }
 func (c *Collector) ParseValue(s string, line, col int, what string) (float64, bool) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is not a number", what, s)
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is outside the range of a float64", what, s)
+		} else {
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is not a number", what, s)
+		}
 		return 0, false
 	}
 	return v, true
@@ -161,6 +160,29 @@ func (c *Collector) ParseYear(s string, line, col int) (int, bool) {
 		return 0, false
 	}
 	return y, true
+}
+
+// CheckUnit resolves a row's unit before its values are offered. When the
+// unit is unknown it quarantines the row's n values with one problem and
+// returns false, so a row of a wide file gives one message, not one per cell.
+func (c *Collector) CheckUnit(raw string, kind UnitKind, line, col, n int) bool {
+	_, aggregate, err := c.ref.resolve(raw, kind)
+	if err == nil && !aggregate {
+		return true
+	}
+	if aggregate {
+		err = fmt.Errorf("%q is a publisher's aggregate, not a country or territory", raw)
+	}
+	o := Obs{Unit: raw, UnitKind: kind}
+	c.report.Read += n
+	c.report.Quarantined += n
+	p := Problem{File: c.file, Line: line, Column: col, Rule: RuleUnknownUnit, Severity: Error, Message: fmt.Sprintf("%v (%d values)", err, n)}
+	if d := c.knownDefect(RuleUnknownUnit, &o); d != nil {
+		p.Severity = Notice
+		p.Message += "; known defect: " + d.Reason
+	}
+	c.report.add(p)
+	return false
 }
 
 // Add validates one observation and keeps it or quarantines it.

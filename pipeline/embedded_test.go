@@ -2,19 +2,329 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/csv"
+	"math"
 	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
 )
 
-func TestSmoke(t *testing.T) {
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+var (
+	embeddedOnce sync.Once
+	embedded     *pipeline.Result
+	embeddedErr  error
+)
+
+// loadEmbedded loads the embedded data once for the tests that only read it.
+func loadEmbedded(t testing.TB) (*pipeline.Result, *pipeline.Store) {
+	t.Helper()
+	embeddedOnce.Do(func() {
+		embedded, embeddedErr = pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+	})
+	if embeddedErr != nil {
+		t.Fatal(embeddedErr)
+	}
+	store, err := pipeline.NewStore(embedded.Observations)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Release()
-	res.Report.WriteText(os.Stdout, false)
-	t.Log(res.Observations.NumRows())
+	return embedded, store
+}
+
+func value(t *testing.T, s *pipeline.Store, q pipeline.Query) (float64, pipeline.Row) {
+	t.Helper()
+	rows := s.Select(q)
+	if len(rows) != 1 {
+		t.Fatalf("Select(%+v) = %d rows, want 1", q, len(rows))
+	}
+	return s.Value(rows[0]), s.Row(rows[0])
+}
+
+func TestEmbeddedValidatesClean(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	if n := res.Report.Errors(); n != 0 {
+		var b strings.Builder
+		res.Report.WriteText(&b, false)
+		t.Fatalf("embedded data: %d validation errors, want 0\n%s", n, b.String())
+	}
+	for _, f := range res.Report.Files {
+		if f.Read != f.Loaded+f.Quarantined {
+			t.Errorf("%s: read %d != loaded %d + quarantined %d", f.File, f.Read, f.Loaded, f.Quarantined)
+		}
+		if f.Rejected {
+			t.Errorf("%s: rejected", f.File)
+		}
+	}
+}
+
+func TestEGDIEditionsHave193Members(t *testing.T) {
+	res, s := loadEmbedded(t)
+	for _, year := range []int{2010, 2012, 2014, 2016, 2018, 2020, 2022, 2024} {
+		// Every member appears in every edition with at least one index
+		// (EGDI itself is withheld for the states not assessed in 2010/2012,
+		// and South Sudan, a member from 2011, has an empty 2010 row).
+		seen := map[string]bool{}
+		for _, ind := range []string{"egov.egdi", "egov.osi", "egov.tii", "egov.hci", "egov.epi"} {
+			for _, i := range s.Select(pipeline.Query{Indicator: ind, From: year, To: year}) {
+				seen[s.Unit(i)] = true
+			}
+		}
+		want := 193
+		if year == 2010 {
+			want = 192 // South Sudan's 2010 row is empty in the published file
+		}
+		members := 0
+		for u := range seen {
+			if unit, ok := res.Reference.Unit(u); ok && unit.UNMember {
+				members++
+			}
+		}
+		if members != want || len(seen) != want {
+			t.Errorf("EGDI %d: %d units (%d members), want %d members and nothing else", year, len(seen), members, want)
+		}
+	}
+	// Published in the UN E-Government Survey 2024: 193 EGDI values.
+	if n := len(s.Select(pipeline.Query{Indicator: "egov.egdi", From: 2024, To: 2024})); n != 193 {
+		t.Errorf("EGDI 2024 values = %d, want 193", n)
+	}
+}
+
+func TestPublishedValues(t *testing.T) {
+	_, s := loadEmbedded(t)
+	for _, tc := range []struct {
+		name   string
+		q      pipeline.Query
+		want   float64
+		status string
+		source string
+	}{
+		// Published in the UN E-Government Survey 2024 (EGDI of Kenya).
+		{"EGDI Kenya 2024", pipeline.Query{Indicator: "egov.egdi", Units: []string{"KEN"}, From: 2024, To: 2024}, 0.6314, "A", "egov-2024"},
+		// UNU-EGOV copy of the 2010 survey: Iraq EGDI 0.29957 (first data row).
+		{"EGDI Iraq 2010", pipeline.Query{Indicator: "egov.egdi", Units: []string{"IRQ"}, From: 2010, To: 2010}, 0.29957, "A", "egov-2010"},
+		// EGOV_DATA_2020.csv: Ireland rank 27.
+		{"EGDI rank Ireland 2020", pipeline.Query{Indicator: "egov.rank", Units: []string{"IRL"}, From: 2020, To: 2020}, 27, "A", "egov-2020"},
+		// ITU DataHub i99H, Aruba 2000: "15.4428", source SETAR (observed).
+		{"ITU internet use Aruba 2000", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ABW"}, Sex: []string{"_T"}, From: 2000, To: 2000}, 15.4428, "A", "itu-internet-use"},
+		// ITU DataHub i99H, Aruba 2001: "17.1", "ITU estimate." -> status E.
+		{"ITU internet use Aruba 2001 (estimate)", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ABW"}, Sex: []string{"_T"}, From: 2001, To: 2001}, 17.1, "E", "itu-internet-use"},
+		// WDI IT.NET.USER.FE.ZS (ITU), Albania 2020: 71.2457.
+		{"internet use female Albania 2020", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ALB"}, Sex: []string{"F"}, From: 2020, To: 2020}, 71.2457, "A", "wdi-internet-use-female"},
+		// ITU by-gender sheet (July 2021), Algeria 2018 rural female: 25.9.
+		{"internet use rural female Algeria 2018", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"DZA"}, Sex: []string{"F"}, Area: []string{"R"}, From: 2018, To: 2018}, 25.9, "A", "itu-internet-by-sex"},
+		// WDI FX.OWN.TOTL.FE.ZS (Findex), Afghanistan 2017: 7.16068.
+		{"account female Afghanistan 2017", pipeline.Query{Indicator: "findex.account", Units: []string{"AFG"}, Sex: []string{"F"}, Age: []string{"_T"}, Area: []string{"_T"}, From: 2017, To: 2017}, 7.16068, "A", "findex-account-female"},
+		// G20 Financial Inclusion Indicators, Kenya 2017 fin48_a_1 (ID card, female): 88.81145.
+		{"ID card female Kenya 2017", pipeline.Query{Indicator: "findex.id_card", Units: []string{"KEN"}, Sex: []string{"F"}, Age: []string{"_T"}, From: 2017, To: 2017}, 88.81145, "A", "findex-g20"},
+		// G20 file, Kenya 2017 gwp2_n_5 (internet access, ages 15-34): 62.93787.
+		{"internet access 15-34 Kenya 2017", pipeline.Query{Indicator: "findex.internet_access", Units: []string{"KEN"}, Sex: []string{"_T"}, Age: []string{"Y15T34"}, From: 2017, To: 2017}, 62.93787, "A", "findex-g20"},
+		// SDG 5.b.1 release 2020.Q4, Algeria 2018 female: 83.0695.
+		{"mobile ownership female Algeria 2018", pipeline.Query{Indicator: "itu.mobile_ownership", Units: []string{"DZA"}, Sex: []string{"F"}, From: 2018, To: 2018}, 83.0695, "A", "sdg-5b1-mobile-ownership"},
+		// WDI IT.CEL.SETS.P2, Aruba 2010: 129.63636900000000196 (the file's text).
+		{"mobile subscriptions Aruba 2010", pipeline.Query{Indicator: "wb.mobile_subscriptions", Units: []string{"ABW"}, From: 2010, To: 2010}, 129.63636900000000196, "A", "wdi-mobile-cellular"},
+		// Digital Development Compass site data, Kenya overall 3.3.
+		{"DDC overall Kenya", pipeline.Query{Indicator: "ddc.overall", Units: []string{"KEN"}}, 3.3, "A", "ddc-scores"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, row := value(t, s, tc.q)
+			if got != tc.want || row.Status != tc.status || row.Source != tc.source {
+				t.Errorf("got %v status %s source %s, want %v %s %s", got, row.Status, row.Source, tc.want, tc.status, tc.source)
+			}
+		})
+	}
+}
+
+// TestEGDIMatchesDerivedLongFile compares every EGDI value loaded from the
+// eight per-edition files with the independently built long file
+// (data-src egov/egdi_2010-2024_long_iso3.csv, values copied verbatim).
+func TestEGDIMatchesDerivedLongFile(t *testing.T) {
+	_, s := loadEmbedded(t)
+	f, err := os.Open("testdata/reference/egdi_2010-2024_long_iso3.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := map[string]string{"egdi": "egov.egdi", "osi": "egov.osi", "hci": "egov.hci", "tii": "egov.tii", "epi": "egov.epi", "rank": "egov.rank"}
+	compared, placeholders := 0, 0
+	for _, r := range recs[1:] {
+		iso3, year := r[0], r[2]
+		y, _ := strconv.Atoi(year)
+		for i, name := range recs[0] {
+			id, ok := cols[name]
+			if !ok || r[i] == "" {
+				continue
+			}
+			want, _ := strconv.ParseFloat(r[i], 64)
+			rows := s.Select(pipeline.Query{Indicator: id, Units: []string{iso3}, From: y, To: y})
+			if len(rows) == 0 {
+				// Only the EGDI 0 placeholders (and their ranks) are withheld.
+				if (id == "egov.egdi" && want == 0) || (id == "egov.rank" && (y == 2010 || y == 2012)) {
+					placeholders++
+					continue
+				}
+				t.Errorf("%s %d %s: missing, want %v", iso3, y, id, want)
+				continue
+			}
+			if got := s.Value(rows[0]); got != want {
+				t.Errorf("%s %d %s = %v, want %v", iso3, y, id, got, want)
+			}
+			compared++
+		}
+	}
+	// 9 states in 2010 and 3 in 2012, EGDI and rank each.
+	if placeholders != 24 {
+		t.Errorf("withheld placeholders = %d, want 24 (12 EGDI + 12 ranks)", placeholders)
+	}
+	if compared < 9000 {
+		t.Errorf("compared %d values, want all of the file's", compared)
+	}
+}
+
+func TestGroups(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	for _, tc := range []struct {
+		code string
+		n    int
+		has  []string
+		not  []string
+	}{
+		{"WLD", 193, []string{"KEN", "USA"}, []string{"HKG", "XKX"}},
+		// UN list (UNSD M49, 2025): 44 LDCs; Bhutan and Sao Tome and Principe graduated.
+		{"LDC", 44, []string{"AFG", "UGA", "TUV"}, []string{"BTN", "STP", "VUT", "KEN"}},
+		{"LLDC", 32, []string{"UGA", "BOL"}, []string{"KEN"}},
+		// 37 of the 53 SIDS in M49 are UN members.
+		{"SIDS", 37, []string{"FJI"}, []string{"ABW"}},
+		// World Bank FY2025: LIC 26 / LMIC 52 / UMIC 54 / HIC 86 economies; among
+		// UN members, Venezuela is left unclassified (see the catalogue).
+		{"LIC", 26, []string{"AFG"}, nil},
+		{"M49-002", 54, []string{"KEN"}, nil},
+	} {
+		g, ok := res.Reference.Group(tc.code)
+		if !ok {
+			t.Errorf("group %s missing", tc.code)
+			continue
+		}
+		if len(g.Members) != tc.n {
+			t.Errorf("group %s: %d members, want %d", tc.code, len(g.Members), tc.n)
+		}
+		in := map[string]bool{}
+		for _, m := range g.Members {
+			in[m] = true
+		}
+		for _, c := range tc.has {
+			if !in[c] {
+				t.Errorf("group %s lacks %s", tc.code, c)
+			}
+		}
+		for _, c := range tc.not {
+			if in[c] {
+				t.Errorf("group %s has %s", tc.code, c)
+			}
+		}
+	}
+	ven, _ := res.Reference.Unit("VEN")
+	if ven.IncomeGroup != "" {
+		t.Errorf("VEN income group = %q, want none (the World Bank left it unclassified)", ven.IncomeGroup)
+	}
+}
+
+func TestUnitsTable(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	units := res.PublishedUnits()
+	members, territories := 0, 0
+	for _, u := range units {
+		switch u.Type {
+		case pipeline.UnitCountry:
+			members++
+		case pipeline.UnitTerritory:
+			territories++
+		default:
+			t.Errorf("unit %s has type %q", u.Code, u.Type)
+		}
+	}
+	if members != 193 {
+		t.Errorf("units table: %d UN members, want 193", members)
+	}
+	if territories == 0 || members+territories != len(units) {
+		t.Errorf("units table: %d territories of %d units", territories, len(units))
+	}
+	for _, code := range []string{"HKG", "XKX", "TWN", "PSE"} {
+		u, ok := res.Reference.Unit(code)
+		if !ok || u.UNMember {
+			t.Errorf("%s: want a territory with data, got %+v", code, u)
+		}
+	}
+}
+
+func TestNoNaNAndSortedKeys(t *testing.T) {
+	_, s := loadEmbedded(t)
+	for i := 0; i < s.Len(); i++ {
+		if v := s.Value(i); math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatalf("row %d: value %v", i, v)
+		}
+	}
+}
+
+// TestSexSourcesAgree checks the two Findex extracts against each other
+// where both give a value: the 2018 extract codes male as g20.t.1 and
+// female as g20.t.2, the 2019 one the other way round; a swapped mapping
+// would show here as large differences.
+func TestSexSourcesAgree(t *testing.T) {
+	ctx := context.Background()
+	only := func(id string) *pipeline.Store {
+		res, err := pipeline.Load(ctx, pipeline.Options{Base: datasets.FS, Only: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(res.Release)
+		s, err := pipeline.NewStore(res.Observations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := only("findex-g20"), only("findex-digital-payments")
+	compared := 0
+	for _, sex := range []string{"F", "M"} {
+		q := pipeline.Query{Indicator: "findex.digital_payments", Sex: []string{sex}, Age: []string{"_T"}, From: 2017, To: 2017}
+		va := map[string]float64{}
+		for _, i := range a.Select(q) {
+			va[a.Unit(i)] = a.Value(i)
+		}
+		for _, i := range b.Select(q) {
+			if x, ok := va[b.Unit(i)]; ok {
+				compared++
+				if math.Abs(x-b.Value(i)) > 1e-4 {
+					t.Errorf("%s %s 2017: g20 %v vs extract %v", b.Unit(i), sex, x, b.Value(i))
+				}
+			}
+		}
+	}
+	if compared < 200 {
+		t.Errorf("compared %d values, want the ~280 present in both", compared)
+	}
+}
+
+func TestNoLeaks(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Allocator: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Observations.NumRows() == 0 {
+		t.Fatal("no observations")
+	}
+	res.Release()
 }

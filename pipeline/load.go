@@ -24,6 +24,9 @@ const (
 	RegistryFile  = "indicators.yaml"
 )
 
+// referencePhases is the last adapter phase that builds reference tables.
+const referencePhases = 4
+
 // Options says what to load.
 type Options struct {
 	// Base is the embedded data: catalog.yaml, indicators.yaml and the files
@@ -42,6 +45,8 @@ type Options struct {
 	Only []string
 	// Allocator for the Arrow record; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
+	// MaxYear is the latest reference year accepted; 0 means next year.
+	MaxYear int
 	// Progress, if set, is called after each source file is read.
 	Progress func(done, total int, file string)
 }
@@ -58,7 +63,7 @@ type ExtraFile struct {
 type Result struct {
 	// Observations is the canonical table, sorted by indicator, unit, sex,
 	// area, age, year. Owned by the Result.
-	Observations arrow.Record
+	Observations arrow.RecordBatch
 	Reference    *Reference
 	Registry     *Registry
 	Catalogue    *Catalogue
@@ -123,8 +128,11 @@ func unwrapPathError(err error) error {
 }
 
 type hashingReader struct {
-	f    fs.File
-	h    interface{ Write([]byte) (int, error); Sum([]byte) []byte }
+	f fs.File
+	h interface {
+		Write([]byte) (int, error)
+		Sum([]byte) []byte
+	}
 	done func(string)
 	eof  bool
 }
@@ -245,25 +253,38 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	checksums := map[string]string{}
 	var mu sync.Mutex
 	reg = reg.clone()
+	maxYear := opt.MaxYear
+	if maxYear == 0 {
+		maxYear = MaxYear()
+	}
 
-	var refs, obs []*source
+	// seq run one by one in phase order (reference tables, then adapters
+	// that extend the registry); par run in parallel. Observation sources of
+	// both kinds are merged into the table.
+	var seq, par, obs []*source
 	only := map[string]bool{}
 	for _, id := range opt.Only {
 		only[id] = true
 	}
 	for _, s := range sources {
 		fr := &FileReport{Source: s.entry.ID, File: s.name}
-		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr)
+		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr, maxYear)
 		s.defects = s.entry.KnownDefects
 		s.ref, s.checksums, s.mu = ref, checksums, &mu
 		a := adapters[s.entry.Adapter]
+		if a.producesObservations() && opt.Only != nil && !only[s.entry.ID] && !s.extra {
+			continue
+		}
 		if a.phase > 0 {
-			refs = append(refs, s)
-		} else if opt.Only == nil || only[s.entry.ID] || s.extra {
+			seq = append(seq, s)
+		} else {
+			par = append(par, s)
+		}
+		if a.producesObservations() {
 			obs = append(obs, s)
 		}
 	}
-	total := len(refs) + len(obs)
+	total := len(seq) + len(par)
 	done := 0
 	progress := func(s *source) {
 		done++
@@ -271,32 +292,39 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 			opt.Progress(done, total, s.name)
 		}
 	}
-	// Reference tables first, in phase order: units, then their attributes,
-	// then aliases.
-	sort.SliceStable(refs, func(i, j int) bool {
-		return adapters[refs[i].entry.Adapter].phase < adapters[refs[j].entry.Adapter].phase
+	sort.SliceStable(seq, func(i, j int) bool {
+		return adapters[seq[i].entry.Adapter].phase < adapters[seq[j].entry.Adapter].phase
 	})
-	for _, s := range refs {
+	// Groups are built from the unit attributes once the reference tables
+	// (phases 1-4) are read, before any adapter that produces observations.
+	built := false
+	for _, s := range seq {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if !built && adapters[s.entry.Adapter].phase > referencePhases {
+			ref.buildGroups()
+			built = true
 		}
 		runAdapter(s)
 		report.Files = append(report.Files, s.report)
 		progress(s)
 	}
-	ref.buildGroups()
+	if !built {
+		ref.buildGroups()
+	}
 
-	// Observation files in parallel; the report keeps catalogue order.
-	reports := make([]*FileReport, len(obs))
+	// Parallel sources; the report keeps catalogue order.
+	reports := make([]*FileReport, len(par))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	var pmu sync.Mutex
-	for range min(runtime.GOMAXPROCS(0), max(len(obs), 1)) {
+	for range min(runtime.GOMAXPROCS(0), max(len(par), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				s := obs[i]
+				s := par[i]
 				runAdapter(s)
 				reports[i] = s.report
 				pmu.Lock()
@@ -305,7 +333,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 			}
 		}()
 	}
-	for i := range obs {
+	for i := range par {
 		if ctx.Err() != nil {
 			break
 		}

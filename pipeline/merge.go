@@ -18,7 +18,7 @@ type rowRef struct {
 // merge resolves keys given by several sources (the higher precedence wins,
 // then the later catalogue entry), sorts the winners by indicator, unit, sex,
 // area, age and year, and builds the Arrow record.
-func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.Record, error) {
+func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := 0
 	for _, s := range sources {
 		n += s.cols.len()
@@ -81,7 +81,18 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		}
 		kept = append(kept, r)
 	}
-	for p, count := range superseded {
+	pairs := make([]pair, 0, len(superseded))
+	for p := range superseded {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if a.loser != b.loser {
+			return int(a.loser - b.loser)
+		}
+		return int(a.winner - b.winner)
+	})
+	for _, p := range pairs {
+		count := superseded[p]
 		loser, winner := sources[p.loser], sources[p.winner]
 		loser.report.Superseded += count
 		ex := example[p]
@@ -117,7 +128,7 @@ func rankStrings(n int, at func(int) string) []int {
 	return rank
 }
 
-func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.Record, error) {
+func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := len(rows)
 	unitIdx := make([]int32, n)
 	years := make([]int16, n)
@@ -177,7 +188,7 @@ func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry,
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))
 	}
-	return array.NewRecord(Schema, cols, int64(n)), nil
+	return array.NewRecordBatch(Schema, cols, int64(n)), nil
 }
 
 func dictArray(mem memory.Allocator, idx []int32, dict []string) arrow.Array {

@@ -221,28 +221,30 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 			ew.printf("  not data: %s", strings.Join(parts, ", "))
 		}
 		ew.printf("\n")
-		listed := map[Rule]int{}
+		// Errors: the first maxListed per rule; notices: the first per rule.
+		// --verbose lists everything.
+		count := map[Rule]int{}
+		var order []Rule
 		for _, p := range f.Problems {
-			if p.Severity == Notice && !verbose {
-				listed[p.Rule]++
-				if listed[p.Rule] > 1 {
-					continue
-				}
-			} else {
-				listed[p.Rule]++
-				if listed[p.Rule] > maxListed && !verbose {
-					continue
-				}
+			if count[p.Rule] == 0 {
+				order = append(order, p.Rule)
 			}
-			ew.printf("  %s: %s\n", p.Severity, p)
-		}
-		for rule, n := range listed {
+			count[p.Rule]++
 			limit := maxListed
-			if !verbose && isNoticeRule(f, rule) {
+			if p.Severity == Notice {
 				limit = 1
 			}
-			if n > limit && !verbose {
-				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", n-limit, rule)
+			if verbose || count[p.Rule] <= limit {
+				ew.printf("  %s: %s\n", p.Severity, p)
+			}
+		}
+		for _, rule := range order {
+			limit := maxListed
+			if isNoticeRule(f, rule) {
+				limit = 1
+			}
+			if !verbose && count[rule] > limit {
+				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", count[rule]-limit, rule)
 			}
 		}
 	}

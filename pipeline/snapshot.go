@@ -251,10 +251,10 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-func parquetBytes(rec arrow.Record) ([]byte, error) {
+func parquetBytes(rec arrow.RecordBatch) ([]byte, error) {
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true))
-	tbl := array.NewTableFromRecords(rec.Schema(), []arrow.Record{rec})
+	tbl := array.NewTableFromRecords(rec.Schema(), []arrow.RecordBatch{rec})
 	defer tbl.Release()
 	if err := pqarrow.WriteTable(tbl, &buf, 128*1024, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: write parquet: %w", err)
@@ -279,7 +279,7 @@ func unitStrings(u *Unit) []string {
 		u.IntermediateRegionCode, u.IntermediateRegion, u.IncomeGroup, u.WBRegion, "", "", "", u.Parent}
 }
 
-func unitsRecord(units []*Unit) arrow.Record {
+func unitsRecord(units []*Unit) arrow.RecordBatch {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, unitsSchema)
 	defer b.Release()
 	for _, u := range units {
@@ -298,7 +298,7 @@ func unitsRecord(units []*Unit) arrow.Record {
 			}
 		}
 	}
-	return b.NewRecord()
+	return b.NewRecordBatch()
 }
 
 var groupsSchema = arrow.NewSchema([]arrow.Field{
@@ -307,7 +307,7 @@ var groupsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "member", Type: arrow.BinaryTypes.String},
 }, nil)
 
-func groupsRecord(groups []*Group) arrow.Record {
+func groupsRecord(groups []*Group) arrow.RecordBatch {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, groupsSchema)
 	defer b.Release()
 	for _, g := range groups {
@@ -317,7 +317,7 @@ func groupsRecord(groups []*Group) arrow.Record {
 			}
 		}
 	}
-	return b.NewRecord()
+	return b.NewRecordBatch()
 }
 
 // ReadManifest reads the manifest of a snapshot directory.
@@ -375,7 +375,7 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 			return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: %w", dir, name, err)
 		}
 	}
-	tables := map[string]arrow.Record{}
+	tables := map[string]arrow.RecordBatch{}
 	defer func() {
 		for _, t := range tables {
 			t.Release()
@@ -401,7 +401,7 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 	return res, m, nil
 }
 
-func readParquet(data []byte, mem memory.Allocator) (arrow.Record, error) {
+func readParquet(data []byte, mem memory.Allocator) (arrow.RecordBatch, error) {
 	pf, err := file.NewParquetReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -420,7 +420,7 @@ func readParquet(data []byte, mem memory.Allocator) (arrow.Record, error) {
 }
 
 // concatTable turns a table (possibly several chunks) into one record.
-func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.Record, error) {
+func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, tbl.NumCols())
 	defer func() {
 		for _, c := range cols {
@@ -448,13 +448,13 @@ func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.Record, error) {
 		}
 		cols[i] = c
 	}
-	return array.NewRecord(tbl.Schema(), cols, tbl.NumRows()), nil
+	return array.NewRecordBatch(tbl.Schema(), cols, tbl.NumRows()), nil
 }
 
-func referenceFromRecords(units, groups arrow.Record) *Reference {
+func referenceFromRecords(units, groups arrow.RecordBatch) *Reference {
 	ref := NewReference()
-	str := func(rec arrow.Record, c, i int) string { return rec.Column(c).(*array.String).Value(i) }
-	boolean := func(rec arrow.Record, c, i int) bool { return rec.Column(c).(*array.Boolean).Value(i) }
+	str := func(rec arrow.RecordBatch, c, i int) string { return rec.Column(c).(*array.String).Value(i) }
+	boolean := func(rec arrow.RecordBatch, c, i int) bool { return rec.Column(c).(*array.Boolean).Value(i) }
 	for i := 0; i < int(units.NumRows()); i++ {
 		u := &Unit{Code: str(units, 0, i), ISO2: str(units, 1, i), M49: str(units, 2, i), Name: str(units, 3, i),
 			Type: str(units, 4, i), UNMember: boolean(units, 5, i), RegionCode: str(units, 6, i), Region: str(units, 7, i),
@@ -478,4 +478,3 @@ func referenceFromRecords(units, groups arrow.Record) *Reference {
 
 // ErrNoSnapshot is returned when a directory holds no complete snapshot.
 var ErrNoSnapshot = errors.New("no complete snapshot")
-

@@ -14,7 +14,7 @@ import (
 // the row range of each indicator, which the sort order of the record makes
 // contiguous. The record must outlive the Store.
 type Store struct {
-	rec        arrow.Record
+	rec        arrow.RecordBatch
 	unit       []int32
 	unitDict   []string
 	year       []int16
@@ -38,7 +38,7 @@ type Store struct {
 // NewStore indexes a canonical record (as built by Load or read from a
 // snapshot). It returns an error if the record does not have the canonical
 // schema or is not sorted by indicator.
-func NewStore(rec arrow.Record) (*Store, error) {
+func NewStore(rec arrow.RecordBatch) (*Store, error) {
 	if !rec.Schema().Equal(Schema) {
 		return nil, fmt.Errorf("pipeline: store: record schema %v is not the canonical schema", rec.Schema())
 	}
@@ -83,7 +83,7 @@ func NewStore(rec arrow.Record) (*Store, error) {
 func (s *Store) Len() int { return len(s.value) }
 
 // Record returns the underlying record (not retained).
-func (s *Store) Record() arrow.Record { return s.rec }
+func (s *Store) Record() arrow.RecordBatch { return s.rec }
 
 // Row is one observation as plain values.
 type Row struct {

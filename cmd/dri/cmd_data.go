@@ -109,4 +109,3 @@ func runData(ctx context.Context, args []string, e *env) error {
 	}
 	return t.write(e.stdout, *format)
 }
-

@@ -15,9 +15,8 @@ import (
 // CSV or JSON (an array of objects; numeric cells stay numbers, empty cells
 // become null).
 type table struct {
-	header  []string
-	rows    [][]cell
-	numeric []bool // column is numeric (right-aligned, JSON number)
+	header []string
+	rows   [][]cell
 }
 
 type cell struct {
@@ -39,8 +38,6 @@ func num(v float64) cell {
 }
 
 func integer(v int) cell { return cell{s: strconv.Itoa(v), v: float64(v), isNum: true} }
-
-func null() cell { return cell{null: true} }
 
 func (t *table) add(cells ...cell) {
 	if len(cells) != len(t.header) {
