@@ -67,6 +67,7 @@ func init() {
 type csvTable struct {
 	r    *csv.Reader
 	file string
+	n    int // fields in the last record
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -112,16 +113,25 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 func (t *csvTable) next() ([]string, int, error) {
 	rec, err := t.r.Read()
 	if err != nil {
+		t.n = 0
 		return nil, 0, err
 	}
+	t.n = len(rec)
 	line, _ := t.r.FieldPos(0)
 	return rec, line, nil
 }
 
-// pos returns the line and column of field i of the last record.
+// pos returns the line and column of field i of the last record; for a
+// field the (short) record lacks, the record's line and column 0.
 func (t *csvTable) pos(i int) (int, int) {
-	line, col := t.r.FieldPos(i)
-	return line, col
+	if i < 0 || i >= t.n {
+		if t.n == 0 {
+			return 0, 0
+		}
+		line, _ := t.r.FieldPos(0)
+		return line, 0
+	}
+	return t.r.FieldPos(i)
 }
 
 // header reads the header record, requires the named columns and returns

@@ -392,13 +392,28 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 		}
 		tables[name] = rec
 	}
-	if !tables[ObservationsFile].Schema().Equal(Schema) {
-		return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: not the canonical schema", dir, ObservationsFile)
+	obs := tables[ObservationsFile]
+	if !sameFields(obs.Schema(), Schema) {
+		return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: not the canonical schema: %v", dir, ObservationsFile, obs.Schema())
 	}
 	res.Reference = referenceFromRecords(tables[UnitsFile], tables[GroupsFile])
-	res.Observations = tables[ObservationsFile]
-	delete(tables, ObservationsFile)
+	// Parquet adds field ids as metadata; the table gets the canonical schema.
+	res.Observations = array.NewRecordBatch(Schema, obs.Columns(), obs.NumRows())
 	return res, m, nil
+}
+
+// sameFields compares names, types and nullability, not metadata.
+func sameFields(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i, f := range a.Fields() {
+		g := b.Field(i)
+		if f.Name != g.Name || !arrow.TypeEqual(f.Type, g.Type) || f.Nullable != g.Nullable {
+			return false
+		}
+	}
+	return true
 }
 
 func readParquet(data []byte, mem memory.Allocator) (arrow.RecordBatch, error) {

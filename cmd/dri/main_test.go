@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dri runs the command line in-process and returns exit code and streams.
+func dri(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageAndHelp(t *testing.T) {
+	if code, _, _ := dri(t); code != exitUsage {
+		t.Errorf("dri with no command: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, stderr := dri(t, "frobnicate"); code != exitUsage || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("unknown command: exit %d, stderr %q", code, stderr)
+	}
+	for name := range commands {
+		code, stdout, _ := dri(t, name, "--help")
+		if code != exitOK || !strings.Contains(stdout, "Usage: dri "+name) {
+			t.Errorf("dri %s --help: exit %d, stdout %q", name, code, stdout)
+		}
+	}
+	if code, _, stderr := dri(t, "data", "--bogus"); code != exitUsage || !strings.Contains(stderr, "bogus") {
+		t.Errorf("bad flag: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestValidateEmbedded(t *testing.T) {
+	code, stdout, _ := dri(t, "validate")
+	if code != exitOK {
+		t.Fatalf("dri validate: exit %d\n%s", code, stdout)
+	}
+	if !strings.Contains(stdout, "sources/egov/EGOV_DATA_2024_renamed-cols.csv") || !strings.Contains(stdout, "0 errors") {
+		t.Errorf("report lacks per-file lines or the total:\n%s", stdout)
+	}
+}
+
+func TestValidateBadFile(t *testing.T) {
+	code, stdout, _ := dri(t, "validate", "../../pipeline/testdata/bad/unknown_unit.csv")
+	if code != exitProblems {
+		t.Fatalf("exit %d, want %d", code, exitProblems)
+	}
+	if !strings.Contains(stdout, `unknown_unit.csv:3:27: unknown-unit: unknown unit code "XYZ"`) {
+		t.Errorf("located problem missing:\n%s", stdout)
+	}
+	// The catalogue's own files can be named too: only they are checked.
+	code, stdout, _ = dri(t, "validate", "datasets/sources/egov/EGOV_DATA_2022.csv")
+	if code != exitOK || strings.Contains(stdout, "EGOV_DATA_2020") {
+		t.Errorf("validate one catalogue file: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestRunWritesSnapshotAndRefusesBadData(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, _ := dri(t, "run", "--out", out)
+	if code != exitOK || !strings.Contains(stdout, "snapshot ") {
+		t.Fatalf("dri run: exit %d\n%s", code, stdout)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 {
+		t.Fatalf("snapshot dir has %d entries, want 1", len(entries))
+	}
+	if _, err := os.Stat(filepath.Join(out, entries[0].Name(), "manifest.json")); err != nil {
+		t.Fatal(err)
+	}
+	bad := t.TempDir()
+	code, _, stderr := dri(t, "run", "--out", bad, "--data", "../../pipeline/testdata/bad/percent_above_100.csv")
+	if code != exitProblems || !strings.Contains(stderr, "no snapshot written") {
+		t.Errorf("run with a bad file: exit %d, stderr %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(bad); len(entries) != 0 {
+		t.Errorf("run with a bad file wrote %d entries", len(entries))
+	}
+}
+
+func TestDataCommand(t *testing.T) {
+	// Published in the UN E-Government Survey 2024: Kenya EGDI 0.6314.
+	code, stdout, _ := dri(t, "data", "--indicator", "egov.egdi", "--unit", "KEN", "--date", "2024", "--format", "csv")
+	want := "unit,year,indicator,sex,area,age,value,status,source,note\nKEN,2024,egov.egdi,_T,_T,_T,0.6314,A,egov-2024,\n"
+	if code != exitOK || stdout != want {
+		t.Errorf("dri data csv: exit %d\n%s\nwant\n%s", code, stdout, want)
+	}
+	code, stdout, _ = dri(t, "data", "--indicator", "egov.egdi", "--unit", "LDC", "--date", "2024", "--format", "json")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil || code != exitOK {
+		t.Fatalf("json: %v (exit %d)", err, code)
+	}
+	if len(rows) != 44 {
+		t.Errorf("EGDI 2024 for the LDC group: %d rows, want 44", len(rows))
+	}
+	if _, ok := rows[0]["value"].(float64); !ok {
+		t.Errorf("json value is %T, want a number", rows[0]["value"])
+	}
+	for _, args := range [][]string{
+		{"data"},
+		{"data", "--indicator", "no.such"},
+		{"data", "--indicator", "egov.egdi", "--unit", "Atlantis"},
+		{"data", "--indicator", "egov.egdi", "--date", "2024:2010"},
+		{"data", "--indicator", "egov.egdi", "--format", "xml"},
+		{"data", "--indicator", "egov.egdi", "--sex", "X"},
+	} {
+		if code, _, stderr := dri(t, args...); code != exitUsage || stderr == "" {
+			t.Errorf("dri %v: exit %d, stderr %q; want usage error", args, code, stderr)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/dri-engine/dri/datasets"
+)
+
+var (
+	fuzzOnce sync.Once
+	fuzzBase *Result
+	fuzzCat  *Catalogue
+)
+
+// fuzzSetup loads the embedded reference tables once (no observation
+// sources) so adapters resolve units as they do in production.
+func fuzzSetup(t testing.TB) {
+	fuzzOnce.Do(func() {
+		res, err := Load(context.Background(), Options{Base: datasets.FS, Only: []string{}})
+		if err != nil {
+			panic(err)
+		}
+		fuzzBase = res
+		data, _ := fs.ReadFile(datasets.FS, CatalogueFile)
+		fuzzCat, err = ParseCatalogue(CatalogueFile, data)
+		if err != nil {
+			panic(err)
+		}
+	})
+}
+
+// fuzzEntries returns, per adapter, the first catalogue entry using it (so
+// the fuzzed adapter runs with real options); long and wide get test entries.
+func fuzzEntries() []*Entry {
+	by := map[string]*Entry{}
+	for _, e := range fuzzCat.Sources {
+		if _, ok := by[e.Adapter]; !ok {
+			by[e.Adapter] = e
+		}
+	}
+	by["long"] = &Entry{ID: "fuzz.long", Adapter: "long", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x"}
+	by["wide"] = &Entry{ID: "fuzz.wide", Adapter: "wide", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x",
+		Options: map[string]any{"imeta": "imeta.csv", "year": 2020}}
+	var out []*Entry
+	for _, e := range by {
+		if e.Adapter != "document" {
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Adapter < out[j].Adapter })
+	return out
+}
+
+// runFuzzed runs one adapter on data without the panic guard of runAdapter,
+// against a fresh copy of the reference, and checks the accounting.
+func runFuzzed(t *testing.T, e *Entry, data []byte, aux map[string][]byte) {
+	ref := NewReference()
+	for _, u := range fuzzBase.Reference.Units() {
+		c := *u
+		_, _ = ref.addUnit(&c)
+	}
+	for k, v := range fuzzBase.Reference.alias {
+		ref.alias[k] = v
+	}
+	for k, v := range fuzzBase.Reference.aggregates {
+		ref.aggregates[k] = v
+	}
+	ref.buildGroups()
+	fsys := fstest.MapFS{e.File: &fstest.MapFile{Data: data}}
+	for name, d := range aux {
+		fsys[path.Join(path.Dir(e.File), name)] = &fstest.MapFile{Data: d}
+	}
+	fr := &FileReport{Source: e.ID, File: e.File}
+	s := &source{entry: e, fsys: fsys, name: e.File, ref: ref, checksums: map[string]string{}, mu: &sync.Mutex{}}
+	s.Collector = newCollector(e.File, ref, fuzzBase.Registry.clone(), newInterner(Total), newInterner(""), fr, 2027)
+	err := adapters[e.Adapter].read(s)
+	if err != nil {
+		if _, ok := err.(*LoadError); !ok {
+			t.Fatalf("%s: error %T %v, want a *LoadError", e.Adapter, err, err)
+		}
+	}
+	if fr.Read != fr.Loaded+fr.Quarantined {
+		t.Fatalf("%s: read %d != loaded %d + quarantined %d", e.Adapter, fr.Read, fr.Loaded, fr.Quarantined)
+	}
+	if adapters[e.Adapter].producesObservations() && fr.Loaded != s.cols.len() {
+		t.Fatalf("%s: loaded %d but %d rows collected", e.Adapter, fr.Loaded, s.cols.len())
+	}
+}
+
+// FuzzAdapters feeds arbitrary bytes to every adapter: no panic, only
+// *LoadError failures, and read = loaded + quarantined always. The seed
+// corpus is the head of every shipped file and the bad-input corpus.
+func FuzzAdapters(f *testing.F) {
+	fuzzSetup(f)
+	entries := fuzzEntries()
+	seed := func(data []byte) {
+		for i := range entries {
+			f.Add(uint8(i), data)
+		}
+	}
+	for _, e := range fuzzCat.Sources {
+		data, err := fs.ReadFile(datasets.FS, e.File)
+		if err != nil {
+			continue
+		}
+		seed(data[:min(len(data), 3000)])
+	}
+	bad, _ := os.ReadDir("testdata/bad")
+	for _, d := range bad {
+		if data, err := os.ReadFile(path.Join("testdata/bad", d.Name())); err == nil {
+			seed(data)
+		}
+	}
+	imeta, _ := os.ReadFile("testdata/wide/imeta.csv")
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		e := entries[int(which)%len(entries)]
+		runFuzzed(t, e, data, map[string][]byte{
+			"imeta.csv": imeta,
+			"ITU_IndividualsUsingInternetByGender_2021-07_sheet2_scope.csv": []byte("Country,In-scope population\nKenya,Population age 15+\n"),
+		})
+	})
+}
+
+// FuzzIMeta checks the iMeta parser on arbitrary input: no panic, and a
+// parsed table is internally consistent (every parent exists).
+func FuzzIMeta(f *testing.F) {
+	if data, err := os.ReadFile("testdata/wide/imeta.csv"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte("iCode,Level,Parent,Weight,Direction,Type\nA,1,P,1,1,Indicator\nP,2,,1,,Aggregate\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseIMeta("imeta.csv", bytesReader(data))
+		if err != nil {
+			return
+		}
+		for _, r := range m.Rows {
+			if r.Parent != "" {
+				if _, ok := m.Row(r.Parent); !ok {
+					t.Fatalf("parsed iMeta has %s with missing parent %s", r.ICode, r.Parent)
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseYears: no panic; a parsed range is ordered.
+func FuzzParseYears(f *testing.F) {
+	for _, s := range []string{"2024", "2015:2024", ":2020", "2015:", "", "20:10", "abcd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		from, to, err := ParseYears(s)
+		if err == nil && from != 0 && to != 0 && from > to {
+			t.Fatalf("ParseYears(%q) = %d, %d", s, from, to)
+		}
+	})
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,212 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/dri-engine/dri/datasets"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	dir := t.TempDir()
+	m, err := pipeline.WriteSnapshot(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same content, same id; the first copy stays.
+	m2, err := pipeline.WriteSnapshot(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.ID != m.ID {
+		t.Errorf("second write: id %s, want %s (content-addressed)", m2.ID, m.ID)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != m.ID {
+		t.Errorf("snapshot dir holds %v, want only %s (no temporary leftovers)", entries, m.ID)
+	}
+	if m.Counts.Observations != int(res.Observations.NumRows()) || m.Counts.Units != len(res.PublishedUnits()) {
+		t.Errorf("manifest counts %+v", m.Counts)
+	}
+	for _, s := range m.Sources {
+		if s.ID == "egov-2024" && (s.SHA256 == "" || s.Loaded != 1158) {
+			t.Errorf("manifest source egov-2024 = %+v, want checksum and 1158 loaded", s)
+		}
+	}
+
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	back, bm, err := pipeline.ReadSnapshot(filepath.Join(dir, m.ID), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Release()
+	if bm.ID != m.ID {
+		t.Errorf("read manifest id %s, want %s", bm.ID, m.ID)
+	}
+	a, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := pipeline.NewStore(back.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Len() != b.Len() {
+		t.Fatalf("read back %d observations, wrote %d", b.Len(), a.Len())
+	}
+	for i := 0; i < a.Len(); i++ {
+		if a.Row(i) != b.Row(i) {
+			t.Fatalf("row %d: read back %+v, wrote %+v", i, b.Row(i), a.Row(i))
+		}
+	}
+	if g, ok := back.Reference.Group("LDC"); !ok || len(g.Members) != 44 {
+		t.Errorf("LDC from snapshot: %v", g)
+	}
+	if u, ok := back.Reference.Unit("KEN"); !ok || !u.UNMember || u.IncomeGroup != "LMC" || u.SubRegion != "Sub-Saharan Africa" {
+		t.Errorf("KEN from snapshot = %+v", u)
+	}
+	if back.Report.Errors() != 0 || len(back.Report.Files) != len(res.Report.Files) {
+		t.Errorf("report from snapshot differs")
+	}
+}
+
+func TestSnapshotDetectsCorruption(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	dir := t.TempDir()
+	m, err := pipeline.WriteSnapshot(dir, res, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, m.ID, pipeline.ObservationsFile)
+	data, _ := os.ReadFile(path)
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pipeline.ReadSnapshot(filepath.Join(dir, m.ID), nil); err == nil {
+		t.Fatal("ReadSnapshot of a modified file: no error")
+	}
+}
+
+// TestLongFormats loads the same observations as CSV, Parquet and Arrow IPC
+// and expects the same table.
+func TestLongFormats(t *testing.T) {
+	csvData := "unit,year,indicator,sex,value,status,note\n" +
+		"KEN,2020,itu.internet_use,F,25.5,E,survey\n" +
+		"KEN,2020,itu.internet_use,M,31,A,\n" +
+		"UGA,2021,egov.egdi,_T,0.5,A,\n"
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "indicator", Type: arrow.BinaryTypes.String}, {Name: "sex", Type: arrow.BinaryTypes.String},
+		{Name: "value", Type: arrow.PrimitiveTypes.Float64}, {Name: "status", Type: arrow.BinaryTypes.String},
+		{Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"KEN", "KEN", "UGA"}, nil)
+	b.Field(1).(*array.Int32Builder).AppendValues([]int32{2020, 2020, 2021}, nil)
+	b.Field(2).(*array.StringBuilder).AppendValues([]string{"itu.internet_use", "itu.internet_use", "egov.egdi"}, nil)
+	b.Field(3).(*array.StringBuilder).AppendValues([]string{"F", "M", "_T"}, nil)
+	b.Field(4).(*array.Float64Builder).AppendValues([]float64{25.5, 31, 0.5}, nil)
+	b.Field(5).(*array.StringBuilder).AppendValues([]string{"E", "A", "A"}, nil)
+	b.Field(6).(*array.StringBuilder).AppendValues([]string{"survey", "", ""}, []bool{true, false, false})
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+
+	var pq bytes.Buffer
+	tbl := array.NewTableFromRecords(schema, []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	if err := pqarrow.WriteTable(tbl, &pq, 1024, nil, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+	var ipcBuf bytes.Buffer
+	w, err := ipc.NewFileWriter(&ipcBuf, ipc.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	dir := t.TempDir()
+	files := map[string][]byte{"obs.csv": []byte(csvData), "obs.parquet": pq.Bytes(), "obs.arrow": ipcBuf.Bytes()}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"obs.csv", "obs.parquet", "obs.arrow"} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, Allocator: mem,
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := res.Report.Errors(); n != 0 {
+			t.Fatalf("%s: %d errors: %v", name, n, res.Report.Problems())
+		}
+		s, err := pipeline.NewStore(res.Observations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Len() != 3 {
+			t.Fatalf("%s: %d observations, want 3", name, s.Len())
+		}
+		rows := s.Select(pipeline.Query{Indicator: "itu.internet_use", Sex: []string{"F"}})
+		if r := s.Row(rows[0]); r.Value != 25.5 || r.Status != "E" || r.Note != "survey" || r.Unit != "KEN" {
+			t.Errorf("%s: female row = %+v", name, r)
+		}
+		res.Release()
+		mem.AssertSize(t, 0)
+	}
+}
+
+func TestStoreQueries(t *testing.T) {
+	_, s := loadEmbedded(t)
+	all := s.Select(pipeline.Query{Indicator: "egov.egdi", Units: []string{"KEN"}})
+	if len(all) != 8 {
+		t.Fatalf("EGDI KEN editions = %d, want 8 (2010-2024)", len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if s.Year(all[i]) <= s.Year(all[i-1]) {
+			t.Fatalf("rows not ascending by year")
+		}
+	}
+	if rows := s.Select(pipeline.Query{Indicator: "egov.egdi", Units: []string{"KEN"}, MRV: 2}); len(rows) != 2 || s.Year(rows[0]) != 2022 {
+		t.Errorf("mrv 2 = %d rows from %d, want 2022 and 2024", len(rows), s.Year(rows[0]))
+	}
+	if rows := s.Select(pipeline.Query{Indicator: "egov.egdi", From: 2016, To: 2018}); len(rows) != 2*193 {
+		t.Errorf("2016:2018 = %d rows, want 386", len(rows))
+	}
+	// mrnev keeps each series' latest: one per sex for Kenya's internet use.
+	rows := s.Select(pipeline.Query{Indicator: "itu.internet_use", Units: []string{"KEN"}, Area: []string{"_T"}, MRNEV: 1})
+	if len(rows) != 3 {
+		t.Errorf("mrnev 1 for KEN internet use = %d rows, want 3 (_T, F, M)", len(rows))
+	}
+	for _, tc := range []struct {
+		in       string
+		from, to int
+		ok       bool
+	}{
+		{"2024", 2024, 2024, true}, {"2015:2024", 2015, 2024, true}, {"2015:", 2015, 0, true}, {":2020", 0, 2020, true},
+		{"", 0, 0, true}, {"2024:2015", 0, 0, false}, {"24", 0, 0, false}, {"x", 0, 0, false}, {":", 0, 0, true},
+	} {
+		from, to, err := pipeline.ParseYears(tc.in)
+		if (err == nil) != tc.ok || from != tc.from || to != tc.to {
+			t.Errorf("ParseYears(%q) = %d, %d, %v; want %d, %d, ok=%v", tc.in, from, to, err, tc.from, tc.to, tc.ok)
+		}
+	}
+}
