@@ -105,16 +105,18 @@ func (r *Result) PublishedUnits() []*Unit {
 	return out
 }
 
-// WriteSnapshot writes the result as an immutable snapshot directory under
-// dir, named by its content hash, and returns the manifest. Files are written
-// into a temporary directory, fsynced, and the directory is renamed into
-// place, so a crash leaves either no snapshot or a complete one. Writing the
-// same content twice yields the same id and leaves the first copy in place.
-// Extra files (name -> bytes, e.g. scores) are written alongside and hashed.
-func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+// ComputeManifest returns the manifest WriteSnapshot would write for the
+// result (same id), without writing anything.
+func ComputeManifest(r *Result, extra map[string][]byte) (*Manifest, error) {
+	files, err := r.snapshotFiles(extra)
+	if err != nil {
+		return nil, err
 	}
+	return r.manifest(files), nil
+}
+
+// snapshotFiles renders the snapshot's files (all but the manifest).
+func (r *Result) snapshotFiles(extra map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var err error
 	if files[ObservationsFile], err = parquetBytes(r.Observations); err != nil {
@@ -143,6 +145,23 @@ func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, e
 			return nil, fmt.Errorf("pipeline: snapshot: bad extra file name %q", name)
 		}
 		files[name] = data
+	}
+	return files, nil
+}
+
+// WriteSnapshot writes the result as an immutable snapshot directory under
+// dir, named by its content hash, and returns the manifest. Files are written
+// into a temporary directory, fsynced, and the directory is renamed into
+// place, so a crash leaves either no snapshot or a complete one. Writing the
+// same content twice yields the same id and leaves the first copy in place.
+// Extra files (name -> bytes, e.g. scores) are written alongside and hashed.
+func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
+	}
+	files, err := r.snapshotFiles(extra)
+	if err != nil {
+		return nil, err
 	}
 	m := r.manifest(files)
 	final := filepath.Join(dir, m.ID)

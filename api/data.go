@@ -1,0 +1,160 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
+)
+
+var dataParams = []paramSpec{
+	{name: "indicator", typ: "string", desc: "indicator id(s), comma-separated (see /v1/indicators)", required: true},
+	{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes, comma-separated; a group code adds the group's aggregate (type=group)"},
+	{name: "sex", typ: "string", desc: "sex codes _T, F, M (comma-separated)"},
+	{name: "area", typ: "string", desc: "area codes _T, U (urban), R (rural)"},
+	{name: "age", typ: "string", desc: "age codes: _T or SDMX bands such as Y15T34"},
+	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
+	{name: "mrv", typ: "integer", desc: "the N most recent years with data in the selection"},
+	{name: "mrnev", typ: "integer", desc: "each series' N most recent values"},
+}
+
+var dataColumns = []colSpec{
+	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
+	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, {"sex", KindString, "SEX"},
+	{"area", KindString, "URBANISATION"}, {"age", KindString, "AGE"}, {"value", KindFloat, "OBS_VALUE"},
+	{"status", KindString, "OBS_STATUS"}, {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
+}
+
+// SDMX dataflow of observations.
+const sdmxObservations = "DRI:DF_OBSERVATIONS(1.0)"
+
+// dataQuery is /v1/data's parsed and checked query.
+type dataQuery struct {
+	indicators []string
+	units      []string // unit codes (nil = all)
+	groups     []*pipeline.Group
+	sex, area  []string
+	age        []string
+	from, to   int
+	mrv, mrnev int
+}
+
+func parseDataQuery(r *request) *dataQuery {
+	q := &dataQuery{indicators: r.list("indicator"), sex: r.list("sex"), area: r.list("area"), age: r.list("age")}
+	if len(q.indicators) == 0 {
+		r.errs.add("indicator", "required: an indicator id such as egov.egdi (see /v1/indicators)")
+	}
+	for _, id := range q.indicators {
+		if _, _, ok := r.ds.Registry.Lookup(id); !ok {
+			r.errs.add("indicator", "unknown indicator %q", id)
+		}
+	}
+	q.units, q.groups = parseUnits(r, "unit")
+	for _, v := range q.sex {
+		if v != "_T" && v != "F" && v != "M" {
+			r.errs.add("sex", "%q: want _T, F or M", v)
+		}
+	}
+	for _, v := range q.area {
+		if v != "_T" && v != "U" && v != "R" {
+			r.errs.add("area", "%q: want _T, U or R", v)
+		}
+	}
+	var err error
+	if q.from, q.to, err = pipeline.ParseYears(r.str("date")); err != nil {
+		r.errs.add("date", "%v", err)
+	}
+	q.mrv = r.integer("mrv", 0, 1, 100)
+	q.mrnev = r.integer("mrnev", 0, 1, 100)
+	if q.mrv > 0 && q.mrnev > 0 {
+		r.errs.add("mrnev", "use mrv or mrnev, not both")
+	}
+	return q
+}
+
+// parseUnits resolves a unit list: ISO3, ISO2, M49 codes or names, and
+// group codes (returned separately).
+func parseUnits(r *request, param string) ([]string, []*pipeline.Group) {
+	var units []string
+	var groups []*pipeline.Group
+	for _, s := range r.list(param) {
+		if g, ok := r.ds.Reference.Group(strings.ToUpper(s)); ok {
+			groups = append(groups, g)
+			continue
+		}
+		u, ok := r.ds.Reference.LookupUnit(s)
+		if !ok {
+			r.errs.add(param, "unknown unit %q (use ISO 3166-1 alpha-3 or alpha-2 codes, or a group code)", s)
+			continue
+		}
+		units = append(units, u.Code)
+	}
+	return units, groups
+}
+
+func handleData(r *request) (*Result, error) {
+	q := parseDataQuery(r)
+	if p := r.errs.problem(); p != nil {
+		return nil, p
+	}
+	t := newTable(dataColumns)
+	s := r.ds.Store
+	names := map[string]string{}
+	for _, u := range r.ds.Reference.Units() {
+		names[u.Code] = u.Name
+	}
+	// Only groups asked for: no country rows unless units are listed too.
+	wantUnits := len(q.units) > 0 || len(q.groups) == 0
+	for _, id := range q.indicators {
+		if wantUnits {
+			rows := s.Select(pipeline.Query{Indicator: id, Units: q.units, Sex: q.sex, Area: q.area, Age: q.age,
+				From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev})
+			for _, i := range rows {
+				row := s.Row(i)
+				unit, ok := r.ds.Reference.Unit(row.Unit)
+				typ := pipeline.UnitTerritory
+				if ok {
+					typ = unit.Type
+				}
+				addDataRow(t, row, names[row.Unit], typ)
+			}
+		}
+		for _, g := range q.groups {
+			rows, err := groupDataRows(r.ds, g, id, q)
+			if err != nil {
+				return nil, err
+			}
+			for _, row := range rows {
+				addDataRow(t, row, g.Name, pipeline.UnitGroup)
+			}
+		}
+	}
+	meta := map[string]any{"indicators": q.indicators}
+	return &Result{Table: t, Paged: true, SDMXID: sdmxObservations, Meta: meta}, nil
+}
+
+func addDataRow(t *Table, row pipeline.Row, name, typ string) {
+	c := t.Cols
+	c[0].AddS(row.Unit)
+	c[1].AddS(name)
+	c[2].AddS(typ)
+	c[3].AddI(row.Year)
+	c[4].AddS(row.Indicator)
+	c[5].AddS(row.Sex)
+	c[6].AddS(row.Area)
+	c[7].AddS(row.Age)
+	c[8].AddF(row.Value)
+	c[9].AddS(row.Status)
+	c[10].AddS(row.Source)
+	c[11].AddS(row.Note)
+}
+
+// groupDataRows computes a group's aggregate rows for /v1/data through the
+// dataset's scorer (population-weighted where population is known).
+func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuery) ([]pipeline.Row, error) {
+	if ds.Scores == nil {
+		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
+	}
+	return ds.Scores.GroupSeries(g.Code, indicator, GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
+		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev})
+}

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// recoverer turns a panic in any handler into a logged 500 problem.
+func (s *Server) recoverer(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.cfg.Logger.Error("panic serving request", "method", c.Request.Method, "path", c.Request.URL.Path,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				writeProblem(c.Writer, c.Request, newProblem(http.StatusInternalServerError, CodeInternal, "internal error"))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// baseHeaders sets CORS and security headers on every response, errors
+// included, and answers CORS preflight requests.
+func (s *Server) baseHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, Retry-After, Content-Encoding")
+	h.Set("Vary", "Accept, Accept-Encoding")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if c.Request.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match, Authorization")
+		h.Set("Access-Control-Max-Age", "86400")
+		c.AbortWithStatus(http.StatusNoContent)
+		return
+	}
+	c.Next()
+}
+
+// limits refuses over-long query strings (414) and caps request bodies (413
+// when a handler reads past the limit).
+func (s *Server) limits(c *gin.Context) {
+	if len(c.Request.URL.RawQuery) > s.cfg.MaxQueryBytes {
+		writeProblem(c.Writer, c.Request, newProblem(http.StatusRequestURITooLong, CodeURITooLong,
+			fmt.Sprintf("query string of %d bytes exceeds the limit of %d", len(c.Request.URL.RawQuery), s.cfg.MaxQueryBytes)))
+		c.Abort()
+		return
+	}
+	if c.Request.ContentLength > s.cfg.MaxBodyBytes && c.FullPath() != "/v1/admin/sources" {
+		writeProblem(c.Writer, c.Request, newProblem(http.StatusRequestEntityTooLarge, CodeTooLarge,
+			fmt.Sprintf("request body of %d bytes exceeds the limit of %d", c.Request.ContentLength, s.cfg.MaxBodyBytes)))
+		c.Abort()
+		return
+	}
+	if c.Request.Body != nil && c.FullPath() != "/v1/admin/sources" {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	}
+	c.Next()
+}
+
+// logAndMeasure logs each request on stderr (slog) and records its count and
+// latency per route.
+func (s *Server) logAndMeasure(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	d := time.Since(start)
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", c.Request.URL.RawQuery,
+		"route", route, "status", status, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000,
+		"client", c.ClientIP())
+}
+
+// metrics are the Prometheus collectors of one server (own registry, so
+// several servers in one process do not collide).
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(version string, data Provider) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "dri_http_requests_total", Help: "HTTP requests by route, method and status.",
+	}, []string{"route", "method", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "dri_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+	}, []string{"route"})
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "dri_build_info", Help: "Build information (value 1).",
+	}, []string{"version", "goversion"})
+	goVersion := "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+	}
+	build.WithLabelValues(version, goVersion).Set(1)
+	snapshot := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "dri_snapshot_created_timestamp_seconds", Help: "Creation time of the snapshot being served.",
+	}, func() float64 {
+		if ds := data.Current(); ds != nil {
+			return float64(ds.Created.Unix())
+		}
+		return 0
+	})
+	info := &snapshotInfo{data: data, desc: prometheus.NewDesc("dri_snapshot_info",
+		"The snapshot being served (value 1; id label).", []string{"id"}, nil)}
+	m.reg.MustRegister(m.requests, m.latency, build, snapshot, info,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// snapshotInfo exports the current snapshot id as a label.
+type snapshotInfo struct {
+	data Provider
+	desc *prometheus.Desc
+}
+
+func (s *snapshotInfo) Describe(ch chan<- *prometheus.Desc) { ch <- s.desc }
+func (s *snapshotInfo) Collect(ch chan<- prometheus.Metric) {
+	if ds := s.data.Current(); ds != nil {
+		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, 1, ds.ID)
+	}
+}
+
+func (s *Server) metricsHandler() gin.HandlerFunc {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+	return func(c *gin.Context) {
+		c.Writer.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(c.Writer, c.Request)
+	}
+}

@@ -1,0 +1,355 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Format is a response representation.
+type Format string
+
+const (
+	FormatJSON  Format = "json"
+	FormatCSV   Format = "csv"
+	FormatArrow Format = "arrow"
+	FormatSDMX  Format = "sdmx-csv"
+)
+
+// Media types of the formats.
+const (
+	MediaJSON  = "application/json"
+	MediaCSV   = "text/csv"
+	MediaArrow = "application/vnd.apache.arrow.stream"
+	MediaSDMX  = "application/vnd.sdmx.data+csv;version=2.0.0"
+)
+
+var formatMedia = map[Format]string{FormatJSON: MediaJSON, FormatCSV: MediaCSV + "; charset=utf-8", FormatArrow: MediaArrow,
+	FormatSDMX: MediaSDMX + "; charset=utf-8"}
+
+// negotiate picks the format from ?format= (which wins) or the Accept header.
+func negotiate(r *http.Request) (Format, *Problem) {
+	if f := r.URL.Query().Get("format"); f != "" {
+		switch Format(f) {
+		case FormatJSON, FormatCSV, FormatArrow, FormatSDMX:
+			return Format(f), nil
+		}
+		return "", newProblem(http.StatusNotAcceptable, CodeNotAcceptable,
+			fmt.Sprintf("format %q is not available; use json, csv, arrow or sdmx-csv", f),
+			ParamError{Param: "format", In: "query", Message: "want json, csv, arrow or sdmx-csv"})
+	}
+	accept := r.Header.Get("Accept")
+	if strings.TrimSpace(accept) == "" {
+		return FormatJSON, nil
+	}
+	type choice struct {
+		f Format
+		q float64
+		i int
+	}
+	var choices []choice
+	for i, part := range strings.Split(accept, ",") {
+		fields := strings.Split(part, ";")
+		mt := strings.ToLower(strings.TrimSpace(fields[0]))
+		q := 1.0
+		version := ""
+		for _, p := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			switch strings.ToLower(k) {
+			case "q":
+				if x, err := strconv.ParseFloat(v, 64); err == nil {
+					q = x
+				}
+			case "version":
+				version = strings.Trim(v, `"`)
+			}
+		}
+		if q <= 0 {
+			continue
+		}
+		var f Format
+		switch mt {
+		case "application/json", "application/*", "*/*", "application/problem+json":
+			f = FormatJSON
+		case "text/csv", "text/*":
+			f = FormatCSV
+		case MediaArrow:
+			f = FormatArrow
+		case "application/vnd.sdmx.data+csv":
+			if version != "" && !strings.HasPrefix(version, "2") {
+				continue
+			}
+			f = FormatSDMX
+		default:
+			continue
+		}
+		choices = append(choices, choice{f, q, i})
+	}
+	if len(choices) == 0 {
+		return "", newProblem(http.StatusNotAcceptable, CodeNotAcceptable,
+			fmt.Sprintf("none of the media types in Accept %q is available; use %s, %s, %s or %s", accept, MediaJSON, MediaCSV, MediaArrow, MediaSDMX))
+	}
+	sort.SliceStable(choices, func(a, b int) bool { return choices[a].q > choices[b].q })
+	return choices[0].f, nil
+}
+
+// Result is what a handler returns; one writer renders it in every format.
+type Result struct {
+	// Meta is merged into the JSON envelope's meta (and Arrow schema metadata).
+	Meta map[string]any
+	// Table is the flat data: a JSON array of objects, CSV, Arrow, SDMX-CSV.
+	Table *Table
+	// Object, if set, is the JSON "data" instead of the table's rows (for
+	// nested resources); CSV and Arrow still use Table.
+	Object any
+	// Paged lists are cut by page/per_page with meta.total and Link headers.
+	Paged bool
+	// SDMXID is the dataflow id for SDMX-CSV (e.g. "DRI:DF_OBS(1.0)"); empty
+	// means the resource has no SDMX representation.
+	SDMXID string
+	// Status overrides 200 (e.g. 201).
+	Status int
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encode renders a result into buf.
+func encode(buf *bytes.Buffer, res *Result, f Format, meta map[string]any) *Problem {
+	switch f {
+	case FormatJSON:
+		return encodeJSON(buf, res, meta)
+	case FormatCSV:
+		if res.Table == nil {
+			return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "this resource is available as JSON only")
+		}
+		return encodeCSV(buf, res.Table)
+	case FormatArrow:
+		if res.Table == nil {
+			return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "this resource is available as JSON only")
+		}
+		return encodeArrow(buf, res.Table, meta)
+	case FormatSDMX:
+		if res.Table == nil || res.SDMXID == "" {
+			return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "this resource has no SDMX-CSV representation; use json, csv or arrow")
+		}
+		return encodeSDMX(buf, res.Table, res.SDMXID)
+	}
+	return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "unknown format")
+}
+
+func encodeJSON(buf *bytes.Buffer, res *Result, meta map[string]any) *Problem {
+	b := buf.AvailableBuffer()
+	b = append(b, `{"meta":`...)
+	m, err := json.Marshal(meta)
+	if err != nil {
+		return newProblem(http.StatusInternalServerError, CodeInternal, "encoding meta: "+err.Error())
+	}
+	b = append(b, m...)
+	b = append(b, `,"data":`...)
+	if res.Object != nil {
+		o, err := json.Marshal(res.Object)
+		if err != nil {
+			return newProblem(http.StatusInternalServerError, CodeInternal, "encoding data: "+err.Error())
+		}
+		b = append(b, o...)
+	} else {
+		b = appendTableJSON(b, res.Table)
+	}
+	b = append(b, "}\n"...)
+	buf.Write(b)
+	return nil
+}
+
+// appendTableJSON writes a table as an array of objects.
+func appendTableJSON(b []byte, t *Table) []byte {
+	if t == nil {
+		return append(b, "[]"...)
+	}
+	keys := make([][]byte, len(t.Cols))
+	for j, c := range t.Cols {
+		keys[j] = append(appendJSONString(nil, c.Name), ':')
+	}
+	b = append(b, '[')
+	n := t.Len()
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		for j, c := range t.Cols {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, keys[j]...)
+			b = c.appendJSON(b, i)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+func encodeCSV(buf *bytes.Buffer, t *Table) *Problem {
+	w := csv.NewWriter(buf)
+	rec := make([]string, len(t.Cols))
+	for j, c := range t.Cols {
+		rec[j] = c.Name
+	}
+	_ = w.Write(rec)
+	n := t.Len()
+	for i := 0; i < n; i++ {
+		for j, c := range t.Cols {
+			rec[j] = c.text(i)
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
+	}
+	return nil
+}
+
+// encodeSDMX writes SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then the
+// table's columns that have an SDMX name, in table order.
+func encodeSDMX(buf *bytes.Buffer, t *Table, id string) *Problem {
+	w := csv.NewWriter(buf)
+	var cols []*Col
+	hdr := []string{"STRUCTURE", "STRUCTURE_ID", "ACTION"}
+	for _, c := range t.Cols {
+		if c.SDMX != "" {
+			cols = append(cols, c)
+			hdr = append(hdr, c.SDMX)
+		}
+	}
+	_ = w.Write(hdr)
+	rec := make([]string, len(hdr))
+	rec[0], rec[1], rec[2] = "dataflow", id, "I"
+	n := t.Len()
+	for i := 0; i < n; i++ {
+		for j, c := range cols {
+			rec[3+j] = c.text(i)
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
+	}
+	return nil
+}
+
+// encodeArrow writes the table as one Arrow IPC stream record batch; the
+// envelope's meta goes into the schema metadata (values as JSON).
+func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
+	mem := memory.DefaultAllocator
+	fields := make([]arrow.Field, len(t.Cols))
+	for j, c := range t.Cols {
+		var dt arrow.DataType
+		switch c.Kind {
+		case KindString:
+			dt = arrow.BinaryTypes.String
+		case KindInt:
+			dt = arrow.PrimitiveTypes.Int64
+		case KindFloat:
+			dt = arrow.PrimitiveTypes.Float64
+		case KindBool:
+			dt = arrow.FixedWidthTypes.Boolean
+		}
+		fields[j] = arrow.Field{Name: c.Name, Type: dt, Nullable: c.Kind == KindFloat || c.Kind == KindInt}
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		v, _ := json.Marshal(meta[k])
+		vals[i] = string(v)
+	}
+	md := arrow.NewMetadata(keys, vals)
+	schema := arrow.NewSchema(fields, &md)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	n := t.Len()
+	for j, c := range t.Cols {
+		switch c.Kind {
+		case KindString:
+			b.Field(j).(*array.StringBuilder).AppendValues(c.S, nil)
+		case KindInt:
+			fb := b.Field(j).(*array.Int64Builder)
+			for i := 0; i < n; i++ {
+				if c.IsNull(i) {
+					fb.AppendNull()
+				} else {
+					fb.Append(c.I[i])
+				}
+			}
+		case KindFloat:
+			fb := b.Field(j).(*array.Float64Builder)
+			for i := 0; i < n; i++ {
+				if c.IsNull(i) {
+					fb.AppendNull()
+				} else {
+					fb.Append(c.F[i])
+				}
+			}
+		case KindBool:
+			b.Field(j).(*array.BooleanBuilder).AppendValues(c.B, nil)
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	w := ipc.NewWriter(buf, ipc.WithSchema(schema), ipc.WithAllocator(mem))
+	if err := w.Write(rec); err != nil {
+		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
+	}
+	if err := w.Close(); err != nil {
+		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
+	}
+	return nil
+}
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
+
+// acceptsGzip reports whether the client takes gzip (q > 0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		fields := strings.Split(part, ";")
+		if strings.TrimSpace(strings.ToLower(fields[0])) != "gzip" {
+			continue
+		}
+		for _, p := range fields[1:] {
+			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+			if k == "q" {
+				if q, err := strconv.ParseFloat(v, 64); err == nil && q == 0 {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// writeGzip writes b gzip-compressed to w.
+func writeGzip(w io.Writer, b []byte) {
+	gz := gzipPool.Get().(*gzip.Writer)
+	gz.Reset(w)
+	_, _ = gz.Write(b)
+	_ = gz.Close()
+	gzipPool.Put(gz)
+}

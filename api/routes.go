@@ -1,0 +1,332 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func (s *Server) registerRoutes() {
+	e := s.engine
+	e.GET("/healthz", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	e.GET("/readyz", func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		ds := s.data.Current()
+		if ds == nil {
+			writeProblem(c.Writer, c.Request, &Problem{Type: problemBase + CodeUnavailable, Title: "Service Unavailable",
+				Status: 503, Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready", "snapshot": ds.ID})
+	})
+	e.GET("/metrics", s.metricsHandler())
+
+	s.add(&route{method: "GET", path: "/v1/snapshot", summary: "The snapshot being served: id, creation time, sources with vintages and checksums, validation counts",
+		cacheable: true, handler: handleSnapshot, dataSchema: objectSchema})
+	s.add(&route{method: "GET", path: "/v1/units", summary: "Units: UN member states and territories with data; with type=group or group=CODE",
+		params: []paramSpec{
+			{name: "type", typ: "string", desc: "country (UN member states), territory, subnational or group", enum: []string{"country", "territory", "subnational", "group"}},
+			{name: "group", typ: "string", desc: "only the members of this group (LDC, WLD, M49-002, LIC, ...)"},
+		}, paged: true, cacheable: true, handler: handleUnits, dataSchema: tableSchema(unitColumns)})
+	s.add(&route{method: "GET", path: "/v1/units/:code", summary: "One unit (ISO3, ISO2 or group code) with its groups",
+		cacheable: true, handler: handleUnit, dataSchema: objectSchema})
+	s.add(&route{method: "GET", path: "/v1/groups", summary: "Groups: world, UN lists (LDC, LLDC, SIDS), M49 regions, World Bank income groups and regions",
+		params: []paramSpec{{name: "kind", typ: "string", desc: "world, un-list, m49-region, m49-sub-region, m49-intermediate-region, income, wb-region"}},
+		paged: true, cacheable: true, handler: handleGroups, dataSchema: tableSchema(groupColumns)})
+	s.add(&route{method: "GET", path: "/v1/groups/:code", summary: "One group with its members",
+		cacheable: true, handler: handleGroup, dataSchema: objectSchema})
+	s.add(&route{method: "GET", path: "/v1/indicators", summary: "The indicator registry with data coverage",
+		params: []paramSpec{
+			{name: "source", typ: "string", desc: "only indicators fed by this catalogue source id"},
+			{name: "framework", typ: "string", desc: "only indicators used by this framework"},
+		}, paged: true, cacheable: true, handler: s.handleIndicators, dataSchema: tableSchema(indicatorColumns)})
+	s.add(&route{method: "GET", path: "/v1/indicators/:id", summary: "One indicator: definition, unit, polarity, bounds, sources, coverage",
+		cacheable: true, handler: handleIndicator, dataSchema: objectSchema})
+	s.add(&route{method: "GET", path: "/v1/data", summary: "Observations of one or more indicators, by unit, sex, area, age and year, with status and source",
+		params: dataParams, paged: true, cacheable: true, sdmx: true, handler: handleData, dataSchema: tableSchema(dataColumns)})
+	s.registerDocs()
+}
+
+var objectSchema = map[string]any{"type": "object"}
+
+// column specs shared by handlers and the OpenAPI document.
+type colSpec struct {
+	name string
+	kind Kind
+	sdmx string
+}
+
+func newTable(cols []colSpec) *Table {
+	t := &Table{}
+	for _, c := range cols {
+		t.col(c.name, c.kind, c.sdmx)
+	}
+	return t
+}
+
+var unitColumns = []colSpec{
+	{"code", KindString, ""}, {"iso2", KindString, ""}, {"m49", KindString, ""}, {"name", KindString, ""},
+	{"type", KindString, ""}, {"un_member", KindBool, ""}, {"region", KindString, ""}, {"sub_region", KindString, ""},
+	{"intermediate_region", KindString, ""}, {"income_group", KindString, ""}, {"wb_region", KindString, ""},
+	{"ldc", KindBool, ""}, {"lldc", KindBool, ""}, {"sids", KindBool, ""},
+}
+
+func addUnitRow(t *Table, u *pipeline.Unit) {
+	c := t.Cols
+	c[0].AddS(u.Code)
+	c[1].AddS(u.ISO2)
+	c[2].AddS(u.M49)
+	c[3].AddS(u.Name)
+	c[4].AddS(u.Type)
+	c[5].AddB(u.UNMember)
+	c[6].AddS(u.Region)
+	c[7].AddS(u.SubRegion)
+	c[8].AddS(u.IntermediateRegion)
+	c[9].AddS(u.IncomeGroup)
+	c[10].AddS(u.WBRegion)
+	c[11].AddB(u.LDC)
+	c[12].AddB(u.LLDC)
+	c[13].AddB(u.SIDS)
+}
+
+func handleSnapshot(r *request) (*Result, error) {
+	m := r.ds.Manifest
+	t := newTable([]colSpec{{"id", KindString, ""}, {"file", KindString, ""}, {"adapter", KindString, ""}, {"publisher", KindString, ""},
+		{"vintage", KindString, ""}, {"licence", KindString, ""}, {"sha256", KindString, ""}, {"read", KindInt, ""},
+		{"loaded", KindInt, ""}, {"quarantined", KindInt, ""}, {"superseded", KindInt, ""}})
+	for _, src := range m.Sources {
+		c := t.Cols
+		c[0].AddS(src.ID)
+		c[1].AddS(src.File)
+		c[2].AddS(src.Adapter)
+		c[3].AddS(src.Publisher)
+		c[4].AddS(src.Vintage)
+		c[5].AddS(src.Licence)
+		c[6].AddS(src.SHA256)
+		c[7].AddI(src.Read)
+		c[8].AddI(src.Loaded)
+		c[9].AddI(src.Quarantined)
+		c[10].AddI(src.Superseded)
+	}
+	return &Result{Object: m, Table: t}, nil
+}
+
+func publishedUnits(ds *Dataset) []*pipeline.Unit {
+	if ds.Result != nil {
+		return ds.Result.PublishedUnits()
+	}
+	return ds.Reference.Units()
+}
+
+func handleUnits(r *request) (*Result, error) {
+	typ := r.str("type")
+	switch typ {
+	case "", pipeline.UnitCountry, pipeline.UnitTerritory, pipeline.UnitSubnational, pipeline.UnitGroup:
+	default:
+		return nil, badParam("type", "%q: want country, territory, subnational or group", typ)
+	}
+	if typ == pipeline.UnitGroup {
+		return handleGroups(r)
+	}
+	var members map[string]bool
+	if g := r.str("group"); g != "" {
+		grp, ok := r.ds.Reference.Group(strings.ToUpper(g))
+		if !ok {
+			return nil, newProblem(http.StatusNotFound, CodeUnknownGroup, "unknown group "+g,
+				ParamError{Param: "group", In: "query", Message: "not a group code; see /v1/groups"})
+		}
+		members = map[string]bool{}
+		for _, m := range grp.Members {
+			members[m] = true
+		}
+	}
+	t := newTable(unitColumns)
+	for _, u := range publishedUnits(r.ds) {
+		if (typ != "" && u.Type != typ) || (members != nil && !members[u.Code]) {
+			continue
+		}
+		addUnitRow(t, u)
+	}
+	return &Result{Table: t, Paged: true}, nil
+}
+
+// unitDetail is the JSON of one unit.
+type unitDetail struct {
+	*pipeline.Unit
+	Groups []string `json:"groups"`
+}
+
+func handleUnit(r *request) (*Result, error) {
+	code := r.param("code")
+	if g, ok := r.ds.Reference.Group(strings.ToUpper(code)); ok {
+		return groupResult(r, g), nil
+	}
+	u, ok := r.ds.Reference.LookupUnit(code)
+	if !ok {
+		return nil, notFound(CodeUnknownUnit, "unknown unit %q (use an ISO 3166-1 alpha-3 or alpha-2 code, or a group code)", code)
+	}
+	d := unitDetail{Unit: u, Groups: []string{}}
+	for _, g := range r.ds.Reference.Groups() {
+		for _, m := range g.Members {
+			if m == u.Code {
+				d.Groups = append(d.Groups, g.Code)
+				break
+			}
+		}
+	}
+	t := newTable(unitColumns)
+	addUnitRow(t, u)
+	return &Result{Object: d, Table: t}, nil
+}
+
+var groupColumns = []colSpec{{"code", KindString, ""}, {"name", KindString, ""}, {"kind", KindString, ""},
+	{"definition", KindString, ""}, {"members", KindInt, ""}, {"type", KindString, ""}}
+
+func handleGroups(r *request) (*Result, error) {
+	kind := r.str("kind")
+	t := newTable(groupColumns)
+	for _, g := range r.ds.Reference.Groups() {
+		if kind != "" && g.Kind != kind {
+			continue
+		}
+		c := t.Cols
+		c[0].AddS(g.Code)
+		c[1].AddS(g.Name)
+		c[2].AddS(g.Kind)
+		c[3].AddS(g.Definition)
+		c[4].AddI(len(g.Members))
+		c[5].AddS(pipeline.UnitGroup)
+	}
+	return &Result{Table: t, Paged: true}, nil
+}
+
+func handleGroup(r *request) (*Result, error) {
+	code := strings.ToUpper(r.param("code"))
+	g, ok := r.ds.Reference.Group(code)
+	if !ok {
+		return nil, notFound(CodeUnknownGroup, "unknown group %q (see /v1/groups)", r.param("code"))
+	}
+	return groupResult(r, g), nil
+}
+
+func groupResult(r *request, g *pipeline.Group) *Result {
+	t := newTable(unitColumns)
+	for _, m := range g.Members {
+		if u, ok := r.ds.Reference.Unit(m); ok {
+			addUnitRow(t, u)
+		}
+	}
+	obj := struct {
+		*pipeline.Group
+		Type string `json:"type"`
+	}{g, pipeline.UnitGroup}
+	return &Result{Object: obj, Table: t}
+}
+
+var indicatorColumns = []colSpec{{"id", KindString, ""}, {"name", KindString, ""}, {"unit", KindString, ""},
+	{"polarity", KindInt, ""}, {"disaggregations", KindString, ""}, {"sources", KindString, ""},
+	{"observations", KindInt, ""}, {"first_year", KindInt, ""}, {"last_year", KindInt, ""}}
+
+func (s *Server) handleIndicators(r *request) (*Result, error) {
+	source := r.str("source")
+	var inFramework map[string]bool
+	if fw := r.str("framework"); fw != "" {
+		ids, err := frameworkIndicators(r.ds, fw)
+		if err != nil {
+			return nil, err
+		}
+		inFramework = map[string]bool{}
+		for _, id := range ids {
+			inFramework[id] = true
+		}
+	}
+	t := newTable(indicatorColumns)
+	inds := append([]*pipeline.Indicator(nil), r.ds.Registry.Indicators...)
+	sort.Slice(inds, func(i, j int) bool { return inds[i].ID < inds[j].ID })
+	for _, ind := range inds {
+		if source != "" && !contains(ind.Sources, source) {
+			continue
+		}
+		if inFramework != nil && !inFramework[ind.ID] {
+			continue
+		}
+		n, first, last := coverage(r.ds.Store, ind.ID)
+		c := t.Cols
+		c[0].AddS(ind.ID)
+		c[1].AddS(ind.Name)
+		c[2].AddS(ind.Unit)
+		c[3].AddI(ind.Polarity)
+		c[4].AddS(strings.Join(ind.Disaggregations, ","))
+		c[5].AddS(strings.Join(ind.Sources, ","))
+		c[6].AddI(n)
+		if n == 0 {
+			c[7].AddNull()
+			c[8].AddNull()
+		} else {
+			c[7].AddI(first)
+			c[8].AddI(last)
+		}
+	}
+	return &Result{Table: t, Paged: true}, nil
+}
+
+func coverage(s *pipeline.Store, id string) (n, first, last int) {
+	years := s.Years(id)
+	if len(years) == 0 {
+		return 0, 0, 0
+	}
+	return len(s.Select(pipeline.Query{Indicator: id})), years[0], years[len(years)-1]
+}
+
+type indicatorDetail struct {
+	*pipeline.Indicator
+	Measure      *pipeline.Measure `json:"measure"`
+	Observations int               `json:"observations"`
+	Years        []int             `json:"years"`
+}
+
+func handleIndicator(r *request) (*Result, error) {
+	id := r.param("id")
+	ind, _, ok := r.ds.Registry.Lookup(id)
+	if !ok {
+		return nil, notFound(CodeUnknownIndicator, "unknown indicator %q (see /v1/indicators)", id)
+	}
+	n, _, _ := coverage(r.ds.Store, id)
+	years := r.ds.Store.Years(id)
+	if years == nil {
+		years = []int{}
+	}
+	t := newTable(indicatorColumns)
+	c := t.Cols
+	c[0].AddS(ind.ID)
+	c[1].AddS(ind.Name)
+	c[2].AddS(ind.Unit)
+	c[3].AddI(ind.Polarity)
+	c[4].AddS(strings.Join(ind.Disaggregations, ","))
+	c[5].AddS(strings.Join(ind.Sources, ","))
+	c[6].AddI(n)
+	if n == 0 {
+		c[7].AddNull()
+		c[8].AddNull()
+	} else {
+		c[7].AddI(years[0])
+		c[8].AddI(years[len(years)-1])
+	}
+	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: n, Years: years}, Table: t}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

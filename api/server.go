@@ -1,0 +1,429 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dri-engine/dri/pipeline"
+)
+
+// Dataset is one immutable served state: a snapshot's tables and what was
+// computed from them. Handlers take the current Dataset once per request, so
+// a request never mixes two snapshots.
+type Dataset struct {
+	ID        string
+	Created   time.Time
+	Manifest  *pipeline.Manifest
+	Result    *pipeline.Result
+	Store     *pipeline.Store
+	Reference *pipeline.Reference
+	Registry  *pipeline.Registry
+	// Scores answers the scoring routes; nil serves them as 503.
+	Scores Scorer
+}
+
+// Provider gives the Dataset to serve now.
+type Provider interface {
+	Current() *Dataset
+}
+
+// Holder is a Provider whose Dataset can be swapped atomically.
+type Holder struct{ p atomic.Pointer[Dataset] }
+
+// Current returns the dataset being served (nil before the first Set).
+func (h *Holder) Current() *Dataset { return h.p.Load() }
+
+// Set swaps in a new dataset; requests already running keep the old one.
+func (h *Holder) Set(d *Dataset) { h.p.Store(d) }
+
+// Config holds the server's settings; zero values take the defaults.
+type Config struct {
+	Addr              string
+	ReadHeaderTimeout time.Duration // default 5s
+	ReadTimeout       time.Duration // default 15s
+	WriteTimeout      time.Duration // default 30s
+	IdleTimeout       time.Duration // default 120s
+	MaxHeaderBytes    int           // default 16 KiB
+	MaxQueryBytes     int           // default 2048 (414 above)
+	MaxBodyBytes      int64         // default 1 MiB (413 above; uploads have their own limit)
+	MaxPerPage        int           // default 10000
+	DefaultPerPage    int           // default 100
+	CacheMaxAge       time.Duration // default 5m
+	Logger            *slog.Logger
+	Version           string
+}
+
+func (c *Config) defaults() {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	set(&c.ReadHeaderTimeout, 5*time.Second)
+	set(&c.ReadTimeout, 15*time.Second)
+	set(&c.WriteTimeout, 30*time.Second)
+	set(&c.IdleTimeout, 120*time.Second)
+	set(&c.CacheMaxAge, 5*time.Minute)
+	if c.MaxHeaderBytes == 0 {
+		c.MaxHeaderBytes = 16 << 10
+	}
+	if c.MaxQueryBytes == 0 {
+		c.MaxQueryBytes = 2048
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.MaxPerPage == 0 {
+		c.MaxPerPage = 10000
+	}
+	if c.DefaultPerPage == 0 {
+		c.DefaultPerPage = 100
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+			c.Version = bi.Main.Version
+		}
+	}
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	data    Provider
+	engine  *gin.Engine
+	metrics *metrics
+	routes  []*route
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// New builds the API server over a dataset provider.
+func New(cfg Config, data Provider) *Server {
+	cfg.defaults()
+	s := &Server{cfg: cfg, data: data, metrics: newMetrics(cfg.Version, data)}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.ContextWithFallback = true
+	e.Use(s.recoverer, s.baseHeaders, s.logAndMeasure, s.limits)
+	e.NoRoute(func(c *gin.Context) {
+		writeProblem(c.Writer, c.Request, notFound(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c.Writer, c.Request, newProblem(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+			fmt.Sprintf("method %s is not allowed on %s", c.Request.Method, c.Request.URL.Path)))
+	})
+	s.engine = e
+	s.registerRoutes()
+	return s
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// HTTPServer returns an http.Server with the configured timeouts and limits.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.engine,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// request is what a handler gets: the dataset of this request and its
+// parsed query.
+type request struct {
+	c    *gin.Context
+	ds   *Dataset
+	q    url.Values
+	errs paramErrors
+}
+
+func (r *request) param(name string) string { return r.c.Param(name) }
+
+// str returns a query parameter, trimmed.
+func (r *request) str(name string) string { return strings.TrimSpace(r.q.Get(name)) }
+
+// list returns a comma-separated query parameter's items (repeated
+// parameters are joined).
+func (r *request) list(name string) []string {
+	var out []string
+	for _, v := range r.q[name] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// integer parses an optional integer parameter within [lo, hi].
+func (r *request) integer(name string, def, lo, hi int) int {
+	v := r.str(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.errs.add(name, "%q is not a whole number", v)
+		return def
+	}
+	if n < lo || n > hi {
+		r.errs.add(name, "%d is outside %d..%d", n, lo, hi)
+		return def
+	}
+	return n
+}
+
+// route is one API route with what OpenAPI says about it.
+type route struct {
+	method, path string
+	summary      string
+	params       []paramSpec
+	paged        bool
+	formats      []Format
+	dataSchema   map[string]any // JSON schema of "data"
+	cacheable    bool
+	sdmx         bool           // has an SDMX-CSV representation
+	created      bool           // answers 201
+	body         map[string]any // JSON schema of the request body
+	// extraResponses documents route-specific error statuses.
+	extraResponses map[string]string
+	handler        func(*request) (*Result, error)
+}
+
+// paramSpec documents a query parameter.
+type paramSpec struct {
+	name, typ, desc string
+	required        bool
+	enum            []string
+}
+
+var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv"}}}
+var pageParams = []paramSpec{
+	{name: "page", typ: "integer", desc: "page number, from 1"},
+	{name: "per_page", typ: "integer", desc: "rows per page (default 100, at most 10000)"},
+}
+
+func (s *Server) add(rt *route) {
+	s.routes = append(s.routes, rt)
+	allowed := map[string]bool{}
+	for _, p := range rt.params {
+		allowed[p.name] = true
+	}
+	for _, p := range commonParams {
+		allowed[p.name] = true
+	}
+	if rt.paged {
+		allowed["page"], allowed["per_page"] = true, true
+	}
+	s.engine.Handle(rt.method, rt.path, func(c *gin.Context) { s.serve(c, rt, allowed) })
+}
+
+// serve is the one wrapper that writes every API response: negotiation,
+// parameter checks, ETag and 304, paging, encoding, compression.
+func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
+	w, req := c.Writer, c.Request
+	q := req.URL.Query()
+	var unknown paramErrors
+	for k := range q {
+		if !allowed[k] {
+			unknown.add(k, "unknown parameter (this route takes: %s)", strings.Join(sortedSet(allowed), ", "))
+		}
+	}
+	if p := unknown.problem(); p != nil {
+		writeProblem(w, req, p)
+		return
+	}
+	f, p := negotiate(req)
+	if p != nil {
+		writeProblem(w, req, p)
+		return
+	}
+	ds := s.data.Current()
+	if ds == nil {
+		writeProblem(w, req, &Problem{Type: problemBase + CodeUnavailable, Title: "Service Unavailable", Status: 503,
+			Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
+		return
+	}
+	etag := ""
+	if rt.cacheable {
+		etag = s.etag(ds.ID, rt.path, req, q, f)
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.cfg.CacheMaxAge.Seconds())))
+		if match(req.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	} else {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	r := &request{c: c, ds: ds, q: q}
+	page, perPage := 1, s.cfg.DefaultPerPage
+	if rt.paged {
+		page = r.integer("page", 1, 1, 1<<30)
+		perPage = r.integer("per_page", s.cfg.DefaultPerPage, 1, s.cfg.MaxPerPage)
+	}
+	if p := r.errs.problem(); p != nil {
+		writeProblem(w, req, p)
+		return
+	}
+	res, err := rt.handler(r)
+	if err == nil {
+		if p := r.errs.problem(); p != nil {
+			err = p
+		}
+	}
+	if err != nil {
+		prob, ok := err.(*Problem)
+		if !ok {
+			s.cfg.Logger.Error("handler failed", "route", rt.path, "err", err)
+			prob = newProblem(http.StatusInternalServerError, CodeInternal, "internal error")
+		}
+		writeProblem(w, req, prob)
+		return
+	}
+	meta := map[string]any{"snapshot": ds.ID}
+	for k, v := range res.Meta {
+		meta[k] = v
+	}
+	if res.Paged && res.Table != nil {
+		total := res.Table.Len()
+		lo := min((page-1)*perPage, total)
+		hi := min(lo+perPage, total)
+		res.Table = res.Table.slice(lo, hi)
+		pages := (total + perPage - 1) / perPage
+		meta["total"], meta["page"], meta["per_page"], meta["pages"] = total, page, perPage, pages
+		w.Header().Set("Link", links(req, page, pages))
+		w.Header().Set("X-Total-Count", strconv.Itoa(total))
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if p := encode(buf, res, f, meta); p != nil {
+		writeProblem(w, req, p)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", formatMedia[f])
+	status := http.StatusOK
+	if res.Status != 0 {
+		status = res.Status
+	}
+	if f != FormatArrow && buf.Len() > 1024 && acceptsGzip(req) {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		w.WriteHeader(status)
+		writeGzip(w, buf.Bytes())
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// etag is strong: the same snapshot, route, canonical query and format give
+// the same bytes.
+func (s *Server) etag(snapshot, path string, req *http.Request, q url.Values, f Format) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n", snapshot, req.URL.Path, canonicalQuery(q), f)
+	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
+}
+
+// canonicalQuery sorts parameters and list items so equivalent queries share
+// an ETag (format is part of the key separately).
+func canonicalQuery(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		if k != "format" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		var items []string
+		for _, v := range q[k] {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					items = append(items, p)
+				}
+			}
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(strings.Join(items, ","))
+		b.WriteByte('&')
+	}
+	return b.String()
+}
+
+func match(ifNoneMatch, etag string) bool {
+	if ifNoneMatch == "" {
+		return false
+	}
+	for _, t := range strings.Split(ifNoneMatch, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || t == etag || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// links builds the RFC 8288 Link header for a paged list.
+func links(req *http.Request, page, pages int) string {
+	u := *req.URL
+	mk := func(p int, rel string) string {
+		q := u.Query()
+		q.Set("page", strconv.Itoa(p))
+		u.RawQuery = q.Encode()
+		return fmt.Sprintf("<%s>; rel=%q", u.RequestURI(), rel)
+	}
+	var parts []string
+	if pages == 0 {
+		pages = 1
+	}
+	parts = append(parts, mk(1, "first"))
+	if page > 1 {
+		parts = append(parts, mk(min(page-1, pages), "prev"))
+	}
+	if page < pages {
+		parts = append(parts, mk(page+1, "next"))
+	}
+	parts = append(parts, mk(pages, "last"))
+	return strings.Join(parts, ", ")
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,217 @@
+package api
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Kind is the type of a table column.
+type Kind int
+
+const (
+	KindString Kind = iota
+	KindInt
+	KindFloat // nullable: NaN or an explicit null is missing
+	KindBool
+)
+
+// Col is one column of a result table, stored column-wise.
+type Col struct {
+	Name string
+	Kind Kind
+	// SDMX names the column in SDMX-CSV (REF_AREA, TIME_PERIOD, OBS_VALUE,
+	// ...); empty columns are left out of SDMX-CSV.
+	SDMX string
+	S    []string
+	I    []int64
+	F    []float64
+	B    []bool
+	null []bool // for KindInt and KindFloat
+}
+
+// Table is the flat form of a result: what CSV, Arrow and SDMX-CSV carry and
+// what JSON lists render as an array of objects.
+type Table struct {
+	Cols []*Col
+}
+
+func (t *Table) col(name string, k Kind, sdmx string) *Col {
+	c := &Col{Name: name, Kind: k, SDMX: sdmx}
+	t.Cols = append(t.Cols, c)
+	return c
+}
+
+// String, Int, Float and Bool add a column.
+func (t *Table) String(name, sdmx string) *Col { return t.col(name, KindString, sdmx) }
+func (t *Table) Int(name, sdmx string) *Col    { return t.col(name, KindInt, sdmx) }
+func (t *Table) Float(name, sdmx string) *Col  { return t.col(name, KindFloat, sdmx) }
+func (t *Table) Bool(name, sdmx string) *Col   { return t.col(name, KindBool, sdmx) }
+
+// Len is the number of rows.
+func (t *Table) Len() int {
+	if len(t.Cols) == 0 {
+		return 0
+	}
+	c := t.Cols[0]
+	switch c.Kind {
+	case KindString:
+		return len(c.S)
+	case KindInt:
+		return len(c.I)
+	case KindFloat:
+		return len(c.F)
+	}
+	return len(c.B)
+}
+
+// AddS appends a string.
+func (c *Col) AddS(v string) { c.S = append(c.S, v) }
+
+// AddI appends an integer.
+func (c *Col) AddI(v int) { c.I = append(c.I, int64(v)); c.null = append(c.null, false) }
+
+// AddF appends a float; NaN and infinities are missing.
+func (c *Col) AddF(v float64) {
+	c.F = append(c.F, v)
+	c.null = append(c.null, math.IsNaN(v) || math.IsInf(v, 0))
+}
+
+// AddNull appends a missing value to an int or float column.
+func (c *Col) AddNull() {
+	switch c.Kind {
+	case KindInt:
+		c.I = append(c.I, 0)
+	default:
+		c.F = append(c.F, 0)
+	}
+	c.null = append(c.null, true)
+}
+
+// AddB appends a boolean.
+func (c *Col) AddB(v bool) { c.B = append(c.B, v) }
+
+// IsNull reports a missing value in row i.
+func (c *Col) IsNull(i int) bool { return c.null != nil && c.null[i] }
+
+// text renders row i for CSV: numbers in the shortest form that reads back
+// to the same float64, missing as an empty field.
+func (c *Col) text(i int) string {
+	switch c.Kind {
+	case KindString:
+		return c.S[i]
+	case KindInt:
+		if c.IsNull(i) {
+			return ""
+		}
+		return strconv.FormatInt(c.I[i], 10)
+	case KindFloat:
+		if c.IsNull(i) {
+			return ""
+		}
+		return strconv.FormatFloat(c.F[i], 'g', -1, 64)
+	}
+	return strconv.FormatBool(c.B[i])
+}
+
+// appendJSON appends row i's value as JSON: numbers as numbers, missing as
+// null, strings escaped.
+func (c *Col) appendJSON(b []byte, i int) []byte {
+	switch c.Kind {
+	case KindString:
+		return appendJSONString(b, c.S[i])
+	case KindInt:
+		if c.IsNull(i) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendInt(b, c.I[i], 10)
+	case KindFloat:
+		if c.IsNull(i) {
+			return append(b, "null"...)
+		}
+		return appendJSONFloat(b, c.F[i])
+	}
+	return strconv.AppendBool(b, c.B[i])
+}
+
+// appendJSONFloat writes the shortest round-trip form, in a JSON-valid way
+// (Go's 'g' format can produce "1e+21", which JSON accepts).
+func appendJSONFloat(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string, escaping what RFC 8259
+// requires plus U+2028/U+2029 and HTML-significant characters, and replacing
+// invalid UTF-8 with U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// slice returns rows [lo, hi) of the table (sharing storage).
+func (t *Table) slice(lo, hi int) *Table {
+	out := &Table{Cols: make([]*Col, len(t.Cols))}
+	for j, c := range t.Cols {
+		n := *c
+		switch c.Kind {
+		case KindString:
+			n.S = c.S[lo:hi]
+		case KindInt:
+			n.I = c.I[lo:hi]
+		case KindFloat:
+			n.F = c.F[lo:hi]
+		case KindBool:
+			n.B = c.B[lo:hi]
+		}
+		if c.null != nil {
+			n.null = c.null[lo:hi]
+		}
+		out.Cols[j] = &n
+	}
+	return out
+}
