@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -126,7 +127,7 @@ func newMetrics(version string, data Provider) *metrics {
 	info := &snapshotInfo{data: data, desc: prometheus.NewDesc("dri_snapshot_info",
 		"The snapshot being served (value 1; id label).", []string{"id"}, nil)}
 	m.reg.MustRegister(m.requests, m.latency, build, snapshot, info,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -39,7 +39,7 @@ func (s *Server) registerRoutes() {
 		cacheable: true, handler: handleUnit, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/groups", summary: "Groups: world, UN lists (LDC, LLDC, SIDS), M49 regions, World Bank income groups and regions",
 		params: []paramSpec{{name: "kind", typ: "string", desc: "world, un-list, m49-region, m49-sub-region, m49-intermediate-region, income, wb-region"}},
-		paged: true, cacheable: true, handler: handleGroups, dataSchema: tableSchema(groupColumns)})
+		paged:  true, cacheable: true, handler: handleGroups, dataSchema: tableSchema(groupColumns)})
 	s.add(&route{method: "GET", path: "/v1/groups/:code", summary: "One group with its members",
 		cacheable: true, handler: handleGroup, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/indicators", summary: "The indicator registry with data coverage",

@@ -205,7 +205,6 @@ type route struct {
 	summary      string
 	params       []paramSpec
 	paged        bool
-	formats      []Format
 	dataSchema   map[string]any // JSON schema of "data"
 	cacheable    bool
 	sdmx         bool           // has an SDMX-CSV representation
