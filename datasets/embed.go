@@ -11,5 +11,5 @@ import "embed"
 
 // FS is the embedded data directory.
 //
-//go:embed catalog.yaml indicators.yaml reference sources
+//go:embed catalog.yaml indicators.yaml reference sources frameworks
 var FS embed.FS

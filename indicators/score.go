@@ -1,0 +1,610 @@
+package indicators
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// SeriesKey identifies a series: an indicator and one disaggregation.
+type SeriesKey struct {
+	Indicator, Sex, Area, Age string
+}
+
+// Series is one unit's observations of a series, in any year order.
+type Series struct {
+	Years  []int
+	Values []float64
+}
+
+// IndicatorInfo is what scoring needs from the registry.
+type IndicatorInfo struct {
+	Polarity int
+	// Goalposts (Lo scores 0, Hi scores the top) and natural Bounds, both in
+	// the indicator's units; nil when the registry gives none.
+	Goalposts *Range
+	Bounds    *Range
+}
+
+// Panel is the input of scoring: per series, each unit's observations.
+type Panel struct {
+	Units  []string
+	Info   map[string]IndicatorInfo
+	Series map[SeriesKey][]Series // each slice has len(Units) entries
+	// Groups are unit attributes for group imputation (income_group ->
+	// per-unit labels).
+	Groups map[string][]string
+}
+
+// Options change a scoring run; zero values keep the framework's choices.
+type Options struct {
+	Year int
+	// Method overrides (nil: the framework's).
+	Normalisation *Normalisation
+	Aggregation   *Aggregation
+	Imputation    *Imputation
+	Treatment     *Treatment
+	// WeightScheme overrides methods.weights (explicit, equal, pca).
+	WeightScheme string
+	// Weights override node weights by code (explicit scheme).
+	Weights map[string]float64
+}
+
+// NodeResult is one node's scores over the units.
+type NodeResult struct {
+	Node *Node
+	// Value holds, for an indicator, the normalised value that entered
+	// aggregation (COINr's Aggregated data set), for an aggregate its score.
+	Value []float64
+	Valid []bool
+	Rank  []int  // 1 = best, 0 = missing
+	Tier  []Tier // aggregates (and gender indicators' parity class)
+	// Class is the EGDI rating class (egdi scheme only).
+	Class []Tier
+	// Coverage is the share of the indicators under the node with data.
+	Coverage []float64
+	// Weight is the node's weight as used (before renormalisation over the
+	// children present).
+	Weight float64
+
+	// Indicators only.
+	Raw      []float64 // value selected (after imputation, before treatment)
+	RawValid []bool
+	Year     []int  // year of the value used (0 = none)
+	Imputed  []bool // filled by DRI's imputation
+	Treated  []float64
+	Treat    *TreatReport
+	// Excluded says why an indicator took no part (no data, no spread).
+	Excluded string
+	// Gender holds the gap measures of a gender framework's indicators.
+	Gender []Gap
+	GValid []bool
+}
+
+// Result is a framework scored for one year.
+type Result struct {
+	Framework *Framework
+	Year      int
+	Units     []string
+	Nodes     []*NodeResult // in the framework's pre-order; WIS last for gender
+	// Extras are the framework's extra indicators (raw, latest in window).
+	Extras map[string]*NodeResult
+	Notes  []string
+	// Methods actually used.
+	Normalisation Normalisation
+	Aggregation   Aggregation
+	Imputation    Imputation
+	Treatment     Treatment
+	WeightScheme  string
+	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
+	PCA map[string]PCAResult
+}
+
+// Node returns a node's result by code.
+func (r *Result) Node(code string) (*NodeResult, bool) {
+	for _, n := range r.Nodes {
+		if n.Node.Code == code {
+			return n, true
+		}
+	}
+	return nil, false
+}
+
+// Root is the index node's result.
+func (r *Result) Root() *NodeResult { return r.Nodes[0] }
+
+// ErrNoUnits: the panel has no units.
+var ErrNoUnits = errors.New("indicators: panel has no units")
+
+// Score computes a framework's scores for one year:
+// select year -> impute -> treat -> normalise -> weight -> aggregate -> rank
+// -> tier, keeping every step's output.
+func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
+	if len(p.Units) == 0 {
+		return nil, ErrNoUnits
+	}
+	if opt.Year == 0 {
+		return nil, fmt.Errorf("indicators: Score: no year")
+	}
+	res := &Result{Framework: f, Year: opt.Year, Units: p.Units, Extras: map[string]*NodeResult{},
+		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
+		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{}}
+	if opt.Normalisation != nil {
+		res.Normalisation = *opt.Normalisation
+	}
+	if opt.Aggregation != nil {
+		res.Aggregation = *opt.Aggregation
+	}
+	if opt.Imputation != nil {
+		res.Imputation = *opt.Imputation
+	}
+	if opt.Treatment != nil {
+		res.Treatment = *opt.Treatment
+	}
+	if opt.WeightScheme != "" {
+		res.WeightScheme = opt.WeightScheme
+	}
+	if res.WeightScheme == "" {
+		res.WeightScheme = "explicit"
+	}
+	for code := range opt.Weights {
+		if _, ok := f.byCode[code]; !ok {
+			return nil, fmt.Errorf("indicators: weight for unknown node %q", code)
+		}
+	}
+	n := len(p.Units)
+	res.Nodes = make([]*NodeResult, len(f.nodes))
+	for i, node := range f.nodes {
+		w := node.W()
+		if ow, ok := opt.Weights[node.Code]; ok {
+			w = ow
+		}
+		res.Nodes[i] = &NodeResult{Node: node, Value: make([]float64, n), Valid: make([]bool, n), Weight: w}
+	}
+	for _, x := range f.Extras {
+		nr := &NodeResult{Node: &Node{Code: x, Indicator: x, Level: 1}}
+		selectValues(nr, p, SeriesKey{x, "_T", "_T", "_T"}, opt.Year, f.YearWindow)
+		res.Extras[x] = nr
+	}
+	var err error
+	if f.Kind == KindGender {
+		err = scoreGender(res, p)
+	} else {
+		err = scoreComposite(res, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// selectValues fills a leaf's Raw/RawValid/Year with each unit's value of the
+// target year (window 0) or the latest within the window.
+func selectValues(nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
+	n := len(p.Units)
+	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
+	series := p.Series[key]
+	if series == nil {
+		return
+	}
+	for u := 0; u < n; u++ {
+		s := series[u]
+		if v, y, ok := LatestWithin(s.Years, s.Values, year, window); ok {
+			nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+		}
+	}
+}
+
+func scoreComposite(res *Result, p *Panel) error {
+	f := res.Framework
+	n := len(p.Units)
+	scale := f.Scale.Hi - f.Scale.Lo
+	for _, nr := range res.Nodes {
+		node := nr.Node
+		if !node.IsIndicator() {
+			continue
+		}
+		info := p.Info[node.Indicator]
+		selectValues(nr, p, node.Key(), res.Year, f.YearWindow)
+		if err := impute(res, nr, p); err != nil {
+			return err
+		}
+		nr.Treated = make([]float64, n)
+		tr, rep, err := Treat(nr.Treated, nr.Raw, nr.RawValid, res.Treatment)
+		if err != nil {
+			nr.Excluded = exclusion(err)
+			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+			continue
+		}
+		nr.Treated = tr
+		if res.Treatment.Method != TreatNone {
+			nr.Treat = &rep
+		}
+		ctx := NormContext{Direction: info.Polarity, Scale: scale}
+		if node.Direction != 0 {
+			ctx.Direction = node.Direction
+		}
+		if ctx.Direction == 0 {
+			ctx.Direction = 1
+		}
+		if res.Normalisation.Method == NormGoalposts {
+			lo, hi, err := goalposts(node, info, nr.Treated, nr.RawValid, ctx.Direction)
+			if err != nil {
+				nr.Excluded = exclusion(err)
+				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+				continue
+			}
+			ctx.GoalLo, ctx.GoalHi = lo, hi
+		}
+		if res.Normalisation.Method == NormDist2Targ {
+			if node.Target == nil {
+				return fmt.Errorf("indicators: %s: dist2targ needs a target on the indicator node", node.Code)
+			}
+			ctx.Target = *node.Target
+		}
+		if res.Normalisation.Method == NormDist2Ref {
+			ctx.RefIndex = -1
+			for i, u := range p.Units {
+				if u == res.Normalisation.Ref {
+					ctx.RefIndex = i
+				}
+			}
+			if ctx.RefIndex < 0 {
+				return fmt.Errorf("indicators: dist2ref: reference unit %q is not among the units scored", res.Normalisation.Ref)
+			}
+		}
+		if _, err := res.Normalisation.Apply(nr.Value, nr.Treated, nr.RawValid, ctx); err != nil {
+			nr.Excluded = exclusion(err)
+			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+			continue
+		}
+		if res.Normalisation.Method == NormGoalposts {
+			for u := range nr.Value {
+				if nr.RawValid[u] {
+					nr.Value[u] += f.Scale.Lo
+				}
+			}
+		}
+		copy(nr.Valid, nr.RawValid)
+	}
+	if err := aggregateTree(res, p); err != nil {
+		return err
+	}
+	finish(res)
+	return nil
+}
+
+func exclusion(err error) string {
+	switch {
+	case errors.Is(err, ErrNoData):
+		return "no data for the year (excluded)"
+	case errors.Is(err, ErrZeroSpread):
+		return "no spread among the units (excluded: every unit has the same value)"
+	}
+	return "excluded: " + err.Error()
+}
+
+// goalposts returns (lo, hi) for an indicator: the node's, else the
+// registry's goalposts, else its natural bounds (ordered by direction), else
+// the sample minimum and maximum (the Compass's rule for indicators without
+// natural bounds).
+func goalposts(node *Node, info IndicatorInfo, x []float64, valid []bool, dir int) (float64, float64, error) {
+	if node.Goalposts != nil {
+		return node.Goalposts.Lo, node.Goalposts.Hi, nil
+	}
+	if info.Goalposts != nil {
+		return info.Goalposts.Lo, info.Goalposts.Hi, nil
+	}
+	var lo, hi float64
+	if info.Bounds != nil && !math.IsInf(info.Bounds.Hi, 0) && !math.IsNaN(info.Bounds.Hi) {
+		lo, hi = info.Bounds.Lo, info.Bounds.Hi
+	} else {
+		s, err := Summarise(x, valid)
+		if err != nil {
+			return 0, 0, err
+		}
+		lo, hi = s.Min, s.Max
+	}
+	if dir < 0 {
+		lo, hi = hi, lo
+	}
+	return lo, hi, nil
+}
+
+// impute fills missing raw values of one indicator by the run's method.
+func impute(res *Result, nr *NodeResult, p *Panel) error {
+	im := res.Imputation
+	switch im.Method {
+	case ImputeNone:
+		return nil
+	case ImputeMean, ImputeMedian:
+		_, imp := ImputeColumn(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, im.Method == ImputeMedian)
+		markImputed(nr, imp)
+	case ImputeGroupMean, ImputeGroupMedian:
+		g, ok := p.Groups[im.Group]
+		if !ok {
+			names := make([]string, 0, len(p.Groups))
+			for k := range p.Groups {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			return fmt.Errorf("indicators: imputation by group %q: no such grouping (have %v)", im.Group, names)
+		}
+		_, imp := ImputeByGroup(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, g, im.Method == ImputeGroupMedian)
+		markImputed(nr, imp)
+	case ImputeLatest, ImputeLinear:
+		series := p.Series[nr.Node.Key()]
+		if series == nil {
+			return nil
+		}
+		for u := range nr.Raw {
+			if nr.RawValid[u] {
+				continue
+			}
+			s := series[u]
+			var v float64
+			var y int
+			ok := false
+			if im.Method == ImputeLatest {
+				v, y, ok = LatestWithin(s.Years, s.Values, res.Year, im.Years)
+			} else {
+				v, ok = Interpolate(s.Years, s.Values, res.Year)
+				y = res.Year
+			}
+			if ok {
+				nr.Raw[u], nr.RawValid[u], nr.Year[u], nr.Imputed[u] = v, true, y, true
+			}
+		}
+	}
+	return nil
+}
+
+func markImputed(nr *NodeResult, imp []bool) {
+	for u, b := range imp {
+		if b {
+			nr.RawValid[u] = true
+		}
+	}
+}
+
+// aggregateTree computes every aggregate from its children, bottom-up.
+func aggregateTree(res *Result, p *Panel) error {
+	f := res.Framework
+	n := len(p.Units)
+	// Children of each aggregate that take part (documented-only children
+	// and excluded indicators do not).
+	maxKids := 0
+	for _, node := range f.nodes {
+		maxKids = max(maxKids, len(node.Children))
+	}
+	xs, vs, ws := make([]float64, maxKids), make([]bool, maxKids), make([]float64, maxKids)
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		node := f.nodes[i]
+		nr := res.Nodes[i]
+		if node.IsIndicator() || node.Documented() {
+			continue
+		}
+		var kids []*NodeResult
+		for _, c := range node.Children {
+			cr := res.Nodes[c.index]
+			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
+				continue
+			}
+			kids = append(kids, cr)
+		}
+		if len(kids) == 0 {
+			continue
+		}
+		weights := make([]float64, len(kids))
+		switch res.WeightScheme {
+		case "equal":
+			for k := range weights {
+				weights[k] = 1
+			}
+		case "pca":
+			if len(kids) >= 2 {
+				data := make([][]float64, n)
+				valid := make([][]bool, n)
+				for u := 0; u < n; u++ {
+					data[u] = make([]float64, len(kids))
+					valid[u] = make([]bool, len(kids))
+					for k, kr := range kids {
+						data[u][k], valid[u][k] = kr.Value[u], kr.Valid[u]
+					}
+				}
+				pca, err := PCAWeights(data, valid)
+				if err != nil {
+					res.Notes = append(res.Notes, fmt.Sprintf("%s: PCA weights not computed (%v); equal weights used", node.Code, err))
+					for k := range weights {
+						weights[k] = 1
+					}
+				} else {
+					copy(weights, pca.Weights)
+					res.PCA[node.Code] = pca
+					if pca.Negative {
+						res.Notes = append(res.Notes, fmt.Sprintf("%s: a PCA loading is negative; that child lowers the score", node.Code))
+					}
+				}
+			} else {
+				weights[0] = 1
+			}
+		default:
+			for k, kr := range kids {
+				weights[k] = kr.Weight
+			}
+		}
+		for k, kr := range kids {
+			kr.Weight = weights[k]
+		}
+		agg := res.Aggregation
+		if node.Aggregate != "" {
+			agg, _ = ParseAggregation(node.Aggregate)
+		}
+		x, v, w := xs[:len(kids)], vs[:len(kids)], ws[:len(kids)]
+		copy(w, weights)
+		for u := 0; u < n; u++ {
+			for k, kr := range kids {
+				x[k], v[k] = kr.Value[u], kr.Valid[u]
+			}
+			val, ok, err := agg.Aggregate(x, v, w, res.Framework.Methods.Coverage)
+			if err != nil {
+				return fmt.Errorf("indicators: aggregating %s for %s: %w", node.Code, res.Units[u], err)
+			}
+			nr.Value[u], nr.Valid[u] = val, ok
+		}
+	}
+	return nil
+}
+
+// finish ranks every node, classifies aggregates and computes coverage.
+func finish(res *Result) {
+	f := res.Framework
+	n := len(res.Units)
+	leafData := map[*Node][]bool{}
+	for _, nr := range res.Nodes {
+		if nr.Node.IsIndicator() {
+			leafData[nr.Node] = nr.RawValid
+		}
+	}
+	for _, nr := range res.Nodes {
+		nr.Rank = Rank(nil, nr.Value, nr.Valid)
+		nr.Coverage = make([]float64, n)
+		leaves := 0
+		var walk func(*Node)
+		walk = func(x *Node) {
+			if x.IsIndicator() {
+				leaves++
+				if d := leafData[x]; d != nil {
+					for u := range d {
+						if d[u] {
+							nr.Coverage[u]++
+						}
+					}
+				}
+				return
+			}
+			for _, c := range x.Children {
+				walk(c)
+			}
+		}
+		walk(nr.Node)
+		for u := range nr.Coverage {
+			if leaves > 0 {
+				nr.Coverage[u] /= float64(leaves)
+			}
+		}
+		if nr.Node.IsIndicator() || f.tiers == nil {
+			continue
+		}
+		nr.Tier = make([]Tier, n)
+		_, egdi := f.tiers.(EGDIGroups)
+		if egdi {
+			nr.Class = make([]Tier, n)
+		}
+		for u := 0; u < n; u++ {
+			if !nr.Valid[u] {
+				continue
+			}
+			nr.Tier[u], _ = f.tiers.Classify(nr.Value[u])
+			if egdi {
+				nr.Class[u], _ = EGDIRatingClass(nr.Value[u])
+			}
+		}
+	}
+}
+
+// scoreGender computes the gap measures per indicator, the WEF-style parity
+// composite and the Women's Inclusion Score.
+func scoreGender(res *Result, p *Panel) error {
+	f := res.Framework
+	n := len(p.Units)
+	band := *f.ParityBand
+	var leaves []*NodeResult
+	var ratios [][]float64
+	for _, nr := range res.Nodes {
+		node := nr.Node
+		if !node.IsIndicator() {
+			continue
+		}
+		leaves = append(leaves, nr)
+		fk, mk := node.Key(), node.Key()
+		fk.Sex, mk.Sex = "F", "M"
+		fs, ms := p.Series[fk], p.Series[mk]
+		nr.Gender, nr.GValid = make([]Gap, n), make([]bool, n)
+		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
+		nr.Tier = make([]Tier, n)
+		var r []float64
+		for u := 0; u < n; u++ {
+			if fs == nil || ms == nil {
+				break
+			}
+			fv, mv, y, ok := latestPair(fs[u], ms[u], res.Year, f.YearWindow)
+			if !ok {
+				continue
+			}
+			g := GenderGap(fv, mv, band.Lo, band.Hi, math.NaN(), math.NaN())
+			nr.Gender[u], nr.GValid[u] = g, true
+			nr.Raw[u], nr.RawValid[u], nr.Year[u] = g.GPS, !math.IsNaN(g.GPS), y
+			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
+			nr.Tier[u], _ = ParityBand{band.Lo, band.Hi}.Classify(g.GPS)
+			r = append(r, nr.Value[u])
+		}
+		if len(r) == 0 {
+			nr.Excluded = "no female and male values for the year (excluded)"
+			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+		}
+		ratios = append(ratios, r)
+	}
+	w := ParityWeights(ratios)
+	for k, nr := range leaves {
+		nr.Weight = w[k]
+	}
+	root := res.Nodes[0]
+	x, v := make([]float64, len(leaves)), make([]bool, len(leaves))
+	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level},
+		Value: make([]float64, n), Valid: make([]bool, n), Weight: 0}
+	for u := 0; u < n; u++ {
+		var fsum float64
+		fn := 0
+		for k, nr := range leaves {
+			x[k], v[k] = nr.Value[u], nr.Valid[u]
+			if nr.GValid[u] {
+				fsum += nr.Gender[u].Female / 100
+				fn++
+			}
+		}
+		val, ok := ParityComposite(x, v, w, f.Methods.Coverage)
+		root.Value[u], root.Valid[u] = val, ok
+		if ok && fn > 0 {
+			wis.Value[u], wis.Valid[u] = (fsum/float64(fn)+val)/2, true
+		}
+	}
+	finish(res)
+	// WIS has its own rank and the coverage of the composite; no tier.
+	wis.Rank = Rank(nil, wis.Value, wis.Valid)
+	wis.Coverage = root.Coverage
+	res.Nodes = append(res.Nodes, wis)
+	return nil
+}
+
+// latestPair finds the latest year in the window where both the female and
+// the male series have a value.
+func latestPair(fs, ms Series, year, window int) (f, m float64, y int, ok bool) {
+	best := math.MinInt
+	for i, fy := range fs.Years {
+		if fy > year || fy < year-window || fy <= best {
+			continue
+		}
+		for j, my := range ms.Years {
+			if my == fy {
+				best, f, m = fy, fs.Values[i], ms.Values[j]
+				break
+			}
+		}
+	}
+	if best == math.MinInt {
+		return 0, 0, 0, false
+	}
+	return f, m, best, true
+}

@@ -1,0 +1,357 @@
+// Package engine joins the pipeline's tables to the numeric core: it builds
+// the panels that indicators.Score takes from a canonical observation table,
+// loads the framework definitions, caches scores per framework, year and
+// method choice, and computes group aggregates and comparisons. Both the
+// command line and the HTTP server use it; it does no I/O beyond reading
+// framework files from the file system it is given.
+package engine
+
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+// Engine scores one dataset. It is safe for concurrent use.
+type Engine struct {
+	store      *pipeline.Store
+	ref        *pipeline.Reference
+	reg        *pipeline.Registry
+	units      []string // scored units: UN members and sub-national units with data
+	unitIndex  map[string]int
+	frameworks map[string]*indicators.Framework
+	order      []string
+	info       map[string]indicators.IndicatorInfo
+	groups     map[string][]string // unit attributes for group imputation
+
+	mu      sync.Mutex
+	panels  map[string]*indicators.Panel // per framework
+	cache   map[string]*scoreEntry
+	pop     map[int][]float64 // population per year, per scored unit (NaN unknown)
+	popOnce sync.Once
+	popAll  map[string]indicators.Series
+}
+
+type scoreEntry struct {
+	once sync.Once
+	res  *indicators.Result
+	err  error
+}
+
+// New builds an engine over a loaded dataset and framework files (the
+// *.yaml files at the root of frameworks). Extra frameworks (a user's file)
+// may be added with AddFramework.
+func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
+	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
+		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{}, cache: map[string]*scoreEntry{},
+		pop: map[int][]float64{}, unitIndex: map[string]int{}}
+	for _, ind := range reg.Indicators {
+		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
+		if g := ind.Goalposts; g != nil && g.Lo != nil && g.Hi != nil {
+			info.Goalposts = &indicators.Range{Lo: *g.Lo, Hi: *g.Hi}
+		}
+		b := ind.Bounds
+		if b == nil && ind.Measure() != nil {
+			b = ind.Measure().Bounds
+		}
+		if b != nil && b.Lo != nil && b.Hi != nil {
+			info.Bounds = &indicators.Range{Lo: *b.Lo, Hi: *b.Hi}
+		}
+		e.info[ind.ID] = info
+	}
+	withData := map[string]bool{}
+	for i := 0; i < store.Len(); i++ {
+		withData[store.Unit(i)] = true
+	}
+	for _, u := range ref.Units() {
+		if u.Type == pipeline.UnitCountry || (u.Type == pipeline.UnitSubnational && withData[u.Code]) {
+			e.units = append(e.units, u.Code)
+		}
+	}
+	sort.Strings(e.units)
+	for i, u := range e.units {
+		e.unitIndex[u] = i
+	}
+	e.groups = map[string][]string{}
+	for _, attr := range []string{"income_group", "region", "sub_region", "wb_region"} {
+		labels := make([]string, len(e.units))
+		for i, code := range e.units {
+			u, _ := ref.Unit(code)
+			switch attr {
+			case "income_group":
+				labels[i] = u.IncomeGroup
+			case "region":
+				labels[i] = u.Region
+			case "sub_region":
+				labels[i] = u.SubRegion
+			case "wb_region":
+				labels[i] = u.WBRegion
+			}
+		}
+		e.groups[attr] = labels
+	}
+	if frameworks != nil {
+		entries, err := fs.ReadDir(frameworks, ".")
+		if err != nil {
+			return nil, fmt.Errorf("engine: frameworks: %w", err)
+		}
+		for _, ent := range entries {
+			if ent.IsDir() || path.Ext(ent.Name()) != ".yaml" {
+				continue
+			}
+			data, err := fs.ReadFile(frameworks, ent.Name())
+			if err != nil {
+				return nil, fmt.Errorf("engine: frameworks: %w", err)
+			}
+			if _, err := e.AddFramework(ent.Name(), data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return e, nil
+}
+
+// AddFramework parses a framework file and adds it (replacing one with the
+// same id).
+func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, error) {
+	f, err := indicators.ParseFramework(name, data, func(id string) bool { _, _, ok := e.reg.Lookup(id); return ok })
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, exists := e.frameworks[f.ID]; !exists {
+		e.order = append(e.order, f.ID)
+		sort.Strings(e.order)
+	}
+	e.frameworks[f.ID] = f
+	delete(e.panels, f.ID)
+	for k := range e.cache {
+		if strings.HasPrefix(k, f.ID+"|") {
+			delete(e.cache, k)
+		}
+	}
+	return f, nil
+}
+
+// Frameworks lists the framework ids, sorted.
+func (e *Engine) Frameworks() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.order...)
+}
+
+// Framework returns a framework by id.
+func (e *Engine) Framework(id string) (*indicators.Framework, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f, ok := e.frameworks[id]
+	return f, ok
+}
+
+// FrameworkIndicators lists the indicator ids a framework uses (api.Scorer).
+func (e *Engine) FrameworkIndicators(id string) ([]string, bool) {
+	f, ok := e.Framework(id)
+	if !ok {
+		return nil, false
+	}
+	return f.Indicators(), true
+}
+
+// Units are the scored units, sorted by code.
+func (e *Engine) Units() []string { return e.units }
+
+// Reference and Registry of the dataset.
+func (e *Engine) Reference() *pipeline.Reference { return e.ref }
+func (e *Engine) Registry() *pipeline.Registry   { return e.reg }
+func (e *Engine) Store() *pipeline.Store         { return e.store }
+
+// panel builds (once) the panel of a framework's series.
+func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p, ok := e.panels[f.ID]; ok {
+		return p
+	}
+	p := &indicators.Panel{Units: e.units, Info: e.info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: e.groups}
+	keys := map[indicators.SeriesKey]bool{}
+	for _, n := range f.Nodes() {
+		if !n.IsIndicator() {
+			continue
+		}
+		k := n.Key()
+		keys[k] = true
+		if f.Kind == indicators.KindGender {
+			fk, mk := k, k
+			fk.Sex, mk.Sex = "F", "M"
+			keys[fk], keys[mk] = true, true
+		}
+	}
+	for _, x := range f.Extras {
+		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
+	}
+	for k := range keys {
+		p.Series[k] = e.series(k)
+	}
+	e.panels[f.ID] = p
+	return p
+}
+
+// series reads one series for every scored unit.
+func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
+	out := make([]indicators.Series, len(e.units))
+	rows := e.store.Select(pipeline.Query{Indicator: k.Indicator, Sex: []string{k.Sex}, Area: []string{k.Area}, Age: []string{k.Age}})
+	for _, i := range rows {
+		u, ok := e.unitIndex[e.store.Unit(i)]
+		if !ok {
+			continue
+		}
+		out[u].Years = append(out[u].Years, e.store.Year(i))
+		out[u].Values = append(out[u].Values, e.store.Value(i))
+	}
+	return out
+}
+
+// Score scores a framework for a year (0 = the default year) with method
+// overrides, cached per framework, year and options.
+func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
+	f, ok := e.Framework(id)
+	if !ok {
+		return nil, &UnknownError{"framework", id}
+	}
+	if year == 0 {
+		year = e.DefaultYear(f)
+	}
+	opt.Year = year
+	key := f.ID + "|" + optionsKey(opt)
+	e.mu.Lock()
+	ent, ok := e.cache[key]
+	if !ok {
+		ent = &scoreEntry{}
+		if len(e.cache) > 512 {
+			e.cache = map[string]*scoreEntry{}
+		}
+		e.cache[key] = ent
+	}
+	e.mu.Unlock()
+	ent.once.Do(func() { ent.res, ent.err = indicators.Score(f, e.panel(f), opt) })
+	return ent.res, ent.err
+}
+
+func optionsKey(o indicators.Options) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%s|", o.Year, o.WeightScheme)
+	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
+		if p != nil {
+			b.WriteString(p.String())
+		}
+		b.WriteByte('|')
+	}
+	codes := make([]string, 0, len(o.Weights))
+	for c := range o.Weights {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "%s=%v,", c, o.Weights[c])
+	}
+	return b.String()
+}
+
+func ptrStringer[T fmt.Stringer](p *T) fmt.Stringer {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// Years returns the years in which a framework's indicators have data,
+// ascending.
+func (e *Engine) Years(f *indicators.Framework) []int {
+	seen := map[int]bool{}
+	for _, id := range f.Indicators() {
+		for _, y := range e.store.Years(id) {
+			seen[y] = true
+		}
+	}
+	out := make([]int, 0, len(seen))
+	for y := range seen {
+		out = append(out, y)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// DefaultYear is the latest year in which the framework scores at least
+// half of the units (the latest data year if none does).
+func (e *Engine) DefaultYear(f *indicators.Framework) int {
+	years := e.Years(f)
+	if len(years) == 0 {
+		return 0
+	}
+	for i := len(years) - 1; i >= 0 && i >= len(years)-8; i-- {
+		res, err := e.Score(f.ID, years[i], indicators.Options{})
+		if err != nil {
+			continue
+		}
+		n := 0
+		for _, v := range res.Root().Valid {
+			if v {
+				n++
+			}
+		}
+		if 2*n >= len(e.units) {
+			return years[i]
+		}
+	}
+	return years[len(years)-1]
+}
+
+// UnknownError is an unknown framework, node, unit or group.
+type UnknownError struct{ Kind, Name string }
+
+func (e *UnknownError) Error() string { return fmt.Sprintf("engine: unknown %s %q", e.Kind, e.Name) }
+
+// Population returns each scored unit's population in a year: the latest
+// wb.population value up to that year (population data stop in 2022); NaN
+// when unknown.
+func (e *Engine) Population(year int) []float64 {
+	e.popOnce.Do(func() {
+		e.popAll = map[string]indicators.Series{}
+		for _, i := range e.store.Select(pipeline.Query{Indicator: "wb.population", Sex: []string{"_T"}}) {
+			s := e.popAll[e.store.Unit(i)]
+			s.Years = append(s.Years, e.store.Year(i))
+			s.Values = append(s.Values, e.store.Value(i))
+			e.popAll[e.store.Unit(i)] = s
+		}
+	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p, ok := e.pop[year]; ok {
+		return p
+	}
+	p := make([]float64, len(e.units))
+	for i, u := range e.units {
+		p[i] = math.NaN()
+		if s, ok := e.popAll[u]; ok {
+			if v, _, ok := indicators.LatestWithin(s.Years, s.Values, year, 100); ok {
+				p[i] = v
+			}
+		}
+	}
+	e.pop[year] = p
+	return p
+}
+
+// UnitIndex returns a scored unit's position.
+func (e *Engine) UnitIndex(code string) (int, bool) {
+	i, ok := e.unitIndex[code]
+	return i, ok
+}
