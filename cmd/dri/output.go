@@ -23,7 +23,25 @@ type cell struct {
 	s     string
 	v     float64
 	isNum bool
+	isInt bool
 	null  bool
+}
+
+// human is how a cell reads in an aligned table: numbers rounded to four
+// decimals (CSV and JSON keep full precision).
+func (c cell) human() string {
+	switch {
+	case c.null:
+		return "—"
+	case c.isNum && !c.isInt:
+		s := strconv.FormatFloat(c.v, 'f', 4, 64)
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+		if s == "-0" {
+			s = "0"
+		}
+		return s
+	}
+	return c.s
 }
 
 func str(s string) cell { return cell{s: s} }
@@ -37,7 +55,7 @@ func num(v float64) cell {
 	return cell{s: strconv.FormatFloat(v, 'g', -1, 64), v: v, isNum: true}
 }
 
-func integer(v int) cell { return cell{s: strconv.Itoa(v), v: float64(v), isNum: true} }
+func integer(v int) cell { return cell{s: strconv.Itoa(v), v: float64(v), isNum: true, isInt: true} }
 
 func (t *table) add(cells ...cell) {
 	if len(cells) != len(t.header) {
@@ -89,10 +107,7 @@ func (t *table) write(w io.Writer, format string) error {
 		for _, r := range t.rows {
 			parts := make([]string, len(r))
 			for i, c := range r {
-				parts[i] = c.s
-				if c.null {
-					parts[i] = "—"
-				}
+				parts[i] = c.human()
 			}
 			fmt.Fprintln(tw, strings.Join(parts, "\t")+"\t")
 		}

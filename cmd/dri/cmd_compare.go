@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func init() {
+	register(&command{name: "compare", summary: "a unit against groups (LDC, region, income group, world) on every node of a framework", run: runCompare})
+	register(&command{name: "gaps", summary: "gender gaps: parity scores F/M, gaps, composite and Women's Inclusion Score", run: runGaps})
+	register(&command{name: "frameworks", summary: "list the frameworks and their structure", run: runFrameworks})
+}
+
+func runCompare(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("compare", "compare UNIT [--against LDC,WLD] [--framework ID] [--year Y] [--format table|csv|json]\n\n"+
+		"Sets a unit against groups on every node: the unit's value, the group's value (mean of the\n"+
+		"member states with data; withheld below 50% coverage), difference, ratio, the unit's\n"+
+		"percentile and rank among the members. Default groups: LDC, the unit's M49 region, its\n"+
+		"income group and WLD.", e)
+	var data dataFlag
+	fs.StringVar(&data.path, "data", "", dataUsage)
+	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD)")
+	framework := fs.String("framework", "compass", "framework id")
+	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
+	format := fs.String("format", "table", "output: table, csv or json")
+	// Allow the unit before or after the flags.
+	var unitArg string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		unitArg, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if unitArg == "" && fs.NArg() == 1 {
+		unitArg = fs.Arg(0)
+	} else if fs.NArg() > 0 || unitArg == "" {
+		return usagef("compare: want one unit, e.g. dri compare KEN --against LDC,WLD")
+	}
+	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	eng, res0, err := e.engine(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer res0.Release()
+	ref := eng.Reference()
+	unit, ok := ref.LookupUnit(unitArg)
+	if !ok {
+		return usagef("compare: unknown unit %q", unitArg)
+	}
+	groups, err := comparisonGroups(ref, unit, *against)
+	if err != nil {
+		return err
+	}
+	if _, ok := eng.Framework(*framework); !ok {
+		return usagef("--framework: unknown framework %q (have %s)", *framework, strings.Join(eng.Frameworks(), ", "))
+	}
+	res, err := eng.Score(*framework, *year, indicators.Options{})
+	if err != nil {
+		return err
+	}
+	cmp, err := eng.Compare(res, unit.Code, groups)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(groups), res.Framework.Name, res.Year)
+	t := &table{header: []string{"node", "level", "name", "group", "value", "group_value", "difference", "ratio",
+		"percentile", "rank", "of", "members_with_data", "coverage", "note"}}
+	for _, c := range cmp {
+		row := []cell{str(c.Code), integer(c.Level), str(c.Name), str(c.Group), num(c.Value), num(c.Agg.Value)}
+		if c.HasCmp {
+			row = append(row, num(c.Cmp.Difference), num(c.Cmp.Ratio), num(c.Cmp.Percentile), integer(c.Cmp.Rank), integer(c.Cmp.Of))
+		} else {
+			row = append(row, num(math.NaN()), num(math.NaN()), num(math.NaN()), cell{null: true, isNum: true}, cell{null: true, isNum: true})
+		}
+		note := ""
+		if c.Agg.Withheld {
+			note = "group value withheld: " + c.Agg.Reason
+		}
+		row = append(row, integer(c.Agg.N), num(c.Agg.Coverage), str(note))
+		t.add(row...)
+	}
+	return t.write(e.stdout, *format)
+}
+
+func groupCodes(gs []*pipeline.Group) string {
+	var s []string
+	for _, g := range gs {
+		s = append(s, g.Code)
+	}
+	return strings.Join(s, ", ")
+}
+
+// comparisonGroups parses --against, defaulting to LDC, the unit's M49
+// region, its income group and the world.
+func comparisonGroups(ref *pipeline.Reference, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
+	codes := splitList(against)
+	if len(codes) == 0 {
+		codes = []string{"LDC"}
+		if u.RegionCode != "" {
+			codes = append(codes, "M49-"+u.RegionCode)
+		}
+		if u.IncomeGroup != "" {
+			codes = append(codes, u.IncomeGroup)
+		}
+		codes = append(codes, "WLD")
+	}
+	var out []*pipeline.Group
+	for _, c := range codes {
+		g, ok := ref.Group(strings.ToUpper(c))
+		if !ok {
+			return nil, usagef("--against: unknown group %q (see dri groups)", c)
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func runGaps(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("gaps", "gaps [--unit A,B] [--year Y] [--format table|csv|json]\n\n"+
+		"Gender gaps per unit and indicator from the sex-disaggregated series: female and male rates,\n"+
+		"ITU gender parity score F/M (parity 0.98-1.02), percentage-point gap M-F, relative gap (M-F)/M,\n"+
+		"the year used; then per unit the WEF-style parity composite and the Women's Inclusion Score.\n"+
+		"A group code gives the group's rates (population-weighted means of its members with both\n"+
+		"rates) and their parity score.", e)
+	var data dataFlag
+	fs.StringVar(&data.path, "data", "", dataUsage)
+	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
+	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
+	format := fs.String("format", "table", "output: table, csv or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	eng, res0, err := e.engine(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer res0.Release()
+	res, err := eng.Score("gender", *year, indicators.Options{})
+	if err != nil {
+		return err
+	}
+	var keep map[string]bool
+	var groups []string
+	if us := splitList(*units); len(us) > 0 {
+		codes, gs, err := resolveUnits(eng.Reference(), us)
+		if err != nil {
+			return err
+		}
+		keep = map[string]bool{}
+		for _, c := range codes {
+			keep[c] = true
+		}
+		groups = gs
+	}
+	gaps := eng.Gaps(res)
+	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (values from %d-%d)\n", res.Year, res.Year-res.Framework.YearWindow, res.Year)
+	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight"}}
+	for _, g := range gaps {
+		if (keep == nil && len(groups) > 0) || (keep != nil && !keep[g.Unit]) {
+			continue
+		}
+		addGapRow(t, g)
+	}
+	for _, code := range groups {
+		grp, _ := eng.Reference().Group(code)
+		for _, g := range eng.GroupGaps(res, grp) {
+			addGapRow(t, g)
+		}
+	}
+	return t.write(e.stdout, *format)
+}
+
+func addGapRow(t *table, g engine.GapRow) {
+	yearCell := cell{null: true, isNum: true}
+	if g.Year > 0 {
+		yearCell = integer(g.Year)
+	}
+	t.add(str(g.Unit), str(g.Indicator), yearCell, num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
+		num(g.PointGap), num(g.RelativeGap), num(g.Weight))
+}
+
+func runFrameworks(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("frameworks", "frameworks [ID] [--format table|csv|json]\n\nLists the frameworks, or one framework's nodes.", e)
+	format := fs.String("format", "table", "output: table, csv or json")
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	eng, res0, err := e.engine(ctx, dataFlag{})
+	if err != nil {
+		return err
+	}
+	defer res0.Release()
+	if id == "" {
+		t := &table{header: []string{"id", "name", "levels", "indicators", "scale", "tiers", "years"}}
+		for _, fid := range eng.Frameworks() {
+			f, _ := eng.Framework(fid)
+			years := eng.Years(f)
+			span := ""
+			if len(years) > 0 {
+				span = fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
+			}
+			t.add(str(f.ID), str(f.Name), integer(f.Levels()), integer(len(f.Indicators())),
+				str(fmt.Sprintf("%g-%g", f.Scale.Lo, f.Scale.Hi)), str(f.Tiers.Scheme), str(span))
+		}
+		return t.write(e.stdout, *format)
+	}
+	f, ok := eng.Framework(id)
+	if !ok {
+		return usagef("frameworks: unknown framework %q", id)
+	}
+	t := &table{header: []string{"code", "level", "parent", "name", "indicator", "weight", "note"}}
+	for _, n := range f.Nodes() {
+		parent := ""
+		if n.Parent != nil {
+			parent = n.Parent.Code
+		}
+		note := ""
+		if n.Documented() {
+			note = "no data shipped"
+		}
+		t.add(str(n.Code), integer(n.Level), str(parent), str(n.Name), str(n.Indicator), num(n.W()), str(note))
+	}
+	return t.write(e.stdout, *format)
+}

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dri-engine/dri/datasets"
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func init() {
+	register(&command{name: "score", summary: "score a framework: every node, ranks, tiers, coverage (or COINr iMeta/iData files)", run: runScore})
+}
+
+// methodFlags are the method overrides shared by score and sensitivity.
+type methodFlags struct {
+	impute, treat, normalise, aggregate, weights string
+}
+
+func (m *methodFlags) register(fs interface {
+	StringVar(*string, string, string, string)
+}) {
+	fs.StringVar(&m.impute, "impute", "", "imputation: none, mean, median, mean-group:COL, median-group:COL, latest:N, linear")
+	fs.StringVar(&m.treat, "treat", "", "outlier treatment: none, jrc, winsorise:N, log")
+	fs.StringVar(&m.normalise, "normalise", "", "normalisation: minmax:L,U, zscore:M,S, scaled:A,B, goalposts, rank, borda, prank, fracmax, dist2max, dist2ref:UNIT, dist2targ")
+	fs.StringVar(&m.aggregate, "aggregate", "", "aggregation: amean, gmean, hmean, genmean:P")
+	fs.StringVar(&m.weights, "weights", "", "weights: explicit, equal, pca")
+}
+
+func (m *methodFlags) options() (indicators.Options, error) {
+	var o indicators.Options
+	if m.impute != "" {
+		v, err := indicators.ParseImputation(m.impute)
+		if err != nil {
+			return o, usagef("--impute: %v", err)
+		}
+		o.Imputation = &v
+	}
+	if m.treat != "" {
+		v, err := indicators.ParseTreatment(m.treat)
+		if err != nil {
+			return o, usagef("--treat: %v", err)
+		}
+		o.Treatment = &v
+	}
+	if m.normalise != "" {
+		v, err := indicators.ParseNormalisation(m.normalise)
+		if err != nil {
+			return o, usagef("--normalise: %v", err)
+		}
+		o.Normalisation = &v
+	}
+	if m.aggregate != "" {
+		v, err := indicators.ParseAggregation(m.aggregate)
+		if err != nil {
+			return o, usagef("--aggregate: %v", err)
+		}
+		o.Aggregation = &v
+	}
+	switch m.weights {
+	case "", "explicit", "equal", "pca":
+		o.WeightScheme = m.weights
+	default:
+		return o, usagef("--weights %q: want explicit, equal or pca", m.weights)
+	}
+	return o, nil
+}
+
+func runScore(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--data DIR] [--format table|csv|json]\n"+
+		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
+		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
+		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
+		"of the units). One row per unit: uCode, uName, one column per node (indicator columns hold the\n"+
+		"normalised values that entered aggregation, as COINr's Aggregated data set), then the index's\n"+
+		"rank, tier, coverage (share of indicators with data) and the number of imputed values.\n"+
+		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
+		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
+	var data dataFlag
+	fs.StringVar(&data.path, "data", "", dataUsage)
+	framework := fs.String("framework", "", "framework id (see dri frameworks) or a framework YAML file")
+	imeta := fs.String("imeta", "", "COINr iMeta CSV file")
+	idata := fs.String("idata", "", "COINr iData CSV file")
+	year := fs.Int("year", 0, "year to score (default: the framework's latest well-covered year)")
+	units := fs.String("unit", "", "only these units (ISO3/ISO2 codes or group codes)")
+	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
+	format := fs.String("format", "table", "output: table, csv or json")
+	var mf methodFlags
+	mf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
+		return err
+	}
+	opt, err := mf.options()
+	if err != nil {
+		return err
+	}
+	if *imeta != "" || *idata != "" {
+		if *imeta == "" || *idata == "" || *framework != "" {
+			return usagef("score: --imeta and --idata go together, without --framework")
+		}
+		return scoreCOINr(e, *imeta, *idata, *year, opt, *format)
+	}
+	if *framework == "" {
+		return usagef("score: --framework is required (see dri frameworks)")
+	}
+	eng, res0, err := e.engine(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer res0.Release()
+	id := *framework
+	if strings.HasSuffix(id, ".yaml") || strings.HasSuffix(id, ".yml") {
+		b, err := os.ReadFile(id)
+		if err != nil {
+			return usagef("--framework: %v", err)
+		}
+		f, err := eng.AddFramework(filepath.Base(id), b)
+		if err != nil {
+			return err
+		}
+		id = f.ID
+	}
+	if _, ok := eng.Framework(id); !ok {
+		return usagef("--framework: unknown framework %q (have %s)", id, strings.Join(eng.Frameworks(), ", "))
+	}
+	res, err := eng.Score(id, *year, opt)
+	if err != nil {
+		return err
+	}
+	var keep map[string]bool
+	if us := splitList(*units); len(us) > 0 {
+		codes, groups, err := resolveUnits(eng.Reference(), us)
+		if err != nil {
+			return err
+		}
+		keep = map[string]bool{}
+		for _, c := range codes {
+			keep[c] = true
+		}
+		for _, g := range groups {
+			grp, _ := eng.Reference().Group(g)
+			for _, m := range grp.Members {
+				keep[m] = true
+			}
+		}
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
+	}
+	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s\n", res.Framework.Name, res.Year, methodSummary(res))
+	t := scoreTable(res, eng.Reference(), keep, *level, true)
+	return t.write(e.stdout, *format)
+}
+
+func methodSummary(res *indicators.Result) string {
+	return fmt.Sprintf("impute %s, treat %s, normalise %s, weights %s, aggregate %s",
+		res.Imputation, res.Treatment, res.Normalisation, res.WeightScheme, res.Aggregation)
+}
+
+// orderedNodes are the nodes in COINr's column order: indicators first,
+// then each level up to the index, in framework order within a level.
+func orderedNodes(res *indicators.Result, level int) []*indicators.NodeResult {
+	nodes := append([]*indicators.NodeResult(nil), res.Nodes...)
+	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Node.Level < nodes[j].Node.Level })
+	var out []*indicators.NodeResult
+	for _, n := range nodes {
+		if n.Node.Documented() {
+			continue
+		}
+		if level == 0 || n.Node.Level == level {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// scoreTable is dri score's output: one row per unit.
+func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string]bool, level int, extras bool) *table {
+	nodes := orderedNodes(res, level)
+	header := []string{"uCode"}
+	if extras {
+		header = append(header, "uName")
+	}
+	for _, n := range nodes {
+		header = append(header, n.Node.Code)
+	}
+	root := res.Root()
+	if extras {
+		header = append(header, "rank", "tier", "coverage", "imputed")
+	}
+	t := &table{header: header}
+	for u, code := range res.Units {
+		if keep != nil && !keep[code] {
+			continue
+		}
+		row := []cell{str(code)}
+		if extras {
+			name := code
+			if ref != nil {
+				if unit, ok := ref.Unit(code); ok {
+					name = unit.Name
+				}
+			}
+			row = append(row, str(name))
+		}
+		for _, n := range nodes {
+			if n.Valid[u] {
+				row = append(row, num(n.Value[u]))
+			} else {
+				row = append(row, cell{null: true, isNum: true})
+			}
+		}
+		if extras {
+			if root.Valid[u] {
+				row = append(row, integer(root.Rank[u]))
+			} else {
+				row = append(row, cell{null: true, isNum: true})
+			}
+			tier := ""
+			if root.Tier != nil && root.Valid[u] {
+				tier = root.Tier[u].Name
+			}
+			imputed := 0
+			for _, n := range res.Nodes {
+				if n.Imputed != nil && n.Imputed[u] {
+					imputed++
+				}
+			}
+			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed))
+		}
+		t.add(row...)
+	}
+	return t
+}
+
+func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Options, format string) error {
+	mf, err := os.Open(imetaPath)
+	if err != nil {
+		return usagef("--imeta: %v", err)
+	}
+	defer mf.Close()
+	meta, err := pipeline.ParseIMeta(imetaPath, mf)
+	if err != nil {
+		return reportProblems(e, err)
+	}
+	df, err := os.Open(idataPath)
+	if err != nil {
+		return usagef("--idata: %v", err)
+	}
+	defer df.Close()
+	data, err := pipeline.ParseIData(idataPath, df, meta)
+	if err != nil {
+		return reportProblems(e, err)
+	}
+	if data.Times == nil && year == 0 {
+		year = 1 // a single coin: the year is only a label
+	}
+	f, panel, years, err := engine.COINr(meta, data, year)
+	if err != nil {
+		return err
+	}
+	if data.Times != nil && year != 0 {
+		years = []int{year}
+	}
+	present := map[int]map[string]bool{}
+	for i, u := range data.Units {
+		y := year
+		if data.Times != nil {
+			y = data.Times[i]
+		}
+		if present[y] == nil {
+			present[y] = map[string]bool{}
+		}
+		present[y][u] = true
+	}
+	var out *table
+	for _, y := range years {
+		// Each year is scored over the units with a row for it, as COINr
+		// builds one coin per Time.
+		sub := subPanel(panel, present[y])
+		o := opt
+		o.Year = y
+		res, err := indicators.Score(f, sub, o)
+		if err != nil {
+			return err
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(e.stderr, "dri: %d: %s\n", y, n)
+		}
+		t := scoreTable(res, nil, nil, 0, false)
+		if data.Times != nil {
+			t = withTime(t, y)
+		}
+		if out == nil {
+			out = t
+		} else {
+			out.rows = append(out.rows, t.rows...)
+		}
+	}
+	return out.write(e.stdout, format)
+}
+
+func withTime(t *table, year int) *table {
+	out := &table{header: append([]string{t.header[0], "Time"}, t.header[1:]...)}
+	for _, r := range t.rows {
+		out.rows = append(out.rows, append([]cell{r[0], integer(year)}, r[1:]...))
+	}
+	return out
+}
+
+// subPanel keeps the units in keep, in panel order.
+func subPanel(p *indicators.Panel, keep map[string]bool) *indicators.Panel {
+	var idx []int
+	for i, u := range p.Units {
+		if keep[u] {
+			idx = append(idx, i)
+		}
+	}
+	q := &indicators.Panel{Info: p.Info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: map[string][]string{}}
+	for _, i := range idx {
+		q.Units = append(q.Units, p.Units[i])
+	}
+	for k, s := range p.Series {
+		ns := make([]indicators.Series, len(idx))
+		for j, i := range idx {
+			ns[j] = s[i]
+		}
+		q.Series[k] = ns
+	}
+	for g, labels := range p.Groups {
+		nl := make([]string, len(idx))
+		for j, i := range idx {
+			nl[j] = labels[i]
+		}
+		q.Groups[g] = nl
+	}
+	return q
+}
+
+// reportProblems prints a file's located problems and returns errProblems.
+func reportProblems(e *env, err error) error {
+	var pe *pipeline.ProblemsError
+	if asProblems(err, &pe) {
+		for _, p := range pe.Problems {
+			fmt.Fprintf(e.stderr, "%s\n", p)
+		}
+		return errProblems
+	}
+	return err
+}
+
+// engine loads the data and builds the scoring engine. The caller releases
+// the returned result.
+func (e *env) engine(ctx context.Context, data dataFlag) (*engine.Engine, *pipeline.Result, error) {
+	opt, err := data.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := e.load(ctx, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := res.Report.Errors(); n > 0 {
+		res.Report.WriteText(e.stderr, false)
+		res.Release()
+		return nil, nil, fmt.Errorf("%d validation errors in the data (see dri validate)", n)
+	}
+	eng, err := newEngine(res)
+	if err != nil {
+		res.Release()
+		return nil, nil, err
+	}
+	return eng, res, nil
+}
+
+func newEngine(res *pipeline.Result) (*engine.Engine, error) {
+	store, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		return nil, err
+	}
+	fw, err := fs.Sub(datasets.FS, "frameworks")
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(store, res.Reference, res.Registry, fw)
+}
+
+func asProblems(err error, target **pipeline.ProblemsError) bool { return errors.As(err, target) }

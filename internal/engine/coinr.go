@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+// COINr builds a framework and a panel from COINr's iMeta and iData, with
+// COINr's defaults (R/normalise.R, R/aggregate.R): normalisation
+// minmax:0,100, arithmetic mean, no imputation, no treatment, no data
+// availability threshold. Directions come from iMeta; weights from its
+// Weight column. The returned years are the iData Time values (one score
+// per year, as a COINr purse), or [year] when iData has no Time column.
+func COINr(meta *pipeline.IMeta, data *pipeline.IData, year int) (*indicators.Framework, *indicators.Panel, []int, error) {
+	nodes := map[string]*indicators.Node{}
+	var roots []*indicators.Node
+	for _, r := range meta.Rows {
+		if r.Type != "Indicator" && r.Type != "Aggregate" {
+			continue
+		}
+		n := &indicators.Node{Code: r.ICode, Name: r.IName, Direction: r.Direction}
+		if r.Type == "Indicator" {
+			n.Indicator = r.ICode
+		}
+		if r.HasWeight {
+			w := r.Weight
+			n.Weight = &w
+		}
+		if r.HasTarget {
+			t := r.Target
+			n.Target = &t
+		}
+		nodes[r.ICode] = n
+	}
+	for _, r := range meta.Rows {
+		n, ok := nodes[r.ICode]
+		if !ok {
+			continue
+		}
+		if r.Parent == "" {
+			roots = append(roots, n)
+			continue
+		}
+		p := nodes[r.Parent]
+		p.Children = append(p.Children, n)
+	}
+	if len(roots) != 1 {
+		return nil, nil, nil, fmt.Errorf("engine: %s: want one top node (the index), found %d", meta.File, len(roots))
+	}
+	f := &indicators.Framework{ID: "coinr", Name: "COINr iMeta " + meta.File, Scale: indicators.Range{Lo: 0, Hi: 100},
+		YearWindow: 0, Methods: indicators.Methods{Impute: "none", Treat: "none", Normalise: "minmax:0,100", Aggregate: "amean",
+			Weights: "explicit", Coverage: 0}, Tree: roots}
+	if err := f.Init(nil); err != nil {
+		return nil, nil, nil, fmt.Errorf("engine: %s: %w", meta.File, err)
+	}
+	// Units in iData order (first appearance), as COINr keeps them.
+	var units []string
+	index := map[string]int{}
+	for _, u := range data.Units {
+		if _, ok := index[u]; !ok {
+			index[u] = len(units)
+			units = append(units, u)
+		}
+	}
+	p := &indicators.Panel{Units: units, Info: map[string]indicators.IndicatorInfo{}, Series: map[indicators.SeriesKey][]indicators.Series{},
+		Groups: map[string][]string{}}
+	yearsSeen := map[int]bool{}
+	for _, code := range meta.Indicators() {
+		row, _ := meta.Row(code)
+		p.Info[code] = indicators.IndicatorInfo{Polarity: row.Direction}
+		series := make([]indicators.Series, len(units))
+		for i, u := range data.Units {
+			y := year
+			if data.Times != nil {
+				y = data.Times[i]
+			}
+			yearsSeen[y] = true
+			if !data.Valid[code][i] {
+				continue
+			}
+			k := index[u]
+			series[k].Years = append(series[k].Years, y)
+			series[k].Values = append(series[k].Values, data.Values[code][i])
+		}
+		p.Series[indicators.SeriesKey{Indicator: code, Sex: "_T", Area: "_T", Age: "_T"}] = series
+	}
+	for g, labels := range data.Groups {
+		col := make([]string, len(units))
+		for i, u := range data.Units {
+			col[index[u]] = labels[i]
+		}
+		p.Groups[g] = col
+	}
+	years := make([]int, 0, len(yearsSeen))
+	for y := range yearsSeen {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	return f, p, years, nil
+}
