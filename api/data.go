@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/dri-engine/dri/internal/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -155,6 +156,6 @@ func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuer
 	if ds.Scores == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
 	}
-	return ds.Scores.GroupSeries(g.Code, indicator, GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
+	return ds.Scores.GroupSeries(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
 		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev})
 }

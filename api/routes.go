@@ -51,6 +51,7 @@ func (s *Server) registerRoutes() {
 		cacheable: true, handler: handleIndicator, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/data", summary: "Observations of one or more indicators, by unit, sex, area, age and year, with status and source",
 		params: dataParams, paged: true, cacheable: true, sdmx: true, handler: handleData, dataSchema: tableSchema(dataColumns)})
+	s.registerScoreRoutes()
 	s.registerDocs()
 }
 

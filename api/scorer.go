@@ -3,24 +3,37 @@ package api
 import (
 	"net/http"
 
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/internal/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 
 // Scorer is what the scoring routes need from the engine; cmd wires the
-// implementation in (the api package computes nothing itself).
+// implementation (*engine.Engine) in, and the api package computes nothing
+// itself.
 type Scorer interface {
+	// Frameworks lists the framework ids; Framework returns one.
+	Frameworks() []string
+	Framework(id string) (*indicators.Framework, bool)
 	// FrameworkIndicators lists the indicator ids a framework uses.
 	FrameworkIndicators(framework string) ([]string, bool)
+	// Years with data for a framework, and the default year scored.
+	Years(f *indicators.Framework) []int
+	DefaultYear(f *indicators.Framework) int
+	// Score scores a framework for a year (0 = default) with overrides.
+	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)
+	// Units are the scored units in result order.
+	Units() []string
+	// GroupOf aggregates per-unit values of a result node for a group.
+	GroupOf(g *pipeline.Group, values []float64, valid []bool, year int, weighted bool) engine.Aggregate
+	// Compare sets a unit against groups on every node of a result.
+	Compare(res *indicators.Result, unit string, groups []*pipeline.Group) ([]engine.NodeComparison, error)
 	// GroupSeries returns a group's aggregate of an indicator, one row per
 	// year and disaggregation, in the row order of /v1/data.
-	GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pipeline.Row, error)
-}
-
-// GroupSeriesQuery filters GroupSeries like /v1/data filters observations.
-type GroupSeriesQuery struct {
-	Sex, Area, Age []string
-	From, To       int
-	MRV, MRNEV     int
+	GroupSeries(group, indicator string, q engine.GroupSeriesQuery) ([]pipeline.Row, error)
+	// Gaps and GroupGaps flatten a gender framework result.
+	Gaps(res *indicators.Result) []engine.GapRow
+	GroupGaps(res *indicators.Result, g *pipeline.Group) []engine.GapRow
 }
 
 func frameworkIndicators(ds *Dataset, framework string) ([]string, error) {

@@ -118,6 +118,10 @@ func newDataset(res *pipeline.Result, m *pipeline.Manifest) (*api.Dataset, error
 			return nil, err
 		}
 	}
+	eng, err := newEngine(res)
+	if err != nil {
+		return nil, err
+	}
 	return &api.Dataset{ID: m.ID, Created: m.Created, Manifest: m, Result: res, Store: store,
-		Reference: res.Reference, Registry: res.Registry}, nil
+		Reference: res.Reference, Registry: res.Registry, Scores: eng}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
 )
@@ -34,7 +33,7 @@ type Aggregate struct {
 }
 
 func (e *Engine) headline(g indicators.GroupValue, weighted bool) Aggregate {
-	a := Aggregate{GroupValue: g, Value: g.Mean, Method: "mean of member states"}
+	a := Aggregate{GroupValue: g, Value: g.Mean, Method: "mean"}
 	if weighted {
 		a.Value, a.Method = g.WeightedMean, "population-weighted mean"
 	}
@@ -69,9 +68,16 @@ func (e *Engine) GroupOf(g *pipeline.Group, values []float64, valid []bool, year
 	return e.headline(indicators.GroupAggregate(x, v, p, MinGroupCoverage), weighted)
 }
 
+// GroupSeriesQuery filters GroupSeries like /v1/data filters observations.
+type GroupSeriesQuery struct {
+	Sex, Area, Age []string
+	From, To       int
+	MRV, MRNEV     int
+}
+
 // GroupSeries is a group's aggregate of an indicator per year and
 // disaggregation, as rows shaped like /v1/data's (api.Scorer).
-func (e *Engine) GroupSeries(group, indicator string, q api.GroupSeriesQuery) ([]pipeline.Row, error) {
+func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pipeline.Row, error) {
 	g, ok := e.ref.Group(group)
 	if !ok {
 		return nil, &UnknownError{"group", group}
@@ -125,6 +131,9 @@ func (e *Engine) GroupSeries(group, indicator string, q api.GroupSeriesQuery) ([
 		}
 		if a.Withheld {
 			note = "withheld: " + a.Reason
+		}
+		if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
+			continue // "most recent values" of a group are its most recent shown values
 		}
 		out = append(out, pipeline.Row{Unit: g.Code, Year: k.year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
 			Value: a.Value, Status: "", Source: "dri group aggregate", Note: note})
