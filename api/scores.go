@@ -26,7 +26,7 @@ func (s *Server) registerScoreRoutes() {
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
-		params: []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},
+		params:    []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},
 		cacheable: true, handler: handleProfile, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/compare", summary: "A unit against groups on every node: value, group value, difference, ratio, percentile and rank within the group",
 		params: []paramSpec{
