@@ -27,6 +27,13 @@ func (s *Server) registerRoutes() {
 		c.JSON(http.StatusOK, gin.H{"status": "ready", "snapshot": ds.ID})
 	})
 	e.GET("/metrics", s.metricsHandler())
+	if s.cfg.UI != nil {
+		ui := gin.WrapH(s.cfg.UI)
+		e.GET("/", ui)
+		e.HEAD("/", ui)
+		e.GET("/assets/*filepath", ui)
+		e.HEAD("/assets/*filepath", ui)
+	}
 
 	s.add(&route{method: "GET", path: "/v1/snapshot", summary: "The snapshot being served: id, creation time, sources with vintages and checksums, validation counts",
 		cacheable: true, handler: handleSnapshot, dataSchema: objectSchema})

@@ -64,6 +64,8 @@ type Config struct {
 	CacheMaxAge       time.Duration // default 5m
 	Logger            *slog.Logger
 	Version           string
+	// UI, if set, serves the dashboard at / and its files under /assets/.
+	UI http.Handler
 }
 
 func (c *Config) defaults() {
