@@ -3,7 +3,6 @@ package indicators
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -195,18 +194,4 @@ func Interpolate(years []int, values []float64, target int) (float64, bool) {
 	}
 	y0, y1 := float64(years[lo]), float64(years[hi])
 	return values[lo] + (values[hi]-values[lo])*(float64(target)-y0)/(y1-y0), true
-}
-
-// sortedYears returns the distinct years in ascending order.
-func sortedYears(ys []int) []int {
-	out := append([]int(nil), ys...)
-	sort.Ints(out)
-	k := 0
-	for i, y := range out {
-		if i == 0 || y != out[k-1] {
-			out[k] = y
-			k++
-		}
-	}
-	return out[:k]
 }

@@ -1,8 +1,9 @@
 package indicators
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // Rank ranks the present values with 1 = highest, ties sharing the lowest
@@ -17,29 +18,36 @@ func Rank(dst []int, x []float64, valid []bool) []int {
 	} else if len(dst) != len(x) {
 		panic(fmt.Sprintf("indicators: Rank: len(dst) = %d, want %d", len(dst), len(x)))
 	}
-	idx := make([]int, 0, len(x))
-	for i := range x {
+	type pair struct {
+		v float64
+		i int
+	}
+	idx := make([]pair, 0, len(x))
+	for i, v := range x {
 		dst[i] = 0
 		if present(valid, i) {
-			idx = append(idx, i)
+			idx = append(idx, pair{v, i})
 		}
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		va, vb := x[idx[a]], x[idx[b]]
-		if va != va { // NaN last
-			return false
+	// Descending, NaN last; ties get equal ranks whatever their order, so an
+	// unstable sort is enough.
+	slices.SortFunc(idx, func(a, b pair) int {
+		switch an, bn := a.v != a.v, b.v != b.v; {
+		case an && bn:
+			return 0
+		case an:
+			return 1
+		case bn:
+			return -1
 		}
-		if vb != vb {
-			return true
-		}
-		return va > vb
+		return cmp.Compare(b.v, a.v)
 	})
-	for k, i := range idx {
-		if k > 0 && x[i] == x[idx[k-1]] {
-			dst[i] = dst[idx[k-1]]
+	for k, p := range idx {
+		if k > 0 && p.v == idx[k-1].v {
+			dst[p.i] = dst[idx[k-1].i]
 			continue
 		}
-		dst[i] = k + 1
+		dst[p.i] = k + 1
 	}
 	return dst
 }

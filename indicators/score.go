@@ -547,7 +547,7 @@ func scoreGender(res *Result, p *Panel) error {
 			nr.Gender[u], nr.GValid[u] = g, true
 			nr.Raw[u], nr.RawValid[u], nr.Year[u] = g.GPS, !math.IsNaN(g.GPS), y
 			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
-			nr.Tier[u], _ = ParityBand{band.Lo, band.Hi}.Classify(g.GPS)
+			nr.Tier[u], _ = ParityBand(band).Classify(g.GPS)
 			r = append(r, nr.Value[u])
 		}
 		if len(r) == 0 {

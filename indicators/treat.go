@@ -128,10 +128,12 @@ func Treat(dst, x []float64, valid []bool, t Treatment) ([]float64, TreatReport,
 			dst[i] = 0
 		}
 	}
+	if t.Method == TreatNone {
+		return dst, rep, nil
+	}
 	fail, sk, kt := failsJRC(x, valid)
 	rep.SkewBefore, rep.KurtBefore, rep.Passed = sk, kt, !fail
 	switch t.Method {
-	case TreatNone:
 	case TreatLog:
 		logCT(dst, x, valid)
 		rep.Applied = "log"

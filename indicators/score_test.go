@@ -1,0 +1,141 @@
+package indicators
+
+import (
+	"math"
+	"testing"
+)
+
+func f64(v float64) *float64 { return &v }
+
+// smallFramework: Index <- {Conn <- {Access, Price (lower is better)}, People <- {Skills}}.
+func smallFramework(t *testing.T, norm string, coverage float64) *Framework {
+	t.Helper()
+	f := &Framework{ID: "small", Scale: Range{0, 100}, Methods: Methods{Normalise: norm, Aggregate: "amean", Coverage: coverage},
+		Tree: []*Node{{Code: "Index", Children: []*Node{
+			{Code: "Conn", Weight: f64(1), Children: []*Node{
+				{Code: "Access", Indicator: "access", Weight: f64(1)},
+				{Code: "Price", Indicator: "price", Weight: f64(1)},
+			}},
+			{Code: "People", Weight: f64(1), Children: []*Node{{Code: "Skills", Indicator: "skills", Weight: f64(1)}}},
+			{Code: "Empty", Weight: f64(1), Children: []*Node{}},
+		}}}}
+	if err := f.Init(nil); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func series(year int, vals ...float64) []Series {
+	out := make([]Series, len(vals))
+	for i, v := range vals {
+		if !math.IsNaN(v) {
+			out[i] = Series{Years: []int{year}, Values: []float64{v}}
+		}
+	}
+	return out
+}
+
+func smallPanel() *Panel {
+	nan := math.NaN()
+	return &Panel{Units: []string{"KEN", "UGA", "FRA"},
+		Info: map[string]IndicatorInfo{"access": {Polarity: 1}, "price": {Polarity: -1}, "skills": {Polarity: 1}},
+		Series: map[SeriesKey][]Series{
+			{"access", "_T", "_T", "_T"}: series(2023, 32, 10, 85),
+			{"price", "_T", "_T", "_T"}:  series(2023, 3.8, 9.5, 0.6),
+			{"skills", "_T", "_T", "_T"}: series(2023, nan, 40, 78),
+		}}
+}
+
+// TestScoreHandComputed follows COINr's default pipeline (minmax 0-100 per
+// indicator with direction, arithmetic means, weights renormalised over the
+// children present) by hand:
+//
+//	Access: (x - 10) / 75 * 100 -> KEN 29.333333333333332, UGA 0, FRA 100
+//	Price (-1): (-x + 9.5) / 8.9 * 100 -> KEN 64.04494382022472, UGA 0, FRA 100
+//	Skills: KEN missing, UGA 0, FRA 100
+//	Conn = mean(Access, Price): KEN 46.68913857677902
+//	People = Skills; Index = mean(Conn, People) over the present -> KEN = Conn
+func TestScoreHandComputed(t *testing.T) {
+	res, err := Score(smallFramework(t, "minmax:0,100", 0), smallPanel(), Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][3]float64{
+		"Access": {29.333333333333332, 0, 100},
+		"Price":  {64.04494382022472, 0, 100},
+		"Conn":   {46.68913857677902, 0, 100},
+		"Index":  {46.68913857677902, 0, 100},
+	}
+	for code, w := range want {
+		nr, _ := res.Node(code)
+		for u := range w {
+			if !nr.Valid[u] || math.Abs(nr.Value[u]-w[u]) > 1e-12 {
+				t.Errorf("%s[%s] = %v (valid %v), want %v", code, res.Units[u], nr.Value[u], nr.Valid[u], w[u])
+			}
+		}
+	}
+	people, _ := res.Node("People")
+	if people.Valid[0] {
+		t.Errorf("People[KEN] present, want missing (no Skills value)")
+	}
+	root := res.Root()
+	if root.Rank[0] != 2 || root.Rank[1] != 3 || root.Rank[2] != 1 {
+		t.Errorf("ranks = %v, want KEN 2, UGA 3, FRA 1", root.Rank)
+	}
+	// Coverage: KEN has 2 of the 3 indicators.
+	if math.Abs(root.Coverage[0]-2.0/3) > 1e-12 {
+		t.Errorf("coverage KEN = %v, want 2/3", root.Coverage[0])
+	}
+}
+
+// With a coverage threshold of 0.6 the Index of KEN (1 of 2 pillars) is missing.
+func TestScoreCoverageThreshold(t *testing.T) {
+	res, err := Score(smallFramework(t, "minmax:0,100", 0.6), smallPanel(), Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Root().Valid[0] {
+		t.Errorf("Index[KEN] = %v, want missing: 1 of 2 pillars < 0.6", res.Root().Value[0])
+	}
+	if !res.Root().Valid[1] {
+		t.Errorf("Index[UGA] missing, want present")
+	}
+}
+
+// Weight overrides and the geometric mean: Conn weights Access 3, Price 1.
+func TestScoreOverrides(t *testing.T) {
+	agg := Aggregation{Method: AggArithmetic}
+	res, err := Score(smallFramework(t, "minmax:1,10", 0), smallPanel(), Options{Year: 2023,
+		Weights: map[string]float64{"Access": 3}, Aggregation: &agg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := res.Node("Conn")
+	// minmax 1-10: Access KEN = 22/75*9 + 1 = 3.64; Price KEN = 5.7/8.9*9 + 1 = 6.764044943820225
+	// Conn = (3 * 3.64 + 6.764044943820225) / 4 = 4.4210112359550565
+	if math.Abs(conn.Value[0]-4.4210112359550565) > 1e-12 {
+		t.Errorf("Conn[KEN] = %v, want 4.4210112359550565", conn.Value[0])
+	}
+	if _, err := Score(smallFramework(t, "minmax:0,100", 0), smallPanel(), Options{Year: 2023, Weights: map[string]float64{"Nope": 1}}); err == nil {
+		t.Error("weight for an unknown node: no error")
+	}
+}
+
+func TestFrameworkValidation(t *testing.T) {
+	for name, src := range map[string]string{
+		"two roots":      "id: x\nscale: {lo: 0, hi: 1}\ntree:\n  - {code: A, indicator: a}\n  - {code: B, indicator: b}\n",
+		"bad method":     "id: x\nscale: {lo: 0, hi: 1}\nmethods: {normalise: squash}\ntree:\n  - code: I\n    children: [{code: A, indicator: a}]\n",
+		"unknown field":  "id: x\nscale: {lo: 0, hi: 1}\nwat: 1\ntree:\n  - code: I\n    children: [{code: A, indicator: a}]\n",
+		"negative w":     "id: x\nscale: {lo: 0, hi: 1}\ntree:\n  - code: I\n    children: [{code: A, indicator: a, weight: -1}]\n",
+		"dup code":       "id: x\nscale: {lo: 0, hi: 1}\ntree:\n  - code: I\n    children: [{code: A, indicator: a}, {code: A, indicator: b}]\n",
+		"unknown ind":    "id: x\nscale: {lo: 0, hi: 1}\ntree:\n  - code: I\n    children: [{code: A, indicator: zzz}]\n",
+		"coverage > 1":   "id: x\nscale: {lo: 0, hi: 1}\nmethods: {coverage: 2}\ntree:\n  - code: I\n    children: [{code: A, indicator: a}]\n",
+		"zero scale":     "id: x\nscale: {lo: 1, hi: 1}\ntree:\n  - code: I\n    children: [{code: A, indicator: a}]\n",
+		"leaf with kids": "id: x\nscale: {lo: 0, hi: 1}\ntree:\n  - code: I\n    children: [{code: A, indicator: a, children: [{code: B, indicator: b}]}]\n",
+	} {
+		known := func(id string) bool { return id == "a" || id == "b" }
+		if _, err := ParseFramework(name, []byte(src), known); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
