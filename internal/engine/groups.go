@@ -99,16 +99,28 @@ func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pip
 	for k := range vals {
 		keys = append(keys, k)
 	}
+	// The order of /v1/data: totals first, then F/M and U/R, then ages.
+	code := func(s string) string {
+		switch s {
+		case "_T":
+			return "0"
+		case "F", "U":
+			return "1"
+		case "M", "R":
+			return "2"
+		}
+		return "3" + s
+	}
 	sort.Slice(keys, func(a, b int) bool {
 		x, y := keys[a], keys[b]
 		if x.sex != y.sex {
-			return x.sex < y.sex
+			return code(x.sex) < code(y.sex)
 		}
 		if x.area != y.area {
-			return x.area < y.area
+			return code(x.area) < code(y.area)
 		}
 		if x.age != y.age {
-			return x.age < y.age
+			return code(x.age) < code(y.age)
 		}
 		return x.year < y.year
 	})
