@@ -4,15 +4,21 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build run test lint vet fmt-check bench fuzz clean
+.PHONY: all build run snapshot test lint vet fmt-check bench fuzz clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dri
 
-## run: the main job on the embedded data (pipeline -> snapshot in ./snapshots)
+ADDR ?= 127.0.0.1:8080
+
+## run: the main job: serve the API (and dashboard) on the embedded data
 run: build
+	./$(BIN) serve --addr $(ADDR)
+
+## snapshot: run the pipeline on the embedded data and write a snapshot
+snapshot: build
 	./$(BIN) run --out snapshots
 
 ## test: formatting, vet, staticcheck and the whole suite under the race detector
@@ -29,7 +35,8 @@ vet:
 lint:
 	$(STATICCHECK) $(PKGS)
 
-## bench: every benchmark once with memory figures (see docs/BENCHMARKS.md)
+## bench: every benchmark with memory figures, including the HTTP load test
+## (64 clients on 127.0.0.1, DRI_LOAD_SECONDS each target); see docs/BENCHMARKS.md
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
 

@@ -66,6 +66,9 @@ type Config struct {
 	Version           string
 	// UI, if set, serves the dashboard at / and its files under /assets/.
 	UI http.Handler
+	// CacheBytes bounds the cache of rendered responses (default 64 MiB;
+	// negative disables it).
+	CacheBytes int
 }
 
 func (c *Config) defaults() {
@@ -94,6 +97,9 @@ func (c *Config) defaults() {
 	if c.DefaultPerPage == 0 {
 		c.DefaultPerPage = 100
 	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = 64 << 20
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -112,6 +118,7 @@ type Server struct {
 	engine  *gin.Engine
 	metrics *metrics
 	routes  []*route
+	cache   *responseCache
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -120,6 +127,9 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 func New(cfg Config, data Provider) *Server {
 	cfg.defaults()
 	s := &Server{cfg: cfg, data: data, metrics: newMetrics(cfg.Version, data)}
+	if cfg.CacheBytes > 0 {
+		s.cache = newResponseCache(cfg.CacheBytes)
+	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
@@ -280,6 +290,10 @@ func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		if cr, ok := s.cache.get(cacheKey(etag, f, req)); ok {
+			writeCached(w, cr)
+			return
+		}
 	} else {
 		w.Header().Set("Cache-Control", "no-store")
 	}
@@ -335,16 +349,45 @@ func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
 	if res.Status != 0 {
 		status = res.Status
 	}
+	body := buf.Bytes()
 	if f != FormatArrow && buf.Len() > 1024 && acceptsGzip(req) {
+		var zb bytes.Buffer
+		writeGzip(&zb, body)
+		body = zb.Bytes()
 		h.Set("Content-Encoding", "gzip")
-		h.Del("Content-Length")
-		w.WriteHeader(status)
-		writeGzip(w, buf.Bytes())
-		return
 	}
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	if rt.cacheable && status == http.StatusOK {
+		s.cache.put(&cachedResponse{key: cacheKey(etag, f, req), status: status, contentType: h.Get("Content-Type"),
+			encoding: h.Get("Content-Encoding"), link: h.Get("Link"), total: h.Get("X-Total-Count"), body: append([]byte(nil), body...)})
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
+}
+
+// cacheKey adds the content encoding to the ETag.
+func cacheKey(etag string, f Format, req *http.Request) string {
+	if f != FormatArrow && acceptsGzip(req) {
+		return etag + "|gzip"
+	}
+	return etag
+}
+
+func writeCached(w http.ResponseWriter, cr *cachedResponse) {
+	h := w.Header()
+	h.Set("Content-Type", cr.contentType)
+	if cr.encoding != "" {
+		h.Set("Content-Encoding", cr.encoding)
+	}
+	if cr.link != "" {
+		h.Set("Link", cr.link)
+	}
+	if cr.total != "" {
+		h.Set("X-Total-Count", cr.total)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(cr.body)))
+	w.WriteHeader(cr.status)
+	_, _ = w.Write(cr.body)
 }
 
 // etag is strong: the same snapshot, route, canonical query and format give

@@ -33,6 +33,7 @@ type Store struct {
 	srcDict    []string
 	note       *array.String
 	ranges     map[string][2]int
+	years      map[string][]int
 }
 
 // NewStore indexes a canonical record (as built by Load or read from a
@@ -75,6 +76,19 @@ func NewStore(rec arrow.RecordBatch) (*Store, error) {
 		}
 		s.ranges[id] = [2]int{i, j}
 		i = j
+	}
+	s.years = map[string][]int{}
+	for id, r := range s.ranges {
+		seen := map[int16]bool{}
+		for i := r[0]; i < r[1]; i++ {
+			seen[s.year[i]] = true
+		}
+		ys := make([]int, 0, len(seen))
+		for y := range seen {
+			ys = append(ys, int(y))
+		}
+		sort.Ints(ys)
+		s.years[id] = ys
 	}
 	return s, nil
 }
@@ -133,23 +147,9 @@ func (s *Store) Indicators() []string {
 	return ids
 }
 
-// Years returns the distinct years with data for an indicator, ascending.
-func (s *Store) Years(indicator string) []int {
-	r, ok := s.ranges[indicator]
-	if !ok {
-		return nil
-	}
-	seen := map[int16]bool{}
-	for i := r[0]; i < r[1]; i++ {
-		seen[s.year[i]] = true
-	}
-	years := make([]int, 0, len(seen))
-	for y := range seen {
-		years = append(years, int(y))
-	}
-	sort.Ints(years)
-	return years
-}
+// Years returns the distinct years with data for an indicator, ascending
+// (computed once; callers must not modify the slice).
+func (s *Store) Years(indicator string) []int { return s.years[indicator] }
 
 // Query selects observations of one indicator. Empty filters select all.
 type Query struct {

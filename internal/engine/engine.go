@@ -33,6 +33,8 @@ type Engine struct {
 
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
+	years   map[string][]int             // per framework
+	defYear map[string]int               // per framework
 	cache   map[string]*scoreEntry
 	pop     map[int][]float64 // population per year, per scored unit (NaN unknown)
 	popOnce sync.Once
@@ -51,7 +53,7 @@ type scoreEntry struct {
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{}, cache: map[string]*scoreEntry{},
-		pop: map[int][]float64{}, unitIndex: map[string]int{}}
+		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{}}
 	for _, ind := range reg.Indicators {
 		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
 		if g := ind.Goalposts; g != nil && g.Lo != nil && g.Hi != nil {
@@ -133,6 +135,8 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	}
 	e.frameworks[f.ID] = f
 	delete(e.panels, f.ID)
+	delete(e.years, f.ID)
+	delete(e.defYear, f.ID)
 	for k := range e.cache {
 		if strings.HasPrefix(k, f.ID+"|") {
 			delete(e.cache, k)
@@ -273,8 +277,14 @@ func ptrStringer[T fmt.Stringer](p *T) fmt.Stringer {
 }
 
 // Years returns the years in which a framework's indicators have data,
-// ascending.
+// ascending (computed once per framework).
 func (e *Engine) Years(f *indicators.Framework) []int {
+	e.mu.Lock()
+	ys, ok := e.years[f.ID]
+	e.mu.Unlock()
+	if ok {
+		return ys
+	}
 	seen := map[int]bool{}
 	for _, id := range f.Indicators() {
 		for _, y := range e.store.Years(id) {
@@ -286,12 +296,29 @@ func (e *Engine) Years(f *indicators.Framework) []int {
 		out = append(out, y)
 	}
 	sort.Ints(out)
+	e.mu.Lock()
+	e.years[f.ID] = out
+	e.mu.Unlock()
 	return out
 }
 
 // DefaultYear is the latest year in which the framework scores at least
 // half of the units (the latest data year if none does).
 func (e *Engine) DefaultYear(f *indicators.Framework) int {
+	e.mu.Lock()
+	y, ok := e.defYear[f.ID]
+	e.mu.Unlock()
+	if ok {
+		return y
+	}
+	y = e.defaultYear(f)
+	e.mu.Lock()
+	e.defYear[f.ID] = y
+	e.mu.Unlock()
+	return y
+}
+
+func (e *Engine) defaultYear(f *indicators.Framework) int {
 	years := e.Years(f)
 	if len(years) == 0 {
 		return 0
