@@ -115,3 +115,41 @@ func TestDataCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreCommand(t *testing.T) {
+	// EGDI 2024 reproduced from its components: Kenya (0.77704 + 0.59015 +
+	// 0.52711) / 3 = 0.6314333333333333, rank 109 (published 0.6314, 109).
+	code, stdout, _ := dri(t, "score", "--framework", "egdi", "--year", "2024", "--unit", "KEN", "--format", "csv")
+	want := "uCode,uName,OSI,TII,HCI,EGDI,rank,tier,coverage,imputed\nKEN,Kenya,0.77704,0.59015,0.52711,0.6314333333333333,109,High,1,0\n"
+	if code != exitOK || stdout != want {
+		t.Errorf("dri score egdi: exit %d\n%s\nwant\n%s", code, stdout, want)
+	}
+	// COINr files: the values of pipeline/testdata/wide, hand-computed in
+	// indicators/score_test.go (minmax 0-100, arithmetic means).
+	code, stdout, _ = dri(t, "score", "--imeta", "../../pipeline/testdata/wide/imeta.csv", "--idata", "../../pipeline/testdata/wide/idata.csv", "--format", "csv")
+	if code != exitOK || !strings.Contains(stdout, "KEN,2023,29.333333333333332,64.04494382022472,,46.68913857677902,,46.68913857677902") {
+		t.Errorf("dri score --imeta: exit %d\n%s", code, stdout)
+	}
+	for _, args := range [][]string{
+		{"score"},
+		{"score", "--framework", "nope"},
+		{"score", "--framework", "egdi", "--normalise", "squash"},
+		{"score", "--imeta", "x.csv"},
+	} {
+		if code, _, _ := dri(t, args...); code != exitUsage {
+			t.Errorf("dri %v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestCompareAndGaps(t *testing.T) {
+	code, stdout, _ := dri(t, "compare", "KEN", "--against", "LDC,WLD", "--framework", "egdi", "--year", "2024", "--format", "csv")
+	if code != exitOK || !strings.Contains(stdout, "EGDI,2,E-Government Development Index,LDC,0.6314333333333333,") {
+		t.Errorf("dri compare: exit %d\n%s", code, stdout)
+	}
+	// Kenya internet use by sex, 2019 (WDI IT.NET.USER.FE/MA.ZS): 20.2305 / 25.1738.
+	code, stdout, _ = dri(t, "gaps", "--unit", "KEN", "--format", "csv")
+	if code != exitOK || !strings.Contains(stdout, "KEN,itu.internet_use,2019,20.2305,25.1738,0.8036331423940763,Women behind") {
+		t.Errorf("dri gaps: exit %d\n%s", code, stdout)
+	}
+}
