@@ -72,10 +72,12 @@ func testDataset(t testing.TB) *api.Dataset {
 	return dataset
 }
 
+// testServer serves the embedded data; the per-client rate limit is off
+// (TestRateLimit tests it), as every test request comes from one address.
 func testServer(t testing.TB) *api.Server {
 	var h api.Holder
 	h.Set(testDataset(t))
-	return api.New(api.Config{}, &h)
+	return api.New(api.Config{RatePerSecond: -1}, &h)
 }
 
 func get(t testing.TB, h http.Handler, target string, header ...string) *httptest.ResponseRecorder {
@@ -367,7 +369,7 @@ func shorten(s string) string {
 
 func TestNoSnapshotIs503(t *testing.T) {
 	var h api.Holder
-	s := api.New(api.Config{}, &h).Handler()
+	s := api.New(api.Config{RatePerSecond: -1}, &h).Handler()
 	if rec := get(t, s, "/v1/units"); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("no dataset: %d %v", rec.Code, rec.Header())
 	}
@@ -520,7 +522,7 @@ func FuzzQuery(f *testing.F) {
 func BenchmarkEncodeScoreTableJSON(b *testing.B) {
 	var hold api.Holder
 	hold.Set(testDataset(b))
-	h := api.New(api.Config{CacheBytes: -1}, &hold).Handler()
+	h := api.New(api.Config{CacheBytes: -1, RatePerSecond: -1}, &hold).Handler()
 	req := httptest.NewRequest(http.MethodGet, "/v1/scores/compass?level=4&per_page=1000", nil)
 	get(b, h, req.URL.String()) // warm the score cache
 	for b.Loop() {

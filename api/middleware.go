@@ -2,15 +2,18 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 )
 
 // recoverer turns a panic in any handler into a logged 500 problem.
@@ -150,4 +153,72 @@ func (s *Server) metricsHandler() gin.HandlerFunc {
 		c.Writer.Header().Set("Cache-Control", "no-store")
 		h.ServeHTTP(c.Writer, c.Request)
 	}
+}
+
+// clientLimiter keeps a token bucket per client address.
+type clientLimiter struct {
+	mu      sync.Mutex
+	rate    rate.Limit
+	burst   int
+	clients map[string]*clientEntry
+	sweep   time.Time
+}
+
+type clientEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newClientLimiter(perSecond float64, burst int) *clientLimiter {
+	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*clientEntry{}, sweep: time.Now()}
+}
+
+// allow takes a token for the client, or returns how long to wait.
+func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.sweep) > time.Minute {
+		for k, e := range l.clients {
+			if now.Sub(e.seen) > 5*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.sweep = now
+	}
+	e, ok := l.clients[client]
+	if !ok {
+		e = &clientEntry{lim: rate.NewLimiter(l.rate, l.burst)}
+		l.clients[client] = e
+	}
+	e.seen = now
+	r := e.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// rateLimit answers 429 with Retry-After when a client exceeds its rate.
+// Health and metrics endpoints are not limited.
+func (s *Server) rateLimit(c *gin.Context) {
+	if s.limiter == nil {
+		c.Next()
+		return
+	}
+	switch c.Request.URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		c.Next()
+		return
+	}
+	ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
+	if !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		writeProblem(c.Writer, c.Request, &Problem{Type: problemBase + CodeRateLimited, Title: "Too Many Requests",
+			Status: http.StatusTooManyRequests, Code: CodeRateLimited, RetryAfter: max(secs, 1),
+			Detail: fmt.Sprintf("more than %g requests per second from this client; retry after %d s", float64(s.limiter.rate), max(secs, 1))})
+		c.Abort()
+		return
+	}
+	c.Next()
 }

@@ -69,6 +69,16 @@ type Config struct {
 	// CacheBytes bounds the cache of rendered responses (default 64 MiB;
 	// negative disables it).
 	CacheBytes int
+	// AdminTokens enable the admin routes (none: they are off); Admin
+	// carries them out.
+	AdminTokens []string
+	Admin       Admin
+	// UploadBytes bounds an admin upload request (default 64 MiB).
+	UploadBytes int64
+	// RatePerSecond and RateBurst limit each client (by IP): default 50
+	// requests per second with bursts of 100; negative disables.
+	RatePerSecond float64
+	RateBurst     int
 }
 
 func (c *Config) defaults() {
@@ -100,6 +110,15 @@ func (c *Config) defaults() {
 	if c.CacheBytes == 0 {
 		c.CacheBytes = 64 << 20
 	}
+	if c.UploadBytes == 0 {
+		c.UploadBytes = 64 << 20
+	}
+	if c.RatePerSecond == 0 {
+		c.RatePerSecond = 50
+	}
+	if c.RateBurst == 0 {
+		c.RateBurst = 100
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -119,6 +138,8 @@ type Server struct {
 	metrics *metrics
 	routes  []*route
 	cache   *responseCache
+	tokens  tokenHashes
+	limiter *clientLimiter
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -130,12 +151,17 @@ func New(cfg Config, data Provider) *Server {
 	if cfg.CacheBytes > 0 {
 		s.cache = newResponseCache(cfg.CacheBytes)
 	}
+	s.tokens = hashTokens(cfg.AdminTokens)
+	s.cfg.AdminTokens = nil
+	if cfg.RatePerSecond > 0 {
+		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst)
+	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
-	e.Use(s.recoverer, s.baseHeaders, s.logAndMeasure, s.limits)
+	e.Use(s.recoverer, s.baseHeaders, s.logAndMeasure, s.rateLimit, s.limits)
 	e.NoRoute(func(c *gin.Context) {
 		writeProblem(c.Writer, c.Request, notFound(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})

@@ -37,6 +37,9 @@ type Options struct {
 	User fs.FS
 	// UserName is how User is shown in reports (the --data path).
 	UserName string
+	// UserCatalogue, if set, lists User's sources instead of its
+	// catalog.yaml (a state directory's accepted uploads).
+	UserCatalogue *Catalogue
 	// Extra are single files in the long format (CSV, Parquet, Arrow IPC by
 	// extension), each loaded as a source of its own, after the catalogues.
 	Extra []ExtraFile
@@ -184,9 +187,11 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 		sources = append(sources, &source{entry: e, fsys: opt.Base, name: e.File})
 	}
 	if opt.User != nil {
-		user, err := readCatalogue(opt.User, path.Join(opt.UserName, CatalogueFile))
-		if err != nil {
-			return nil, err
+		user := opt.UserCatalogue
+		if user == nil {
+			if user, err = readCatalogue(opt.User, path.Join(opt.UserName, CatalogueFile)); err != nil {
+				return nil, err
+			}
 		}
 		merged := cat.Merge(user)
 		byID := map[string]*source{}

@@ -184,9 +184,12 @@ func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, e
 	names := sortedKeys(files)
 	// The manifest goes last: a directory with a manifest is complete.
 	sort.SliceStable(names, func(i, j int) bool { return names[j] == ManifestFile })
-	for _, name := range names {
+	for i, name := range names {
 		if err := writeFileSync(filepath.Join(tmp, name), files[name]); err != nil {
 			return cleanup(err)
+		}
+		if i == len(names)/2 {
+			CrashPoint("snapshot-partial")
 		}
 	}
 	if err := syncDir(tmp); err != nil {
@@ -202,7 +205,20 @@ func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, e
 	if err := syncDir(dir); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
 	}
+	CrashPoint("snapshot-renamed")
 	return m, nil
+}
+
+// CrashPoint is a fault-injection point for the crash tests: when the
+// environment variable DRI_CRASH_POINT names it, the process says so on
+// standard error and stops there, waiting to be killed (SIGKILL) by the test.
+// It does nothing otherwise.
+func CrashPoint(name string) {
+	if os.Getenv("DRI_CRASH_POINT") != name {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "dri: crash point %s reached\n", name)
+	select {}
 }
 
 func randomSuffix() string {

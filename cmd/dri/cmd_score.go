@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/internal/service"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -376,24 +375,17 @@ func (e *env) engine(ctx context.Context, data dataFlag) (*engine.Engine, *pipel
 		res.Release()
 		return nil, nil, fmt.Errorf("%d validation errors in the data (see dri validate)", n)
 	}
-	eng, err := newEngine(res)
+	store, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		res.Release()
+		return nil, nil, err
+	}
+	eng, err := service.NewEngine(store, res)
 	if err != nil {
 		res.Release()
 		return nil, nil, err
 	}
 	return eng, res, nil
-}
-
-func newEngine(res *pipeline.Result) (*engine.Engine, error) {
-	store, err := pipeline.NewStore(res.Observations)
-	if err != nil {
-		return nil, err
-	}
-	fw, err := fs.Sub(datasets.FS, "frameworks")
-	if err != nil {
-		return nil, err
-	}
-	return engine.New(store, res.Reference, res.Registry, fw)
 }
 
 func asProblems(err error, target **pipeline.ProblemsError) bool { return errors.As(err, target) }

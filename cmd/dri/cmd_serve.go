@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/dri-engine/dri/api"
+	"github.com/dri-engine/dri/internal/service"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -18,27 +21,52 @@ func init() {
 }
 
 type serveConfig struct {
-	addr     string
-	data     dataFlag
-	snapshot string
-	logJSON  bool
+	addr      string
+	data      dataFlag
+	snapshot  string
+	state     string
+	tokenFile string
+	logJSON   bool
+	rate      float64
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR] [--log-json]\n\n"+
-		"Loads the data (the embedded sources, plus --data; or a snapshot written by dri run),\n"+
-		"computes the scores and serves the API, its OpenAPI document (/openapi.json, /docs) and\n"+
-		"the dashboard (/). Logs go to standard error. SIGINT or SIGTERM stops it gracefully.", e)
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]] [--log-json]\n\n"+
+		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
+		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
+		"  --snapshot    a snapshot directory written by dri run\n"+
+		"  --state DIR   a state directory that survives restarts: the current snapshot is served\n"+
+		"                (the first start builds it from the embedded data); with admin tokens,\n"+
+		"                POST /v1/admin/sources and /v1/admin/reload accept new data while serving.\n"+
+		"Admin tokens: --admin-token-file (one per line) or DRI_ADMIN_TOKENS (comma-separated);\n"+
+		"without any, the admin routes are off. Logs go to standard error; SIGINT or SIGTERM\n"+
+		"stops the server gracefully.", e)
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.data.path, "data", "", dataUsage)
 	fs.StringVar(&cfg.snapshot, "snapshot", "", "serve this snapshot directory instead of loading sources")
+	fs.StringVar(&cfg.state, "state", "", "state directory (uploads and snapshots; survives restarts)")
+	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
+	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if cfg.data.path != "" && cfg.snapshot != "" {
-		return usagef("serve: use --data or --snapshot, not both")
+	modes := 0
+	for _, set := range []bool{cfg.data.path != "", cfg.snapshot != "", cfg.state != ""} {
+		if set {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return usagef("serve: use one of --data, --snapshot and --state")
+	}
+	tokens, err := adminTokens(cfg.tokenFile)
+	if err != nil {
+		return err
+	}
+	if len(tokens) > 0 && cfg.state == "" {
+		return usagef("serve: admin tokens need --state DIR (where uploads and snapshots are kept)")
 	}
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
 	if cfg.logJSON {
@@ -47,19 +75,39 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	log := slog.New(handler)
 
 	start := time.Now()
-	ds, err := e.dataset(ctx, cfg.data, cfg.snapshot)
-	if err != nil {
-		return err
-	}
-	log.Info("data loaded", "snapshot", ds.ID, "observations", ds.Store.Len(), "took", time.Since(start).Round(time.Millisecond))
 	var holder api.Holder
-	holder.Set(ds)
-	srv := api.New(api.Config{Addr: cfg.addr, Logger: log}, &holder).HTTPServer()
+	apiCfg := api.Config{Addr: cfg.addr, Logger: log, UI: dashboard(), RatePerSecond: cfg.rate, RateBurst: int(2 * cfg.rate)}
+	if cfg.rate <= 0 {
+		apiCfg.RatePerSecond = -1
+	}
+	if cfg.state != "" {
+		st, err := pipeline.OpenState(cfg.state)
+		if err != nil {
+			return err
+		}
+		svc := &service.Service{State: st, Holder: &holder, Log: log}
+		if err := svc.Start(ctx); err != nil {
+			return err
+		}
+		if len(tokens) > 0 {
+			apiCfg.AdminTokens, apiCfg.Admin = tokens, svc
+			log.Info("admin routes enabled", "tokens", len(tokens))
+		}
+	} else {
+		ds, err := e.dataset(ctx, cfg.data, cfg.snapshot)
+		if err != nil {
+			return err
+		}
+		holder.Set(ds)
+	}
+	ds := holder.Current()
+	log.Info("data loaded", "snapshot", ds.ID, "observations", ds.Store.Len(), "took", time.Since(start).Round(time.Millisecond))
+	srv := api.New(apiCfg, &holder).HTTPServer()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "dri: serving on http://%s/ (API under /v1, docs at /docs)\n", ln.Addr())
+	fmt.Fprintf(e.stderr, "dri: serving on http://%s/ (dashboard at /, API under /v1, docs at /docs)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -79,6 +127,34 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
+// adminTokens reads the tokens from a file (one per line, # comments) and
+// the DRI_ADMIN_TOKENS environment variable (comma-separated).
+func adminTokens(file string) ([]string, error) {
+	var tokens []string
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, usagef("--admin-token-file: %v", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				tokens = append(tokens, line)
+			}
+		}
+	}
+	for _, t := range strings.Split(os.Getenv("DRI_ADMIN_TOKENS"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tokens = append(tokens, t)
+		}
+	}
+	for _, t := range tokens {
+		if len(t) < 16 {
+			return nil, usagef("admin tokens must be at least 16 characters (one is %d)", len(t))
+		}
+	}
+	return tokens, nil
+}
+
 // dataset loads the data to serve: a snapshot directory, or the sources
 // (embedded plus --data), refusing data with validation errors.
 func (e *env) dataset(ctx context.Context, data dataFlag, snapshot string) (*api.Dataset, error) {
@@ -87,7 +163,7 @@ func (e *env) dataset(ctx context.Context, data dataFlag, snapshot string) (*api
 		if err != nil {
 			return nil, err
 		}
-		return newDataset(res, m)
+		return service.NewDataset(res, m)
 	}
 	opt, err := data.options()
 	if err != nil {
@@ -102,26 +178,5 @@ func (e *env) dataset(ctx context.Context, data dataFlag, snapshot string) (*api
 		res.Release()
 		return nil, fmt.Errorf("%d validation errors: not serving invalid data", n)
 	}
-	return newDataset(res, nil)
-}
-
-// newDataset indexes a result for serving. Without a manifest (data loaded
-// from sources) the manifest is computed as a snapshot would have it, so the
-// id is the same content hash `dri run` would give.
-func newDataset(res *pipeline.Result, m *pipeline.Manifest) (*api.Dataset, error) {
-	store, err := pipeline.NewStore(res.Observations)
-	if err != nil {
-		return nil, err
-	}
-	if m == nil {
-		if m, err = pipeline.ComputeManifest(res, nil); err != nil {
-			return nil, err
-		}
-	}
-	eng, err := newEngine(res)
-	if err != nil {
-		return nil, err
-	}
-	return &api.Dataset{ID: m.ID, Created: m.Created, Manifest: m, Result: res, Store: store,
-		Reference: res.Reference, Registry: res.Registry, Scores: eng}, nil
+	return service.NewDataset(res, nil)
 }

@@ -1,0 +1,249 @@
+// Package service runs DRI's data lifecycle behind the server: it builds the
+// dataset to serve (pipeline tables, scoring engine, manifest), keeps the
+// state directory (accepted uploads and snapshots), accepts new sources while
+// serving and swaps the new dataset in atomically. Requests in flight finish
+// on the dataset they started with.
+package service
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/dri-engine/dri/api"
+	"github.com/dri-engine/dri/datasets"
+	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+// NewDataset indexes a loaded result for serving: store, scoring engine and
+// manifest (computed as a snapshot would have it when m is nil, so the id is
+// the content hash `dri run` gives). It warms the engine (default years).
+func NewDataset(res *pipeline.Result, m *pipeline.Manifest) (*api.Dataset, error) {
+	store, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		if m, err = pipeline.ComputeManifest(res, nil); err != nil {
+			return nil, err
+		}
+	}
+	eng, err := NewEngine(store, res)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range eng.Frameworks() {
+		f, _ := eng.Framework(id)
+		eng.DefaultYear(f)
+	}
+	return &api.Dataset{ID: m.ID, Created: m.Created, Manifest: m, Result: res, Store: store,
+		Reference: res.Reference, Registry: res.Registry, Scores: eng}, nil
+}
+
+// NewEngine builds the scoring engine with the embedded frameworks.
+func NewEngine(store *pipeline.Store, res *pipeline.Result) (*engine.Engine, error) {
+	fw, err := fs.Sub(datasets.FS, "frameworks")
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(store, res.Reference, res.Registry, fw)
+}
+
+// Service owns the served dataset and the state directory.
+type Service struct {
+	State  *pipeline.State
+	Holder *api.Holder
+	Log    *slog.Logger
+	// MaxUpload bounds an uploaded file (default 64 MiB).
+	MaxUpload int64
+
+	mu sync.Mutex // one admin operation at a time
+}
+
+// Start opens the state directory and serves its current snapshot (or the
+// newest complete one); with none, it builds the first snapshot from the
+// embedded data. Incomplete snapshot directories are reported and removed.
+func (s *Service) Start(ctx context.Context) error {
+	if s.MaxUpload == 0 {
+		s.MaxUpload = 64 << 20
+	}
+	info, bad, note, err := s.State.Serving()
+	if err != nil {
+		return err
+	}
+	for _, b := range bad {
+		s.Log.Warn("ignoring incomplete snapshot", "path", b.Path, "reason", b.Reason)
+	}
+	if err := s.State.Clean(); err != nil {
+		return err
+	}
+	if note != "" {
+		s.Log.Warn(note)
+	}
+	if info != nil {
+		res, m, err := pipeline.ReadSnapshot(info.Path, nil)
+		if err != nil {
+			return err
+		}
+		ds, err := NewDataset(res, m)
+		if err != nil {
+			return err
+		}
+		if cur, _ := s.State.Current(); cur != m.ID {
+			if err := s.State.SetCurrent(m.ID); err != nil {
+				return err
+			}
+		}
+		s.Holder.Set(ds)
+		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
+		return nil
+	}
+	_, err = s.build(ctx, &pipeline.Catalogue{})
+	return err
+}
+
+// Outcome is the result of an admin operation (api.AdminOutcome).
+type Outcome = api.AdminOutcome
+
+// ErrRejected is returned with the problems when new data fail validation.
+var ErrRejected = api.ErrRejected
+
+// build loads the embedded data plus the user's entries, and when the data
+// pass validation writes a snapshot, points the state at it (the commit
+// point) and swaps it in.
+func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome, error) {
+	opt := pipeline.Options{Base: datasets.FS}
+	if len(user.Sources) > 0 {
+		opt.User, opt.UserName, opt.UserCatalogue = os.DirFS(s.State.Dir), s.State.Dir, user
+	}
+	res, err := pipeline.Load(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	if n := res.Report.Errors(); n > 0 {
+		out := &Outcome{}
+		for _, p := range res.Report.Problems() {
+			if p.Severity == pipeline.Error {
+				out.Problems = append(out.Problems, p)
+			}
+		}
+		res.Release()
+		return out, ErrRejected
+	}
+	m, err := pipeline.WriteSnapshot(s.State.SnapshotsDir(), res, nil)
+	if err != nil {
+		res.Release()
+		return nil, err
+	}
+	ds, err := NewDataset(res, m)
+	if err != nil {
+		res.Release()
+		return nil, err
+	}
+	prev := s.Holder.Current()
+	if err := s.State.SetCurrent(m.ID); err != nil {
+		res.Release()
+		return nil, err
+	}
+	pipeline.CrashPoint("current-set")
+	s.Holder.Set(ds)
+	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
+	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID}, nil
+}
+
+// Upload validates a new source file with its catalogue entry. The file is
+// stored durably (fsync) before anything else; it becomes part of a new
+// snapshot only if every source still validates, otherwise the problems come
+// back with ErrRejected and nothing changes.
+func (s *Service) Upload(ctx context.Context, entry pipeline.Entry, filename string, file io.Reader) (*Outcome, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ext := strings.ToLower(path.Ext(filename))
+	if ext == "" {
+		ext = ".csv"
+	}
+	rel, _, err := s.State.StoreUpload(file, ext, s.MaxUpload)
+	if err != nil {
+		return nil, err
+	}
+	pipeline.CrashPoint("upload-stored")
+	entry.File = rel
+	if entry.Precedence == 0 {
+		entry.Precedence = 100
+	}
+	if err := entry.Check(); err != nil {
+		s.removeUnused(rel)
+		return &Outcome{Problems: []pipeline.Problem{{File: filename, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
+	}
+	user := s.userCatalogue().Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{&entry}})
+	out, err := s.build(ctx, user)
+	if err != nil {
+		s.removeUnused(rel)
+		// Problems name the file as the client sent it, not its stored name.
+		if out != nil {
+			stored := path.Join(s.State.Dir, rel)
+			for i := range out.Problems {
+				if out.Problems[i].File == stored {
+					out.Problems[i].File = filename
+				}
+			}
+		}
+		return out, err
+	}
+	return out, nil
+}
+
+// Reload serves the snapshot the state's current pointer names when it is
+// not the one served (after `dri rollback`); otherwise it rebuilds the
+// snapshot from the embedded data and the accepted uploads (after an
+// upgrade) and swaps it in.
+func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := s.State.Current()
+	if err != nil {
+		return nil, err
+	}
+	if ds := s.Holder.Current(); cur != "" && (ds == nil || ds.ID != cur) {
+		res, m, err := pipeline.ReadSnapshot(filepath.Join(s.State.SnapshotsDir(), cur), nil)
+		if err != nil {
+			return nil, err
+		}
+		nds, err := NewDataset(res, m)
+		if err != nil {
+			return nil, err
+		}
+		s.Holder.Set(nds)
+		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
+	}
+	return s.build(ctx, s.userCatalogue())
+}
+
+// userCatalogue is the accepted uploads of the served snapshot.
+func (s *Service) userCatalogue() *pipeline.Catalogue {
+	ds := s.Holder.Current()
+	if ds == nil || ds.Result == nil || ds.Result.Catalogue == nil {
+		return &pipeline.Catalogue{}
+	}
+	return &pipeline.Catalogue{Sources: pipeline.UserEntries(ds.Result.Catalogue)}
+}
+
+// removeUnused deletes a stored upload no served catalogue refers to.
+func (s *Service) removeUnused(rel string) {
+	for _, e := range s.userCatalogue().Sources {
+		if e.File == rel {
+			return
+		}
+	}
+	if err := os.Remove(filepath.Join(s.State.Dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.Log.Warn("could not remove a refused upload", "file", rel, "err", err)
+	}
+}

@@ -1,0 +1,183 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dri-engine/dri/api"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func newService(t *testing.T, dir string) *Service {
+	t.Helper()
+	st, err := pipeline.OpenState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{State: st, Holder: &api.Holder{}, Log: slog.New(slog.DiscardHandler)}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func entry(id string) pipeline.Entry {
+	return pipeline.Entry{ID: id, Adapter: "long", Publisher: "country office", Vintage: "2026", Licence: "CC0"}
+}
+
+// listing returns every file under dir with its size, to prove nothing
+// changed.
+func listing(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			out[p] = info.Size()
+		}
+		return nil
+	})
+	return out
+}
+
+func value(t *testing.T, ds *api.Dataset, indicator, unit string, year int) (float64, bool) {
+	t.Helper()
+	rows := ds.Store.Select(pipeline.Query{Indicator: indicator, Units: []string{unit}, Sex: []string{"_T"}, From: year, To: year})
+	if len(rows) != 1 {
+		return 0, false
+	}
+	return ds.Store.Value(rows[0]), true
+}
+
+func TestUploadLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	s := newService(t, dir)
+	first := s.Holder.Current()
+	cur, _ := s.State.Current()
+	if first == nil || cur != first.ID {
+		t.Fatalf("first start: serving %v, current %q", first, cur)
+	}
+
+	// A bad upload changes nothing: same dataset, same pointer, same files.
+	before := listing(t, dir)
+	out, err := s.Upload(context.Background(), entry("bad"), "bad.csv",
+		strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n"))
+	if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 ||
+		out.Problems[0].String() != `bad.csv:2:27: unknown-unit: unknown unit code "XYZ"` {
+		t.Fatalf("bad upload: %v %+v", err, out)
+	}
+	if s.Holder.Current() != first {
+		t.Error("bad upload swapped the dataset")
+	}
+	after := listing(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("bad upload left files: before %d, after %d", len(before), len(after))
+	}
+
+	// A good upload is validated, written and served.
+	out, err = s.Upload(context.Background(), entry("ken-2025"), "ken.csv",
+		strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n"))
+	if err != nil || !out.Changed {
+		t.Fatalf("good upload: %v %+v", err, out)
+	}
+	ds := s.Holder.Current()
+	if ds.ID != out.Snapshot || ds.ID == first.ID {
+		t.Fatalf("after upload serving %s, want %s", ds.ID, out.Snapshot)
+	}
+	if v, ok := value(t, ds, "itu.internet_use", "KEN", 2025); !ok || v != 55.5 {
+		t.Errorf("uploaded value: %v %v", v, ok)
+	}
+	// The old dataset is untouched (requests in flight keep using it).
+	if _, ok := value(t, first, "itu.internet_use", "KEN", 2025); ok {
+		t.Error("the old dataset changed")
+	}
+
+	// A second upload keeps the first accepted source.
+	if _, err := s.Upload(context.Background(), entry("uga-2025"), "uga.csv",
+		strings.NewReader("unit,year,indicator,value\nUGA,2025,itu.internet_use,30\n")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Restart: the last acknowledged data are served.
+	s2 := newService(t, dir)
+	ds2 := s2.Holder.Current()
+	if ds2.ID != s.Holder.Current().ID {
+		t.Errorf("after restart serving %s, want %s", ds2.ID, s.Holder.Current().ID)
+	}
+	for unit, want := range map[string]float64{"KEN": 55.5, "UGA": 30} {
+		if v, ok := value(t, ds2, "itu.internet_use", unit, 2025); !ok || v != want {
+			t.Errorf("after restart %s = %v (%v), want %v", unit, v, ok, want)
+		}
+	}
+	// Reload rebuilds from the embedded data and both uploads: same content.
+	out, err = s2.Reload(context.Background())
+	if err != nil || out.Snapshot != ds2.ID {
+		t.Errorf("reload: %v %+v, want snapshot %s", err, out, ds2.ID)
+	}
+}
+
+func TestRollbackAndIncomplete(t *testing.T) {
+	dir := t.TempDir()
+	s := newService(t, dir)
+	first := s.Holder.Current().ID
+	if _, err := s.Upload(context.Background(), entry("ken-2025"), "ken.csv",
+		strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")); err != nil {
+		t.Fatal(err)
+	}
+	// A crash left a temporary directory and a damaged snapshot behind.
+	tmp := filepath.Join(s.State.SnapshotsDir(), ".tmp-0123456789ab-cafe")
+	os.MkdirAll(tmp, 0o755)
+	os.WriteFile(filepath.Join(tmp, "observations.parquet"), []byte("half"), 0o644)
+	damaged := filepath.Join(s.State.SnapshotsDir(), "ffffffffffffffffffffffffffffffff")
+	os.MkdirAll(damaged, 0o755)
+	os.WriteFile(filepath.Join(damaged, pipeline.ManifestFile), []byte("{"), 0o644)
+
+	list, bad, err := s.State.Snapshots()
+	if err != nil || len(list) != 2 || len(bad) != 2 {
+		t.Fatalf("snapshots: %d complete, %d incomplete, %v", len(list), len(bad), err)
+	}
+	// Roll back to the first snapshot; reload serves it.
+	if err := s.State.SetCurrent(first); err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Reload(context.Background())
+	if err != nil || out.Snapshot != first || s.Holder.Current().ID != first {
+		t.Fatalf("reload after rollback: %v %+v", err, out)
+	}
+	// A restart serves the current pointer and removes the temporary dir.
+	s2 := newService(t, dir)
+	if s2.Holder.Current().ID != first {
+		t.Errorf("restart serves %s, want %s", s2.Holder.Current().ID, first)
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Error("temporary snapshot directory not cleaned")
+	}
+}
+
+func TestUploadTooLarge(t *testing.T) {
+	s := newService(t, t.TempDir())
+	s.MaxUpload = 100
+	_, err := s.Upload(context.Background(), entry("big"), "big.csv", io.LimitReader(zeros{}, 1000))
+	if !errors.Is(err, pipeline.ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(s.State.Dir, pipeline.StateUploads))
+	if len(entries) != 0 {
+		t.Errorf("oversize upload left %d files", len(entries))
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '0'
+	}
+	return len(p), nil
+}

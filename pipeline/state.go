@@ -1,0 +1,275 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// State is a data directory that survives restarts: accepted uploads
+// (content-addressed, immutable) and snapshots (content-addressed,
+// immutable), with a pointer to the snapshot being served.
+//
+//	DIR/uploads/<sha256>.<ext>    files accepted by uploads
+//	DIR/snapshots/<id>/           complete snapshots (manifest.json written last)
+//	DIR/snapshots/.tmp-*          snapshots being written (ignored, removed)
+//	DIR/current                   the id of the snapshot served
+//
+// Every write goes to a temporary name, is fsynced, renamed, and the
+// directory fsynced, so a crash at any point leaves the previous state
+// intact: the current pointer is the commit point.
+type State struct {
+	Dir string
+}
+
+// Layout names inside a state directory.
+const (
+	StateUploads   = "uploads"
+	StateSnapshots = "snapshots"
+	StateCurrent   = "current"
+)
+
+// OpenState creates the directory structure if needed.
+func OpenState(dir string) (*State, error) {
+	for _, d := range []string{dir, filepath.Join(dir, StateUploads), filepath.Join(dir, StateSnapshots)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("pipeline: state %s: %w", dir, err)
+		}
+	}
+	return &State{Dir: dir}, nil
+}
+
+// SnapshotsDir is where snapshots are written.
+func (s *State) SnapshotsDir() string { return filepath.Join(s.Dir, StateSnapshots) }
+
+// SnapshotInfo describes a snapshot found in the state.
+type SnapshotInfo struct {
+	ID       string
+	Created  time.Time
+	Path     string
+	Current  bool
+	Manifest *Manifest
+}
+
+// Incomplete is a snapshot directory that cannot be served, with the reason.
+type Incomplete struct {
+	Path   string
+	Reason string
+}
+
+// Snapshots lists the complete snapshots, newest first, and the incomplete
+// directories (temporary leftovers of a crash, missing or mismatching
+// files). A snapshot is complete when its manifest exists and every file's
+// checksum matches.
+func (s *State) Snapshots() ([]SnapshotInfo, []Incomplete, error) {
+	entries, err := os.ReadDir(s.SnapshotsDir())
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: state: %w", err)
+	}
+	cur, _ := s.Current()
+	var ok []SnapshotInfo
+	var bad []Incomplete
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		path := filepath.Join(s.SnapshotsDir(), e.Name())
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			bad = append(bad, Incomplete{path, "temporary directory of an interrupted write"})
+			continue
+		}
+		m, err := VerifySnapshot(path)
+		if err != nil {
+			bad = append(bad, Incomplete{path, err.Error()})
+			continue
+		}
+		ok = append(ok, SnapshotInfo{ID: m.ID, Created: m.Created, Path: path, Current: m.ID == cur, Manifest: m})
+	}
+	sort.Slice(ok, func(i, j int) bool {
+		if !ok[i].Created.Equal(ok[j].Created) {
+			return ok[i].Created.After(ok[j].Created)
+		}
+		return ok[i].ID < ok[j].ID
+	})
+	return ok, bad, nil
+}
+
+// VerifySnapshot checks a snapshot directory against its manifest: the
+// directory is named by the id and every file listed is there with its
+// checksum.
+func VerifySnapshot(dir string) (*Manifest, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	if filepath.Base(dir) != m.ID {
+		return nil, fmt.Errorf("pipeline: snapshot %s: manifest id %s does not match the directory", dir, m.ID)
+	}
+	for name, want := range m.Files {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: snapshot %s: %w", dir, err)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: snapshot %s: %s: %w", dir, name, err)
+		}
+		if hex.EncodeToString(h.Sum(nil)) != want {
+			return nil, fmt.Errorf("pipeline: snapshot %s: %s: checksum mismatch", dir, name)
+		}
+	}
+	return m, nil
+}
+
+// Current returns the id the current pointer names ("" when none).
+func (s *State) Current() (string, error) {
+	b, err := os.ReadFile(filepath.Join(s.Dir, StateCurrent))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("pipeline: state: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// SetCurrent points the state at a complete snapshot, atomically.
+func (s *State) SetCurrent(id string) error {
+	if _, err := VerifySnapshot(filepath.Join(s.SnapshotsDir(), id)); err != nil {
+		return err
+	}
+	return writeAtomic(s.Dir, StateCurrent, []byte(id+"\n"))
+}
+
+// Serving returns the snapshot to serve: the current one if complete, else
+// the newest complete snapshot (reported in the returned note).
+func (s *State) Serving() (info *SnapshotInfo, incomplete []Incomplete, note string, err error) {
+	list, bad, err := s.Snapshots()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	cur, err := s.Current()
+	if err != nil {
+		return nil, bad, "", err
+	}
+	for i := range list {
+		if list[i].ID == cur {
+			return &list[i], bad, "", nil
+		}
+	}
+	if len(list) == 0 {
+		return nil, bad, "", nil
+	}
+	if cur != "" {
+		note = fmt.Sprintf("current snapshot %s is not complete; serving the newest complete one, %s", cur, list[0].ID)
+	}
+	return &list[0], bad, note, nil
+}
+
+// Clean removes the temporary directories of interrupted snapshot writes.
+func (s *State) Clean() error {
+	entries, err := os.ReadDir(s.SnapshotsDir())
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), ".tmp-") {
+			if err := os.RemoveAll(filepath.Join(s.SnapshotsDir(), e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// StoreUpload stores an uploaded file durably under its content hash and
+// returns its path relative to the state directory. At most limit bytes are
+// read; a larger file is ErrTooLarge and nothing is kept.
+func (s *State) StoreUpload(r io.Reader, ext string, limit int64) (rel string, sum string, err error) {
+	dir := filepath.Join(s.Dir, StateUploads)
+	tmp, err := os.CreateTemp(dir, ".tmp-upload-*")
+	if err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, limit+1))
+	if err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	if n > limit {
+		return "", "", ErrTooLarge
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	sum = hex.EncodeToString(h.Sum(nil))
+	name := sum + ext
+	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	if err = syncDir(dir); err != nil {
+		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	}
+	return StateUploads + "/" + name, sum, nil
+}
+
+// ErrTooLarge is an upload over the size limit.
+var ErrTooLarge = errors.New("pipeline: upload too large")
+
+// writeAtomic writes dir/name through a temporary file, fsync and rename,
+// then fsyncs the directory.
+func writeAtomic(dir, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, ".tmp-"+name+"-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return syncDir(dir)
+}
+
+// UserEntries returns the entries of a catalogue whose files live in the
+// state's upload store (the sources accepted by uploads).
+func UserEntries(c *Catalogue) []*Entry {
+	var out []*Entry
+	for _, e := range c.Sources {
+		if strings.HasPrefix(e.File, StateUploads+"/") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
