@@ -3,10 +3,12 @@ package pipeline
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -175,8 +177,39 @@ func (s *State) Serving() (info *SnapshotInfo, incomplete []Incomplete, note str
 	return &list[0], bad, note, nil
 }
 
-// Clean removes the temporary directories of interrupted snapshot writes.
+// Clean removes the temporary directories of interrupted snapshot writes,
+// and uploads that no complete snapshot refers to (stored by a request that
+// was refused or interrupted before its snapshot was committed).
 func (s *State) Clean() error {
+	list, _, err := s.Snapshots()
+	if err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	for _, info := range list {
+		data, err := os.ReadFile(filepath.Join(info.Path, SnapshotCatalog))
+		if err != nil {
+			return err
+		}
+		var c Catalogue
+		if err := json.Unmarshal(data, &c); err != nil {
+			return fmt.Errorf("pipeline: state: %s: %w", info.Path, err)
+		}
+		for _, e := range UserEntries(&c) {
+			used[path.Base(e.File)] = true
+		}
+	}
+	uploads, err := os.ReadDir(filepath.Join(s.Dir, StateUploads))
+	if err != nil {
+		return err
+	}
+	for _, u := range uploads {
+		if !u.IsDir() && !used[u.Name()] {
+			if err := os.Remove(filepath.Join(s.Dir, StateUploads, u.Name())); err != nil {
+				return err
+			}
+		}
+	}
 	entries, err := os.ReadDir(s.SnapshotsDir())
 	if err != nil {
 		return err
