@@ -133,8 +133,7 @@ func newFlags(name, usage string, e *env) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return flag.ErrHelp
+			return flag.ErrHelp // the flag package has printed the usage
 		}
 		return usagef("%s: %v (see --help)", fs.Name(), err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,82 @@ func TestCompareAndGaps(t *testing.T) {
 	code, stdout, _ = dri(t, "gaps", "--unit", "KEN", "--format", "csv")
 	if code != exitOK || !strings.Contains(stdout, "KEN,itu.internet_use,2019,20.2305,25.1738,0.8036331423940763,Women behind") {
 		t.Errorf("dri gaps: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestPlotWritesPNG(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"profile", []string{"--unit", "KEN"}},
+		{"ranking", []string{"--kind", "ranking", "--unit", "KEN", "--framework", "egdi", "--top", "30"}},
+		{"gender", []string{"--kind", "gender", "--unit", "KEN", "--against", "LDC,WLD"}},
+		{"small ranking without a unit", []string{"--kind", "ranking", "--bottom", "10", "--width", "800", "--height", "500"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".png")
+			code, stdout, stderr := dri(t, append([]string{"plot", "--out", out}, tc.args...)...)
+			if code != exitOK {
+				t.Fatalf("dri plot %v: exit %d\n%s", tc.args, code, stderr)
+			}
+			if got := strings.TrimSpace(stdout); got != out {
+				t.Errorf("stdout = %q, want the path %q", got, out)
+			}
+			f, err := os.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			img, err := png.Decode(f)
+			if err != nil {
+				t.Fatalf("png.Decode(%s): %v", out, err)
+			}
+			w, h := 1600, 1000
+			if tc.name == "small ranking without a unit" {
+				w, h = 800, 500
+			}
+			if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+				t.Errorf("%s is %dx%d, want %dx%d", out, b.Dx(), b.Dy(), w, h)
+			}
+			// Not blank: a report chart has many colours and ink.
+			colours := map[[4]uint32]bool{}
+			ink := 0
+			b := img.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y += 2 {
+				for x := b.Min.X; x < b.Max.X; x += 2 {
+					r, g, bl, a := img.At(x, y).RGBA()
+					colours[[4]uint32{r, g, bl, a}] = true
+					if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+						ink++
+					}
+				}
+			}
+			if len(colours) < 20 || ink < (b.Dx()*b.Dy()/4)/50 {
+				t.Errorf("%s looks blank: %d colours, %d inked samples", out, len(colours), ink)
+			}
+			if _, err := os.Stat(out + ".tmp"); !os.IsNotExist(err) {
+				t.Errorf("%s.tmp left behind (stat: %v)", out, err)
+			}
+		})
+	}
+	bad := filepath.Join(dir, "bad.png")
+	for _, args := range [][]string{
+		{"plot", "--unit", "KEN"},
+		{"plot", "--out", bad},
+		{"plot", "--kind", "gender", "--out", bad},
+		{"plot", "--kind", "pie", "--unit", "KEN", "--out", bad},
+		{"plot", "--unit", "KEN", "--out", filepath.Join(dir, "x.jpg")},
+		{"plot", "--unit", "XXX", "--out", bad},
+		{"plot", "--unit", "KEN", "--framework", "gender", "--out", bad},
+		{"plot", "--kind", "ranking", "--top", "0", "--out", bad},
+	} {
+		if code, _, stderr := dri(t, args...); code != exitUsage {
+			t.Errorf("dri %s: exit %d, want %d (usage)\n%s", strings.Join(args, " "), code, exitUsage, stderr)
+		}
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Errorf("a failed dri plot left %s (stat: %v)", bad, err)
 	}
 }
