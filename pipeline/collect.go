@@ -66,6 +66,10 @@ var (
 	areaOrd     = []string{Total, Urban, Rural}
 	statusIndex = map[string]uint8{StatusObserved: 0, StatusEstimated: 1, StatusImputed: 2}
 	statusOrd   = []string{StatusObserved, StatusEstimated, StatusImputed}
+	// What input files may write (empty = the default).
+	sexInput    = map[string]uint8{"": 0, Total: 0, Female: 1, Male: 2}
+	areaInput   = map[string]uint8{"": 0, Total: 0, Urban: 1, Rural: 2}
+	statusInput = map[string]uint8{"": 0, StatusObserved: 0, StatusEstimated: 1}
 )
 
 // columns holds observations column by column (no row structs): the same
@@ -85,11 +89,6 @@ type columns struct {
 
 func (c *columns) len() int { return len(c.value) }
 
-type obsKey struct {
-	unit, indicator, age int32
-	year                 int16
-	sex, area            uint8
-}
 
 // Collector validates the observations of one source file and keeps those
 // that pass, column by column. Adapters call Add for each value and Problem
@@ -102,7 +101,12 @@ type Collector struct {
 	notes  *interner
 	report *FileReport
 	cols   columns
-	seen   map[obsKey]int32 // key -> line of first occurrence
+	// Caches: units by code, age codes, the last indicator looked up.
+	unitCache  map[string]int32
+	ageIDs     map[string]int32
+	ageCode    map[int32]string
+	lastInd    *Indicator
+	lastIndIdx int
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
 	maxY    int
@@ -110,7 +114,7 @@ type Collector struct {
 
 func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
 	return &Collector{file: file, ref: ref, reg: reg, ages: ages, notes: notes, report: report,
-		seen: map[obsKey]int32{}, maxY: maxYear}
+		unitCache: map[string]int32{}, ageIDs: map[string]int32{"": 0, Total: 0}, ageCode: map[int32]string{0: Total}, maxY: maxYear}
 }
 
 // File is the display name of the file being read.
@@ -236,18 +240,17 @@ func orTotal(s string) string {
 }
 
 func (c *Collector) add(o *Obs) *ruleError {
-	unit, aggregate, err := c.ref.resolve(o.Unit, o.UnitKind)
-	if aggregate {
-		// Adapters filter aggregates before Add; one that reaches here is a
-		// publisher's aggregate in a file that should not have one.
-		return reject(RuleUnknownUnit, "%q is a publisher's aggregate, not a country or territory", o.Unit)
-	}
+	unit, err := c.unitIndex(o.Unit, o.UnitKind)
 	if err != nil {
-		return reject(RuleUnknownUnit, "%v", err)
+		return err
 	}
-	ind, indIdx, ok := c.reg.Lookup(o.Indicator)
-	if !ok {
-		return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator)
+	ind, indIdx := c.lastInd, c.lastIndIdx
+	if ind == nil || ind.ID != o.Indicator {
+		var ok bool
+		if ind, indIdx, ok = c.reg.Lookup(o.Indicator); !ok {
+			return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator)
+		}
+		c.lastInd, c.lastIndIdx = ind, indIdx
 	}
 	if o.UnitLabel != "" {
 		if m, ok := c.reg.MeasureOfLabel(o.UnitLabel); ok && m != ind.Unit {
@@ -257,46 +260,90 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if o.Year < MinYear || o.Year > c.maxY {
 		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY)
 	}
-	sex, area, age, status := orTotal(o.Sex), orTotal(o.Area), orTotal(o.Age), strings.TrimSpace(o.Status)
-	if status == "" {
-		status = StatusObserved
-	}
-	for _, check := range []func() error{
-		func() error { return checkSex(sex) }, func() error { return checkArea(area) },
-		func() error { return checkAge(age) }, func() error { return checkStatus(status) },
-	} {
-		if err := check(); err != nil {
+	sex, ok := sexInput[o.Sex]
+	if !ok {
+		if err := checkSex(orTotal(o.Sex)); err != nil {
 			return reject(RuleBadCode, "%v", err)
 		}
+		sex = sexIndex[orTotal(o.Sex)]
 	}
-	if err := disaggregationAllowed(ind, sex, area, age); err != nil {
-		return reject(RuleBadCode, "%v", err)
+	area, ok := areaInput[o.Area]
+	if !ok {
+		if err := checkArea(orTotal(o.Area)); err != nil {
+			return reject(RuleBadCode, "%v", err)
+		}
+		area = areaIndex[orTotal(o.Area)]
+	}
+	age, ok := c.ageIDs[o.Age]
+	if !ok {
+		a := orTotal(o.Age)
+		if err := checkAge(a); err != nil {
+			return reject(RuleBadCode, "%v", err)
+		}
+		age = c.ages.id(a)
+		c.ageIDs[o.Age] = age
+		c.ageCode[age] = a
+	}
+	status, ok := statusInput[o.Status]
+	if !ok || status == statusIndex[StatusImputed] {
+		st := strings.TrimSpace(o.Status)
+		if st == "" {
+			st = StatusObserved
+		}
+		if err := checkStatus(st); err != nil {
+			return reject(RuleBadCode, "%v", err)
+		}
+		status = statusIndex[st]
+	}
+	if sex != 0 || area != 0 || age != 0 {
+		if err := disaggregationAllowed(ind, sexCodesOrd[sex], areaOrd[area], c.ageCode[age]); err != nil {
+			return reject(RuleBadCode, "%v", err)
+		}
 	}
 	if err := ind.checkValue(o.Value); err != nil {
 		return reject(RuleOutOfBounds, "%v", err)
 	}
-	k := obsKey{int32(unit), int32(indIdx), c.ages.id(age), int16(o.Year), sexIndex[sex], areaIndex[area]}
-	if first, dup := c.seen[k]; dup {
-		return reject(RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
-			c.ref.UnitAt(unit).Code, o.Year, ind.ID, sex, area, age, first)
-	}
-	c.seen[k] = int32(o.Line)
 	var note int32
-	if n := strings.TrimSpace(o.Note); n != "" {
-		note = c.notes.id(n)
+	if o.Note != "" {
+		if n := strings.TrimSpace(o.Note); n != "" {
+			note = c.notes.id(n)
+		}
 	}
 	cols := &c.cols
-	cols.unit = append(cols.unit, k.unit)
-	cols.year = append(cols.year, k.year)
-	cols.indicator = append(cols.indicator, k.indicator)
-	cols.sex = append(cols.sex, k.sex)
-	cols.area = append(cols.area, k.area)
-	cols.age = append(cols.age, k.age)
+	cols.unit = append(cols.unit, unit)
+	cols.year = append(cols.year, int16(o.Year))
+	cols.indicator = append(cols.indicator, int32(indIdx))
+	cols.sex = append(cols.sex, sex)
+	cols.area = append(cols.area, area)
+	cols.age = append(cols.age, age)
 	cols.value = append(cols.value, o.Value)
-	cols.status = append(cols.status, statusIndex[status])
+	cols.status = append(cols.status, status)
 	cols.note = append(cols.note, note)
 	cols.line = append(cols.line, int32(o.Line))
 	return nil
+}
+
+// unitIndex resolves a unit field, with a cache per collector (files repeat
+// the same units many times).
+func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
+	if kind == ByCode {
+		if i, ok := c.unitCache[raw]; ok {
+			return i, nil
+		}
+	}
+	unit, aggregate, err := c.ref.resolve(raw, kind)
+	if aggregate {
+		// Adapters filter aggregates before Add; one that reaches here is a
+		// publisher's aggregate in a file that should not have one.
+		return 0, reject(RuleUnknownUnit, "%q is a publisher's aggregate, not a country or territory", raw)
+	}
+	if err != nil {
+		return 0, reject(RuleUnknownUnit, "%v", err)
+	}
+	if kind == ByCode {
+		c.unitCache[raw] = int32(unit)
+	}
+	return int32(unit), nil
 }
 
 func disaggregationAllowed(ind *Indicator, sex, area, age string) error {

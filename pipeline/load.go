@@ -215,6 +215,24 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	for i, s := range sources {
 		s.index = i
 	}
+	// A user's own indicators: indicators.yaml in the data directory, and a
+	// sidecar FILE.indicators.yaml next to a single long file.
+	reg = reg.clone()
+	if opt.User != nil {
+		if data, err := fs.ReadFile(opt.User, RegistryFile); err == nil {
+			if err := reg.Extend(path.Join(opt.UserName, RegistryFile), data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, x := range opt.Extra {
+		side := strings.TrimSuffix(x.Path, path.Ext(x.Path)) + ".indicators.yaml"
+		if data, err := fs.ReadFile(x.FS, side); err == nil {
+			if err := reg.Extend(side, data); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return load(ctx, sources, reg, cat, opt, mem)
 }
 
@@ -257,7 +275,6 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	report := &Report{}
 	checksums := map[string]string{}
 	var mu sync.Mutex
-	reg = reg.clone()
 	maxYear := opt.MaxYear
 	if maxYear == 0 {
 		maxYear = MaxYear()

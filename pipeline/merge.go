@@ -2,84 +2,105 @@ package pipeline
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// rowRef addresses row i of source s during the merge.
-type rowRef struct {
-	src int32
-	row int32
+// entry is one row during the merge: its observation key packed with the
+// source's precedence rank (key), and where it lives (ref = source << 32 |
+// row).
+type entry struct {
+	key uint64
+	ref uint64
 }
 
+// Bit layout of entry.key, most significant first: indicator rank 12 bits,
+// unit rank 20, sex 2, area 2, age rank 8, year - 1900 8, then 12 bits of
+// precedence order (lower = wins) that do not belong to the observation key.
+const (
+	keyPrecBits = 12
+	maxIndRank  = 1 << 12
+	maxUnitRank = 1 << 20
+	maxAgeRank  = 1 << 8
+	maxSources  = 1 << keyPrecBits
+)
+
 // merge resolves keys given by several sources (the higher precedence wins,
-// then the later catalogue entry), sorts the winners by indicator, unit, sex,
-// area, age and year, and builds the Arrow record.
+// then the later catalogue entry), detects keys given twice by one source
+// (duplicate-key errors: the later line is quarantined), sorts the winners by
+// indicator, unit, sex, area, age and year, and builds the Arrow record.
 func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
+	units := ref.Units()
+	if len(reg.Indicators) > maxIndRank || len(units) > maxUnitRank || len(ages) > maxAgeRank || len(sources) > maxSources {
+		return nil, fmt.Errorf("pipeline: merge: too many indicators (%d), units (%d), age codes (%d) or sources (%d) for one table",
+			len(reg.Indicators), len(units), len(ages), len(sources))
+	}
+	unitRank := rankStrings(len(units), func(i int) string { return units[i].Code })
+	indRank := rankStrings(len(reg.Indicators), func(i int) string { return reg.Indicators[i].ID })
+	ageRank := rankStrings(len(ages), func(i int) string { return ages[i] })
+	// Precedence order: higher precedence first, then the later entry.
+	order := make([]int, len(sources))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if pa, pb := sources[a].entry.Precedence, sources[b].entry.Precedence; pa != pb {
+			return pb - pa
+		}
+		return sources[b].index - sources[a].index
+	})
+	precRank := make([]uint64, len(sources))
+	for r, si := range order {
+		precRank[si] = uint64(r)
+	}
 	n := 0
 	for _, s := range sources {
 		n += s.cols.len()
 	}
-	rows := make([]rowRef, 0, n)
+	entries := make([]entry, 0, n)
 	for si, s := range sources {
-		for i := range s.cols.len() {
-			rows = append(rows, rowRef{int32(si), int32(i)})
+		c := &s.cols
+		for i := range c.len() {
+			k := uint64(indRank[c.indicator[i]])<<52 | uint64(unitRank[c.unit[i]])<<32 | uint64(c.sex[i])<<30 |
+				uint64(c.area[i])<<28 | uint64(ageRank[c.age[i]])<<20 | uint64(int(c.year[i])-1900)<<12 | precRank[si]
+			entries = append(entries, entry{k, uint64(si)<<32 | uint64(i)})
 		}
 	}
-	units := ref.Units()
-	unitRank := rankStrings(len(units), func(i int) string { return units[i].Code })
-	indRank := rankStrings(len(reg.Indicators), func(i int) string { return reg.Indicators[i].ID })
-	ageRank := rankStrings(len(ages), func(i int) string { return ages[i] })
-	cmpKey := func(a, b rowRef) int {
-		ca, cb := &sources[a.src].cols, &sources[b.src].cols
-		i, j := int(a.row), int(b.row)
-		if c := indRank[ca.indicator[i]] - indRank[cb.indicator[j]]; c != 0 {
-			return c
-		}
-		if c := unitRank[ca.unit[i]] - unitRank[cb.unit[j]]; c != 0 {
-			return c
-		}
-		if c := int(ca.sex[i]) - int(cb.sex[j]); c != 0 {
-			return c
-		}
-		if c := int(ca.area[i]) - int(cb.area[j]); c != 0 {
-			return c
-		}
-		if c := ageRank[ca.age[i]] - ageRank[cb.age[j]]; c != 0 {
-			return c
-		}
-		return int(ca.year[i]) - int(cb.year[j])
-	}
-	slices.SortFunc(rows, func(a, b rowRef) int {
-		if c := cmpKey(a, b); c != 0 {
-			return c
-		}
-		// Winner first: higher precedence, then later in the catalogue.
-		pa, pb := sources[a.src].entry.Precedence, sources[b.src].entry.Precedence
-		if pa != pb {
-			return pb - pa
-		}
-		return sources[b.src].index - sources[a.src].index
-	})
+	sortEntries(entries)
 
-	type pair struct{ loser, winner int32 }
+	type pair struct{ loser, winner int }
 	superseded := map[pair]int{}
-	example := map[pair]rowRef{}
-	kept := rows[:0]
-	for i, r := range rows {
-		if i > 0 && cmpKey(rows[i-1], r) == 0 {
-			w := kept[len(kept)-1]
-			p := pair{r.src, w.src}
-			if superseded[p] == 0 {
-				example[p] = r
-			}
-			superseded[p]++
+	example := map[pair]uint64{}
+	kept := entries[:0]
+	var win entry
+	for i, e := range entries {
+		if i == 0 || e.key>>keyPrecBits != win.key>>keyPrecBits {
+			win = e
+			kept = append(kept, e)
 			continue
 		}
-		kept = append(kept, r)
+		ls, lr := int(e.ref>>32), int(uint32(e.ref))
+		ws, wr := int(win.ref>>32), int(uint32(win.ref))
+		if ls == ws {
+			s := sources[ls]
+			c := &s.cols
+			s.report.Loaded--
+			s.report.Quarantined++
+			s.Problem(int(c.line[lr]), 0, Error, RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
+				units[c.unit[lr]].Code, c.year[lr], reg.Indicators[c.indicator[lr]].ID, sexCodesOrd[c.sex[lr]],
+				areaOrd[c.area[lr]], ages[c.age[lr]], c.line[wr])
+			continue
+		}
+		p := pair{ls, ws}
+		if superseded[p] == 0 {
+			example[p] = e.ref
+		}
+		superseded[p]++
 	}
 	pairs := make([]pair, 0, len(superseded))
 	for p := range superseded {
@@ -87,22 +108,68 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	}
 	slices.SortFunc(pairs, func(a, b pair) int {
 		if a.loser != b.loser {
-			return int(a.loser - b.loser)
+			return a.loser - b.loser
 		}
-		return int(a.winner - b.winner)
+		return a.winner - b.winner
 	})
 	for _, p := range pairs {
 		count := superseded[p]
 		loser, winner := sources[p.loser], sources[p.winner]
 		loser.report.Superseded += count
-		ex := example[p]
+		row := int(uint32(example[p]))
 		c := &loser.cols
-		loser.Problem(int(c.line[ex.row]), 0, Notice, RuleSuperseded,
+		loser.Problem(int(c.line[row]), 0, Notice, RuleSuperseded,
 			"%d values also given by %s (precedence %d >= %d) were superseded by it, e.g. %s %d %s sex=%s",
 			count, winner.entry.ID, winner.entry.Precedence, loser.entry.Precedence,
-			units[c.unit[ex.row]].Code, c.year[ex.row], reg.Indicators[c.indicator[ex.row]].ID, sexCodesOrd[c.sex[ex.row]])
+			units[c.unit[row]].Code, c.year[row], reg.Indicators[c.indicator[row]].ID, sexCodesOrd[c.sex[row]])
+	}
+	// Duplicate-key problems were appended out of line order.
+	for _, s := range sources {
+		slices.SortStableFunc(s.report.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	}
 	return buildRecord(kept, sources, units, reg, ages, notes, mem)
+}
+
+// sortEntries sorts by key then ref, in two halves at once when large.
+func sortEntries(e []entry) {
+	less := func(a, b entry) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		case a.ref < b.ref:
+			return -1
+		case a.ref > b.ref:
+			return 1
+		}
+		return 0
+	}
+	if len(e) < 1<<16 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(e, less)
+		return
+	}
+	mid := len(e) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); slices.SortFunc(e[:mid], less) }()
+	slices.SortFunc(e[mid:], less)
+	wg.Wait()
+	out := make([]entry, len(e))
+	i, j, k := 0, mid, 0
+	for i < mid && j < len(e) {
+		if less(e[j], e[i]) < 0 {
+			out[k] = e[j]
+			j++
+		} else {
+			out[k] = e[i]
+			i++
+		}
+		k++
+	}
+	k += copy(out[k:], e[i:mid])
+	copy(out[k:], e[j:])
+	copy(e, out)
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.
@@ -128,7 +195,7 @@ func rankStrings(n int, at func(int) string) []int {
 	return rank
 }
 
-func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
+func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := len(rows)
 	unitIdx := make([]int32, n)
 	years := make([]int16, n)
@@ -143,8 +210,9 @@ func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry,
 	defer noteB.Release()
 	noteB.Reserve(n)
 	for i, r := range rows {
-		c := &sources[r.src].cols
-		j := r.row
+		src := int32(r.ref >> 32)
+		c := &sources[src].cols
+		j := uint32(r.ref)
 		unitIdx[i] = c.unit[j]
 		years[i] = c.year[j]
 		indIdx[i] = c.indicator[j]
@@ -153,7 +221,7 @@ func buildRecord(rows []rowRef, sources []*source, units []*Unit, reg *Registry,
 		ageIdx[i] = c.age[j]
 		values[i] = c.value[j]
 		statusIdx[i] = int32(c.status[j])
-		srcIdx[i] = r.src
+		srcIdx[i] = src
 		if c.note[j] == 0 {
 			noteB.AppendNull()
 		} else {

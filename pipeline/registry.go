@@ -139,6 +139,45 @@ func (r *Registry) MeasureOfLabel(label string) (string, bool) {
 	return id, ok
 }
 
+// Extend adds a registry fragment (a user's indicators.yaml: measures and
+// indicators of their own). Ids already in the registry are errors: a user
+// file adds indicators, it does not redefine DRI's.
+func (r *Registry) Extend(name string, data []byte) error {
+	var frag Registry
+	if err := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict()).Decode(&frag); err != nil {
+		return fmt.Errorf("pipeline: registry %s: %w", name, err)
+	}
+	var errs []error
+	for _, m := range frag.Measures {
+		if _, dup := r.measures[m.ID]; dup {
+			errs = append(errs, fmt.Errorf("measure %q is already defined", m.ID))
+			continue
+		}
+		r.Measures = append(r.Measures, m)
+		r.measures[m.ID] = m
+		for _, l := range m.Labels {
+			r.labels[normLabel(l)] = m.ID
+		}
+	}
+	for _, ind := range frag.Indicators {
+		if !indicatorID.MatchString(ind.ID) {
+			errs = append(errs, fmt.Errorf("indicator id %q: want lower case source.name", ind.ID))
+			continue
+		}
+		if ind.Polarity != 1 && ind.Polarity != -1 {
+			errs = append(errs, fmt.Errorf("indicator %q: polarity %d: want 1 or -1", ind.ID, ind.Polarity))
+			continue
+		}
+		if err := r.add(ind); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("pipeline: registry %s: %w", name, err)
+	}
+	return nil
+}
+
 // add appends an indicator defined by an input file (a COINr iMeta), checked
 // like registry entries. It is used on a copy of the registry.
 func (r *Registry) add(ind *Indicator) error {
@@ -159,9 +198,18 @@ func (r *Registry) add(ind *Indicator) error {
 func (r *Registry) clone() *Registry {
 	c := *r
 	c.Indicators = append([]*Indicator(nil), r.Indicators...)
+	c.Measures = append([]*Measure(nil), r.Measures...)
 	c.byID = make(map[string]int, len(r.byID))
 	for k, v := range r.byID {
 		c.byID[k] = v
+	}
+	c.measures = make(map[string]*Measure, len(r.measures))
+	for k, v := range r.measures {
+		c.measures[k] = v
+	}
+	c.labels = make(map[string]string, len(r.labels))
+	for k, v := range r.labels {
+		c.labels[k] = v
 	}
 	return &c
 }
