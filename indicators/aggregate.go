@@ -3,14 +3,14 @@ package indicators
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 )
 
 // AggMethod names an aggregation method.
 type AggMethod string
 
-// Aggregation methods (COINr a_amean, a_gmean, a_hmean, a_genmean).
+// Aggregation methods: COINr's a_amean, a_gmean, a_hmean and a_genmean
+// (R/aggregate.R).
 const (
 	AggArithmetic  AggMethod = "amean"
 	AggGeometric   AggMethod = "gmean"
@@ -18,101 +18,321 @@ const (
 	AggGeneralised AggMethod = "genmean"
 )
 
-// Aggregation is a method with its parameter (genmean:P).
+// Aggregation is an aggregation method with its parameter (genmean:P).
 type Aggregation struct {
 	Method AggMethod
-	P      float64
+	// P is the generalised mean's exponent (p != 0); zero otherwise.
+	P float64
 }
 
-// ParseAggregation parses "amean", "gmean", "hmean" or "genmean:P" (P != 0).
+// ParseAggregation parses "amean", "gmean", "hmean" or "genmean:P" with a
+// finite P != 0 (p = 0 is the geometric mean's limit: use gmean, as COINr's
+// a_genmean says). ParseAggregation(a.String()) == a for every a it returns.
 func ParseAggregation(s string) (Aggregation, error) {
-	name, param, has := strings.Cut(strings.TrimSpace(s), ":")
-	a := Aggregation{Method: AggMethod(strings.ToLower(name))}
+	bad := func(format string, args ...any) (Aggregation, error) {
+		return Aggregation{}, fmt.Errorf("indicators: aggregation %q: %s", s, fmt.Sprintf(format, args...))
+	}
+	name, param, has := strings.Cut(s, ":")
+	a := Aggregation{Method: AggMethod(strings.ToLower(strings.TrimSpace(name)))}
 	switch a.Method {
 	case AggArithmetic, AggGeometric, AggHarmonic:
 		if has {
-			return Aggregation{}, fmt.Errorf("indicators: aggregation %q: %s takes no parameter", s, a.Method)
+			return bad("%s takes no parameter", a.Method)
 		}
 	case AggGeneralised:
-		p, err := strconv.ParseFloat(strings.TrimSpace(param), 64)
-		if !has || err != nil || p == 0 || math.IsNaN(p) || math.IsInf(p, 0) {
-			return Aggregation{}, fmt.Errorf("indicators: aggregation %q: want genmean:P with a finite P != 0", s)
+		if !has {
+			return bad("want genmean:P with a finite P != 0")
+		}
+		p, err := parseParam(param)
+		if err != nil {
+			return bad("parameter %q: %v", strings.TrimSpace(param), err)
+		}
+		if p == 0 {
+			return bad("P = 0 is the geometric mean's limit: use gmean")
 		}
 		a.P = p
 	default:
-		return Aggregation{}, fmt.Errorf("indicators: aggregation %q: unknown method (want amean, gmean, hmean or genmean:P)", s)
+		return bad("unknown method %q (want amean, gmean, hmean or genmean:P)", strings.TrimSpace(name))
 	}
 	return a, nil
 }
 
-// String returns the canonical form; ParseAggregation(a.String()) == a.
+// String returns the canonical form, which ParseAggregation reads back.
 func (a Aggregation) String() string {
 	if a.Method == AggGeneralised {
-		return "genmean:" + strconv.FormatFloat(a.P, 'g', -1, 64)
+		return "genmean:" + formatParam(a.P)
 	}
 	return string(a.Method)
 }
 
-// Aggregate combines the present children x (with weights w) of one unit:
-//
-//	amean:      sum(w x) / sum(w)
-//	gmean:      exp(sum(w log x) / sum(w))         ErrDomain if any x <= 0
-//	hmean:      sum(w) / sum(w / x)                ErrDomain if any x == 0
-//	genmean(p): (sum(w x^p) / sum(w))^(1/p)
-//
-// over the children present, weights renormalised over them (COINr
-// R/aggregate.R). ok is false — the node is missing — when the share of
-// children present is below minShare (COINr dat_thresh), or no child with a
-// positive weight is present. It does not allocate.
-func (a Aggregation) Aggregate(x []float64, valid []bool, w []float64, minShare float64) (v float64, ok bool, err error) {
-	checkLen("Aggregate", x, valid)
-	if len(w) != len(x) {
-		panic(fmt.Sprintf("indicators: Aggregate: len(w) = %d, len(x) = %d", len(w), len(x)))
+// aggregator accumulates one unit's children. It lives on the stack, so the
+// aggregation kernels do not allocate.
+type aggregator struct {
+	method AggMethod
+	p      float64
+	n, np  int // children, children present
+	sw, s  neumaier
+	// First problems seen, reported only if the coverage check passes (as
+	// COINr checks dat_thresh before calling a_*).
+	nan, domain, unknown bool
+	bad                  float64
+}
+
+func (a *aggregator) add(x float64, ok bool, w float64) {
+	a.n++
+	if !ok {
+		return
 	}
-	n, np := len(x), 0
-	var sw, s float64
-	for i, xi := range x {
-		if !present(valid, i) {
-			continue
+	a.np++
+	if !finite(x) || !finite(w) {
+		if !a.nan {
+			a.nan, a.bad = true, x
 		}
-		np++
-		wi := w[i]
-		if wi == 0 {
-			continue
-		}
-		if math.IsNaN(xi) || math.IsInf(xi, 0) {
-			return 0, false, ErrNaN
-		}
-		sw += wi
-		switch a.Method {
-		case AggArithmetic:
-			s += wi * xi
-		case AggGeometric:
-			if xi <= 0 {
-				return 0, false, fmt.Errorf("%w: geometric mean of %v", ErrDomain, xi)
-			}
-			s += wi * math.Log(xi)
-		case AggHarmonic:
-			if xi == 0 {
-				return 0, false, fmt.Errorf("%w: harmonic mean of 0", ErrDomain)
-			}
-			s += wi / xi
-		case AggGeneralised:
-			s += wi * math.Pow(xi, a.P)
-		default:
-			return 0, false, fmt.Errorf("indicators: unknown aggregation %q", a.Method)
-		}
+		return
 	}
-	if n == 0 || sw == 0 || float64(np)/float64(n) < minShare {
+	var term float64
+	switch a.method {
+	case AggArithmetic:
+		term = w * x
+	case AggGeometric:
+		// a_gmean: any(x <= 0) stops, zero-weight children included.
+		if x <= 0 {
+			a.setDomain(x)
+			return
+		}
+		term = w * math.Log(x)
+	case AggHarmonic:
+		// a_hmean: any(x == 0) stops; negative values are allowed.
+		if x == 0 {
+			a.setDomain(x)
+			return
+		}
+		term = w / x
+	case AggGeneralised:
+		// a_genmean stops for x <= 0 with p < 0; for x < 0 and a
+		// fractional p, R's x^p is NaN, which DRI reports as a domain error.
+		if (x <= 0 && a.p < 0) || (x < 0 && a.p != math.Trunc(a.p)) {
+			a.setDomain(x)
+			return
+		}
+		term = w * math.Pow(x, a.p)
+	default:
+		a.unknown = true
+		return
+	}
+	a.sw.add(w)
+	a.s.add(term)
+}
+
+func (a *aggregator) setDomain(x float64) {
+	if !a.domain {
+		a.domain, a.bad = true, x
+	}
+}
+
+// result finishes a unit; unit >= 0 is named in errors.
+func (a *aggregator) result(kernel string, unit int, minShare float64) (float64, bool, error) {
+	where := func() string {
+		if unit < 0 {
+			return ""
+		}
+		return fmt.Sprintf("unit %d: ", unit)
+	}
+	if a.unknown {
+		return 0, false, kernelError(kernel, ErrDomain, "unknown method %q", a.method)
+	}
+	// COINr Aggregate.data.frame: NA when sum(!is.na(x))/length(x) <
+	// dat_thresh; the a_* functions return NA when nothing is present.
+	if a.n == 0 || a.np == 0 || float64(a.np)/float64(a.n) < minShare {
 		return 0, false, nil
 	}
-	switch a.Method {
-	case AggGeometric:
-		return math.Exp(s / sw), true, nil
-	case AggHarmonic:
-		return sw / s, true, nil
-	case AggGeneralised:
-		return math.Pow(s/sw, 1/a.P), true, nil
+	if a.nan {
+		return 0, false, kernelError(kernel, ErrNaN, "%schild value or weight %v", where(), a.bad)
 	}
-	return s / sw, true, nil
+	if a.domain {
+		return 0, false, kernelError(kernel, ErrDomain, "%s%s of a child value %v", where(), a.method, a.bad)
+	}
+	// a_genmean sets the weights of missing children to NA and then sums
+	// sum(w*x^p) without na.rm, so any missing child makes the result NA.
+	// METHODS.md says the present children are used; DRI follows COINr's
+	// code (R/aggregate.R, a_genmean).
+	if a.method == AggGeneralised && a.np < a.n {
+		return 0, false, nil
+	}
+	sw := a.sw.sum()
+	if sw == 0 {
+		// COINr: w/sum(w) is 0/0, NaN. DRI: the unit is missing.
+		return 0, false, nil
+	}
+	s := a.s.sum()
+	var v float64
+	switch a.method {
+	case AggGeometric:
+		v = math.Exp(s / sw)
+	case AggHarmonic:
+		v = sw / s
+	case AggGeneralised:
+		v = math.Pow(s/sw, 1/a.p)
+	default:
+		v = s / sw
+	}
+	if !finite(v) {
+		// R returns Inf (a harmonic mean with sum(w/x) = 0) or NaN (a
+		// negative mean to the power 1/p); DRI reports the domain error.
+		return 0, false, kernelError(kernel, ErrDomain, "%s%s is %v", where(), a.method, v)
+	}
+	return v, true, nil
+}
+
+func checkWeights(kernel string, n int, w []float64) {
+	if w != nil && len(w) != n {
+		panic(fmt.Sprintf("indicators: %s: len(w) = %d, want %d", kernel, len(w), n))
+	}
+}
+
+func weight(w []float64, i int) float64 {
+	if w == nil {
+		return 1
+	}
+	return w[i]
+}
+
+func aggregateOne(kernel string, method AggMethod, p float64, x []float64, valid []bool, w []float64, minShare float64) (float64, bool, error) {
+	checkLen(kernel, x, valid)
+	checkWeights(kernel, len(x), w)
+	acc := aggregator{method: method, p: p}
+	for i, v := range x {
+		acc.add(v, present(valid, i), weight(w, i))
+	}
+	return acc.result(kernel, -1, minShare)
+}
+
+// AggregateArithmetic is the weighted arithmetic mean of one unit's present
+// children (COINr a_amean), weights renormalised over them:
+//
+//	v = sum(w x) / sum(w)
+//
+// w == nil means equal weights. ok is false (the unit's value is missing)
+// when the share of children present is below minShare (COINr dat_thresh:
+// sum(!is.na(x)) / length(x) < dat_thresh; 0 means no threshold). It does
+// not allocate.
+//
+// Special cases are:
+//
+//	no child, or none present     ok = false
+//	present weights sum to 0      ok = false (COINr: NaN)
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+//	len(w) != len(x)              panics
+func AggregateArithmetic(x []float64, valid []bool, w []float64, minShare float64) (v float64, ok bool, err error) {
+	return aggregateOne("AggregateArithmetic", AggArithmetic, 0, x, valid, w, minShare)
+}
+
+// AggregateGeometric is the weighted geometric mean of one unit's present
+// children (COINr a_gmean), weights renormalised over them:
+//
+//	v = exp(sum(w log x) / sum(w))
+//
+// Special cases are AggregateArithmetic's, and: any present x <= 0 (zero
+// weight or not) is an error wrapping ErrDomain, as COINr stops.
+func AggregateGeometric(x []float64, valid []bool, w []float64, minShare float64) (v float64, ok bool, err error) {
+	return aggregateOne("AggregateGeometric", AggGeometric, 0, x, valid, w, minShare)
+}
+
+// AggregateHarmonic is the weighted harmonic mean of one unit's present
+// children (COINr a_hmean), weights renormalised over them:
+//
+//	v = sum(w) / sum(w / x)
+//
+// Special cases are AggregateArithmetic's, and: any present x == 0 is an
+// error wrapping ErrDomain, as COINr stops (negative values are allowed,
+// as in COINr).
+func AggregateHarmonic(x []float64, valid []bool, w []float64, minShare float64) (v float64, ok bool, err error) {
+	return aggregateOne("AggregateHarmonic", AggHarmonic, 0, x, valid, w, minShare)
+}
+
+// AggregateGeneralised is the weighted generalised (power) mean with
+// exponent p != 0 of one unit's children (COINr a_genmean):
+//
+//	v = (sum(w x^p) / sum(w))^(1/p)
+//
+// Unlike the other means, a unit with any child missing is missing (ok =
+// false): COINr's a_genmean sums w*x^p without na.rm, so one NA child makes
+// the result NA, and DRI follows COINr's code here rather than METHODS.md.
+//
+// Special cases are AggregateArithmetic's, and:
+//
+//	p == 0                        error wrapping ErrDomain (use the geometric mean)
+//	p < 0 and a present x <= 0    error wrapping ErrDomain (COINr stops)
+//	x < 0 with a fractional p     error wrapping ErrDomain (COINr: NaN)
+func AggregateGeneralised(x []float64, valid []bool, w []float64, p, minShare float64) (v float64, ok bool, err error) {
+	const name = "AggregateGeneralised"
+	if p == 0 || !finite(p) {
+		return 0, false, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", p)
+	}
+	return aggregateOne(name, AggGeneralised, p, x, valid, w, minShare)
+}
+
+// Aggregate combines one unit's children with the method: see
+// AggregateArithmetic, AggregateGeometric, AggregateHarmonic and
+// AggregateGeneralised for the formulas and special cases. It does not
+// allocate.
+func (a Aggregation) Aggregate(x []float64, valid []bool, w []float64, minShare float64) (v float64, ok bool, err error) {
+	const name = "Aggregation.Aggregate"
+	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
+		return 0, false, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", a.P)
+	}
+	return aggregateOne(name, a.Method, a.P, x, valid, w, minShare)
+}
+
+// AggregateColumns aggregates every unit at once: cols[k] holds child k's
+// values over the units, valids[k] its validity (valids == nil or
+// valids[k] == nil: all present), w[k] its weight (nil: equal). dst[u] and
+// dstValid[u] receive unit u's value and whether it is present; nil slices
+// are allocated. It allocates nothing when both are supplied.
+//
+// Special cases are those of Aggregate, per unit; the first error stops the
+// loop and names the unit's index. Columns of different lengths panic.
+func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]float64, valids [][]bool, w []float64, minShare float64) ([]float64, []bool, error) {
+	const name = "Aggregation.AggregateColumns"
+	n := 0
+	if len(cols) > 0 {
+		n = len(cols[0])
+	}
+	for k, c := range cols {
+		if len(c) != n {
+			panic(fmt.Sprintf("indicators: %s: len(cols[%d]) = %d, want %d", name, k, len(c), n))
+		}
+		if valids != nil && valids[k] != nil && len(valids[k]) != n {
+			panic(fmt.Sprintf("indicators: %s: len(valids[%d]) = %d, want %d", name, k, len(valids[k]), n))
+		}
+	}
+	if valids != nil && len(valids) != len(cols) {
+		panic(fmt.Sprintf("indicators: %s: len(valids) = %d, want %d", name, len(valids), len(cols)))
+	}
+	checkWeights(name, len(cols), w)
+	dst = dstFor(name, dst, n)
+	if dstValid == nil {
+		dstValid = make([]bool, n)
+	} else if len(dstValid) != n {
+		panic(fmt.Sprintf("indicators: %s: len(dstValid) = %d, want %d", name, len(dstValid), n))
+	}
+	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
+		return dst, dstValid, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", a.P)
+	}
+	for u := 0; u < n; u++ {
+		acc := aggregator{method: a.Method, p: a.P}
+		for k, c := range cols {
+			ok := valids == nil || valids[k] == nil || valids[k][u]
+			acc.add(c[u], ok, weight(w, k))
+		}
+		v, ok, err := acc.result(name, u, minShare)
+		if err != nil {
+			return dst, dstValid, err
+		}
+		if !ok {
+			v = 0
+		}
+		dst[u], dstValid[u] = v, ok
+	}
+	return dst, dstValid, nil
 }

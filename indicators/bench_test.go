@@ -6,10 +6,91 @@ import (
 	"testing"
 )
 
-// synthetic builds a framework of nInd indicators under a tree of the given
-// branching (levels above the indicators) and a panel of nUnits with 5 %
-// missing values, one year.
-func synthetic(nUnits, nInd int, branching []int) (*Framework, *Panel) {
+// panelColumns makes a synthetic units x indicators panel, column by
+// column, with 5 % missing values and skewed (exponential) values, as
+// country data often are.
+func panelColumns(units, inds int) ([][]float64, [][]bool) {
+	r := rand.New(rand.NewPCG(42, uint64(units)))
+	cols, valids := make([][]float64, inds), make([][]bool, inds)
+	for k := range cols {
+		cols[k], valids[k] = make([]float64, units), make([]bool, units)
+		for u := range cols[k] {
+			cols[k][u], valids[k][u] = 1+r.ExpFloat64()*10, r.Float64() >= 0.05
+		}
+	}
+	return cols, valids
+}
+
+// BenchmarkNormaliseAggregate normalises every indicator (min-max 0-100,
+// one in five lower-is-better) and aggregates them: pillars of ten
+// indicators, then the index over the pillars, coverage 0.5.
+func BenchmarkNormaliseAggregate(b *testing.B) {
+	for _, shape := range []struct{ units, inds int }{{200, 50}, {5000, 300}} {
+		b.Run(fmt.Sprintf("%dx%d", shape.units, shape.inds), func(b *testing.B) {
+			cols, valids := panelColumns(shape.units, shape.inds)
+			norm := Normaliser{Method: NormMinMax, P1: 0, P2: 100}
+			agg := Aggregation{Method: AggArithmetic}
+			normed := make([][]float64, shape.inds)
+			for k := range normed {
+				normed[k] = make([]float64, shape.units)
+			}
+			pillars := (shape.inds + 9) / 10
+			pv, pValid := make([][]float64, pillars), make([][]bool, pillars)
+			for p := range pv {
+				pv[p], pValid[p] = make([]float64, shape.units), make([]bool, shape.units)
+			}
+			index, indexValid := make([]float64, shape.units), make([]bool, shape.units)
+			b.ReportAllocs()
+			for b.Loop() {
+				for k := range cols {
+					ctx := NormContext{Direction: 1 - 2*(k%5/4)}
+					if _, err := norm.Apply(normed[k], cols[k], valids[k], ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for p := range pv {
+					lo, hi := p*10, min(p*10+10, shape.inds)
+					if _, _, err := agg.AggregateColumns(pv[p], pValid[p], normed[lo:hi], valids[lo:hi], nil, 0.5); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, _, err := agg.AggregateColumns(index, indexValid, pv, pValid, nil, 0.5); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTreatJRC runs the JRC rule on every indicator of a 200 x 50
+// panel (skewed data: most indicators are winsorised, some logged).
+func BenchmarkTreatJRC(b *testing.B) {
+	cols, valids := panelColumns(200, 50)
+	dst := make([]float64, 200)
+	t := Treatment{Method: TreatJRC, Winmax: DefaultWinmax}
+	for b.Loop() {
+		for k := range cols {
+			if _, _, err := Treat(dst, cols[k], valids[k], t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkRank ranks 5,000 units.
+func BenchmarkRank(b *testing.B) {
+	cols, valids := panelColumns(5000, 1)
+	dst := make([]int, 5000)
+	for b.Loop() {
+		if _, err := Rank(dst, cols[0], valids[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// syntheticFramework builds a framework of nInd indicators under a tree of
+// the given branching (levels above the indicators) and a one-year panel.
+func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) {
 	r := rand.New(rand.NewPCG(42, 7))
 	p := &Panel{Info: map[string]IndicatorInfo{}, Series: map[SeriesKey][]Series{}}
 	for u := 0; u < nUnits; u++ {
@@ -33,8 +114,7 @@ func synthetic(nUnits, nInd int, branching []int) (*Framework, *Panel) {
 	for li, b := range branching {
 		var next []*Node
 		for i := 0; i < len(level); i += b {
-			n := &Node{Code: fmt.Sprintf("N%d_%d", li, i), Children: level[i:min(i+b, len(level))]}
-			next = append(next, n)
+			next = append(next, &Node{Code: fmt.Sprintf("N%d_%d", li, i), Children: level[i:min(i+b, len(level))]})
 		}
 		level = next
 	}
@@ -46,42 +126,20 @@ func synthetic(nUnits, nInd int, branching []int) (*Framework, *Panel) {
 	return f, p
 }
 
-// BenchmarkScoreRealistic: 200 units x 50 indicators, 3 levels (target < 5 ms).
-func BenchmarkScoreRealistic(b *testing.B) {
-	f, p := synthetic(200, 50, []int{5, 2})
-	for b.Loop() {
-		if _, err := Score(f, p, Options{Year: 2023}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkScoreLarge: 5,000 units x 300 indicators x 4 levels (target < 300 ms).
-func BenchmarkScoreLarge(b *testing.B) {
-	f, p := synthetic(5000, 300, []int{10, 5, 3})
-	for b.Loop() {
-		if _, err := Score(f, p, Options{Year: 2023}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkNormaliseMinMax(b *testing.B) {
-	x := make([]float64, 5000)
-	for i := range x {
-		x[i] = float64(i % 97)
-	}
-	dst := make([]float64, len(x))
-	for b.Loop() {
-		_, _ = NormaliseMinMax(dst, x, nil, 0, 100)
-	}
-}
-
-func BenchmarkAggregate(b *testing.B) {
-	x := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	w := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}
-	a := Aggregation{Method: AggArithmetic}
-	for b.Loop() {
-		_, _, _ = a.Aggregate(x, nil, w, 0.5)
+// BenchmarkScore scores a whole framework: year selection, treatment check,
+// normalisation, aggregation up the tree, ranks and coverage.
+func BenchmarkScore(b *testing.B) {
+	for _, shape := range []struct {
+		units, inds int
+		branching   []int
+	}{{200, 50, []int{5, 2}}, {5000, 300, []int{10, 5, 3}}} {
+		b.Run(fmt.Sprintf("%dx%d", shape.units, shape.inds), func(b *testing.B) {
+			f, p := syntheticFramework(shape.units, shape.inds, shape.branching)
+			for b.Loop() {
+				if _, err := Score(f, p, Options{Year: 2023}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

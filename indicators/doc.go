@@ -1,20 +1,45 @@
-// Package indicators is the numeric core of DRI: the methods of composite
-// indicators (OECD/JRC Handbook, as implemented by the EU JRC's COINr 1.1.14)
-// on plain []float64 and gonum types, plus the framework tree that applies
-// them. It does no I/O and knows nothing of Arrow or HTTP.
+// Package indicators is the numeric core of DRI: the maths of composite
+// indicators on plain []float64 and gonum types, plus the framework tree
+// that applies it. It does no I/O and imports no Arrow, no net/http and no
+// gin (deps_test.go checks this).
+//
+// The methods are those of the OECD/JRC Handbook on Constructing Composite
+// Indicators as implemented by COINr 1.1.14, the R package of the EU Joint
+// Research Centre (repository bluefoxr/COINr; files R/normalise.R,
+// R/aggregate.R, R/treat.R, R/impute.R, R/PCA.R), and DRI matches COINr's
+// results on the same inputs. Where COINr and DRI's METHODS.md disagree,
+// the code follows COINr and the doc comment says so.
 //
 // # Missing data
 //
 // A variable is a pair (x []float64, valid []bool): valid[i] false means
-// x[i] is missing and ignored; valid == nil means every value is present.
-// Kernels leave dst[i] = 0 where valid[i] is false; callers keep valid. A
-// NaN in a position marked valid is a caller error, reported as ErrNaN.
+// x[i] is missing and ignored; valid == nil means every value is present;
+// len(valid) != len(x) panics with an "indicators: ..." message. Kernels
+// set dst[i] = 0 where valid[i] is false and callers keep valid: a 0 in dst
+// is never a value unless valid says so. Statistics (min, max, mean, sd,
+// ranks) are over the present values only, as COINr's na.rm = TRUE.
+//
+// A NaN or an infinity in a position marked valid is a caller bug: kernels
+// report it as an error wrapping ErrNaN and leave dst unmodified.
 //
 // # Kernels
 //
-// Kernels follow gonum's conventions: dst first and returned (nil
-// allocates; a dst of the wrong length panics), lengths must match (panic
-// with an "indicators:" message), formulas in the doc comment with their
-// source, no allocation when dst is supplied. Special cases (empty input,
-// all missing, zero spread) are listed on each kernel.
+// Kernels follow gonum's conventions: dst comes first and is returned (nil
+// allocates; a dst of the wrong length panics); nil weights mean equal
+// weights; the formula is in the doc comment with its source; "Special
+// cases are:" lists what happens with empty input, all values missing,
+// zero spread and NaN. Kernels that only scan and write (min-max, z-score,
+// goalposts, the distances, aggregation) allocate nothing when dst is
+// supplied (TestKernelsDoNotAllocate); rank-based kernels sort a copy of
+// the present values. Sums over many terms are compensated (Neumaier), as
+// R's long-double accumulation is closer to an exact sum than a naive
+// float64 loop.
+//
+// # Errors
+//
+// Errors say which kernel failed and why, and wrap one of the sentinels
+// ErrNoData, ErrNaN, ErrZeroSpread, ErrDomain or ErrUndefined, so callers
+// decide with errors.Is. Zero spread (max = min, sd = 0) is an error in DRI
+// where COINr returns a vector of NaN with a warning: a NaN score must not
+// travel on silently.
 package indicators

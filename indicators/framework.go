@@ -121,7 +121,7 @@ type Framework struct {
 type parsedMethods struct {
 	impute    Imputation
 	treat     Treatment
-	normalise Normalisation
+	normalise Normaliser
 	aggregate Aggregation
 }
 
@@ -296,7 +296,7 @@ func (f *Framework) Indicators() []string {
 func (f *Framework) TierScheme() TierScheme { return f.tiers }
 
 // Methods in parsed form.
-func (f *Framework) Normalisation() Normalisation { return f.parsed.normalise }
-func (f *Framework) Aggregation() Aggregation     { return f.parsed.aggregate }
-func (f *Framework) Imputation() Imputation       { return f.parsed.impute }
-func (f *Framework) Treatment() Treatment         { return f.parsed.treat }
+func (f *Framework) Normalisation() Normaliser { return f.parsed.normalise }
+func (f *Framework) Aggregation() Aggregation  { return f.parsed.aggregate }
+func (f *Framework) Imputation() Imputation    { return f.parsed.impute }
+func (f *Framework) Treatment() Treatment      { return f.parsed.treat }

@@ -1,73 +1,96 @@
 package indicators
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
 
-// GroupValue is a group aggregate of one variable over its members.
+// GroupValue is a group aggregate of one variable (an indicator or a score)
+// over the group's members.
 type GroupValue struct {
 	// Mean is the simple mean of the members with data.
 	Mean float64
 	// WeightedMean is the population-weighted mean over the members with
-	// data and population (NaN without any); WeightedN counts them.
-	WeightedMean float64
-	WeightedN    int
-	Median       float64
-	Min, Max     float64
+	// both data and a population (NaN without any): sum(p x) / sum(p).
+	// WeightedN counts those members; WeightedExcluded counts members with
+	// data but no population, left out of the weighted mean.
+	WeightedMean                float64
+	WeightedN, WeightedExcluded int
+	// Median (R's median), Min and Max of the members with data.
+	Median   float64
+	Min, Max float64
 	// N is the number of members with data, Members the group's size.
 	N, Members int
-	// Coverage is N / Members; PopCoverage the share of the group's
-	// population (of members with a population) living in members with data.
+	// Coverage is N / Members. PopCoverage is the share of the group's
+	// known population (members with a population) living in members with
+	// data; NaN when no member's population is known.
 	Coverage, PopCoverage float64
-	// Withheld is true (and Reason says why) when coverage is below the
-	// threshold: the values are then not to be shown as the group's.
+	// Withheld is true, and Reason says why, when the values are not to be
+	// shown as the group's: coverage below the threshold, no data, or an
+	// invalid value.
 	Withheld bool
 	Reason   string
 }
 
-// GroupAggregate aggregates x over a group's members. x, valid and pop are
-// per member (pop NaN or <= 0 when unknown). The value is withheld when the
-// share of members with data is below minCoverage.
+// GroupAggregate aggregates x over a group's members: x, valid and pop are
+// per member (pop nil when no population is known, a member's pop NaN or
+// <= 0 when its population is unknown). The values are withheld (with a
+// reason) when the share of members with data is below minCoverage.
 //
-// Special cases are: no member with data gives N = 0, every value NaN and
-// Withheld with reason "no member has data".
+// Special cases are:
+//
+//	no member with data           N = 0, statistics NaN, Withheld "no member has data"
+//	NaN or ±Inf marked present    statistics NaN, Withheld with the reason
+//	len(pop) != len(x)            panics
 func GroupAggregate(x []float64, valid []bool, pop []float64, minCoverage float64) GroupValue {
-	checkLen("GroupAggregate", x, valid)
+	const name = "GroupAggregate"
+	checkLen(name, x, valid)
 	if pop != nil && len(pop) != len(x) {
-		panic(fmt.Sprintf("indicators: GroupAggregate: len(pop) = %d, len(x) = %d", len(pop), len(x)))
+		panic(fmt.Sprintf("indicators: %s: len(pop) = %d, len(x) = %d", name, len(pop), len(x)))
 	}
 	nan := math.NaN()
 	g := GroupValue{Members: len(x), Mean: nan, WeightedMean: nan, Median: nan, Min: nan, Max: nan, PopCoverage: nan}
-	s, err := Summarise(x, valid)
-	if err != nil {
+	s, err := summarise(name, x, valid)
+	switch {
+	case errors.Is(err, ErrNoData):
 		g.Withheld, g.Reason = true, "no member has data"
+		return g
+	case err != nil:
+		g.Withheld, g.Reason = true, err.Error()
 		return g
 	}
 	g.N, g.Mean, g.Min, g.Max = s.N, s.Mean, s.Min, s.Max
-	g.Median = Median(x, valid, nil)
+	g.Median, _ = median(name, x, valid, nil)
 	g.Coverage = float64(s.N) / float64(len(x))
 	if pop != nil {
-		var sw, swx, popAll, popData float64
+		var sw, swx, popAll, popData neumaier
 		for i, v := range x {
 			p := pop[i]
-			if math.IsNaN(p) || p <= 0 {
+			known := finite(p) && p > 0
+			if known {
+				popAll.add(p)
+			}
+			if !present(valid, i) {
 				continue
 			}
-			popAll += p
-			if present(valid, i) {
-				popData += p
-				sw += p
-				swx += p * v
-				g.WeightedN++
+			if !known {
+				g.WeightedExcluded++
+				continue
 			}
+			popData.add(p)
+			sw.add(p)
+			swx.add(p * v)
+			g.WeightedN++
 		}
-		if sw > 0 {
-			g.WeightedMean = swx / sw
+		if sw.sum() > 0 {
+			g.WeightedMean = swx.sum() / sw.sum()
 		}
-		if popAll > 0 {
-			g.PopCoverage = popData / popAll
+		if popAll.sum() > 0 {
+			g.PopCoverage = popData.sum() / popAll.sum()
 		}
+	} else {
+		g.WeightedExcluded = s.N
 	}
 	if g.Coverage < minCoverage {
 		g.Withheld = true
@@ -80,18 +103,20 @@ func GroupAggregate(x []float64, valid []bool, pop []float64, minCoverage float6
 // Comparison sets one unit against a group.
 type Comparison struct {
 	Value, GroupValue float64
-	Difference        float64 // value - group value
-	Ratio             float64 // value / group value (NaN if the group value is 0)
-	// Percentile is the unit's percentile rank among the group's members
-	// with data (0 lowest, 1 highest); Rank is 1 = highest among them, and
-	// Of their number. When the unit is not a member it is ranked as if it
-	// were one more (Of counts it).
-	Percentile float64
+	// Difference is value - group value; Ratio value / group value (NaN
+	// when the group value is 0).
+	Difference, Ratio float64
+	// Rank is the unit's rank among the group's members with data (1 =
+	// highest, ties "min", as Rank) and Of their number; Percentile is
+	// (Of - Rank) / (Of - 1), as Percentiles (1 when Of is 1). A unit that
+	// is not a member is ranked as if it were one more (Of counts it).
 	Rank, Of   int
+	Percentile float64
 }
 
-// Compare sets a unit's value against a group aggregate (groupValue) and the
-// members' values x (with validity). member is the unit's index in x, or -1.
+// Compare sets a unit's value against a group's value (groupValue, e.g.
+// GroupAggregate's Mean) and the members' values x (with validity).
+// member is the unit's index in x, or -1 when the unit is not a member.
 func Compare(value, groupValue float64, x []float64, valid []bool, member int) Comparison {
 	checkLen("Compare", x, valid)
 	c := Comparison{Value: value, GroupValue: groupValue, Difference: value - groupValue, Ratio: math.NaN()}
@@ -109,13 +134,9 @@ func Compare(value, groupValue float64, x []float64, valid []bool, member int) C
 		}
 	}
 	c.Rank, c.Of = higher+1, n+1
-	all := make([]float64, 0, n+1)
-	for i, xi := range x {
-		if present(valid, i) && i != member {
-			all = append(all, xi)
-		}
+	c.Percentile = 1
+	if c.Of > 1 {
+		c.Percentile = float64(c.Of-c.Rank) / float64(c.Of-1)
 	}
-	all = append(all, value)
-	c.Percentile = PercentileRank(value, all, nil)
 	return c
 }

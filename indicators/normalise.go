@@ -3,38 +3,60 @@ package indicators
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// The normalisation kernels follow COINr 1.1.14's n_* functions
-// (R/normalise.R). Missing values stay missing (dst = 0 there); the
-// statistics (min, max, mean, sd, ranks) are over the present values only,
-// as COINr's na.rm = TRUE.
+// The normalisation kernels are COINr 1.1.14's n_* functions (R/normalise.R)
+// on the present values of x. Each validates its input before it writes, so
+// on error dst is returned unmodified. dst may be x (in-place).
 
-// NormaliseMinMax scales x onto [lo, hi]:
+// minMax returns the minimum, maximum and count of the present values.
+func minMax(kernel string, x []float64, valid []bool) (lo, hi float64, n int, err error) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for i, v := range x {
+		if !present(valid, i) {
+			continue
+		}
+		if !finite(v) {
+			return 0, 0, 0, kernelError(kernel, ErrNaN, "x[%d] = %v", i, v)
+		}
+		n++
+		lo = math.Min(lo, v)
+		hi = math.Max(hi, v)
+	}
+	if n == 0 {
+		return 0, 0, 0, kernelError(kernel, ErrNoData, "no present value among %d", len(x))
+	}
+	return lo, hi, n, nil
+}
+
+// NormaliseMinMax scales the present values of x onto [lo, hi]:
 //
-//	dst = (x - min) / (max - min) * (hi - lo) + lo        (COINr n_minmax)
+//	dst = (x - min) / (max - min) * (hi - lo) + lo        COINr n_minmax
 //
 // Special cases are:
 //
-//	no present value    ErrNoData
-//	max == min          ErrZeroSpread (COINr: NaN with a warning)
+//	empty x or no present value   error wrapping ErrNoData
+//	max == min                    error wrapping ErrZeroSpread (COINr: NaN with a warning)
+//	NaN or ±Inf marked present    error wrapping ErrNaN
 func NormaliseMinMax(dst, x []float64, valid []bool, lo, hi float64) ([]float64, error) {
-	checkLen("NormaliseMinMax", x, valid)
-	dst = dstFor("NormaliseMinMax", dst, len(x))
-	s, err := Summarise(x, valid)
+	const name = "NormaliseMinMax"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	min, max, _, err := minMax(name, x, valid)
 	if err != nil {
 		return dst, err
 	}
-	if s.Max == s.Min {
-		return dst, ErrZeroSpread
+	if max == min {
+		return dst, kernelError(name, ErrZeroSpread, "max = min = %v", min)
 	}
-	r := s.Max - s.Min
+	r := max - min
 	for i, v := range x {
 		if present(valid, i) {
-			dst[i] = (v-s.Min)/r*(hi-lo) + lo
+			dst[i] = (v-min)/r*(hi-lo) + lo
 		} else {
 			dst[i] = 0
 		}
@@ -42,26 +64,38 @@ func NormaliseMinMax(dst, x []float64, valid []bool, lo, hi float64) ([]float64,
 	return dst, nil
 }
 
-// NormaliseZScore standardises x to mean m and standard deviation sd, with
-// the sample standard deviation (n - 1) as R's sd():
+// NormaliseZScore standardises the present values of x to mean m and
+// standard deviation s, with the sample standard deviation (divisor n - 1)
+// as R's sd():
 //
-//	dst = (x - mean) / sd(x) * sd + m                     (COINr n_zscore)
+//	dst = (x - mean(x)) / sd(x) * s + m                   COINr n_zscore
 //
-// Special cases are: no present value ErrNoData; fewer than two, or zero
-// standard deviation, ErrZeroSpread.
-func NormaliseZScore(dst, x []float64, valid []bool, m, sd float64) ([]float64, error) {
-	checkLen("NormaliseZScore", x, valid)
-	dst = dstFor("NormaliseZScore", dst, len(x))
-	s, err := Summarise(x, valid)
+// Special cases are:
+//
+//	empty x or no present value   error wrapping ErrNoData
+//	one present value, or sd = 0  error wrapping ErrZeroSpread (COINr: NA or NaN)
+//	s <= 0                        error wrapping ErrDomain (COINr: stopifnot(m_sd[2] > 0))
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func NormaliseZScore(dst, x []float64, valid []bool, m, s float64) ([]float64, error) {
+	const name = "NormaliseZScore"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	if !(s > 0) || !finite(s) || !finite(m) {
+		return dst, kernelError(name, ErrDomain, "mean %v, sd %v: want a finite mean and sd > 0", m, s)
+	}
+	sum, err := summarise(name, x, valid)
 	if err != nil {
 		return dst, err
 	}
-	if s.N < 2 || s.SD == 0 {
-		return dst, ErrZeroSpread
+	if sum.N < 2 {
+		return dst, kernelError(name, ErrZeroSpread, "one present value: the sample sd is undefined")
+	}
+	if sum.SD == 0 {
+		return dst, kernelError(name, ErrZeroSpread, "sd = 0: all %d present values equal %v", sum.N, sum.Min)
 	}
 	for i, v := range x {
 		if present(valid, i) {
-			dst[i] = (v-s.Mean)/s.SD*sd + m
+			dst[i] = (v-sum.Mean)/sum.SD*s + m
 		} else {
 			dst[i] = 0
 		}
@@ -69,16 +103,25 @@ func NormaliseZScore(dst, x []float64, valid []bool, m, sd float64) ([]float64, 
 	return dst, nil
 }
 
-// NormaliseScaled is the linear scaling of the GII 2020 (not min-max):
+// NormaliseScaled is the linear scaling of the Global Innovation Index 2020
+// (not min-max: a and b are fixed, not the data's range):
 //
-//	dst = (x - a) / (b - a) * 100                         (COINr n_scaled)
+//	dst = (x - a) / (b - a) * 100                         COINr n_scaled
 //
-// Special cases are: a == b is ErrZeroSpread.
+// Special cases are:
+//
+//	a == b                        error wrapping ErrZeroSpread
+//	empty x or no present value   error wrapping ErrNoData
+//	NaN or ±Inf marked present    error wrapping ErrNaN
 func NormaliseScaled(dst, x []float64, valid []bool, a, b float64) ([]float64, error) {
-	checkLen("NormaliseScaled", x, valid)
-	dst = dstFor("NormaliseScaled", dst, len(x))
+	const name = "NormaliseScaled"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
 	if a == b {
-		return dst, ErrZeroSpread
+		return dst, kernelError(name, ErrZeroSpread, "a = b = %v", a)
+	}
+	if _, _, _, err := minMax(name, x, valid); err != nil {
+		return dst, err
 	}
 	for i, v := range x {
 		if present(valid, i) {
@@ -90,119 +133,183 @@ func NormaliseScaled(dst, x []float64, valid []bool, a, b float64) ([]float64, e
 	return dst, nil
 }
 
-// NormaliseGoalposts scores x between two goalposts, truncated, in x's own
-// units: lo is the value that scores 0 and hi the value that scores scale.
+// NormaliseGoalposts scores the present values of x between a lower and an
+// upper goalpost (lo < hi, in x's units), truncated, as COINr's n_goalposts
+// with trunc2posts = TRUE:
 //
-//	dst = clamp((x - lo) / (hi - lo), 0, 1) * scale
+//	direction  1:  dst = clamp((x - lo) / (hi - lo), 0, 1) * scale
+//	direction -1:  dst = clamp((x - hi) / (lo - hi), 0, 1) * scale
 //
-// For an indicator where lower is better give lo > hi (a price scores 0 at
-// lo = 20 and scale at hi = 2). This equals COINr's n_goalposts(x,
-// c(l, u, a)) with direction 1 and (lo, hi) = (l, u); for direction -1 COINr
-// negates x and all of gposts, a included, so its scores come out negated
-// (R/normalise.R, n_goalposts); DRI's are the same magnitudes, positive.
+// With direction -1 the upper goalpost scores 0 and the lower one scores
+// scale. x is the raw indicator: this kernel applies the direction itself.
+// (COINr 1.1.14's Normalise.coin gets the same numbers another way: it
+// multiplies x by -1 and passes gposts = c(-hi, -lo, scale) with direction 1,
+// get_iMeta_norm_paras in R/normalise.R; (-x + hi) / (-lo + hi) is the
+// formula above. Its test "iMeta_norm_paras" checks this equivalence.)
 //
-// Special cases are: lo == hi is ErrZeroSpread.
-func NormaliseGoalposts(dst, x []float64, valid []bool, lo, hi, scale float64) ([]float64, error) {
-	checkLen("NormaliseGoalposts", x, valid)
-	dst = dstFor("NormaliseGoalposts", dst, len(x))
+// Special cases are:
+//
+//	lo == hi                      error wrapping ErrZeroSpread
+//	direction not 1 or -1         error wrapping ErrDomain
+//	empty x or no present value   error wrapping ErrNoData
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func NormaliseGoalposts(dst, x []float64, valid []bool, lo, hi, scale float64, direction int) ([]float64, error) {
+	const name = "NormaliseGoalposts"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	if direction != 1 && direction != -1 {
+		return dst, kernelError(name, ErrDomain, "direction %d: want 1 or -1", direction)
+	}
 	if lo == hi {
-		return dst, ErrZeroSpread
+		return dst, kernelError(name, ErrZeroSpread, "goalposts lo = hi = %v", lo)
+	}
+	if _, _, _, err := minMax(name, x, valid); err != nil {
+		return dst, err
+	}
+	from, to := lo, hi
+	if direction == -1 {
+		from, to = hi, lo
 	}
 	for i, v := range x {
 		if !present(valid, i) {
 			dst[i] = 0
 			continue
 		}
-		y := (v - lo) / (hi - lo)
-		y = math.Max(0, math.Min(1, y))
-		dst[i] = y * scale
+		y := (v - from) / (to - from)
+		dst[i] = math.Max(0, math.Min(1, y)) * scale
 	}
 	return dst, nil
 }
 
-// NormaliseRank gives each present value its rank in ascending order, ties
-// sharing the lowest rank (R's rank(x, ties.method = "min"), COINr n_rank):
-// the smallest value gets 1, the largest the highest rank. dst may be x.
-// It allocates an index of the present values (O(n log n)).
-//
-// Special cases are: no present value leaves dst zero.
-func NormaliseRank(dst, x []float64, valid []bool) []float64 {
-	checkLen("NormaliseRank", x, valid)
-	dst = dstFor("NormaliseRank", dst, len(x))
-	type iv struct {
-		i int
-		v float64
-	}
-	idx := make([]iv, 0, len(x))
+// sortedPresent returns a sorted copy of the present values of x, checking
+// them.
+func sortedPresent(kernel string, x []float64, valid []bool) ([]float64, error) {
+	n := 0
 	for i, v := range x {
 		if present(valid, i) {
-			idx = append(idx, iv{i, v})
-		}
-	}
-	sort.Slice(idx, func(a, b int) bool { return idx[a].v < idx[b].v })
-	for i := range dst {
-		dst[i] = 0
-	}
-	for k := range idx {
-		r := k + 1
-		if k > 0 && idx[k].v == idx[k-1].v {
-			r = int(dst[idx[k-1].i])
-		}
-		dst[idx[k].i] = float64(r)
-	}
-	return dst
-}
-
-// NormaliseBorda is rank - 1 (COINr n_borda).
-func NormaliseBorda(dst, x []float64, valid []bool) []float64 {
-	dst = NormaliseRank(dst, x, valid)
-	for i := range dst {
-		if present(valid, i) {
-			dst[i]--
-		}
-	}
-	return dst
-}
-
-// NormalisePRank is the percentile rank (rank - 1) / (n - 1) (COINr n_prank),
-// with n the number of present values.
-//
-// Special cases are: fewer than two present values is ErrZeroSpread.
-func NormalisePRank(dst, x []float64, valid []bool) ([]float64, error) {
-	dst = NormaliseRank(dst, x, valid)
-	n := 0
-	for i := range x {
-		if present(valid, i) {
+			if !finite(v) {
+				return nil, kernelError(kernel, ErrNaN, "x[%d] = %v", i, v)
+			}
 			n++
 		}
 	}
-	if n < 2 {
-		return dst, ErrZeroSpread
+	if n == 0 {
+		return nil, kernelError(kernel, ErrNoData, "no present value among %d", len(x))
 	}
-	for i := range dst {
+	s := make([]float64, 0, n)
+	for i, v := range x {
 		if present(valid, i) {
-			dst[i] = (dst[i] - 1) / float64(n-1)
+			s = append(s, v)
+		}
+	}
+	slices.Sort(s)
+	return s, nil
+}
+
+// NormaliseRank gives each present value its rank in ascending order, ties
+// sharing the lowest rank (R's rank(x, ties.method = "min", na.last =
+// "keep"), COINr n_rank): the smallest value scores 1. It sorts a copy of the
+// present values (one allocation, O(n log n)).
+//
+// Special cases are:
+//
+//	empty x or no present value   error wrapping ErrNoData
+//	all present values equal      every one ranks 1
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func NormaliseRank(dst, x []float64, valid []bool) ([]float64, error) {
+	const name = "NormaliseRank"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	s, err := sortedPresent(name, x, valid)
+	if err != nil {
+		return dst, err
+	}
+	for i, v := range x {
+		if present(valid, i) {
+			// 1 + the number of present values below v.
+			dst[i] = float64(1 + sort.SearchFloat64s(s, v))
+		} else {
+			dst[i] = 0
 		}
 	}
 	return dst, nil
 }
 
-// NormaliseFracMax is x / max (COINr n_fracmax).
+// NormaliseBorda is the Borda score rank - 1, with NormaliseRank's ranks
+// (COINr n_borda). Special cases are NormaliseRank's.
+func NormaliseBorda(dst, x []float64, valid []bool) ([]float64, error) {
+	const name = "NormaliseBorda"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	s, err := sortedPresent(name, x, valid)
+	if err != nil {
+		return dst, err
+	}
+	for i, v := range x {
+		if present(valid, i) {
+			dst[i] = float64(sort.SearchFloat64s(s, v))
+		} else {
+			dst[i] = 0
+		}
+	}
+	return dst, nil
+}
+
+// NormalisePRank is the percentile rank of COINr n_prank, with n the number
+// of present values and NormaliseRank's ranks:
 //
-// Special cases are: max == 0 is ErrZeroSpread.
+//	dst = (rank - 1) / (n - 1)
+//
+// Special cases are:
+//
+//	one present value             error wrapping ErrZeroSpread (COINr: 0/0 = NaN)
+//	otherwise                     as NormaliseRank
+func NormalisePRank(dst, x []float64, valid []bool) ([]float64, error) {
+	const name = "NormalisePRank"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	s, err := sortedPresent(name, x, valid)
+	if err != nil {
+		return dst, err
+	}
+	if len(s) < 2 {
+		return dst, kernelError(name, ErrZeroSpread, "one present value: (rank - 1) / (n - 1) is 0/0")
+	}
+	d := float64(len(s) - 1)
+	for i, v := range x {
+		if present(valid, i) {
+			dst[i] = float64(sort.SearchFloat64s(s, v)) / d
+		} else {
+			dst[i] = 0
+		}
+	}
+	return dst, nil
+}
+
+// NormaliseFracMax is the fraction of the maximum (COINr n_fracmax):
+//
+//	dst = x / max
+//
+// Special cases are:
+//
+//	max == 0                      error wrapping ErrDomain (COINr: Inf or NaN)
+//	all present values equal      every one scores 1 (not an error)
+//	empty x or no present value   error wrapping ErrNoData
+//	NaN or ±Inf marked present    error wrapping ErrNaN
 func NormaliseFracMax(dst, x []float64, valid []bool) ([]float64, error) {
-	checkLen("NormaliseFracMax", x, valid)
-	dst = dstFor("NormaliseFracMax", dst, len(x))
-	s, err := Summarise(x, valid)
+	const name = "NormaliseFracMax"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	_, max, _, err := minMax(name, x, valid)
 	if err != nil {
 		return dst, err
 	}
-	if s.Max == 0 {
-		return dst, ErrZeroSpread
+	if max == 0 {
+		return dst, kernelError(name, ErrDomain, "max = 0: x / max is undefined")
 	}
 	for i, v := range x {
 		if present(valid, i) {
-			dst[i] = v / s.Max
+			dst[i] = v / max
 		} else {
 			dst[i] = 0
 		}
@@ -210,22 +317,29 @@ func NormaliseFracMax(dst, x []float64, valid []bool) ([]float64, error) {
 	return dst, nil
 }
 
-// NormaliseDist2Max is 1 - (max - x) / (max - min) (COINr n_dist2max).
+// NormaliseDist2Max is the distance to the maximum (COINr n_dist2max):
 //
-// Special cases are: max == min is ErrZeroSpread.
+//	dst = 1 - (max - x) / (max - min)
+//
+// Special cases are:
+//
+//	max == min                    error wrapping ErrZeroSpread (COINr: NaN with a warning)
+//	empty x or no present value   error wrapping ErrNoData
+//	NaN or ±Inf marked present    error wrapping ErrNaN
 func NormaliseDist2Max(dst, x []float64, valid []bool) ([]float64, error) {
-	checkLen("NormaliseDist2Max", x, valid)
-	dst = dstFor("NormaliseDist2Max", dst, len(x))
-	s, err := Summarise(x, valid)
+	const name = "NormaliseDist2Max"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	min, max, _, err := minMax(name, x, valid)
 	if err != nil {
 		return dst, err
 	}
-	if s.Max == s.Min {
-		return dst, ErrZeroSpread
+	if max == min {
+		return dst, kernelError(name, ErrZeroSpread, "max = min = %v", min)
 	}
 	for i, v := range x {
 		if present(valid, i) {
-			dst[i] = 1 - (s.Max-v)/(s.Max-s.Min)
+			dst[i] = 1 - (max-v)/(max-min)
 		} else {
 			dst[i] = 0
 		}
@@ -233,58 +347,101 @@ func NormaliseDist2Max(dst, x []float64, valid []bool) ([]float64, error) {
 	return dst, nil
 }
 
-// NormaliseDist2Ref is 1 - (x_ref - x) / (x_ref - min) with x_ref = x[ref]
-// (COINr n_dist2ref, cap_max = FALSE).
+// NormaliseDist2Ref is the distance to a reference unit's value x[ref]
+// (COINr n_dist2ref; ref is 0-based where COINr's iref is 1-based):
 //
-// Special cases are: ref missing is ErrNoData; x_ref == min is
-// ErrZeroSpread; ref out of range panics.
-func NormaliseDist2Ref(dst, x []float64, valid []bool, ref int) ([]float64, error) {
-	checkLen("NormaliseDist2Ref", x, valid)
-	dst = dstFor("NormaliseDist2Ref", dst, len(x))
+//	dst = 1 - (x[ref] - x) / (x[ref] - min)
+//
+// capped at 1 when capMax (values beyond the reference score 1).
+//
+// Special cases are:
+//
+//	ref out of [0, len(x))        panics
+//	x[ref] missing                error wrapping ErrNoData (COINr: NA with a warning)
+//	x[ref] == min                 error wrapping ErrZeroSpread (COINr: NaN)
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func NormaliseDist2Ref(dst, x []float64, valid []bool, ref int, capMax bool) ([]float64, error) {
+	const name = "NormaliseDist2Ref"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
 	if ref < 0 || ref >= len(x) {
-		panic(fmt.Sprintf("indicators: NormaliseDist2Ref: reference %d out of range [0,%d)", ref, len(x)))
+		panic(fmt.Sprintf("indicators: %s: reference %d out of range [0,%d)", name, ref, len(x)))
+	}
+	min, _, _, err := minMax(name, x, valid)
+	if err != nil {
+		return dst, err
 	}
 	if !present(valid, ref) {
-		return dst, ErrNoData
-	}
-	s, err := Summarise(x, valid)
-	if err != nil {
-		return dst, err
+		return dst, kernelError(name, ErrNoData, "the reference x[%d] is missing", ref)
 	}
 	xr := x[ref]
-	if xr == s.Min {
-		return dst, ErrZeroSpread
-	}
-	for i, v := range x {
-		if present(valid, i) {
-			dst[i] = 1 - (xr-v)/(xr-s.Min)
-		} else {
-			dst[i] = 0
-		}
-	}
-	return dst, nil
-}
-
-// NormaliseDist2Targ is 1 - (target - x) / (target - min) = (x - min) /
-// (target - min) (COINr n_dist2targ), optionally capped at 1.
-//
-// Special cases are: target == min is ErrZeroSpread.
-func NormaliseDist2Targ(dst, x []float64, valid []bool, target float64, capMax bool) ([]float64, error) {
-	checkLen("NormaliseDist2Targ", x, valid)
-	dst = dstFor("NormaliseDist2Targ", dst, len(x))
-	s, err := Summarise(x, valid)
-	if err != nil {
-		return dst, err
-	}
-	if target == s.Min {
-		return dst, ErrZeroSpread
+	if xr == min {
+		return dst, kernelError(name, ErrZeroSpread, "the reference x[%d] = %v is the minimum", ref, xr)
 	}
 	for i, v := range x {
 		if !present(valid, i) {
 			dst[i] = 0
 			continue
 		}
-		y := 1 - (target-v)/(target-s.Min)
+		y := 1 - (xr-v)/(xr-min)
+		if capMax && y > 1 {
+			y = 1
+		}
+		dst[i] = y
+	}
+	return dst, nil
+}
+
+// NormaliseDist2Targ is the distance to a target (COINr 1.1.14 n_dist2targ):
+//
+//	direction  1:  dst = (x - min) / (target - min)
+//	direction -1:  dst = (max - x) / (max - target)
+//
+// capped at 1 when capMax (values beyond the target score 1). x is the raw
+// indicator: this kernel applies the direction itself. (COINr's
+// Normalise.coin reaches the same numbers by multiplying x and the target by
+// -1 and calling direction 1, get_iMeta_norm_paras in R/normalise.R; COINr's
+// test "dist2targ_coin" checks (max - x) / (max - target) for CO2.)
+//
+// Special cases are:
+//
+//	target == min (direction 1) or == max (direction -1)
+//	                              error wrapping ErrZeroSpread
+//	target NaN or ±Inf            error wrapping ErrDomain (COINr: stop("targ is NA"))
+//	direction not 1 or -1         error wrapping ErrDomain
+//	empty x or no present value   error wrapping ErrNoData
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func NormaliseDist2Targ(dst, x []float64, valid []bool, target float64, direction int, capMax bool) ([]float64, error) {
+	const name = "NormaliseDist2Targ"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	if direction != 1 && direction != -1 {
+		return dst, kernelError(name, ErrDomain, "direction %d: want 1 or -1", direction)
+	}
+	if !finite(target) {
+		return dst, kernelError(name, ErrDomain, "target %v", target)
+	}
+	min, max, _, err := minMax(name, x, valid)
+	if err != nil {
+		return dst, err
+	}
+	if direction == 1 && target == min {
+		return dst, kernelError(name, ErrZeroSpread, "target = min = %v", min)
+	}
+	if direction == -1 && target == max {
+		return dst, kernelError(name, ErrZeroSpread, "target = max = %v", max)
+	}
+	for i, v := range x {
+		if !present(valid, i) {
+			dst[i] = 0
+			continue
+		}
+		var y float64
+		if direction == 1 {
+			y = (v - min) / (target - min)
+		} else {
+			y = (max - v) / (max - target)
+		}
 		if capMax && y > 1 {
 			y = 1
 		}
@@ -296,7 +453,9 @@ func NormaliseDist2Targ(dst, x []float64, valid []bool, target float64, capMax b
 // NormMethod names a normalisation method.
 type NormMethod string
 
-// Normalisation methods, as written in CLI flags, framework files and the API.
+// Normalisation methods, by the names CLI flags, framework files and the API
+// use. NormNone keeps the values (after the direction is applied, as COINr's
+// f_n = "none").
 const (
 	NormNone      NormMethod = "none"
 	NormMinMax    NormMethod = "minmax"
@@ -312,34 +471,51 @@ const (
 	NormDist2Targ NormMethod = "dist2targ"
 )
 
-// Normalisation is a method with its parameters: minmax:L,U (default
-// 0,100), zscore:M,S (default 0,1), scaled:A,B, dist2ref:UNIT; the others
-// take none (goalposts and dist2targ take theirs from the indicator).
-type Normalisation struct {
+// Normaliser is a normalisation method with its parameters, as parsed from
+// "minmax:L,U" and friends. Goalposts and targets are per indicator, so
+// they travel in NormContext instead.
+type Normaliser struct {
 	Method NormMethod
+	// P1, P2 are minmax's L,U (default 0,100), zscore's M,S (default 0,1)
+	// and scaled's A,B (required); zero for the other methods.
 	P1, P2 float64
-	Ref    string // dist2ref: the reference unit's code
+	// Ref is dist2ref's reference unit code.
+	Ref string
 }
 
-var normParams = map[NormMethod]int{NormNone: 0, NormMinMax: 2, NormZScore: 2, NormScaled: 2, NormGoalposts: 0,
-	NormRank: 0, NormBorda: 0, NormPRank: 0, NormFracMax: 0, NormDist2Max: 0, NormDist2Ref: -1, NormDist2Targ: 0}
+// params: how many numeric parameters each method takes; -1 is dist2ref's
+// unit code.
+var normParams = map[NormMethod]int{
+	NormNone: 0, NormMinMax: 2, NormZScore: 2, NormScaled: 2, NormGoalposts: 0, NormRank: 0,
+	NormBorda: 0, NormPRank: 0, NormFracMax: 0, NormDist2Max: 0, NormDist2Ref: -1, NormDist2Targ: 0,
+}
 
-// ParseNormalisation parses a method name with optional parameters.
-func ParseNormalisation(s string) (Normalisation, error) {
-	name, params, hasParams := strings.Cut(strings.TrimSpace(s), ":")
-	m := NormMethod(strings.ToLower(name))
+// paramNames are the parameter names error messages show.
+var paramNames = map[NormMethod]string{NormMinMax: "L,U", NormZScore: "M,S", NormScaled: "A,B"}
+
+// ParseNormalisation parses a normalisation method: none, minmax[:L,U]
+// (default 0,100), zscore[:M,S] (default 0,1), scaled:A,B, goalposts, rank,
+// borda, prank, fracmax, dist2max, dist2ref:UNIT or dist2targ. The method
+// name is case-insensitive; spaces around parts are ignored.
+// ParseNormalisation(n.String()) == n for every n it returns.
+func ParseNormalisation(s string) (Normaliser, error) {
+	bad := func(format string, args ...any) (Normaliser, error) {
+		return Normaliser{}, fmt.Errorf("indicators: normalisation %q: %s", s, fmt.Sprintf(format, args...))
+	}
+	name, params, hasParams := strings.Cut(s, ":")
+	m := NormMethod(strings.ToLower(strings.TrimSpace(name)))
 	want, ok := normParams[m]
 	if !ok {
-		return Normalisation{}, fmt.Errorf("indicators: normalisation %q: unknown method (want none, minmax:L,U, zscore:M,S, scaled:A,B, goalposts, rank, borda, prank, fracmax, dist2max, dist2ref:UNIT, dist2targ)", s)
+		return bad("unknown method %q (want none, minmax:L,U, zscore:M,S, scaled:A,B, goalposts, rank, borda, prank, fracmax, dist2max, dist2ref:UNIT or dist2targ)", strings.TrimSpace(name))
 	}
-	n := Normalisation{Method: m}
-	switch {
-	case want == -1:
-		if !hasParams || strings.TrimSpace(params) == "" {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: want a reference unit, dist2ref:UNIT", s)
+	n := Normaliser{Method: m}
+	switch want {
+	case -1:
+		n.Ref = strings.TrimSpace(params)
+		if n.Ref == "" {
+			return bad("want a reference unit, dist2ref:UNIT")
 		}
-		n.Ref = strings.ToUpper(strings.TrimSpace(params))
-	case want == 2:
+	case 2:
 		switch m {
 		case NormMinMax:
 			n.P1, n.P2 = 0, 100
@@ -348,114 +524,142 @@ func ParseNormalisation(s string) (Normalisation, error) {
 		}
 		if !hasParams {
 			if m == NormScaled {
-				return Normalisation{}, fmt.Errorf("indicators: normalisation %q: want two parameters, scaled:A,B", s)
+				return bad("want two parameters A,B")
 			}
 			break
 		}
-		a, b, ok := strings.Cut(params, ",")
-		if !ok {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: want two parameters %s:P,Q", s, m)
+		a, b, two := strings.Cut(params, ",")
+		if !two || strings.Contains(b, ",") {
+			return bad("want two parameters %s", paramNames[m])
 		}
-		var err1, err2 error
-		n.P1, err1 = strconv.ParseFloat(strings.TrimSpace(a), 64)
-		n.P2, err2 = strconv.ParseFloat(strings.TrimSpace(b), 64)
-		if err1 != nil || err2 != nil || math.IsNaN(n.P1) || math.IsNaN(n.P2) || math.IsInf(n.P1, 0) || math.IsInf(n.P2, 0) {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: parameters must be finite numbers", s)
+		var err error
+		if n.P1, err = parseParam(a); err != nil {
+			return bad("parameter %q: %v", strings.TrimSpace(a), err)
 		}
-		if n.P1 == n.P2 && m != NormZScore {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: the two parameters must differ", s)
+		if n.P2, err = parseParam(b); err != nil {
+			return bad("parameter %q: %v", strings.TrimSpace(b), err)
 		}
-		if m == NormZScore && n.P2 <= 0 {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: the standard deviation must be positive", s)
+		switch {
+		case m == NormZScore && n.P2 <= 0:
+			return bad("the standard deviation S must be positive")
+		case m != NormZScore && n.P1 == n.P2:
+			return bad("the two parameters %s must differ", paramNames[m])
 		}
 	default:
 		if hasParams {
-			return Normalisation{}, fmt.Errorf("indicators: normalisation %q: %s takes no parameters", s, m)
+			return bad("%s takes no parameters", m)
 		}
 	}
 	return n, nil
 }
 
-// String returns the canonical form; ParseNormalisation(n.String()) == n.
-func (n Normalisation) String() string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// parseParam parses a finite number.
+func parseParam(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0, fmt.Errorf("not a number")
+	}
+	if !finite(v) {
+		return 0, fmt.Errorf("not a finite number")
+	}
+	return v, nil
+}
+
+func formatParam(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// String returns the canonical form, which ParseNormalisation reads back:
+// "minmax:0,100", "zscore:0,1", "dist2ref:KEN", "rank".
+func (n Normaliser) String() string {
 	switch n.Method {
 	case NormMinMax, NormZScore, NormScaled:
-		return string(n.Method) + ":" + f(n.P1) + "," + f(n.P2)
+		return string(n.Method) + ":" + formatParam(n.P1) + "," + formatParam(n.P2)
 	case NormDist2Ref:
 		return string(n.Method) + ":" + n.Ref
 	}
 	return string(n.Method)
 }
 
-// NormContext carries what some methods take from the indicator or the data.
+// NormContext is what some methods take from the indicator rather than the
+// method: its direction, goalposts, target and the reference unit's index.
 type NormContext struct {
-	// Direction is +1 (higher is better) or -1.
+	// Direction is 1 (higher is better) or -1; 0 means 1.
 	Direction int
-	// Goalposts, in the indicator's units: Lo scores 0, Hi scores Scale.
-	GoalLo, GoalHi float64
-	// Scale is the goalposts' top score (1, 5, 100...).
-	Scale float64
-	// Target for dist2targ, in the indicator's units.
+	// GoalLo and GoalHi are the lower and upper goalposts in the
+	// indicator's units (COINr's goalpost_lower, goalpost_upper; lo < hi),
+	// Scale the score at the best goalpost (goalpost_scale).
+	GoalLo, GoalHi, Scale float64
+	// Target is dist2targ's target in the indicator's units; CapMax caps
+	// dist2targ and dist2ref scores at 1 (COINr cap_max).
 	Target float64
-	// RefIndex is the position of dist2ref's reference unit.
+	CapMax bool
+	// RefIndex is the position of dist2ref's reference unit in x.
 	RefIndex int
 }
 
-// Apply normalises x with direction applied as COINr does (x is multiplied
-// by the direction before the method, Normalise.numeric), except goalposts,
-// whose (Lo, Hi) already say which end is best. For dist2targ with direction
-// -1 the target is negated with x.
-func (n Normalisation) Apply(dst, x []float64, valid []bool, ctx NormContext) ([]float64, error) {
-	checkLen("Normalisation.Apply", x, valid)
-	dst = dstFor("Normalisation.Apply", dst, len(x))
-	if len(x) == 0 {
-		return dst, ErrNoData
-	}
-	dir := float64(ctx.Direction)
+// Apply normalises x with the indicator's direction applied as COINr 1.1.14
+// applies it:
+//
+//   - goalposts and dist2targ: the kernel's own direction handling on the
+//     raw values (NormaliseGoalposts, NormaliseDist2Targ), which is what
+//     Normalise.coin computes when it reads goalposts and targets from
+//     iMeta (see those kernels);
+//   - every other method, none included: x is multiplied by the direction
+//     first (Normalise.numeric: x <- x*direction), then the method runs.
+//
+// So with direction -1 minmax gives the lowest raw value the top score and
+// rank gives the highest raw value rank 1. On error dst's contents are
+// unspecified. Special cases are the kernels'.
+func (n Normaliser) Apply(dst, x []float64, valid []bool, ctx NormContext) ([]float64, error) {
+	const name = "Normaliser.Apply"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	dir := ctx.Direction
 	if dir == 0 {
 		dir = 1
 	}
-	src := x
-	if dir == -1 && n.Method != NormGoalposts {
-		for i, v := range x {
-			dst[i] = -v
+	if dir != 1 && dir != -1 {
+		return dst, kernelError(name, ErrDomain, "direction %d: want 1 or -1", ctx.Direction)
+	}
+	switch n.Method {
+	case NormGoalposts:
+		return NormaliseGoalposts(dst, x, valid, ctx.GoalLo, ctx.GoalHi, ctx.Scale, dir)
+	case NormDist2Targ:
+		return NormaliseDist2Targ(dst, x, valid, ctx.Target, dir, ctx.CapMax)
+	}
+	if _, ok := normParams[n.Method]; !ok {
+		return dst, kernelError(name, ErrDomain, "unknown method %q", n.Method)
+	}
+	// x * direction into dst; the kernels below read dst in place.
+	for i, v := range x {
+		if present(valid, i) {
+			dst[i] = v * float64(dir)
+		} else {
+			dst[i] = 0
 		}
-		src = dst
 	}
 	switch n.Method {
 	case NormNone:
-		if &src[0] != &dst[0] {
-			copy(dst, src)
-		}
-		for i := range dst {
-			if !present(valid, i) {
-				dst[i] = 0
-			}
+		if _, _, _, err := minMax(name, dst, valid); err != nil {
+			return dst, err
 		}
 		return dst, nil
 	case NormMinMax:
-		return NormaliseMinMax(dst, src, valid, n.P1, n.P2)
+		return NormaliseMinMax(dst, dst, valid, n.P1, n.P2)
 	case NormZScore:
-		return NormaliseZScore(dst, src, valid, n.P1, n.P2)
+		return NormaliseZScore(dst, dst, valid, n.P1, n.P2)
 	case NormScaled:
-		return NormaliseScaled(dst, src, valid, n.P1, n.P2)
-	case NormGoalposts:
-		return NormaliseGoalposts(dst, src, valid, ctx.GoalLo, ctx.GoalHi, ctx.Scale)
+		return NormaliseScaled(dst, dst, valid, n.P1, n.P2)
 	case NormRank:
-		return NormaliseRank(dst, src, valid), nil
+		return NormaliseRank(dst, dst, valid)
 	case NormBorda:
-		return NormaliseBorda(dst, src, valid), nil
+		return NormaliseBorda(dst, dst, valid)
 	case NormPRank:
-		return NormalisePRank(dst, src, valid)
+		return NormalisePRank(dst, dst, valid)
 	case NormFracMax:
-		return NormaliseFracMax(dst, src, valid)
+		return NormaliseFracMax(dst, dst, valid)
 	case NormDist2Max:
-		return NormaliseDist2Max(dst, src, valid)
-	case NormDist2Ref:
-		return NormaliseDist2Ref(dst, src, valid, ctx.RefIndex)
-	case NormDist2Targ:
-		return NormaliseDist2Targ(dst, src, valid, ctx.Target*dir, false)
+		return NormaliseDist2Max(dst, dst, valid)
+	default: // NormDist2Ref
+		return NormaliseDist2Ref(dst, dst, valid, ctx.RefIndex, ctx.CapMax)
 	}
-	return dst, fmt.Errorf("indicators: unknown normalisation %q", n.Method)
 }

@@ -4,77 +4,89 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 )
 
-// Rank ranks the present values with 1 = highest, ties sharing the lowest
-// rank number (R's rank(-x, ties.method = "min")); missing values get 0.
-// dst (nil allocates) must have len(x). It allocates an index (O(n log n)).
+// Rank ranks the present values of x with 1 = highest, ties sharing the
+// lowest rank number (R's rank(-x, ties.method = "min"), COINr's ranks of
+// scores); missing values get 0. dst (nil allocates) must have len(x). It
+// sorts a copy of the present values (one allocation, O(n log n)).
 //
-// Special cases are: NaN values marked present rank after every number.
-func Rank(dst []int, x []float64, valid []bool) []int {
-	checkLen("Rank", x, valid)
+// Ranks are ints: a rank is a count, and 0 can mark a missing value without
+// a separate validity slice (valid[i] is false exactly where dst[i] == 0).
+//
+// Special cases are:
+//
+//	no present value              every rank 0, nil error
+//	NaN or ±Inf marked present    error wrapping ErrNaN, dst unmodified
+func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
+	const name = "Rank"
+	checkLen(name, x, valid)
 	if dst == nil {
 		dst = make([]int, len(x))
 	} else if len(dst) != len(x) {
-		panic(fmt.Sprintf("indicators: Rank: len(dst) = %d, want %d", len(dst), len(x)))
+		panic(fmt.Sprintf("indicators: %s: len(dst) = %d, want %d", name, len(dst), len(x)))
 	}
+	// One sort of (value, index) pairs, descending, then a linear pass:
+	// equal values share the rank of the first of them ("min").
 	type pair struct {
 		v float64
 		i int
 	}
-	idx := make([]pair, 0, len(x))
+	ps := make([]pair, 0, len(x))
 	for i, v := range x {
 		dst[i] = 0
-		if present(valid, i) {
-			idx = append(idx, pair{v, i})
+		if !present(valid, i) {
+			continue
 		}
+		if !finite(v) {
+			return dst, kernelError(name, ErrNaN, "x[%d] = %v", i, v)
+		}
+		ps = append(ps, pair{v, i})
 	}
-	// Descending, NaN last; ties get equal ranks whatever their order, so an
-	// unstable sort is enough.
-	slices.SortFunc(idx, func(a, b pair) int {
-		switch an, bn := a.v != a.v, b.v != b.v; {
-		case an && bn:
-			return 0
-		case an:
-			return 1
-		case bn:
-			return -1
-		}
-		return cmp.Compare(b.v, a.v)
-	})
-	for k, p := range idx {
-		if k > 0 && p.v == idx[k-1].v {
-			dst[p.i] = dst[idx[k-1].i]
+	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(b.v, a.v) })
+	for k, p := range ps {
+		if k > 0 && p.v == ps[k-1].v {
+			dst[p.i] = dst[ps[k-1].i]
 			continue
 		}
 		dst[p.i] = k + 1
 	}
-	return dst
+	return dst, nil
 }
 
-// PercentileRank is the share of the other present values that v is at or
-// above: (number of present values < v + half the ties other than v) /
-// (n - 1), in [0, 1]; 1 = the highest. With one present value it is 1.
-func PercentileRank(v float64, x []float64, valid []bool) float64 {
-	checkLen("PercentileRank", x, valid)
-	below, ties, n := 0, 0, 0
-	for i, xi := range x {
-		if !present(valid, i) {
-			continue
-		}
-		n++
+// Percentiles gives each present value its percentile consistent with
+// Rank: with n present values and rank r (1 = highest, ties "min"),
+//
+//	dst = (n - r) / (n - 1)
+//
+// the share of the other present units that the unit equals or beats: 1 for
+// the highest, 0 for the lowest (when it is not tied). Missing values get 0.
+//
+// Special cases are:
+//
+//	one present value             1 (it is the highest)
+//	no present value              every entry 0, nil error
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+func Percentiles(dst []float64, x []float64, valid []bool) ([]float64, error) {
+	const name = "Percentiles"
+	checkLen(name, x, valid)
+	dst = dstFor(name, dst, len(x))
+	s, err := sortedPresent(name, x, valid)
+	if err != nil && !isNoData(err) {
+		return dst, err
+	}
+	n := len(s)
+	for i, v := range x {
 		switch {
-		case xi < v:
-			below++
-		case xi == v:
-			ties++
+		case !present(valid, i):
+			dst[i] = 0
+		case n == 1:
+			dst[i] = 1
+		default:
+			r := 1 + n - sort.Search(n, func(k int) bool { return s[k] > v })
+			dst[i] = float64(n-r) / float64(n-1)
 		}
 	}
-	if n <= 1 {
-		return 1
-	}
-	if ties > 0 {
-		ties-- // v itself
-	}
-	return (float64(below) + float64(ties)/2) / float64(n-1)
+	return dst, nil
 }

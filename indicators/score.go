@@ -41,7 +41,7 @@ type Panel struct {
 type Options struct {
 	Year int
 	// Method overrides (nil: the framework's).
-	Normalisation *Normalisation
+	Normalisation *Normaliser
 	Aggregation   *Aggregation
 	Imputation    *Imputation
 	Treatment     *Treatment
@@ -92,7 +92,7 @@ type Result struct {
 	Extras map[string]*NodeResult
 	Notes  []string
 	// Methods actually used.
-	Normalisation Normalisation
+	Normalisation Normaliser
 	Aggregation   Aggregation
 	Imputation    Imputation
 	Treatment     Treatment
@@ -229,13 +229,19 @@ func scoreComposite(res *Result, p *Panel) error {
 			ctx.Direction = 1
 		}
 		if res.Normalisation.Method == NormGoalposts {
-			lo, hi, err := goalposts(node, info, nr.Treated, nr.RawValid, ctx.Direction)
+			worst, best, err := goalposts(node, info, nr.Treated, nr.RawValid, ctx.Direction)
 			if err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 				continue
 			}
-			ctx.GoalLo, ctx.GoalHi = lo, hi
+			// The registry's goalposts say which end is best (lo = worst,
+			// hi = best); COINr's take a lower and an upper goalpost and a
+			// direction, which the goalposts' own order gives.
+			ctx.GoalLo, ctx.GoalHi, ctx.Direction = worst, best, 1
+			if worst > best {
+				ctx.GoalLo, ctx.GoalHi, ctx.Direction = best, worst, -1
+			}
 		}
 		if res.Normalisation.Method == NormDist2Targ {
 			if node.Target == nil {
@@ -268,11 +274,10 @@ func scoreComposite(res *Result, p *Panel) error {
 		}
 		copy(nr.Valid, nr.RawValid)
 	}
-	if err := aggregateTree(res, p); err != nil {
+	if err := aggregateTree(res); err != nil {
 		return err
 	}
-	finish(res)
-	return nil
+	return finish(res)
 }
 
 func exclusion(err error) string {
@@ -316,12 +321,18 @@ func goalposts(node *Node, info IndicatorInfo, x []float64, valid []bool, dir in
 func impute(res *Result, nr *NodeResult, p *Panel) error {
 	im := res.Imputation
 	switch im.Method {
-	case ImputeNone:
+	case ImputationNone:
 		return nil
-	case ImputeMean, ImputeMedian:
-		_, imp := ImputeColumn(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, im.Method == ImputeMedian)
-		markImputed(nr, imp)
-	case ImputeGroupMean, ImputeGroupMedian:
+	case ImputationMean, ImputationMedian:
+		kernel := ImputeMean
+		if im.Method == ImputationMedian {
+			kernel = ImputeMedian
+		}
+		if _, _, err := kernel(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid); err != nil {
+			return fmt.Errorf("indicators: imputing %s: %w", nr.Node.Code, err)
+		}
+		markImputed(nr, nr.Imputed)
+	case ImputationGroupMean, ImputationGroupMedian:
 		g, ok := p.Groups[im.Group]
 		if !ok {
 			names := make([]string, 0, len(p.Groups))
@@ -331,9 +342,16 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 			sort.Strings(names)
 			return fmt.Errorf("indicators: imputation by group %q: no such grouping (have %v)", im.Group, names)
 		}
-		_, imp := ImputeByGroup(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, g, im.Method == ImputeGroupMedian)
-		markImputed(nr, imp)
-	case ImputeLatest, ImputeLinear:
+		ids, _ := GroupIndex(g)
+		kernel := ImputeGroupMean
+		if im.Method == ImputationGroupMedian {
+			kernel = ImputeGroupMedian
+		}
+		if _, _, err := kernel(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, ids); err != nil {
+			return fmt.Errorf("indicators: imputing %s: %w", nr.Node.Code, err)
+		}
+		markImputed(nr, nr.Imputed)
+	case ImputationLatest, ImputationLinear:
 		series := p.Series[nr.Node.Key()]
 		if series == nil {
 			return nil
@@ -346,7 +364,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 			var v float64
 			var y int
 			ok := false
-			if im.Method == ImputeLatest {
+			if im.Method == ImputationLatest {
 				v, y, ok = LatestWithin(s.Years, s.Values, res.Year, im.Years)
 			} else {
 				v, ok = Interpolate(s.Years, s.Values, res.Year)
@@ -369,16 +387,10 @@ func markImputed(nr *NodeResult, imp []bool) {
 }
 
 // aggregateTree computes every aggregate from its children, bottom-up.
-func aggregateTree(res *Result, p *Panel) error {
+func aggregateTree(res *Result) error {
 	f := res.Framework
-	n := len(p.Units)
 	// Children of each aggregate that take part (documented-only children
 	// and excluded indicators do not).
-	maxKids := 0
-	for _, node := range f.nodes {
-		maxKids = max(maxKids, len(node.Children))
-	}
-	xs, vs, ws := make([]float64, maxKids), make([]bool, maxKids), make([]float64, maxKids)
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]
@@ -404,16 +416,11 @@ func aggregateTree(res *Result, p *Panel) error {
 			}
 		case "pca":
 			if len(kids) >= 2 {
-				data := make([][]float64, n)
-				valid := make([][]bool, n)
-				for u := 0; u < n; u++ {
-					data[u] = make([]float64, len(kids))
-					valid[u] = make([]bool, len(kids))
-					for k, kr := range kids {
-						data[u][k], valid[u][k] = kr.Value[u], kr.Valid[u]
-					}
+				cols, valids := make([][]float64, len(kids)), make([][]bool, len(kids))
+				for k, kr := range kids {
+					cols[k], valids[k] = kr.Value, kr.Valid
 				}
-				pca, err := PCAWeights(data, valid)
+				pca, err := PCAWeights(cols, valids)
 				if err != nil {
 					res.Notes = append(res.Notes, fmt.Sprintf("%s: PCA weights not computed (%v); equal weights used", node.Code, err))
 					for k := range weights {
@@ -441,24 +448,19 @@ func aggregateTree(res *Result, p *Panel) error {
 		if node.Aggregate != "" {
 			agg, _ = ParseAggregation(node.Aggregate)
 		}
-		x, v, w := xs[:len(kids)], vs[:len(kids)], ws[:len(kids)]
-		copy(w, weights)
-		for u := 0; u < n; u++ {
-			for k, kr := range kids {
-				x[k], v[k] = kr.Value[u], kr.Valid[u]
-			}
-			val, ok, err := agg.Aggregate(x, v, w, res.Framework.Methods.Coverage)
-			if err != nil {
-				return fmt.Errorf("indicators: aggregating %s for %s: %w", node.Code, res.Units[u], err)
-			}
-			nr.Value[u], nr.Valid[u] = val, ok
+		cols, valids := make([][]float64, len(kids)), make([][]bool, len(kids))
+		for k, kr := range kids {
+			cols[k], valids[k] = kr.Value, kr.Valid
+		}
+		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
+			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
 		}
 	}
 	return nil
 }
 
 // finish ranks every node, classifies aggregates and computes coverage.
-func finish(res *Result) {
+func finish(res *Result) error {
 	f := res.Framework
 	n := len(res.Units)
 	leafData := map[*Node][]bool{}
@@ -468,7 +470,10 @@ func finish(res *Result) {
 		}
 	}
 	for _, nr := range res.Nodes {
-		nr.Rank = Rank(nil, nr.Value, nr.Valid)
+		var err error
+		if nr.Rank, err = Rank(nil, nr.Value, nr.Valid); err != nil {
+			return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
+		}
 		nr.Coverage = make([]float64, n)
 		leaves := 0
 		var walk func(*Node)
@@ -512,6 +517,7 @@ func finish(res *Result) {
 			}
 		}
 	}
+	return nil
 }
 
 // scoreGender computes the gap measures per indicator, the WEF-style parity
@@ -521,7 +527,8 @@ func scoreGender(res *Result, p *Panel) error {
 	n := len(p.Units)
 	band := *f.ParityBand
 	var leaves []*NodeResult
-	var ratios [][]float64
+	var cols [][]float64
+	var valids [][]bool
 	for _, nr := range res.Nodes {
 		node := nr.Node
 		if !node.IsIndicator() {
@@ -534,7 +541,7 @@ func scoreGender(res *Result, p *Panel) error {
 		nr.Gender, nr.GValid = make([]Gap, n), make([]bool, n)
 		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
 		nr.Tier = make([]Tier, n)
-		var r []float64
+		count := 0
 		for u := 0; u < n; u++ {
 			if fs == nil || ms == nil {
 				break
@@ -548,15 +555,19 @@ func scoreGender(res *Result, p *Panel) error {
 			nr.Raw[u], nr.RawValid[u], nr.Year[u] = g.GPS, !math.IsNaN(g.GPS), y
 			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
 			nr.Tier[u], _ = ParityBand(band).Classify(g.GPS)
-			r = append(r, nr.Value[u])
+			count++
 		}
-		if len(r) == 0 {
+		if count == 0 {
 			nr.Excluded = "no female and male values for the year (excluded)"
 			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 		}
-		ratios = append(ratios, r)
+		cols, valids = append(cols, nr.Value), append(valids, nr.Valid)
 	}
-	w := ParityWeights(ratios)
+	w, err := ParityWeights(nil, cols, valids)
+	if err != nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("parity weights: %v; equal weights used", err))
+		w = EqualWeights(len(leaves))
+	}
 	for k, nr := range leaves {
 		nr.Weight = w[k]
 	}
@@ -574,15 +585,22 @@ func scoreGender(res *Result, p *Panel) error {
 				fn++
 			}
 		}
-		val, ok := ParityComposite(x, v, w, f.Methods.Coverage)
+		val, ok, err := ParityComposite(x, v, w, f.Methods.Coverage)
+		if err != nil {
+			return fmt.Errorf("indicators: parity composite for %s: %w", res.Units[u], err)
+		}
 		root.Value[u], root.Valid[u] = val, ok
 		if ok && fn > 0 {
 			wis.Value[u], wis.Valid[u] = (fsum/float64(fn)+val)/2, true
 		}
 	}
-	finish(res)
+	if err := finish(res); err != nil {
+		return err
+	}
 	// WIS has its own rank and the coverage of the composite; no tier.
-	wis.Rank = Rank(nil, wis.Value, wis.Valid)
+	if wis.Rank, err = Rank(nil, wis.Value, wis.Valid); err != nil {
+		return fmt.Errorf("indicators: ranking WIS: %w", err)
+	}
 	wis.Coverage = root.Coverage
 	res.Nodes = append(res.Nodes, wis)
 	return nil

@@ -4,176 +4,173 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 )
 
+// Sentinel errors. Kernels wrap them with the kernel's name and the detail,
+// so test with errors.Is.
 var (
-	// ErrZeroSpread: every present value is equal, so a normalisation that
-	// divides by the range or the standard deviation is undefined (COINr
-	// returns NaN with a warning; DRI returns this error and the framework
-	// leaves the indicator out with a note).
-	ErrZeroSpread = errors.New("indicators: no spread (all present values equal)")
-	// ErrNoData: no value is present.
-	ErrNoData = errors.New("indicators: no data")
-	// ErrNaN: a value marked present is NaN or infinite.
-	ErrNaN = errors.New("indicators: NaN or infinity among present values")
-	// ErrDomain: a value is outside a method's domain (log of a value <= 0,
-	// harmonic mean of a 0).
-	ErrDomain = errors.New("indicators: value outside the method's domain")
+	// ErrNoData: no value is present (or a value the method needs, such as
+	// dist2ref's reference, is missing).
+	ErrNoData = errors.New("no data")
+	// ErrNaN: a value marked present is NaN or infinite, a caller bug.
+	ErrNaN = errors.New("NaN or infinity marked present")
+	// ErrZeroSpread: the present values (or a method's two parameters) are
+	// all equal, so a method that divides by the range or the standard
+	// deviation is undefined. COINr returns NaN with a warning; DRI returns
+	// this error, and the framework leaves the indicator out with a note.
+	ErrZeroSpread = errors.New("zero spread")
+	// ErrDomain: a value or parameter is outside a method's domain (the log
+	// of a value <= 0, a harmonic mean of a 0, direction 2).
+	ErrDomain = errors.New("outside the method's domain")
+	// ErrUndefined: a statistic a method depends on is undefined (skewness
+	// of fewer than three values, kurtosis of fewer than four, either of
+	// values that are all equal).
+	ErrUndefined = errors.New("statistic undefined")
 )
 
-func checkLen(name string, x []float64, valid []bool) {
+// kernelError wraps a sentinel with the kernel's name and a detail:
+// "indicators: NormaliseMinMax: max = min = 3: zero spread".
+func kernelError(kernel string, sentinel error, format string, args ...any) error {
+	return fmt.Errorf("indicators: %s: %s: %w", kernel, fmt.Sprintf(format, args...), sentinel)
+}
+
+func checkLen(kernel string, x []float64, valid []bool) {
 	if valid != nil && len(valid) != len(x) {
-		panic(fmt.Sprintf("indicators: %s: len(valid) = %d, len(x) = %d", name, len(valid), len(x)))
+		panic(fmt.Sprintf("indicators: %s: len(valid) = %d, len(x) = %d", kernel, len(valid), len(x)))
 	}
 }
 
-func dstFor(name string, dst []float64, n int) []float64 {
+func dstFor(kernel string, dst []float64, n int) []float64 {
 	if dst == nil {
 		return make([]float64, n)
 	}
 	if len(dst) != n {
-		panic(fmt.Sprintf("indicators: %s: len(dst) = %d, want %d", name, len(dst), n))
+		panic(fmt.Sprintf("indicators: %s: len(dst) = %d, want %d", kernel, len(dst), n))
 	}
 	return dst
 }
 
 func present(valid []bool, i int) bool { return valid == nil || valid[i] }
 
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// neumaier is a compensated sum (Neumaier's variant of Kahan summation).
+// It lives on the stack, so kernels that use it do not allocate.
+type neumaier struct{ s, c float64 }
+
+func (a *neumaier) add(v float64) {
+	t := a.s + v
+	if math.Abs(a.s) >= math.Abs(v) {
+		a.c += (a.s - t) + v
+	} else {
+		a.c += (v - t) + a.s
+	}
+	a.s = t
+}
+
+func (a *neumaier) sum() float64 { return a.s + a.c }
+
 // Summary are the statistics of the present values of a variable.
 type Summary struct {
+	// N is the number of present values.
 	N        int
 	Min, Max float64
-	Mean     float64
-	// SD is the sample standard deviation (n - 1), as R's sd().
+	// Mean is R's mean(x, na.rm = TRUE): the compensated sum over N,
+	// refined by the mean of the residuals, as R's summary.c does.
+	Mean float64
+	// SD is the sample standard deviation (divisor N - 1) as R's sd(); NaN
+	// when N < 2.
 	SD float64
 }
 
-// Summarise computes count, min, max, mean and sample standard deviation of
-// the present values, with compensated sums.
+// Summarise computes count, minimum, maximum, mean and sample standard
+// deviation of the present values, with compensated sums. It does not
+// allocate.
 //
 // Special cases are:
 //
-//	no present value        N = 0, error ErrNoData
-//	one present value       SD = NaN
-//	NaN or ±Inf present     error ErrNaN
+//	no present value (or empty x)   Summary{N: 0}, error wrapping ErrNoData
+//	one present value               SD = NaN
+//	NaN or ±Inf marked present      error wrapping ErrNaN
 func Summarise(x []float64, valid []bool) (Summary, error) {
-	checkLen("Summarise", x, valid)
+	const name = "Summarise"
+	checkLen(name, x, valid)
+	return summarise(name, x, valid)
+}
+
+func summarise(kernel string, x []float64, valid []bool) (Summary, error) {
 	s := Summary{Min: math.Inf(1), Max: math.Inf(-1)}
-	var sum, c float64
+	var acc neumaier
 	for i, v := range x {
 		if !present(valid, i) {
 			continue
 		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return s, ErrNaN
+		if !finite(v) {
+			return Summary{}, kernelError(kernel, ErrNaN, "x[%d] = %v", i, v)
 		}
 		s.N++
 		s.Min = math.Min(s.Min, v)
 		s.Max = math.Max(s.Max, v)
-		// Kahan-Babuska summation.
-		t := sum + v
-		if math.Abs(sum) >= math.Abs(v) {
-			c += (sum - t) + v
-		} else {
-			c += (v - t) + sum
-		}
-		sum = t
+		acc.add(v)
 	}
 	if s.N == 0 {
-		return s, ErrNoData
-	}
-	s.Mean = (sum + c) / float64(s.N)
-	if s.N < 2 {
-		s.SD = math.NaN()
-		return s, nil
-	}
-	// Two-pass variance with the compensation term (Chan et al.).
-	var ss, comp float64
-	for i, v := range x {
-		if !present(valid, i) {
-			continue
-		}
-		d := v - s.Mean
-		ss += d * d
-		comp += d
+		return Summary{}, kernelError(kernel, ErrNoData, "no present value among %d", len(x))
 	}
 	n := float64(s.N)
-	s.SD = math.Sqrt((ss - comp*comp/n) / (n - 1))
+	s.Mean = acc.sum() / n
+	var res, ss neumaier
+	for i, v := range x {
+		if present(valid, i) {
+			d := v - s.Mean
+			res.add(d)
+			ss.add(d * d)
+		}
+	}
+	// R's mean adds the mean residual; the variance uses the corrected
+	// two-pass formula (Chan, Golub and LeVeque), exact for exact inputs.
+	r := res.sum()
+	s.Mean += r / n
+	s.SD = math.NaN()
+	if s.N > 1 {
+		s.SD = math.Sqrt((ss.sum() - r*r/n) / (n - 1))
+	}
 	return s, nil
 }
 
-// Skewness is the sample skewness of the present values as COINr's skew()
-// computes it (R/stats.R, from e1071::skewness type 2):
+// Median is the median of the present values as R's median(): the middle
+// value of an odd count, the mean of the two middle values of an even one.
+// It sorts a copy of the present values in scratch when scratch is long
+// enough (then it does not allocate) and in a new slice otherwise.
 //
-//	d = x - mean(x)
-//	skew = sqrt(n) * sum(d^3) / sum(d^2)^(3/2) * sqrt(n (n-1)) / (n - 2)
+// Special cases are:
 //
-// Special cases are: n < 3 gives NaN; zero spread gives NaN.
-func Skewness(x []float64, valid []bool) float64 {
-	checkLen("Skewness", x, valid)
-	s, err := Summarise(x, valid)
-	if err != nil || s.N < 3 {
-		return math.NaN()
-	}
-	var s2, s3 float64
-	for i, v := range x {
-		if present(valid, i) {
-			d := v - s.Mean
-			s2 += d * d
-			s3 += d * d * d
-		}
-	}
-	n := float64(s.N)
-	return math.Sqrt(n) * s3 / math.Pow(s2, 1.5) * math.Sqrt(n*(n-1)) / (n - 2)
+//	no present value            NaN, error wrapping ErrNoData
+//	NaN or ±Inf marked present  NaN, error wrapping ErrNaN
+func Median(x []float64, valid []bool, scratch []float64) (float64, error) {
+	const name = "Median"
+	checkLen(name, x, valid)
+	return median(name, x, valid, scratch)
 }
 
-// Kurtosis is the sample excess kurtosis of the present values as COINr's
-// kurt() computes it (R/stats.R, from e1071::kurtosis type 2):
-//
-//	r = n * sum(d^4) / sum(d^2)^2
-//	kurt = ((n + 1) (r - 3) + 6) (n - 1) / ((n - 2) (n - 3))
-//
-// Special cases are: n < 4 gives NaN; zero spread gives NaN.
-func Kurtosis(x []float64, valid []bool) float64 {
-	checkLen("Kurtosis", x, valid)
-	s, err := Summarise(x, valid)
-	if err != nil || s.N < 4 {
-		return math.NaN()
-	}
-	var s2, s4 float64
-	for i, v := range x {
-		if present(valid, i) {
-			d := v - s.Mean
-			d2 := d * d
-			s2 += d2
-			s4 += d2 * d2
-		}
-	}
-	n := float64(s.N)
-	r := n * s4 / (s2 * s2)
-	return ((n+1)*(r-3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-}
-
-// Median of the present values; the mean of the two middle values for an
-// even count (R's median). scratch, if long enough, avoids an allocation.
-//
-// Special cases are: no present value gives NaN.
-func Median(x []float64, valid []bool, scratch []float64) float64 {
-	checkLen("Median", x, valid)
+func median(kernel string, x []float64, valid []bool, scratch []float64) (float64, error) {
 	v := scratch[:0]
 	for i, xi := range x {
-		if present(valid, i) {
-			v = append(v, xi)
+		if !present(valid, i) {
+			continue
 		}
+		if !finite(xi) {
+			return math.NaN(), kernelError(kernel, ErrNaN, "x[%d] = %v", i, xi)
+		}
+		v = append(v, xi)
 	}
 	if len(v) == 0 {
-		return math.NaN()
+		return math.NaN(), kernelError(kernel, ErrNoData, "no present value among %d", len(x))
 	}
-	sort.Float64s(v)
-	m := len(v) / 2
+	slices.Sort(v)
+	h := len(v) / 2
 	if len(v)%2 == 1 {
-		return v[m]
+		return v[h], nil
 	}
-	return (v[m-1] + v[m]) / 2
+	return (v[h-1] + v[h]) / 2, nil
 }

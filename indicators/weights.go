@@ -8,8 +8,11 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// EqualWeights returns n weights of 1/n.
+// EqualWeights returns n weights of 1/n (nil for n <= 0).
 func EqualWeights(n int) []float64 {
+	if n <= 0 {
+		return nil
+	}
 	w := make([]float64, n)
 	for i := range w {
 		w[i] = 1 / float64(n)
@@ -17,114 +20,169 @@ func EqualWeights(n int) []float64 {
 	return w
 }
 
-// RenormaliseWeights scales the weights of the present children to sum to 1
-// and sets the others to 0, in place; it returns w. If no present child has
-// a positive weight every entry becomes 0.
-func RenormaliseWeights(w []float64, valid []bool) []float64 {
-	if valid != nil && len(valid) != len(w) {
-		panic(fmt.Sprintf("indicators: RenormaliseWeights: len(valid) = %d, len(w) = %d", len(valid), len(w)))
-	}
-	var s float64
+// RenormaliseWeights scales the weights of the present children to sum to
+// 1 and sets the others to 0, as COINr's a_* functions do before they
+// aggregate (w <- w/sum(w) over the non-NA children):
+//
+//	dst[i] = w[i] / sum(w[j] for present j)     for present i, else 0
+//
+// dst may be w. It does not allocate when dst is supplied.
+//
+// Special cases are:
+//
+//	present weights sum to 0      error wrapping ErrZeroSpread (COINr: NaN)
+//	no present child              error wrapping ErrNoData
+//	NaN or ±Inf weight present    error wrapping ErrNaN
+func RenormaliseWeights(dst, w []float64, valid []bool) ([]float64, error) {
+	const name = "RenormaliseWeights"
+	checkLen(name, w, valid)
+	dst = dstFor(name, dst, len(w))
+	var s neumaier
+	n := 0
 	for i, v := range w {
-		if present(valid, i) {
-			s += v
-		}
-	}
-	for i := range w {
-		if !present(valid, i) || s == 0 {
-			w[i] = 0
+		if !present(valid, i) {
 			continue
 		}
-		w[i] /= s
+		if !finite(v) {
+			return dst, kernelError(name, ErrNaN, "w[%d] = %v", i, v)
+		}
+		n++
+		s.add(v)
 	}
-	return w
+	if n == 0 {
+		return dst, kernelError(name, ErrNoData, "no present child among %d", len(w))
+	}
+	sum := s.sum()
+	if sum == 0 {
+		return dst, kernelError(name, ErrZeroSpread, "the %d present weights sum to 0", n)
+	}
+	for i, v := range w {
+		if present(valid, i) {
+			dst[i] = v / sum
+		} else {
+			dst[i] = 0
+		}
+	}
+	return dst, nil
 }
 
 // PCAResult are weights from the first principal component.
 type PCAResult struct {
-	// Weights are the first component's loadings, oriented so they sum to a
-	// positive number (a component's sign is arbitrary).
+	// Weights are the loadings of the first principal component (COINr:
+	// as.numeric(PCAres$rotation[,1])), a unit vector, oriented so that
+	// they sum to a positive number.
 	Weights []float64
-	// VarianceExplained is the first component's share of total variance.
+	// VarianceExplained is the first component's share of the total
+	// variance (COINr: summary(PCAres)'s "Proportion of Variance").
 	VarianceExplained float64
-	// Negative is true when a loading is negative: an indicator would then
-	// pull the aggregate down, which a composite rarely intends.
+	// Negative is true when a loading is negative: that child would pull
+	// the aggregate down, which a composite rarely intends.
 	Negative bool
 	// Units is the number of complete cases used.
 	Units int
 }
 
 // PCAWeights computes weights from the first principal component of the
-// standardised columns of data (units x indicators, row-major with
-// validity), on the complete cases only, as COINr's get_PCA does
-// (stats::prcomp(center = TRUE, scale = TRUE) on na.omit(data); weights =
-// rotation[, 1]). Uses gonum's stat.PC.
+// indicators in cols (cols[k] is indicator k over the units, valids[k] its
+// validity; nil means all present), as COINr 1.1.14's get_PCA (R/PCA.R):
 //
-// Special cases are: fewer complete cases than indicators + 1, or a column
-// with no spread, is an error.
-func PCAWeights(data [][]float64, valid [][]bool) (PCAResult, error) {
-	if len(data) == 0 {
-		return PCAResult{}, ErrNoData
+//	dat4PCA <- stats::na.omit(iData_)                       complete cases
+//	PCAres  <- stats::prcomp(dat4PCA, center = TRUE, scale = TRUE)
+//	wts     <- as.numeric(PCAres$rotation[,1])
+//
+// that is the raw loadings (neither squared nor made absolute) of the first
+// component of the correlation matrix. DRI computes them with gonum's
+// stat.PC on the standardised columns (sample sd, as prcomp's scale). A
+// component's sign is arbitrary (prcomp's depends on LAPACK), so DRI orients
+// the loadings to sum to a positive number; with COINr's aggregation, which
+// renormalises w/sum(w), both signs give the same scores.
+//
+// Special cases are:
+//
+//	fewer than 2 indicators, or fewer complete units than indicators + 1
+//	                              error wrapping ErrNoData
+//	an indicator with zero spread over the complete units
+//	                              error wrapping ErrZeroSpread (prcomp stops)
+//	NaN or ±Inf marked present    error wrapping ErrNaN
+//	columns of different lengths  panics
+func PCAWeights(cols [][]float64, valids [][]bool) (PCAResult, error) {
+	const name = "PCAWeights"
+	k := len(cols)
+	n := 0
+	if k > 0 {
+		n = len(cols[0])
 	}
-	k := len(data[0])
-	var rows [][]float64
-	for i, r := range data {
-		if len(r) != k {
-			panic(fmt.Sprintf("indicators: PCAWeights: row %d has %d columns, want %d", i, len(r), k))
+	if valids != nil && len(valids) != k {
+		panic(fmt.Sprintf("indicators: %s: len(valids) = %d, want %d", name, len(valids), k))
+	}
+	ok := func(j, u int) bool { return valids == nil || valids[j] == nil || valids[j][u] }
+	for j, c := range cols {
+		if len(c) != n {
+			panic(fmt.Sprintf("indicators: %s: len(cols[%d]) = %d, want %d", name, j, len(c), n))
 		}
-		complete := true
-		for j := range r {
-			if valid != nil && !valid[i][j] {
-				complete = false
+		if valids != nil && valids[j] != nil && len(valids[j]) != n {
+			panic(fmt.Sprintf("indicators: %s: len(valids[%d]) = %d, want %d", name, j, len(valids[j]), n))
+		}
+		for u, v := range c {
+			if ok(j, u) && !finite(v) {
+				return PCAResult{}, kernelError(name, ErrNaN, "cols[%d][%d] = %v", j, u, v)
 			}
 		}
+	}
+	var rows []int
+	for u := 0; u < n; u++ {
+		complete := true
+		for j := range cols {
+			complete = complete && ok(j, u)
+		}
 		if complete {
-			rows = append(rows, r)
+			rows = append(rows, u)
 		}
 	}
-	if len(rows) < k+1 || k < 2 {
-		return PCAResult{}, fmt.Errorf("indicators: PCA needs more complete units (%d) than indicators (%d), and two indicators at least", len(rows), k)
+	if k < 2 || len(rows) < k+1 {
+		return PCAResult{}, kernelError(name, ErrNoData, "%d complete units for %d indicators: want at least two indicators and more units than indicators", len(rows), k)
 	}
 	m := mat.NewDense(len(rows), k, nil)
-	for j := 0; j < k; j++ {
-		col := make([]float64, len(rows))
-		for i, r := range rows {
-			col[i] = r[j]
+	col := make([]float64, len(rows))
+	for j, c := range cols {
+		for r, u := range rows {
+			col[r] = c[u]
 		}
-		mean, sd := stat.MeanStdDev(col, nil)
-		if sd == 0 || math.IsNaN(sd) {
-			return PCAResult{}, fmt.Errorf("indicators: PCA: column %d: %w", j, ErrZeroSpread)
+		s, _ := summarise(name, col, nil)
+		if s.SD == 0 {
+			return PCAResult{}, kernelError(name, ErrZeroSpread, "indicator %d has the same value %v in every complete unit", j, s.Min)
 		}
-		for i := range col {
-			m.Set(i, j, (col[i]-mean)/sd)
+		for r := range rows {
+			m.Set(r, j, (col[r]-s.Mean)/s.SD)
 		}
 	}
 	var pc stat.PC
 	if !pc.PrincipalComponents(m, nil) {
-		return PCAResult{}, fmt.Errorf("indicators: PCA: decomposition failed")
+		return PCAResult{}, kernelError(name, ErrUndefined, "the decomposition did not converge")
 	}
 	var vecs mat.Dense
 	pc.VectorsTo(&vecs)
 	vars := pc.VarsTo(nil)
 	res := PCAResult{Weights: make([]float64, k), Units: len(rows)}
-	var sum, total float64
-	for j := 0; j < k; j++ {
+	var sum, total neumaier
+	for j := range res.Weights {
 		res.Weights[j] = vecs.At(j, 0)
-		sum += res.Weights[j]
+		sum.add(res.Weights[j])
 	}
 	for _, v := range vars {
-		total += v
+		total.add(v)
 	}
-	if sum < 0 {
+	if sum.sum() < 0 {
 		for j := range res.Weights {
 			res.Weights[j] = -res.Weights[j]
 		}
 	}
 	for _, w := range res.Weights {
-		if w < 0 {
-			res.Negative = true
-		}
+		res.Negative = res.Negative || w < 0
 	}
-	res.VarianceExplained = vars[0] / total
+	res.VarianceExplained = vars[0] / total.sum()
+	if math.IsNaN(res.VarianceExplained) {
+		return PCAResult{}, kernelError(name, ErrUndefined, "no variance")
+	}
 	return res, nil
 }

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -62,21 +64,33 @@ func readLong(s *source) error {
 	case ".arrow", ".arrows", ".ipc", ".feather":
 		return readLongArrow(s, false)
 	}
-	t, cl, err := s.openCSV("", ',')
+	rc, display, err := s.open("")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	rec, line, err := t.next()
-	if err == io.EOF {
-		return structural(t.file, 1, 0, RuleEmptyFile, "the file is empty")
-	}
-	if err != nil {
-		return csvStructural(t.file, err)
-	}
-	idx, err := checkLongHeader(t.file, line, rec)
-	if err != nil {
-		return err
+	defer rc.Close()
+	return readLongCSVFast(s, rc, display)
+}
+
+// readLongSlow reads long-format CSV with encoding/csv (quoted fields). r
+// starts at line offset+1; idx is the header's columns when the header was
+// already read.
+func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[string]int) error {
+	cr := csv.NewReader(stripBOM(r))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	t := &csvTable{r: cr, file: display}
+	if idx == nil {
+		rec, line, err := t.next()
+		if err == io.EOF {
+			return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+		}
+		if err != nil {
+			return csvStructural(display, err)
+		}
+		if idx, err = checkLongHeader(display, line, rec); err != nil {
+			return err
+		}
 	}
 	get := func(rec []string, name string) string {
 		i, ok := idx[name]
@@ -91,11 +105,14 @@ func readLong(s *source) error {
 			return nil
 		}
 		if err != nil {
-			if s.malformed(err) {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				s.Quarantine(pe.Line+offset, pe.Column, Error, RuleMalformedRow, "%v", pe.Err)
 				continue
 			}
-			return csvStructural(t.file, err)
+			return csvStructural(display, err)
 		}
+		line += offset
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
@@ -105,12 +122,13 @@ func readLong(s *source) error {
 		}
 		cell := get(rec, "value")
 		l, c := t.pos(idx["value"])
+		l += offset
 		if strings.TrimSpace(cell) == "" {
 			s.Quarantine(l, c, Error, RuleNotANumber, "value is empty (leave the row out for a missing value)")
 			continue
 		}
 		yl, yc := t.pos(idx["year"])
-		year, ok := s.ParseYear(get(rec, "year"), yl, yc)
+		year, ok := s.ParseYear(get(rec, "year"), yl+offset, yc)
 		if !ok {
 			continue
 		}

@@ -47,6 +47,7 @@ func (in *interner) id(s string) int32 {
 	if id, ok := in.ids[s]; ok {
 		return id
 	}
+	s = strings.Clone(s) // callers may pass views of a reused buffer
 	id := int32(len(in.s))
 	in.ids[s] = id
 	in.s = append(in.s, s)
@@ -281,7 +282,7 @@ func (c *Collector) add(o *Obs) *ruleError {
 			return reject(RuleBadCode, "%v", err)
 		}
 		age = c.ages.id(a)
-		c.ageIDs[o.Age] = age
+		c.ageIDs[strings.Clone(o.Age)] = age
 		c.ageCode[age] = a
 	}
 	status, ok := statusInput[o.Status]
@@ -341,7 +342,7 @@ func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 		return 0, reject(RuleUnknownUnit, "%v", err)
 	}
 	if kind == ByCode {
-		c.unitCache[raw] = int32(unit)
+		c.unitCache[strings.Clone(raw)] = int32(unit)
 	}
 	return int32(unit), nil
 }

@@ -90,6 +90,8 @@ type source struct {
 	name  string // display name: base-relative path, or user dir + path
 	index int    // catalogue order
 	extra bool   // from Options.Extra
+	// pending are parsed shards not yet appended (the parallel long reader).
+	pending []*Collector
 	*Collector
 	ref       *Reference
 	checksums map[string]string
@@ -372,6 +374,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if err != nil {
 		return nil, err
 	}
+	for _, s := range obs {
+		s.cols = columns{} // now in the record
+	}
 	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
 }
 
@@ -390,6 +395,7 @@ func runAdapter(s *source) {
 	if err == nil {
 		return
 	}
+	s.absorbPending()
 	r := s.report
 	var le *LoadError
 	if !errors.As(err, &le) {

@@ -208,18 +208,28 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	return p
 }
 
-// series reads one series for every scored unit.
+// series reads one series for every scored unit in one pass over the
+// indicator's rows; values are views of the store (read-only).
 func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
 	out := make([]indicators.Series, len(e.units))
-	rows := e.store.Select(pipeline.Query{Indicator: k.Indicator, Sex: []string{k.Sex}, Area: []string{k.Area}, Age: []string{k.Age}})
-	for _, i := range rows {
-		u, ok := e.unitIndex[e.store.Unit(i)]
-		if !ok {
-			continue
+	var years []int
+	e.store.Series(k.Indicator, func(unit, sex, area, age string, ys []int16, vals []float64) {
+		if sex != k.Sex || area != k.Area || age != k.Age {
+			return
 		}
-		out[u].Years = append(out[u].Years, e.store.Year(i))
-		out[u].Values = append(out[u].Values, e.store.Value(i))
-	}
+		u, ok := e.unitIndex[unit]
+		if !ok {
+			return
+		}
+		if cap(years)-len(years) < len(ys) {
+			years = make([]int, 0, max(4096, 2*len(ys)))
+		}
+		start := len(years)
+		for _, y := range ys {
+			years = append(years, int(y))
+		}
+		out[u] = indicators.Series{Years: years[start:len(years):len(years)], Values: vals}
+	})
 	return out
 }
 

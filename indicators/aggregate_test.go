@@ -1,0 +1,178 @@
+package indicators
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestAggregate(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		agg      string
+		x        []float64 // na = missing child
+		w        []float64
+		minShare float64
+		want     float64
+		ok       bool
+		err      error
+	}{
+		// R 4.2.2 + COINr a_amean(c(1,2,3,NA), c(1,2,3,4)) = 2.3333333333333335;
+		// hand: (1 + 4 + 9) / (1 + 2 + 3) = 14/6, the NA's weight dropped
+		{name: "amean renormalised over present", agg: "amean", x: []float64{1, 2, 3, na}, w: []float64{1, 2, 3, 4}, want: 2.3333333333333335, ok: true},
+		// hand: nil weights are equal: (1 + 2 + 6) / 3
+		{name: "amean equal weights", agg: "amean", x: []float64{1, 2, 6}, want: 3, ok: true},
+		// R 4.2.2 + COINr a_gmean(c(1,2,4,NA), c(1,1,2,5)) = 2.3784142300054421 = 2^(5/4)
+		{name: "gmean", agg: "gmean", x: []float64{1, 2, 4, na}, w: []float64{1, 1, 2, 5}, want: 2.3784142300054421, ok: true},
+		// R 4.2.2 + COINr a_hmean(c(1,2,4,NA), c(1,1,2,5)) = 2; hand: 4 / (1 + 1/2 + 2/4)
+		{name: "hmean", agg: "hmean", x: []float64{1, 2, 4, na}, w: []float64{1, 1, 2, 5}, want: 2, ok: true},
+		// R 4.2.2 + COINr a_hmean(c(-1,2,4), c(1,1,1)) = -12: negatives allowed
+		{name: "hmean of a negative", agg: "hmean", x: []float64{-1, 2, 4}, want: -12, ok: true},
+		// R 4.2.2 + COINr a_genmean(c(1,2,4), c(1,1,2), p = 2) = 3.0413812651491097 = sqrt(37/4)
+		{name: "genmean p 2", agg: "genmean:2", x: []float64{1, 2, 4}, w: []float64{1, 1, 2}, want: 3.0413812651491097, ok: true},
+		// R 4.2.2 + COINr a_genmean(c(1,2,4), c(1,1,2), p = -1) = 2 (the harmonic mean)
+		{name: "genmean p -1", agg: "genmean:-1", x: []float64{1, 2, 4}, w: []float64{1, 1, 2}, want: 2, ok: true},
+		// R 4.2.2 + COINr a_genmean(c(1,2,NA), c(1,1,2), p = 0.5) = NA: sum(w*x^p) has
+		// no na.rm, so any missing child makes the generalised mean missing
+		{name: "genmean with a missing child is missing (COINr)", agg: "genmean:0.5", x: []float64{1, 2, na}, w: []float64{1, 1, 2}, ok: false},
+		// COINr test-aggregate.R "agg_df": a row with 4 of 5 NA and dat_thresh 0.5 is NA
+		{name: "coverage below threshold", agg: "amean", x: []float64{na, na, na, na, 5}, w: []float64{1, 2, 3, 4, 5}, minShare: 0.5, ok: false},
+		// hand: 3 of 5 present = 0.6, not below 0.6; children 3, 4, 5 with
+		// weights 3, 4, 5: (9 + 16 + 25) / 12
+		{name: "coverage at threshold", agg: "amean", x: []float64{na, na, 3, 4, 5}, w: []float64{1, 2, 3, 4, 5}, minShare: 0.6, want: 50.0 / 12, ok: true},
+		{name: "all missing", agg: "amean", x: []float64{na, na}, ok: false},
+		{name: "no children", agg: "amean", x: []float64{}, ok: false},
+		// COINr: w/sum(w) = 0/0 = NaN; DRI: missing
+		{name: "present weights sum to 0", agg: "amean", x: []float64{1, 2, na}, w: []float64{0, 0, 1}, ok: false},
+		// COINr a_gmean stops on any x <= 0, zero-weight children included
+		{name: "gmean of 0", agg: "gmean", x: []float64{0, 2}, w: []float64{0, 1}, err: ErrDomain},
+		{name: "gmean of a negative", agg: "gmean", x: []float64{-1, 2}, err: ErrDomain},
+		// COINr a_hmean stops on x == 0
+		{name: "hmean of 0", agg: "hmean", x: []float64{0, 2}, err: ErrDomain},
+		// COINr a_genmean stops on x <= 0 with p < 0
+		{name: "genmean p < 0 of 0", agg: "genmean:-2", x: []float64{0, 2}, err: ErrDomain},
+		// R: (-1)^0.5 is NaN; DRI: a domain error
+		{name: "genmean fractional p of a negative", agg: "genmean:0.5", x: []float64{-1, 2}, err: ErrDomain},
+		// hand: an integer p of a negative is defined: ((-1)^3 + 2^3) / 2 = 3.5, to the 1/3
+		{name: "genmean integer p of a negative", agg: "genmean:3", x: []float64{-1, 2}, want: math.Cbrt(3.5), ok: true},
+		// COINr checks dat_thresh before a_gmean: a row below it is NA, no error
+		{name: "coverage before domain", agg: "gmean", x: []float64{-1, na, na}, minShare: 0.5, ok: false},
+		{name: "NaN marked present", agg: "amean", x: []float64{1, math.Inf(1)}, err: ErrNaN},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := ParseAggregation(c.agg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, valid := vec(c.x...)
+			for i, v := range c.x {
+				if math.IsInf(v, 0) {
+					x[i], valid[i] = v, true
+				}
+			}
+			got, ok, err := a.Aggregate(x, valid, c.w, c.minShare)
+			if c.err != nil {
+				if !errors.Is(err, c.err) {
+					t.Fatalf("%s(%v, w %v) error = %v, want %v", c.agg, c.x, c.w, err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s(%v, w %v) error = %v", c.agg, c.x, c.w, err)
+			}
+			if ok != c.ok || (ok && !close(got, c.want)) {
+				t.Errorf("%s(%v, w %v) = %v, %v, want %v, %v", c.agg, c.x, c.w, got, ok, c.want, c.ok)
+			}
+			// The named kernels agree with the method.
+			var kv float64
+			var kok bool
+			switch a.Method {
+			case AggArithmetic:
+				kv, kok, err = AggregateArithmetic(x, valid, c.w, c.minShare)
+			case AggGeometric:
+				kv, kok, err = AggregateGeometric(x, valid, c.w, c.minShare)
+			case AggHarmonic:
+				kv, kok, err = AggregateHarmonic(x, valid, c.w, c.minShare)
+			case AggGeneralised:
+				kv, kok, err = AggregateGeneralised(x, valid, c.w, a.P, c.minShare)
+			}
+			if err != nil || kok != ok || kv != got {
+				t.Errorf("kernel for %s = %v, %v, %v; method gave %v, %v", c.agg, kv, kok, err, got, ok)
+			}
+		})
+	}
+}
+
+// AggregateColumns gives, unit by unit, what Aggregate gives.
+func TestAggregateColumns(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const units, kids = 40, 6
+	cols, valids := make([][]float64, kids), make([][]bool, kids)
+	for k := range cols {
+		cols[k], valids[k] = make([]float64, units), make([]bool, units)
+		for u := range cols[k] {
+			cols[k][u], valids[k][u] = 1+r.Float64()*99, r.Float64() > 0.25
+		}
+	}
+	w := []float64{1, 2, 0.5, 1, 3, 1}
+	for _, s := range []string{"amean", "gmean", "hmean", "genmean:2", "genmean:-0.5"} {
+		a, _ := ParseAggregation(s)
+		got, gotValid, err := a.AggregateColumns(nil, nil, cols, valids, w, 0.5)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		x, v := make([]float64, kids), make([]bool, kids)
+		for u := 0; u < units; u++ {
+			for k := range cols {
+				x[k], v[k] = cols[k][u], valids[k][u]
+			}
+			want, ok, err := a.Aggregate(x, v, w, 0.5)
+			if err != nil || ok != gotValid[u] || (ok && want != got[u]) || (!ok && got[u] != 0) {
+				t.Errorf("%s unit %d: AggregateColumns = %v, %v; Aggregate = %v, %v, %v", s, u, got[u], gotValid[u], want, ok, err)
+			}
+		}
+	}
+	// An error names the unit.
+	_, _, err := Aggregation{Method: AggGeometric}.AggregateColumns(nil, nil, [][]float64{{1, -1}}, nil, nil, 0)
+	if !errors.Is(err, ErrDomain) || err.Error() != "indicators: Aggregation.AggregateColumns: unit 1: gmean of a child value -1: outside the method's domain" {
+		t.Errorf("AggregateColumns error = %v", err)
+	}
+}
+
+func TestParseAggregation(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Aggregation
+		err  string
+	}{
+		{in: "amean", want: Aggregation{Method: AggArithmetic}},
+		{in: " GMEAN ", want: Aggregation{Method: AggGeometric}},
+		{in: "hmean", want: Aggregation{Method: AggHarmonic}},
+		{in: "genmean:0.5", want: Aggregation{Method: AggGeneralised, P: 0.5}},
+		{in: "genmean:-2", want: Aggregation{Method: AggGeneralised, P: -2}},
+		{in: "genmean", err: `indicators: aggregation "genmean": want genmean:P with a finite P != 0`},
+		{in: "genmean:0", err: `indicators: aggregation "genmean:0": P = 0 is the geometric mean's limit: use gmean`},
+		{in: "genmean:NaN", err: `indicators: aggregation "genmean:NaN": parameter "NaN": not a finite number`},
+		{in: "amean:1", err: `indicators: aggregation "amean:1": amean takes no parameter`},
+		{in: "median", err: `indicators: aggregation "median": unknown method "median" (want amean, gmean, hmean or genmean:P)`},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			got, err := ParseAggregation(c.in)
+			if c.err != "" {
+				if err == nil || err.Error() != c.err {
+					t.Fatalf("ParseAggregation(%q) error = %v, want %s", c.in, err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseAggregation(%q) error = %v", c.in, err)
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("ParseAggregation(%q) (-want +got)\n%s", c.in, diff)
+			}
+		})
+	}
+}

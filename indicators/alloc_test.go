@@ -1,0 +1,49 @@
+package indicators
+
+import "testing"
+
+// The core kernels allocate nothing when dst is supplied (STYLE rule 3).
+func TestKernelsDoNotAllocate(t *testing.T) {
+	x := []float64{1, 5, 2, 8, 3, 13, 4}
+	valid := []bool{true, true, false, true, true, true, true}
+	w := []float64{1, 2, 1, 1, 3, 1, 2}
+	dst := make([]float64, len(x))
+	imputed := make([]bool, len(x))
+	cols := [][]float64{x, x, x}
+	valids := [][]bool{valid, nil, valid}
+	aggDst, aggValid := make([]float64, len(x)), make([]bool, len(x))
+	gen := Aggregation{Method: AggGeneralised, P: 2}
+	for name, f := range map[string]func(){
+		"NormaliseMinMax":    func() { _, _ = NormaliseMinMax(dst, x, valid, 0, 100) },
+		"NormaliseZScore":    func() { _, _ = NormaliseZScore(dst, x, valid, 0, 1) },
+		"NormaliseScaled":    func() { _, _ = NormaliseScaled(dst, x, valid, 0, 10) },
+		"NormaliseGoalposts": func() { _, _ = NormaliseGoalposts(dst, x, valid, 0, 10, 1, -1) },
+		"NormaliseFracMax":   func() { _, _ = NormaliseFracMax(dst, x, valid) },
+		"NormaliseDist2Max":  func() { _, _ = NormaliseDist2Max(dst, x, valid) },
+		"NormaliseDist2Ref":  func() { _, _ = NormaliseDist2Ref(dst, x, valid, 3, true) },
+		"NormaliseDist2Targ": func() { _, _ = NormaliseDist2Targ(dst, x, valid, 10, 1, true) },
+		"Normaliser.Apply": func() {
+			_, _ = (Normaliser{Method: NormMinMax, P2: 100}).Apply(dst, x, valid, NormContext{Direction: -1})
+		},
+		"AggregateArithmetic": func() {
+			_, _, _ = AggregateArithmetic(x, valid, w, 0.5)
+		},
+		"AggregateGeometric":   func() { _, _, _ = AggregateGeometric(x, valid, w, 0.5) },
+		"AggregateHarmonic":    func() { _, _, _ = AggregateHarmonic(x, valid, nil, 0.5) },
+		"AggregateGeneralised": func() { _, _, _ = AggregateGeneralised(x, nil, w, -1.5, 0.5) },
+		"AggregateColumns":     func() { _, _, _ = gen.AggregateColumns(aggDst, aggValid, cols, valids, []float64{1, 2, 3}, 0.5) },
+		"Summarise":            func() { _, _ = Summarise(x, valid) },
+		"Median":               func() { _, _ = Median(x, valid, dst) },
+		"Skewness":             func() { _, _ = Skewness(x, valid) },
+		"Kurtosis":             func() { _, _ = Kurtosis(x, valid) },
+		"CheckSkewKurt":        func() { _, _ = CheckSkewKurt(x, valid, 2, 3.5) },
+		"LogCT":                func() { _, _ = LogCT(dst, x, valid) },
+		"ImputeMean":           func() { _, _, _ = ImputeMean(dst, imputed, x, valid) },
+		"ImputeMedian":         func() { _, _, _ = ImputeMedian(dst, imputed, x, valid) },
+		"RenormaliseWeights":   func() { _, _ = RenormaliseWeights(dst, w, valid) },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%s: %v allocations per run, want 0", name, n)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package indicators
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRank(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		x    []float64
+		want []int
+		pct  []float64
+	}{
+		// R 4.2.2: rank(-c(0.5,0.9,0.9,0.1), ties.method = "min") = 3 1 1 4;
+		// percentiles (4 - r) / 3
+		{"ties share the lowest rank", []float64{0.5, 0.9, 0.9, 0.1}, []int{3, 1, 1, 4}, []float64{1.0 / 3, 1, 1, 0}},
+		// hand: missing stays missing (0), the others rank among themselves
+		{"missing", []float64{na, 2, 7}, []int{0, 2, 1}, []float64{na, 0, 1}},
+		// hand: a single value is the highest
+		{"one", []float64{na, 5}, []int{0, 1}, []float64{na, 1}},
+		{"none", []float64{na}, []int{0}, []float64{na}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x, valid := vec(c.x...)
+			got, err := Rank(nil, x, valid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("Rank(%v) (-want +got)\n%s", c.x, diff)
+			}
+			pct, err := Percentiles(nil, x, valid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(c.pct, masked(pct, valid), approx); diff != "" {
+				t.Errorf("Percentiles(%v) (-want +got)\n%s", c.x, diff)
+			}
+		})
+	}
+	if _, err := Rank(nil, []float64{1, math.NaN()}, nil); !errors.Is(err, ErrNaN) {
+		t.Errorf("Rank with NaN: error = %v, want ErrNaN", err)
+	}
+}
+
+// Property: ranks are a permutation with ties: a higher value has a better
+// rank, and rank k is followed by k + (number tied at k).
+func TestRankProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 500; trial++ {
+		n := 1 + r.IntN(40)
+		x, valid := make([]float64, n), make([]bool, n)
+		for i := range x {
+			x[i], valid[i] = float64(r.IntN(8)), r.Float64() > 0.1
+		}
+		ranks, err := Rank(nil, x, valid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[int]int{}
+		present := 0
+		for i, k := range ranks {
+			if !valid[i] {
+				if k != 0 {
+					t.Fatalf("Rank(%v) = %v: a missing value ranked %d", x, ranks, k)
+				}
+				continue
+			}
+			present++
+			count[k]++
+			for j := range x {
+				if valid[j] && ((x[j] > x[i] && ranks[j] >= k) || (x[j] == x[i] && ranks[j] != k)) {
+					t.Fatalf("Rank(%v) = %v: order broken at %d, %d", x, ranks, i, j)
+				}
+			}
+		}
+		for k := 1; k <= present; {
+			c := count[k]
+			if c == 0 {
+				t.Fatalf("Rank(%v) = %v: rank %d missing", x, ranks, k)
+			}
+			k += c
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package pipeline
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// The long format is what users write for large panels (millions of rows),
+// so its CSV reader parses blocks of lines in parallel. A line is split on
+// commas by hand; the first quote character in the file hands the rest of
+// the file to encoding/csv (quoted fields may hold commas and newlines), so
+// the result is the same either way. Positions stay exact: each block knows
+// the line it starts on.
+
+const longBlock = 8 << 20 // bytes read at a time
+
+// readLongCSVFast reads a long-format CSV. hdrLine is the header's fields.
+func readLongCSVFast(s *source, r io.Reader, display string) error {
+	var carry []byte
+	buf := make([]byte, longBlock)
+	line := 0 // lines consumed so far
+	var idx map[string]int
+	workers := runtime.GOMAXPROCS(0)
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		data := append(carry, buf[:n]...)
+		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
+		if rerr != nil && !eof {
+			return structural(display, line+1, 0, RuleUnreadable, "%v", rerr)
+		}
+		if line == 0 {
+			data = bytes.TrimPrefix(data, bom)
+			if len(bytes.TrimSpace(data)) == 0 {
+				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+			}
+		}
+		cut := len(data)
+		if !eof {
+			cut = bytes.LastIndexByte(data, '\n') + 1
+			if cut == 0 { // a line longer than the block: keep reading
+				carry = data
+				continue
+			}
+		}
+		block := data[:cut]
+		if q := bytes.IndexByte(block, '"'); q >= 0 {
+			s.absorbPending()
+			// Quotes ahead: encoding/csv takes over from the start of this
+			// block, so everything before it is parsed the fast way.
+			if idx == nil {
+				return readLongSlow(s, io.MultiReader(bytes.NewReader(data), r), display, 0, nil)
+			}
+			return readLongSlow(s, io.MultiReader(bytes.NewReader(data), r), display, line, idx)
+		}
+		if idx == nil {
+			nl := bytes.IndexByte(block, '\n')
+			if nl < 0 {
+				nl = len(block)
+			}
+			hdr := strings.Split(strings.TrimRight(string(block[:nl]), "\r\n"), ",")
+			var err error
+			if idx, err = checkLongHeader(display, 1, hdr); err != nil {
+				return err
+			}
+			line = 1
+			block = block[min(nl+1, len(block)):]
+		}
+		line = parseLongBlocks(s, block, line, idx, workers)
+		carry = append([]byte(nil), data[cut:]...)
+		if eof {
+			s.absorbPending()
+			return nil
+		}
+	}
+}
+
+// parseLongBlocks parses block (whole lines, the first being line+1) in
+// parallel shards and appends their rows to s in order; it returns the
+// number of the last line consumed.
+func parseLongBlocks(s *source, block []byte, line int, idx map[string]int, workers int) int {
+	if len(block) == 0 {
+		return line
+	}
+	type shard struct {
+		data  []byte
+		start int
+		c     *Collector
+	}
+	parts := workers * 2
+	var shards []shard
+	start := line
+	for len(block) > 0 {
+		size := len(block) / parts
+		if size < 1<<16 {
+			size = len(block)
+		}
+		end := len(block)
+		if size < len(block) {
+			end = bytes.IndexByte(block[size:], '\n')
+			if end < 0 {
+				end = len(block)
+			} else {
+				end += size + 1
+			}
+		}
+		shards = append(shards, shard{data: block[:end], start: start})
+		start += bytes.Count(block[:end], []byte{'\n'})
+		if end == len(block) && block[end-1] != '\n' {
+			start++
+		}
+		block = block[end:]
+		parts--
+		if parts < 1 {
+			parts = 1
+		}
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for i := range shards {
+		sh := &shards[i]
+		sh.c = s.shard()
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			parseLongLines(sh.c, sh.data, sh.start, idx)
+		}()
+	}
+	wg.Wait()
+	for i := range shards {
+		s.pending = append(s.pending, shards[i].c)
+	}
+	return start
+}
+
+// parseLongLines parses whole lines of the long format into c.
+func parseLongLines(c *Collector, data []byte, line int, idx map[string]int) {
+	ncol := len(idx)
+	pos := func(name string) int {
+		if i, ok := idx[name]; ok {
+			return i
+		}
+		return -1
+	}
+	iUnit, iYear, iInd, iSex, iArea, iAge, iVal, iStatus, iNote :=
+		pos("unit"), pos("year"), pos("indicator"), pos("sex"), pos("area"), pos("age"), pos("value"), pos("status"), pos("note")
+	var fields [9][]byte
+	var cols [9]int // 1-based column of each field
+	for len(data) > 0 {
+		nl := bytes.IndexByte(data, '\n')
+		var raw []byte
+		if nl < 0 {
+			raw, data = data, nil
+		} else {
+			raw, data = data[:nl], data[nl+1:]
+		}
+		line++
+		raw = bytes.TrimSuffix(raw, []byte{'\r'})
+		if len(bytes.TrimSpace(raw)) == 0 {
+			continue
+		}
+		nf, col := 0, 1
+		for nf < len(fields) {
+			comma := bytes.IndexByte(raw, ',')
+			cols[nf] = col
+			if comma < 0 {
+				fields[nf] = raw
+				nf++
+				raw = nil
+				break
+			}
+			fields[nf] = raw[:comma]
+			col += comma + 1
+			raw = raw[comma+1:]
+			nf++
+		}
+		if nf != ncol || raw != nil {
+			c.Quarantine(line, 0, Error, RuleMalformedRow, "%d fields, the header has %d", countFields(nf, raw), ncol)
+			continue
+		}
+		get := func(i int) string {
+			if i < 0 {
+				return ""
+			}
+			return view(fields[i])
+		}
+		vcell := fields[iVal]
+		if len(bytes.TrimSpace(vcell)) == 0 {
+			c.Quarantine(line, cols[iVal], Error, RuleNotANumber, "value is empty (leave the row out for a missing value)")
+			continue
+		}
+		year, ok := c.ParseYear(get(iYear), line, cols[iYear])
+		if !ok {
+			continue
+		}
+		v, ok := c.ParseValue(view(vcell), line, cols[iVal], "value")
+		if !ok {
+			continue
+		}
+		c.Add(Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: ByCode, Year: year,
+			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
+			Status: get(iStatus), Note: get(iNote)})
+	}
+}
+
+func countFields(nf int, rest []byte) int {
+	if rest == nil {
+		return nf
+	}
+	return nf + bytes.Count(rest, []byte{','}) + 1
+}
+
+// view is a string sharing b's bytes (no copy). It must not outlive the
+// parse of its line; the collector clones what it keeps.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// shard returns a collector for a parallel part of this source: same
+// reference, registry and interners, its own report and caches.
+func (s *source) shard() *Collector {
+	fr := &FileReport{Source: s.entry.ID, File: s.name}
+	c := newCollector(s.name, s.ref, s.reg, s.ages, s.notes, fr, s.maxY)
+	c.defects = s.defects
+	return c
+}
+
+// absorbPending appends the parsed shards' rows, counts and problems to the
+// source's, in file order, growing the columns once.
+func (s *source) absorbPending() {
+	if len(s.pending) == 0 {
+		return
+	}
+	n := s.cols.len()
+	for _, c := range s.pending {
+		n += c.cols.len()
+	}
+	a := &s.cols
+	a.unit = slices.Grow(a.unit, n-len(a.unit))
+	a.year = slices.Grow(a.year, n-len(a.year))
+	a.indicator = slices.Grow(a.indicator, n-len(a.indicator))
+	a.sex = slices.Grow(a.sex, n-len(a.sex))
+	a.area = slices.Grow(a.area, n-len(a.area))
+	a.age = slices.Grow(a.age, n-len(a.age))
+	a.value = slices.Grow(a.value, n-len(a.value))
+	a.status = slices.Grow(a.status, n-len(a.status))
+	a.note = slices.Grow(a.note, n-len(a.note))
+	a.line = slices.Grow(a.line, n-len(a.line))
+	for i, c := range s.pending {
+		r, sr := s.report, c.report
+		r.Read += sr.Read
+		r.Loaded += sr.Loaded
+		r.Quarantined += sr.Quarantined
+		r.Errors += sr.Errors
+		r.Notices += sr.Notices
+		r.Problems = append(r.Problems, sr.Problems...)
+		for k, v := range sr.Ignored {
+			r.ignore(k, v)
+		}
+		b := &c.cols
+		a.unit = append(a.unit, b.unit...)
+		a.year = append(a.year, b.year...)
+		a.indicator = append(a.indicator, b.indicator...)
+		a.sex = append(a.sex, b.sex...)
+		a.area = append(a.area, b.area...)
+		a.age = append(a.age, b.age...)
+		a.value = append(a.value, b.value...)
+		a.status = append(a.status, b.status...)
+		a.note = append(a.note, b.note...)
+		a.line = append(a.line, b.line...)
+		s.pending[i] = nil // free the shard
+	}
+	s.pending = nil
+}
+
