@@ -90,7 +90,6 @@ type columns struct {
 
 func (c *columns) len() int { return len(c.value) }
 
-
 // Collector validates the observations of one source file and keeps those
 // that pass, column by column. Adapters call Add for each value and Problem
 // for what they find themselves. A Collector is used by one goroutine.

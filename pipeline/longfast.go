@@ -281,4 +281,3 @@ func (s *source) absorbPending() {
 	}
 	s.pending = nil
 }
-
