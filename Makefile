@@ -4,26 +4,37 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build run snapshot test lint vet fmt-check bench fuzz clean
+.PHONY: all build web run serve snapshot bench-peers test lint vet fmt-check bench fuzz clean
 
 all: build
 
+## build: the binary (with the dashboard when `make web` has built it)
 build:
 	$(GO) build -o $(BIN) ./cmd/dri
 
+## web: the dashboard's assets (npm ci + esbuild), embedded by the next build
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
 ADDR ?= 127.0.0.1:8080
 
-## run: the main job: serve the API (and dashboard) on the embedded data
-run: build
+## run: the main job: build the dashboard and serve it with the API on the
+## embedded data (without Node, `make serve` serves the API alone)
+run: web build
+	./$(BIN) serve --addr $(ADDR)
+
+serve: build
 	./$(BIN) serve --addr $(ADDR)
 
 ## snapshot: run the pipeline on the embedded data and write a snapshot
 snapshot: build
 	./$(BIN) run --out snapshots
 
-## test: formatting, vet, staticcheck and the whole suite under the race detector
+## test: formatting, vet, staticcheck and the whole suite under the race
+## detector. The browser test needs the built dashboard (make web) and
+## Chromium; it skips without them unless DRI_REQUIRE_BROWSER=1 (CI sets it).
 test: fmt-check vet lint
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -51,3 +62,8 @@ fuzz:
 
 clean:
 	rm -rf bin snapshots
+
+## bench-peers: the same job as DuckDB on a 10-million-row synthetic panel,
+## both timed as whole processes (see docs/BENCHMARKS.md)
+bench-peers: build
+	./bench/peers/run.sh

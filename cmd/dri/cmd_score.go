@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/internal/engine"
@@ -88,7 +91,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	framework := fs.String("framework", "", "framework id (see dri frameworks) or a framework YAML file")
 	imeta := fs.String("imeta", "", "COINr iMeta CSV file")
 	idata := fs.String("idata", "", "COINr iData CSV file")
-	year := fs.Int("year", 0, "year to score (default: the framework's latest well-covered year)")
+	yearFlag := fs.String("year", "", "year to score (default: the framework's latest well-covered year), or all: every year with data, one row per unit and year")
 	units := fs.String("unit", "", "only these units (ISO3/ISO2 codes or group codes)")
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
 	format := fs.String("format", "table", "output: table, csv or json")
@@ -104,11 +107,18 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	allYears := *yearFlag == "all"
+	year := 0
+	if *yearFlag != "" && !allYears {
+		if year, err = strconv.Atoi(*yearFlag); err != nil || year < 1000 || year > 9999 {
+			return usagef("--year %q: want a four-digit year or all", *yearFlag)
+		}
+	}
 	if *imeta != "" || *idata != "" {
 		if *imeta == "" || *idata == "" || *framework != "" {
 			return usagef("score: --imeta and --idata go together, without --framework")
 		}
-		return scoreCOINr(e, *imeta, *idata, *year, opt, *format)
+		return scoreCOINr(e, *imeta, *idata, year, opt, *format)
 	}
 	if *framework == "" {
 		return usagef("score: --framework is required (see dri frameworks)")
@@ -133,7 +143,10 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if _, ok := eng.Framework(id); !ok {
 		return usagef("--framework: unknown framework %q (have %s)", id, strings.Join(eng.Frameworks(), ", "))
 	}
-	res, err := eng.Score(id, *year, opt)
+	if allYears {
+		return scoreAllYears(ctx, e, eng, id, opt, *level, *format)
+	}
+	res, err := eng.Score(id, year, opt)
 	if err != nil {
 		return err
 	}
@@ -389,3 +402,72 @@ func (e *env) engine(ctx context.Context, data dataFlag) (*engine.Engine, *pipel
 }
 
 func asProblems(err error, target **pipeline.ProblemsError) bool { return errors.As(err, target) }
+
+// scoreAllYears scores every year with data in parallel and writes one row
+// per unit and year (units without any data for a year are left out).
+func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, level int, format string) error {
+	f, _ := eng.Framework(id)
+	years := eng.Years(f)
+	results := make([]*indicators.Result, len(years))
+	errs := make([]error, len(years))
+	p, done := e.progress("scoring")
+	var mu sync.Mutex
+	finished := 0
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, y := range years {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o := opt
+			results[i], errs[i] = eng.Score(id, y, o)
+			mu.Lock()
+			finished++
+			if p != nil {
+				p(finished, len(years), fmt.Sprint(y))
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	done()
+	var out *table
+	for i, res := range results {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		t := scoreTable(res, eng.Reference(), nil, level, true)
+		t = withYear(t, years[i], res)
+		if out == nil {
+			out = t
+		} else {
+			out.rows = append(out.rows, t.rows...)
+		}
+	}
+	if out == nil {
+		return fmt.Errorf("%s: no year with data", id)
+	}
+	return out.write(e.stdout, format)
+}
+
+// withYear inserts the year after uCode and drops units with no data at all
+// in that year.
+func withYear(t *table, year int, res *indicators.Result) *table {
+	out := &table{header: append([]string{t.header[0], "year"}, t.header[1:]...)}
+	root := res.Root()
+	k := 0
+	for u := range res.Units {
+		if k >= len(t.rows) || t.rows[k][0].s != res.Units[u] {
+			continue
+		}
+		row := t.rows[k]
+		k++
+		if !root.Valid[u] && root.Coverage[u] == 0 {
+			continue
+		}
+		out.rows = append(out.rows, append([]cell{row[0], integer(year)}, row[1:]...))
+	}
+	return out
+}

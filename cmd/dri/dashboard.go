@@ -1,7 +1,11 @@
 package main
 
-import "net/http"
+import (
+	"net/http"
 
-// dashboard is the UI handler mounted at /; nil until the web package is
-// wired in.
-func dashboard() http.Handler { return nil }
+	"github.com/dri-engine/dri/web"
+)
+
+// dashboard is the UI handler mounted at /: the embedded dashboard (or, in
+// a build made without `make web`, a page saying how to build it).
+func dashboard() http.Handler { return web.Handler() }

@@ -1,0 +1,75 @@
+// build.mjs bundles the dashboard into dist/ (npm run build; make web).
+//
+// dist/index.html   the page, from src/index.html with the hashed asset names
+// dist/assets/      main-HASH.js, main-HASH.css, countries-50m-HASH.json (the
+//                   world-atlas shapes, fetched at run time), the bundles'
+//                   licence notices (*.LEGAL.txt), and a .gz copy of each
+//
+// dist/placeholder.html is kept: it is the page Go serves when this build has
+// not run (see web.go).
+import * as esbuild from "esbuild";
+import { readFile, readdir, rm, writeFile, mkdir, stat } from "node:fs/promises";
+import { gzipSync, constants } from "node:zlib";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(root, "dist");
+const assets = path.join(dist, "assets");
+
+for (const name of await readdir(dist).catch(() => [])) {
+  if (name !== "placeholder.html") await rm(path.join(dist, name), { recursive: true, force: true });
+}
+await mkdir(assets, { recursive: true });
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ["src/main.ts"],
+  bundle: true,
+  format: "esm",
+  target: ["es2020", "chrome90", "firefox90", "safari15"],
+  minify: true,
+  sourcemap: false,
+  legalComments: "linked",
+  outdir: assets,
+  entryNames: "[name]-[hash]",
+  assetNames: "[name]-[hash]",
+  // The map shapes are imported as a URL (a hashed file beside the bundle),
+  // not parsed into the JavaScript: the page fetches them only for the map.
+  loader: { ".json": "file" },
+  publicPath: "assets",
+  metafile: true,
+  logLevel: "warning",
+});
+
+let js, css;
+for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+  if (meta.entryPoint === "src/main.ts") {
+    js = path.basename(out);
+    if (meta.cssBundle) css = path.basename(meta.cssBundle);
+  }
+}
+if (!js || !css) throw new Error("build: esbuild wrote no main bundle or no CSS bundle");
+
+const template = await readFile(path.join(root, "src/index.html"), "utf8");
+const page = template.replaceAll("{{css}}", `assets/${css}`).replaceAll("{{js}}", `assets/${js}`);
+if (page.includes("{{")) throw new Error("build: src/index.html has an unknown {{placeholder}}");
+await writeFile(path.join(dist, "index.html"), page);
+
+let total = 0;
+let wire = 0;
+for (const name of (await readdir(assets)).sort()) {
+  const file = path.join(assets, name);
+  const body = await readFile(file);
+  const gz = gzipSync(body, { level: constants.Z_BEST_COMPRESSION });
+  total += body.length;
+  if (gz.length < body.length * 0.9) {
+    await writeFile(file + ".gz", gz);
+    wire += gz.length;
+  } else {
+    wire += body.length;
+  }
+  console.log(`${name.padEnd(44)} ${String(body.length).padStart(9)} bytes, gzip ${gz.length}`);
+}
+const size = (await stat(path.join(dist, "index.html"))).size;
+console.log(`dist/index.html ${size} bytes; assets ${total} bytes (${wire} over the wire with gzip)`);

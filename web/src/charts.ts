@@ -1,0 +1,142 @@
+// ECharts, tree-shaken to the charts and components the dashboard draws, and
+// the colour scales: viridis (sequential, colour-blind safe, prints in grey)
+// for values, Okabe-Ito (Okabe & Ito 2008, "Color Universal Design") for
+// categories.
+import * as echarts from "echarts/core";
+import { BarChart, BoxplotChart, LineChart, MapChart, ScatterChart } from "echarts/charts";
+import {
+  AriaComponent,
+  GeoComponent,
+  GridComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TooltipComponent,
+  VisualMapContinuousComponent,
+} from "echarts/components";
+import { ScatterJitter } from "echarts/features";
+import { CanvasRenderer } from "echarts/renderers";
+
+import { h } from "./dom";
+
+echarts.use([
+  BarChart,
+  BoxplotChart,
+  LineChart,
+  MapChart,
+  ScatterChart,
+  AriaComponent,
+  GeoComponent,
+  GridComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TooltipComponent,
+  VisualMapContinuousComponent,
+  ScatterJitter,
+  CanvasRenderer,
+]);
+
+export { echarts };
+
+/** viridis sampled at ten stops (matplotlib's _viridis_data). */
+export const VIRIDIS = [
+  "#440154", "#482878", "#3e4989", "#31688e", "#26828e",
+  "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725",
+];
+
+/** Okabe-Ito, in the order the dashboard hands colours out. */
+export const OKABE_ITO = {
+  blue: "#0072B2",
+  orange: "#E69F00",
+  green: "#009E73",
+  purple: "#CC79A7",
+  vermillion: "#D55E00",
+  sky: "#56B4E9",
+  yellow: "#F0E442",
+  black: "#000000",
+};
+export const CATEGORICAL = [
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.green,
+  OKABE_ITO.purple,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.sky,
+  OKABE_ITO.black,
+  OKABE_ITO.yellow,
+];
+/** Marker shapes that go with the colours, so series differ without colour too (legend() draws the same shapes). */
+export const SYMBOLS = ["circle", "diamond", "triangle", "rect", "emptyCircle", "emptyDiamond", "emptyTriangle", "emptyRect"];
+
+export const NO_DATA_COLOUR = "#d4d4d4";
+export const TEXT = "#1f2328";
+export const MUTED = "#59636e";
+
+export const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+/** base is the option every chart starts from. */
+export function base(): echarts.EChartsCoreOption {
+  return {
+    animation: !reducedMotion,
+    animationDuration: 300,
+    textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", color: TEXT },
+    aria: { enabled: true },
+    color: CATEGORICAL,
+  };
+}
+
+export interface LegendItem {
+  label: string;
+  colour: string;
+  /** symbol is one of SYMBOLS (a marker) or "bar"; line draws a line sample instead. */
+  symbol?: string;
+  line?: "solid" | "dashed";
+}
+
+/**
+ * legend is an HTML legend for a chart. It wraps on narrow screens, where an
+ * ECharts legend would overlap the plot or hide items behind paging, and
+ * screen readers read it as a list. Colours go in through a CSS custom
+ * property set with the CSSOM, which the Content-Security-Policy allows.
+ */
+export function legend(items: LegendItem[]): HTMLElement {
+  return h(
+    "ul",
+    { class: "chart-legend" },
+    items.map((it) => {
+      const key = h("span", { class: `key ${it.line ? `line ${it.line}` : (it.symbol ?? "bar")}`, "aria-hidden": "true" });
+      key.style.setProperty("--c", it.colour);
+      return h("li", null, key, it.label);
+    }),
+  );
+}
+
+const charts = new WeakMap<HTMLElement, echarts.ECharts>();
+const observer = new ResizeObserver((entries) => {
+  for (const e of entries) charts.get(e.target as HTMLElement)?.resize();
+});
+
+/**
+ * chart returns the chart drawn in el, creating it on first use. When a
+ * drawing ends the element gets data-rendered="true" (the browser test waits
+ * for it); setOption clears it first.
+ */
+export function chart(el: HTMLElement): echarts.ECharts {
+  let c = charts.get(el);
+  if (!c) {
+    c = echarts.init(el, null, { renderer: "canvas" });
+    c.on("finished", () => el.setAttribute("data-rendered", "true"));
+    charts.set(el, c);
+    observer.observe(el);
+  }
+  return c;
+}
+
+/** draw replaces a chart's option. */
+export function draw(el: HTMLElement, opt: echarts.EChartsCoreOption): echarts.ECharts {
+  const c = chart(el);
+  el.setAttribute("data-rendered", "false");
+  c.setOption({ ...base(), ...opt }, { notMerge: true });
+  return c;
+}

@@ -1,0 +1,286 @@
+// View 1, the world map: a choropleth of one framework node (the index by
+// default) for one year. Shapes are world-atlas's Natural Earth 1:50m
+// countries, keyed by ISO 3166-1 numeric code, matched to DRI's units through
+// their m49 code. Countries too small to see get a dot at their centroid;
+// units with no shape at all are listed under the map; every value is also in
+// a ranked table, which is the keyboard route to the profiles.
+import { feature, merge } from "topojson-client";
+import type { GeometryCollection, GeometryObject, Topology } from "topojson-specification";
+import type { Feature, FeatureCollection, Geometry } from "geojson";
+import { geoArea, geoCentroid, geoEqualEarth } from "d3-geo";
+import shapesURL from "world-atlas/countries-50m.json";
+
+import { apiURL, csvURL, get, type ScoreRow } from "./api";
+import { echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
+import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type State } from "./context";
+import { downloadLink, h, option, replace, table } from "./dom";
+import { fixed, full, pct, scoreDecimals } from "./format";
+import { rankIntervalText, rankIntervals } from "./uncertainty";
+import { runner, statusLine, type Nav, type ViewImpl } from "./view";
+
+const MAP = "world";
+/** Shapes smaller than this (steradians; about 4,900 km²) cover a pixel or two: they get a dot. */
+const SMALL_AREA = 1.2e-4;
+const ANTARCTICA = "010";
+
+interface Shapes {
+  /** drawn holds the unit codes that have a shape. */
+  drawn: Set<string>;
+  /** dots gives the centroid [lon, lat] of units whose shapes are too small to see. */
+  dots: Map<string, [number, number]>;
+}
+
+let shapes: Promise<Shapes> | undefined;
+
+/** loadShapes fetches the atlas once, joins it to the units and registers it with ECharts. */
+function loadShapes(ctx: Ctx): Promise<Shapes> {
+  shapes ??= (async () => {
+    const res = await fetch(shapesURL);
+    if (!res.ok) throw new Error(`map shapes: ${res.status} ${res.statusText}`);
+    const topo = (await res.json()) as Topology;
+    const countries = topo.objects.countries as GeometryCollection<{ name: string }>;
+    const byM49 = new Map(ctx.units.map((u) => [u.m49, u.code]));
+    const byName = new Map(ctx.units.map((u) => [u.name, u.code]));
+    // Several atlas features can share a code (Australia and the Ashmore
+    // and Cartier Islands): merge them into one region per unit.
+    const parts = new Map<string, GeometryObject<{ name: string }>[]>();
+    for (const g of countries.geometries) {
+      if (g.id === ANTARCTICA) continue;
+      const name = (g.properties as { name?: string } | undefined)?.name ?? "";
+      // Features without a numeric code (Kosovo, Somaliland, ...) match a unit by name or stay unnamed shapes.
+      const key = (g.id != null && byM49.get(String(g.id))) || byName.get(name) || `atlas:${name}`;
+      parts.set(key, [...(parts.get(key) ?? []), g]);
+    }
+    const features: Feature<Geometry, { name: string; label: string }>[] = [];
+    const drawn = new Set<string>();
+    const dots = new Map<string, [number, number]>();
+    for (const [key, geoms] of parts) {
+      const geometry: Geometry =
+        geoms.length === 1 ? (feature(topo, geoms[0]) as Feature).geometry : merge(topo, geoms as never);
+      const label = key.startsWith("atlas:") ? key.slice(6) : (ctx.unitByCode.get(key)?.name ?? key);
+      const f: Feature<Geometry, { name: string; label: string }> = { type: "Feature", geometry, properties: { name: key, label } };
+      features.push(f);
+      if (key.startsWith("atlas:")) continue;
+      drawn.add(key);
+      if (geoArea(f) < SMALL_AREA) dots.set(key, geoCentroid(f) as [number, number]);
+    }
+    const fc: FeatureCollection = { type: "FeatureCollection", features };
+    echarts.registerMap(MAP, fc as never);
+    return { drawn, dots };
+  })();
+  shapes.catch(() => (shapes = undefined));
+  return shapes;
+}
+
+const projection = geoEqualEarth();
+
+export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
+  const nodeSelect = h("select", { id: "node-select", "data-testid": "node-select" });
+  nodeSelect.addEventListener("change", () => nav.update({ node: nodeSelect.value }));
+  const lede = h("p", { class: "lede" });
+  const status = statusLine();
+  const mapEl = h("div", { class: "chart map", "data-testid": "map" });
+  const legend = h("p", { class: "legend-note" });
+  const downloads = h("p", { class: "downloads" });
+  const fallback = h("div", { class: "fallback" });
+  const ranking = h("div");
+  replace(
+    section,
+    h(
+      "div",
+      { class: "view-head" },
+      h("h2", null, "World map"),
+      h("label", { class: "field wide" }, h("span", null, "Show"), nodeSelect),
+    ),
+    lede,
+    status,
+    h("figure", { class: "map-figure" }, mapEl, h("figcaption", null, legend)),
+    downloads,
+    fallback,
+    h("details", { class: "ranking" }, h("summary", null, "All values as a ranked table"), ranking),
+  );
+  const run = runner(section, status);
+  let rowsByUnit = new Map<string, ScoreRow>();
+  let ranked = 0;
+  let decimals = 2;
+
+  function tooltip(code: string): HTMLElement {
+    const r = rowsByUnit.get(code);
+    const name = r?.unit_name ?? (code.startsWith("atlas:") ? code.slice(6) : unitName(ctx, code));
+    const interval = rankIntervalText(rankIntervals.get(code));
+    if (!r || r.value == null) {
+      return h("div", { class: "tt" }, h("strong", null, name), h("div", null, r ? "No score: too little data" : "Not scored"));
+    }
+    return h(
+      "div",
+      { class: "tt" },
+      h("strong", null, name),
+      h("div", null, `Score ${fixed(r.value, decimals)}`),
+      h("div", null, r.rank != null ? `Rank ${r.rank} of ${ranked}` : "Not ranked"),
+      r.tier && h("div", null, `Stage ${r.tier}`),
+      h("div", null, `Data coverage ${pct(r.coverage)}`),
+      interval && h("div", null, interval),
+      h("div", { class: "muted" }, "Click for the profile"),
+    );
+  }
+
+  return {
+    render: (state: State) =>
+      run(async (stale) => {
+        const fw = await framework(state.fw);
+        const year = yearOf(fw, state);
+        const top = root(fw);
+        const node = fw.nodes.find((n) => n.code === state.node && !n.no_data_shipped) ?? top;
+        fillNodes(nodeSelect, ctx, fw.nodes, node.code);
+        const url = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: node.code, per_page: 1000 });
+        const [res, sh] = await Promise.all([get<ScoreRow[]>(url), loadShapes(ctx)]);
+        if (stale()) return;
+        const rows = res.data.filter((r) => r.type !== "group");
+        rowsByUnit = new Map(rows.map((r) => [r.unit, r]));
+        ranked = rows.filter((r) => r.rank != null).length;
+        decimals = scoreDecimals(fw.scale.hi);
+        const values = rows.flatMap((r) => (r.value == null ? [] : [r.value]));
+        const lo = Math.min(fw.scale.lo, ...values);
+        const hi = Math.max(fw.scale.hi, ...values);
+        const what = node === top ? fw.name : `${nodeName(ctx, node)} (${fw.name})`;
+        replace(lede, `${what}, ${year}. ${values.length} of ${rows.length} countries have a score, on a scale of ${fw.scale.lo} to ${fw.scale.hi}.`);
+        replace(
+          legend,
+          h("span", { class: "swatch nodata", "aria-hidden": "true" }),
+          " no score or not scored",
+          h("span", { class: "swatch dot", "aria-hidden": "true" }),
+          " dots mark countries too small to see",
+        );
+        replace(downloads, downloadLink("download-map", csvURL(url), `dri-${fw.id}-${node.code}-${year}.csv`));
+        section.dataset.framework = fw.id;
+        section.dataset.year = String(year);
+        section.dataset.node = node.code;
+
+        const dots = [...sh.dots].flatMap(([code, [lon, lat]]) => {
+          const r = rowsByUnit.get(code);
+          return r && r.value != null ? [{ name: code, value: [lon, lat, r.value] }] : [];
+        });
+        const scale = {
+          type: "continuous",
+          min: lo,
+          max: hi,
+          inRange: { color: VIRIDIS },
+          calculable: false,
+          precision: decimals,
+        };
+        const c = draw(mapEl, {
+          aria: { enabled: true, label: { description: `Choropleth map: ${what}, ${year}. The same values are in the ranked table below the map.` } },
+          tooltip: {
+            trigger: "item",
+            confine: true,
+            formatter: (p: { name: string }) => tooltip(p.name),
+          },
+          visualMap: [
+            {
+              ...scale,
+              seriesIndex: 0,
+              orient: "horizontal",
+              left: "center",
+              bottom: 0,
+              itemWidth: 12,
+              itemHeight: 220,
+              text: [fixed(hi, decimals === 3 ? 1 : 0), fixed(lo, decimals === 3 ? 1 : 0)],
+              textStyle: { color: TEXT },
+            },
+            { ...scale, seriesIndex: 1, dimension: 2, show: false },
+          ],
+          geo: {
+            map: MAP,
+            // d3's projection stream clips polygons at the antimeridian (Russia, Fiji), which plain project() would smear across the map.
+            projection: {
+              project: (p: number[]) => projection(p as [number, number]),
+              unproject: (p: number[]) => projection.invert!(p as [number, number]),
+              stream: projection.stream as never,
+            },
+            roam: false,
+            top: 8,
+            bottom: 44,
+            left: 4,
+            right: 4,
+            itemStyle: { areaColor: NO_DATA_COLOUR, borderColor: "#ffffff", borderWidth: 0.4 },
+            emphasis: {
+              label: { show: false },
+              itemStyle: { areaColor: null, color: null, borderColor: "#000000", borderWidth: 1.2 },
+            },
+            select: { disabled: true },
+            tooltip: { show: true },
+          },
+          series: [
+            {
+              type: "map",
+              geoIndex: 0,
+              data: rows.flatMap((r) => (r.value == null ? [] : [{ name: r.unit, value: r.value }])),
+            },
+            {
+              type: "scatter",
+              coordinateSystem: "geo",
+              data: dots,
+              symbolSize: 7,
+              itemStyle: { borderColor: MUTED, borderWidth: 0.8 },
+              emphasis: { scale: 1.6 },
+            },
+          ],
+        });
+        c.off("click");
+        c.on("click", (p: { name?: string }) => {
+          const code = p.name ?? "";
+          if (scored(ctx.unitByCode.get(code))) nav.update({ view: "profile", unit: code });
+        });
+
+        const missing = rows.filter((r) => !sh.drawn.has(r.unit));
+        replace(
+          fallback,
+          missing.length > 0 && [
+            h("h3", null, "Not on the map"),
+            h("p", { class: "muted" }, "The Natural Earth 1:50m shapes have no outline for these countries."),
+            table(
+              { "data-testid": "map-fallback" },
+              `Countries without a shape on the map, ${year}`,
+              ["Country", "Score", "Rank", "Stage"],
+              missing.map((r) => scoreCells(r, decimals, ranked, nav)),
+              [false, true, true, false],
+            ),
+          ],
+        );
+        const order = [...rows].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unit_name.localeCompare(b.unit_name));
+        replace(
+          ranking,
+          table(
+            { "data-testid": "map-table" },
+            `${what}, ${year}, all countries by rank`,
+            ["Country", "Score", "Rank", "Stage", "Data coverage"],
+            order.map((r) => [...scoreCells(r, decimals, ranked, nav), pct(r.coverage)]),
+            [false, true, true, false, true],
+          ),
+        );
+      }),
+  };
+}
+
+function scoreCells(r: ScoreRow, decimals: number, ranked: number, nav: Nav) {
+  return [
+    h("a", { href: nav.href({ view: "profile", unit: r.unit }) }, r.unit_name),
+    h("span", { title: full(r.value) }, fixed(r.value, decimals)),
+    r.rank != null ? `${r.rank} of ${ranked}` : "–",
+    r.tier || "–",
+  ];
+}
+
+/** fillNodes lists the framework's nodes, indented by depth, those without shipped data left out. */
+function fillNodes(select: HTMLSelectElement, ctx: Ctx, nodes: { code: string; name: string; parent?: string; indicator?: string; no_data_shipped: boolean }[], chosen: string) {
+  const depth = new Map<string, number>();
+  const opts = nodes
+    .filter((n) => !n.no_data_shipped)
+    .map((n) => {
+      const d = n.parent ? (depth.get(n.parent) ?? 0) + 1 : 0;
+      depth.set(n.code, d);
+      const label = "\u2003".repeat(d) + (d === 0 ? `${nodeName(ctx, n)} (index)` : nodeName(ctx, n));
+      return option(n.code, label, n.code === chosen);
+    });
+  select.replaceChildren(...opts);
+}

@@ -1,0 +1,20 @@
+// Declarations for imports that are not TypeScript: the ECharts data tool the
+// LDC view uses (ECharts ships it untyped), the map shapes and the stylesheet.
+
+// The ECharts data tool.
+declare module "echarts/extension/dataTool/prepareBoxplotData.js" {
+  /** prepareBoxplotData computes, for each sample, [low whisker, Q1, median, Q3, high whisker] (whiskers at 1.5 IQR unless boundIQR says otherwise). */
+  export default function prepareBoxplotData(
+    samples: number[][],
+    opt?: { boundIQR?: number | "none"; layout?: "horizontal" | "vertical" },
+  ): { boxData: number[][]; outliers: number[][]; axisData: string[] };
+}
+
+// The map shapes are bundled as a file; importing one gives its URL (esbuild's file loader).
+declare module "*.json" {
+  const url: string;
+  export default url;
+}
+
+// Stylesheets are bundled by esbuild; importing one only includes it.
+declare module "*.css";
