@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,7 +32,14 @@ type server struct {
 
 type lineBuffer struct {
 	lines chan string
+	mu    sync.Mutex
 	all   bytes.Buffer
+}
+
+func (b *lineBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.all.String()
 }
 
 func buildBinary(t *testing.T) string {
@@ -70,7 +78,9 @@ func startServer(t *testing.T, bin, state, crashPoint string) *server {
 	go func() {
 		sc := bufio.NewScanner(pipe)
 		for sc.Scan() {
+			lb.mu.Lock()
 			lb.all.WriteString(sc.Text() + "\n")
+			lb.mu.Unlock()
 			select {
 			case lb.lines <- sc.Text():
 			default:
@@ -91,7 +101,7 @@ func startServer(t *testing.T, bin, state, crashPoint string) *server {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("server did not become ready:\n%s", lb.all.String())
+	t.Fatalf("server did not become ready:\n%s", lb.String())
 	return nil
 }
 
@@ -231,8 +241,8 @@ func TestCrashSafety(t *testing.T) {
 			if len(uploads) != tc.uploads {
 				t.Errorf("%d stored uploads after restart, want %d (unreferenced ones are cleaned)", len(uploads), tc.uploads)
 			}
-			if tc.point == "snapshot-partial" && !strings.Contains(s.stderr.all.String(), "ignoring incomplete snapshot") {
-				t.Errorf("the interrupted snapshot was not reported:\n%s", s.stderr.all.String())
+			if tc.point == "snapshot-partial" && !strings.Contains(s.stderr.String(), "ignoring incomplete snapshot") {
+				t.Errorf("the interrupted snapshot was not reported:\n%s", s.stderr.String())
 			}
 		})
 	}
