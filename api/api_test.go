@@ -114,6 +114,7 @@ var goldenRequests = []struct{ name, target string }{
 	{"profile_egdi", "/v1/scores/egdi/KEN?year=2024"},
 	{"compare_ken", "/v1/compare?unit=KEN&against=LDC,WLD&framework=egdi&year=2024"},
 	{"gender_ken", "/v1/gender?unit=KEN,LDC&indicator=itu.internet_use,findex.account,composite"},
+	{"sensitivity_egdi", "/v1/sensitivity/egdi?year=2024&runs=200&seed=5&unit=KEN,UGA,FRA"},
 }
 
 // normalise hides what changes with every data release but not with the
@@ -333,6 +334,9 @@ func TestErrors(t *testing.T) {
 		{"GET", "/v1/compare", 400, "bad_parameter", "unit"},
 		{"GET", "/v1/compare?unit=KEN&against=NOPE", 400, "bad_parameter", "against"},
 		{"GET", "/v1/gender?indicator=egov.egdi", 400, "bad_parameter", "indicator"},
+		{"GET", "/v1/sensitivity/egdi?runs=100000", 400, "bad_parameter", "runs"},
+		{"GET", "/v1/sensitivity/egdi?vary=colours", 400, "bad_parameter", "vary"},
+		{"GET", "/v1/sensitivity/gender", 422, "unprocessable", ""},
 		{"GET", "/v1/units?format=xml", 406, "not_acceptable", "format"},
 		{"GET", "/v1/frameworks/egdi?format=sdmx-csv", 406, "not_acceptable", ""},
 		{"DELETE", "/v1/units", 405, "method_not_allowed", ""},
@@ -495,7 +499,7 @@ func TestOpenAPI(t *testing.T) {
 // is JSON (data or problem) unless another format was asked for.
 func FuzzQuery(f *testing.F) {
 	h := testServer(f).Handler()
-	routes := []string{"/v1/units", "/v1/groups", "/v1/indicators", "/v1/data", "/v1/frameworks", "/v1/scores/egdi",
+	routes := []string{"/v1/units", "/v1/groups", "/v1/indicators", "/v1/data", "/v1/frameworks", "/v1/scores/egdi", "/v1/sensitivity/egdi",
 		"/v1/scores/compass/KEN", "/v1/compare", "/v1/gender", "/v1/units/KEN", "/v1/snapshot"}
 	for _, seed := range []string{"indicator=egov.egdi", "unit=KEN,LDC&date=2015:2024&mrv=2", "format=csv&page=2&per_page=1",
 		"year=2024&level=1", "against=LDC&unit=KEN", "indicator=%zz", "date=:", "per_page=-1", "unit=,,,", "mrnev=3&indicator=itu.internet_use"} {

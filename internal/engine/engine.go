@@ -34,11 +34,18 @@ type Engine struct {
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
 	years   map[string][]int             // per framework
-	defYear map[string]int               // per framework
+	uaCache map[string]*uaEntry
+	defYear map[string]int // per framework
 	cache   map[string]*scoreEntry
 	pop     map[int][]float64 // population per year, per scored unit (NaN unknown)
 	popOnce sync.Once
 	popAll  map[string]indicators.Series
+}
+
+type uaEntry struct {
+	once sync.Once
+	res  *indicators.UncertaintyResult
+	err  error
 }
 
 type scoreEntry struct {
@@ -53,7 +60,7 @@ type scoreEntry struct {
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{}, cache: map[string]*scoreEntry{},
-		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{}}
+		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{}, uaCache: map[string]*uaEntry{}}
 	for _, ind := range reg.Indicators {
 		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
 		if g := ind.Goalposts; g != nil && g.Lo != nil && g.Hi != nil {

@@ -173,3 +173,43 @@ func TestCompareKenya(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkUncertaintyCompass: 1,000 Monte Carlo runs of the compass
+// framework for 193 countries, weights varied +-25 % (target < 1 s).
+func BenchmarkUncertaintyCompass(b *testing.B) {
+	e := testEngine(b)
+	for b.Loop() {
+		if _, err := indicators.Uncertainty(mustFramework(b, e, "compass"), e.panel(mustFramework(b, e, "compass")),
+			indicators.UncertaintyOptions{Year: 2024, Runs: 1000, Seed: 1, VaryWeights: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func mustFramework(t testing.TB, e *Engine, id string) *indicators.Framework {
+	f, ok := e.Framework(id)
+	if !ok {
+		t.Fatalf("no framework %s", id)
+	}
+	return f
+}
+
+func TestUncertaintyCompass(t *testing.T) {
+	e := testEngine(t)
+	res, err := e.Uncertainty(UncertaintyRequest{Framework: "compass", Year: 2024, Runs: 200, Seed: 3,
+		Vary: Vary{Weights: true, Normalisation: true, Aggregation: true, Imputation: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nom, _ := e.Score("compass", 2024, indicators.Options{})
+	for i, u := range res.Units {
+		if u.Nominal != nom.Root().Rank[i] || (u.Nominal > 0 && (u.P5 > u.P95 || u.Runs == 0)) {
+			t.Fatalf("%s: %+v (nominal rank %d)", u.Unit, u, nom.Root().Rank[i])
+		}
+	}
+	again, _ := e.Uncertainty(UncertaintyRequest{Framework: "compass", Year: 2024, Runs: 200, Seed: 3,
+		Vary: Vary{Weights: true, Normalisation: true, Aggregation: true, Imputation: true}})
+	if again != res {
+		t.Error("the same request was not served from the cache")
+	}
+}

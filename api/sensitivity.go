@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/internal/engine"
+)
+
+// MaxRequestRuns bounds the Monte Carlo runs one request may ask for.
+const MaxRequestRuns = 5000
+
+var sensitivityColumns = []colSpec{{"unit", KindString, ""}, {"unit_name", KindString, ""}, {"nominal_rank", KindInt, ""},
+	{"mean_rank", KindFloat, ""}, {"median_rank", KindFloat, ""}, {"p5_rank", KindFloat, ""}, {"p95_rank", KindFloat, ""},
+	{"mean_shift", KindFloat, ""}, {"runs", KindInt, ""}}
+
+func (s *Server) registerSensitivity() {
+	s.add(&route{method: "GET", path: "/v1/sensitivity/:framework",
+		summary: "How sure are the ranks: Monte Carlo uncertainty analysis (weights +-factor, and optionally normalisation, aggregation and imputation alternatives): each unit's nominal, mean, median, 5th and 95th percentile rank and mean absolute rank shift; seeded and reproducible",
+		params: []paramSpec{
+			{name: "year", typ: "integer", desc: "year (default: the framework's latest well-covered year)"},
+			{name: "runs", typ: "integer", desc: "Monte Carlo runs (default 1000, at most 5000)"},
+			{name: "seed", typ: "integer", desc: "random seed (default 1)"},
+			{name: "vary", typ: "string", desc: "what varies: weights, normalisation, aggregation, imputation (comma-separated; default weights)"},
+			{name: "factor", typ: "number", desc: "weights vary within +-factor (default 0.25)"},
+			{name: "unit", typ: "string", desc: "only these units (ISO3 or ISO2)"},
+		}, paged: true, cacheable: true, handler: handleSensitivity, dataSchema: tableSchema(sensitivityColumns),
+		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)"}})
+}
+
+func handleSensitivity(r *request) (*Result, error) {
+	sc, err := scorer(r)
+	if err != nil {
+		return nil, err
+	}
+	ua, ok := sc.(interface {
+		Uncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
+	})
+	if !ok {
+		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "uncertainty analysis is not available")
+	}
+	f, err := framework(r, sc, r.param("framework"))
+	if err != nil {
+		return nil, err
+	}
+	req := engine.UncertaintyRequest{Framework: f.ID, Runs: r.integer("runs", 1000, 1, MaxRequestRuns),
+		Seed: uint64(r.integer("seed", 1, 0, 1<<31)), WeightFactor: 0.25}
+	if v := r.str("factor"); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x <= 0 || x >= 1 {
+			r.errs.add("factor", "%q: want a number in (0, 1)", v)
+		}
+		req.WeightFactor = x
+	}
+	if req.Vary, err = engine.ParseVary(r.str("vary")); err != nil {
+		r.errs.add("vary", "%v", err)
+	}
+	units, groups := parseUnits(r, "unit")
+	if len(groups) > 0 {
+		r.errs.add("unit", "group codes are not units: ranks are of units")
+	}
+	if f.Kind != indicators.KindComposite {
+		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "uncertainty analysis needs a composite framework; "+f.ID+" is "+f.Kind)
+	}
+	res0, err := scoreFor(r, sc, f, indicators.Options{})
+	if err != nil {
+		return nil, err
+	}
+	req.Year = res0.Year
+	res, err := ua.Uncertainty(req)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	want := set(units)
+	names := unitNames(r.ds)
+	t := newTable(sensitivityColumns)
+	for _, u := range engine.SortedUnits(res) {
+		if (len(want) > 0 && !want[u.Unit]) || (u.Nominal == 0 && u.Runs == 0) {
+			continue
+		}
+		c := t.Cols
+		c[0].AddS(u.Unit)
+		c[1].AddS(names[u.Unit])
+		if u.Nominal > 0 {
+			c[2].AddI(u.Nominal)
+		} else {
+			c[2].AddNull()
+		}
+		c[3].AddF(u.Mean)
+		c[4].AddF(u.Median)
+		c[5].AddF(u.P5)
+		c[6].AddF(u.P95)
+		c[7].AddF(u.MeanShift)
+		c[8].AddI(u.Runs)
+	}
+	meta := map[string]any{"framework": f.ID, "year": res.Year, "runs": res.Runs, "seed": res.Seed,
+		"vary": req.Vary.String(), "factor": req.WeightFactor, "inputs": len(res.Inputs)}
+	return &Result{Table: t, Paged: true, Meta: meta}, nil
+}
