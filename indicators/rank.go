@@ -3,6 +3,7 @@ package indicators
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 )
@@ -29,11 +30,7 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 	}
 	// One sort of (value, index) pairs, descending, then a linear pass:
 	// equal values share the rank of the first of them ("min").
-	type pair struct {
-		v float64
-		i int
-	}
-	ps := make([]pair, 0, len(x))
+	n := 0
 	for i, v := range x {
 		dst[i] = 0
 		if !present(valid, i) {
@@ -42,17 +39,89 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 		if !finite(v) {
 			return dst, kernelError(name, ErrNaN, "x[%d] = %v", i, v)
 		}
-		ps = append(ps, pair{v, i})
+		n++
 	}
-	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(b.v, a.v) })
-	for k, p := range ps {
-		if k > 0 && p.v == ps[k-1].v {
-			dst[p.i] = dst[ps[k-1].i]
+	if n < radixMin {
+		type pair struct {
+			v float64
+			i int
+		}
+		ps := make([]pair, 0, n)
+		for i, v := range x {
+			if present(valid, i) {
+				ps = append(ps, pair{v, i})
+			}
+		}
+		slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(b.v, a.v) })
+		for k, p := range ps {
+			if k > 0 && p.v == ps[k-1].v {
+				dst[p.i] = dst[ps[k-1].i]
+				continue
+			}
+			dst[p.i] = k + 1
+		}
+		return dst, nil
+	}
+	idx := radixSortDesc(x, valid, n)
+	for k, i := range idx {
+		if k > 0 && x[i] == x[idx[k-1]] {
+			dst[i] = dst[idx[k-1]]
 			continue
 		}
-		dst[p.i] = k + 1
+		dst[i] = k + 1
 	}
 	return dst, nil
+}
+
+// radixMin is the number of values from which Rank sorts by radix (below
+// it, comparison sorting is faster).
+const radixMin = 256
+
+// radixSortDesc returns the indices of the n present values in
+// descending order of value: an LSD radix sort over the 8 bytes of an
+// order-preserving transform of the float64 bits, skipping the bytes that
+// all keys share. -0 and +0 end up adjacent (they compare equal).
+func radixSortDesc(x []float64, valid []bool, n int) []int32 {
+	keys, tmpK := make([]uint64, n), make([]uint64, n)
+	idx, tmpI := make([]int32, n), make([]int32, n)
+	var counts [8][256]int
+	k := 0
+	for i, v := range x {
+		if !present(valid, i) {
+			continue
+		}
+		b := math.Float64bits(v)
+		if b>>63 == 1 {
+			b = ^b
+		} else {
+			b |= 1 << 63
+		}
+		b = ^b // ascending key order = descending value order
+		keys[k], idx[k] = b, int32(i)
+		for d := range 8 {
+			counts[d][byte(b>>(8*d))]++
+		}
+		k++
+	}
+	for d := range 8 {
+		c := &counts[d]
+		if c[byte(keys[0]>>(8*d))] == n {
+			continue // every key has this byte
+		}
+		sum := 0
+		for j := range c {
+			c[j], sum = sum, sum+c[j]
+		}
+		shift := 8 * d
+		for j, key := range keys {
+			b := byte(key >> shift)
+			tmpK[c[b]], tmpI[c[b]] = key, idx[j]
+			c[b]++
+		}
+		keys, tmpK = tmpK, keys
+		idx, tmpI = tmpI, idx
+	}
+	return idx
 }
 
 // Percentiles gives each present value its percentile consistent with

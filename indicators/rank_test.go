@@ -88,3 +88,46 @@ func TestRankProperty(t *testing.T) {
 		}
 	}
 }
+
+// The radix path (n >= radixMin) agrees with a comparison sort, with ties,
+// negative values and both zeros.
+func TestRankRadix(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 20 {
+		n := radixMin + r.IntN(3000)
+		x, valid := make([]float64, n), make([]bool, n)
+		for i := range x {
+			switch r.IntN(5) {
+			case 0:
+				x[i] = float64(r.IntN(10) - 5) // ties, negatives
+			case 1:
+				x[i] = math.Copysign(0, -1)
+			default:
+				x[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(20)-10))
+			}
+			valid[i] = trial%2 == 0 || r.Float64() > 0.2
+		}
+		got, err := Rank(nil, x, valid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Reference: rank = 1 + the number of present values above.
+		for i := range x {
+			if !valid[i] {
+				if got[i] != 0 {
+					t.Fatalf("missing value ranked %d", got[i])
+				}
+				continue
+			}
+			above := 0
+			for j := range x {
+				if valid[j] && x[j] > x[i] {
+					above++
+				}
+			}
+			if got[i] != above+1 {
+				t.Fatalf("trial %d: x[%d] = %v ranked %d, want %d", trial, i, x[i], got[i], above+1)
+			}
+		}
+	}
+}

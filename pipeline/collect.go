@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,6 +91,20 @@ type columns struct {
 
 func (c *columns) len() int { return len(c.value) }
 
+// reserve makes room for n more rows.
+func (c *columns) reserve(n int) {
+	c.unit = slices.Grow(c.unit, n)
+	c.year = slices.Grow(c.year, n)
+	c.indicator = slices.Grow(c.indicator, n)
+	c.sex = slices.Grow(c.sex, n)
+	c.area = slices.Grow(c.area, n)
+	c.age = slices.Grow(c.age, n)
+	c.value = slices.Grow(c.value, n)
+	c.status = slices.Grow(c.status, n)
+	c.note = slices.Grow(c.note, n)
+	c.line = slices.Grow(c.line, n)
+}
+
 // Collector validates the observations of one source file and keeps those
 // that pass, column by column. Adapters call Add for each value and Problem
 // for what they find themselves. A Collector is used by one goroutine.
@@ -102,11 +117,14 @@ type Collector struct {
 	report *FileReport
 	cols   columns
 	// Caches: units by code, age codes, the last indicator looked up.
-	unitCache  map[string]int32
-	ageIDs     map[string]int32
-	ageCode    map[int32]string
-	lastInd    *Indicator
-	lastIndIdx int
+	unitCache   map[string]int32
+	unitName    map[int32]string // unitCache's keys by index
+	lastUnit    string           // the last unit code looked up (a unitCache key)
+	lastUnitIdx int32
+	ageIDs      map[string]int32
+	ageCode     map[int32]string
+	lastInd     *Indicator
+	lastIndIdx  int
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
 	maxY    int
@@ -114,7 +132,7 @@ type Collector struct {
 
 func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
 	return &Collector{file: file, ref: ref, reg: reg, ages: ages, notes: notes, report: report,
-		unitCache: map[string]int32{}, ageIDs: map[string]int32{"": 0, Total: 0}, ageCode: map[int32]string{0: Total}, maxY: maxYear}
+		unitCache: map[string]int32{}, unitName: map[int32]string{}, ageIDs: map[string]int32{"": 0, Total: 0}, ageCode: map[int32]string{0: Total}, maxY: maxYear}
 }
 
 // File is the display name of the file being read.
@@ -260,23 +278,26 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if o.Year < MinYear || o.Year > c.maxY {
 		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY)
 	}
-	sex, ok := sexInput[o.Sex]
+	sex, ok := inputCode(sexInput, o.Sex)
 	if !ok {
 		if err := checkSex(orTotal(o.Sex)); err != nil {
 			return reject(RuleBadCode, "%v", err)
 		}
 		sex = sexIndex[orTotal(o.Sex)]
 	}
-	area, ok := areaInput[o.Area]
+	area, ok := inputCode(areaInput, o.Area)
 	if !ok {
 		if err := checkArea(orTotal(o.Area)); err != nil {
 			return reject(RuleBadCode, "%v", err)
 		}
 		area = areaIndex[orTotal(o.Area)]
 	}
-	age, ok := c.ageIDs[o.Age]
+	age, ok := int32(0), o.Age == ""
 	if !ok {
-		a := orTotal(o.Age)
+		age, ok = c.ageIDs[o.Age]
+	}
+	if !ok {
+		a := strings.Clone(orTotal(o.Age))
 		if err := checkAge(a); err != nil {
 			return reject(RuleBadCode, "%v", err)
 		}
@@ -284,7 +305,7 @@ func (c *Collector) add(o *Obs) *ruleError {
 		c.ageIDs[strings.Clone(o.Age)] = age
 		c.ageCode[age] = a
 	}
-	status, ok := statusInput[o.Status]
+	status, ok := inputCode(statusInput, o.Status)
 	if !ok || status == statusIndex[StatusImputed] {
 		st := strings.TrimSpace(o.Status)
 		if st == "" {
@@ -325,9 +346,23 @@ func (c *Collector) add(o *Obs) *ruleError {
 
 // unitIndex resolves a unit field, with a cache per collector (files repeat
 // the same units many times).
+// inputCode looks up a code cell; empty cells (the usual case in files
+// without the column) skip the map.
+func inputCode(m map[string]uint8, s string) (uint8, bool) {
+	if s == "" {
+		return 0, true
+	}
+	v, ok := m[s]
+	return v, ok
+}
+
 func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	if kind == ByCode {
+		if raw == c.lastUnit && raw != "" {
+			return c.lastUnitIdx, nil
+		}
 		if i, ok := c.unitCache[raw]; ok {
+			c.lastUnit, c.lastUnitIdx = c.unitName[i], i
 			return i, nil
 		}
 	}
@@ -341,7 +376,9 @@ func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 		return 0, reject(RuleUnknownUnit, "%v", err)
 	}
 	if kind == ByCode {
-		c.unitCache[strings.Clone(raw)] = int32(unit)
+		key := strings.Clone(raw)
+		c.unitCache[key] = int32(unit)
+		c.unitName[int32(unit)] = key
 	}
 	return int32(unit), nil
 }

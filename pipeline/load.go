@@ -271,6 +271,7 @@ func readCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
 }
 
 func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue, opt Options, mem memory.Allocator) (*Result, error) {
+	traceT("start")
 	ref := NewReference()
 	ages := newInterner(Total)
 	notes := newInterner("")
@@ -370,7 +371,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 	report.Files = append(report.Files, reports...)
 
+	traceT("adapters")
 	rec, err := merge(obs, ref, reg, ages.strings(), notes.strings(), mem)
+	traceT("merge")
 	if err != nil {
 		return nil, err
 	}

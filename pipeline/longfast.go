@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -21,14 +20,17 @@ const longBlock = 8 << 20 // bytes read at a time
 
 // readLongCSVFast reads a long-format CSV. hdrLine is the header's fields.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
-	var carry []byte
 	buf := make([]byte, longBlock)
-	line := 0 // lines consumed so far
+	carried := 0 // bytes of an unfinished line kept at the start of buf
+	line := 0    // lines consumed so far
 	var idx map[string]int
 	workers := runtime.GOMAXPROCS(0)
 	for {
-		n, rerr := io.ReadFull(r, buf)
-		data := append(carry, buf[:n]...)
+		if carried == len(buf) { // a line longer than the buffer
+			buf = append(buf, make([]byte, len(buf))...)
+		}
+		n, rerr := io.ReadFull(r, buf[carried:])
+		data := buf[:carried+n]
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
 		if rerr != nil && !eof {
 			return structural(display, line+1, 0, RuleUnreadable, "%v", rerr)
@@ -43,7 +45,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		if !eof {
 			cut = bytes.LastIndexByte(data, '\n') + 1
 			if cut == 0 { // a line longer than the block: keep reading
-				carry = data
+				carried = len(data)
 				continue
 			}
 		}
@@ -71,9 +73,13 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			block = block[min(nl+1, len(block)):]
 		}
 		line = parseLongBlocks(s, block, line, idx, workers)
-		carry = append([]byte(nil), data[cut:]...)
+		// The parsed rows keep no reference to buf (the collectors clone
+		// the strings they keep), so it is reused for the next block.
+		carried = copy(buf, data[cut:])
 		if eof {
+			traceT("parsed")
 			s.absorbPending()
+			traceT("absorbed")
 			return nil
 		}
 	}
@@ -89,6 +95,7 @@ func parseLongBlocks(s *source, block []byte, line int, idx map[string]int, work
 	type shard struct {
 		data  []byte
 		start int
+		lines int
 		c     *Collector
 	}
 	parts := workers * 2
@@ -108,8 +115,9 @@ func parseLongBlocks(s *source, block []byte, line int, idx map[string]int, work
 				end += size + 1
 			}
 		}
-		shards = append(shards, shard{data: block[:end], start: start})
-		start += bytes.Count(block[:end], []byte{'\n'})
+		lines := bytes.Count(block[:end], []byte{'\n'})
+		shards = append(shards, shard{data: block[:end], start: start, lines: lines})
+		start += lines
 		if end == len(block) && block[end-1] != '\n' {
 			start++
 		}
@@ -124,6 +132,7 @@ func parseLongBlocks(s *source, block []byte, line int, idx map[string]int, work
 	for i := range shards {
 		sh := &shards[i]
 		sh.c = s.shard()
+		sh.c.cols.reserve(sh.lines + 1)
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -245,16 +254,7 @@ func (s *source) absorbPending() {
 		n += c.cols.len()
 	}
 	a := &s.cols
-	a.unit = slices.Grow(a.unit, n-len(a.unit))
-	a.year = slices.Grow(a.year, n-len(a.year))
-	a.indicator = slices.Grow(a.indicator, n-len(a.indicator))
-	a.sex = slices.Grow(a.sex, n-len(a.sex))
-	a.area = slices.Grow(a.area, n-len(a.area))
-	a.age = slices.Grow(a.age, n-len(a.age))
-	a.value = slices.Grow(a.value, n-len(a.value))
-	a.status = slices.Grow(a.status, n-len(a.status))
-	a.note = slices.Grow(a.note, n-len(a.note))
-	a.line = slices.Grow(a.line, n-len(a.line))
+	a.reserve(n - a.len())
 	for i, c := range s.pending {
 		r, sr := s.report, c.report
 		r.Read += sr.Read

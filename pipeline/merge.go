@@ -5,9 +5,11 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -71,7 +73,9 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 			entries = append(entries, entry{k, uint64(si)<<32 | uint64(i)})
 		}
 	}
+	traceT("entries")
 	sortEntries(entries)
+	traceT("sort")
 
 	type pair struct{ loser, winner int }
 	superseded := map[pair]int{}
@@ -127,6 +131,8 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	for _, s := range sources {
 		slices.SortStableFunc(s.report.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	}
+	traceT("dedupe")
+	defer traceT("build")
 	return buildRecord(kept, sources, units, reg, ages, notes, mem)
 }
 
@@ -195,39 +201,42 @@ func rankStrings(n int, at func(int) string) []int {
 	return rank
 }
 
+// buildRecord gathers the winning rows into the Arrow columns. The
+// columns are written in place in Arrow buffers (no Go slices copied into
+// builders), by GOMAXPROCS goroutines over row ranges.
 func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := len(rows)
-	unitIdx := make([]int32, n)
-	years := make([]int16, n)
-	indIdx := make([]int32, n)
-	sexIdx := make([]int32, n)
-	areaIdx := make([]int32, n)
-	ageIdx := make([]int32, n)
-	values := make([]float64, n)
-	statusIdx := make([]int32, n)
-	srcIdx := make([]int32, n)
-	noteB := array.NewStringBuilder(mem)
-	defer noteB.Release()
-	noteB.Reserve(n)
-	for i, r := range rows {
-		src := int32(r.ref >> 32)
-		c := &sources[src].cols
-		j := uint32(r.ref)
-		unitIdx[i] = c.unit[j]
-		years[i] = c.year[j]
-		indIdx[i] = c.indicator[j]
-		sexIdx[i] = int32(c.sex[j])
-		areaIdx[i] = int32(c.area[j])
-		ageIdx[i] = c.age[j]
-		values[i] = c.value[j]
-		statusIdx[i] = int32(c.status[j])
-		srcIdx[i] = src
-		if c.note[j] == 0 {
-			noteB.AppendNull()
-		} else {
-			noteB.Append(notes[c.note[j]])
+	unitB, unitIdx := newBuffer[int32](mem, n)
+	yearB, years := newBuffer[int16](mem, n)
+	indB, indIdx := newBuffer[int32](mem, n)
+	sexB, sexIdx := newBuffer[int32](mem, n)
+	areaB, areaIdx := newBuffer[int32](mem, n)
+	ageB, ageIdx := newBuffer[int32](mem, n)
+	valB, values := newBuffer[float64](mem, n)
+	statB, statusIdx := newBuffer[int32](mem, n)
+	srcB, srcIdx := newBuffer[int32](mem, n)
+	noted := parallelRanges(n, func(lo, hi int) []int {
+		var noted []int
+		for i := lo; i < hi; i++ {
+			r := rows[i]
+			src := int32(r.ref >> 32)
+			c := &sources[src].cols
+			j := uint32(r.ref)
+			unitIdx[i] = c.unit[j]
+			years[i] = c.year[j]
+			indIdx[i] = c.indicator[j]
+			sexIdx[i] = int32(c.sex[j])
+			areaIdx[i] = int32(c.area[j])
+			ageIdx[i] = c.age[j]
+			values[i] = c.value[j]
+			statusIdx[i] = int32(c.status[j])
+			srcIdx[i] = src
+			if c.note[j] != 0 {
+				noted = append(noted, i)
+			}
 		}
-	}
+		return noted
+	})
 	unitCodes := make([]string, len(units))
 	for i, u := range units {
 		unitCodes[i] = u.Code
@@ -243,27 +252,69 @@ func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, 
 		}
 	}()
 	add := func(a arrow.Array) { cols = append(cols, a) }
-	add(dictArray(mem, unitIdx, unitCodes))
-	add(int16Array(mem, years))
-	add(dictArray(mem, indIdx, reg.IDs()))
-	add(dictArray(mem, sexIdx, sexCodesOrd))
-	add(dictArray(mem, areaIdx, areaOrd))
-	add(dictArray(mem, ageIdx, ages))
-	add(float64Array(mem, values))
-	add(dictArray(mem, statusIdx, statusOrd))
-	add(dictArray(mem, srcIdx, srcIDs))
-	add(noteB.NewArray())
+	add(dictArray(mem, unitB, n, unitCodes))
+	add(primitiveArray(arrow.PrimitiveTypes.Int16, yearB, n))
+	add(dictArray(mem, indB, n, reg.IDs()))
+	add(dictArray(mem, sexB, n, sexCodesOrd))
+	add(dictArray(mem, areaB, n, areaOrd))
+	add(dictArray(mem, ageB, n, ages))
+	add(primitiveArray(arrow.PrimitiveTypes.Float64, valB, n))
+	add(dictArray(mem, statB, n, statusOrd))
+	add(dictArray(mem, srcB, n, srcIDs))
+	add(noteArray(mem, n, noted, func(i int) string {
+		r := rows[i]
+		return notes[sources[r.ref>>32].cols.note[uint32(r.ref)]]
+	}))
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))
 	}
 	return array.NewRecordBatch(Schema, cols, int64(n)), nil
 }
 
-func dictArray(mem memory.Allocator, idx []int32, dict []string) arrow.Array {
-	ib := array.NewInt32Builder(mem)
-	defer ib.Release()
-	ib.AppendValues(idx, nil)
-	indices := ib.NewArray()
+// parallelRanges runs f over [0, n) split into one range per core and
+// returns the concatenation of what the ranges return, in order.
+func parallelRanges[T any](n int, f func(lo, hi int) []T) []T {
+	parts := runtime.GOMAXPROCS(0)
+	if n < 1<<16 || parts < 2 {
+		return f(0, n)
+	}
+	out := make([][]T, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[p] = f(n*p/parts, n*(p+1)/parts)
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(out...)
+}
+
+// newBuffer allocates an Arrow buffer of n values of T and returns it with
+// a slice over its bytes to fill.
+func newBuffer[T int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
+	b := memory.NewResizableBuffer(mem)
+	var zero T
+	b.Resize(n * int(unsafe.Sizeof(zero)))
+	if n == 0 {
+		return b, nil
+	}
+	return b, unsafe.Slice((*T)(unsafe.Pointer(&b.Bytes()[0])), n)
+}
+
+// primitiveArray wraps a filled buffer (taking over its reference).
+func primitiveArray(t arrow.DataType, values *memory.Buffer, n int) arrow.Array {
+	data := array.NewData(t, n, []*memory.Buffer{nil, values}, nil, 0, 0)
+	values.Release()
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// dictArray wraps filled int32 indices (taking over the buffer) with a
+// string dictionary.
+func dictArray(mem memory.Allocator, idx *memory.Buffer, n int, dict []string) arrow.Array {
+	indices := primitiveArray(arrow.PrimitiveTypes.Int32, idx, n)
 	defer indices.Release()
 	sb := array.NewStringBuilder(mem)
 	defer sb.Release()
@@ -273,16 +324,36 @@ func dictArray(mem memory.Allocator, idx []int32, dict []string) arrow.Array {
 	return array.NewDictionaryArray(dictString, indices, d)
 }
 
-func int16Array(mem memory.Allocator, v []int16) arrow.Array {
-	b := array.NewInt16Builder(mem)
-	defer b.Release()
-	b.AppendValues(v, nil)
-	return b.NewArray()
-}
-
-func float64Array(mem memory.Allocator, v []float64) arrow.Array {
-	b := array.NewFloat64Builder(mem)
-	defer b.Release()
-	b.AppendValues(v, nil)
-	return b.NewArray()
+// noteArray builds the nullable note column: null except at the rows in
+// noted (ascending), whose text is note(i). Offsets, validity and bytes are
+// written directly (the column is mostly null).
+func noteArray(mem memory.Allocator, n int, noted []int, note func(i int) string) arrow.Array {
+	size := 0
+	for _, i := range noted {
+		size += len(note(i))
+	}
+	offB, offsets := newBuffer[int32](mem, n+1)
+	valid := memory.NewResizableBuffer(mem)
+	valid.Resize(int(bitutil.BytesForBits(int64(n))))
+	bits := valid.Bytes()
+	dataB := memory.NewResizableBuffer(mem)
+	dataB.Resize(size)
+	text := dataB.Bytes()
+	at, k := 0, 0
+	for _, i := range noted {
+		for ; k <= i; k++ {
+			offsets[k] = int32(at)
+		}
+		at += copy(text[at:], note(i))
+		bitutil.SetBit(bits, i)
+	}
+	for ; k <= n; k++ {
+		offsets[k] = int32(at)
+	}
+	data := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, offB, dataB}, nil, n-len(noted), 0)
+	valid.Release()
+	offB.Release()
+	dataB.Release()
+	defer data.Release()
+	return array.MakeFromData(data)
 }

@@ -179,7 +179,8 @@ func (r *Reference) resolve(s string, kind UnitKind) (idx int, aggregate bool, e
 	if !ok {
 		return -1, false, fmt.Errorf("unit %q: %q is not the ISO 3166-1 alpha-2 code of a known country", s, m[1])
 	}
-	u, _ := r.addUnit(&Unit{Code: m[0], Name: m[0], Type: UnitSubnational, Parent: r.units[pi].Code})
+	code := strings.Clone(m[0]) // s may be a view of a reused read buffer
+	u, _ := r.addUnit(&Unit{Code: code, Name: code, Type: UnitSubnational, Parent: r.units[pi].Code})
 	return r.byCode[u.Code], false, nil
 }
 
