@@ -287,7 +287,7 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.Int32:
 		return float64(c.Value(i)), nil
 	case *array.String:
-		v, err := strconv.ParseFloat(strings.TrimSpace(c.Value(i)), 64)
+		v, err := parseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
 			return 0, fmt.Errorf("value %q is not a number", c.Value(i))
 		}

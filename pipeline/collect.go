@@ -159,7 +159,7 @@ func (c *Collector) Ignore(reason string, n int) { c.report.ignore(reason, n) }
 // ParseValue parses a numeric cell. On failure it quarantines the value with a
 // not-a-number problem and returns ok=false.
 func (c *Collector) ParseValue(s string, line, col int, what string) (float64, bool) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	v, err := parseFloat(strings.TrimSpace(s))
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is outside the range of a float64", what, s)

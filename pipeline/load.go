@@ -90,8 +90,10 @@ type source struct {
 	name  string // display name: base-relative path, or user dir + path
 	index int    // catalogue order
 	extra bool   // from Options.Extra
-	// pending are parsed shards not yet appended (the parallel long reader).
+	// pending are parsed shards not yet absorbed (the parallel long reader);
+	// parts are the rows of absorbed shards, in file order.
 	pending []*Collector
+	parts   []*columns
 	*Collector
 	ref       *Reference
 	checksums map[string]string
@@ -377,11 +379,28 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if err != nil {
 		return nil, err
 	}
+	rows := 0
 	for _, s := range obs {
-		s.cols = columns{} // now in the record
+		for _, p := range s.allParts() {
+			rows += p.len()
+		}
+		s.cols, s.parts = columns{}, nil // now in the record
+	}
+	if rows >= bigLoad {
+		// The parsed columns and the merge's entries (about 50 bytes a row)
+		// are garbage now: collect them before the caller allocates its own
+		// structures, so the peak memory of a large load is one copy of
+		// the table plus the merge, not two. A collection costs little here
+		// (the big slices hold no pointers).
+		runtime.GC()
+		traceT("gc")
 	}
 	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
 }
+
+// bigLoad is the number of rows from which load collects its garbage
+// before returning.
+const bigLoad = 1 << 20
 
 // runAdapter reads one source. A structural error rejects the file: what it
 // had loaded is counted as quarantined and dropped.
@@ -410,6 +429,6 @@ func runAdapter(s *source) {
 	r.Rejected = true
 	r.Quarantined += r.Loaded
 	r.Loaded = 0
-	s.cols = columns{}
+	s.cols, s.parts = columns{}, nil
 	r.add(le.Problem())
 }

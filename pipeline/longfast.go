@@ -243,18 +243,9 @@ func (s *source) shard() *Collector {
 	return c
 }
 
-// absorbPending appends the parsed shards' rows, counts and problems to the
-// source's, in file order, growing the columns once.
+// absorbPending takes over the parsed shards' rows (as parts of the source,
+// in file order, without copying them), counts and problems.
 func (s *source) absorbPending() {
-	if len(s.pending) == 0 {
-		return
-	}
-	n := s.cols.len()
-	for _, c := range s.pending {
-		n += c.cols.len()
-	}
-	a := &s.cols
-	a.reserve(n - a.len())
 	for i, c := range s.pending {
 		r, sr := s.report, c.report
 		r.Read += sr.Read
@@ -266,18 +257,20 @@ func (s *source) absorbPending() {
 		for k, v := range sr.Ignored {
 			r.ignore(k, v)
 		}
-		b := &c.cols
-		a.unit = append(a.unit, b.unit...)
-		a.year = append(a.year, b.year...)
-		a.indicator = append(a.indicator, b.indicator...)
-		a.sex = append(a.sex, b.sex...)
-		a.area = append(a.area, b.area...)
-		a.age = append(a.age, b.age...)
-		a.value = append(a.value, b.value...)
-		a.status = append(a.status, b.status...)
-		a.note = append(a.note, b.note...)
-		a.line = append(a.line, b.line...)
-		s.pending[i] = nil // free the shard
+		if c.cols.len() > 0 {
+			part := c.cols
+			s.parts = append(s.parts, &part)
+		}
+		s.pending[i] = nil // free the shard's collector
 	}
 	s.pending = nil
+}
+
+// allParts returns the source's rows: the absorbed shards, then what was
+// added to its own collector (always after them in the file).
+func (s *source) allParts() []*columns {
+	if s.cols.len() == 0 {
+		return s.parts
+	}
+	return append(s.parts[:len(s.parts):len(s.parts)], &s.cols)
 }

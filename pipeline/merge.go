@@ -13,8 +13,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
+// part is a chunk of one source's rows.
+type part struct {
+	src  int
+	cols *columns
+}
+
 // entry is one row during the merge: its observation key packed with the
-// source's precedence rank (key), and where it lives (ref = source << 32 |
+// source's precedence rank (key), and where it lives (ref = part << 32 |
 // row).
 type entry struct {
 	key uint64
@@ -60,21 +66,41 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	for r, si := range order {
 		precRank[si] = uint64(r)
 	}
-	n := 0
-	for _, s := range sources {
-		n += s.cols.len()
-	}
-	entries := make([]entry, 0, n)
+	// Every source's rows come in parts (column chunks); an entry's ref is
+	// the part's global index << 32 | the row in it. Parts of one source
+	// are in file order, so among equal keys of one source the earlier line
+	// sorts first and wins.
+	var parts []part
 	for si, s := range sources {
-		c := &s.cols
-		for i := range c.len() {
-			k := uint64(indRank[c.indicator[i]])<<52 | uint64(unitRank[c.unit[i]])<<32 | uint64(c.sex[i])<<30 |
-				uint64(c.area[i])<<28 | uint64(ageRank[c.age[i]])<<20 | uint64(int(c.year[i])-1900)<<12 | precRank[si]
-			entries = append(entries, entry{k, uint64(si)<<32 | uint64(i)})
+		for _, c := range s.allParts() {
+			parts = append(parts, part{src: si, cols: c})
 		}
 	}
+	if len(parts) >= 1<<31 {
+		return nil, fmt.Errorf("pipeline: merge: too many parts (%d)", len(parts))
+	}
+	offsets := make([]int, len(parts)+1)
+	for pi, p := range parts {
+		offsets[pi+1] = offsets[pi] + p.cols.len()
+	}
+	entries := make([]entry, offsets[len(parts)])
+	parallelRanges(len(parts), 2, func(lo, hi int) []struct{} {
+		for pi := lo; pi < hi; pi++ {
+			c, prec := parts[pi].cols, precRank[parts[pi].src]
+			e := entries[offsets[pi]:offsets[pi+1]]
+			for i := range e {
+				k := uint64(indRank[c.indicator[i]])<<52 | uint64(unitRank[c.unit[i]])<<32 | uint64(c.sex[i])<<30 |
+					uint64(c.area[i])<<28 | uint64(ageRank[c.age[i]])<<20 | uint64(int(c.year[i])-1900)<<12 | prec
+				e[i] = entry{k, uint64(pi)<<32 | uint64(i)}
+			}
+		}
+		return nil
+	})
 	traceT("entries")
-	sortEntries(entries)
+	entries = sortEntries(entries)
+	if len(entries) >= bigLoad {
+		runtime.GC() // the unsorted copy is garbage: reuse it for the record
+	}
 	traceT("sort")
 
 	type pair struct{ loser, winner int }
@@ -88,19 +114,19 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 			kept = append(kept, e)
 			continue
 		}
-		ls, lr := int(e.ref>>32), int(uint32(e.ref))
-		ws, wr := int(win.ref>>32), int(uint32(win.ref))
-		if ls == ws {
-			s := sources[ls]
-			c := &s.cols
+		lp, lr := parts[e.ref>>32], int(uint32(e.ref))
+		wp, wr := parts[win.ref>>32], int(uint32(win.ref))
+		if lp.src == wp.src {
+			s := sources[lp.src]
+			c := lp.cols
 			s.report.Loaded--
 			s.report.Quarantined++
 			s.Problem(int(c.line[lr]), 0, Error, RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
 				units[c.unit[lr]].Code, c.year[lr], reg.Indicators[c.indicator[lr]].ID, sexCodesOrd[c.sex[lr]],
-				areaOrd[c.area[lr]], ages[c.age[lr]], c.line[wr])
+				areaOrd[c.area[lr]], ages[c.age[lr]], wp.cols.line[wr])
 			continue
 		}
-		p := pair{ls, ws}
+		p := pair{lp.src, wp.src}
 		if superseded[p] == 0 {
 			example[p] = e.ref
 		}
@@ -120,8 +146,9 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		count := superseded[p]
 		loser, winner := sources[p.loser], sources[p.winner]
 		loser.report.Superseded += count
-		row := int(uint32(example[p]))
-		c := &loser.cols
+		ex := example[p]
+		row := int(uint32(ex))
+		c := parts[ex>>32].cols
 		loser.Problem(int(c.line[row]), 0, Notice, RuleSuperseded,
 			"%d values also given by %s (precedence %d >= %d) were superseded by it, e.g. %s %d %s sex=%s",
 			count, winner.entry.ID, winner.entry.Precedence, loser.entry.Precedence,
@@ -133,11 +160,13 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	}
 	traceT("dedupe")
 	defer traceT("build")
-	return buildRecord(kept, sources, units, reg, ages, notes, mem)
+	return buildRecord(kept, parts, sources, units, reg, ages, notes, mem)
 }
 
-// sortEntries sorts by key then ref, in two halves at once when large.
-func sortEntries(e []entry) {
+// sortEntries sorts by key then ref. Large inputs are first distributed
+// by indicator (the key's top bits, one counting pass), then the buckets
+// are sorted in parallel, each small enough to stay in cache.
+func sortEntries(e []entry) []entry {
 	less := func(a, b entry) int {
 		switch {
 		case a.key < b.key:
@@ -151,31 +180,44 @@ func sortEntries(e []entry) {
 		}
 		return 0
 	}
-	if len(e) < 1<<16 || runtime.GOMAXPROCS(0) < 2 {
+	if len(e) < 1<<16 {
 		slices.SortFunc(e, less)
-		return
+		return e
 	}
-	mid := len(e) / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); slices.SortFunc(e[:mid], less) }()
-	slices.SortFunc(e[mid:], less)
-	wg.Wait()
+	const shift = 64 - 12 // the indicator rank
+	var start [maxIndRank + 1]int
+	for _, x := range e {
+		start[x.key>>shift+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
 	out := make([]entry, len(e))
-	i, j, k := 0, mid, 0
-	for i < mid && j < len(e) {
-		if less(e[j], e[i]) < 0 {
-			out[k] = e[j]
-			j++
-		} else {
-			out[k] = e[i]
-			i++
-		}
-		k++
+	next := start
+	for _, x := range e {
+		b := x.key >> shift
+		out[next[b]] = x
+		next[b]++
 	}
-	k += copy(out[k:], e[i:mid])
-	copy(out[k:], e[j:])
-	copy(e, out)
+	work := make(chan int, maxIndRank)
+	for b := range maxIndRank {
+		if start[b+1]-start[b] > 1 {
+			work <- b
+		}
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				slices.SortFunc(out[start[b]:start[b+1]], less)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.
@@ -204,7 +246,7 @@ func rankStrings(n int, at func(int) string) []int {
 // buildRecord gathers the winning rows into the Arrow columns. The
 // columns are written in place in Arrow buffers (no Go slices copied into
 // builders), by GOMAXPROCS goroutines over row ranges.
-func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
+func buildRecord(rows []entry, parts []part, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := len(rows)
 	unitB, unitIdx := newBuffer[int32](mem, n)
 	yearB, years := newBuffer[int16](mem, n)
@@ -215,12 +257,12 @@ func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, 
 	valB, values := newBuffer[float64](mem, n)
 	statB, statusIdx := newBuffer[int32](mem, n)
 	srcB, srcIdx := newBuffer[int32](mem, n)
-	noted := parallelRanges(n, func(lo, hi int) []int {
+	noted := parallelRanges(n, 1<<16, func(lo, hi int) []int {
 		var noted []int
 		for i := lo; i < hi; i++ {
 			r := rows[i]
-			src := int32(r.ref >> 32)
-			c := &sources[src].cols
+			p := &parts[r.ref>>32]
+			c, src := p.cols, int32(p.src)
 			j := uint32(r.ref)
 			unitIdx[i] = c.unit[j]
 			years[i] = c.year[j]
@@ -263,7 +305,7 @@ func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, 
 	add(dictArray(mem, srcB, n, srcIDs))
 	add(noteArray(mem, n, noted, func(i int) string {
 		r := rows[i]
-		return notes[sources[r.ref>>32].cols.note[uint32(r.ref)]]
+		return notes[parts[r.ref>>32].cols.note[uint32(r.ref)]]
 	}))
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))
@@ -273,9 +315,9 @@ func buildRecord(rows []entry, sources []*source, units []*Unit, reg *Registry, 
 
 // parallelRanges runs f over [0, n) split into one range per core and
 // returns the concatenation of what the ranges return, in order.
-func parallelRanges[T any](n int, f func(lo, hi int) []T) []T {
+func parallelRanges[T any](n, minN int, f func(lo, hi int) []T) []T {
 	parts := runtime.GOMAXPROCS(0)
-	if n < 1<<16 || parts < 2 {
+	if n < minN || parts < 2 {
 		return f(0, n)
 	}
 	out := make([][]T, parts)

@@ -78,14 +78,17 @@ func NewStore(rec arrow.RecordBatch) (*Store, error) {
 		i = j
 	}
 	s.years = map[string][]int{}
+	seen := make([]bool, 1<<16) // by uint16(year)
 	for id, r := range s.ranges {
-		seen := map[int16]bool{}
-		for i := r[0]; i < r[1]; i++ {
-			seen[s.year[i]] = true
+		var ys []int
+		for _, y := range s.year[r[0]:r[1]] {
+			if !seen[uint16(y)] {
+				seen[uint16(y)] = true
+				ys = append(ys, int(y))
+			}
 		}
-		ys := make([]int, 0, len(seen))
-		for y := range seen {
-			ys = append(ys, int(y))
+		for _, y := range ys {
+			seen[uint16(y)] = false
 		}
 		sort.Ints(ys)
 		s.years[id] = ys
@@ -127,7 +130,23 @@ func (s *Store) Row(i int) Row {
 }
 
 // Unit, Year, Value and the other accessors read one field of row i.
-func (s *Store) Unit(i int) string      { return s.unitDict[s.unit[i]] }
+func (s *Store) Unit(i int) string { return s.unitDict[s.unit[i]] }
+
+// UnitsWithData returns the codes of the units with at least one
+// observation, in dictionary order.
+func (s *Store) UnitsWithData() []string {
+	seen := make([]bool, len(s.unitDict))
+	for _, u := range s.unit {
+		seen[u] = true
+	}
+	var out []string
+	for i, ok := range seen {
+		if ok {
+			out = append(out, s.unitDict[i])
+		}
+	}
+	return out
+}
 func (s *Store) Year(i int) int         { return int(s.year[i]) }
 func (s *Store) Value(i int) float64    { return s.value[i] }
 func (s *Store) Indicator(i int) string { return s.indDict[s.indicator[i]] }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -23,6 +24,9 @@ func traceT(phase string) {
 	trace.mu.Lock()
 	defer trace.mu.Unlock()
 	now := time.Now()
-	fmt.Fprintf(os.Stderr, "dri: trace: %-10s %v\n", phase, now.Sub(trace.last).Round(time.Millisecond))
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(os.Stderr, "dri: trace: %-10s %8v  heap %5d MB  from the OS %5d MB\n", phase,
+		now.Sub(trace.last).Round(time.Millisecond), ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20)
 	trace.last = now
 }

@@ -408,7 +408,10 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	results := make([]*indicators.Result, len(years))
+	// Each year's table is made as soon as it is scored and its result
+	// dropped (not cached): the memory of a long panel is one result per
+	// core, not one per year.
+	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")
 	var mu sync.Mutex
@@ -421,8 +424,12 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			o := opt
-			results[i], errs[i] = eng.Score(id, y, o)
+			res, err := eng.ScoreOnce(id, y, opt)
+			if err != nil {
+				errs[i] = err
+			} else {
+				tables[i] = withYear(scoreTable(res, eng.Reference(), nil, level, true), y, res)
+			}
 			mu.Lock()
 			finished++
 			if p != nil {
@@ -434,12 +441,10 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	wg.Wait()
 	done()
 	var out *table
-	for i, res := range results {
+	for i, t := range tables {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		t := scoreTable(res, eng.Reference(), nil, level, true)
-		t = withYear(t, years[i], res)
 		if out == nil {
 			out = t
 		} else {

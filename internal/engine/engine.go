@@ -76,8 +76,8 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		e.info[ind.ID] = info
 	}
 	withData := map[string]bool{}
-	for i := 0; i < store.Len(); i++ {
-		withData[store.Unit(i)] = true
+	for _, u := range store.UnitsWithData() {
+		withData[u] = true
 	}
 	for _, u := range ref.Units() {
 		if u.Type == pipeline.UnitCountry || (u.Type == pipeline.UnitSubnational && withData[u.Code]) {
@@ -264,6 +264,20 @@ func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators
 	e.mu.Unlock()
 	ent.once.Do(func() { ent.res, ent.err = indicators.Score(f, e.panel(f), opt) })
 	return ent.res, ent.err
+}
+
+// ScoreOnce scores like Score without caching the result: for batch work
+// (every year of a large panel) whose results are used once.
+func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
+	f, ok := e.Framework(id)
+	if !ok {
+		return nil, &UnknownError{"framework", id}
+	}
+	if year == 0 {
+		year = e.DefaultYear(f)
+	}
+	opt.Year = year
+	return indicators.Score(f, e.panel(f), opt)
 }
 
 func optionsKey(o indicators.Options) string {
