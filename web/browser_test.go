@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -148,6 +149,7 @@ func TestBrowserDashboard(t *testing.T) {
 		ScoreTitle string   `json:"scoreTitle"`
 		Rank       string   `json:"rank"`
 		Tier       string   `json:"tier"`
+		Interval   string   `json:"interval"`
 		Groups     []string `json:"groups"`
 	}
 	shown := evaluate[shownProfile](t, ctx, `(() => {
@@ -157,6 +159,7 @@ func TestBrowserDashboard(t *testing.T) {
 			scoreTitle: q('[data-testid="profile-score"]').title,
 			rank: q('[data-testid="profile-rank"]').textContent.trim(),
 			tier: q('[data-testid="profile-tier"]').textContent.trim(),
+			interval: q('[data-testid="profile-rank-interval"]').textContent.trim(),
 			groups: [...document.querySelectorAll('[data-testid="comparison-table"] tbody tr')].map((r) => r.dataset.group),
 		};
 	})()`)
@@ -189,6 +192,22 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	if shown.Tier != index.Tier {
 		t.Errorf("profile stage shows %q, want %q", shown.Tier, index.Tier)
+	}
+	// The rank interval is GET /v1/sensitivity's 5th-95th percentile ranks.
+	var ua struct {
+		Data []struct {
+			P5   float64 `json:"p5_rank"`
+			P95  float64 `json:"p95_rank"`
+			Runs int     `json:"runs"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/sensitivity/compass?unit=KEN&runs=1000", &ua)
+	if len(ua.Data) != 1 {
+		t.Fatalf("GET /v1/sensitivity/compass?unit=KEN: %d rows", len(ua.Data))
+	}
+	if want := fmt.Sprintf("Rank %v to %v in 90 %% of %d runs", math.Round(ua.Data[0].P5), math.Round(ua.Data[0].P95), ua.Data[0].Runs); !strings.HasPrefix(shown.Interval, want) &&
+		!strings.HasPrefix(shown.Interval, fmt.Sprintf("Rank %v in 90 %%", math.Round(ua.Data[0].P5))) {
+		t.Errorf("profile rank interval shows %q, want it to start %q", shown.Interval, want)
 	}
 	for _, g := range []string{"LDC", "WLD"} {
 		if !slices.Contains(shown.Groups, g) {

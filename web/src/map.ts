@@ -15,7 +15,7 @@ import { echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
 import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { fixed, full, pct, scoreDecimals } from "./format";
-import { rankIntervalText, rankIntervals } from "./uncertainty";
+import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 const MAP = "world";
@@ -101,13 +101,14 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
   );
   const run = runner(section, status);
   let rowsByUnit = new Map<string, ScoreRow>();
+  let intervals = new Map<string, RankInterval>();
   let ranked = 0;
   let decimals = 2;
 
   function tooltip(code: string): HTMLElement {
     const r = rowsByUnit.get(code);
     const name = r?.unit_name ?? (code.startsWith("atlas:") ? code.slice(6) : unitName(ctx, code));
-    const interval = rankIntervalText(rankIntervals.get(code));
+    const interval = rankIntervalText(intervals.get(code));
     if (!r || r.value == null) {
       return h("div", { class: "tt" }, h("strong", null, name), h("div", null, r ? "No score: too little data" : "Not scored"));
     }
@@ -133,8 +134,14 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         const node = fw.nodes.find((n) => n.code === state.node && !n.no_data_shipped) ?? top;
         fillNodes(nodeSelect, ctx, fw.nodes, node.code);
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: node.code, per_page: 1000 });
-        const [res, sh] = await Promise.all([get<ScoreRow[]>(url), loadShapes(ctx)]);
+        // Rank intervals are of the index: other nodes show none.
+        const [res, sh, iv] = await Promise.all([
+          get<ScoreRow[]>(url),
+          loadShapes(ctx),
+          node === top ? rankIntervals(fw, year) : Promise.resolve(new Map<string, RankInterval>()),
+        ]);
         if (stale()) return;
+        intervals = iv;
         const rows = res.data.filter((r) => r.type !== "group");
         rowsByUnit = new Map(rows.map((r) => [r.unit, r]));
         ranked = rows.filter((r) => r.rank != null).length;

@@ -7,7 +7,7 @@ import { CATEGORICAL, draw, legend, MUTED, OKABE_ITO } from "./charts";
 import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";
-import { rankIntervalText, rankIntervals } from "./uncertainty";
+import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 const incomeNames: Record<string, string> = {
@@ -96,8 +96,9 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
         const year = yearOf(fw, state);
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}/${encodeURIComponent(state.unit)}`, { year });
         let p: Profile;
+        let intervals: Map<string, RankInterval>;
         try {
-          p = (await get<Profile>(url)).data;
+          [p, intervals] = await Promise.all([get<Profile>(url).then((r) => r.data), rankIntervals(fw, year)]);
         } catch (err) {
           body.hidden = true;
           throw err;
@@ -119,8 +120,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
         replace(rankValue, top.rank != null ? String(top.rank) : NO_DATA);
         replace(rankOf, top.rank != null ? ` of ${top.of}` : "");
         replace(coverage, pct(top.coverage));
-        // Rank uncertainty (GET /v1/sensitivity, not read yet) goes here.
-        interval.textContent = rankIntervalText(rankIntervals.get(p.unit.code));
+        interval.textContent = rankIntervalText(intervals.get(p.unit.code));
         interval.hidden = interval.textContent === "";
         replace(
           ladder,
