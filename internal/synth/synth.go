@@ -147,7 +147,8 @@ func (s *Spec) WriteCSV(w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteParquet writes the panel as long-format Parquet (row groups of 1M).
+// WriteParquet writes the panel as long-format Parquet (row groups of 1M),
+// values rounded to 4 decimals as in the CSV.
 func (s *Spec) WriteParquet(w io.Writer) error {
 	fields := []arrow.Field{{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
 		{Name: "indicator", Type: arrow.BinaryTypes.String}}
@@ -185,7 +186,9 @@ func (s *Spec) WriteParquet(w io.Writer) error {
 		if s.Sexes {
 			b.Field(3).(*array.StringBuilder).Append(sex)
 		}
-		b.Field(vi).(*array.Float64Builder).Append(v)
+		// The value the CSV holds (4 decimals), so both files are one panel.
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 4, 64), 64)
+		b.Field(vi).(*array.Float64Builder).Append(r)
 		if b.Field(0).Len() >= 1<<20 {
 			flush()
 		}
