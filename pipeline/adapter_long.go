@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -165,7 +167,17 @@ func readLongArrow(s *source, parquet bool) error {
 			return structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
 		}
 		defer pf.Close()
-		fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}, mem)
+		// Text columns are read as dictionaries (codes repeat: one string
+		// per distinct value, not per row); columns decode in parallel.
+		props := pqarrow.ArrowReadProperties{BatchSize: 64 * 1024, Parallel: true}
+		sc := pf.MetaData().Schema
+		for i := 0; i < sc.NumColumns(); i++ {
+			switch sc.Column(i).Name() {
+			case "unit", "indicator", "sex", "area", "age", "status", "note":
+				props.SetReadDict(i, true)
+			}
+		}
+		fr, err := pqarrow.NewFileReader(pf, props, mem)
 		if err != nil {
 			return structural(display, 0, 0, RuleUnreadable, "%v", err)
 		}
@@ -196,64 +208,134 @@ func readLongArrow(s *source, parquet bool) error {
 	if err != nil {
 		return err
 	}
+	// Record batches are validated by a pool of workers, each batch into
+	// its own shard collector; the shards join the source in batch order,
+	// so rows keep their numbers and problems their order.
+	type job struct {
+		rec   arrow.RecordBatch
+		start int
+		c     *Collector
+	}
+	jobs := make(chan *job, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				longArrowRows(j.c, j.rec, j.start, idx)
+				j.rec.Release()
+			}
+		}()
+	}
+	var all []*job
 	row := 0
 	for rr.Next() {
 		rec := rr.RecordBatch()
-		cols := map[string]arrow.Array{}
-		for name, i := range idx {
-			cols[name] = rec.Column(i)
-		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row++
-			str := func(name string) (string, error) {
-				a, ok := cols[name]
-				if !ok || a.IsNull(i) {
-					return "", nil
-				}
-				return cellString(a, i)
-			}
-			vcol := idx["value"] + 1
-			va := cols["value"]
-			if va.IsNull(i) {
-				s.Quarantine(row, vcol, Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
-				continue
-			}
-			v, err := cellFloat(va, i)
-			if err != nil {
-				s.Quarantine(row, vcol, Error, RuleNotANumber, "%v", err)
-				continue
-			}
-			ys, err := str("year")
-			if err != nil {
-				s.Quarantine(row, idx["year"]+1, Error, RuleNotANumber, "%v", err)
-				continue
-			}
-			year, ok := s.ParseYear(ys, row, idx["year"]+1)
-			if !ok {
-				continue
-			}
-			var fields [7]string
-			bad := false
-			for k, name := range []string{"unit", "indicator", "sex", "area", "age", "status", "note"} {
-				v, err := str(name)
-				if err != nil {
-					s.Quarantine(row, idx[name]+1, Error, RuleBadCode, "%v", err)
-					bad = true
-					break
-				}
-				fields[k] = v
-			}
-			if bad {
-				continue
-			}
-			s.Add(Obs{Line: row, Column: vcol, Unit: fields[0], UnitKind: ByCode, Year: year, Indicator: fields[1],
-				Sex: fields[2], Area: fields[3], Age: fields[4], Value: v, Status: fields[5], Note: fields[6]})
-		}
+		rec.Retain()
+		j := &job{rec: rec, start: row, c: s.shard()}
+		j.c.cols.reserve(int(rec.NumRows()))
+		row += int(rec.NumRows())
+		all = append(all, j)
+		jobs <- j
 	}
+	close(jobs)
+	wg.Wait()
+	for _, j := range all {
+		s.pending = append(s.pending, j.c)
+	}
+	s.absorbPending()
 	if err := rr.Err(); err != nil && err != io.EOF {
 		return structural(display, row, 0, RuleUnreadable, "%v", err)
 	}
 	return nil
+}
+
+// longArrowRows validates the rows of one record batch of the long format;
+// start is the number of rows before it.
+func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
+	// The batch's columns by canonical position (nil = absent).
+	var cols [9]arrow.Array
+	var colNo [9]int
+	for k, name := range LongColumns {
+		if i, ok := idx[name]; ok {
+			cols[k], colNo[k] = rec.Column(i), i+1
+		}
+	}
+	const (
+		cUnit, cYear, cInd, cSex, cArea, cAge, cValue, cStatus, cNote = 0, 1, 2, 3, 4, 5, 6, 7, 8
+	)
+	str := func(k, i int) (string, error) {
+		a := cols[k]
+		if a == nil || a.IsNull(i) {
+			return "", nil
+		}
+		switch c := a.(type) { // the common cases without a call
+		case *array.String:
+			return c.Value(i), nil
+		case *array.Dictionary:
+			if d, ok := c.Dictionary().(*array.String); ok {
+				return d.Value(c.GetValueIndex(i)), nil
+			}
+		}
+		return cellString(a, i)
+	}
+	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cStatus, cNote}
+	va := cols[cValue]
+	for i := 0; i < int(rec.NumRows()); i++ {
+		row := start + i + 1
+		if va.IsNull(i) {
+			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
+			continue
+		}
+		v, err := cellFloat(va, i)
+		if err != nil {
+			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "%v", err)
+			continue
+		}
+		var year int
+		var ok bool
+		switch y := cols[cYear].(type) {
+		case *array.Int32:
+			if ok = !y.IsNull(i); ok {
+				year = int(y.Value(i))
+			}
+		case *array.Int16:
+			if ok = !y.IsNull(i); ok {
+				year = int(y.Value(i))
+			}
+		case *array.Int64:
+			if ok = !y.IsNull(i) && y.Value(i) == int64(int(y.Value(i))); ok {
+				year = int(y.Value(i))
+			}
+		}
+		if !ok {
+			ys, err := str(cYear, i)
+			if err != nil {
+				s.Quarantine(row, colNo[cYear], Error, RuleNotANumber, "%v", err)
+				continue
+			}
+			if year, ok = s.ParseYear(ys, row, colNo[cYear]); !ok {
+				continue
+			}
+		}
+		var fields [9]string
+		bad := false
+		for _, k := range textual {
+			v, err := str(k, i)
+			if err != nil {
+				s.Quarantine(row, colNo[k], Error, RuleBadCode, "%v", err)
+				bad = true
+				break
+			}
+			fields[k] = v
+		}
+		if bad {
+			continue
+		}
+		s.Add(Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: ByCode, Year: year, Indicator: fields[cInd],
+			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+	}
 }
 
 // cellString renders a string-like or integer cell as text.

@@ -3,8 +3,11 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -207,6 +210,63 @@ func TestStoreQueries(t *testing.T) {
 		from, to, err := pipeline.ParseYears(tc.in)
 		if (err == nil) != tc.ok || from != tc.from || to != tc.to {
 			t.Errorf("ParseYears(%q) = %d, %d, %v; want %d, %d, ok=%v", tc.in, from, to, err, tc.from, tc.to, tc.ok)
+		}
+	}
+}
+
+// TestLongLargeFile reads a long CSV larger than the reader's block, so
+// the read buffer is reused: every unit code (sub-national units are
+// created from the text) and every value must survive, and a duplicate in
+// the second block is reported with both line numbers.
+func TestLongLargeFile(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("unit,year,indicator,value\n")
+	rows := 0
+	// Sub-national codes are ISO 3166-2 like: KE- and 3 characters (base 36).
+	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
+	for u := 1; b.Len() < 12<<20; u++ {
+		for y := 2000; y <= 2023; y++ {
+			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d.%d\n", code(u), y, u%100, y%10)
+			rows++
+		}
+	}
+	b.WriteString("KE-001,2000,itu.internet_use,1.5\n") // line rows+2 repeats line 2
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.csv"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
+		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	var probs []pipeline.Problem
+	for _, p := range res.Report.Problems() {
+		if p.File == "big.csv" {
+			probs = append(probs, p)
+		}
+	}
+	if len(probs) != 1 || probs[0].Rule != pipeline.RuleDuplicateKey || probs[0].Line != rows+2 ||
+		!strings.Contains(probs[0].Message, "KE-001 2000 itu.internet_use") || !strings.HasSuffix(probs[0].Message, "already given on line 2") {
+		t.Fatalf("%d problems in big.csv (first: %v), want one duplicate-key on line %d", len(probs), probs[:min(len(probs), 1)], rows+2)
+	}
+	s, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != rows {
+		t.Fatalf("%d observations, want %d", s.Len(), rows)
+	}
+	for i := 0; i < s.Len(); i++ {
+		r := s.Row(i)
+		u, err := strconv.ParseInt(strings.TrimPrefix(r.Unit, "KE-"), 36, 64)
+		if err != nil || !strings.HasPrefix(r.Unit, "KE-") || r.Year < 2000 {
+			t.Fatalf("row %d: unit %q year %d", i, r.Unit, r.Year)
+		}
+		y := r.Year
+		if want, _ := strconv.ParseFloat(fmt.Sprintf("%d.%d", u%100, y%10), 64); r.Value != want {
+			t.Fatalf("%s %d: value %v, want %v", r.Unit, y, r.Value, want)
 		}
 	}
 }

@@ -21,7 +21,7 @@ func runSynth(ctx context.Context, args []string, e *env) error {
 		"indicator, sex and year. Next to it go FILE.indicators.yaml (the registry entries, read\n"+
 		"automatically with --data FILE) and FILE.framework.yaml (the index = mean of min-max normalised\n"+
 		"indicators). Score every year with:\n"+
-		"  dri score --framework FILE.framework.yaml --data FILE --year Y   (or --all-years)", e)
+		"  dri score --framework FILE.framework.yaml --data FILE --year all   (every year; or --year Y)", e)
 	var spec synth.Spec
 	fs.IntVar(&spec.Units, "units", 5000, "sub-national units")
 	fs.IntVar(&spec.Indicators, "indicators", 100, "indicators")
