@@ -211,7 +211,19 @@ func scoreComposite(res *Result, p *Panel) error {
 			return err
 		}
 		nr.Treated = make([]float64, n)
-		tr, rep, err := Treat(nr.Treated, nr.Raw, nr.RawValid, res.Treatment)
+		var tr []float64
+		var rep TreatReport
+		var err error
+		if res.Treatment.Method == TreatNone {
+			// What Treat does for "none" (its checks, a copy) without the
+			// skewness and kurtosis of its report, which is dropped here.
+			if _, err = summarise("Treat", nr.Raw, nr.RawValid); err == nil {
+				copyPresent(nr.Treated, nr.Raw, nr.RawValid)
+				tr = nr.Treated
+			}
+		} else {
+			tr, rep, err = Treat(nr.Treated, nr.Raw, nr.RawValid, res.Treatment)
+		}
 		if err != nil {
 			nr.Excluded = exclusion(err)
 			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))

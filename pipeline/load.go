@@ -360,7 +360,18 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 			}
 		}()
 	}
-	for i := range par {
+	// Largest files first (a long panel must not wait for the small
+	// sources); the report keeps catalogue order regardless.
+	order := make([]int, len(par))
+	sizes := make([]int64, len(par))
+	for i, s := range par {
+		order[i] = i
+		if st, err := fs.Stat(s.fsys, s.entry.File); err == nil {
+			sizes[i] = st.Size()
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -16,26 +17,69 @@ import (
 // the result is the same either way. Positions stay exact: each block knows
 // the line it starts on.
 
-const longBlock = 8 << 20 // bytes read at a time
+const (
+	longBlock   = 8 << 20 // bytes read at a time
+	longShard   = 1 << 20 // bytes of lines parsed by one worker at a time
+	longBuffers = 3       // blocks in flight: one being read, two being parsed
+)
 
-// readLongCSVFast reads a long-format CSV. hdrLine is the header's fields.
+// longBuf is a block buffer shared by the shards parsed from it; it goes
+// back to the pool when the last of them is done.
+type longBuf struct {
+	b    []byte
+	refs atomic.Int32
+}
+
+// readLongCSVFast reads a long-format CSV: the calling goroutine reads
+// blocks and cuts them into shards of whole lines, a pool of workers
+// parses the shards into collectors of their own (no barrier between
+// blocks), and the collectors join the source in file order.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
-	buf := make([]byte, longBlock)
-	carried := 0 // bytes of an unfinished line kept at the start of buf
-	line := 0    // lines consumed so far
-	var idx map[string]int
-	workers := runtime.GOMAXPROCS(0)
-	for {
-		if carried == len(buf) { // a line longer than the buffer
-			buf = append(buf, make([]byte, len(buf))...)
+	traceT("read " + display)
+	free := make(chan *longBuf, longBuffers)
+	for range longBuffers {
+		free <- &longBuf{b: make([]byte, longBlock)}
+	}
+	release := func(lb *longBuf) {
+		if lb.refs.Add(-1) == 0 {
+			free <- lb
 		}
-		n, rerr := io.ReadFull(r, buf[carried:])
-		data := buf[:carried+n]
+	}
+	type job struct {
+		data        []byte
+		start, rows int
+		c           *Collector
+		buf         *longBuf
+	}
+	var (
+		jobs     chan job
+		workers  sync.WaitGroup
+		inflight sync.WaitGroup
+		idx      map[string]int
+	)
+	stop := func() { // ends the workers (idempotent)
+		if jobs != nil {
+			close(jobs)
+			workers.Wait()
+			jobs = nil
+		}
+	}
+	defer stop()
+	var carry []byte // the unfinished last line of the previous block
+	line := 0        // lines consumed so far
+	for {
+		lb := <-free
+		if need := len(carry) + longBlock/2; len(lb.b) < need { // a very long line
+			lb.b = make([]byte, 2*need)
+		}
+		k := copy(lb.b, carry)
+		n, rerr := io.ReadFull(r, lb.b[k:])
+		data := lb.b[:k+n]
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
 		if rerr != nil && !eof {
 			return structural(display, line+1, 0, RuleUnreadable, "%v", rerr)
 		}
-		if line == 0 {
+		if line == 0 && idx == nil {
 			data = bytes.TrimPrefix(data, bom)
 			if len(bytes.TrimSpace(data)) == 0 {
 				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
@@ -44,16 +88,20 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		cut := len(data)
 		if !eof {
 			cut = bytes.LastIndexByte(data, '\n') + 1
-			if cut == 0 { // a line longer than the block: keep reading
-				carried = len(data)
+			if cut == 0 { // no line end yet: keep reading
+				carry = append(carry[:0], data...)
+				lb.refs.Store(1)
+				release(lb)
 				continue
 			}
 		}
 		block := data[:cut]
-		if q := bytes.IndexByte(block, '"'); q >= 0 {
-			s.absorbPending()
+		if bytes.IndexByte(block, '"') >= 0 {
 			// Quotes ahead: encoding/csv takes over from the start of this
 			// block, so everything before it is parsed the fast way.
+			inflight.Wait()
+			stop()
+			s.absorbPending()
 			if idx == nil {
 				return readLongSlow(s, io.MultiReader(bytes.NewReader(data), r), display, 0, nil)
 			}
@@ -71,81 +119,53 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 			line = 1
 			block = block[min(nl+1, len(block)):]
+			jobs = make(chan job, 2*runtime.GOMAXPROCS(0))
+			for range runtime.GOMAXPROCS(0) {
+				workers.Add(1)
+				go func() {
+					defer workers.Done()
+					for j := range jobs {
+						j.c.cols.reserve(j.rows + 1)
+						parseLongLines(j.c, j.data, j.start, idx)
+						release(j.buf)
+						inflight.Done()
+					}
+				}()
+			}
 		}
-		line = parseLongBlocks(s, block, line, idx, workers)
-		// The parsed rows keep no reference to buf (the collectors clone
-		// the strings they keep), so it is reused for the next block.
-		carried = copy(buf, data[cut:])
+		// Cut the block into shards; each holds a reference to the buffer.
+		var shards []job
+		for len(block) > 0 {
+			end := len(block)
+			if longShard < len(block) {
+				if nl := bytes.IndexByte(block[longShard:], '\n'); nl >= 0 {
+					end = longShard + nl + 1
+				}
+			}
+			rows := bytes.Count(block[:end], []byte{'\n'})
+			shards = append(shards, job{data: block[:end], start: line, rows: rows, c: s.shard(), buf: lb})
+			line += rows
+			if end == len(block) && block[end-1] != '\n' {
+				line++
+			}
+			block = block[end:]
+		}
+		carry = append(carry[:0], data[cut:]...)
+		lb.refs.Store(int32(len(shards)) + 1) // the shards and this loop
+		for _, j := range shards {
+			s.pending = append(s.pending, j.c)
+			inflight.Add(1)
+			jobs <- j
+		}
+		release(lb)
 		if eof {
+			inflight.Wait()
+			stop()
 			traceT("parsed")
 			s.absorbPending()
-			traceT("absorbed")
 			return nil
 		}
 	}
-}
-
-// parseLongBlocks parses block (whole lines, the first being line+1) in
-// parallel shards and appends their rows to s in order; it returns the
-// number of the last line consumed.
-func parseLongBlocks(s *source, block []byte, line int, idx map[string]int, workers int) int {
-	if len(block) == 0 {
-		return line
-	}
-	type shard struct {
-		data  []byte
-		start int
-		lines int
-		c     *Collector
-	}
-	parts := workers * 2
-	var shards []shard
-	start := line
-	for len(block) > 0 {
-		size := len(block) / parts
-		if size < 1<<16 {
-			size = len(block)
-		}
-		end := len(block)
-		if size < len(block) {
-			end = bytes.IndexByte(block[size:], '\n')
-			if end < 0 {
-				end = len(block)
-			} else {
-				end += size + 1
-			}
-		}
-		lines := bytes.Count(block[:end], []byte{'\n'})
-		shards = append(shards, shard{data: block[:end], start: start, lines: lines})
-		start += lines
-		if end == len(block) && block[end-1] != '\n' {
-			start++
-		}
-		block = block[end:]
-		parts--
-		if parts < 1 {
-			parts = 1
-		}
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
-	for i := range shards {
-		sh := &shards[i]
-		sh.c = s.shard()
-		sh.c.cols.reserve(sh.lines + 1)
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			parseLongLines(sh.c, sh.data, sh.start, idx)
-		}()
-	}
-	wg.Wait()
-	for i := range shards {
-		s.pending = append(s.pending, shards[i].c)
-	}
-	return start
 }
 
 // parseLongLines parses whole lines of the long format into c.

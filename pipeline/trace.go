@@ -30,3 +30,6 @@ func traceT(phase string) {
 		now.Sub(trace.last).Round(time.Millisecond), ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20)
 	trace.last = now
 }
+
+// TracePhase reports the end of a phase outside the pipeline (DRI_TRACE).
+func TracePhase(phase string) { traceT(phase) }

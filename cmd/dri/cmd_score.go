@@ -440,6 +440,7 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	}
 	wg.Wait()
 	done()
+	pipeline.TracePhase("scored")
 	var out *table
 	for i, t := range tables {
 		if errs[i] != nil {
@@ -454,7 +455,9 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	if out == nil {
 		return fmt.Errorf("%s: no year with data", id)
 	}
-	return out.write(e.stdout, format)
+	err := out.write(e.stdout, format)
+	pipeline.TracePhase("written")
+	return err
 }
 
 // withYear inserts the year after uCode and drops units with no data at all
