@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -266,6 +267,32 @@ func LatestWithin(years []int, values []float64, target, window int) (v float64,
 		return 0, 0, false
 	}
 	return v, best, true
+}
+
+// latestSorted is LatestWithin for years that ascend strictly: a binary
+// search for the last year <= target, then back over NaN values.
+func latestSorted(years []int, values []float64, target, window int) (v float64, year int, ok bool) {
+	if len(years) != len(values) {
+		panic(fmt.Sprintf("indicators: LatestWithin: %d years, %d values", len(years), len(values)))
+	}
+	if len(years) == 0 {
+		return 0, 0, false
+	}
+	var i int
+	if k := target - years[0]; k >= 0 && k < len(years) && years[k] == target {
+		i = k + 1 // consecutive years: the target's place is known
+	} else {
+		var found bool
+		if i, found = slices.BinarySearch(years, target); found {
+			i++
+		}
+	}
+	for i--; i >= 0 && years[i] >= target-window; i-- {
+		if !math.IsNaN(values[i]) {
+			return values[i], years[i], true
+		}
+	}
+	return 0, 0, false
 }
 
 // Interpolate returns the value in year target by linear interpolation

@@ -3,6 +3,7 @@ package indicators
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -169,5 +170,31 @@ func TestParseImputation(t *testing.T) {
 				t.Fatalf("ParseImputation(%q) = %+v, %v, want %+v", c.in, got, err, c.want)
 			}
 		})
+	}
+}
+
+// latestSorted agrees with LatestWithin on ascending years, NaN included.
+func TestLatestSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for range 20000 {
+		n := r.IntN(8)
+		years, values := make([]int, 0, n), make([]float64, 0, n)
+		y := 2000 + r.IntN(3)
+		for range n {
+			years = append(years, y)
+			v := r.Float64()
+			if r.IntN(4) == 0 {
+				v = math.NaN()
+			}
+			values = append(values, v)
+			y += 1 + r.IntN(3)
+		}
+		target, window := 1999+r.IntN(20), r.IntN(5)
+		v1, y1, ok1 := LatestWithin(years, values, target, window)
+		v2, y2, ok2 := latestSorted(years, values, target, window)
+		if ok1 != ok2 || y1 != y2 || (ok1 && v1 != v2) {
+			t.Fatalf("years %v values %v target %d window %d: LatestWithin %v %d %v, latestSorted %v %d %v",
+				years, values, target, window, v1, y1, ok1, v2, y2, ok2)
+		}
 	}
 }

@@ -78,13 +78,15 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 const radixMin = 256
 
 // radixSortDesc returns the indices of the n present values in
-// descending order of value: an LSD radix sort over the 8 bytes of an
-// order-preserving transform of the float64 bits, skipping the bytes that
-// all keys share. -0 and +0 end up adjacent (they compare equal).
+// descending order of value: an LSD radix sort over 11-bit digits (six
+// passes) of an order-preserving transform of the float64 bits, skipping
+// the digits that all keys share. -0 and +0 end up adjacent (they compare
+// equal).
 func radixSortDesc(x []float64, valid []bool, n int) []int32 {
+	const bits, digits = 11, 6
 	keys, tmpK := make([]uint64, n), make([]uint64, n)
 	idx, tmpI := make([]int32, n), make([]int32, n)
-	var counts [8][256]int
+	var counts [digits][1 << bits]int32
 	k := 0
 	for i, v := range x {
 		if !present(valid, i) {
@@ -98,23 +100,23 @@ func radixSortDesc(x []float64, valid []bool, n int) []int32 {
 		}
 		b = ^b // ascending key order = descending value order
 		keys[k], idx[k] = b, int32(i)
-		for d := range 8 {
-			counts[d][byte(b>>(8*d))]++
+		for d := range digits {
+			counts[d][(b>>(bits*d))&(1<<bits-1)]++
 		}
 		k++
 	}
-	for d := range 8 {
+	for d := range digits {
 		c := &counts[d]
-		if c[byte(keys[0]>>(8*d))] == n {
-			continue // every key has this byte
+		shift := bits * d
+		if c[(keys[0]>>shift)&(1<<bits-1)] == int32(n) {
+			continue // every key has this digit
 		}
-		sum := 0
+		var sum int32
 		for j := range c {
 			c[j], sum = sum, sum+c[j]
 		}
-		shift := 8 * d
 		for j, key := range keys {
-			b := byte(key >> shift)
+			b := (key >> shift) & (1<<bits - 1)
 			tmpK[c[b]], tmpI[c[b]] = key, idx[j]
 			c[b]++
 		}

@@ -32,6 +32,9 @@ type Panel struct {
 	Units  []string
 	Info   map[string]IndicatorInfo
 	Series map[SeriesKey][]Series // each slice has len(Units) entries
+	// SortedYears says that every series' Years ascend strictly, so the
+	// value of a year is found by binary search (a long panel has many).
+	SortedYears bool
 	// Groups are unit attributes for group imputation (income_group ->
 	// per-unit labels).
 	Groups map[string][]string
@@ -49,6 +52,9 @@ type Options struct {
 	WeightScheme string
 	// Weights override node weights by code (explicit scheme).
 	Weights map[string]float64
+	// IndexRanksOnly leaves the indicators unranked (their Rank is nil):
+	// for batch runs that report only the composite nodes' ranks.
+	IndexRanksOnly bool
 }
 
 // NodeResult is one node's scores over the units.
@@ -99,6 +105,8 @@ type Result struct {
 	WeightScheme  string
 	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
 	PCA map[string]PCAResult
+
+	indexRanksOnly bool // Options.IndexRanksOnly
 }
 
 // Node returns a node's result by code.
@@ -129,7 +137,8 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 	}
 	res := &Result{Framework: f, Year: opt.Year, Units: p.Units, Extras: map[string]*NodeResult{},
 		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
-		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{}}
+		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{},
+		indexRanksOnly: opt.IndexRanksOnly}
 	if opt.Normalisation != nil {
 		res.Normalisation = *opt.Normalisation
 	}
@@ -188,9 +197,13 @@ func selectValues(nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	if series == nil {
 		return
 	}
+	latest := LatestWithin
+	if p.SortedYears {
+		latest = latestSorted
+	}
 	for u := 0; u < n; u++ {
 		s := series[u]
-		if v, y, ok := LatestWithin(s.Years, s.Values, year, window); ok {
+		if v, y, ok := latest(s.Years, s.Values, year, window); ok {
 			nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
 		}
 	}
@@ -217,7 +230,7 @@ func scoreComposite(res *Result, p *Panel) error {
 		if res.Treatment.Method == TreatNone {
 			// What Treat does for "none" (its checks, a copy) without the
 			// skewness and kurtosis of its report, which is dropped here.
-			if _, err = summarise("Treat", nr.Raw, nr.RawValid); err == nil {
+			if err = checkPresent("Treat", nr.Raw, nr.RawValid); err == nil {
 				copyPresent(nr.Treated, nr.Raw, nr.RawValid)
 				tr = nr.Treated
 			}
@@ -482,9 +495,11 @@ func finish(res *Result) error {
 		}
 	}
 	for _, nr := range res.Nodes {
-		var err error
-		if nr.Rank, err = Rank(nil, nr.Value, nr.Valid); err != nil {
-			return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
+		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
+			var err error
+			if nr.Rank, err = Rank(nil, nr.Value, nr.Valid); err != nil {
+				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
+			}
 		}
 		nr.Coverage = make([]float64, n)
 		leaves := 0

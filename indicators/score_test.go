@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -136,6 +137,34 @@ func TestFrameworkValidation(t *testing.T) {
 		known := func(id string) bool { return id == "a" || id == "b" }
 		if _, err := ParseFramework(name, []byte(src), known); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// IndexRanksOnly leaves the indicators unranked and everything else as it
+// was.
+func TestIndexRanksOnly(t *testing.T) {
+	f, p := syntheticFramework(50, 6, []int{2})
+	full, err := Score(f, p, Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := Score(f, p, Options{Year: 2023, IndexRanksOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, nr := range lean.Nodes {
+		if nr.Node.IsIndicator() {
+			if nr.Rank != nil {
+				t.Errorf("%s: indicator ranked", nr.Node.Code)
+			}
+			continue
+		}
+		if !slices.Contains(nr.Rank, 1) {
+			t.Errorf("%s: no unit ranked 1", nr.Node.Code)
+		}
+		if !slices.Equal(nr.Rank, full.Nodes[i].Rank) || !slices.Equal(nr.Value, full.Nodes[i].Value) {
+			t.Errorf("%s: ranks or values differ from the full run", nr.Node.Code)
 		}
 	}
 }

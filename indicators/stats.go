@@ -99,6 +99,25 @@ func Summarise(x []float64, valid []bool) (Summary, error) {
 	return summarise(name, x, valid)
 }
 
+// checkPresent returns the errors summarise would (a present NaN or ±Inf,
+// no present value) without computing anything.
+func checkPresent(kernel string, x []float64, valid []bool) error {
+	n := 0
+	for i, v := range x {
+		if !present(valid, i) {
+			continue
+		}
+		if !finite(v) {
+			return kernelError(kernel, ErrNaN, "x[%d] = %v", i, v)
+		}
+		n++
+	}
+	if n == 0 {
+		return kernelError(kernel, ErrNoData, "no present value among %d", len(x))
+	}
+	return nil
+}
+
 func summarise(kernel string, x []float64, valid []bool) (Summary, error) {
 	s := Summary{Min: math.Inf(1), Max: math.Inf(-1)}
 	var acc neumaier

@@ -424,7 +424,9 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res, err := eng.ScoreOnce(id, y, opt)
+			o := opt
+			o.IndexRanksOnly = true // the table shows the index's rank only
+			res, err := eng.ScoreOnce(id, y, o)
 			if err != nil {
 				errs[i] = err
 			} else {

@@ -191,7 +191,9 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	if p, ok := e.panels[f.ID]; ok {
 		return p
 	}
-	p := &indicators.Panel{Units: e.units, Info: e.info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: e.groups}
+	// The store's series are sorted by year, one value a year.
+	p := &indicators.Panel{Units: e.units, Info: e.info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: e.groups,
+		SortedYears: true}
 	keys := map[indicators.SeriesKey]bool{}
 	for _, n := range f.Nodes() {
 		if !n.IsIndicator() {
@@ -282,7 +284,7 @@ func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indica
 
 func optionsKey(o indicators.Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|", o.Year, o.WeightScheme)
+	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.IndexRanksOnly)
 	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
 		if p != nil {
 			b.WriteString(p.String())
