@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -152,41 +153,25 @@ func readLongArrow(s *source, parquet bool) error {
 		return err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
+	var buf bytes.Buffer
+	if hr, ok := rc.(*hashingReader); ok {
+		if st, err := hr.f.Stat(); err == nil {
+			buf.Grow(int(st.Size()) + bytes.MinRead) // one allocation
+		}
+	}
+	if _, err := buf.ReadFrom(rc); err != nil {
 		return structural(display, 0, 0, RuleUnreadable, "%v", err)
 	}
+	data := buf.Bytes()
 	if len(data) == 0 {
 		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 	}
+	if parquet {
+		return readLongParquet(s, data, display)
+	}
 	mem := memory.DefaultAllocator
 	var rr array.RecordReader
-	if parquet {
-		pf, err := file.NewParquetReader(bytes.NewReader(data))
-		if err != nil {
-			return structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
-		}
-		defer pf.Close()
-		// Text columns are read as dictionaries (codes repeat: one string
-		// per distinct value, not per row); columns decode in parallel.
-		props := pqarrow.ArrowReadProperties{BatchSize: 64 * 1024, Parallel: true}
-		sc := pf.MetaData().Schema
-		for i := 0; i < sc.NumColumns(); i++ {
-			switch sc.Column(i).Name() {
-			case "unit", "indicator", "sex", "area", "age", "status", "note":
-				props.SetReadDict(i, true)
-			}
-		}
-		fr, err := pqarrow.NewFileReader(pf, props, mem)
-		if err != nil {
-			return structural(display, 0, 0, RuleUnreadable, "%v", err)
-		}
-		r, err := fr.GetRecordReader(context.Background(), nil, nil)
-		if err != nil {
-			return structural(display, 0, 0, RuleUnreadable, "%v", err)
-		}
-		rr = r
-	} else {
+	{
 		r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
 		if err == nil {
 			defer r.Close()
@@ -251,6 +236,107 @@ func readLongArrow(s *source, parquet bool) error {
 	return nil
 }
 
+// readLongParquet reads the long format from Parquet: the row groups are
+// decoded and validated in parallel (each worker with its own reader over
+// the file's bytes), text columns read as dictionaries (codes repeat: one
+// string per distinct value, not per row). Rows are numbered from 1 in
+// file order.
+func readLongParquet(s *source, data []byte, display string) error {
+	mem := memory.DefaultAllocator
+	open := func() (*file.Reader, *pqarrow.FileReader, error) {
+		pf, err := file.NewParquetReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
+		}
+		props := pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}
+		sc := pf.MetaData().Schema
+		for i := 0; i < sc.NumColumns(); i++ {
+			switch sc.Column(i).Name() {
+			case "unit", "indicator", "sex", "area", "age", "status", "note":
+				props.SetReadDict(i, true)
+			}
+		}
+		fr, err := pqarrow.NewFileReader(pf, props, mem)
+		if err != nil {
+			pf.Close()
+			return nil, nil, structural(display, 0, 0, RuleUnreadable, "%v", err)
+		}
+		return pf, fr, nil
+	}
+	pf, fr, err := open()
+	if err != nil {
+		return err
+	}
+	defer pf.Close()
+	schema, err := fr.Schema()
+	if err != nil {
+		return structural(display, 0, 0, RuleUnreadable, "%v", err)
+	}
+	names := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		names[i] = f.Name
+	}
+	idx, err := checkLongHeader(display, 0, names)
+	if err != nil {
+		return err
+	}
+	groups := pf.NumRowGroups()
+	starts := make([]int, groups+1)
+	for g := range groups {
+		starts[g+1] = starts[g] + int(pf.MetaData().RowGroup(g).NumRows())
+	}
+	shards := make([][]*Collector, groups)
+	errs := make([]error, groups)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(groups, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pf, fr, err := open()
+			if err != nil {
+				errs[0] = err
+				return
+			}
+			defer pf.Close()
+			for g := int(next.Add(1)) - 1; g < groups; g = int(next.Add(1)) - 1 {
+				rr, err := fr.GetRecordReader(context.Background(), nil, []int{g})
+				if err != nil {
+					errs[g] = err
+					continue
+				}
+				row := starts[g]
+				for rr.Next() {
+					rec := rr.RecordBatch()
+					c := s.shard()
+					c.cols.reserve(int(rec.NumRows()))
+					longArrowRows(c, rec, row, idx)
+					row += int(rec.NumRows())
+					shards[g] = append(shards[g], c)
+				}
+				if err := rr.Err(); err != nil && err != io.EOF {
+					errs[g] = err
+				}
+				rr.Release()
+			}
+		}()
+	}
+	wg.Wait()
+	for g := range groups {
+		s.pending = append(s.pending, shards[g]...)
+	}
+	s.absorbPending()
+	for g, err := range errs {
+		if err != nil {
+			if le, ok := err.(*LoadError); ok {
+				return le
+			}
+			return structural(display, starts[g]+1, 0, RuleUnreadable, "row group %d: %v", g, err)
+		}
+	}
+	return nil
+}
+
 // longArrowRows validates the rows of one record batch of the long format;
 // start is the number of rows before it.
 func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
@@ -282,8 +368,52 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 	}
 	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cStatus, cNote}
 	va := cols[cValue]
+	// The fast path: unit and indicator dictionary-encoded (as DRI reads
+	// Parquet text columns), resolved once per distinct code; no sex,
+	// area, age, status or note column; whole-number years; float64
+	// values. A row it cannot take goes through Add like any other.
+	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cStatus] == nil && cols[cNote] == nil
+	var units, inds *array.Dictionary
+	var unitIdx []int32
+	var indOf []*Indicator
+	var indIdx []int
+	years, _ := cols[cYear].(*array.Int32)
+	values, _ := va.(*array.Float64)
+	if fast {
+		units, _ = cols[cUnit].(*array.Dictionary)
+		inds, _ = cols[cInd].(*array.Dictionary)
+		fast = units != nil && inds != nil && years != nil && values != nil
+	}
+	if fast {
+		ud, ok1 := units.Dictionary().(*array.String)
+		id, ok2 := inds.Dictionary().(*array.String)
+		fast = ok1 && ok2
+		if fast {
+			unitIdx = make([]int32, ud.Len())
+			for k := range unitIdx {
+				unitIdx[k] = -1
+				if ud.IsValid(k) {
+					if u, err := s.unitIndex(ud.Value(k), ByCode); err == nil {
+						unitIdx[k] = u
+					}
+				}
+			}
+			indOf, indIdx = make([]*Indicator, id.Len()), make([]int, id.Len())
+			for k := range indOf {
+				if id.IsValid(k) {
+					indOf[k], indIdx[k], _ = s.reg.Lookup(id.Value(k))
+				}
+			}
+		}
+	}
 	for i := 0; i < int(rec.NumRows()); i++ {
 		row := start + i + 1
+		if fast && units.IsValid(i) && inds.IsValid(i) && years.IsValid(i) && values.IsValid(i) {
+			u, k := unitIdx[units.GetValueIndex(i)], inds.GetValueIndex(i)
+			if u >= 0 && indOf[k] != nil && s.addKnown(u, indOf[k], indIdx[k], int(years.Value(i)), values.Value(i), row, colNo[cValue]) {
+				continue
+			}
+		}
 		if va.IsNull(i) {
 			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
 			continue

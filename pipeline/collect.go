@@ -346,6 +346,31 @@ func (c *Collector) add(o *Obs) *ruleError {
 
 // unitIndex resolves a unit field, with a cache per collector (files repeat
 // the same units many times).
+// addKnown adds an observation whose unit and indicator are already
+// resolved and whose sex, area, age, status and note are the defaults
+// (totals, observed, none): what a dictionary-encoded long file gives once
+// per distinct code. It reports false, adding nothing, when a row-level
+// check fails, and the caller then calls Add for the exact problem.
+func (c *Collector) addKnown(unit int32, ind *Indicator, indIdx int, year int, v float64, line, column int) bool {
+	if year < MinYear || year > c.maxY || ind.checkValue(v) != nil {
+		return false
+	}
+	c.report.Read++
+	c.report.Loaded++
+	cols := &c.cols
+	cols.unit = append(cols.unit, unit)
+	cols.year = append(cols.year, int16(year))
+	cols.indicator = append(cols.indicator, int32(indIdx))
+	cols.sex = append(cols.sex, 0)
+	cols.area = append(cols.area, 0)
+	cols.age = append(cols.age, 0)
+	cols.value = append(cols.value, v)
+	cols.status = append(cols.status, 0)
+	cols.note = append(cols.note, 0)
+	cols.line = append(cols.line, int32(line))
+	return true
+}
+
 // inputCode looks up a code cell; empty cells (the usual case in files
 // without the column) skip the map.
 func inputCode(m map[string]uint8, s string) (uint8, bool) {

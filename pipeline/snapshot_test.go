@@ -270,3 +270,98 @@ func TestLongLargeFile(t *testing.T) {
 		}
 	}
 }
+
+// A Parquet file read by the dictionary fast path and the same rows as CSV
+// read line by line give the same table and the same problems (rows are
+// numbered from the header in CSV, from the first row in Parquet).
+func TestLongParquetMatchesCSV(t *testing.T) {
+	type row struct {
+		unit, ind string
+		year      int32
+		value     float64
+		null      bool
+	}
+	rows := []row{
+		{"KEN", "itu.internet_use", 2020, 25.5, false},
+		{"KE-NAI", "itu.internet_use", 2020, 40, false}, // sub-national, created from the code
+		{"XXX", "itu.internet_use", 2020, 1, false},     // unknown unit
+		{"UGA", "no.such.indicator", 2020, 1, false},    // unknown indicator
+		{"UGA", "itu.internet_use", 1950, 1, false},     // year out of range
+		{"UGA", "itu.internet_use", 2021, 120, false},   // above 100 %
+		{"UGA", "itu.internet_use", 2022, 0, true},      // null value
+		{"KEN", "itu.internet_use", 2020, 26, false},    // duplicate of the first row
+		{"UGA", "egov.egdi", 2022, 0.5, false},
+	}
+	var csvData strings.Builder
+	csvData.WriteString("unit,year,indicator,value\n")
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "indicator", Type: arrow.BinaryTypes.String}, {Name: "value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		v := strconv.FormatFloat(r.value, 'f', -1, 64)
+		if r.null {
+			v = ""
+		}
+		fmt.Fprintf(&csvData, "%s,%d,%s,%s\n", r.unit, r.year, r.ind, v)
+		b.Field(0).(*array.StringBuilder).Append(r.unit)
+		b.Field(1).(*array.Int32Builder).Append(r.year)
+		b.Field(2).(*array.StringBuilder).Append(r.ind)
+		if r.null {
+			b.Field(3).AppendNull()
+		} else {
+			b.Field(3).(*array.Float64Builder).Append(r.value)
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	tbl := array.NewTableFromRecords(schema, []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	var pq bytes.Buffer
+	if err := pqarrow.WriteTable(tbl, &pq, 4, nil, pqarrow.DefaultWriterProps()); err != nil { // row groups of 4
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range map[string][]byte{"obs.csv": []byte(csvData.String()), "obs.parquet": pq.Bytes()} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func(name string, lineOffset int) (problems []string, table []string) {
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Release()
+		for _, p := range res.Report.Problems() {
+			if p.File == name {
+				msg := strings.ReplaceAll(p.Message, fmt.Sprint("line ", 1+lineOffset), "line FIRST")
+				msg = strings.Replace(msg, "value is null", "value is empty", 1) // the one wording by format
+				problems = append(problems, fmt.Sprintf("%d %s %s", p.Line-lineOffset, p.Rule, msg))
+			}
+		}
+		s, err := pipeline.NewStore(res.Observations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < s.Len(); i++ {
+			r := s.Row(i)
+			table = append(table, fmt.Sprintf("%s %d %s %v", r.Unit, r.Year, r.Indicator, r.Value))
+		}
+		return problems, table
+	}
+	cp, ct := load("obs.csv", 1)
+	pp, pt := load("obs.parquet", 0)
+	if strings.Join(cp, "\n") != strings.Join(pp, "\n") {
+		t.Errorf("problems differ:\nCSV:\n%s\nParquet:\n%s", strings.Join(cp, "\n"), strings.Join(pp, "\n"))
+	}
+	if strings.Join(ct, "\n") != strings.Join(pt, "\n") {
+		t.Errorf("tables differ:\nCSV:\n%s\nParquet:\n%s", strings.Join(ct, "\n"), strings.Join(pt, "\n"))
+	}
+	if len(ct) != 3 || len(cp) != 6 {
+		t.Errorf("%d rows and %d problems, want 3 and 6:\n%s", len(ct), len(cp), strings.Join(cp, "\n"))
+	}
+}
