@@ -1,7 +1,6 @@
 package indicators
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -52,7 +51,15 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 				ps = append(ps, pair{v, i})
 			}
 		}
-		slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(b.v, a.v) })
+		slices.SortFunc(ps, func(a, b pair) int { // descending; values are finite
+			switch {
+			case a.v > b.v:
+				return -1
+			case a.v < b.v:
+				return 1
+			}
+			return 0
+		})
 		for k, p := range ps {
 			if k > 0 && p.v == ps[k-1].v {
 				dst[p.i] = dst[ps[k-1].i]
