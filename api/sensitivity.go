@@ -61,7 +61,7 @@ func handleSensitivity(r *request) (*Result, error) {
 		r.errs.add("unit", "group codes are not units: ranks are of units")
 	}
 	if f.Kind != indicators.KindComposite {
-		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "uncertainty analysis needs a composite framework; "+f.ID+" is "+f.Kind)
+		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, f.ID+" is a "+f.Kind+" framework, not a composite index: it has no ranking to analyse")
 	}
 	res0, err := scoreFor(r, sc, f, indicators.Options{})
 	if err != nil {

@@ -113,7 +113,7 @@ type input struct {
 // do not depend on the number of goroutines.
 func Uncertainty(f *Framework, p *Panel, opt UncertaintyOptions) (*UncertaintyResult, error) {
 	if f.Kind != KindComposite {
-		return nil, fmt.Errorf("indicators: uncertainty analysis needs a composite framework (%s is %s)", f.ID, f.Kind)
+		return nil, fmt.Errorf("indicators: %s is a %s framework, not a composite index: it has no ranking to analyse", f.ID, f.Kind)
 	}
 	if opt.WeightFactor == 0 {
 		opt.WeightFactor = 0.25
