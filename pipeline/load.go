@@ -154,6 +154,9 @@ func (r *hashingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Stat is the file's (its size sizes the readers' buffers).
+func (r *hashingReader) Stat() (fs.FileInfo, error) { return r.f.Stat() }
+
 func (r *hashingReader) Close() error {
 	if !r.eof {
 		// Hash the rest so the checksum is of the whole file.

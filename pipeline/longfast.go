@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"runtime"
 	"strings"
 	"sync"
@@ -36,9 +37,26 @@ type longBuf struct {
 // blocks), and the collectors join the source in file order.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
 	traceT("read " + display)
+	// Buffers are made when needed, no larger than the file.
+	bufSize := longBlock
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Size() < int64(bufSize) {
+			bufSize = int(fi.Size()) + 1
+		}
+	}
 	free := make(chan *longBuf, longBuffers)
-	for range longBuffers {
-		free <- &longBuf{b: make([]byte, longBlock)}
+	made := 0
+	buffer := func() *longBuf {
+		select {
+		case lb := <-free:
+			return lb
+		default:
+		}
+		if made < longBuffers {
+			made++
+			return &longBuf{b: make([]byte, bufSize)}
+		}
+		return <-free
 	}
 	release := func(lb *longBuf) {
 		if lb.refs.Add(-1) == 0 {
@@ -68,8 +86,8 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 	var carry []byte // the unfinished last line of the previous block
 	line := 0        // lines consumed so far
 	for {
-		lb := <-free
-		if need := len(carry) + longBlock/2; len(lb.b) < need { // a very long line
+		lb := buffer()
+		if need := len(carry) + bufSize/2 + 1; len(lb.b) < need { // a very long line
 			lb.b = make([]byte, 2*need)
 		}
 		k := copy(lb.b, carry)
