@@ -365,3 +365,47 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 		t.Errorf("%d rows and %d problems, want 3 and 6:\n%s", len(ct), len(cp), strings.Join(cp, "\n"))
 	}
 }
+
+// A quote after the first block hands the rest of a large file to
+// encoding/csv while the parallel parser has blocks in flight: every row
+// is read once, and the quoted field keeps its comma.
+func TestLongLargeFileQuoteLate(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("unit,year,indicator,value,note\n")
+	rows := 0
+	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
+	for u := 1; b.Len() < 10<<20; u++ {
+		for y := 2000; y <= 2023; y++ {
+			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d,\n", code(u), y, u%100)
+			rows++
+		}
+	}
+	b.WriteString(`UGA,2020,itu.internet_use,12.5,"survey, household"` + "\n")
+	rows++
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "late.csv"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
+		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	for _, p := range res.Report.Problems() {
+		if p.File == "late.csv" {
+			t.Fatalf("problem: %v", p)
+		}
+	}
+	s, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != rows {
+		t.Fatalf("%d observations, want %d", s.Len(), rows)
+	}
+	got := s.Select(pipeline.Query{Indicator: "itu.internet_use", Units: []string{"UGA"}})
+	if len(got) != 1 || s.Row(got[0]).Note != "survey, household" || s.Row(got[0]).Value != 12.5 {
+		t.Fatalf("UGA row: %+v", got)
+	}
+}
