@@ -66,4 +66,4 @@ clean:
 ## bench-peers: the same job as DuckDB on a 10-million-row synthetic panel,
 ## both timed as whole processes (see docs/BENCHMARKS.md)
 bench-peers: build
-	./bench/peers/run.sh
+	DRI=$(abspath $(BIN)) ./bench/peers/run.sh
