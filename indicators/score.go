@@ -18,6 +18,45 @@ type Series struct {
 	Values []float64
 }
 
+// YearRows are one series key's values by year: Values[y-First][u] is unit
+// u's value in year y, NaN where it has none.
+type YearRows struct {
+	First  int
+	Values [][]float64
+}
+
+// NewYearRows lays out per-unit series (years ascending or not) by year;
+// nil when they hold no value or span more than maxYears years.
+func NewYearRows(series []Series, maxYears int) *YearRows {
+	lo, hi := math.MaxInt, math.MinInt
+	for _, s := range series {
+		for _, y := range s.Years {
+			lo, hi = min(lo, y), max(hi, y)
+		}
+	}
+	if lo > hi || hi-lo+1 > maxYears {
+		return nil
+	}
+	n := len(series)
+	flat := make([]float64, (hi-lo+1)*n)
+	for i := range flat {
+		flat[i] = math.NaN()
+	}
+	r := &YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
+	for i := range r.Values {
+		r.Values[i] = flat[i*n : (i+1)*n : (i+1)*n]
+	}
+	for u, s := range series {
+		for i, y := range s.Years {
+			// The first non-NaN value of a year, as LatestWithin takes.
+			if v := s.Values[i]; !math.IsNaN(v) && math.IsNaN(r.Values[y-lo][u]) {
+				r.Values[y-lo][u] = v
+			}
+		}
+	}
+	return r
+}
+
 // IndicatorInfo is what scoring needs from the registry.
 type IndicatorInfo struct {
 	Polarity int
@@ -35,6 +74,10 @@ type Panel struct {
 	// SortedYears says that every series' Years ascend strictly, so the
 	// value of a year is found by binary search (a long panel has many).
 	SortedYears bool
+	// ByYear optionally holds the same values year by year (see
+	// NewYearRows); scoring then reads a year's values as one row instead
+	// of searching every unit's series.
+	ByYear map[SeriesKey]*YearRows
 	// Groups are unit attributes for group imputation (income_group ->
 	// per-unit labels).
 	Groups map[string][]string
@@ -195,6 +238,24 @@ func selectValues(nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
 	series := p.Series[key]
 	if series == nil {
+		return
+	}
+	if rows := p.ByYear[key]; rows != nil {
+		// The latest non-missing value in [year - window, year], row by row.
+		for y := year; y >= year-window; y-- {
+			i := y - rows.First
+			if i < 0 {
+				break
+			}
+			if i >= len(rows.Values) {
+				continue
+			}
+			for u, v := range rows.Values[i] {
+				if !nr.RawValid[u] && !math.IsNaN(v) {
+					nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+				}
+			}
+		}
 		return
 	}
 	latest := LatestWithin

@@ -1,7 +1,9 @@
 package indicators
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -165,6 +167,59 @@ func TestIndexRanksOnly(t *testing.T) {
 		}
 		if !slices.Equal(nr.Rank, full.Nodes[i].Rank) || !slices.Equal(nr.Value, full.Nodes[i].Value) {
 			t.Errorf("%s: ranks or values differ from the full run", nr.Node.Code)
+		}
+	}
+}
+
+// Scoring from year rows (Panel.ByYear) gives exactly what scoring from the
+// per-unit series gives, for any year and window, with gaps, NaN values
+// and unsorted years.
+func TestYearRowsSameScores(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for trial := range 20 {
+		f, p := syntheticFramework(60, 8, []int{3})
+		f.YearWindow = r.IntN(4)
+		for k, series := range p.Series {
+			for u := range series {
+				var s Series
+				for y := 2010; y <= 2020; y++ {
+					if r.IntN(3) == 0 {
+						continue
+					}
+					v := r.NormFloat64() * 10
+					if r.IntN(20) == 0 {
+						v = math.NaN()
+					}
+					s.Years, s.Values = append(s.Years, y), append(s.Values, v)
+				}
+				if trial%2 == 1 { // unsorted years
+					r.Shuffle(len(s.Years), func(i, j int) {
+						s.Years[i], s.Years[j] = s.Years[j], s.Years[i]
+						s.Values[i], s.Values[j] = s.Values[j], s.Values[i]
+					})
+				}
+				series[u] = s
+			}
+			p.Series[k] = series
+		}
+		year := 2009 + r.IntN(13)
+		plain, err := Score(f, p, Options{Year: year})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.ByYear = map[SeriesKey]*YearRows{}
+		for k, s := range p.Series {
+			p.ByYear[k] = NewYearRows(s, 200)
+		}
+		rows, err := Score(f, p, Options{Year: year})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range plain.Nodes {
+			b := rows.Nodes[i]
+			if fmt.Sprint(a.Raw, a.Year, a.Value, a.Valid, a.Rank) != fmt.Sprint(b.Raw, b.Year, b.Value, b.Valid, b.Rank) {
+				t.Fatalf("trial %d, year %d, window %d, node %s: series and year rows differ", trial, year, f.YearWindow, a.Node.Code)
+			}
 		}
 	}
 }

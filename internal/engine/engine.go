@@ -9,11 +9,15 @@ package engine
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"path"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -184,6 +188,9 @@ func (e *Engine) Reference() *pipeline.Reference { return e.ref }
 func (e *Engine) Registry() *pipeline.Registry   { return e.reg }
 func (e *Engine) Store() *pipeline.Store         { return e.store }
 
+// maxYearRows bounds the years a series may span to get year rows.
+const maxYearRows = 200
+
 // panel builds (once) the panel of a framework's series.
 func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	e.mu.Lock()
@@ -210,8 +217,31 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	for _, x := range f.Extras {
 		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
 	}
-	for k := range keys {
-		p.Series[k] = e.series(k)
+	// Each key's series, and its year rows (8 bytes a unit and year) so
+	// scoring a year reads rows instead of searching every unit's series;
+	// keys are read in parallel (the store is read-only).
+	list := slices.Collect(maps.Keys(keys))
+	series := make([][]indicators.Series, len(list))
+	rows := make([]*indicators.YearRows, len(list))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(list)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(list); i = int(next.Add(1)) - 1 {
+				series[i] = e.series(list[i])
+				rows[i] = indicators.NewYearRows(series[i], maxYearRows)
+			}
+		}()
+	}
+	wg.Wait()
+	p.ByYear = map[indicators.SeriesKey]*indicators.YearRows{}
+	for i, k := range list {
+		p.Series[k] = series[i]
+		if rows[i] != nil {
+			p.ByYear[k] = rows[i]
+		}
 	}
 	e.panels[f.ID] = p
 	return p
