@@ -18,7 +18,7 @@ import (
 
 // Admin is what the admin routes need: accept a source file with its
 // catalogue entry, and reload. cmd wires the implementation
-// (internal/service) in.
+// (api/service) in.
 type Admin interface {
 	Upload(ctx context.Context, entry pipeline.Entry, filename string, file io.Reader) (*AdminOutcome, error)
 	Reload(ctx context.Context) (*AdminOutcome, error)

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/dri-engine/dri/api"
-	"github.com/dri-engine/dri/internal/service"
+	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/pipeline"
 )
 

@@ -26,7 +26,7 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 

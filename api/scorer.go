@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/indicators/engine"
 )
 
 // MaxRequestRuns bounds the Monte Carlo runs one request may ask for.

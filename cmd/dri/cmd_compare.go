@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 

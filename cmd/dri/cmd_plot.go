@@ -12,9 +12,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dri-engine/dri/cmd/dri/plot"
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/internal/engine"
-	"github.com/dri-engine/dri/internal/plot"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/internal/engine"
-	"github.com/dri-engine/dri/internal/service"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/dri-engine/dri/internal/engine"
+	"github.com/dri-engine/dri/indicators/engine"
 )
 
 func init() {

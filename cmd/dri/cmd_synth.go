@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dri-engine/dri/internal/synth"
+	"github.com/dri-engine/dri/pipeline/synth"
 )
 
 func init() {
