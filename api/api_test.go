@@ -211,6 +211,25 @@ func TestPublishedNumbers(t *testing.T) {
 	if count["Very High"] != 76 || count["High"] != 62 || count["Middle"] != 44 || count["Low"] != 11 {
 		t.Errorf("EGDI 2024 tiers %v, want 76/62/44/11", count)
 	}
+	// The Women's Inclusion Score is a node of the gender scores table, with
+	// the value the profile gives.
+	rec = get(t, h, "/v1/scores/gender?unit=KEN&node=WIS")
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Data) != 1 || body.Data[0]["value"] == nil {
+		t.Fatalf("gender WIS for Kenya: %v %s", err, rec.Body)
+	}
+	var profile struct {
+		Data struct {
+			Nodes []map[string]any `json:"nodes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(get(t, h, "/v1/scores/gender/KEN").Body.Bytes(), &profile); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range profile.Data.Nodes {
+		if n["code"] == "WIS" && n["value"] != body.Data[0]["value"] {
+			t.Errorf("WIS: table %v, profile %v", body.Data[0]["value"], n["value"])
+		}
+	}
 }
 
 func TestFormats(t *testing.T) {

@@ -661,7 +661,9 @@ func scoreGender(res *Result, p *Panel) error {
 	}
 	root := res.Nodes[0]
 	x, v := make([]float64, len(leaves)), make([]bool, len(leaves))
-	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level},
+	// WIS is computed from every gender indicator (leaves), so it is a scored
+	// node, not a documented-only one.
+	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level, leaves: root.Node.leaves},
 		Value: make([]float64, n), Valid: make([]bool, n), Weight: 0}
 	for u := 0; u < n; u++ {
 		var fsum float64

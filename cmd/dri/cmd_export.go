@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/dri-engine/dri/pipeline"
+)
+
+func init() {
+	register(&command{name: "export", summary: "write tidy tables (observations, units, groups, indicators, scores) as Parquet, Arrow or CSV", run: runExport})
+}
+
+func runExport(ctx context.Context, args []string, e *env) error {
+	fs := newFlags("export", "export --format parquet|arrow|csv --out DIR [--framework ID,...] [--year Y] [--data DIR]\n\n"+
+		"Writes the validated data and the scores as tidy tables for R, pandas or DuckDB:\n"+
+		"  observations  the canonical table: unit, year, indicator, sex, area, age, value, status, source, note\n"+
+		"  units         UN member states and every unit with data: codes, names, M49 regions, income group, LDC/LLDC/SIDS\n"+
+		"  groups        one row per group and member (WLD, LDC, LLDC, SIDS, regions, income groups)\n"+
+		"  indicators    the registry: id, name, unit, polarity, natural bounds, disaggregations, sources, definition\n"+
+		"  scores        every framework (or --framework), every year with data (or --year), every unit and node:\n"+
+		"                value selected, year used, imputed, normalised value or score, rank, tier, coverage\n"+
+		"Each file is written under a temporary name and renamed into place.", e)
+	format := fs.String("format", "parquet", "parquet, arrow or csv")
+	out := fs.String("out", "", "output directory (created if needed)")
+	frameworks := fs.String("framework", "", "only these frameworks (comma-separated ids; default all)")
+	yearFlag := fs.String("year", "", "only this year (default every year with data)")
+	var data dataFlag
+	fs.StringVar(&data.path, "data", "", dataUsage)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ext, ok := pipeline.TableFormats[*format]
+	if !ok {
+		return usagef("export: --format %q: want parquet, arrow or csv", *format)
+	}
+	if *out == "" {
+		return usagef("export: --out is required")
+	}
+	year := 0
+	if *yearFlag != "" {
+		y, err := strconv.Atoi(*yearFlag)
+		if err != nil || y < 1000 || y > 9999 {
+			return usagef("--year %q: want a four-digit year", *yearFlag)
+		}
+		year = y
+	}
+	eng, res, err := e.engine(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer res.Release()
+	ids := splitList(*frameworks)
+	for _, id := range ids {
+		if _, ok := eng.Framework(id); !ok {
+			return usagef("--framework: unknown framework %q (have %s)", id, strings.Join(eng.Frameworks(), ", "))
+		}
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	units, groups := res.ReferenceRecords()
+	defer units.Release()
+	defer groups.Release()
+	registry := res.RegistryRecord()
+	defer registry.Release()
+	p, done := e.progress("scoring")
+	if p != nil {
+		p(0, 1, "every framework and year")
+	}
+	scores, err := eng.ScoresRecord(ids, year)
+	done()
+	if err != nil {
+		return err
+	}
+	defer scores.Release()
+	for _, t := range []struct {
+		name string
+		rec  arrow.RecordBatch
+	}{{"observations", res.Observations}, {"units", units}, {"groups", groups}, {"indicators", registry}, {"scores", scores}} {
+		path := filepath.Join(*out, t.name+ext)
+		if err := writeTableFile(path, t.rec, *format); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "dri: %s: %d rows\n", path, t.rec.NumRows())
+	}
+	return nil
+}
+
+// writeTableFile writes a table to path through a temporary file.
+func writeTableFile(path string, rec arrow.RecordBatch, format string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	err = pipeline.WriteTable(f, rec, format)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
