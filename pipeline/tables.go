@@ -79,32 +79,30 @@ func (r *Result) RegistryRecord() arrow.RecordBatch {
 // (header row; empty cells for nulls; numbers in their shortest
 // round-trip form; RFC 4180 quoting).
 func WriteTable(w io.Writer, rec arrow.RecordBatch, format string) error {
+	var fw interface {
+		Write(arrow.RecordBatch) error
+		Close() error
+	}
+	var err error
 	switch format {
 	case "parquet":
 		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithDictionaryDefault(true))
-		fw, err := pqarrow.NewFileWriter(rec.Schema(), nopCloser{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-		if err != nil {
-			return err
-		}
-		if err := fw.Write(rec); err != nil {
-			fw.Close()
-			return err
-		}
-		return fw.Close()
+		fw, err = pqarrow.NewFileWriter(rec.Schema(), nopCloser{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	case "arrow":
-		fw, err := ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
-		if err != nil {
-			return err
-		}
-		if err := fw.Write(rec); err != nil {
-			fw.Close()
-			return err
-		}
-		return fw.Close()
+		fw, err = ipc.NewFileWriter(w, ipc.WithSchema(rec.Schema()))
 	case "csv":
 		return writeCSV(w, rec)
+	default:
+		return fmt.Errorf("pipeline: unknown table format %q (want parquet, arrow or csv)", format)
 	}
-	return fmt.Errorf("pipeline: unknown table format %q (want parquet, arrow or csv)", format)
+	if err != nil {
+		return err
+	}
+	if err := fw.Write(rec); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
 }
 
 type nopCloser struct{ io.Writer }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -95,20 +96,8 @@ func runExport(ctx context.Context, args []string, e *env) error {
 
 // writeTableFile writes a table to path through a temporary file.
 func writeTableFile(path string, rec arrow.RecordBatch, format string) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	err := writeFileAtomic(path, func(w io.Writer) error { return pipeline.WriteTable(w, rec, format) })
 	if err != nil {
-		return err
-	}
-	err = pipeline.WriteTable(f, rec, format)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

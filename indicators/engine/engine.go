@@ -275,14 +275,10 @@ func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
 // Score scores a framework for a year (0 = the default year) with method
 // overrides, cached per framework, year and options.
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
-	f, ok := e.Framework(id)
-	if !ok {
-		return nil, &UnknownError{"framework", id}
+	f, opt, err := e.scoring(id, year, opt)
+	if err != nil {
+		return nil, err
 	}
-	if year == 0 {
-		year = e.DefaultYear(f)
-	}
-	opt.Year = year
 	key := f.ID + "|" + optionsKey(opt)
 	e.mu.Lock()
 	ent, ok := e.cache[key]
@@ -298,17 +294,26 @@ func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators
 	return ent.res, ent.err
 }
 
-// ScoreOnce scores like Score without caching the result: for batch work
-// (every year of a large panel) whose results are used once.
-func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
+// scoring resolves a framework and the year to score (0 = its default).
+func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicators.Framework, indicators.Options, error) {
 	f, ok := e.Framework(id)
 	if !ok {
-		return nil, &UnknownError{"framework", id}
+		return nil, opt, &UnknownError{"framework", id}
 	}
 	if year == 0 {
 		year = e.DefaultYear(f)
 	}
 	opt.Year = year
+	return f, opt, nil
+}
+
+// ScoreOnce scores like Score without caching the result: for batch work
+// (every year of a large panel) whose results are used once.
+func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
+	f, opt, err := e.scoring(id, year, opt)
+	if err != nil {
+		return nil, err
+	}
 	return indicators.Score(f, e.panel(f), opt)
 }
 
