@@ -266,32 +266,29 @@ func (s *Server) handleIndicators(r *request) (*Result, error) {
 		if inFramework != nil && !inFramework[ind.ID] {
 			continue
 		}
-		n, first, last := coverage(r.ds.Store, ind.ID)
-		c := t.Cols
-		c[0].AddS(ind.ID)
-		c[1].AddS(ind.Name)
-		c[2].AddS(ind.Unit)
-		c[3].AddI(ind.Polarity)
-		c[4].AddS(strings.Join(ind.Disaggregations, ","))
-		c[5].AddS(strings.Join(ind.Sources, ","))
-		c[6].AddI(n)
-		if n == 0 {
-			c[7].AddNull()
-			c[8].AddNull()
-		} else {
-			c[7].AddI(first)
-			c[8].AddI(last)
-		}
+		addIndicatorRow(t, r.ds.Store, ind)
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
 
-func coverage(s *pipeline.Store, id string) (n, first, last int) {
-	years := s.Years(id)
-	if len(years) == 0 {
-		return 0, 0, 0
+// addIndicatorRow adds an indicator's row: registry fields, number of
+// observations, first and last year (null without data).
+func addIndicatorRow(t *Table, s *pipeline.Store, ind *pipeline.Indicator) {
+	c := t.Cols
+	c[0].AddS(ind.ID)
+	c[1].AddS(ind.Name)
+	c[2].AddS(ind.Unit)
+	c[3].AddI(ind.Polarity)
+	c[4].AddS(strings.Join(ind.Disaggregations, ","))
+	c[5].AddS(strings.Join(ind.Sources, ","))
+	c[6].AddI(s.Count(ind.ID))
+	if years := s.Years(ind.ID); len(years) == 0 {
+		c[7].AddNull()
+		c[8].AddNull()
+	} else {
+		c[7].AddI(years[0])
+		c[8].AddI(years[len(years)-1])
 	}
-	return len(s.Select(pipeline.Query{Indicator: id})), years[0], years[len(years)-1]
 }
 
 type indicatorDetail struct {
@@ -307,28 +304,13 @@ func handleIndicator(r *request) (*Result, error) {
 	if !ok {
 		return nil, notFound(CodeUnknownIndicator, "unknown indicator %q (see /v1/indicators)", id)
 	}
-	n, _, _ := coverage(r.ds.Store, id)
 	years := r.ds.Store.Years(id)
 	if years == nil {
 		years = []int{}
 	}
 	t := newTable(indicatorColumns)
-	c := t.Cols
-	c[0].AddS(ind.ID)
-	c[1].AddS(ind.Name)
-	c[2].AddS(ind.Unit)
-	c[3].AddI(ind.Polarity)
-	c[4].AddS(strings.Join(ind.Disaggregations, ","))
-	c[5].AddS(strings.Join(ind.Sources, ","))
-	c[6].AddI(n)
-	if n == 0 {
-		c[7].AddNull()
-		c[8].AddNull()
-	} else {
-		c[7].AddI(years[0])
-		c[8].AddI(years[len(years)-1])
-	}
-	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: n, Years: years}, Table: t}, nil
+	addIndicatorRow(t, r.ds.Store, ind)
+	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(id), Years: years}, Table: t}, nil
 }
 
 func contains(list []string, s string) bool {

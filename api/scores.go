@@ -52,6 +52,16 @@ func scorer(r *request) (Scorer, error) {
 	return r.ds.Scores, nil
 }
 
+// scorerFramework is scorer then framework: what most score routes start with.
+func scorerFramework(r *request, id string) (Scorer, *indicators.Framework, error) {
+	sc, err := scorer(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := framework(r, sc, id)
+	return sc, f, err
+}
+
 func framework(r *request, sc Scorer, id string) (*indicators.Framework, error) {
 	f, ok := sc.Framework(id)
 	if !ok {
@@ -149,11 +159,7 @@ type frameworkNode struct {
 }
 
 func handleFramework(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := framework(r, sc, r.param("id"))
+	sc, f, err := scorerFramework(r, r.param("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +222,7 @@ var scoreColumns = []colSpec{
 const sdmxScores = "DRI:DF_SCORES(1.0)"
 
 func handleScores(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := framework(r, sc, r.param("framework"))
+	sc, f, err := scorerFramework(r, r.param("framework"))
 	if err != nil {
 		return nil, err
 	}
@@ -402,11 +404,7 @@ func fptr(v float64) *float64 {
 func iptr(v int) *int { return &v }
 
 func handleProfile(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := framework(r, sc, r.param("framework"))
+	sc, f, err := scorerFramework(r, r.param("framework"))
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +509,7 @@ func handleProfile(r *request) (*Result, error) {
 		}
 		trend = append(trend, tp)
 	}
-	groups := defaultGroups(r.ds.Reference, unit)
+	groups := r.ds.Reference.ComparisonGroups(unit)
 	cmp, err := sc.Compare(res, unit.Code, groups)
 	if err != nil {
 		return nil, engineError(err)
@@ -556,24 +554,6 @@ func provenance(ds *Dataset, unit string, k indicators.SeriesKey, year int) (sou
 	}
 	row := ds.Store.Row(rows[0])
 	return row.Source, row.Status, row.Note
-}
-
-func defaultGroups(ref *pipeline.Reference, u *pipeline.Unit) []*pipeline.Group {
-	codes := []string{"LDC"}
-	if u.RegionCode != "" {
-		codes = append(codes, "M49-"+u.RegionCode)
-	}
-	if u.IncomeGroup != "" {
-		codes = append(codes, u.IncomeGroup)
-	}
-	codes = append(codes, "WLD")
-	var out []*pipeline.Group
-	for _, c := range codes {
-		if g, ok := ref.Group(c); ok {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 func comparison(ds *Dataset, c engine.NodeComparison) comparisonEntry {
@@ -622,7 +602,7 @@ func handleCompare(r *request) (*Result, error) {
 		groups = append(groups, g)
 	}
 	if len(r.list("against")) == 0 {
-		groups = defaultGroups(r.ds.Reference, unit)
+		groups = r.ds.Reference.ComparisonGroups(unit)
 	}
 	fid := r.str("framework")
 	if fid == "" {
@@ -687,11 +667,7 @@ var genderColumns = []colSpec{{"unit", KindString, "REF_AREA"}, {"unit_name", Ki
 const sdmxGender = "DRI:DF_GENDER_PARITY(1.0)"
 
 func handleGender(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := framework(r, sc, "gender")
+	sc, f, err := scorerFramework(r, "gender")
 	if err != nil {
 		return nil, err
 	}

@@ -65,11 +65,7 @@ func (u *unprocessable) problem() *Problem {
 }
 
 func handleWhatIf(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := framework(r, sc, r.param("framework"))
+	sc, f, err := scorerFramework(r, r.param("framework"))
 	if err != nil {
 		return nil, err
 	}

@@ -59,12 +59,17 @@ func Skewness(x []float64, valid []bool) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
+	return skewOf(n, s2, s3), nil
+}
+
+// skewOf is COINr's skew() from n and the sums of d^2 and d^3 (NaN below
+// three values).
+func skewOf(n int, s2, s3 float64) float64 {
 	if n < 3 {
-		return math.NaN(), nil
+		return math.NaN()
 	}
 	fn := float64(n)
-	y := math.Sqrt(fn) * s3 / math.Pow(s2, 1.5)
-	return y * math.Sqrt(fn*(fn-1)) / (fn - 2), nil
+	return math.Sqrt(fn) * s3 / math.Pow(s2, 1.5) * math.Sqrt(fn*(fn-1)) / (fn - 2)
 }
 
 // Kurtosis is the sample excess kurtosis of the present values exactly as
@@ -89,12 +94,18 @@ func Kurtosis(x []float64, valid []bool) (float64, error) {
 	if err != nil {
 		return math.NaN(), err
 	}
+	return kurtOf(n, s2, s4), nil
+}
+
+// kurtOf is COINr's kurt() from n and the sums of d^2 and d^4 (NaN below
+// four values).
+func kurtOf(n int, s2, s4 float64) float64 {
 	if n < 4 {
-		return math.NaN(), nil
+		return math.NaN()
 	}
 	fn := float64(n)
 	r := fn * s4 / (s2 * s2)
-	return ((fn+1)*(r-3) + 6) * (fn - 1) / ((fn - 2) * (fn - 3)), nil
+	return ((fn+1)*(r-3) + 6) * (fn - 1) / ((fn - 2) * (fn - 3))
 }
 
 // SkewKurt is the outcome of the JRC skewness and kurtosis check.
@@ -124,15 +135,7 @@ func checkSkewKurt(kernel string, x []float64, valid []bool, skewThresh, kurtThr
 	if err != nil {
 		return SkewKurt{Skew: math.NaN(), Kurt: math.NaN()}, err
 	}
-	c := SkewKurt{Skew: math.NaN(), Kurt: math.NaN()}
-	fn := float64(n)
-	if n >= 3 {
-		c.Skew = math.Sqrt(fn) * s3 / math.Pow(s2, 1.5) * math.Sqrt(fn*(fn-1)) / (fn - 2)
-	}
-	if n >= 4 {
-		r := fn * s4 / (s2 * s2)
-		c.Kurt = ((fn+1)*(r-3) + 6) * (fn - 1) / ((fn - 2) * (fn - 3))
-	}
+	c := SkewKurt{Skew: skewOf(n, s2, s3), Kurt: kurtOf(n, s2, s4)}
 	skewOK := !math.IsNaN(c.Skew) && math.Abs(c.Skew) < skewThresh
 	kurtOK := !math.IsNaN(c.Kurt) && c.Kurt < kurtThresh
 	switch {

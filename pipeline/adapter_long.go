@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"runtime"
 	"strconv"
@@ -154,9 +155,9 @@ func readLongArrow(s *source, parquet bool) error {
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
-	if hr, ok := rc.(*hashingReader); ok {
-		if st, err := hr.f.Stat(); err == nil {
-			buf.Grow(int(st.Size()) + bytes.MinRead) // one allocation
+	if st, ok := rc.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil {
+			buf.Grow(int(fi.Size()) + bytes.MinRead) // one allocation
 		}
 	}
 	if _, err := buf.ReadFrom(rc); err != nil {

@@ -138,6 +138,26 @@ func (r *Reference) Units() []*Unit {
 func (r *Reference) Groups() []*Group { return r.groups }
 
 // Group returns the group with the given code.
+// ComparisonGroups are the groups a unit is compared with by default: the
+// LDCs, its M49 region, its income group and the world (those it has).
+func (r *Reference) ComparisonGroups(u *Unit) []*Group {
+	codes := []string{"LDC"}
+	if u.RegionCode != "" {
+		codes = append(codes, "M49-"+u.RegionCode)
+	}
+	if u.IncomeGroup != "" {
+		codes = append(codes, u.IncomeGroup)
+	}
+	codes = append(codes, "WLD")
+	var out []*Group
+	for _, c := range codes {
+		if g, ok := r.Group(c); ok {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 func (r *Reference) Group(code string) (*Group, bool) {
 	i, ok := r.groupIdx[code]
 	if !ok {

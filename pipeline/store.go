@@ -170,6 +170,12 @@ func (s *Store) Indicators() []string {
 // (computed once; callers must not modify the slice).
 func (s *Store) Years(indicator string) []int { return s.years[indicator] }
 
+// Count is the number of observations of an indicator.
+func (s *Store) Count(indicator string) int {
+	r := s.ranges[indicator]
+	return r[1] - r[0]
+}
+
 // Query selects observations of one indicator. Empty filters select all.
 type Query struct {
 	Indicator string

@@ -103,20 +103,13 @@ func groupCodes(gs []*pipeline.Group) string {
 func comparisonGroups(ref *pipeline.Reference, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
 	codes := splitList(against)
 	if len(codes) == 0 {
-		codes = []string{"LDC"}
-		if u.RegionCode != "" {
-			codes = append(codes, "M49-"+u.RegionCode)
-		}
-		if u.IncomeGroup != "" {
-			codes = append(codes, u.IncomeGroup)
-		}
-		codes = append(codes, "WLD")
+		return ref.ComparisonGroups(u), nil
 	}
 	var out []*pipeline.Group
 	for _, c := range codes {
 		g, ok := ref.Group(strings.ToUpper(c))
 		if !ok {
-			return nil, usagef("--against: unknown group %q (see dri groups)", c)
+			return nil, usagef("--against: unknown group %q (codes such as LDC, LLDC, SIDS, WLD, M49-002, LIC; all at GET /v1/groups)", c)
 		}
 		out = append(out, g)
 	}

@@ -411,6 +411,7 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	// Each year's table is made as soon as it is scored and its result
 	// dropped (not cached): the memory of a long panel is one result per
 	// core, not one per year.
+	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")
@@ -424,9 +425,7 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			o := opt
-			o.IndexRanksOnly = true // the table shows the index's rank only
-			res, err := eng.ScoreOnce(id, y, o)
+			res, err := eng.ScoreOnce(id, y, opt)
 			if err != nil {
 				errs[i] = err
 			} else {
