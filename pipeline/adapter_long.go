@@ -18,7 +18,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
@@ -167,10 +166,11 @@ func readLongArrow(s *source, parquet bool) error {
 	if len(data) == 0 {
 		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 	}
+	traceT("file read")
 	if parquet {
 		return readLongParquet(s, data, display)
 	}
-	mem := memory.DefaultAllocator
+	mem := new(poolAllocator)
 	var rr array.RecordReader
 	{
 		r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
@@ -243,7 +243,7 @@ func readLongArrow(s *source, parquet bool) error {
 // string per distinct value, not per row). Rows are numbered from 1 in
 // file order.
 func readLongParquet(s *source, data []byte, display string) error {
-	mem := memory.DefaultAllocator
+	mem := new(poolAllocator)
 	open := func() (*file.Reader, *pqarrow.FileReader, error) {
 		pf, err := file.NewParquetReader(bytes.NewReader(data))
 		if err != nil {
@@ -323,6 +323,7 @@ func readLongParquet(s *source, data []byte, display string) error {
 		}()
 	}
 	wg.Wait()
+	traceT("row groups")
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}

@@ -343,6 +343,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if !built {
 		ref.buildGroups()
 	}
+	traceT("reference")
 
 	// Parallel sources; the report keeps catalogue order.
 	reports := make([]*FileReport, len(par))

@@ -9,12 +9,14 @@ import (
 )
 
 // With DRI_TRACE set, the pipeline writes the wall time of its phases to
-// stderr (read, parse, merge, sort, build): what docs/BENCHMARKS.md quotes
+// stderr (read, parse, merge, sort, build) with the heap and the minor page
+// faults of each: what docs/BENCHMARKS.md quotes
 // when it breaks a large load down.
 var trace = struct {
 	on   bool
 	mu   sync.Mutex
 	last time.Time
+	flt  int64
 }{on: os.Getenv("DRI_TRACE") != "", last: time.Now()}
 
 func traceT(phase string) {
@@ -26,9 +28,10 @@ func traceT(phase string) {
 	now := time.Now()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(os.Stderr, "dri: trace: %-10s %8v  heap %5d MB  from the OS %5d MB\n", phase,
-		now.Sub(trace.last).Round(time.Millisecond), ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20)
-	trace.last = now
+	flt := minorFaults()
+	fmt.Fprintf(os.Stderr, "dri: trace: %-10s %8v  heap %5d MB  from the OS %5d MB  page faults %7d\n", phase,
+		now.Sub(trace.last).Round(time.Millisecond), ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20, flt-trace.flt)
+	trace.last, trace.flt = now, flt
 }
 
 // TracePhase reports the end of a phase outside the pipeline (DRI_TRACE).

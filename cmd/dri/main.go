@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -63,9 +64,22 @@ func main() {
 			}
 		}
 	}
+	// DRI_MEMPROFILE=FILE writes the allocations of the command
+	// (go tool pprof -sample_index=alloc_space).
+	memPath := os.Getenv("DRI_MEMPROFILE")
+	if memPath != "" {
+		runtime.MemProfileRate = 64 << 10
+	}
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()
+	if memPath != "" {
+		runtime.GC() // the profile is as of the last collection
+		if f, err := os.Create(memPath); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	os.Exit(code)
 }
 
