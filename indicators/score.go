@@ -98,6 +98,10 @@ type Options struct {
 	// IndexRanksOnly leaves the indicators unranked (their Rank is nil):
 	// for batch runs that report only the composite nodes' ranks.
 	IndexRanksOnly bool
+	// Recycle is a result the caller is done with: Score reuses its memory
+	// (its slices are overwritten; do not read it afterwards). For batch
+	// runs that score many years one after the other.
+	Recycle *Result
 }
 
 // NodeResult is one node's scores over the units.
@@ -150,6 +154,7 @@ type Result struct {
 	PCA map[string]PCAResult
 
 	indexRanksOnly bool // Options.IndexRanksOnly
+	mem            *arena
 }
 
 // Node returns a node's result by code.
@@ -182,6 +187,12 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
 		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{},
 		indexRanksOnly: opt.IndexRanksOnly}
+	if r := opt.Recycle; r != nil && r.mem != nil {
+		res.mem, r.mem = r.mem, nil
+		res.mem.reset()
+	} else {
+		res.mem = new(arena)
+	}
 	if opt.Normalisation != nil {
 		res.Normalisation = *opt.Normalisation
 	}
@@ -212,11 +223,11 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		if ow, ok := opt.Weights[node.Code]; ok {
 			w = ow
 		}
-		res.Nodes[i] = &NodeResult{Node: node, Value: make([]float64, n), Valid: make([]bool, n), Weight: w}
+		res.Nodes[i] = &NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w}
 	}
 	for _, x := range f.Extras {
 		nr := &NodeResult{Node: &Node{Code: x, Indicator: x, Level: 1}}
-		selectValues(nr, p, SeriesKey{x, "_T", "_T", "_T"}, opt.Year, f.YearWindow)
+		selectValues(res.mem, nr, p, SeriesKey{x, "_T", "_T", "_T"}, opt.Year, f.YearWindow)
 		res.Extras[x] = nr
 	}
 	var err error
@@ -233,9 +244,9 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 
 // selectValues fills a leaf's Raw/RawValid/Year with each unit's value of the
 // target year (window 0) or the latest within the window.
-func selectValues(nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
+func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	n := len(p.Units)
-	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
+	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
 	series := p.Series[key]
 	if series == nil {
 		return
@@ -280,11 +291,11 @@ func scoreComposite(res *Result, p *Panel) error {
 			continue
 		}
 		info := p.Info[node.Indicator]
-		selectValues(nr, p, node.Key(), res.Year, f.YearWindow)
+		selectValues(res.mem, nr, p, node.Key(), res.Year, f.YearWindow)
 		if err := impute(res, nr, p); err != nil {
 			return err
 		}
-		nr.Treated = make([]float64, n)
+		nr.Treated = res.mem.f64.take(n)
 		var tr []float64
 		var rep TreatReport
 		var err error
@@ -558,11 +569,11 @@ func finish(res *Result) error {
 	for _, nr := range res.Nodes {
 		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
 			var err error
-			if nr.Rank, err = Rank(nil, nr.Value, nr.Valid); err != nil {
+			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
 			}
 		}
-		nr.Coverage = make([]float64, n)
+		nr.Coverage = res.mem.f64.take(n)
 		leaves := 0
 		var walk func(*Node)
 		walk = func(x *Node) {
@@ -590,10 +601,10 @@ func finish(res *Result) error {
 		if nr.Node.IsIndicator() || f.tiers == nil {
 			continue
 		}
-		nr.Tier = make([]Tier, n)
+		nr.Tier = res.mem.tiers.take(n)
 		_, egdi := f.tiers.(EGDIGroups)
 		if egdi {
-			nr.Class = make([]Tier, n)
+			nr.Class = res.mem.tiers.take(n)
 		}
 		for u := 0; u < n; u++ {
 			if !nr.Valid[u] {
@@ -626,9 +637,9 @@ func scoreGender(res *Result, p *Panel) error {
 		fk, mk := node.Key(), node.Key()
 		fk.Sex, mk.Sex = "F", "M"
 		fs, ms := p.Series[fk], p.Series[mk]
-		nr.Gender, nr.GValid = make([]Gap, n), make([]bool, n)
-		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = make([]float64, n), make([]bool, n), make([]int, n), make([]bool, n)
-		nr.Tier = make([]Tier, n)
+		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
+		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
+		nr.Tier = res.mem.tiers.take(n)
 		count := 0
 		for u := 0; u < n; u++ {
 			if fs == nil || ms == nil {
@@ -664,7 +675,7 @@ func scoreGender(res *Result, p *Panel) error {
 	// WIS is computed from every gender indicator (leaves), so it is a scored
 	// node, not a documented-only one.
 	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level, leaves: root.Node.leaves},
-		Value: make([]float64, n), Valid: make([]bool, n), Weight: 0}
+		Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: 0}
 	for u := 0; u < n; u++ {
 		var fsum float64
 		fn := 0

@@ -19,17 +19,7 @@ type part struct {
 	cols *columns
 }
 
-// entry is one row during the merge: its observation key packed with the
-// source's precedence rank (key), and where it lives (ref = part << 32 |
-// row).
-type entry struct {
-	key uint64
-	ref uint64
-}
-
-// Bit layout of entry.key, most significant first: indicator rank 12 bits,
-// unit rank 20, sex 2, area 2, age rank 8, year - 1900 8, then 12 bits of
-// precedence order (lower = wins) that do not belong to the observation key.
+// Limits of the key's fields (keyer in order.go).
 const (
 	keyPrecBits = 12
 	maxIndRank  = 1 << 12
@@ -52,24 +42,24 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	indRank := rankStrings(len(reg.Indicators), func(i int) string { return reg.Indicators[i].ID })
 	ageRank := rankStrings(len(ages), func(i int) string { return ages[i] })
 	// Precedence order: higher precedence first, then the later entry.
-	order := make([]int, len(sources))
-	for i := range order {
-		order[i] = i
+	byPrec := make([]int, len(sources))
+	for i := range byPrec {
+		byPrec[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
+	slices.SortStableFunc(byPrec, func(a, b int) int {
 		if pa, pb := sources[a].entry.Precedence, sources[b].entry.Precedence; pa != pb {
 			return pb - pa
 		}
 		return sources[b].index - sources[a].index
 	})
 	precRank := make([]uint64, len(sources))
-	for r, si := range order {
+	for r, si := range byPrec {
 		precRank[si] = uint64(r)
 	}
-	// Every source's rows come in parts (column chunks); an entry's ref is
-	// the part's global index << 32 | the row in it. Parts of one source
-	// are in file order, so among equal keys of one source the earlier line
-	// sorts first and wins.
+	// Every source's rows come in parts (column chunks); a row's ref is the
+	// part's global index << 32 | the row in it. Parts of one source are in
+	// file order, so among equal keys of one source the earlier line sorts
+	// first and wins.
 	var parts []part
 	for si, s := range sources {
 		for _, c := range s.allParts() {
@@ -79,43 +69,22 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	if len(parts) >= 1<<31 {
 		return nil, fmt.Errorf("pipeline: merge: too many parts (%d)", len(parts))
 	}
-	offsets := make([]int, len(parts)+1)
-	for pi, p := range parts {
-		offsets[pi+1] = offsets[pi] + p.cols.len()
+	k := &keyer{parts: parts, indRank: indRank, unitRank: unitRank, ageRank: ageRank, precRank: precRank}
+	order, losses, ok := k.orderByCount(len(reg.Indicators), len(units))
+	if !ok {
+		order, losses = k.orderBySort()
 	}
-	entries := make([]entry, offsets[len(parts)])
-	parallelRanges(len(parts), 2, func(lo, hi int) []struct{} {
-		for pi := lo; pi < hi; pi++ {
-			c, prec := parts[pi].cols, precRank[parts[pi].src]
-			e := entries[offsets[pi]:offsets[pi+1]]
-			for i := range e {
-				k := uint64(indRank[c.indicator[i]])<<52 | uint64(unitRank[c.unit[i]])<<32 | uint64(c.sex[i])<<30 |
-					uint64(c.area[i])<<28 | uint64(ageRank[c.age[i]])<<20 | uint64(int(c.year[i])-1900)<<12 | prec
-				e[i] = entry{k, uint64(pi)<<32 | uint64(i)}
-			}
-		}
-		return nil
-	})
-	traceT("entries")
-	entries = sortEntries(entries)
-	if len(entries) >= bigLoad {
-		runtime.GC() // the unsorted copy is garbage: reuse it for the record
+	if len(order) >= bigLoad {
+		runtime.GC() // the sort's garbage: reuse it for the record
 	}
-	traceT("sort")
+	traceT("order")
 
 	type pair struct{ loser, winner int }
 	superseded := map[pair]int{}
 	example := map[pair]uint64{}
-	kept := entries[:0]
-	var win entry
-	for i, e := range entries {
-		if i == 0 || e.key>>keyPrecBits != win.key>>keyPrecBits {
-			win = e
-			kept = append(kept, e)
-			continue
-		}
-		lp, lr := parts[e.ref>>32], int(uint32(e.ref))
-		wp, wr := parts[win.ref>>32], int(uint32(win.ref))
+	for _, l := range losses {
+		lp, lr := parts[l.loser>>32], int(uint32(l.loser))
+		wp, wr := parts[l.winner>>32], int(uint32(l.winner))
 		if lp.src == wp.src {
 			s := sources[lp.src]
 			c := lp.cols
@@ -128,7 +97,7 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		}
 		p := pair{lp.src, wp.src}
 		if superseded[p] == 0 {
-			example[p] = e.ref
+			example[p] = l.loser
 		}
 		superseded[p]++
 	}
@@ -160,64 +129,7 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	}
 	traceT("dedupe")
 	defer traceT("build")
-	return buildRecord(kept, parts, sources, units, reg, ages, notes, mem)
-}
-
-// sortEntries sorts by key then ref. Large inputs are first distributed
-// by indicator (the key's top bits, one counting pass), then the buckets
-// are sorted in parallel, each small enough to stay in cache.
-func sortEntries(e []entry) []entry {
-	less := func(a, b entry) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		case a.ref < b.ref:
-			return -1
-		case a.ref > b.ref:
-			return 1
-		}
-		return 0
-	}
-	if len(e) < 1<<16 {
-		slices.SortFunc(e, less)
-		return e
-	}
-	const shift = 64 - 12 // the indicator rank
-	var start [maxIndRank + 1]int
-	for _, x := range e {
-		start[x.key>>shift+1]++
-	}
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
-	}
-	out := make([]entry, len(e))
-	next := start
-	for _, x := range e {
-		b := x.key >> shift
-		out[next[b]] = x
-		next[b]++
-	}
-	work := make(chan int, maxIndRank)
-	for b := range maxIndRank {
-		if start[b+1]-start[b] > 1 {
-			work <- b
-		}
-	}
-	close(work)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range work {
-				slices.SortFunc(out[start[b]:start[b+1]], less)
-			}
-		}()
-	}
-	wg.Wait()
-	return out
+	return buildRecord(order, parts, sources, units, reg, ages, notes, mem)
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.
@@ -246,7 +158,7 @@ func rankStrings(n int, at func(int) string) []int {
 // buildRecord gathers the winning rows into the Arrow columns. The
 // columns are written in place in Arrow buffers (no Go slices copied into
 // builders), by GOMAXPROCS goroutines over row ranges.
-func buildRecord(rows []entry, parts []part, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
+func buildRecord(rows []uint64, parts []part, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	n := len(rows)
 	unitB, unitIdx := newBuffer[int32](mem, n)
 	yearB, years := newBuffer[int16](mem, n)
@@ -261,9 +173,9 @@ func buildRecord(rows []entry, parts []part, sources []*source, units []*Unit, r
 		var noted []int
 		for i := lo; i < hi; i++ {
 			r := rows[i]
-			p := &parts[r.ref>>32]
+			p := &parts[r>>32]
 			c, src := p.cols, int32(p.src)
-			j := uint32(r.ref)
+			j := uint32(r)
 			unitIdx[i] = c.unit[j]
 			years[i] = c.year[j]
 			indIdx[i] = c.indicator[j]
@@ -305,7 +217,7 @@ func buildRecord(rows []entry, parts []part, sources []*source, units []*Unit, r
 	add(dictArray(mem, srcB, n, srcIDs))
 	add(noteArray(mem, n, noted, func(i int) string {
 		r := rows[i]
-		return notes[parts[r.ref>>32].cols.note[uint32(r.ref)]]
+		return notes[parts[r>>32].cols.note[uint32(r)]]
 	}))
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))

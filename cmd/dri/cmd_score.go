@@ -408,9 +408,9 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	// Each year's table is made as soon as it is scored and its result
-	// dropped (not cached): the memory of a long panel is one result per
-	// core, not one per year.
+	// Each year's table is made as soon as it is scored, and the result
+	// (not cached) lends its memory to the worker's next year: the memory
+	// of a long panel is one result per core, not one per year.
 	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
@@ -418,29 +418,46 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	var mu sync.Mutex
 	finished := 0
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, y := range years {
+	work := make(chan int)
+	go func() {
+		defer close(work)
+		for i := range years {
+			if ctx.Err() != nil {
+				return
+			}
+			work <- i
+		}
+	}()
+	for range min(runtime.GOMAXPROCS(0), len(years)) {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			res, err := eng.ScoreOnce(id, y, opt)
-			if err != nil {
-				errs[i] = err
-			} else {
-				tables[i] = withYear(scoreTable(res, eng.Reference(), nil, level, true), y, res)
+			var last *indicators.Result // a worker reuses its previous result's memory
+			for i := range work {
+				y := years[i]
+				o := opt
+				o.Recycle = last
+				res, err := eng.ScoreOnce(id, y, o)
+				if err != nil {
+					errs[i] = err
+				} else {
+					tables[i] = withYear(scoreTable(res, eng.Reference(), nil, level, true), y, res)
+					last = res
+				}
+				mu.Lock()
+				finished++
+				if p != nil {
+					p(finished, len(years), fmt.Sprint(y))
+				}
+				mu.Unlock()
 			}
-			mu.Lock()
-			finished++
-			if p != nil {
-				p(finished, len(years), fmt.Sprint(y))
-			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	done()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	pipeline.TracePhase("scored")
 	var out *table
 	for i, t := range tables {

@@ -275,6 +275,7 @@ func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
 // Score scores a framework for a year (0 = the default year) with method
 // overrides, cached per framework, year and options.
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
+	opt.Recycle = nil // a cached result is shared: it never reuses memory
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
@@ -308,7 +309,8 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 }
 
 // ScoreOnce scores like Score without caching the result: for batch work
-// (every year of a large panel) whose results are used once.
+// (every year of a large panel) whose results are used once, and may pass
+// the previous one as opt.Recycle.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 
@@ -211,5 +212,46 @@ func TestUncertaintyCompass(t *testing.T) {
 		Vary: Vary{Weights: true, Normalisation: true, Aggregation: true, Imputation: true}})
 	if again != res {
 		t.Error("the same request was not served from the cache")
+	}
+}
+
+// TestScoreRecycle: a result scored in the memory of a recycled one equals
+// a freshly scored one, for every framework and year, and the memory is
+// really reused (the batch path of dri score --year all).
+func TestScoreRecycle(t *testing.T) {
+	e := testEngine(t)
+	dump := func(r *indicators.Result) string {
+		var b strings.Builder
+		for _, n := range r.Nodes {
+			fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Raw, n.RawValid,
+				n.Year, n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
+		}
+		fmt.Fprintln(&b, r.Notes)
+		return b.String()
+	}
+	for _, id := range e.Frameworks() {
+		f := mustFramework(t, e, id)
+		var prev *indicators.Result
+		for _, y := range e.Years(f) {
+			var was *float64
+			if prev != nil {
+				was = &prev.Root().Value[0]
+			}
+			got, err := e.ScoreOnce(id, y, indicators.Options{Recycle: prev})
+			if err != nil {
+				t.Fatalf("%s %d: %v", id, y, err)
+			}
+			if was != nil && was != &got.Root().Value[0] {
+				t.Errorf("%s %d: the recycled result's memory was not reused", id, y)
+			}
+			want, err := e.ScoreOnce(id, y, indicators.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dump(got) != dump(want) {
+				t.Fatalf("%s %d: the result scored in recycled memory differs from a fresh one", id, y)
+			}
+			prev = got
+		}
 	}
 }

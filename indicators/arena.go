@@ -1,0 +1,47 @@
+package indicators
+
+// arena hands out the per-unit slices of one Result. A Result passed back as
+// Options.Recycle lends its arena to the next Score, which clears and reuses
+// the memory: scoring every year of a long panel then touches one result's
+// memory per worker instead of one per year (fresh memory is the dearer
+// part of batch scoring; docs/BENCHMARKS.md).
+type arena struct {
+	f64   slab[float64]
+	bools slab[bool]
+	ints  slab[int]
+	tiers slab[Tier]
+}
+
+func (a *arena) reset() {
+	a.f64.reset()
+	a.bools.reset()
+	a.ints.reset()
+	a.tiers.reset()
+}
+
+// slab is a list of chunks handed out front to back; reset starts over.
+type slab[T any] struct {
+	chunks [][]T
+	ci     int // current chunk
+	off    int // next free element in it
+}
+
+const slabChunk = 1 << 14
+
+// take returns n zero values of T (a slice with capacity n).
+func (s *slab[T]) take(n int) []T {
+	for ; s.ci < len(s.chunks); s.ci, s.off = s.ci+1, 0 {
+		if c := s.chunks[s.ci]; s.off+n <= len(c) {
+			out := c[s.off : s.off+n : s.off+n]
+			s.off += n
+			clear(out)
+			return out
+		}
+	}
+	c := make([]T, max(n, slabChunk))
+	s.chunks = append(s.chunks, c)
+	s.ci, s.off = len(s.chunks)-1, n
+	return c[:n:n]
+}
+
+func (s *slab[T]) reset() { s.ci, s.off = 0, 0 }

@@ -1,0 +1,297 @@
+package pipeline
+
+import (
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// The merge puts every row in key order (indicator, unit, sex, area, age,
+// year; then the source's precedence rank, then the row's place in its
+// source) and finds the keys given twice. Two ways, same result:
+//
+//   - orderByCount, when the indicators x units grid is not much larger than
+//     the table (always, for country and sub-national data): a parallel
+//     counting sort by (indicator, unit) writes each row's ref straight into
+//     its bucket, then each bucket (a unit's series of one indicator: tens
+//     of rows) is checked and, if need be, sorted on the rest of the key.
+//     Two passes over the columns and one 8-byte ref per row.
+//   - orderBySort otherwise: 16-byte (key, ref) entries distributed by
+//     indicator and each bucket sorted in parallel.
+//
+// TestMergeOrderPaths checks that both give the same table and problems.
+
+// loss is a row that lost its key to another row (refs).
+type loss struct{ loser, winner uint64 }
+
+// dropped marks a loser's slot in the order until it is compacted away.
+const dropped = ^uint64(0)
+
+// keyer computes the observation keys of the merge's rows. Bit layout of a
+// key, most significant first: indicator rank 12 bits, unit rank 20, sex 2,
+// area 2, age rank 8, year - 1900 8, then 12 bits of precedence order
+// (lower = wins) that do not belong to the observation key.
+type keyer struct {
+	parts                      []part
+	indRank, unitRank, ageRank []int
+	precRank                   []uint64
+}
+
+func (k *keyer) key(ref uint64) uint64 {
+	p := &k.parts[ref>>32]
+	c, i := p.cols, uint32(ref)
+	return uint64(k.indRank[c.indicator[i]])<<52 | uint64(k.unitRank[c.unit[i]])<<32 | k.subKey(p, i)
+}
+
+// subKey is the low 32 bits of the key: all but indicator and unit.
+func (k *keyer) subKey(p *part, i uint32) uint64 {
+	c := p.cols
+	return uint64(c.sex[i])<<30 | uint64(c.area[i])<<28 | uint64(k.ageRank[c.age[i]])<<20 |
+		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
+}
+
+// rows returns the global row offset of each part (and the total last).
+func (k *keyer) offsets() []int {
+	off := make([]int, len(k.parts)+1)
+	for pi, p := range k.parts {
+		off[pi+1] = off[pi] + p.cols.len()
+	}
+	return off
+}
+
+// forRows calls f for the parts' row ranges that fall in global rows
+// [lo, hi), in order.
+func forRows(parts []part, off []int, lo, hi int, f func(pi, lo, hi int)) {
+	pi := sort.Search(len(parts), func(p int) bool { return off[p+1] > lo })
+	for ; pi < len(parts) && off[pi] < hi; pi++ {
+		a, b := max(lo, off[pi])-off[pi], min(hi, off[pi+1])-off[pi]
+		if a < b {
+			f(pi, a, b)
+		}
+	}
+}
+
+// workers runs f(w) for w in [0, n) in parallel and waits.
+func workers(n int, f func(w int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w)
+		}()
+	}
+	wg.Wait()
+}
+
+// maxCountBuckets is how many (indicator, unit) buckets orderByCount takes
+// beyond the number of rows (a variable so a test can force orderBySort).
+var maxCountBuckets = 1 << 16
+
+// orderByCount orders the rows by a counting sort on (indicator, unit);
+// ok is false when the grid is too sparse for it.
+func (k *keyer) orderByCount(nInd, nUnits int) (order []uint64, losses []loss, ok bool) {
+	off := k.offsets()
+	n := off[len(k.parts)]
+	buckets := nInd * nUnits
+	if n >= 1<<31 || buckets > n+maxCountBuckets {
+		return nil, nil, false
+	}
+	w := runtime.GOMAXPROCS(0)
+	if n < 1<<16 {
+		w = 1
+	}
+	bucket := func(c *columns, i int) int {
+		return k.indRank[c.indicator[i]]*nUnits + k.unitRank[c.unit[i]]
+	}
+	// Count per worker (each a contiguous range of rows), then turn the
+	// counts into start positions: bucket by bucket, worker by worker, so
+	// that a bucket holds its rows in global row order.
+	pos := make([][]int32, w)
+	workers(w, func(x int) {
+		cnt := make([]int32, buckets)
+		forRows(k.parts, off, n*x/w, n*(x+1)/w, func(pi, lo, hi int) {
+			c := k.parts[pi].cols
+			for i := lo; i < hi; i++ {
+				cnt[bucket(c, i)]++
+			}
+		})
+		pos[x] = cnt
+	})
+	at := int32(0)
+	for b := range buckets {
+		for x := range w {
+			c := pos[x][b]
+			pos[x][b] = at
+			at += c
+		}
+	}
+	order = make([]uint64, n)
+	workers(w, func(x int) {
+		next := pos[x]
+		forRows(k.parts, off, n*x/w, n*(x+1)/w, func(pi, lo, hi int) {
+			c := k.parts[pi].cols
+			for i := lo; i < hi; i++ {
+				b := bucket(c, i)
+				order[next[b]] = uint64(pi)<<32 | uint64(i)
+				next[b]++
+			}
+		})
+	})
+	ends := pos[w-1] // after the scatter: where each bucket ends
+	// Sort within buckets and find the losers, buckets split between the
+	// workers by rows; the losses come out in key order.
+	lost := make([][]loss, w)
+	workers(w, func(x int) {
+		blo := sort.Search(buckets, func(b int) bool { return int(ends[b]) > n*x/w })
+		bhi := sort.Search(buckets, func(b int) bool { return int(ends[b]) > n*(x+1)/w })
+		if x == w-1 {
+			bhi = buckets
+		}
+		start := 0
+		if blo > 0 {
+			start = int(ends[blo-1])
+		}
+		var sub []subRef
+		for b := blo; b < bhi; b++ {
+			lo, hi := start, int(ends[b])
+			start = hi
+			if hi-lo < 2 {
+				continue
+			}
+			sub = sub[:0]
+			sorted := true
+			for _, r := range order[lo:hi] {
+				s := k.subKey(&k.parts[r>>32], uint32(r))
+				if len(sub) > 0 && s < sub[len(sub)-1].sub {
+					sorted = false
+				}
+				sub = append(sub, subRef{s, r})
+			}
+			if !sorted {
+				slices.SortStableFunc(sub, func(a, b subRef) int {
+					switch {
+					case a.sub < b.sub:
+						return -1
+					case a.sub > b.sub:
+						return 1
+					}
+					return 0
+				})
+			}
+			win := sub[0]
+			for j, e := range sub {
+				order[lo+j] = e.ref
+				if j == 0 {
+					continue
+				}
+				if e.sub>>keyPrecBits == win.sub>>keyPrecBits {
+					lost[x] = append(lost[x], loss{e.ref, win.ref})
+					order[lo+j] = dropped
+					continue
+				}
+				win = e
+			}
+		}
+	})
+	losses = slices.Concat(lost...)
+	if len(losses) > 0 {
+		order = slices.DeleteFunc(order, func(r uint64) bool { return r == dropped })
+	}
+	return order, losses, true
+}
+
+type subRef struct {
+	sub uint64
+	ref uint64
+}
+
+// orderBySort orders the rows by sorting (key, ref) entries.
+func (k *keyer) orderBySort() (order []uint64, losses []loss) {
+	off := k.offsets()
+	entries := make([]subRef, off[len(k.parts)]) // here sub is the whole key
+	parallelRanges(len(k.parts), 2, func(lo, hi int) []struct{} {
+		for pi := lo; pi < hi; pi++ {
+			e := entries[off[pi]:off[pi+1]]
+			for i := range e {
+				ref := uint64(pi)<<32 | uint64(i)
+				e[i] = subRef{k.key(ref), ref}
+			}
+		}
+		return nil
+	})
+	entries = sortEntries(entries)
+	order = make([]uint64, 0, len(entries))
+	var win subRef
+	for i, e := range entries {
+		if i == 0 || e.sub>>keyPrecBits != win.sub>>keyPrecBits {
+			win = e
+			order = append(order, e.ref)
+			continue
+		}
+		losses = append(losses, loss{e.ref, win.ref})
+	}
+	return order, losses
+}
+
+// sortEntries sorts by key then ref. Large inputs are first distributed
+// by indicator (the key's top bits, one counting pass), then the buckets
+// are sorted in parallel, each small enough to stay in cache.
+func sortEntries(e []subRef) []subRef {
+	less := func(a, b subRef) int {
+		switch {
+		case a.sub < b.sub:
+			return -1
+		case a.sub > b.sub:
+			return 1
+		case a.ref < b.ref:
+			return -1
+		case a.ref > b.ref:
+			return 1
+		}
+		return 0
+	}
+	if len(e) < 1<<16 {
+		slices.SortFunc(e, less)
+		return e
+	}
+	const shift = 64 - 12 // the indicator rank
+	var start [maxIndRank + 1]int
+	for _, x := range e {
+		start[x.sub>>shift+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]subRef, len(e))
+	next := start
+	for _, x := range e {
+		b := x.sub >> shift
+		out[next[b]] = x
+		next[b]++
+	}
+	work := make(chan int, maxIndRank)
+	for b := range maxIndRank {
+		if start[b+1]-start[b] > 1 {
+			work <- b
+		}
+	}
+	close(work)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				slices.SortFunc(out[start[b]:start[b+1]], less)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
