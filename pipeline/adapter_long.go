@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
@@ -245,7 +246,12 @@ func readLongArrow(s *source, parquet bool) error {
 func readLongParquet(s *source, data []byte, display string) error {
 	mem := new(poolAllocator)
 	open := func() (*file.Reader, *pqarrow.FileReader, error) {
-		pf, err := file.NewParquetReader(bytes.NewReader(data))
+		// Column chunks are read through a small buffer (not copied whole
+		// out of the file's bytes), decoded into pooled buffers.
+		rp := parquet.NewReaderProperties(mem)
+		rp.BufferedStreamEnabled = true
+		rp.BufferSize = 256 << 10
+		pf, err := file.NewParquetReader(bytes.NewReader(data), file.WithReadProps(rp))
 		if err != nil {
 			return nil, nil, structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
 		}

@@ -76,33 +76,103 @@ var (
 
 // columns holds observations column by column (no row structs): the same
 // layout the Arrow record gets, with dense ids instead of strings.
+//
+// The optional columns (sex, area, age, status, note) stay nil while every
+// value is the default (code 0: _T, A, no note), and line stays nil while
+// the rows' lines are consecutive from line0: a large clean file in the
+// long format then costs 14 bytes a row here instead of 33, and the merge
+// gathers only the columns some source gave (read them with the At
+// methods).
 type columns struct {
 	unit      []int32
 	year      []int16
 	indicator []int32
+	value     []float64
 	sex       []uint8
 	area      []uint8
 	age       []int32
-	value     []float64
 	status    []uint8
 	note      []int32 // 0 = no note
 	line      []int32
+	line0     int32
 }
 
 func (c *columns) len() int { return len(c.value) }
+
+func (c *columns) sexAt(i uint32) uint8     { return at(c.sex, i) }
+func (c *columns) areaAt(i uint32) uint8    { return at(c.area, i) }
+func (c *columns) ageAt(i uint32) int32     { return at(c.age, i) }
+func (c *columns) statusAt(i uint32) uint8  { return at(c.status, i) }
+func (c *columns) noteAt(i uint32) int32    { return at(c.note, i) }
+func (c *columns) lineAt(i uint32) int32 {
+	if c.line == nil {
+		return c.line0 + int32(i)
+	}
+	return c.line[i]
+}
+
+// at reads an optional column (nil = all zero).
+func at[T uint8 | int32](col []T, i uint32) T {
+	if col == nil {
+		return 0
+	}
+	return col[i]
+}
 
 // reserve makes room for n more rows.
 func (c *columns) reserve(n int) {
 	c.unit = slices.Grow(c.unit, n)
 	c.year = slices.Grow(c.year, n)
 	c.indicator = slices.Grow(c.indicator, n)
-	c.sex = slices.Grow(c.sex, n)
-	c.area = slices.Grow(c.area, n)
-	c.age = slices.Grow(c.age, n)
 	c.value = slices.Grow(c.value, n)
-	c.status = slices.Grow(c.status, n)
-	c.note = slices.Grow(c.note, n)
-	c.line = slices.Grow(c.line, n)
+	for _, col := range []*[]uint8{&c.sex, &c.area, &c.status} {
+		if *col != nil {
+			*col = slices.Grow(*col, n)
+		}
+	}
+	for _, col := range []*[]int32{&c.age, &c.note, &c.line} {
+		if *col != nil {
+			*col = slices.Grow(*col, n)
+		}
+	}
+}
+
+// push appends one row.
+func (c *columns) push(unit int32, year int16, ind int32, sex, area uint8, age int32, v float64, status uint8, note, line int32) {
+	n := len(c.value)
+	c.sex = pushOpt(c.sex, n, cap(c.value), sex)
+	c.area = pushOpt(c.area, n, cap(c.value), area)
+	c.age = pushOpt(c.age, n, cap(c.value), age)
+	c.status = pushOpt(c.status, n, cap(c.value), status)
+	c.note = pushOpt(c.note, n, cap(c.value), note)
+	switch {
+	case c.line != nil:
+		c.line = append(c.line, line)
+	case n == 0:
+		c.line0 = line
+	case line != c.line0+int32(n):
+		c.line = make([]int32, n, max(cap(c.value), n+1))
+		for i := range c.line {
+			c.line[i] = c.line0 + int32(i)
+		}
+		c.line = append(c.line, line)
+	}
+	c.unit = append(c.unit, unit)
+	c.year = append(c.year, year)
+	c.indicator = append(c.indicator, ind)
+	c.value = append(c.value, v)
+}
+
+// pushOpt appends v to an optional column of n values, materialising it
+// (zeros, capacity as the required columns) at its first non-zero value.
+func pushOpt[T uint8 | int32](col []T, n, capacity int, v T) []T {
+	if col == nil {
+		if v == 0 {
+			return nil
+		}
+		col = make([]T, n, max(capacity, n+1))
+	}
+	return append(col, v)
 }
 
 // Collector validates the observations of one source file and keeps those
@@ -330,17 +400,7 @@ func (c *Collector) add(o *Obs) *ruleError {
 			note = c.notes.id(n)
 		}
 	}
-	cols := &c.cols
-	cols.unit = append(cols.unit, unit)
-	cols.year = append(cols.year, int16(o.Year))
-	cols.indicator = append(cols.indicator, int32(indIdx))
-	cols.sex = append(cols.sex, sex)
-	cols.area = append(cols.area, area)
-	cols.age = append(cols.age, age)
-	cols.value = append(cols.value, o.Value)
-	cols.status = append(cols.status, status)
-	cols.note = append(cols.note, note)
-	cols.line = append(cols.line, int32(o.Line))
+	c.cols.push(unit, int16(o.Year), int32(indIdx), sex, area, age, o.Value, status, note, int32(o.Line))
 	return nil
 }
 
@@ -357,17 +417,7 @@ func (c *Collector) addKnown(unit int32, ind *Indicator, indIdx int, year int, v
 	}
 	c.report.Read++
 	c.report.Loaded++
-	cols := &c.cols
-	cols.unit = append(cols.unit, unit)
-	cols.year = append(cols.year, int16(year))
-	cols.indicator = append(cols.indicator, int32(indIdx))
-	cols.sex = append(cols.sex, 0)
-	cols.area = append(cols.area, 0)
-	cols.age = append(cols.age, 0)
-	cols.value = append(cols.value, v)
-	cols.status = append(cols.status, 0)
-	cols.note = append(cols.note, 0)
-	cols.line = append(cols.line, int32(line))
+	c.cols.push(unit, int16(year), int32(indIdx), 0, 0, 0, v, 0, 0, int32(line))
 	return true
 }
 

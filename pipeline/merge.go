@@ -83,16 +83,16 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	superseded := map[pair]int{}
 	example := map[pair]uint64{}
 	for _, l := range losses {
-		lp, lr := parts[l.loser>>32], int(uint32(l.loser))
-		wp, wr := parts[l.winner>>32], int(uint32(l.winner))
+		lp, lr := parts[l.loser>>32], uint32(l.loser)
+		wp, wr := parts[l.winner>>32], uint32(l.winner)
 		if lp.src == wp.src {
 			s := sources[lp.src]
 			c := lp.cols
 			s.report.Loaded--
 			s.report.Quarantined++
-			s.Problem(int(c.line[lr]), 0, Error, RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
-				units[c.unit[lr]].Code, c.year[lr], reg.Indicators[c.indicator[lr]].ID, sexCodesOrd[c.sex[lr]],
-				areaOrd[c.area[lr]], ages[c.age[lr]], wp.cols.line[wr])
+			s.Problem(int(c.lineAt(lr)), 0, Error, RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
+				units[c.unit[lr]].Code, c.year[lr], reg.Indicators[c.indicator[lr]].ID, sexCodesOrd[c.sexAt(lr)],
+				areaOrd[c.areaAt(lr)], ages[c.ageAt(lr)], wp.cols.lineAt(wr))
 			continue
 		}
 		p := pair{lp.src, wp.src}
@@ -116,12 +116,12 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		loser, winner := sources[p.loser], sources[p.winner]
 		loser.report.Superseded += count
 		ex := example[p]
-		row := int(uint32(ex))
+		row := uint32(ex)
 		c := parts[ex>>32].cols
-		loser.Problem(int(c.line[row]), 0, Notice, RuleSuperseded,
+		loser.Problem(int(c.lineAt(row)), 0, Notice, RuleSuperseded,
 			"%d values also given by %s (precedence %d >= %d) were superseded by it, e.g. %s %d %s sex=%s",
 			count, winner.entry.ID, winner.entry.Precedence, loser.entry.Precedence,
-			units[c.unit[row]].Code, c.year[row], reg.Indicators[c.indicator[row]].ID, sexCodesOrd[c.sex[row]])
+			units[c.unit[row]].Code, c.year[row], reg.Indicators[c.indicator[row]].ID, sexCodesOrd[c.sexAt(row)])
 	}
 	// Duplicate-key problems were appended out of line order.
 	for _, s := range sources {
@@ -169,23 +169,36 @@ func buildRecord(rows []uint64, parts []part, sources []*source, units []*Unit, 
 	valB, values := newBuffer[float64](mem, n)
 	statB, statusIdx := newBuffer[int32](mem, n)
 	srcB, srcIdx := newBuffer[int32](mem, n)
+	// Arrow buffers come zeroed: only non-zero codes are written, so the
+	// pages of a column of defaults (most rows of a large panel) are never
+	// touched.
 	noted := parallelRanges(n, 1<<16, func(lo, hi int) []int {
 		var noted []int
 		for i := lo; i < hi; i++ {
 			r := rows[i]
 			p := &parts[r>>32]
-			c, src := p.cols, int32(p.src)
+			c := p.cols
 			j := uint32(r)
 			unitIdx[i] = c.unit[j]
 			years[i] = c.year[j]
 			indIdx[i] = c.indicator[j]
-			sexIdx[i] = int32(c.sex[j])
-			areaIdx[i] = int32(c.area[j])
-			ageIdx[i] = c.age[j]
 			values[i] = c.value[j]
-			statusIdx[i] = int32(c.status[j])
-			srcIdx[i] = src
-			if c.note[j] != 0 {
+			if p.src != 0 {
+				srcIdx[i] = int32(p.src)
+			}
+			if v := c.sexAt(j); v != 0 {
+				sexIdx[i] = int32(v)
+			}
+			if v := c.areaAt(j); v != 0 {
+				areaIdx[i] = int32(v)
+			}
+			if v := c.ageAt(j); v != 0 {
+				ageIdx[i] = v
+			}
+			if v := c.statusAt(j); v != 0 {
+				statusIdx[i] = int32(v)
+			}
+			if c.noteAt(j) != 0 {
 				noted = append(noted, i)
 			}
 		}
@@ -217,7 +230,7 @@ func buildRecord(rows []uint64, parts []part, sources []*source, units []*Unit, 
 	add(dictArray(mem, srcB, n, srcIDs))
 	add(noteArray(mem, n, noted, func(i int) string {
 		r := rows[i]
-		return notes[parts[r>>32].cols.note[uint32(r)]]
+		return notes[parts[r>>32].cols.noteAt(uint32(r))]
 	}))
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))
@@ -246,7 +259,9 @@ func parallelRanges[T any](n, minN int, f func(lo, hi int) []T) []T {
 }
 
 // newBuffer allocates an Arrow buffer of n values of T and returns it with
-// a slice over its bytes to fill.
+// a slice over its bytes to fill. Arrow's allocators return zeroed memory
+// (Go's make, calloc in its C allocator; poolAllocator clears), which
+// buildRecord and noteArray rely on.
 func newBuffer[T int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	b := memory.NewResizableBuffer(mem)
 	var zero T
@@ -293,7 +308,12 @@ func noteArray(mem memory.Allocator, n int, noted []int, note func(i int) string
 	dataB := memory.NewResizableBuffer(mem)
 	dataB.Resize(size)
 	text := dataB.Bytes()
+	// The buffers come zeroed: offsets are written from the first note on
+	// (a column without notes is not touched at all).
 	at, k := 0, 0
+	if len(noted) > 0 {
+		k = noted[0] + 1
+	}
 	for _, i := range noted {
 		for ; k <= i; k++ {
 			offsets[k] = int32(at)
@@ -301,7 +321,7 @@ func noteArray(mem memory.Allocator, n int, noted []int, note func(i int) string
 		at += copy(text[at:], note(i))
 		bitutil.SetBit(bits, i)
 	}
-	for ; k <= n; k++ {
+	for ; at > 0 && k <= n; k++ {
 		offsets[k] = int32(at)
 	}
 	data := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{valid, offB, dataB}, nil, n-len(noted), 0)

@@ -47,7 +47,7 @@ func (k *keyer) key(ref uint64) uint64 {
 // subKey is the low 32 bits of the key: all but indicator and unit.
 func (k *keyer) subKey(p *part, i uint32) uint64 {
 	c := p.cols
-	return uint64(c.sex[i])<<30 | uint64(c.area[i])<<28 | uint64(k.ageRank[c.age[i]])<<20 |
+	return uint64(c.sexAt(i))<<30 | uint64(c.areaAt(i))<<28 | uint64(k.ageRank[c.ageAt(i)])<<20 |
 		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
 }
 
