@@ -99,11 +99,11 @@ type columns struct {
 
 func (c *columns) len() int { return len(c.value) }
 
-func (c *columns) sexAt(i uint32) uint8     { return at(c.sex, i) }
-func (c *columns) areaAt(i uint32) uint8    { return at(c.area, i) }
-func (c *columns) ageAt(i uint32) int32     { return at(c.age, i) }
-func (c *columns) statusAt(i uint32) uint8  { return at(c.status, i) }
-func (c *columns) noteAt(i uint32) int32    { return at(c.note, i) }
+func (c *columns) sexAt(i uint32) uint8    { return at(c.sex, i) }
+func (c *columns) areaAt(i uint32) uint8   { return at(c.area, i) }
+func (c *columns) ageAt(i uint32) int32    { return at(c.age, i) }
+func (c *columns) statusAt(i uint32) uint8 { return at(c.status, i) }
+func (c *columns) noteAt(i uint32) int32   { return at(c.note, i) }
 func (c *columns) lineAt(i uint32) int32 {
 	if c.line == nil {
 		return c.line0 + int32(i)
