@@ -414,22 +414,17 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			}
 		}
 	}
-	for i := 0; i < int(rec.NumRows()); i++ {
+	// slow validates row i through Add, like any other reader's row.
+	slow := func(i int) {
 		row := start + i + 1
-		if fast && units.IsValid(i) && inds.IsValid(i) && years.IsValid(i) && values.IsValid(i) {
-			u, k := unitIdx[units.GetValueIndex(i)], inds.GetValueIndex(i)
-			if u >= 0 && indOf[k] != nil && s.addKnown(u, indOf[k], indIdx[k], int(years.Value(i)), values.Value(i), row, colNo[cValue]) {
-				continue
-			}
-		}
 		if va.IsNull(i) {
 			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
-			continue
+			return
 		}
 		v, err := cellFloat(va, i)
 		if err != nil {
 			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "%v", err)
-			continue
+			return
 		}
 		var year int
 		var ok bool
@@ -451,28 +446,48 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			ys, err := str(cYear, i)
 			if err != nil {
 				s.Quarantine(row, colNo[cYear], Error, RuleNotANumber, "%v", err)
-				continue
+				return
 			}
 			if year, ok = s.ParseYear(ys, row, colNo[cYear]); !ok {
-				continue
+				return
 			}
 		}
 		var fields [9]string
-		bad := false
 		for _, k := range textual {
 			v, err := str(k, i)
 			if err != nil {
 				s.Quarantine(row, colNo[k], Error, RuleBadCode, "%v", err)
-				bad = true
-				break
+				return
 			}
 			fields[k] = v
 		}
-		if bad {
-			continue
-		}
 		s.Add(Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: ByCode, Year: year, Indicator: fields[cInd],
 			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+	}
+	n := int(rec.NumRows())
+	if fast && units.NullN() == 0 && inds.NullN() == 0 && years.NullN() == 0 && values.NullN() == 0 {
+		// No nulls: the codes, years and values read as plain slices.
+		ui, ok1 := units.Indices().(*array.Int32)
+		ii, ok2 := inds.Indices().(*array.Int32)
+		if ok1 && ok2 {
+			uv, iv, yv, vv := ui.Int32Values(), ii.Int32Values(), years.Int32Values(), values.Float64Values()
+			for i := range n {
+				u, k := unitIdx[uv[i]], iv[i]
+				if u < 0 || indOf[k] == nil || !s.addKnown(u, indOf[k], indIdx[k], int(yv[i]), vv[i], start+i+1, colNo[cValue]) {
+					slow(i)
+				}
+			}
+			return
+		}
+	}
+	for i := range n {
+		if fast && units.IsValid(i) && inds.IsValid(i) && years.IsValid(i) && values.IsValid(i) {
+			u, k := unitIdx[units.GetValueIndex(i)], inds.GetValueIndex(i)
+			if u >= 0 && indOf[k] != nil && s.addKnown(u, indOf[k], indIdx[k], int(years.Value(i)), values.Value(i), start+i+1, colNo[cValue]) {
+				continue
+			}
+		}
+		slow(i)
 	}
 }
 

@@ -163,6 +163,21 @@ func (c *columns) push(unit int32, year int16, ind int32, sex, area uint8, age i
 	c.value = append(c.value, v)
 }
 
+// pushDefaults appends a row with the default sex, area, age, status and
+// no note: four appends while no optional column exists and the lines run
+// on.
+func (c *columns) pushDefaults(unit int32, year int16, ind int32, v float64, line int32) {
+	n := len(c.value)
+	if n == 0 || c.sex != nil || c.area != nil || c.age != nil || c.status != nil || c.note != nil || c.line != nil || line != c.line0+int32(n) {
+		c.push(unit, year, ind, 0, 0, 0, v, 0, 0, line)
+		return
+	}
+	c.unit = append(c.unit, unit)
+	c.year = append(c.year, year)
+	c.indicator = append(c.indicator, ind)
+	c.value = append(c.value, v)
+}
+
 // pushOpt appends v to an optional column of n values, materialising it
 // (zeros, capacity as the required columns) at its first non-zero value.
 func pushOpt[T uint8 | int32](col []T, n, capacity int, v T) []T {
@@ -417,7 +432,7 @@ func (c *Collector) addKnown(unit int32, ind *Indicator, indIdx int, year int, v
 	}
 	c.report.Read++
 	c.report.Loaded++
-	c.cols.push(unit, int16(year), int32(indIdx), 0, 0, 0, v, 0, 0, int32(line))
+	c.cols.pushDefaults(unit, int16(year), int32(indIdx), v, int32(line))
 	return true
 }
 
