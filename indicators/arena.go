@@ -26,7 +26,9 @@ type slab[T any] struct {
 	off    int // next free element in it
 }
 
-const slabChunk = 1 << 14
+// slabPer is how many requests of the first size a chunk holds: chunks
+// follow the number of units (193 countries or 5,000 regions).
+const slabPer = 8
 
 // take returns n zero values of T (a slice with capacity n).
 func (s *slab[T]) take(n int) []T {
@@ -38,7 +40,7 @@ func (s *slab[T]) take(n int) []T {
 			return out
 		}
 	}
-	c := make([]T, max(n, slabChunk))
+	c := make([]T, max(n*slabPer, 64))
 	s.chunks = append(s.chunks, c)
 	s.ci, s.off = len(s.chunks)-1, n
 	return c[:n:n]
