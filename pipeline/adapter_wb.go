@@ -54,6 +54,7 @@ type dataBankLines struct {
 	line     int
 	repaired int
 	first    int
+	csv      lineParser
 }
 
 func (d *dataBankLines) next() ([]string, int, error) {
@@ -68,9 +69,9 @@ func (d *dataBankLines) next() ([]string, int, error) {
 	if d.line == 1 {
 		text = strings.TrimPrefix(text, "\ufeff")
 	}
-	rec, err := parseLine(text)
+	rec, err := d.csv.parse(text)
 	if err != nil && strings.Contains(text, `"",`) {
-		if fixed, err2 := parseLine(strings.Replace(text, `"",`, `",`, 1)); err2 == nil {
+		if fixed, err2 := d.csv.parse(strings.Replace(text, `"",`, `",`, 1)); err2 == nil {
 			d.repaired++
 			if d.first == 0 {
 				d.first = d.line
@@ -85,10 +86,20 @@ func (d *dataBankLines) next() ([]string, int, error) {
 	return rec, d.line, err
 }
 
-func parseLine(text string) ([]string, error) {
-	r := csv.NewReader(strings.NewReader(text))
-	r.FieldsPerRecord = -1
-	return r.Read()
+// lineParser parses one line at a time as CSV with one csv.Reader for the
+// whole file (a reader per line cost a 4 KB buffer each).
+type lineParser struct {
+	src strings.Reader
+	r   *csv.Reader
+}
+
+func (p *lineParser) parse(text string) ([]string, error) {
+	if p.r == nil {
+		p.r = csv.NewReader(&p.src)
+		p.r.FieldsPerRecord = -1
+	}
+	p.src.Reset(text + "\n")
+	return p.r.Read()
 }
 
 func (s *source) openLines() (*dataBankLines, io.Closer, error) {
