@@ -64,6 +64,6 @@ clean:
 	rm -rf bin snapshots
 
 ## bench-peers: the same job as DuckDB on a 10-million-row synthetic panel,
-## both timed as whole processes (see docs/BENCHMARKS.md)
+## both timed as whole processes, median of RUNS runs (default 3; see docs/BENCHMARKS.md)
 bench-peers: build
-	DRI=$(abspath $(BIN)) ./bench/peers/run.sh
+	DRI=$(abspath $(BIN)) ./bench/peers/run.sh $(RUNS)

@@ -282,16 +282,10 @@ func sortEntries(e []subRef) []subRef {
 		}
 	}
 	close(work)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range work {
-				slices.SortFunc(out[start[b]:start[b+1]], less)
-			}
-		}()
-	}
-	wg.Wait()
+	workers(runtime.GOMAXPROCS(0), func(int) {
+		for b := range work {
+			slices.SortFunc(out[start[b]:start[b+1]], less)
+		}
+	})
 	return out
 }
