@@ -402,7 +402,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		s.cols, s.parts = columns{}, nil // now in the record
 	}
 	if rows >= bigLoad {
-		// The parsed columns and the merge's entries (about 50 bytes a row)
+		// The parsed columns and the merge's order (22-41 bytes a row)
 		// are garbage now: collect them before the caller allocates its own
 		// structures, so the peak memory of a large load is one copy of
 		// the table plus the merge, not two. A collection costs little here

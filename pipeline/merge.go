@@ -30,8 +30,9 @@ const (
 
 // merge resolves keys given by several sources (the higher precedence wins,
 // then the later catalogue entry), detects keys given twice by one source
-// (duplicate-key errors: the later line is quarantined), sorts the winners by
-// indicator, unit, sex, area, age and year, and builds the Arrow record.
+// (duplicate-key errors: the later line is quarantined), orders the winners
+// by indicator, unit, sex, area, age and year (order.go), and builds the
+// Arrow record.
 func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	units := ref.Units()
 	if len(reg.Indicators) > maxIndRank || len(units) > maxUnitRank || len(ages) > maxAgeRank || len(sources) > maxSources {
