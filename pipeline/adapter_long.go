@@ -148,12 +148,40 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 // readLongArrow reads the long format from Parquet or an Arrow IPC file or
 // stream. Positions are "line" = row number (1-based, no header) and column
 // = the column's position.
-func readLongArrow(s *source, parquet bool) error {
+func readLongArrow(s *source, isParquet bool) error {
 	rc, display, err := s.open("")
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
+	if h, ok := rc.(*hashingReader); ok && isParquet {
+		if ra, size, ok := h.readerAt(); ok {
+			// Parquet is read in place (ReadAt on the file, from its footer),
+			// while another goroutine reads the file through for its
+			// checksum: no copy of the file in memory.
+			if size == 0 {
+				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+			}
+			hashed := make(chan error, 1)
+			go func() {
+				buf := make([]byte, 1<<20)
+				for {
+					if _, err := rc.Read(buf); err != nil {
+						if err == io.EOF {
+							err = nil
+						}
+						hashed <- err
+						return
+					}
+				}
+			}()
+			err := readLongParquet(s, ra, size, display)
+			if herr := <-hashed; herr != nil && err == nil {
+				err = structural(display, 0, 0, RuleUnreadable, "%v", herr)
+			}
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if st, ok := rc.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil {
@@ -168,8 +196,8 @@ func readLongArrow(s *source, parquet bool) error {
 		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 	}
 	traceT("file read")
-	if parquet {
-		return readLongParquet(s, data, display)
+	if isParquet {
+		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
 	mem := new(poolAllocator)
 	var rr array.RecordReader
@@ -243,7 +271,7 @@ func readLongArrow(s *source, parquet bool) error {
 // the file's bytes), text columns read as dictionaries (codes repeat: one
 // string per distinct value, not per row). Rows are numbered from 1 in
 // file order.
-func readLongParquet(s *source, data []byte, display string) error {
+func readLongParquet(s *source, data io.ReaderAt, size int64, display string) error {
 	mem := new(poolAllocator)
 	open := func() (*file.Reader, *pqarrow.FileReader, error) {
 		// Column chunks are read through a small buffer (not copied whole
@@ -251,7 +279,7 @@ func readLongParquet(s *source, data []byte, display string) error {
 		rp := parquet.NewReaderProperties(mem)
 		rp.BufferedStreamEnabled = true
 		rp.BufferSize = 256 << 10
-		pf, err := file.NewParquetReader(bytes.NewReader(data), file.WithReadProps(rp))
+		pf, err := file.NewParquetReader(io.NewSectionReader(data, 0, size), file.WithReadProps(rp))
 		if err != nil {
 			return nil, nil, structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
 		}

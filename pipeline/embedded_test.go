@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -327,4 +328,59 @@ func TestNoLeaks(t *testing.T) {
 		t.Fatal("no observations")
 	}
 	res.Release()
+}
+
+// TestRegistryListsEverySource: every observation of the embedded data
+// comes from a source its indicator's registry entry lists (sources:), so
+// a job that reads only the sources of its indicators (Options.Indicators)
+// sees all of their values.
+func TestRegistryListsEverySource(t *testing.T) {
+	res, s := loadEmbedded(t)
+	missing := map[string]int{}
+	for i := 0; i < s.Len(); i++ {
+		r := s.Row(i)
+		ind, _, ok := res.Registry.Lookup(r.Indicator)
+		if !ok {
+			t.Fatalf("row %d: indicator %s not in the registry", i, r.Indicator)
+		}
+		if !slices.Contains(ind.Sources, r.Source) {
+			missing[r.Indicator+" from "+r.Source]++
+		}
+	}
+	for k, n := range missing {
+		t.Errorf("%s (%d values): the source is not in the indicator's sources: list in indicators.yaml", k, n)
+	}
+}
+
+// TestLoadForIndicators: reading only the sources of some indicators gives
+// exactly their rows of the full load (and none of the others').
+func TestLoadForIndicators(t *testing.T) {
+	fullRes, full := loadEmbedded(t)
+	want := []string{"itu.internet_use", "wb.population", "egov.egdi"}
+	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Indicators: want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	part, err := pipeline.NewStore(res.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, all []pipeline.Row
+	for i := 0; i < part.Len(); i++ {
+		if r := part.Row(i); slices.Contains(want, r.Indicator) { // their sources give others too
+			got = append(got, r)
+		}
+	}
+	for i := 0; i < full.Len(); i++ {
+		if r := full.Row(i); slices.Contains(want, r.Indicator) {
+			all = append(all, r)
+		}
+	}
+	if len(got) == 0 || !slices.Equal(got, all) {
+		t.Fatalf("the restricted load has %d rows, the full load %d rows of %v (or they differ)", len(got), len(all), want)
+	}
+	if len(res.Report.Files) >= len(fullRes.Report.Files) {
+		t.Fatalf("%d files read of %d: the restriction read everything", len(res.Report.Files), len(fullRes.Report.Files))
+	}
 }

@@ -46,6 +46,14 @@ type Options struct {
 	// Only, when not nil, restricts the catalogue's observation sources read
 	// to these ids (reference sources and Extra files are always read).
 	Only []string
+	// Indicators, when not nil, restricts the embedded observation sources
+	// read to those the registry lists for these indicators (their
+	// sources:), for a job that needs no others (dri score reads only its
+	// framework's). A user's catalogue sources, Extra files and the
+	// adapters that build reference tables or extend the registry are
+	// always read. TestRegistryListsEverySource keeps the lists complete, so
+	// these indicators' values are the same as with every source.
+	Indicators []string
 	// Allocator for the Arrow record; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
 	// MaxYear is the latest reference year accepted; 0 means next year.
@@ -90,6 +98,7 @@ type source struct {
 	name  string // display name: base-relative path, or user dir + path
 	index int    // catalogue order
 	extra bool   // from Options.Extra
+	base  bool   // an embedded catalogue entry (not replaced by the user's)
 	// pending are parsed shards not yet absorbed (the parallel long reader);
 	// parts are the rows of absorbed shards, in file order.
 	pending []*Collector
@@ -154,6 +163,21 @@ func (r *hashingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// readerAt returns the file for reading at offsets, with its size, when it
+// can (files of a directory or of the embedded data can). Reads at offsets
+// do not move Read's position, so the checksum is still read through.
+func (r *hashingReader) readerAt() (io.ReaderAt, int64, bool) {
+	ra, ok := r.f.(io.ReaderAt)
+	if !ok {
+		return nil, 0, false
+	}
+	fi, err := r.f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, 0, false
+	}
+	return ra, fi.Size(), true
+}
+
 // Stat is the file's (its size sizes the readers' buffers).
 func (r *hashingReader) Stat() (fs.FileInfo, error) { return r.f.Stat() }
 
@@ -191,7 +215,7 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	}
 	var sources []*source
 	for _, e := range cat.Sources {
-		sources = append(sources, &source{entry: e, fsys: opt.Base, name: e.File})
+		sources = append(sources, &source{entry: e, fsys: opt.Base, name: e.File, base: true})
 	}
 	if opt.User != nil {
 		user := opt.UserCatalogue
@@ -296,6 +320,14 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	for _, id := range opt.Only {
 		only[id] = true
 	}
+	needed := map[string]bool{}
+	for _, id := range opt.Indicators {
+		if ind, _, ok := reg.Lookup(id); ok {
+			for _, src := range ind.Sources {
+				needed[src] = true
+			}
+		}
+	}
 	for _, s := range sources {
 		fr := &FileReport{Source: s.entry.ID, File: s.name}
 		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr, maxYear)
@@ -303,6 +335,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		s.ref, s.checksums, s.mu = ref, checksums, &mu
 		a := adapters[s.entry.Adapter]
 		if a.producesObservations() && opt.Only != nil && !only[s.entry.ID] && !s.extra {
+			continue
+		}
+		if a.phase == 0 && s.base && opt.Indicators != nil && !needed[s.entry.ID] {
 			continue
 		}
 		if a.phase > 0 {

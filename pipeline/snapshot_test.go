@@ -3,6 +3,8 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -336,6 +338,15 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer res.Release()
+		// The checksum is of the whole file (Parquet is read in place while
+		// the file is read through for it).
+		raw, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(raw); res.Checksums[name] != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: checksum %q, want %x", name, res.Checksums[name], sum)
+		}
 		for _, p := range res.Report.Problems() {
 			if p.File == name {
 				msg := strings.ReplaceAll(p.Message, fmt.Sprint("line ", 1+lineOffset), "line FIRST")

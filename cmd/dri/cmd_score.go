@@ -123,6 +123,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if *framework == "" {
 		return usagef("score: --framework is required (see dri frameworks)")
 	}
+	data.indicators = frameworkNeeds(*framework) // only the sources it reads
 	eng, res0, err := e.engine(ctx, data)
 	if err != nil {
 		return err

@@ -63,6 +63,7 @@ func runSensitivity(ctx context.Context, args []string, e *env) error {
 			return usagef("--weight-sets %s: want a JSON list of {\"NODE\": weight} objects (%v)", *sets, err)
 		}
 	}
+	data.indicators = frameworkNeeds(*framework) // only the sources it reads
 	eng, res0, err := e.engine(ctx, data)
 	if err != nil {
 		return err

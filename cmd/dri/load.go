@@ -13,6 +13,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dri-engine/dri/datasets"
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -22,14 +24,18 @@ func isTerminal(w io.Writer) bool {
 }
 
 // dataFlag is the --data option shared by the commands: a directory with its
-// own catalog.yaml, or a single file in the long format.
-type dataFlag struct{ path string }
+// own catalog.yaml, or a single file in the long format. indicators, when
+// set, are all the command reads (pipeline.Options.Indicators).
+type dataFlag struct {
+	path       string
+	indicators []string
+}
 
 const dataUsage = "a data directory with its catalog.yaml (adds to or overrides the embedded sources), or one long-format file (.csv, .parquet, .arrow)"
 
 // options builds the load options for the embedded data plus --data.
 func (d dataFlag) options() (pipeline.Options, error) {
-	opt := pipeline.Options{Base: datasets.FS}
+	opt := pipeline.Options{Base: datasets.FS, Indicators: d.indicators}
 	if d.path == "" {
 		return opt, nil
 	}
@@ -47,6 +53,41 @@ func (d dataFlag) options() (pipeline.Options, error) {
 	}
 	opt.Extra = append(opt.Extra, extraFile(d.path))
 	return opt, nil
+}
+
+// frameworkNeeds returns the indicators scoring a framework (a shipped id or
+// a YAML file) reads, so that only their sources are loaded; nil (load
+// everything) when the framework cannot be read before the data, in which
+// case the engine reports the problem once the data are loaded.
+func frameworkNeeds(id string) []string {
+	parse := func(name string, data []byte) *indicators.Framework {
+		f, err := indicators.ParseFramework(name, data, func(string) bool { return true })
+		if err != nil {
+			return nil
+		}
+		return f
+	}
+	if strings.HasSuffix(id, ".yaml") || strings.HasSuffix(id, ".yml") {
+		data, err := os.ReadFile(id)
+		if err != nil {
+			return nil
+		}
+		if f := parse(id, data); f != nil {
+			return engine.Needs(f)
+		}
+		return nil
+	}
+	files, _ := fs.Glob(datasets.FS, "frameworks/*.yaml")
+	for _, name := range files {
+		data, err := fs.ReadFile(datasets.FS, name)
+		if err != nil {
+			continue
+		}
+		if f := parse(name, data); f != nil && f.ID == id {
+			return engine.Needs(f)
+		}
+	}
+	return nil
 }
 
 func extraFile(path string) pipeline.ExtraFile {

@@ -247,6 +247,16 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	return p
 }
 
+// populationIndicator weights the group aggregates of share indicators.
+const populationIndicator = "wb.population"
+
+// Needs lists the indicators scoring f reads: its indicators, its extras,
+// and population for the group aggregates. A load restricted to their
+// sources (pipeline.Options.Indicators) scores f exactly as a full one.
+func Needs(f *indicators.Framework) []string {
+	return slices.Compact(slices.Sorted(slices.Values(append(append(f.Indicators(), f.Extras...), populationIndicator))))
+}
+
 // series reads one series for every scored unit in one pass over the
 // indicator's rows; values are views of the store (read-only).
 func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
@@ -422,7 +432,7 @@ func (e *UnknownError) Error() string { return fmt.Sprintf("engine: unknown %s %
 func (e *Engine) Population(year int) []float64 {
 	e.popOnce.Do(func() {
 		e.popAll = map[string]indicators.Series{}
-		for _, i := range e.store.Select(pipeline.Query{Indicator: "wb.population", Sex: []string{"_T"}}) {
+		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{"_T"}}) {
 			s := e.popAll[e.store.Unit(i)]
 			s.Years = append(s.Years, e.store.Year(i))
 			s.Values = append(s.Values, e.store.Value(i))

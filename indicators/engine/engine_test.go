@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -220,15 +221,6 @@ func TestUncertaintyCompass(t *testing.T) {
 // really reused (the batch path of dri score --year all).
 func TestScoreRecycle(t *testing.T) {
 	e := testEngine(t)
-	dump := func(r *indicators.Result) string {
-		var b strings.Builder
-		for _, n := range r.Nodes {
-			fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Raw, n.RawValid,
-				n.Year, n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
-		}
-		fmt.Fprintln(&b, r.Notes)
-		return b.String()
-	}
 	for _, id := range e.Frameworks() {
 		f := mustFramework(t, e, id)
 		var prev *indicators.Result
@@ -253,5 +245,82 @@ func TestScoreRecycle(t *testing.T) {
 			}
 			prev = got
 		}
+	}
+}
+
+// dump renders every number of a result (NaN compares equal as text).
+func dump(r *indicators.Result) string {
+	var b strings.Builder
+	fmt.Fprintln(&b, r.Year, r.Units)
+	for _, n := range r.Nodes {
+		fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Raw, n.RawValid,
+			n.Year, n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
+	}
+	fmt.Fprintln(&b, r.Notes)
+	return b.String()
+}
+
+// TestScoreNeedsOnlyItsSources: every framework scored from a load of only
+// the sources of Needs(f) (what dri score and dri sensitivity load) equals
+// it scored from the full load, in its default year and in every year, and
+// so do its comparisons with groups and its indicators' group series.
+func TestScoreNeedsOnlyItsSources(t *testing.T) {
+	full := testEngine(t)
+	for _, id := range full.Frameworks() {
+		f := mustFramework(t, full, id)
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Indicators: Needs(f)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, err := pipeline.NewStore(res.Observations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, _ := fs.Sub(datasets.FS, "frameworks")
+		part, err := New(store, res.Reference, res.Registry, fw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if store.Len() >= full.store.Len() {
+			t.Errorf("%s: the restricted load has %d rows, the full one %d", id, store.Len(), full.store.Len())
+		}
+		if !slices.Equal(part.Years(f), full.Years(f)) || part.DefaultYear(f) != full.DefaultYear(f) {
+			t.Fatalf("%s: years %v (default %d), want %v (%d)", id, part.Years(f), part.DefaultYear(f), full.Years(f), full.DefaultYear(f))
+		}
+		for _, y := range append([]int{0}, full.Years(f)...) {
+			a, err1 := part.ScoreOnce(id, y, indicators.Options{})
+			b, err2 := full.ScoreOnce(id, y, indicators.Options{})
+			if err1 != nil || err2 != nil {
+				t.Fatalf("%s %d: %v / %v", id, y, err1, err2)
+			}
+			if dump(a) != dump(b) {
+				t.Fatalf("%s %d: scores from the restricted load differ from the full load's", id, y)
+			}
+			if y != 0 {
+				continue
+			}
+			var groups []*pipeline.Group
+			for _, code := range []string{"LDC", "WLD", "SIDS"} {
+				g, ok := res.Reference.Group(code)
+				if !ok {
+					t.Fatalf("no group %s", code)
+				}
+				groups = append(groups, g)
+			}
+			ca, err1 := part.Compare(a, "KEN", groups)
+			cb, err2 := full.Compare(b, "KEN", groups)
+			if err1 != nil || err2 != nil || fmt.Sprint(ca) != fmt.Sprint(cb) {
+				t.Fatalf("%s: Kenya against LDC, WLD and SIDS differs (%v / %v)", id, err1, err2)
+			}
+		}
+		// Group series of the indicators (population-weighted for shares).
+		for _, ind := range f.Indicators() {
+			ga, err1 := part.GroupSeries("LDC", ind, GroupSeriesQuery{})
+			gb, err2 := full.GroupSeries("LDC", ind, GroupSeriesQuery{})
+			if err1 != nil || err2 != nil || fmt.Sprint(ga) != fmt.Sprint(gb) {
+				t.Fatalf("%s: the LDC series of %s differs (%v / %v)", id, ind, err1, err2)
+			}
+		}
+		res.Release()
 	}
 }
