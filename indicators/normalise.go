@@ -20,12 +20,18 @@ func minMax(kernel string, x []float64, valid []bool) (lo, hi float64, n int, er
 		if !present(valid, i) {
 			continue
 		}
-		if !finite(v) {
+		if v-v != 0 { // NaN or ±Inf (finite without two calls)
 			return 0, 0, 0, kernelError(kernel, ErrNaN, "x[%d] = %v", i, v)
 		}
 		n++
-		lo = math.Min(lo, v)
-		hi = math.Max(hi, v)
+		// math.Min and math.Max for finite values, zeros included
+		// (min(-0, +0) = -0, max(-0, +0) = +0), without their calls.
+		if v < lo || v == 0 && lo == 0 && math.Signbit(v) {
+			lo = v
+		}
+		if v > hi || v == 0 && hi == 0 && !math.Signbit(v) {
+			hi = v
+		}
 	}
 	if n == 0 {
 		return 0, 0, 0, kernelError(kernel, ErrNoData, "no present value among %d", len(x))

@@ -372,3 +372,38 @@ func TestNormaliseMinMaxProperty(t *testing.T) {
 		}
 	}
 }
+
+// minMax equals the fold of math.Min and math.Max bit for bit, signed zeros
+// included, over random vectors with missing values.
+func TestMinMaxMatchesMath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pool := []float64{0, math.Copysign(0, -1), 1, -1, 2.5, -2.5, 1e300, -1e300, 5e-324}
+	for trial := range 20000 {
+		n := 1 + rng.IntN(8)
+		x, valid := make([]float64, n), make([]bool, n)
+		for i := range x {
+			x[i], valid[i] = pool[rng.IntN(len(pool))], rng.IntN(4) > 0
+		}
+		lo, hi, cnt, err := minMax("t", x, valid)
+		wlo, whi, wn := math.Inf(1), math.Inf(-1), 0
+		for i, v := range x {
+			if valid[i] {
+				wlo, whi, wn = math.Min(wlo, v), math.Max(whi, v), wn+1
+			}
+		}
+		if wn == 0 {
+			if err == nil {
+				t.Fatalf("trial %d: no error without values", trial)
+			}
+			continue
+		}
+		if err != nil || cnt != wn || math.Float64bits(lo) != math.Float64bits(wlo) || math.Float64bits(hi) != math.Float64bits(whi) {
+			t.Fatalf("trial %d: %v %v: got %v %v %d %v, want %v %v %d", trial, x, valid, lo, hi, cnt, err, wlo, whi, wn)
+		}
+	}
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if _, _, _, err := minMax("t", []float64{1, bad}, nil); err == nil {
+			t.Fatalf("%v accepted", bad)
+		}
+	}
+}
