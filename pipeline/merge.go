@@ -71,12 +71,21 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		return nil, fmt.Errorf("pipeline: merge: too many parts (%d)", len(parts))
 	}
 	k := &keyer{parts: parts, indRank: indRank, unitRank: unitRank, ageRank: ageRank, precRank: precRank}
-	order, losses, ok := k.orderByCount(len(reg.Indicators), len(units))
-	if !ok {
+	var order []uint64
+	var losses []loss
+	var rec *recordCols
+	if k.countable(len(reg.Indicators), len(units)) {
+		// The counting sort writes the record's columns as it places the
+		// rows (no gather afterwards).
+		rec = newRecordCols(mem, k.offsets()[len(parts)])
+		order, losses = k.orderByCount(len(reg.Indicators), len(units), rec)
+	} else {
 		order, losses = k.orderBySort()
-	}
-	if len(order) >= bigLoad {
-		runtime.GC() // the sort's garbage: reuse it for the record
+		if len(order) >= bigLoad {
+			runtime.GC() // the sort's garbage: reuse it for the record
+		}
+		rec = newRecordCols(mem, len(order))
+		rec.gather(order, parts)
 	}
 	traceT("order")
 
@@ -130,7 +139,7 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	}
 	traceT("dedupe")
 	defer traceT("build")
-	return buildRecord(order, parts, sources, units, reg, ages, notes, mem)
+	return rec.record(mem, order, parts, sources, units, reg, ages, notes)
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.
@@ -156,55 +165,102 @@ func rankStrings(n int, at func(int) string) []int {
 	return rank
 }
 
-// buildRecord gathers the winning rows into the Arrow columns. The
-// columns are written in place in Arrow buffers (no Go slices copied into
-// builders), by GOMAXPROCS goroutines over row ranges.
-func buildRecord(rows []uint64, parts []part, sources []*source, units []*Unit, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
-	n := len(rows)
-	unitB, unitIdx := newBuffer[int32](mem, n)
-	yearB, years := newBuffer[int16](mem, n)
-	indB, indIdx := newBuffer[int32](mem, n)
-	sexB, sexIdx := newBuffer[int32](mem, n)
-	areaB, areaIdx := newBuffer[int32](mem, n)
-	ageB, ageIdx := newBuffer[int32](mem, n)
-	valB, values := newBuffer[float64](mem, n)
-	statB, statusIdx := newBuffer[int32](mem, n)
-	srcB, srcIdx := newBuffer[int32](mem, n)
-	// Arrow buffers come zeroed: only non-zero codes are written, so the
-	// pages of a column of defaults (most rows of a large panel) are never
-	// touched.
-	noted := parallelRanges(n, 1<<16, func(lo, hi int) []int {
-		var noted []int
+// recordCols are the canonical record's columns being filled, written in
+// place in Arrow buffers (no Go slices copied into builders). Arrow's
+// allocators return zeroed memory, and a row is first written with set,
+// which stores only non-zero codes: the pages of a column of defaults
+// (most rows of a large panel) are never touched.
+type recordCols struct {
+	unitB, yearB, indB, sexB, areaB, ageB, valB, statB, srcB *memory.Buffer
+
+	unit, ind, sex, area, age, status, src []int32
+	year                                   []int16
+	value                                  []float64
+}
+
+func newRecordCols(mem memory.Allocator, n int) *recordCols {
+	r := &recordCols{}
+	r.unitB, r.unit = newBuffer[int32](mem, n)
+	r.yearB, r.year = newBuffer[int16](mem, n)
+	r.indB, r.ind = newBuffer[int32](mem, n)
+	r.sexB, r.sex = newBuffer[int32](mem, n)
+	r.areaB, r.area = newBuffer[int32](mem, n)
+	r.ageB, r.age = newBuffer[int32](mem, n)
+	r.valB, r.value = newBuffer[float64](mem, n)
+	r.statB, r.status = newBuffer[int32](mem, n)
+	r.srcB, r.src = newBuffer[int32](mem, n)
+	return r
+}
+
+// set writes row j of part p into slot i, which must still be zero.
+func (r *recordCols) set(i int, p *part, j uint32) {
+	c := p.cols
+	r.unit[i] = c.unit[j]
+	r.year[i] = c.year[j]
+	r.ind[i] = c.indicator[j]
+	r.value[i] = c.value[j]
+	if p.src != 0 {
+		r.src[i] = int32(p.src)
+	}
+	if v := c.sexAt(j); v != 0 {
+		r.sex[i] = int32(v)
+	}
+	if v := c.areaAt(j); v != 0 {
+		r.area[i] = int32(v)
+	}
+	if v := c.ageAt(j); v != 0 {
+		r.age[i] = v
+	}
+	if v := c.statusAt(j); v != 0 {
+		r.status[i] = int32(v)
+	}
+}
+
+// reset writes row j of part p into slot i over whatever it held.
+func (r *recordCols) reset(i int, p *part, j uint32) {
+	c := p.cols
+	r.unit[i], r.year[i], r.ind[i], r.value[i], r.src[i] = c.unit[j], c.year[j], c.indicator[j], c.value[j], int32(p.src)
+	r.sex[i], r.area[i], r.age[i], r.status[i] = int32(c.sexAt(j)), int32(c.areaAt(j)), c.ageAt(j), int32(c.statusAt(j))
+}
+
+// move copies slot from into slot to.
+func (r *recordCols) move(to, from int) {
+	r.unit[to], r.year[to], r.ind[to], r.value[to], r.src[to] = r.unit[from], r.year[from], r.ind[from], r.value[from], r.src[from]
+	r.sex[to], r.area[to], r.age[to], r.status[to] = r.sex[from], r.area[from], r.age[from], r.status[from]
+}
+
+// gather fills the slots with the rows of order, by GOMAXPROCS goroutines
+// over row ranges.
+func (r *recordCols) gather(order []uint64, parts []part) {
+	parallelRanges(len(order), 1<<16, func(lo, hi int) []struct{} {
 		for i := lo; i < hi; i++ {
-			r := rows[i]
-			p := &parts[r>>32]
-			c := p.cols
-			j := uint32(r)
-			unitIdx[i] = c.unit[j]
-			years[i] = c.year[j]
-			indIdx[i] = c.indicator[j]
-			values[i] = c.value[j]
-			if p.src != 0 {
-				srcIdx[i] = int32(p.src)
-			}
-			if v := c.sexAt(j); v != 0 {
-				sexIdx[i] = int32(v)
-			}
-			if v := c.areaAt(j); v != 0 {
-				areaIdx[i] = int32(v)
-			}
-			if v := c.ageAt(j); v != 0 {
-				ageIdx[i] = v
-			}
-			if v := c.statusAt(j); v != 0 {
-				statusIdx[i] = int32(v)
-			}
-			if c.noteAt(j) != 0 {
-				noted = append(noted, i)
-			}
+			ref := order[i]
+			r.set(i, &parts[ref>>32], uint32(ref))
 		}
-		return noted
+		return nil
 	})
+}
+
+// record wraps the first len(order) slots (the rows of order) with their
+// dictionaries and the note column as the canonical record.
+func (r *recordCols) record(mem memory.Allocator, order []uint64, parts []part, sources []*source, units []*Unit, reg *Registry, ages, notes []string) (arrow.RecordBatch, error) {
+	n := len(order)
+	hasNotes := false
+	for _, p := range parts {
+		hasNotes = hasNotes || p.cols.note != nil
+	}
+	var noted []int
+	if hasNotes {
+		noted = parallelRanges(n, 1<<16, func(lo, hi int) []int {
+			var noted []int
+			for i := lo; i < hi; i++ {
+				if parts[order[i]>>32].cols.noteAt(uint32(order[i])) != 0 {
+					noted = append(noted, i)
+				}
+			}
+			return noted
+		})
+	}
 	unitCodes := make([]string, len(units))
 	for i, u := range units {
 		unitCodes[i] = u.Code
@@ -220,18 +276,18 @@ func buildRecord(rows []uint64, parts []part, sources []*source, units []*Unit, 
 		}
 	}()
 	add := func(a arrow.Array) { cols = append(cols, a) }
-	add(dictArray(mem, unitB, n, unitCodes))
-	add(primitiveArray(arrow.PrimitiveTypes.Int16, yearB, n))
-	add(dictArray(mem, indB, n, reg.IDs()))
-	add(dictArray(mem, sexB, n, sexCodesOrd))
-	add(dictArray(mem, areaB, n, areaOrd))
-	add(dictArray(mem, ageB, n, ages))
-	add(primitiveArray(arrow.PrimitiveTypes.Float64, valB, n))
-	add(dictArray(mem, statB, n, statusOrd))
-	add(dictArray(mem, srcB, n, srcIDs))
+	add(dictArray(mem, r.unitB, n, unitCodes))
+	add(primitiveArray(arrow.PrimitiveTypes.Int16, r.yearB, n))
+	add(dictArray(mem, r.indB, n, reg.IDs()))
+	add(dictArray(mem, r.sexB, n, sexCodesOrd))
+	add(dictArray(mem, r.areaB, n, areaOrd))
+	add(dictArray(mem, r.ageB, n, ages))
+	add(primitiveArray(arrow.PrimitiveTypes.Float64, r.valB, n))
+	add(dictArray(mem, r.statB, n, statusOrd))
+	add(dictArray(mem, r.srcB, n, srcIDs))
 	add(noteArray(mem, n, noted, func(i int) string {
-		r := rows[i]
-		return notes[parts[r>>32].cols.noteAt(uint32(r))]
+		ref := order[i]
+		return notes[parts[ref>>32].cols.noteAt(uint32(ref))]
 	}))
 	if len(cols) != len(Schema.Fields()) {
 		return nil, fmt.Errorf("pipeline: internal: %d columns for a schema of %d", len(cols), len(Schema.Fields()))

@@ -13,12 +13,14 @@ import (
 //
 //   - orderByCount, when the indicators x units grid is not much larger than
 //     the table (always, for country and sub-national data): a parallel
-//     counting sort by (indicator, unit) writes each row's ref straight into
-//     its bucket, then each bucket (a unit's series of one indicator: tens
-//     of rows) is checked and, if need be, sorted on the rest of the key.
-//     Two passes over the columns and one 8-byte ref per row.
+//     counting sort by (indicator, unit) writes each row's ref and values
+//     straight into its bucket of the record, then each bucket (a unit's
+//     series of one indicator: tens of rows) is checked and, if need be,
+//     sorted on the rest of the key. Two passes over the columns, one
+//     8-byte ref per row, no gather.
 //   - orderBySort otherwise: 16-byte (key, ref) entries distributed by
-//     indicator and each bucket sorted in parallel.
+//     indicator and each bucket sorted in parallel; the record is gathered
+//     afterwards.
 //
 // TestMergeOrderPaths checks that both give the same table and problems.
 
@@ -93,15 +95,20 @@ func workers(n int, f func(w int)) {
 // beyond the number of rows (a variable so a test can force orderBySort).
 var maxCountBuckets = 1 << 16
 
-// orderByCount orders the rows by a counting sort on (indicator, unit);
-// ok is false when the grid is too sparse for it.
-func (k *keyer) orderByCount(nInd, nUnits int) (order []uint64, losses []loss, ok bool) {
+// countable says whether orderByCount takes the rows: a grid of
+// (indicator, unit) buckets not much larger than the table.
+func (k *keyer) countable(nInd, nUnits int) bool {
+	n := k.offsets()[len(k.parts)]
+	return n < 1<<31 && nInd*nUnits <= n+maxCountBuckets
+}
+
+// orderByCount orders the rows by a counting sort on (indicator, unit),
+// writing each row into rec (of one slot per row) as it places it; the
+// winners end up in rec's first len(order) slots, in order.
+func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64, losses []loss) {
 	off := k.offsets()
 	n := off[len(k.parts)]
 	buckets := nInd * nUnits
-	if n >= 1<<31 || buckets > n+maxCountBuckets {
-		return nil, nil, false
-	}
 	w := runtime.GOMAXPROCS(0)
 	if n < 1<<16 {
 		w = 1
@@ -135,10 +142,13 @@ func (k *keyer) orderByCount(nInd, nUnits int) (order []uint64, losses []loss, o
 	workers(w, func(x int) {
 		next := pos[x]
 		forRows(k.parts, off, n*x/w, n*(x+1)/w, func(pi, lo, hi int) {
-			c := k.parts[pi].cols
+			p := &k.parts[pi]
+			c := p.cols
 			for i := lo; i < hi; i++ {
 				b := bucket(c, i)
-				order[next[b]] = uint64(pi)<<32 | uint64(i)
+				at := next[b]
+				order[at] = uint64(pi)<<32 | uint64(i)
+				rec.set(int(at), p, uint32(i))
 				next[b]++
 			}
 		})
@@ -186,7 +196,10 @@ func (k *keyer) orderByCount(nInd, nUnits int) (order []uint64, losses []loss, o
 			}
 			win := sub[0]
 			for j, e := range sub {
-				order[lo+j] = e.ref
+				if !sorted {
+					order[lo+j] = e.ref
+					rec.reset(lo+j, &k.parts[e.ref>>32], uint32(e.ref))
+				}
 				if j == 0 {
 					continue
 				}
@@ -201,9 +214,20 @@ func (k *keyer) orderByCount(nInd, nUnits int) (order []uint64, losses []loss, o
 	})
 	losses = slices.Concat(lost...)
 	if len(losses) > 0 {
-		order = slices.DeleteFunc(order, func(r uint64) bool { return r == dropped })
+		kept := 0
+		for i, r := range order {
+			if r == dropped {
+				continue
+			}
+			if kept != i {
+				order[kept] = r
+				rec.move(kept, i)
+			}
+			kept++
+		}
+		order = order[:kept]
 	}
-	return order, losses, true
+	return order, losses
 }
 
 type subRef struct {
