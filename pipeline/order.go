@@ -177,7 +177,14 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 			sub = sub[:0]
 			sorted := true
 			for _, r := range order[lo:hi] {
-				s := k.subKey(&k.parts[r>>32], uint32(r))
+				p, i := &k.parts[r>>32], uint32(r)
+				var s uint64
+				if c := p.cols; c.sex == nil && c.area == nil && c.age == nil {
+					// subKey of a row of defaults (age code 0, _T, need not rank 0)
+					s = uint64(k.ageRank[0])<<20 | uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
+				} else {
+					s = k.subKey(p, i)
+				}
 				if len(sub) > 0 && s < sub[len(sub)-1].sub {
 					sorted = false
 				}
