@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 )
 
 // SeriesKey identifies a series: an indicator and one disaggregation.
@@ -78,9 +79,33 @@ type Panel struct {
 	// NewYearRows); scoring then reads a year's values as one row instead
 	// of searching every unit's series.
 	ByYear map[SeriesKey]*YearRows
+	// SeriesOf, when set, gives the series of a key that Series lacks, on
+	// first use (kept for later calls): a key laid out in ByYear needs its
+	// series only for imputation from other years and gender gaps.
+	SeriesOf func(SeriesKey) []Series
+	lazyMu   sync.Mutex
+	lazy     map[SeriesKey][]Series
 	// Groups are unit attributes for group imputation (income_group ->
 	// per-unit labels).
 	Groups map[string][]string
+}
+
+// series returns the series of a key: Series, else SeriesOf's (once).
+func (p *Panel) series(k SeriesKey) []Series {
+	if s, ok := p.Series[k]; ok || p.SeriesOf == nil {
+		return s
+	}
+	p.lazyMu.Lock()
+	defer p.lazyMu.Unlock()
+	s, ok := p.lazy[k]
+	if !ok {
+		s = p.SeriesOf(k)
+		if p.lazy == nil {
+			p.lazy = map[SeriesKey][]Series{}
+		}
+		p.lazy[k] = s
+	}
+	return s
 }
 
 // Options change a scoring run; zero values keep the framework's choices.
@@ -247,10 +272,6 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
-	series := p.Series[key]
-	if series == nil {
-		return
-	}
 	if rows := p.ByYear[key]; rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
@@ -267,6 +288,10 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 				}
 			}
 		}
+		return
+	}
+	series := p.series(key)
+	if series == nil {
 		return
 	}
 	latest := LatestWithin
@@ -449,7 +474,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 		}
 		markImputed(nr, nr.Imputed)
 	case ImputationLatest, ImputationLinear:
-		series := p.Series[nr.Node.Key()]
+		series := p.series(nr.Node.Key())
 		if series == nil {
 			return nil
 		}
@@ -636,7 +661,7 @@ func scoreGender(res *Result, p *Panel) error {
 		leaves = append(leaves, nr)
 		fk, mk := node.Key(), node.Key()
 		fk.Sex, mk.Sex = "F", "M"
-		fs, ms := p.Series[fk], p.Series[mk]
+		fs, ms := p.series(fk), p.series(mk)
 		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
 		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
 		nr.Tier = res.mem.tiers.take(n)

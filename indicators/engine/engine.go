@@ -217,9 +217,11 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	for _, x := range f.Extras {
 		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
 	}
-	// Each key's series, and its year rows (8 bytes a unit and year) so
-	// scoring a year reads rows instead of searching every unit's series;
-	// keys are read in parallel (the store is read-only).
+	// Each key's year rows (8 bytes a unit and year), read from the store,
+	// so scoring a year reads rows instead of searching every unit's
+	// series; the per-unit series are made only for a key without rows,
+	// or on first use (imputation from other years, gender gaps). Keys are
+	// read in parallel (the store is read-only).
 	list := slices.Collect(maps.Keys(keys))
 	series := make([][]indicators.Series, len(list))
 	rows := make([]*indicators.YearRows, len(list))
@@ -230,21 +232,67 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1)) - 1; i < len(list); i = int(next.Add(1)) - 1 {
-				series[i] = e.series(list[i])
-				rows[i] = indicators.NewYearRows(series[i], maxYearRows)
+				if rows[i] = e.yearRows(list[i]); rows[i] == nil {
+					series[i] = e.series(list[i])
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	p.ByYear = map[indicators.SeriesKey]*indicators.YearRows{}
 	for i, k := range list {
-		p.Series[k] = series[i]
 		if rows[i] != nil {
 			p.ByYear[k] = rows[i]
+		} else {
+			p.Series[k] = series[i]
 		}
 	}
+	p.SeriesOf = e.series
 	e.panels[f.ID] = p
 	return p
+}
+
+// yearRows lays one key's values out by year straight from the store, as
+// indicators.NewYearRows does from its series (tested equal); nil when no
+// scored unit has a value or the values span more than maxYearRows years.
+func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
+	lo, hi := math.MaxInt, math.MinInt
+	each := func(fn func(u int, years []int16, values []float64)) {
+		e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+			if sex != k.Sex || area != k.Area || age != k.Age || len(years) == 0 {
+				return
+			}
+			if u, ok := e.unitIndex[unit]; ok {
+				fn(u, years, values)
+			}
+		})
+	}
+	each(func(_ int, years []int16, _ []float64) {
+		for _, y := range years { // ascending in the store, but no need to rely on it
+			lo, hi = min(lo, int(y)), max(hi, int(y))
+		}
+	})
+	if lo > hi || hi-lo+1 > maxYearRows {
+		return nil
+	}
+	n := len(e.units)
+	flat := make([]float64, (hi-lo+1)*n)
+	for i := range flat {
+		flat[i] = math.NaN()
+	}
+	r := &indicators.YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
+	for i := range r.Values {
+		r.Values[i] = flat[i*n : (i+1)*n : (i+1)*n]
+	}
+	each(func(u int, years []int16, values []float64) {
+		for i, y := range years {
+			// The first non-NaN value of a year, as NewYearRows takes.
+			if v := values[i]; !math.IsNaN(v) && math.IsNaN(r.Values[int(y)-lo][u]) {
+				r.Values[int(y)-lo][u] = v
+			}
+		}
+	})
+	return r
 }
 
 // populationIndicator weights the group aggregates of share indicators.

@@ -324,3 +324,33 @@ func TestScoreNeedsOnlyItsSources(t *testing.T) {
 		res.Release()
 	}
 }
+
+// TestYearRowsFromStore: the year rows the engine reads from the store
+// equal indicators.NewYearRows of the same key's per-unit series, for
+// every key of every framework (sexes of the gender indicators included).
+func TestYearRowsFromStore(t *testing.T) {
+	e := testEngine(t)
+	n := 0
+	for _, id := range e.Frameworks() {
+		f := mustFramework(t, e, id)
+		for _, node := range f.Nodes() {
+			if !node.IsIndicator() {
+				continue
+			}
+			for _, sex := range []string{"_T", "F", "M"} {
+				k := node.Key()
+				k.Sex = sex
+				got, want := e.yearRows(k), indicators.NewYearRows(e.series(k), maxYearRows)
+				if (got == nil) != (want == nil) || got != nil && (got.First != want.First || fmt.Sprint(got.Values) != fmt.Sprint(want.Values)) {
+					t.Fatalf("%s %v: year rows from the store differ from NewYearRows of the series", id, k)
+				}
+				if got != nil {
+					n++
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d keys with year rows compared", n)
+	}
+}
