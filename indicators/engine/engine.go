@@ -256,42 +256,48 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 // indicators.NewYearRows does from its series (tested equal); nil when no
 // scored unit has a value or the values span more than maxYearRows years.
 func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
-	lo, hi := math.MaxInt, math.MinInt
-	each := func(fn func(u int, years []int16, values []float64)) {
-		e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
-			if sex != k.Sex || area != k.Area || age != k.Age || len(years) == 0 {
-				return
-			}
-			if u, ok := e.unitIndex[unit]; ok {
-				fn(u, years, values)
-			}
-		})
+	// One pass over the store's runs, into rows spanning every year the
+	// indicator has (validated years: a few decades); the rows are then
+	// cut to the years this key's scored units have.
+	all := e.store.Years(k.Indicator)
+	if len(all) == 0 {
+		return nil
 	}
-	each(func(_ int, years []int16, _ []float64) {
-		for _, y := range years { // ascending in the store, but no need to rely on it
-			lo, hi = min(lo, int(y)), max(hi, int(y))
+	first, n := all[0], len(e.units)
+	span := all[len(all)-1] - first + 1
+	if span > 4*maxYearRows {
+		return nil
+	}
+	flat := make([]float64, span*n)
+	for i := range flat {
+		flat[i] = math.NaN()
+	}
+	lo, hi := math.MaxInt, math.MinInt
+	e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+		if sex != k.Sex || area != k.Area || age != k.Age {
+			return
+		}
+		u, ok := e.unitIndex[unit]
+		if !ok {
+			return
+		}
+		for i, y := range years {
+			yi := int(y)
+			lo, hi = min(lo, yi), max(hi, yi)
+			// The first non-NaN value of a year, as NewYearRows takes.
+			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && math.IsNaN(flat[at]) {
+				flat[at] = v
+			}
 		}
 	})
 	if lo > hi || hi-lo+1 > maxYearRows {
 		return nil
 	}
-	n := len(e.units)
-	flat := make([]float64, (hi-lo+1)*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
 	r := &indicators.YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
 	for i := range r.Values {
-		r.Values[i] = flat[i*n : (i+1)*n : (i+1)*n]
+		at := (lo - first + i) * n
+		r.Values[i] = flat[at : at+n : at+n]
 	}
-	each(func(u int, years []int16, values []float64) {
-		for i, y := range years {
-			// The first non-NaN value of a year, as NewYearRows takes.
-			if v := values[i]; !math.IsNaN(v) && math.IsNaN(r.Values[int(y)-lo][u]) {
-				r.Values[int(y)-lo][u] = v
-			}
-		}
-	})
 	return r
 }
 
