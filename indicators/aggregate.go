@@ -319,20 +319,38 @@ func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]f
 	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
 		return dst, dstValid, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", a.P)
 	}
-	for u := 0; u < n; u++ {
-		acc := aggregator{method: a.Method, p: a.P}
+	// Units in blocks, each child column read along the block (the same
+	// additions per unit, in the same order, as unit by unit; the block's
+	// accumulators live on the stack).
+	const block = 128
+	var accs [block]aggregator
+	for lo := 0; lo < n; lo += block {
+		hi := min(lo+block, n)
+		acc := accs[:hi-lo]
+		for i := range acc {
+			acc[i] = aggregator{method: a.Method, p: a.P}
+		}
 		for k, c := range cols {
-			ok := valids == nil || valids[k] == nil || valids[k][u]
-			acc.add(c[u], ok, weight(w, k))
+			wk := weight(w, k)
+			var valid []bool
+			if valids != nil {
+				valid = valids[k]
+			}
+			for i, x := range c[lo:hi] {
+				acc[i].add(x, valid == nil || valid[lo+i], wk)
+			}
 		}
-		v, ok, err := acc.result(name, u, minShare)
-		if err != nil {
-			return dst, dstValid, err
+		for i := range acc {
+			u := lo + i
+			v, ok, err := acc[i].result(name, u, minShare)
+			if err != nil {
+				return dst, dstValid, err
+			}
+			if !ok {
+				v = 0
+			}
+			dst[u], dstValid[u] = v, ok
 		}
-		if !ok {
-			v = 0
-		}
-		dst[u], dstValid[u] = v, ok
 	}
 	return dst, dstValid, nil
 }
