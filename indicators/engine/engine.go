@@ -273,14 +273,7 @@ func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
 		flat[i] = math.NaN()
 	}
 	lo, hi := math.MaxInt, math.MinInt
-	e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
-		if sex != k.Sex || area != k.Area || age != k.Age {
-			return
-		}
-		u, ok := e.unitIndex[unit]
-		if !ok {
-			return
-		}
+	e.eachSeries(k, func(u int, years []int16, values []float64) {
 		for i, y := range years {
 			yi := int(y)
 			lo, hi = min(lo, yi), max(hi, yi)
@@ -301,6 +294,19 @@ func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
 	return r
 }
 
+// eachSeries calls fn with each scored unit's series of a key (the
+// store's views: years ascending, not to be modified).
+func (e *Engine) eachSeries(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
+	e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+		if sex != k.Sex || area != k.Area || age != k.Age {
+			return
+		}
+		if u, ok := e.unitIndex[unit]; ok {
+			fn(u, years, values)
+		}
+	})
+}
+
 // populationIndicator weights the group aggregates of share indicators.
 const populationIndicator = "wb.population"
 
@@ -316,14 +322,7 @@ func Needs(f *indicators.Framework) []string {
 func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
 	out := make([]indicators.Series, len(e.units))
 	var years []int
-	e.store.Series(k.Indicator, func(unit, sex, area, age string, ys []int16, vals []float64) {
-		if sex != k.Sex || area != k.Area || age != k.Age {
-			return
-		}
-		u, ok := e.unitIndex[unit]
-		if !ok {
-			return
-		}
+	e.eachSeries(k, func(u int, ys []int16, vals []float64) {
 		if cap(years)-len(years) < len(ys) {
 			years = make([]int, 0, max(4096, 2*len(ys)))
 		}
