@@ -9,7 +9,6 @@ import (
 	"flag"
 
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -52,8 +51,7 @@ func testDataset(t testing.TB) *api.Dataset {
 			setupErr = err
 			return
 		}
-		fw, _ := fs.Sub(datasets.FS, "frameworks")
-		eng, err := engine.New(store, res.Reference, res.Registry, fw)
+		eng, err := engine.New(store, res.Reference, res.Registry, datasets.Frameworks)
 		if err != nil {
 			setupErr = err
 			return

@@ -7,9 +7,22 @@
 // FS is the root of that tree, ready for pipeline.Options.Base.
 package datasets
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 // FS is the embedded data directory.
 //
 //go:embed catalog.yaml indicators.yaml reference sources frameworks
 var FS embed.FS
+
+// Frameworks is the frameworks/ directory of FS (the shipped framework
+// definitions, one YAML file each).
+var Frameworks = func() fs.FS {
+	sub, err := fs.Sub(FS, "frameworks")
+	if err != nil {
+		panic(err) // a constant, valid path: cannot happen
+	}
+	return sub
+}()

@@ -163,18 +163,7 @@ func readLongArrow(s *source, isParquet bool) error {
 				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 			}
 			hashed := make(chan error, 1)
-			go func() {
-				buf := make([]byte, 1<<20)
-				for {
-					if _, err := rc.Read(buf); err != nil {
-						if err == io.EOF {
-							err = nil
-						}
-						hashed <- err
-						return
-					}
-				}
-			}()
+			go func() { hashed <- h.drain(1 << 20) }()
 			err := readLongParquet(s, ra, size, display)
 			if herr := <-hashed; herr != nil && err == nil {
 				err = structural(display, 0, 0, RuleUnreadable, "%v", herr)

@@ -181,18 +181,25 @@ func (r *hashingReader) readerAt() (io.ReaderAt, int64, bool) {
 // Stat is the file's (its size sizes the readers' buffers).
 func (r *hashingReader) Stat() (fs.FileInfo, error) { return r.f.Stat() }
 
-func (r *hashingReader) Close() error {
-	if !r.eof {
-		// Hash the rest so the checksum is of the whole file.
-		buf := make([]byte, 32*1024)
-		for !r.eof {
-			if _, err := r.Read(buf); err != nil && err != io.EOF {
-				break
-			} else if err == io.EOF {
-				break
+// drain reads the rest of the file (for its checksum) in reads of size
+// bytes; nil at the end of the file.
+func (r *hashingReader) drain(size int) error {
+	if r.eof {
+		return nil
+	}
+	buf := make([]byte, size)
+	for {
+		if _, err := r.Read(buf); err != nil {
+			if err == io.EOF {
+				return nil
 			}
+			return err
 		}
 	}
+}
+
+func (r *hashingReader) Close() error {
+	_ = r.drain(32 * 1024) // the checksum is of the whole file
 	return r.f.Close()
 }
 

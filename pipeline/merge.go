@@ -70,14 +70,14 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	if len(parts) >= 1<<31 {
 		return nil, fmt.Errorf("pipeline: merge: too many parts (%d)", len(parts))
 	}
-	k := &keyer{parts: parts, indRank: indRank, unitRank: unitRank, ageRank: ageRank, precRank: precRank}
+	k := newKeyer(parts, indRank, unitRank, ageRank, precRank)
 	var order []uint64
 	var losses []loss
 	var rec *recordCols
 	if k.countable(len(reg.Indicators), len(units)) {
 		// The counting sort writes the record's columns as it places the
 		// rows (no gather afterwards).
-		rec = newRecordCols(mem, k.offsets()[len(parts)])
+		rec = newRecordCols(mem, k.rows())
 		order, losses = k.orderByCount(len(reg.Indicators), len(units), rec)
 	} else {
 		order, losses = k.orderBySort()
@@ -218,9 +218,8 @@ func (r *recordCols) set(i int, p *part, j uint32) {
 
 // reset writes row j of part p into slot i over whatever it held.
 func (r *recordCols) reset(i int, p *part, j uint32) {
-	c := p.cols
-	r.unit[i], r.year[i], r.ind[i], r.value[i], r.src[i] = c.unit[j], c.year[j], c.indicator[j], c.value[j], int32(p.src)
-	r.sex[i], r.area[i], r.age[i], r.status[i] = int32(c.sexAt(j)), int32(c.areaAt(j)), c.ageAt(j), int32(c.statusAt(j))
+	r.src[i], r.sex[i], r.area[i], r.age[i], r.status[i] = 0, 0, 0, 0, 0
+	r.set(i, p, j)
 }
 
 // move copies slot from into slot to.

@@ -36,9 +36,21 @@ const dropped = ^uint64(0)
 // (lower = wins) that do not belong to the observation key.
 type keyer struct {
 	parts                      []part
+	off                        []int // global row offset of each part, the total last
 	indRank, unitRank, ageRank []int
 	precRank                   []uint64
 }
+
+func newKeyer(parts []part, indRank, unitRank, ageRank []int, precRank []uint64) *keyer {
+	k := &keyer{parts: parts, off: make([]int, len(parts)+1), indRank: indRank, unitRank: unitRank, ageRank: ageRank, precRank: precRank}
+	for pi, p := range parts {
+		k.off[pi+1] = k.off[pi] + p.cols.len()
+	}
+	return k
+}
+
+// rows is the number of rows of all parts.
+func (k *keyer) rows() int { return k.off[len(k.parts)] }
 
 func (k *keyer) key(ref uint64) uint64 {
 	p := &k.parts[ref>>32]
@@ -51,15 +63,6 @@ func (k *keyer) subKey(p *part, i uint32) uint64 {
 	c := p.cols
 	return uint64(c.sexAt(i))<<30 | uint64(c.areaAt(i))<<28 | uint64(k.ageRank[c.ageAt(i)])<<20 |
 		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
-}
-
-// rows returns the global row offset of each part (and the total last).
-func (k *keyer) offsets() []int {
-	off := make([]int, len(k.parts)+1)
-	for pi, p := range k.parts {
-		off[pi+1] = off[pi] + p.cols.len()
-	}
-	return off
 }
 
 // forRows calls f for the parts' row ranges that fall in global rows
@@ -98,7 +101,7 @@ var maxCountBuckets = 1 << 16
 // countable says whether orderByCount takes the rows: a grid of
 // (indicator, unit) buckets not much larger than the table.
 func (k *keyer) countable(nInd, nUnits int) bool {
-	n := k.offsets()[len(k.parts)]
+	n := k.rows()
 	return n < 1<<31 && nInd*nUnits <= n+maxCountBuckets
 }
 
@@ -106,8 +109,7 @@ func (k *keyer) countable(nInd, nUnits int) bool {
 // writing each row into rec (of one slot per row) as it places it; the
 // winners end up in rec's first len(order) slots, in order.
 func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64, losses []loss) {
-	off := k.offsets()
-	n := off[len(k.parts)]
+	off, n := k.off, k.rows()
 	buckets := nInd * nUnits
 	w := runtime.GOMAXPROCS(0)
 	if n < 1<<16 {
@@ -177,14 +179,7 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 			sub = sub[:0]
 			sorted := true
 			for _, r := range order[lo:hi] {
-				p, i := &k.parts[r>>32], uint32(r)
-				var s uint64
-				if c := p.cols; c.sex == nil && c.area == nil && c.age == nil {
-					// subKey of a row of defaults (age code 0, _T, need not rank 0)
-					s = uint64(k.ageRank[0])<<20 | uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
-				} else {
-					s = k.subKey(p, i)
-				}
+				s := k.subKey(&k.parts[r>>32], uint32(r))
 				if len(sub) > 0 && s < sub[len(sub)-1].sub {
 					sorted = false
 				}
@@ -244,8 +239,8 @@ type subRef struct {
 
 // orderBySort orders the rows by sorting (key, ref) entries.
 func (k *keyer) orderBySort() (order []uint64, losses []loss) {
-	off := k.offsets()
-	entries := make([]subRef, off[len(k.parts)]) // here sub is the whole key
+	off := k.off
+	entries := make([]subRef, k.rows()) // here sub is the whole key
 	parallelRanges(len(k.parts), 2, func(lo, hi int) []struct{} {
 		for pi := lo; pi < hi; pi++ {
 			e := entries[off[pi]:off[pi+1]]

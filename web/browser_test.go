@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -357,11 +356,7 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	frameworks, err := fs.Sub(datasets.FS, "frameworks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := engine.New(store, res.Reference, res.Registry, frameworks)
+	eng, err := engine.New(store, res.Reference, res.Registry, datasets.Frameworks)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path"
@@ -50,11 +49,7 @@ func NewDataset(res *pipeline.Result, m *pipeline.Manifest) (*api.Dataset, error
 
 // NewEngine builds the scoring engine with the embedded frameworks.
 func NewEngine(store *pipeline.Store, res *pipeline.Result) (*engine.Engine, error) {
-	fw, err := fs.Sub(datasets.FS, "frameworks")
-	if err != nil {
-		return nil, err
-	}
-	return engine.New(store, res.Reference, res.Registry, fw)
+	return engine.New(store, res.Reference, res.Registry, datasets.Frameworks)
 }
 
 // Service owns the served dataset and the state directory.

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
@@ -60,34 +59,14 @@ func (d dataFlag) options() (pipeline.Options, error) {
 // everything) when the framework cannot be read before the data, in which
 // case the engine reports the problem once the data are loaded.
 func frameworkNeeds(id string) []string {
-	parse := func(name string, data []byte) *indicators.Framework {
-		f, err := indicators.ParseFramework(name, data, func(string) bool { return true })
-		if err != nil {
-			return nil
-		}
-		return f
-	}
 	if strings.HasSuffix(id, ".yaml") || strings.HasSuffix(id, ".yml") {
 		data, err := os.ReadFile(id)
 		if err != nil {
 			return nil
 		}
-		if f := parse(id, data); f != nil {
-			return engine.Needs(f)
-		}
-		return nil
+		return engine.NeedsOfFile(id, data)
 	}
-	files, _ := fs.Glob(datasets.FS, "frameworks/*.yaml")
-	for _, name := range files {
-		data, err := fs.ReadFile(datasets.FS, name)
-		if err != nil {
-			continue
-		}
-		if f := parse(name, data); f != nil && f.ID == id {
-			return engine.Needs(f)
-		}
-	}
-	return nil
+	return engine.NeedsOf(datasets.Frameworks, id)
 }
 
 func extraFile(path string) pipeline.ExtraFile {

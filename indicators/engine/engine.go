@@ -38,24 +38,13 @@ type Engine struct {
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
 	years   map[string][]int             // per framework
-	uaCache map[string]*uaEntry
-	defYear map[string]int // per framework
-	cache   map[string]*scoreEntry
-	pop     map[int][]float64 // population per year, per scored unit (NaN unknown)
+	defYear map[string]int               // per framework
+	pop     map[int][]float64            // population per year, per scored unit (NaN unknown)
 	popOnce sync.Once
 	popAll  map[string]indicators.Series
-}
 
-type uaEntry struct {
-	once sync.Once
-	res  *indicators.UncertaintyResult
-	err  error
-}
-
-type scoreEntry struct {
-	once sync.Once
-	res  *indicators.Result
-	err  error
+	scores      onceCache[*indicators.Result]            // by framework|options
+	uncertainty onceCache[*indicators.UncertaintyResult] // by ua|framework|request
 }
 
 // New builds an engine over a loaded dataset and framework files (the
@@ -63,8 +52,9 @@ type scoreEntry struct {
 // may be added with AddFramework.
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
-		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{}, cache: map[string]*scoreEntry{},
-		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{}, uaCache: map[string]*uaEntry{}}
+		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{},
+		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{},
+		scores: onceCache[*indicators.Result]{max: 512}, uncertainty: onceCache[*indicators.UncertaintyResult]{max: 64}}
 	for _, ind := range reg.Indicators {
 		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
 		if g := ind.Goalposts; g != nil && g.Lo != nil && g.Hi != nil {
@@ -111,24 +101,37 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		e.groups[attr] = labels
 	}
 	if frameworks != nil {
-		entries, err := fs.ReadDir(frameworks, ".")
+		err := eachFrameworkFile(frameworks, func(name string, data []byte) error {
+			_, err := e.AddFramework(name, data)
+			return err
+		})
 		if err != nil {
-			return nil, fmt.Errorf("engine: frameworks: %w", err)
-		}
-		for _, ent := range entries {
-			if ent.IsDir() || path.Ext(ent.Name()) != ".yaml" {
-				continue
-			}
-			data, err := fs.ReadFile(frameworks, ent.Name())
-			if err != nil {
-				return nil, fmt.Errorf("engine: frameworks: %w", err)
-			}
-			if _, err := e.AddFramework(ent.Name(), data); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 	}
 	return e, nil
+}
+
+// eachFrameworkFile calls fn with the name and content of each *.yaml file
+// at the root of frameworks, stopping at the first error.
+func eachFrameworkFile(frameworks fs.FS, fn func(name string, data []byte) error) error {
+	entries, err := fs.ReadDir(frameworks, ".")
+	if err != nil {
+		return fmt.Errorf("engine: frameworks: %w", err)
+	}
+	for _, ent := range entries {
+		if ent.IsDir() || path.Ext(ent.Name()) != ".yaml" {
+			continue
+		}
+		data, err := fs.ReadFile(frameworks, ent.Name())
+		if err != nil {
+			return fmt.Errorf("engine: frameworks: %w", err)
+		}
+		if err := fn(ent.Name(), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AddFramework parses a framework file and adds it (replacing one with the
@@ -148,11 +151,7 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	delete(e.panels, f.ID)
 	delete(e.years, f.ID)
 	delete(e.defYear, f.ID)
-	for k := range e.cache {
-		if strings.HasPrefix(k, f.ID+"|") {
-			delete(e.cache, k)
-		}
-	}
+	e.scores.drop(f.ID + "|")
 	return f, nil
 }
 
@@ -258,14 +257,15 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
 	// One pass over the store's runs, into rows spanning every year the
 	// indicator has (validated years: a few decades); the rows are then
-	// cut to the years this key's scored units have.
+	// cut to the years this key's scored units have. An indicator spanning
+	// more than maxYearRows years keeps the per-unit series (same scores).
 	all := e.store.Years(k.Indicator)
 	if len(all) == 0 {
 		return nil
 	}
 	first, n := all[0], len(e.units)
 	span := all[len(all)-1] - first + 1
-	if span > 4*maxYearRows {
+	if span > maxYearRows {
 		return nil
 	}
 	flat := make([]float64, span*n)
@@ -317,6 +317,35 @@ func Needs(f *indicators.Framework) []string {
 	return slices.Compact(slices.Sorted(slices.Values(append(append(f.Indicators(), f.Extras...), populationIndicator))))
 }
 
+// NeedsOf is Needs of the framework id among the files New reads from
+// frameworks, read without a registry, before any data are loaded; nil when
+// it cannot be read (New then reports the problem).
+func NeedsOf(frameworks fs.FS, id string) []string {
+	var needs []string
+	_ = eachFrameworkFile(frameworks, func(name string, data []byte) error {
+		if f, err := parseUnchecked(name, data); err == nil && f.ID == id {
+			needs = Needs(f)
+		}
+		return nil
+	})
+	return needs
+}
+
+// NeedsOfFile is Needs of a framework file (nil when it cannot be read
+// without the data; AddFramework then reports the problem).
+func NeedsOfFile(name string, data []byte) []string {
+	f, err := parseUnchecked(name, data)
+	if err != nil {
+		return nil
+	}
+	return Needs(f)
+}
+
+// parseUnchecked parses a framework accepting any indicator id.
+func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
+	return indicators.ParseFramework(name, data, func(string) bool { return true })
+}
+
 // series reads one series for every scored unit in one pass over the
 // indicator's rows; values are views of the store (read-only).
 func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
@@ -343,19 +372,9 @@ func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators
 	if err != nil {
 		return nil, err
 	}
-	key := f.ID + "|" + optionsKey(opt)
-	e.mu.Lock()
-	ent, ok := e.cache[key]
-	if !ok {
-		ent = &scoreEntry{}
-		if len(e.cache) > 512 {
-			e.cache = map[string]*scoreEntry{}
-		}
-		e.cache[key] = ent
-	}
-	e.mu.Unlock()
-	ent.once.Do(func() { ent.res, ent.err = indicators.Score(f, e.panel(f), opt) })
-	return ent.res, ent.err
+	return e.scores.get(f.ID+"|"+optionsKey(opt), func() (*indicators.Result, error) {
+		return indicators.Score(f, e.panel(f), opt)
+	})
 }
 
 // scoring resolves a framework and the year to score (0 = its default).

@@ -119,18 +119,9 @@ func (e *Engine) Uncertainty(req UncertaintyRequest) (*indicators.UncertaintyRes
 		return indicators.Uncertainty(f, e.panel(f), opt)
 	}
 	key := fmt.Sprintf("ua|%s|%d|%d|%d|%s|%v|%v", f.ID, req.Year, req.Runs, req.Seed, req.Vary, req.WeightFactor, req.Sensitivity)
-	e.mu.Lock()
-	ent, ok := e.uaCache[key]
-	if !ok {
-		ent = &uaEntry{}
-		if len(e.uaCache) > 64 {
-			e.uaCache = map[string]*uaEntry{}
-		}
-		e.uaCache[key] = ent
-	}
-	e.mu.Unlock()
-	ent.once.Do(func() { ent.res, ent.err = indicators.Uncertainty(f, e.panel(f), opt) })
-	return ent.res, ent.err
+	return e.uncertainty.get(key, func() (*indicators.UncertaintyResult, error) {
+		return indicators.Uncertainty(f, e.panel(f), opt)
+	})
 }
 
 // SortedUnits returns the analysis' units ordered by nominal rank (unranked

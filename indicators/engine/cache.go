@@ -1,0 +1,48 @@
+package engine
+
+import (
+	"strings"
+	"sync"
+)
+
+// onceCache memoises results by key: each is computed once, even when asked
+// for concurrently, and kept until the cache holds more than max entries,
+// when it starts over.
+type onceCache[T any] struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]*onceEntry[T]
+}
+
+type onceEntry[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+// get returns key's result, computing it with f the first time.
+func (c *onceCache[T]) get(key string, f func() (T, error)) (T, error) {
+	c.mu.Lock()
+	ent, ok := c.m[key]
+	if !ok {
+		if c.m == nil || len(c.m) > c.max {
+			c.m = map[string]*onceEntry[T]{}
+		}
+		ent = &onceEntry[T]{}
+		c.m[key] = ent
+	}
+	c.mu.Unlock()
+	ent.once.Do(func() { ent.v, ent.err = f() })
+	return ent.v, ent.err
+}
+
+// drop forgets the results whose keys start with prefix.
+func (c *onceCache[T]) drop(prefix string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.m {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.m, k)
+		}
+	}
+}
