@@ -55,6 +55,22 @@ func (s *Server) baseHeaders(c *gin.Context) {
 	c.Next()
 }
 
+// headWriter drops the body of a HEAD response: every GET route also
+// answers HEAD with the GET's status and headers (Content-Length included),
+// as RFC 9110 asks and CORS's allowed methods say.
+type headWriter struct{ gin.ResponseWriter }
+
+func (headWriter) Write(b []byte) (int, error)       { return len(b), nil }
+func (headWriter) WriteString(s string) (int, error) { return len(s), nil }
+
+// headOnly puts a headWriter under HEAD requests.
+func (s *Server) headOnly(c *gin.Context) {
+	if c.Request.Method == http.MethodHead {
+		c.Writer = headWriter{c.Writer}
+	}
+	c.Next()
+}
+
 // limits refuses over-long query strings (414) and caps request bodies (413
 // when a handler reads past the limit).
 func (s *Server) limits(c *gin.Context) {
@@ -89,7 +105,7 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 	d := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
-	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", c.Request.URL.RawQuery,
+	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", redactQuery(c.Request.URL.RawQuery),
 		"route", route, "status", status, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000,
 		"client", c.ClientIP())
 }

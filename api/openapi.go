@@ -73,10 +73,17 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		for _, p := range specs {
 			sch := map[string]any{"type": p.typ}
-			if len(p.enum) > 0 {
-				sch["enum"] = p.enum
+			if enum := p.enum; len(enum) > 0 {
+				if p.name == "format" {
+					enum = routeFormats(rt)
+				}
+				sch["enum"] = enum
 			}
-			params = append(params, map[string]any{"name": p.name, "in": "query", "required": p.required, "description": p.desc, "schema": sch})
+			desc := p.desc
+			if p.list {
+				desc += "; items separated by , or ; and the parameter may be repeated"
+			}
+			params = append(params, map[string]any{"name": p.name, "in": "query", "required": p.required, "description": desc, "schema": sch})
 		}
 		data := rt.dataSchema
 		if data == nil {
@@ -133,10 +140,21 @@ func (s *Server) OpenAPI() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "DRI — Digital Readiness Indicators API", "version": "1.0.0",
 			"description": "Composite digital-readiness scores, indicators, disaggregated data, group comparisons and gender gaps. " +
-				"Every response is JSON ({meta, data}), CSV, Arrow IPC stream or SDMX-CSV 2.0 by ?format= or Accept; errors are RFC 9457 problem+json."},
+				"Every response is JSON ({meta, data}), CSV, Arrow IPC stream or SDMX-CSV 2.0 (on the routes that list it) by ?format= or Accept; errors are RFC 9457 problem+json. " +
+				"Query parameters: list parameters take items separated by , or ; (as the World Bank API does) and may be repeated; any other parameter given twice is a 400. " +
+				"Unknown parameters are a 400, except the cache-busters _ and utm_* which are ignored (and are not part of the ETag)."},
 		"paths":      paths,
 		"components": map[string]any{"schemas": map[string]any{"Problem": problemSchema}},
 	}
+}
+
+// routeFormats are the values of a route's format parameter: SDMX-CSV only
+// where the route has an SDMX dataflow.
+func routeFormats(rt *route) []string {
+	if rt.sdmx {
+		return []string{string(FormatJSON), string(FormatCSV), string(FormatArrow), string(FormatSDMX)}
+	}
+	return []string{string(FormatJSON), string(FormatCSV), string(FormatArrow)}
 }
 
 func operationID(rt *route) string {
@@ -149,11 +167,11 @@ var docsPage []byte
 
 func (s *Server) registerDocs() {
 	doc, _ := json.MarshalIndent(s.OpenAPI(), "", "  ")
-	s.engine.GET("/openapi.json", func(c *gin.Context) {
+	getAndHead(s.engine, "/openapi.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.Data(http.StatusOK, "application/json", doc)
 	})
-	s.engine.GET("/docs", func(c *gin.Context) {
+	getAndHead(s.engine, "/docs", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", docsPage)

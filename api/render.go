@@ -40,9 +40,10 @@ const (
 var formatMedia = map[Format]string{FormatJSON: MediaJSON, FormatCSV: MediaCSV + "; charset=utf-8", FormatArrow: MediaArrow,
 	FormatSDMX: MediaSDMX + "; charset=utf-8"}
 
-// negotiate picks the format from ?format= (which wins) or the Accept header.
-func negotiate(r *http.Request) (Format, *Problem) {
-	if f := r.URL.Query().Get("format"); f != "" {
+// negotiate picks the format from the format parameter (which wins) or the
+// Accept header.
+func negotiate(r *http.Request, f string) (Format, *Problem) {
+	if f != "" {
 		switch Format(f) {
 		case FormatJSON, FormatCSV, FormatArrow, FormatSDMX:
 			return Format(f), nil

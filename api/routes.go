@@ -12,11 +12,11 @@ import (
 
 func (s *Server) registerRoutes() {
 	e := s.engine
-	e.GET("/healthz", func(c *gin.Context) {
+	getAndHead(e, "/healthz", func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	e.GET("/readyz", func(c *gin.Context) {
+	getAndHead(e, "/readyz", func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		ds := s.data.Current()
 		if ds == nil {
@@ -26,13 +26,11 @@ func (s *Server) registerRoutes() {
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready", "snapshot": ds.ID})
 	})
-	e.GET("/metrics", s.metricsHandler())
+	getAndHead(e, "/metrics", s.metricsHandler())
 	if s.cfg.UI != nil {
 		ui := gin.WrapH(s.cfg.UI)
-		e.GET("/", ui)
-		e.HEAD("/", ui)
-		e.GET("/assets/*filepath", ui)
-		e.HEAD("/assets/*filepath", ui)
+		getAndHead(e, "/", ui)
+		getAndHead(e, "/assets/*filepath", ui)
 	}
 
 	s.add(&route{method: "GET", path: "/v1/snapshot", summary: "The snapshot being served: id, creation time, sources with vintages and checksums, validation counts",
@@ -61,6 +59,13 @@ func (s *Server) registerRoutes() {
 	s.registerScoreRoutes()
 	s.registerAdminRoutes()
 	s.registerDocs()
+}
+
+// getAndHead registers a GET route and its HEAD (the headOnly middleware
+// drops the body).
+func getAndHead(e *gin.Engine, path string, h gin.HandlerFunc) {
+	e.GET(path, h)
+	e.HEAD(path, h)
 }
 
 var objectSchema = map[string]any{"type": "object"}

@@ -20,9 +20,9 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/scores/:framework", summary: "Scores of every node for every unit (long format): value, rank, tier, coverage; group codes add group aggregates",
 		params: []paramSpec{
 			{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"},
-			{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
+			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
-			{name: "node", typ: "string", desc: "only these node codes (comma-separated)"},
+			{name: "node", typ: "string", list: true, desc: "only these node codes (comma-separated)"},
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
@@ -30,8 +30,8 @@ func (s *Server) registerScoreRoutes() {
 		cacheable: true, handler: handleProfile, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/compare", summary: "A unit against groups on every node: value, group value, difference, ratio, percentile and rank within the group",
 		params: []paramSpec{
-			{name: "unit", typ: "string", desc: "the unit (ISO3 or ISO2)", required: true},
-			{name: "against", typ: "string", desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
+			{name: "unit", typ: "string", list: true, desc: "the unit (ISO3 or ISO2)", required: true},
+			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
@@ -39,9 +39,9 @@ func (s *Server) registerScoreRoutes() {
 	s.registerSensitivity()
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
 		params: []paramSpec{
-			{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes (groups: population-weighted rates)"},
+			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: population-weighted rates)"},
 			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
-			{name: "indicator", typ: "string", desc: "only these indicators (comma-separated; also composite, wis)"},
+			{name: "indicator", typ: "string", list: true, desc: "only these indicators (comma-separated; also composite, wis)"},
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
@@ -22,9 +23,9 @@ func (s *Server) registerSensitivity() {
 			{name: "year", typ: "integer", desc: "year (default: the framework's latest well-covered year)"},
 			{name: "runs", typ: "integer", desc: "Monte Carlo runs (default 1000, at most 5000)"},
 			{name: "seed", typ: "integer", desc: "random seed (default 1)"},
-			{name: "vary", typ: "string", desc: "what varies: weights, normalisation, aggregation, imputation (comma-separated; default weights)"},
+			{name: "vary", typ: "string", list: true, desc: "what varies: weights, normalisation, aggregation, imputation (comma-separated; default weights)"},
 			{name: "factor", typ: "number", desc: "weights vary within +-factor (default 0.25)"},
-			{name: "unit", typ: "string", desc: "only these units (ISO3 or ISO2)"},
+			{name: "unit", typ: "string", list: true, desc: "only these units (ISO3 or ISO2)"},
 		}, paged: true, cacheable: true, handler: handleSensitivity, dataSchema: tableSchema(sensitivityColumns),
 		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)"}})
 }
@@ -53,7 +54,7 @@ func handleSensitivity(r *request) (*Result, error) {
 		}
 		req.WeightFactor = x
 	}
-	if req.Vary, err = engine.ParseVary(r.str("vary")); err != nil {
+	if req.Vary, err = engine.ParseVary(strings.Join(r.list("vary"), ",")); err != nil {
 		r.errs.add("vary", "%v", err)
 	}
 	units, groups := parseUnits(r, "unit")

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -161,7 +159,7 @@ func New(cfg Config, data Provider) *Server {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
-	e.Use(s.recoverer, s.baseHeaders, s.logAndMeasure, s.rateLimit, s.limits)
+	e.Use(s.recoverer, s.baseHeaders, s.headOnly, s.logAndMeasure, s.rateLimit, s.limits)
 	e.NoRoute(func(c *gin.Context) {
 		writeProblem(c.Writer, c.Request, notFound(CodeNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -196,28 +194,18 @@ func (s *Server) HTTPServer() *http.Server {
 type request struct {
 	c    *gin.Context
 	ds   *Dataset
-	q    url.Values
+	q    *query
 	errs paramErrors
 }
 
 func (r *request) param(name string) string { return r.c.Param(name) }
 
-// str returns a query parameter, trimmed.
-func (r *request) str(name string) string { return strings.TrimSpace(r.q.Get(name)) }
+// str returns a scalar query parameter, trimmed ("" when absent).
+func (r *request) str(name string) string { return r.q.scalar(name) }
 
-// list returns a comma-separated query parameter's items (repeated
-// parameters are joined).
-func (r *request) list(name string) []string {
-	var out []string
-	for _, v := range r.q[name] {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
-}
+// list returns a list parameter's items (separated by ',' or ';'; repeated
+// parameters add up).
+func (r *request) list(name string) []string { return r.q.list(name) }
 
 // integer parses an optional integer parameter within [lo, hi].
 func (r *request) integer(name string, def, lo, hi int) int {
@@ -253,10 +241,12 @@ type route struct {
 	handler        func(*request) (*Result, error)
 }
 
-// paramSpec documents a query parameter.
+// paramSpec documents a query parameter; list parameters take several
+// items separated by ',' or ';' and may be repeated.
 type paramSpec struct {
 	name, typ, desc string
 	required        bool
+	list            bool
 	enum            []string
 }
 
@@ -268,35 +258,41 @@ var pageParams = []paramSpec{
 
 func (s *Server) add(rt *route) {
 	s.routes = append(s.routes, rt)
-	allowed := map[string]bool{}
-	for _, p := range rt.params {
-		allowed[p.name] = true
+	kinds := routeKinds(rt)
+	h := func(c *gin.Context) { s.serve(c, rt, kinds) }
+	s.engine.Handle(rt.method, rt.path, h)
+	if rt.method == http.MethodGet {
+		s.engine.HEAD(rt.path, h)
 	}
-	for _, p := range commonParams {
-		allowed[p.name] = true
-	}
+}
+
+// routeKinds are the query parameters a route takes, each a scalar or a
+// list.
+func routeKinds(rt *route) map[string]paramKind {
+	kinds := map[string]paramKind{}
+	specs := append(append([]paramSpec{}, rt.params...), commonParams...)
 	if rt.paged {
-		allowed["page"], allowed["per_page"] = true, true
+		specs = append(specs, pageParams...)
 	}
-	s.engine.Handle(rt.method, rt.path, func(c *gin.Context) { s.serve(c, rt, allowed) })
+	for _, p := range specs {
+		kinds[p.name] = scalarParam
+		if p.list {
+			kinds[p.name] = listParam
+		}
+	}
+	return kinds
 }
 
 // serve is the one wrapper that writes every API response: negotiation,
 // parameter checks, ETag and 304, paging, encoding, compression.
-func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
+func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	w, req := c.Writer, c.Request
-	q := req.URL.Query()
-	var unknown paramErrors
-	for k := range q {
-		if !allowed[k] {
-			unknown.add(k, "unknown parameter (this route takes: %s)", strings.Join(sortedSet(allowed), ", "))
-		}
-	}
-	if p := unknown.problem(); p != nil {
+	q, errs := parseQuery(req.URL.RawQuery, kinds)
+	if p := errs.problem(); p != nil {
 		writeProblem(w, req, p)
 		return
 	}
-	f, p := negotiate(req)
+	f, p := negotiate(req, q.scalar("format"))
 	if p != nil {
 		writeProblem(w, req, p)
 		return
@@ -309,7 +305,7 @@ func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
 	}
 	etag := ""
 	if rt.cacheable {
-		etag = s.etag(ds.ID, rt.path, req, q, f)
+		etag = s.etag(ds.ID, req, q, f)
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.cfg.CacheMaxAge.Seconds())))
 		if match(req.Header.Get("If-None-Match"), etag) {
@@ -359,7 +355,7 @@ func (s *Server) serve(c *gin.Context, rt *route, allowed map[string]bool) {
 		res.Table = res.Table.slice(lo, hi)
 		pages := (total + perPage - 1) / perPage
 		meta["total"], meta["page"], meta["per_page"], meta["pages"] = total, page, perPage, pages
-		w.Header().Set("Link", links(req, page, pages))
+		w.Header().Set("Link", links(req, q, page, pages))
 		w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -416,40 +412,13 @@ func writeCached(w http.ResponseWriter, cr *cachedResponse) {
 	_, _ = w.Write(cr.body)
 }
 
-// etag is strong: the same snapshot, route, canonical query and format give
-// the same bytes.
-func (s *Server) etag(snapshot, path string, req *http.Request, q url.Values, f Format) string {
+// etag is strong: the same snapshot, path, canonical query (the values the
+// handler reads, nothing else) and format give the same bytes. The response
+// cache is keyed on it.
+func (s *Server) etag(snapshot string, req *http.Request, q *query, f Format) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n", snapshot, req.URL.Path, canonicalQuery(q), f)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n", snapshot, req.URL.Path, q.canonical(), f)
 	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
-}
-
-// canonicalQuery sorts parameters and list items so equivalent queries share
-// an ETag (format is part of the key separately).
-func canonicalQuery(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		if k != "format" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		var items []string
-		for _, v := range q[k] {
-			for _, p := range strings.Split(v, ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					items = append(items, p)
-				}
-			}
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(strings.Join(items, ","))
-		b.WriteByte('&')
-	}
-	return b.String()
 }
 
 func match(ifNoneMatch, etag string) bool {
@@ -465,14 +434,12 @@ func match(ifNoneMatch, etag string) bool {
 	return false
 }
 
-// links builds the RFC 8288 Link header for a paged list.
-func links(req *http.Request, page, pages int) string {
-	u := *req.URL
+// links builds the RFC 8288 Link header for a paged list from the canonical
+// query, so it depends on nothing the cache key leaves out.
+func links(req *http.Request, q *query, page, pages int) string {
+	path := req.URL.EscapedPath()
 	mk := func(p int, rel string) string {
-		q := u.Query()
-		q.Set("page", strconv.Itoa(p))
-		u.RawQuery = q.Encode()
-		return fmt.Sprintf("<%s>; rel=%q", u.RequestURI(), rel)
+		return fmt.Sprintf("<%s?%s>; rel=%q", path, q.with("page", strconv.Itoa(p)), rel)
 	}
 	var parts []string
 	if pages == 0 {
@@ -487,13 +454,4 @@ func links(req *http.Request, page, pages int) string {
 	}
 	parts = append(parts, mk(pages, "last"))
 	return strings.Join(parts, ", ")
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
