@@ -58,10 +58,15 @@ func (s *Server) baseHeaders(c *gin.Context) {
 // headWriter drops the body of a HEAD response: every GET route also
 // answers HEAD with the GET's status and headers (Content-Length included),
 // as RFC 9110 asks and CORS's allowed methods say.
+// The headers are sent as a GET's would be (so Written reports true).
 type headWriter struct{ gin.ResponseWriter }
 
-func (headWriter) Write(b []byte) (int, error)       { return len(b), nil }
-func (headWriter) WriteString(s string) (int, error) { return len(s), nil }
+func (w headWriter) Write(b []byte) (int, error) {
+	w.WriteHeaderNow()
+	return len(b), nil
+}
+
+func (w headWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
 
 // headOnly puts a headWriter under HEAD requests.
 func (s *Server) headOnly(c *gin.Context) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -48,10 +49,12 @@ func isCacheBuster(name string) bool {
 // (application/x-www-form-urlencoded: '+' is a space), and reports every
 // unknown parameter, bad escape and repeated scalar as a parameter error.
 func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
-	q := &query{kinds: kinds, values: map[string][]string{}}
+	q := &query{kinds: kinds, values: make(map[string][]string, 8)}
 	var errs paramErrors
-	seen := map[string]bool{}
-	for _, pair := range strings.Split(raw, "&") {
+	var seen []string // scalars given so far (a handful: a slice beats a map)
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
 		if pair == "" {
 			continue
 		}
@@ -75,17 +78,23 @@ func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
 			continue
 		}
 		if kind == scalarParam {
-			if seen[key] {
+			if slices.Contains(seen, key) {
 				errs.add(key, "given more than once; it takes one value")
 				continue
 			}
-			seen[key] = true
+			seen = append(seen, key)
 			if value = strings.TrimSpace(value); value != "" {
 				q.values[key] = []string{value}
 			}
 			continue
 		}
-		for _, item := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ';' }) {
+		for value != "" {
+			item := value
+			if i := strings.IndexAny(value, ",;"); i >= 0 {
+				item, value = value[:i], value[i+1:]
+			} else {
+				value = ""
+			}
 			if item = strings.TrimSpace(item); item != "" {
 				q.values[key] = append(q.values[key], item)
 			}
