@@ -79,6 +79,14 @@ type Config struct {
 	// requests per second with bursts of 100; negative disables.
 	RatePerSecond float64
 	RateBurst     int
+	// RateClients bounds the clients the limiter remembers (default 16384,
+	// least recently seen forgotten first; idle 5 minutes, forgotten anyway).
+	RateClients int
+	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
+	// whose X-Forwarded-For and X-Real-IP headers name the client (for the
+	// rate limit and the logs). None by default: the client is the peer
+	// address, and those headers are ignored.
+	TrustedProxies []string
 }
 
 func (c *Config) defaults() {
@@ -119,6 +127,9 @@ func (c *Config) defaults() {
 	if c.RateBurst == 0 {
 		c.RateBurst = 100
 	}
+	if c.RateClients == 0 {
+		c.RateClients = limiterClients
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -154,9 +165,15 @@ func New(cfg Config, data Provider) *Server {
 	s.tokens = hashTokens(cfg.AdminTokens)
 	s.cfg.AdminTokens = nil
 	if cfg.RatePerSecond > 0 {
-		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst)
+		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst, cfg.RateClients, limiterIdle)
 	}
 	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// ParseTrustedProxies is the checked way in; a bad entry here
+		// trusts no proxy rather than any.
+		cfg.Logger.Error("trusted proxies ignored: no proxy is trusted", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
