@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -45,5 +47,68 @@ func TestClientKey(t *testing.T) {
 		if got := clientKey(tc.in); got != tc.want {
 			t.Errorf("clientKey(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// Issue 12 item 7: the pool admits workers + queue jobs, at most share of
+// them from one client; over its share a client gets 429, when every place
+// is taken 503, both with Retry-After.
+func TestAdmissionLimits(t *testing.T) {
+	a := newAdmission(1, 2, 2) // 1 running, 2 waiting, 2 per client
+	release := make(chan struct{})
+	results := make(chan error, 3)
+	block := func(context.Context) error { <-release; return nil }
+	start := func(client string) {
+		go func() { results <- a.run(context.Background(), client, block) }()
+	}
+	waitAdmitted := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if a.load() == n {
+				return
+			}
+		}
+		t.Fatalf("the pool did not admit %d jobs", n)
+	}
+	start("A")
+	start("A")
+	waitAdmitted(2)
+	var p *Problem
+	if err := a.run(context.Background(), "A", block); !errors.As(err, &p) || p.Status != 429 || p.RetryAfter < 1 {
+		t.Errorf("client A's third job: %v, want 429 with Retry-After (its share is 2)", err)
+	}
+	start("B")
+	waitAdmitted(3)
+	if err := a.run(context.Background(), "C", block); !errors.As(err, &p) || p.Status != 503 || p.RetryAfter < 1 {
+		t.Errorf("client C's job with every place taken: %v, want 503 with Retry-After", err)
+	}
+	// A waiting job whose deadline passes is a 504; one whose client goes
+	// away is errClientClosed; both leave their place.
+	a2 := newAdmission(1, 2, 3)
+	go func() { _ = a2.run(context.Background(), "A", block) }()
+	for a2.load() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := a2.run(ctx, "A", block); !errors.As(err, &p) || p.Status != 504 || p.Code != CodeTimeout {
+		t.Errorf("waiting past the deadline: %v, want a 504 timeout problem", err)
+	}
+	gone, leave := context.WithCancel(context.Background())
+	leave()
+	if err := a2.run(gone, "A", block); !errors.Is(err, errClientClosed) {
+		t.Errorf("client gone while waiting: %v, want errClientClosed", err)
+	}
+	if n := a2.load(); n != 1 {
+		t.Errorf("%d jobs admitted after two left, want the 1 running", n)
+	}
+	close(release)
+	for range 3 {
+		if err := <-results; err != nil {
+			t.Errorf("admitted job: %v", err)
+		}
+	}
+	if n := a.load(); n != 0 {
+		t.Errorf("%d jobs admitted after all finished, want 0", n)
 	}
 }

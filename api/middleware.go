@@ -2,6 +2,7 @@ package api
 
 import (
 	"container/list"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -82,18 +83,46 @@ func (s *Server) limits(c *gin.Context) {
 // latency per route.
 func (s *Server) logAndMeasure(c *gin.Context) {
 	start := time.Now()
+	c.Set(startKey, start)
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
 	}
-	status := c.Writer.Status()
+	status, failed := delivered(c)
 	d := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
 	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", c.Request.URL.RawQuery,
 		"route", route, "status", status, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000,
 		"client", c.ClientIP())
+	if failed != nil {
+		s.cfg.Logger.Warn("reply not delivered", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", failed)
+	}
+}
+
+// delivered sends what is buffered of the reply and returns the status to
+// record: the reply's, or 499 when the client went away before it was
+// sent, or 500 when it could not be sent in full (a write timeout or a
+// broken connection cut it), never the 200 the handler meant to send.
+func delivered(c *gin.Context) (int, error) {
+	status := c.Writer.Status()
+	if status == statusClientClosed {
+		return status, errClientClosed
+	}
+	c.Writer.WriteHeaderNow()
+	w := http.ResponseWriter(c.Writer)
+	if u, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
+		w = u.Unwrap() // gin's writer flushes without an error
+	}
+	err := http.NewResponseController(w).Flush()
+	if err == nil || errors.Is(err, http.ErrNotSupported) {
+		return status, nil
+	}
+	if c.Request.Context().Err() != nil {
+		return statusClientClosed, err
+	}
+	return http.StatusInternalServerError, err
 }
 
 // metrics are the Prometheus collectors of one server (own registry, so
