@@ -1,9 +1,12 @@
 package api
 
 import (
+	"container/list"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -101,18 +104,46 @@ func (s *Server) limits(c *gin.Context) {
 // latency per route.
 func (s *Server) logAndMeasure(c *gin.Context) {
 	start := time.Now()
+	c.Set(startKey, start)
 	c.Next()
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
 	}
-	status := c.Writer.Status()
+	status, failed := delivered(c)
 	d := time.Since(start)
 	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
 	s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
 	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", redactQuery(c.Request.URL.RawQuery),
 		"route", route, "status", status, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000,
 		"client", c.ClientIP())
+	if failed != nil {
+		s.cfg.Logger.Warn("reply not delivered", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", failed)
+	}
+}
+
+// delivered sends what is buffered of the reply and returns the status to
+// record: the reply's, or 499 when the client went away before it was
+// sent, or 500 when it could not be sent in full (a write timeout or a
+// broken connection cut it), never the 200 the handler meant to send.
+func delivered(c *gin.Context) (int, error) {
+	status := c.Writer.Status()
+	if status == statusClientClosed {
+		return status, errClientClosed
+	}
+	c.Writer.WriteHeaderNow()
+	w := http.ResponseWriter(c.Writer)
+	if u, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
+		w = u.Unwrap() // gin's writer flushes without an error
+	}
+	err := http.NewResponseController(w).Flush()
+	if err == nil || errors.Is(err, http.ErrNotSupported) {
+		return status, nil
+	}
+	if c.Request.Context().Err() != nil {
+		return statusClientClosed, err
+	}
+	return http.StatusInternalServerError, err
 }
 
 // metrics are the Prometheus collectors of one server (own registry, so
@@ -176,40 +207,56 @@ func (s *Server) metricsHandler() gin.HandlerFunc {
 	}
 }
 
-// clientLimiter keeps a token bucket per client address.
+// clientLimiter keeps a token bucket per client, in a least-recently-used
+// list bounded to max clients: a client idle for longer than idle is
+// forgotten, and when the list is full the least recently seen client is
+// (it starts again with a full bucket, which is what an idle client would
+// have). Clients are keyed by clientKey: IPv6 by /64.
 type clientLimiter struct {
 	mu      sync.Mutex
 	rate    rate.Limit
 	burst   int
-	clients map[string]*clientEntry
-	sweep   time.Time
+	max     int
+	idle    time.Duration
+	clients map[string]*list.Element
+	lru     list.List // of *clientEntry, most recently seen first
 }
 
 type clientEntry struct {
+	key  string
 	lim  *rate.Limiter
 	seen time.Time
 }
 
-func newClientLimiter(perSecond float64, burst int) *clientLimiter {
-	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*clientEntry{}, sweep: time.Now()}
+// Defaults of the per-client limiter's bounds.
+const (
+	limiterClients = 16384
+	limiterIdle    = 5 * time.Minute
+)
+
+func newClientLimiter(perSecond float64, burst, maxClients int, idle time.Duration) *clientLimiter {
+	return &clientLimiter{rate: rate.Limit(perSecond), burst: burst, max: maxClients, idle: idle,
+		clients: map[string]*list.Element{}}
 }
 
 // allow takes a token for the client, or returns how long to wait.
 func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.sweep) > time.Minute {
-		for k, e := range l.clients {
-			if now.Sub(e.seen) > 5*time.Minute {
-				delete(l.clients, k)
-			}
-		}
-		l.sweep = now
+	// The list is ordered by last seen, so the idle are at its back.
+	for b := l.lru.Back(); b != nil && now.Sub(b.Value.(*clientEntry).seen) > l.idle; b = l.lru.Back() {
+		l.forget(b)
 	}
-	e, ok := l.clients[client]
-	if !ok {
-		e = &clientEntry{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.clients[client] = e
+	var e *clientEntry
+	if el, ok := l.clients[client]; ok {
+		e = el.Value.(*clientEntry)
+		l.lru.MoveToFront(el)
+	} else {
+		if l.lru.Len() >= l.max {
+			l.forget(l.lru.Back())
+		}
+		e = &clientEntry{key: client, lim: rate.NewLimiter(l.rate, l.burst)}
+		l.clients[client] = l.lru.PushFront(e)
 	}
 	e.seen = now
 	r := e.lim.ReserveN(now, 1)
@@ -218,6 +265,35 @@ func (l *clientLimiter) allow(client string, now time.Time) (bool, time.Duration
 		return false, d
 	}
 	return true, 0
+}
+
+func (l *clientLimiter) forget(el *list.Element) {
+	delete(l.clients, el.Value.(*clientEntry).key)
+	l.lru.Remove(el)
+}
+
+// len is the number of clients remembered.
+func (l *clientLimiter) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lru.Len()
+}
+
+// clientKey is the address a client is limited by: an IPv4 address as is,
+// an IPv6 address by its /64 (one host or home network is usually given a
+// whole /64, so keying by the full address would let it rotate through 2^64
+// addresses). A string that is not an address is its own key.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
 }
 
 // rateLimit answers 429 with Retry-After when a client exceeds its rate.
@@ -232,7 +308,7 @@ func (s *Server) rateLimit(c *gin.Context) {
 		c.Next()
 		return
 	}
-	ok, wait := s.limiter.allow(c.ClientIP(), time.Now())
+	ok, wait := s.limiter.allow(clientKey(c.ClientIP()), time.Now())
 	if !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		writeProblem(c.Writer, c.Request, &Problem{Type: problemBase + CodeRateLimited, Title: "Too Many Requests",

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func handleSensitivity(r *request) (*Result, error) {
 		return nil, err
 	}
 	ua, ok := sc.(interface {
-		Uncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
+		UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
 	})
 	if !ok {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "uncertainty analysis is not available")
@@ -46,7 +47,7 @@ func handleSensitivity(r *request) (*Result, error) {
 		return nil, err
 	}
 	req := engine.UncertaintyRequest{Framework: f.ID, Runs: r.integer("runs", 1000, 1, MaxRequestRuns),
-		Seed: uint64(r.integer("seed", 1, 0, 1<<31)), WeightFactor: 0.25}
+		Seed: uint64(r.integer("seed", 1, 0, 1<<31)), WeightFactor: 0.25, Workers: 1}
 	if v := r.str("factor"); v != "" {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || x <= 0 || x >= 1 {
@@ -69,9 +70,20 @@ func handleSensitivity(r *request) (*Result, error) {
 		return nil, err
 	}
 	req.Year = res0.Year
-	res, err := ua.Uncertainty(req)
+	// One goroutine per analysis: the admission pool's workers (one per core
+	// by default) are the parallelism, so analyses never hold more
+	// goroutines than there are cores and cheap requests are scheduled
+	// between them.
+	var res *indicators.UncertaintyResult
+	err = r.expensive(func(ctx context.Context) error {
+		var err error
+		if res, err = ua.UncertaintyContext(ctx, req); err != nil && ctx.Err() == nil {
+			return engineError(err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, engineError(err)
+		return nil, err
 	}
 	want := set(units)
 	names := unitNames(r.ds)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -77,6 +79,26 @@ type Config struct {
 	// requests per second with bursts of 100; negative disables.
 	RatePerSecond float64
 	RateBurst     int
+	// RateClients bounds the clients the limiter remembers (default 16384,
+	// least recently seen forgotten first; idle 5 minutes, forgotten anyway).
+	RateClients int
+	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
+	// whose X-Forwarded-For and X-Real-IP headers name the client (for the
+	// rate limit and the logs). None by default: the client is the peer
+	// address, and those headers are ignored.
+	TrustedProxies []string
+	// Workers run expensive requests (an uncached sensitivity analysis, a
+	// what-if) at once (default GOMAXPROCS - 1, at least 1: a core is left
+	// for cheap requests, see docs/DECISIONS.md); Queue more may wait
+	// (default 4 x Workers); one client holds at most ClientShare of those
+	// places (default half). Over its share a client gets 429, when all
+	// are taken 503, both with Retry-After.
+	Workers, Queue, ClientShare int
+	// RequestDeadline bounds an expensive request from when it began,
+	// queueing included (default 4/5 of WriteTimeout, so that its reply, a
+	// 504 problem if the time ran out, is written before the write timeout
+	// would cut it).
+	RequestDeadline time.Duration
 }
 
 func (c *Config) defaults() {
@@ -117,6 +139,19 @@ func (c *Config) defaults() {
 	if c.RateBurst == 0 {
 		c.RateBurst = 100
 	}
+	if c.Workers <= 0 {
+		c.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	if c.Queue <= 0 {
+		c.Queue = 4 * c.Workers
+	}
+	if c.ClientShare <= 0 {
+		c.ClientShare = max(1, (c.Workers+c.Queue)/2)
+	}
+	set(&c.RequestDeadline, c.WriteTimeout*4/5)
+	if c.RateClients == 0 {
+		c.RateClients = limiterClients
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -138,6 +173,8 @@ type Server struct {
 	cache   *responseCache
 	tokens  tokenHashes
 	limiter *clientLimiter
+	// admission bounds the expensive requests running and waiting.
+	admission *admission
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -145,16 +182,23 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 // New builds the API server over a dataset provider.
 func New(cfg Config, data Provider) *Server {
 	cfg.defaults()
-	s := &Server{cfg: cfg, data: data, metrics: newMetrics(cfg.Version, data)}
+	s := &Server{cfg: cfg, data: data, metrics: newMetrics(cfg.Version, data),
+		admission: newAdmission(cfg.Workers, cfg.Queue, cfg.ClientShare)}
 	if cfg.CacheBytes > 0 {
 		s.cache = newResponseCache(cfg.CacheBytes)
 	}
 	s.tokens = hashTokens(cfg.AdminTokens)
 	s.cfg.AdminTokens = nil
 	if cfg.RatePerSecond > 0 {
-		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst)
+		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst, cfg.RateClients, limiterIdle)
 	}
 	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// ParseTrustedProxies is the checked way in; a bad entry here
+		// trusts no proxy rather than any.
+		cfg.Logger.Error("trusted proxies ignored: no proxy is trusted", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
@@ -192,6 +236,7 @@ func (s *Server) HTTPServer() *http.Server {
 // request is what a handler gets: the dataset of this request and its
 // parsed query.
 type request struct {
+	s    *Server
 	c    *gin.Context
 	ds   *Dataset
 	q    *query
@@ -319,7 +364,7 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	} else {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	r := &request{c: c, ds: ds, q: q}
+	r := &request{s: s, c: c, ds: ds, q: q}
 	page, perPage := 1, s.cfg.DefaultPerPage
 	if rt.paged {
 		page = r.integer("page", 1, 1, 1<<30)
@@ -334,6 +379,10 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 		if p := r.errs.problem(); p != nil {
 			err = p
 		}
+	}
+	if errors.Is(err, errClientClosed) {
+		c.Status(statusClientClosed)
+		return
 	}
 	if err != nil {
 		prob, ok := err.(*Problem)

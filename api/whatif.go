@@ -1,12 +1,18 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"mime"
+	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
@@ -50,18 +56,91 @@ func (s *Server) registerWhatIf() {
 		extraResponses: map[string]string{"422": "Unknown node, negative weight or bad method (errors lists each)", "413": "Body too large"}})
 }
 
-// unprocessable collects body problems into a 422.
-type unprocessable struct{ errs []ParamError }
+// maxBodyProblems bounds the problems a 422 lists (the rest are counted in
+// its detail), so a body with 60,000 unknown keys gets a short answer.
+const maxBodyProblems = 20
 
-func (u *unprocessable) add(field, format string, args ...any) {
-	u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: fmt.Sprintf(format, args...)})
+// unprocessable collects body problems into a 422: the first
+// maxBodyProblems in full, and a count of all of them by kind.
+type unprocessable struct {
+	errs   []ParamError
+	total  int
+	counts map[string]int
+	kinds  []string // in order of first appearance
+}
+
+func (u *unprocessable) add(field, kind, format string, args ...any) {
+	u.total++
+	if u.counts == nil {
+		u.counts = map[string]int{}
+	}
+	if u.counts[kind] == 0 {
+		u.kinds = append(u.kinds, kind)
+	}
+	u.counts[kind]++
+	if len(u.errs) < maxBodyProblems {
+		u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 func (u *unprocessable) problem() *Problem {
-	if len(u.errs) == 0 {
+	if u.total == 0 {
 		return nil
 	}
-	return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, fmt.Sprintf("%d problems in the body", len(u.errs)), u.errs...)
+	detail := fmt.Sprintf("%d problems in the body", u.total)
+	if u.total == 1 {
+		detail = "1 problem in the body"
+	}
+	if u.total > len(u.errs) {
+		detail += fmt.Sprintf(", the first %d listed", len(u.errs))
+	}
+	byKind := make([]string, len(u.kinds))
+	for i, k := range u.kinds {
+		byKind[i] = fmt.Sprintf("%d %s", u.counts[k], k)
+	}
+	return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, detail+": "+strings.Join(byKind, ", "), u.errs...)
+}
+
+// decodeJSONBody decodes a request body holding exactly one JSON object
+// into v, strictly: the Content-Type must be JSON (415), the body within
+// the server's limit (413) and sent in time (408); null, unknown fields
+// and anything after the object are refused (422).
+func decodeJSONBody(r *request, v any) error {
+	req := r.c.Request
+	mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return newProblem(http.StatusUnsupportedMediaType, CodeUnsupportedMedia,
+			fmt.Sprintf("Content-Type %q: the body must be JSON (Content-Type: application/json)", req.Header.Get("Content-Type")),
+			ParamError{Param: "Content-Type", In: "header", Message: "want application/json"})
+	}
+	b, err := io.ReadAll(req.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
+			return newProblem(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("body over the limit of %d bytes", mbe.Limit))
+		case errors.As(err, &ne) && ne.Timeout():
+			return newProblem(http.StatusRequestTimeout, CodeTimeout, "the body was not received in time")
+		}
+		return newProblem(http.StatusBadRequest, CodeBadParameter, "reading the body: "+err.Error())
+	}
+	bad := func(msg string) error {
+		return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "body is not the JSON object this route takes: "+msg,
+			ParamError{Param: "body", In: "body", Message: msg})
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return bad("want a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bad(err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad(fmt.Sprintf("data after the object at offset %d", dec.InputOffset()))
+	}
+	return nil
 }
 
 func handleWhatIf(r *request) (*Result, error) {
@@ -70,27 +149,21 @@ func handleWhatIf(r *request) (*Result, error) {
 		return nil, err
 	}
 	var body whatIfRequest
-	dec := json.NewDecoder(io.LimitReader(r.c.Request.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, newProblem(http.StatusRequestEntityTooLarge, CodeTooLarge, "body too large")
-		}
-		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "body is not the what-if JSON: "+err.Error(),
-			ParamError{Param: "body", In: "body", Message: err.Error()})
+	if err := decodeJSONBody(r, &body); err != nil {
+		return nil, err
 	}
 	var bad unprocessable
 	opt := indicators.Options{Weights: map[string]float64{}}
-	for code, w := range body.Weights {
+	for _, code := range slices.Sorted(maps.Keys(body.Weights)) {
+		w := body.Weights[code]
 		n, ok := f.Node(code)
 		switch {
 		case !ok:
-			bad.add("weights."+code, "unknown node %q of %s", code, f.ID)
+			bad.add("weights."+code, "unknown node", "unknown node %q of %s", code, f.ID)
 		case n.Parent == nil:
-			bad.add("weights."+code, "the index has no weight")
+			bad.add("weights."+code, "index weight", "the index has no weight")
 		case w < 0 || math.IsNaN(w) || math.IsInf(w, 0):
-			bad.add("weights."+code, "weight %v: want a finite number >= 0", w)
+			bad.add("weights."+code, "bad weight", "weight %v: want a finite number >= 0", w)
 		default:
 			opt.Weights[code] = w
 		}
@@ -98,28 +171,28 @@ func handleWhatIf(r *request) (*Result, error) {
 	if body.Normalise != "" {
 		n, err := indicators.ParseNormalisation(body.Normalise)
 		if err != nil {
-			bad.add("normalise", "%v", err)
+			bad.add("normalise", "bad method", "%v", err)
 		}
 		opt.Normalisation = &n
 	}
 	if body.Aggregate != "" {
 		a, err := indicators.ParseAggregation(body.Aggregate)
 		if err != nil {
-			bad.add("aggregate", "%v", err)
+			bad.add("aggregate", "bad method", "%v", err)
 		}
 		opt.Aggregation = &a
 	}
 	if body.Impute != "" {
 		im, err := indicators.ParseImputation(body.Impute)
 		if err != nil {
-			bad.add("impute", "%v", err)
+			bad.add("impute", "bad method", "%v", err)
 		}
 		opt.Imputation = &im
 	}
 	if body.Treat != "" {
 		t, err := indicators.ParseTreatment(body.Treat)
 		if err != nil {
-			bad.add("treat", "%v", err)
+			bad.add("treat", "bad method", "%v", err)
 		}
 		opt.Treatment = &t
 	}
@@ -127,20 +200,20 @@ func handleWhatIf(r *request) (*Result, error) {
 	case "", "explicit", "equal", "pca":
 		opt.WeightScheme = body.Scheme
 	default:
-		bad.add("weight_scheme", "%q: want explicit, equal or pca", body.Scheme)
+		bad.add("weight_scheme", "bad method", "%q: want explicit, equal or pca", body.Scheme)
 	}
 	if body.Level < 0 || body.Level > f.Levels() {
-		bad.add("level", "%d: the framework has levels 1..%d", body.Level, f.Levels())
+		bad.add("level", "bad level", "%d: the framework has levels 1..%d", body.Level, f.Levels())
 	}
 	years := sc.Years(f)
 	if body.Year != 0 && (len(years) == 0 || body.Year < years[0] || body.Year > years[len(years)-1]) {
-		bad.add("year", "%d: %s has data for %d-%d", body.Year, f.ID, years[0], years[len(years)-1])
+		bad.add("year", "bad year", "%d: %s has data for %d-%d", body.Year, f.ID, years[0], years[len(years)-1])
 	}
 	want := map[string]bool{}
 	for _, u := range body.Units {
 		unit, ok := r.ds.Reference.LookupUnit(u)
 		if !ok {
-			bad.add("units", "unknown unit %q", u)
+			bad.add("units", "unknown unit", "unknown unit %q", u)
 			continue
 		}
 		want[unit.Code] = true
@@ -148,14 +221,20 @@ func handleWhatIf(r *request) (*Result, error) {
 	if p := bad.problem(); p != nil {
 		return nil, p
 	}
-	base, err := sc.Score(f.ID, body.Year, indicators.Options{})
+	var base, res *indicators.Result
+	err = r.expensive(func(context.Context) error {
+		var err error
+		if base, err = sc.Score(f.ID, body.Year, indicators.Options{}); err != nil {
+			return engineError(err)
+		}
+		if res, err = sc.Score(f.ID, base.Year, opt); err != nil {
+			return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, err.Error(),
+				ParamError{Param: "body", In: "body", Message: err.Error()})
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, engineError(err)
-	}
-	res, err := sc.Score(f.ID, base.Year, opt)
-	if err != nil {
-		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, err.Error(),
-			ParamError{Param: "body", In: "body", Message: err.Error()})
+		return nil, err
 	}
 	t := newTable(whatIfColumns)
 	for u, code := range res.Units {

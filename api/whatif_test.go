@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -91,4 +92,113 @@ func BenchmarkWhatIf(b *testing.B) {
 func jsonNum(v float64) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Issue 12 item 15: the what-if body is strict about its media type and its
+// JSON, and says which limit a body broke.
+func TestWhatIfBodyStrict(t *testing.T) {
+	h := testServer(t).Handler()
+	const target = "/v1/scores/egdi/what-if"
+	for _, tc := range []struct {
+		name, contentType, body string
+		want                    int
+	}{
+		{"json", "application/json", `{"level": 1}`, 200},
+		{"json with charset", "application/json; charset=utf-8", `{"level": 1}`, 200},
+		{"problem+json suffix", "application/vnd.dri+json", `{"level": 1}`, 200},
+		{"form (curl -d without -H)", "application/x-www-form-urlencoded", `{"level": 1}`, 415},
+		{"no content type", "", `{"level": 1}`, 415},
+		{"text", "text/plain", `{"level": 1}`, 415},
+		{"null", "application/json", `null`, 422},
+		{"array", "application/json", `[]`, 422},
+		{"empty", "application/json", ``, 422},
+		{"trailing garbage", "application/json", `{"level": 1} xyz`, 422},
+		{"two objects", "application/json", `{"level": 1}{"level": 2}`, 422},
+		{"unknown field", "application/json", `{"levle": 1}`, 422},
+		{"trailing space is fine", "application/json", "{\"level\": 1}\n  \n", 200},
+		// The server's body limit is 1 MiB (Config.MaxBodyBytes default).
+		{"over the limit", "application/json", `{"weights": {` + strings.Repeat(`"x": 1, `, 1<<17) + `"y": 1}}`, 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(tc.body))
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			// A chunked body: no Content-Length for the middleware to check
+			// up front, so the limit is met while reading.
+			req.ContentLength = -1
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Fatalf("POST %s (%s) = %d, want %d: %s", target, tc.name, rec.Code, tc.want, rec.Body)
+			}
+			if tc.want != 200 && rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%d without a problem body: %s", rec.Code, rec.Header().Get("Content-Type"))
+			}
+		})
+	}
+}
+
+// slowReader sends its first byte, then fails as a connection whose read
+// deadline (the server's ReadTimeout) passed.
+type slowReader struct{ sent bool }
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if !r.sent {
+		r.sent = true
+		p[0] = '{'
+		return 1, nil
+	}
+	return 0, timeoutError{}
+}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "read tcp: i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// Issue 12 item 15: a body that does not arrive within the read timeout is
+// a 408, not a 422 about its JSON.
+func TestWhatIfSlowBody(t *testing.T) {
+	h := testServer(t).Handler()
+	req := httptest.NewRequest(http.MethodPost, "/v1/scores/egdi/what-if", &slowReader{})
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusRequestTimeout {
+		t.Fatalf("slow body: %d, want 408: %s", rec.Code, rec.Body)
+	}
+}
+
+// Issue 12 item 8: a what-if with 60,000 unknown keys answered 5 MB, one
+// problem each; the 422 lists the first 20 and counts the rest.
+func TestWhatIfManyProblems(t *testing.T) {
+	h := testServer(t).Handler()
+	var b strings.Builder
+	b.WriteString(`{"weights": {`)
+	for i := range 60000 {
+		fmt.Fprintf(&b, `"N%05d": 1, `, i)
+	}
+	b.WriteString(`"PEOPLE": -1}, "units": ["KEN", "XXX"]}`)
+	rec := post(t, h, "/v1/scores/compass/what-if", b.String())
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("60,000 unknown keys: %d, want 422", rec.Code)
+	}
+	var p api.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	// 60,000 unknown nodes + PEOPLE's negative weight + the unit XXX.
+	const wantDetail = "60002 problems in the body, the first 20 listed: 60000 unknown node, 1 bad weight, 1 unknown unit"
+	if p.Detail != wantDetail || len(p.Errors) != 20 {
+		t.Errorf("detail %q with %d errors, want %q with 20", p.Detail, len(p.Errors), wantDetail)
+	}
+	// Keys are checked in sorted order, so the list is the same each time.
+	if p.Errors[0].Param != "weights.N00000" || p.Errors[19].Param != "weights.N00019" {
+		t.Errorf("listed %s .. %s, want weights.N00000 .. weights.N00019", p.Errors[0].Param, p.Errors[19].Param)
+	}
+	if rec.Body.Len() > 8<<10 {
+		t.Errorf("422 body of %d bytes, want under 8 KiB", rec.Body.Len())
+	}
 }

@@ -1,9 +1,12 @@
 package indicators
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -123,5 +126,34 @@ func TestUncertaintySensitivity(t *testing.T) {
 	p1, p2 := byName["weight P1"], byName["weight P2"]
 	if p1.Total <= 0 || p2.Total <= 0 || p1.Total > 1.5 || p2.Total > 1.5 {
 		t.Errorf("total indices P1 %v, P2 %v: want in (0, 1.5]", p1.Total, p2.Total)
+	}
+}
+
+// Issue 12 item 7: an analysis whose context ends stops within a run per
+// worker and returns the context's error (an HTTP client that went away no
+// longer keeps the cores busy until the last run).
+func TestUncertaintyContextStops(t *testing.T) {
+	f, p := uaFramework(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const runs, workers, stopAt = 100000, 2, 50
+	var completed atomic.Int64
+	_, err := UncertaintyContext(ctx, f, p, UncertaintyOptions{Year: 2020, Runs: runs, Seed: 1, VaryWeights: true,
+		Workers: workers, Progress: func(done, total int) {
+			if completed.Add(1) == stopAt {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("UncertaintyContext after cancel: error %v, want context.Canceled", err)
+	}
+	// Each worker may finish the run it had started when cancel came.
+	if n := completed.Load(); n > stopAt+workers {
+		t.Errorf("%d runs completed after cancelling at %d with %d workers, want at most %d", n, stopAt, workers, stopAt+workers)
+	}
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	if _, err := UncertaintyContext(done, f, p, UncertaintyOptions{Year: 2020, Runs: 10, VaryWeights: true}); !errors.Is(err, context.Canceled) {
+		t.Errorf("UncertaintyContext with a done context: error %v, want context.Canceled", err)
 	}
 }

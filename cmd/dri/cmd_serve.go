@@ -28,10 +28,11 @@ type serveConfig struct {
 	tokenFile string
 	logJSON   bool
 	rate      float64
+	proxies   string
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]] [--log-json]\n\n"+
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]]\n      [--trusted-proxies CIDR,...] [--log-json]\n\n"+
 		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
 		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
 		"  --snapshot    a snapshot directory written by dri run\n"+
@@ -48,6 +49,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&cfg.state, "state", "", "state directory (uploads and snapshots; survives restarts)")
 	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
+	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client; none by default")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -60,6 +62,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	if modes > 1 {
 		return usagef("serve: use one of --data, --snapshot and --state")
+	}
+	proxies, err := api.ParseTrustedProxies(cfg.proxies)
+	if err != nil {
+		return usagef("serve: --trusted-proxies: %v", err)
 	}
 	tokens, err := adminTokens(cfg.tokenFile)
 	if err != nil {
@@ -76,7 +82,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 
 	start := time.Now()
 	var holder api.Holder
-	apiCfg := api.Config{Addr: cfg.addr, Logger: log, UI: dashboard(), RatePerSecond: cfg.rate, RateBurst: int(2 * cfg.rate)}
+	apiCfg := api.Config{Addr: cfg.addr, Logger: log, UI: dashboard(), RatePerSecond: cfg.rate, RateBurst: int(2 * cfg.rate),
+		TrustedProxies: proxies}
 	if cfg.rate <= 0 {
 		apiCfg.RatePerSecond = -1
 	}

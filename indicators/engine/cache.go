@@ -20,7 +20,9 @@ type onceEntry[T any] struct {
 	err  error
 }
 
-// get returns key's result, computing it with f the first time.
+// get returns key's result, computing it with f the first time. A result
+// that failed because a context ended is not kept: the next get computes it
+// again.
 func (c *onceCache[T]) get(key string, f func() (T, error)) (T, error) {
 	c.mu.Lock()
 	ent, ok := c.m[key]
@@ -33,6 +35,13 @@ func (c *onceCache[T]) get(key string, f func() (T, error)) (T, error) {
 	}
 	c.mu.Unlock()
 	ent.once.Do(func() { ent.v, ent.err = f() })
+	if ent.err != nil && cancelled(ent.err) {
+		c.mu.Lock()
+		if c.m[key] == ent {
+			delete(c.m, key)
+		}
+		c.mu.Unlock()
+	}
 	return ent.v, ent.err
 }
 

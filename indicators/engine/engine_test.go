@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -352,5 +353,21 @@ func TestYearRowsFromStore(t *testing.T) {
 	// the floor only guards against a comparison of nothing.
 	if n < 50 {
 		t.Fatalf("only %d keys with year rows compared", n)
+	}
+}
+
+// Issue 12 item 7: a cancelled analysis returns the context's error and is
+// not cached: the same request with a live context computes it.
+func TestUncertaintyCancelledNotCached(t *testing.T) {
+	e := testEngine(t)
+	req := UncertaintyRequest{Framework: "compass", Year: 2024, Runs: 50, Seed: 99, Vary: Vary{Weights: true}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.UncertaintyContext(ctx, req); !errors.Is(err, context.Canceled) {
+		t.Fatalf("UncertaintyContext with a cancelled context: error %v, want context.Canceled", err)
+	}
+	res, err := e.UncertaintyContext(context.Background(), req)
+	if err != nil || res == nil || res.Runs != 50 {
+		t.Fatalf("the same analysis afterwards: %v, %v; want 50 runs (the cancellation was cached)", res, err)
 	}
 }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -67,6 +69,10 @@ type UncertaintyRequest struct {
 	Sensitivity  bool
 	WeightSets   []map[string]float64
 	Progress     func(done, total int)
+	// Workers bound the analysis' goroutines (default GOMAXPROCS; the API
+	// runs each analysis on one, its pool giving the parallelism). Results
+	// do not depend on it.
+	Workers int
 }
 
 // Alternatives used when normalisation or aggregation vary: the framework's
@@ -97,6 +103,13 @@ func alternatives(f *indicators.Framework, res *indicators.Result, v Vary) ([]in
 
 // Uncertainty runs (and caches) an uncertainty analysis of a framework.
 func (e *Engine) Uncertainty(req UncertaintyRequest) (*indicators.UncertaintyResult, error) {
+	return e.UncertaintyContext(context.Background(), req)
+}
+
+// UncertaintyContext is Uncertainty that stops with ctx.Err() when ctx is
+// done. A cancelled analysis is not cached; a request that was waiting for
+// the same analysis, started by another whose context ended, runs it again.
+func (e *Engine) UncertaintyContext(ctx context.Context, req UncertaintyRequest) (*indicators.UncertaintyResult, error) {
 	f, ok := e.Framework(req.Framework)
 	if !ok {
 		return nil, &UnknownError{"framework", req.Framework}
@@ -114,14 +127,25 @@ func (e *Engine) Uncertainty(req UncertaintyRequest) (*indicators.UncertaintyRes
 	norms, aggs := alternatives(f, nominal, req.Vary)
 	opt := indicators.UncertaintyOptions{Year: req.Year, Runs: req.Runs, Seed: req.Seed, VaryWeights: req.Vary.Weights,
 		WeightFactor: req.WeightFactor, Normalisations: norms, Aggregations: aggs, VaryImputation: req.Vary.Imputation,
-		Sensitivity: req.Sensitivity, WeightSets: req.WeightSets, Progress: req.Progress}
+		Sensitivity: req.Sensitivity, WeightSets: req.WeightSets, Progress: req.Progress, Workers: req.Workers}
 	if len(req.WeightSets) > 0 || req.Progress != nil {
-		return indicators.Uncertainty(f, e.panel(f), opt)
+		return indicators.UncertaintyContext(ctx, f, e.panel(f), opt)
 	}
 	key := fmt.Sprintf("ua|%s|%d|%d|%d|%s|%v|%v", f.ID, req.Year, req.Runs, req.Seed, req.Vary, req.WeightFactor, req.Sensitivity)
-	return e.uncertainty.get(key, func() (*indicators.UncertaintyResult, error) {
-		return indicators.Uncertainty(f, e.panel(f), opt)
-	})
+	for {
+		res, err := e.uncertainty.get(key, func() (*indicators.UncertaintyResult, error) {
+			return indicators.UncertaintyContext(ctx, f, e.panel(f), opt)
+		})
+		if err != nil && cancelled(err) && ctx.Err() == nil {
+			continue // another caller's analysis stopped: run it for this one
+		}
+		return res, err
+	}
+}
+
+// cancelled reports whether err is a context's cancellation or deadline.
+func cancelled(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // SortedUnits returns the analysis' units ordered by nominal rank (unranked
