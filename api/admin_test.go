@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -188,7 +191,7 @@ func TestTokenTimingIndependentOfPrefix(t *testing.T) {
 
 type nopAdmin struct{}
 
-func (nopAdmin) Upload(context.Context, pipeline.Entry, string, io.Reader) (*api.AdminOutcome, error) {
+func (nopAdmin) Upload(context.Context, api.Upload) (*api.AdminOutcome, error) {
 	return nil, nil
 }
 func (nopAdmin) Reload(context.Context) (*api.AdminOutcome, error) { return nil, nil }
@@ -240,4 +243,138 @@ func FuzzUpload(f *testing.F) {
 			t.Fatalf("upload %q %q: %d %s", entry, filename, rec.Code, rec.Body)
 		}
 	})
+}
+
+// uploadTo is upload with a target URL (query) and extra multipart fields.
+func uploadTo(t testing.TB, h http.Handler, target string, fields map[string]string, entry, filename, content string) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("entry", entry)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", filename)
+	io.WriteString(fw, content)
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, target, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// sourceRows counts the served observations that came from a source.
+func sourceRows(ds *api.Dataset, source string) int {
+	n := 0
+	for i := 0; i < ds.Store.Len(); i++ {
+		if ds.Store.Source(i) == source {
+			n++
+		}
+	}
+	return n
+}
+
+// TestUploadRefusesDestructive (issue 12 item 10): a header-only un-members
+// reference and a one-row egov-2024 were accepted with 201 and broke the
+// scores; now they are 409 saying what would be removed, nothing changes,
+// and replace=true (query, multipart field or entry) applies them with a
+// summary of what changed.
+func TestUploadRefusesDestructive(t *testing.T) {
+	h, svc := adminServer(t)
+	first := svc.Holder.Current()
+	egovBefore := sourceRows(first, "egov-2024")
+	if egovBefore < 100 {
+		t.Fatalf("egov-2024 has %d rows in the embedded data; the test needs the Survey 2024 (193 countries x 6 indicators)", egovBefore)
+	}
+	members := `{"id":"un-members","adapter":"un-members","publisher":"p","vintage":"v","licence":"l"}`
+	egov := `{"id":"egov-2024","adapter":"long","publisher":"p","vintage":"v","licence":"l"}`
+	const egovRow = "unit,year,indicator,value\nKEN,2024,egov.egdi,0.7\n"
+	for _, tc := range []struct {
+		name, entry, file, content string
+		want                       []string
+	}{
+		{"header-only un-members", members, "members.csv", "iso3,name\n",
+			[]string{"reference table un-members would be emptied (193 rows now)"}},
+		{"one-row egov-2024", egov, "egov.csv", egovRow,
+			// Every egov-2024 row but KEN's EGDI (replaced) would go.
+			[]string{fmt.Sprintf("source egov-2024 would lose %d of its %d observations", egovBefore-1, egovBefore)}},
+	} {
+		rec := upload(t, h, "Bearer "+token, tc.entry, tc.file, tc.content)
+		var p api.Problem
+		json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != http.StatusConflict || p.Code != api.CodeWouldRemoveData || p.Changes == nil {
+			t.Fatalf("%s: %d %s, want 409 would_remove_data with changes", tc.name, rec.Code, rec.Body)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(p.Detail, w) {
+				t.Errorf("%s: detail %q does not say %q", tc.name, p.Detail, w)
+			}
+		}
+		if svc.Holder.Current() != first {
+			t.Fatalf("%s: a refused upload changed the data", tc.name)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(svc.State.Dir, pipeline.StateUploads))
+	if len(entries) != 0 {
+		t.Errorf("refused uploads left %d stored files", len(entries))
+	}
+
+	// replace=true in the query applies it; the 201 says what changed.
+	rec := uploadTo(t, h, "/v1/admin/sources?replace=true", nil, egov, "egov.csv", egovRow)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("replace=true: %d %s", rec.Code, rec.Body)
+	}
+	var out struct {
+		Meta struct {
+			Snapshot string `json:"snapshot"`
+		} `json:"meta"`
+		Data api.AdminOutcome `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	c := out.Data.Changes
+	if out.Meta.Snapshot != out.Data.Snapshot || out.Meta.Snapshot != svc.Holder.Current().ID {
+		t.Errorf("meta.snapshot %s, data.snapshot %s, serving %s: all must be the new snapshot", out.Meta.Snapshot, out.Data.Snapshot, svc.Holder.Current().ID)
+	}
+	if c == nil || c.Removed != egovBefore-1 || c.Added != 0 || c.Changed != 1 {
+		t.Fatalf("changes %+v, want %d removed, 0 added, 1 changed (KEN's EGDI now from the upload)", c, egovBefore-1)
+	}
+	byIndicator := map[string]pipeline.IndicatorChange{}
+	for _, ic := range c.Indicators {
+		byIndicator[ic.Indicator] = ic
+	}
+	if ic := byIndicator["egov.egdi"]; ic.Changed != 1 || ic.Removed == 0 {
+		t.Errorf("egov.egdi changes %+v, want 1 changed and the other countries removed", ic)
+	}
+	if c.UnitsAffected < 190 {
+		t.Errorf("%d units affected, want every country of the Survey 2024", c.UnitsAffected)
+	}
+
+	// A multipart field and the entry's "replace" work too; an additive
+	// upload needs neither and says what it added.
+	for name, send := range map[string]func() *httptest.ResponseRecorder{
+		"multipart field": func() *httptest.ResponseRecorder {
+			return uploadTo(t, h, "/v1/admin/sources", map[string]string{"replace": "true"}, members, "members.csv", "iso3,name\nKEN,Kenya\n")
+		},
+		"entry": func() *httptest.ResponseRecorder {
+			return uploadTo(t, h, "/v1/admin/sources", nil, strings.TrimSuffix(members, "}")+`,"replace":true}`, "members.csv", "iso3,name\nKEN,Kenya\nUGA,Uganda\n")
+		},
+	} {
+		if rec := send(); rec.Code != http.StatusCreated {
+			t.Errorf("replace by %s: %d %s", name, rec.Code, rec.Body)
+		}
+	}
+	rec = upload(t, h, "Bearer "+token, goodEntry, "ken.csv", goodCSV)
+	out.Data = api.AdminOutcome{}
+	json.Unmarshal(rec.Body.Bytes(), &out)
+	if c := out.Data.Changes; rec.Code != http.StatusCreated || c == nil || c.Added != 1 || c.Removed != 0 ||
+		len(c.Indicators) != 1 || c.Indicators[0].Indicator != "itu.internet_use" || strings.Join(c.Units, ",") != "KEN" {
+		t.Errorf("additive upload: %d %+v, want 201 adding one itu.internet_use row for KEN", rec.Code, out.Data.Changes)
+	}
+	if rec := uploadTo(t, h, "/v1/admin/sources?replace=yes", nil, goodEntry, "ken.csv", goodCSV); rec.Code != http.StatusBadRequest {
+		t.Errorf("replace=yes: %d, want 400", rec.Code)
+	}
 }

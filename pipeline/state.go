@@ -225,13 +225,18 @@ func (s *State) Clean() error {
 }
 
 // StoreUpload stores an uploaded file durably under its content hash and
-// returns its path relative to the state directory. At most limit bytes are
-// read; a larger file is ErrTooLarge and nothing is kept.
-func (s *State) StoreUpload(r io.Reader, ext string, limit int64) (rel string, sum string, err error) {
+// returns its path relative to the state directory, and whether a file with
+// that content was already stored. At most limit bytes are read; a larger
+// file is ErrTooLarge and nothing is kept. ext must come from UploadExt: the
+// client's file name never reaches the file system.
+func (s *State) StoreUpload(r io.Reader, ext string, limit int64) (rel string, existed bool, err error) {
+	if !uploadExts[ext] {
+		return "", false, fmt.Errorf("pipeline: upload: extension %.20q is not one of %s", ext, uploadExtList())
+	}
 	dir := filepath.Join(s.Dir, StateUploads)
 	tmp, err := os.CreateTemp(dir, ".tmp-upload-*")
 	if err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
 	defer func() {
 		if err != nil {
@@ -242,27 +247,86 @@ func (s *State) StoreUpload(r io.Reader, ext string, limit int64) (rel string, s
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, limit+1))
 	if err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
 	if n > limit {
-		return "", "", ErrTooLarge
+		return "", false, ErrTooLarge
 	}
 	if err = tmp.Sync(); err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
 	if err = tmp.Close(); err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	name := sum + ext
-	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+	name := hex.EncodeToString(h.Sum(nil)) + ext
+	final := filepath.Join(dir, name)
+	if _, statErr := os.Stat(final); statErr == nil {
+		existed = true
+	}
+	if err = os.Rename(tmp.Name(), final); err != nil {
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
 	if err = syncDir(dir); err != nil {
-		return "", "", fmt.Errorf("pipeline: upload: %w", err)
+		return "", false, fmt.Errorf("pipeline: upload: %w", s.Relative(err))
 	}
-	return StateUploads + "/" + name, sum, nil
+	return StateUploads + "/" + name, existed, nil
 }
+
+// uploadExts are the extensions an upload is stored under: the formats the
+// adapters read (CSV and text tables; Parquet and Arrow IPC for the long
+// format).
+var uploadExts = map[string]bool{".csv": true, ".tsv": true, ".txt": true, ".parquet": true,
+	".arrow": true, ".arrows": true, ".ipc": true, ".feather": true}
+
+func uploadExtList() string { return strings.Join(sortedKeys(uploadExts), ", ") }
+
+// UploadExt returns the extension an upload named filename (as the client
+// sent it) is stored under: its own, lower case, when it is one the adapters
+// read, ".csv" when it has none, and an error naming the allowed ones
+// otherwise. The file is stored as <sha256><ext>, so a client's name, however
+// long or strange, never becomes a file name.
+func UploadExt(filename string) (string, error) {
+	ext := strings.ToLower(path.Ext(filename))
+	if ext == "" || ext == "." {
+		return ".csv", nil
+	}
+	if !uploadExts[ext] {
+		shown := ext
+		if len(shown) > 20 {
+			shown = shown[:20] + "..."
+		}
+		return "", fmt.Errorf("file extension %q is not one DRI reads (%s)", shown, uploadExtList())
+	}
+	return ext, nil
+}
+
+// Relative returns err with the state directory taken out of its message
+// (paths read relative to it, e.g. uploads/<sha256>.csv), so that messages
+// and logs never show where the state lives; errors.Is and errors.As still
+// see the original chain (syscall.ENOSPC, fs.ErrNotExist). nil stays nil.
+func (s *State) Relative(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, dir := range []string{filepath.Clean(s.Dir), filepath.ToSlash(filepath.Clean(s.Dir))} {
+		msg = strings.ReplaceAll(msg, dir+string(filepath.Separator), "")
+		msg = strings.ReplaceAll(msg, dir+"/", "")
+		msg = strings.ReplaceAll(msg, dir, ".")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &relativeError{msg: msg, err: err}
+}
+
+type relativeError struct {
+	msg string
+	err error
+}
+
+func (e *relativeError) Error() string { return e.msg }
+func (e *relativeError) Unwrap() error { return e.err }
 
 // ErrTooLarge is an upload over the size limit.
 var ErrTooLarge = errors.New("pipeline: upload too large")

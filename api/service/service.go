@@ -8,7 +8,6 @@ package service
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"os"
 	"path"
@@ -59,9 +58,15 @@ type Service struct {
 	Log    *slog.Logger
 	// MaxUpload bounds an uploaded file (default 64 MiB).
 	MaxUpload int64
+	// MaxRemovedShare is the share (0..1] of a source's rows an upload may
+	// remove without asking to replace (default 0.10).
+	MaxRemovedShare float64
 
 	mu sync.Mutex // one admin operation at a time
 }
+
+// DefaultMaxRemovedShare is the default Service.MaxRemovedShare.
+const DefaultMaxRemovedShare = 0.10
 
 // Start opens the state directory and serves its current snapshot (or the
 // newest complete one); with none, it builds the first snapshot from the
@@ -69,6 +74,9 @@ type Service struct {
 func (s *Service) Start(ctx context.Context) error {
 	if s.MaxUpload == 0 {
 		s.MaxUpload = 64 << 20
+	}
+	if s.MaxRemovedShare == 0 {
+		s.MaxRemovedShare = DefaultMaxRemovedShare
 	}
 	info, bad, note, err := s.State.Serving()
 	if err != nil {
@@ -101,7 +109,7 @@ func (s *Service) Start(ctx context.Context) error {
 		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
 		return nil
 	}
-	_, err = s.build(ctx, &pipeline.Catalogue{})
+	_, err = s.build(ctx, &pipeline.Catalogue{}, false)
 	return err
 }
 
@@ -113,11 +121,15 @@ var ErrRejected = api.ErrRejected
 
 // build loads the embedded data plus the user's entries, and when the data
 // pass validation writes a snapshot, points the state at it (the commit
-// point) and swaps it in.
-func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome, error) {
+// point) and swaps it in. The outcome says what changed relative to the
+// dataset served before; with guard set, changes that would remove data
+// (pipeline.Changes.Destructive) are refused with ErrDestructive.
+func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard bool) (*Outcome, error) {
 	opt := pipeline.Options{Base: datasets.FS}
 	if len(user.Sources) > 0 {
-		opt.User, opt.UserName, opt.UserCatalogue = os.DirFS(s.State.Dir), s.State.Dir, user
+		// Files are named relative to the state directory (uploads/...):
+		// reports, manifests and problems never show where the state lives.
+		opt.User, opt.UserCatalogue = os.DirFS(s.State.Dir), user
 	}
 	res, err := pipeline.Load(ctx, opt)
 	if err != nil {
@@ -133,6 +145,18 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome
 		res.Release()
 		return out, ErrRejected
 	}
+	prev := s.Holder.Current()
+	var changes *pipeline.Changes
+	if prev != nil && prev.Result != nil && prev.Result.Observations != nil {
+		if changes, err = pipeline.DiffResults(prev.Result, res); err != nil {
+			res.Release()
+			return nil, err
+		}
+		if refused := changes.Destructive(s.MaxRemovedShare); guard && len(refused) > 0 {
+			res.Release()
+			return &Outcome{Changes: changes, Refused: refused}, ErrDestructive
+		}
+	}
 	m, err := pipeline.WriteSnapshot(s.State.SnapshotsDir(), res, nil)
 	if err != nil {
 		res.Release()
@@ -143,7 +167,6 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome
 		res.Release()
 		return nil, err
 	}
-	prev := s.Holder.Current()
 	if err := s.State.SetCurrent(m.ID); err != nil {
 		res.Release()
 		return nil, err
@@ -151,49 +174,67 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome
 	pipeline.CrashPoint("current-set")
 	s.Holder.Set(ds)
 	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
-	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID}, nil
+	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID, Changes: changes}, nil
 }
+
+// ErrDestructive is returned when an upload would remove data and the
+// request did not ask to replace it.
+var ErrDestructive = api.ErrDestructive
 
 // Upload validates a new source file with its catalogue entry. The file is
 // stored durably (fsync) before anything else; it becomes part of a new
-// snapshot only if every source still validates, otherwise the problems come
-// back with ErrRejected and nothing changes.
-func (s *Service) Upload(ctx context.Context, entry pipeline.Entry, filename string, file io.Reader) (*Outcome, error) {
+// snapshot only if every source still validates and, unless up.Replace is
+// set, nothing is destroyed (no reference table emptied, no unit dropped, no
+// source losing more than MaxRemovedShare of its rows). Otherwise the
+// problems come back with ErrRejected, or what would be removed with
+// ErrDestructive, and nothing changes.
+func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ext := strings.ToLower(path.Ext(filename))
-	if ext == "" {
-		ext = ".csv"
-	}
-	rel, _, err := s.State.StoreUpload(file, ext, s.MaxUpload)
+	name := displayName(up.Filename)
+	ext, err := pipeline.UploadExt(up.Filename)
 	if err != nil {
-		return nil, err
+		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
+	}
+	rel, existed, err := s.State.StoreUpload(up.File, ext, s.MaxUpload)
+	if err != nil {
+		return nil, s.State.Relative(err)
 	}
 	pipeline.CrashPoint("upload-stored")
+	entry := up.Entry
 	entry.File = rel
 	if entry.Precedence == 0 {
 		entry.Precedence = 100
 	}
 	if err := entry.Check(); err != nil {
-		s.removeUnused(rel)
-		return &Outcome{Problems: []pipeline.Problem{{File: filename, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
+		s.removeRefused(rel, existed)
+		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
 	}
 	user := s.userCatalogue().Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{&entry}})
-	out, err := s.build(ctx, user)
+	out, err := s.build(ctx, user, !up.Replace)
 	if err != nil {
-		s.removeUnused(rel)
+		s.removeRefused(rel, existed)
 		// Problems name the file as the client sent it, not its stored name.
 		if out != nil {
-			stored := path.Join(s.State.Dir, rel)
 			for i := range out.Problems {
-				if out.Problems[i].File == stored {
-					out.Problems[i].File = filename
+				if out.Problems[i].File == rel {
+					out.Problems[i].File = name
 				}
 			}
 		}
-		return out, err
+		return out, s.State.Relative(err)
 	}
 	return out, nil
+}
+
+// displayName is the client's file name as problems show it: its last
+// element, at most 80 bytes (the name is the client's, not a stored one).
+func displayName(filename string) string {
+	name := path.Base(strings.ReplaceAll(filename, `\`, "/"))
+	if len(name) > 80 {
+		name = strings.ToValidUTF8(name[:77], "") + "..."
+	}
+	return name
 }
 
 // Reload serves the snapshot the state's current pointer names when it is
@@ -219,7 +260,7 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 		s.Holder.Set(nds)
 		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
 	}
-	return s.build(ctx, s.userCatalogue())
+	return s.build(ctx, s.userCatalogue(), false)
 }
 
 // userCatalogue is the accepted uploads of the served snapshot.
@@ -231,14 +272,19 @@ func (s *Service) userCatalogue() *pipeline.Catalogue {
 	return &pipeline.Catalogue{Sources: pipeline.UserEntries(ds.Result.Catalogue)}
 }
 
-// removeUnused deletes a stored upload no served catalogue refers to.
-func (s *Service) removeUnused(rel string) {
+// removeRefused deletes the stored file of a refused upload, unless it was
+// in the store before this request (then an accepted upload, or a snapshot
+// kept for rollback, may need it).
+func (s *Service) removeRefused(rel string, existed bool) {
+	if existed {
+		return
+	}
 	for _, e := range s.userCatalogue().Sources {
 		if e.File == rel {
 			return
 		}
 	}
 	if err := os.Remove(filepath.Join(s.State.Dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, os.ErrNotExist) {
-		s.Log.Warn("could not remove a refused upload", "file", rel, "err", err)
+		s.Log.Warn("could not remove a refused upload", "file", rel, "err", s.State.Relative(err))
 	}
 }

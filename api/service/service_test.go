@@ -66,8 +66,7 @@ func TestUploadLifecycle(t *testing.T) {
 
 	// A bad upload changes nothing: same dataset, same pointer, same files.
 	before := listing(t, dir)
-	out, err := s.Upload(context.Background(), entry("bad"), "bad.csv",
-		strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n"))
+	out, err := s.Upload(context.Background(), api.Upload{Entry: entry("bad"), Filename: "bad.csv", File: strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n")})
 	if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 ||
 		out.Problems[0].String() != `bad.csv:2:27: unknown-unit: unknown unit code "XYZ"` {
 		t.Fatalf("bad upload: %v %+v", err, out)
@@ -81,8 +80,7 @@ func TestUploadLifecycle(t *testing.T) {
 	}
 
 	// A good upload is validated, written and served.
-	out, err = s.Upload(context.Background(), entry("ken-2025"), "ken.csv",
-		strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n"))
+	out, err = s.Upload(context.Background(), api.Upload{Entry: entry("ken-2025"), Filename: "ken.csv", File: strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")})
 	if err != nil || !out.Changed {
 		t.Fatalf("good upload: %v %+v", err, out)
 	}
@@ -99,8 +97,7 @@ func TestUploadLifecycle(t *testing.T) {
 	}
 
 	// A second upload keeps the first accepted source.
-	if _, err := s.Upload(context.Background(), entry("uga-2025"), "uga.csv",
-		strings.NewReader("unit,year,indicator,value\nUGA,2025,itu.internet_use,30\n")); err != nil {
+	if _, err := s.Upload(context.Background(), api.Upload{Entry: entry("uga-2025"), Filename: "uga.csv", File: strings.NewReader("unit,year,indicator,value\nUGA,2025,itu.internet_use,30\n")}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -126,8 +123,7 @@ func TestRollbackAndIncomplete(t *testing.T) {
 	dir := t.TempDir()
 	s := newService(t, dir)
 	first := s.Holder.Current().ID
-	if _, err := s.Upload(context.Background(), entry("ken-2025"), "ken.csv",
-		strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")); err != nil {
+	if _, err := s.Upload(context.Background(), api.Upload{Entry: entry("ken-2025"), Filename: "ken.csv", File: strings.NewReader("unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")}); err != nil {
 		t.Fatal(err)
 	}
 	// A crash left a temporary directory and a damaged snapshot behind.
@@ -163,7 +159,7 @@ func TestRollbackAndIncomplete(t *testing.T) {
 func TestUploadTooLarge(t *testing.T) {
 	s := newService(t, t.TempDir())
 	s.MaxUpload = 100
-	_, err := s.Upload(context.Background(), entry("big"), "big.csv", io.LimitReader(zeros{}, 1000))
+	_, err := s.Upload(context.Background(), api.Upload{Entry: entry("big"), Filename: "big.csv", File: io.LimitReader(zeros{}, 1000)})
 	if !errors.Is(err, pipeline.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}

@@ -28,6 +28,9 @@ type serveConfig struct {
 	tokenFile string
 	logJSON   bool
 	rate      float64
+	// maxRemovedShare and keepSnapshots govern uploads (--state).
+	maxRemovedShare float64
+	keepSnapshots   int
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
@@ -49,6 +52,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
+	fs.Float64Var(&cfg.maxRemovedShare, "max-removed-share", service.DefaultMaxRemovedShare,
+		"refuse (409) an upload that removes more than this share (0..1] of a source's rows, empties a reference table or drops units, unless it says replace=true")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +65,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	if modes > 1 {
 		return usagef("serve: use one of --data, --snapshot and --state")
+	}
+	if !(cfg.maxRemovedShare > 0 && cfg.maxRemovedShare <= 1) {
+		return usagef("serve: --max-removed-share must be in (0, 1], not %g", cfg.maxRemovedShare)
 	}
 	tokens, err := adminTokens(cfg.tokenFile)
 	if err != nil {
@@ -85,7 +93,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		if err != nil {
 			return err
 		}
-		svc := &service.Service{State: st, Holder: &holder, Log: log}
+		svc := &service.Service{State: st, Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare}
 		if err := svc.Start(ctx); err != nil {
 			return err
 		}
