@@ -12,6 +12,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -314,4 +317,58 @@ func (s *Server) adminResult(r *request, who, what string, out *AdminOutcome, er
 	// meta.snapshot names the new snapshot, not the one the request
 	// started on.
 	return &Result{Object: out, Status: okStatus, Meta: map[string]any{"snapshot": out.Snapshot}}, nil
+}
+
+// relativeFile is a source's file as the API shows it: relative to the data
+// or state directory. Snapshots written before names were kept relative
+// hold absolute paths of the server's machine; they are cut to the state's
+// uploads/<name> or to the base name.
+func relativeFile(f string) string {
+	if !path.IsAbs(f) && !filepath.IsAbs(f) {
+		return f
+	}
+	f = filepath.ToSlash(f)
+	if i := strings.LastIndex(f, "/"+pipeline.StateUploads+"/"); i >= 0 {
+		return f[i+1:]
+	}
+	return path.Base(f)
+}
+
+// publicManifest is the manifest with relative file names.
+func publicManifest(m *pipeline.Manifest) *pipeline.Manifest {
+	out := *m
+	out.Sources = make([]pipeline.ManifestSource, len(m.Sources))
+	for i, src := range m.Sources {
+		src.File = relativeFile(src.File)
+		out.Sources[i] = src
+	}
+	return &out
+}
+
+// uploadStatus is one stored upload as /v1/snapshot lists it.
+type uploadStatus struct {
+	File    string   `json:"file"`
+	Sources []string `json:"sources,omitempty"`
+	// Status: served (the snapshot served uses it), kept (only other
+	// complete snapshots, rollback targets, use it) or quarantined (no
+	// complete snapshot uses it: its request was interrupted before the
+	// commit point, or its snapshot was damaged or pruned; it is kept,
+	// never deleted).
+	Status    string   `json:"status"`
+	Snapshots []string `json:"snapshots,omitempty"`
+}
+
+func uploadsMeta(ds *Dataset) []uploadStatus {
+	out := []uploadStatus{}
+	for _, u := range ds.Uploads {
+		st := uploadStatus{File: u.File, Sources: u.Sources, Snapshots: u.Snapshots, Status: "quarantined"}
+		if len(u.Snapshots) > 0 {
+			st.Status = "kept"
+		}
+		if slices.Contains(u.Snapshots, ds.ID) {
+			st.Status = "served"
+		}
+		out = append(out, st)
+	}
+	return out
 }

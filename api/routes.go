@@ -113,7 +113,7 @@ func handleSnapshot(r *request) (*Result, error) {
 	for _, src := range m.Sources {
 		c := t.Cols
 		c[0].AddS(src.ID)
-		c[1].AddS(src.File)
+		c[1].AddS(relativeFile(src.File))
 		c[2].AddS(src.Adapter)
 		c[3].AddS(src.Publisher)
 		c[4].AddS(src.Vintage)
@@ -124,7 +124,7 @@ func handleSnapshot(r *request) (*Result, error) {
 		c[9].AddI(src.Quarantined)
 		c[10].AddI(src.Superseded)
 	}
-	return &Result{Object: m, Table: t}, nil
+	return &Result{Object: publicManifest(m), Table: t, Meta: map[string]any{"uploads": uploadsMeta(r.ds)}}, nil
 }
 
 func publishedUnits(ds *Dataset) []*pipeline.Unit {

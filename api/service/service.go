@@ -8,6 +8,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path"
@@ -61,22 +62,39 @@ type Service struct {
 	// MaxRemovedShare is the share (0..1] of a source's rows an upload may
 	// remove without asking to replace (default 0.10).
 	MaxRemovedShare float64
+	// KeepSnapshots is how many snapshots (newest first) are kept besides
+	// the current one and its rollback target (default 10).
+	KeepSnapshots int
 
 	mu sync.Mutex // one admin operation at a time
 }
 
-// DefaultMaxRemovedShare is the default Service.MaxRemovedShare.
-const DefaultMaxRemovedShare = 0.10
+// Defaults of the Service's settings.
+const (
+	DefaultMaxRemovedShare = 0.10
+	DefaultKeepSnapshots   = 10
+)
 
-// Start opens the state directory and serves its current snapshot (or the
-// newest complete one); with none, it builds the first snapshot from the
-// embedded data. Incomplete snapshot directories are reported and removed.
+// Start opens the state directory and serves its current snapshot; with
+// none, it builds the first snapshot from the embedded data. A current
+// snapshot that is damaged (a file missing or failing its checksum) is
+// rebuilt from its uploads; when that is impossible the newest complete
+// snapshot is served and the uploads it lacks are kept, quarantined, and
+// listed by /v1/snapshot. Leftovers of interrupted writes are removed;
+// stored uploads never are. Snapshots beyond KeepSnapshots are pruned.
 func (s *Service) Start(ctx context.Context) error {
 	if s.MaxUpload == 0 {
 		s.MaxUpload = 64 << 20
 	}
 	if s.MaxRemovedShare == 0 {
 		s.MaxRemovedShare = DefaultMaxRemovedShare
+	}
+	if s.KeepSnapshots == 0 {
+		s.KeepSnapshots = DefaultKeepSnapshots
+	}
+	cur, err := s.State.Current()
+	if err != nil {
+		return err
 	}
 	info, bad, note, err := s.State.Serving()
 	if err != nil {
@@ -88,29 +106,86 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.State.Clean(); err != nil {
 		return err
 	}
-	if note != "" {
-		s.Log.Warn(note)
+	if cur != "" && (info == nil || info.ID != cur) {
+		err := s.rebuild(ctx, cur)
+		if err == nil {
+			return nil
+		}
+		s.Log.Warn("could not rebuild the damaged current snapshot from its uploads; they are kept (quarantined) and listed by /v1/snapshot",
+			"snapshot", cur, "err", s.State.Relative(err))
+		if note != "" {
+			s.Log.Warn(note)
+		}
 	}
 	if info != nil {
 		res, m, err := pipeline.ReadSnapshot(info.Path, nil)
 		if err != nil {
-			return err
+			return s.State.Relative(err)
 		}
 		ds, err := NewDataset(res, m)
 		if err != nil {
 			return err
 		}
-		if cur, _ := s.State.Current(); cur != m.ID {
+		if cur != m.ID {
 			if err := s.State.SetCurrent(m.ID); err != nil {
-				return err
+				return s.State.Relative(err)
 			}
 		}
-		s.Holder.Set(ds)
+		s.serve(ds)
 		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
 		return nil
 	}
 	_, err = s.build(ctx, &pipeline.Catalogue{}, false)
 	return err
+}
+
+// rebuild rebuilds a damaged snapshot from the embedded data and the
+// uploads its catalogue names, and serves it.
+func (s *Service) rebuild(ctx context.Context, id string) error {
+	user, err := s.State.DamagedSources(id)
+	if err != nil {
+		return err
+	}
+	if err := s.State.SetAside(id); err != nil {
+		return err
+	}
+	out, err := s.build(ctx, user, false)
+	if errors.Is(err, ErrRejected) {
+		return fmt.Errorf("its sources no longer validate (%d problems)", len(out.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	s.Log.Warn("rebuilt the damaged current snapshot from its uploads", "damaged", id, "snapshot", out.Snapshot,
+		"uploads", len(user.Sources))
+	return nil
+}
+
+// serve swaps a dataset in, after pruning old snapshots and listing the
+// stored uploads (with the snapshots using each) for /v1/snapshot.
+func (s *Service) serve(ds *api.Dataset) {
+	protect := []string{ds.ID}
+	if prev := s.Holder.Current(); prev != nil {
+		protect = append(protect, prev.ID)
+	}
+	if removed, err := s.State.Prune(s.KeepSnapshots, protect...); err != nil {
+		s.Log.Warn("could not prune old snapshots", "err", s.State.Relative(err))
+	} else if len(removed) > 0 {
+		s.Log.Info("pruned old snapshots", "removed", removed, "keep", s.KeepSnapshots)
+	}
+	list, _, err := s.State.Snapshots()
+	if err == nil {
+		ds.Uploads, err = s.State.Uploads(list)
+	}
+	if err != nil {
+		s.Log.Warn("could not list the stored uploads", "err", s.State.Relative(err))
+	}
+	for _, u := range ds.Uploads {
+		if len(u.Snapshots) == 0 {
+			s.Log.Warn("stored upload used by no complete snapshot: kept, not served", "file", u.File)
+		}
+	}
+	s.Holder.Set(ds)
 }
 
 // Outcome is the result of an admin operation (api.AdminOutcome).
@@ -172,7 +247,7 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		return nil, err
 	}
 	pipeline.CrashPoint("current-set")
-	s.Holder.Set(ds)
+	s.serve(ds)
 	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
 	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID, Changes: changes}, nil
 }
@@ -251,16 +326,17 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 	if ds := s.Holder.Current(); cur != "" && (ds == nil || ds.ID != cur) {
 		res, m, err := pipeline.ReadSnapshot(filepath.Join(s.State.SnapshotsDir(), cur), nil)
 		if err != nil {
-			return nil, err
+			return nil, s.State.Relative(err)
 		}
 		nds, err := NewDataset(res, m)
 		if err != nil {
 			return nil, err
 		}
-		s.Holder.Set(nds)
+		s.serve(nds)
 		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
 	}
-	return s.build(ctx, s.userCatalogue(), false)
+	out, err := s.build(ctx, s.userCatalogue(), false)
+	return out, s.State.Relative(err)
 }
 
 // userCatalogue is the accepted uploads of the served snapshot.
