@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -8,12 +9,14 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -228,7 +231,8 @@ func TestRateLimit(t *testing.T) {
 }
 
 // FuzzUpload sends arbitrary entries and file contents through the upload
-// handler: no panic, no 5xx, and only 201, 400, 413 or 422.
+// handler: no panic, no 5xx, and only 201, 400, 409 (would remove data),
+// 413 or 422.
 func FuzzUpload(f *testing.F) {
 	h, _ := adminServer(f)
 	f.Add(goodEntry, "ken.csv", goodCSV)
@@ -238,7 +242,7 @@ func FuzzUpload(f *testing.F) {
 	f.Fuzz(func(t *testing.T, entry, filename, content string) {
 		rec := upload(t, h, "Bearer "+token, entry, filename, content)
 		switch rec.Code {
-		case 201, 400, 413, 422:
+		case 201, 400, 409, 413, 422:
 		default:
 			t.Fatalf("upload %q %q: %d %s", entry, filename, rec.Code, rec.Body)
 		}
@@ -376,5 +380,135 @@ func TestUploadRefusesDestructive(t *testing.T) {
 	}
 	if rec := uploadTo(t, h, "/v1/admin/sources?replace=yes", nil, goodEntry, "ken.csv", goodCSV); rec.Code != http.StatusBadRequest {
 		t.Errorf("replace=yes: %d, want 400", rec.Code)
+	}
+}
+
+// TestAdminHTTPDetails (issue 12 item 15): a 401 carries the Bearer
+// challenge; a chunked body over the limit (no Content-Length to check
+// first) is 413, and a body that stops arriving is 408, not 422 or 400.
+func TestAdminHTTPDetails(t *testing.T) {
+	h, _ := adminServer(t)
+	rec := upload(t, h, "", goodEntry, "ken.csv", goodCSV)
+	if got := rec.Header().Get("WWW-Authenticate"); rec.Code != http.StatusUnauthorized || got != `Bearer realm="dri"` {
+		t.Errorf("no token: %d, WWW-Authenticate %q", rec.Code, got)
+	}
+	rec = upload(t, h, "Bearer not-the-token-0000000000", goodEntry, "ken.csv", goodCSV)
+	if got := rec.Header().Get("WWW-Authenticate"); !strings.HasPrefix(got, `Bearer realm="dri"`) {
+		t.Errorf("wrong token: WWW-Authenticate %q", got)
+	}
+
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ReadTimeout = time.Second
+	ts.Start()
+	defer ts.Close()
+
+	// 2 MiB in a chunked body; adminServer allows 1 MiB.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("entry", goodEntry)
+	fw, _ := mw.CreateFormFile("file", "big.csv")
+	io.WriteString(fw, "unit,year,indicator,value\n"+strings.Repeat("KEN,2025,itu.internet_use,55.5\n", (2<<20)/31))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/admin/sources", io.MultiReader(&body)) // unknown length: chunked
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("chunked body over the limit: %d, want 413", resp.StatusCode)
+	}
+
+	// A body announced as 10 000 bytes of which 100 arrive, then nothing
+	// for longer than the read timeout (1 s).
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/admin/sources HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000\r\n\r\n--b\r\n", token)
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("slow body: %d, want 408", resp.StatusCode)
+	}
+}
+
+// TestUploadNamesAndLimits (issue 12 items 8, 12, 13): a client file name
+// with a 300-character extension was a 500 (ENAMETOOLONG); a 60 MB NUL-byte
+// upload answered a 300 MB 422; problems and /v1/snapshot showed the
+// absolute state path. Now: 422 naming the allowed extensions, a bounded
+// 422 (the first problems of each rule and every rule's count), relative
+// names only.
+func TestUploadNamesAndLimits(t *testing.T) {
+	h, svc := adminServer(t)
+	rec := upload(t, h, "Bearer "+token, goodEntry, "ken."+strings.Repeat("x", 300), goodCSV)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "is not one DRI reads") || rec.Body.Len() > 2000 {
+		t.Errorf("300-character extension: %d %s, want a short 422", rec.Code, rec.Body)
+	}
+	// 900 KB of NUL bytes (under adminServer's 1 MiB limit).
+	rec = upload(t, h, "Bearer "+token, goodEntry, "nul.csv", strings.Repeat("\x00", 900<<10))
+	if rec.Code != http.StatusUnprocessableEntity || rec.Body.Len() > 64<<10 {
+		t.Errorf("NUL-byte upload: %d with a %d-byte body, want 422 under 64 KiB", rec.Code, rec.Body.Len())
+	}
+	// 3000 rows with an unknown unit: 20 listed, 3000 counted.
+	bad := "unit,year,indicator,value\n" + strings.Repeat("XYZ,2025,itu.internet_use,55.5\n", 3000)
+	rec = upload(t, h, "Bearer "+token, goodEntry, "bad.csv", bad)
+	var p api.Problem
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != http.StatusUnprocessableEntity || len(p.Errors) != pipeline.MaxListedPerRule || p.Counts["unknown-unit"] != 3000 {
+		t.Errorf("3000 bad rows: %d, %d listed, counts %v; want 422, %d listed, unknown-unit 3000", rec.Code, len(p.Errors), p.Counts, pipeline.MaxListedPerRule)
+	}
+	if !strings.Contains(p.Errors[0].Message, "bad.csv:2:") {
+		t.Errorf("first problem %q does not name the client's file", p.Errors[0].Message)
+	}
+	if rec := upload(t, h, "Bearer "+token, goodEntry, "ken.csv", goodCSV); rec.Code != http.StatusCreated {
+		t.Fatalf("good upload: %d %s", rec.Code, rec.Body)
+	}
+	rec = get(t, h, "/v1/snapshot")
+	var snap struct {
+		Meta struct {
+			Uploads []struct {
+				File, Status string
+			} `json:"uploads"`
+		} `json:"meta"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &snap)
+	if strings.Contains(rec.Body.String(), svc.State.Dir) {
+		t.Errorf("/v1/snapshot shows the state path %s", svc.State.Dir)
+	}
+	if u := snap.Meta.Uploads; len(u) != 1 || !strings.HasPrefix(u[0].File, "uploads/") || u[0].Status != "served" {
+		t.Errorf("/v1/snapshot uploads %+v, want one served uploads/<sha256>.csv", u)
+	}
+	if rec := get(t, h, "/v1/snapshot?format=csv"); strings.Contains(rec.Body.String(), svc.State.Dir) || !strings.Contains(rec.Body.String(), ",uploads/") {
+		t.Errorf("/v1/snapshot CSV:\n%s", rec.Body)
+	}
+}
+
+// storageFull fails every upload as a full disk does.
+type storageFull struct{ nopAdmin }
+
+func (storageFull) Upload(context.Context, api.Upload) (*api.AdminOutcome, error) {
+	return nil, fmt.Errorf("pipeline: upload: %w", &os.PathError{Op: "write", Path: "uploads/.tmp-upload-1", Err: syscall.ENOSPC})
+}
+
+// TestUploadDiskFull (issue 12 item 12): a full disk was a bare 500; it is
+// 507 with a problem body.
+func TestUploadDiskFull(t *testing.T) {
+	var hold api.Holder
+	hold.Set(testDataset(t))
+	h := api.New(api.Config{RatePerSecond: -1, AdminTokens: []string{token}, Admin: storageFull{}}, &hold).Handler()
+	rec := upload(t, h, "Bearer "+token, goodEntry, "ken.csv", goodCSV)
+	var p api.Problem
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != http.StatusInsufficientStorage || p.Code != api.CodeInsufficientDisk || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Errorf("disk full: %d %s, want 507 insufficient_storage", rec.Code, rec.Body)
 	}
 }
