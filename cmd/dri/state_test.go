@@ -31,11 +31,11 @@ func TestSnapshotsListsQuarantinedUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := dri(t, "snapshots", "--state", dir)
+	code, _, stderr := dri(t, "snapshots", "--state", dir)
 	if code != exitOK || !strings.Contains(stderr, "quarantined upload: "+rel) {
 		t.Errorf("dri snapshots: exit %d, stderr %q, want the quarantined %s", code, stderr, rel)
 	}
-	code, stdout, _ = dri(t, "snapshots", "--state", dir, "--uploads", "--format", "csv")
+	code, stdout, _ := dri(t, "snapshots", "--state", dir, "--uploads", "--format", "csv")
 	if code != exitOK || !strings.Contains(stdout, rel+",,quarantined,") {
 		t.Errorf("dri snapshots --uploads: exit %d\n%s", code, stdout)
 	}
