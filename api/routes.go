@@ -124,7 +124,11 @@ func handleSnapshot(r *request) (*Result, error) {
 		c[9].AddI(src.Quarantined)
 		c[10].AddI(src.Superseded)
 	}
-	return &Result{Object: publicManifest(m), Table: t, Meta: map[string]any{"uploads": uploadsMeta(r.ds)}}, nil
+	res := &Result{Object: publicManifest(m), Table: t}
+	if r.ds.Uploads != nil { // served from a state directory
+		res.Meta = map[string]any{"uploads": uploadsMeta(r.ds)}
+	}
+	return res, nil
 }
 
 func publishedUnits(ds *Dataset) []*pipeline.Unit {

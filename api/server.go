@@ -34,7 +34,7 @@ type Dataset struct {
 	// Scores answers the scoring routes; nil serves them as 503.
 	Scores Scorer
 	// Uploads are the files of the state's upload store (nil without a
-	// state directory), listed by /v1/snapshot.
+	// state directory, empty with none), listed by /v1/snapshot.
 	Uploads []pipeline.StoredUpload
 }
 

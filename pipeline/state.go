@@ -237,7 +237,7 @@ func (s *State) Uploads(list []SnapshotInfo) ([]StoredUpload, error) {
 		return nil, fmt.Errorf("pipeline: state: %w", s.Relative(err))
 	}
 	byName := map[string]*StoredUpload{}
-	var out []StoredUpload
+	out := []StoredUpload{} // empty, not nil: a state with no upload
 	for _, f := range files {
 		if !f.IsDir() && !strings.HasPrefix(f.Name(), ".") {
 			out = append(out, StoredUpload{File: StateUploads + "/" + f.Name()})
