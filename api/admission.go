@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// CodeTimeout is the problem code of a request that ran out of time (504).
-const CodeTimeout = "timeout"
+// CodeDeadlineExceeded is the problem code of a request that ran out of time (504).
+const CodeDeadlineExceeded = "deadline_exceeded"
 
 // startKey is the gin context key of the time a request began.
 const startKey = "dri.start"
@@ -138,7 +138,7 @@ func (a *admission) leave(client string) {
 // deadline, errClientClosed when the client went away.
 func outcome(ctx context.Context) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return newProblem(http.StatusGatewayTimeout, CodeTimeout,
+		return newProblem(http.StatusGatewayTimeout, CodeDeadlineExceeded,
 			"the request did not finish within its deadline: the server is busy or the request is too large (fewer runs, or retry later)")
 	}
 	return errClientClosed

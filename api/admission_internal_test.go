@@ -91,7 +91,7 @@ func TestAdmissionLimits(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	if err := a2.run(ctx, "A", block); !errors.As(err, &p) || p.Status != 504 || p.Code != CodeTimeout {
+	if err := a2.run(ctx, "A", block); !errors.As(err, &p) || p.Status != 504 || p.Code != CodeDeadlineExceeded {
 		t.Errorf("waiting past the deadline: %v, want a 504 timeout problem", err)
 	}
 	gone, leave := context.WithCancel(context.Background())

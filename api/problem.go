@@ -18,6 +18,11 @@ type Problem struct {
 	Errors   []ParamError `json:"errors,omitempty"`
 	// RetryAfter, in seconds, is sent as the Retry-After header (429, 503).
 	RetryAfter int `json:"-"`
+	// Counts, when Errors is a bounded list, counts every problem by rule
+	// (pipeline.SummariseProblems).
+	Counts map[string]int `json:"counts,omitempty"`
+	// Changes is what a refused request would have changed (409).
+	Changes any `json:"changes,omitempty"`
 }
 
 // ParamError locates a problem in one request parameter (query parameter,
@@ -48,6 +53,9 @@ const (
 	CodeUnavailable      = "unavailable"
 	CodeUnauthorized     = "unauthorized"
 	CodeUnsupportedMedia = "unsupported_media_type"
+	CodeWouldRemoveData  = "would_remove_data"
+	CodeInsufficientDisk = "insufficient_storage"
+	CodeTimeout          = "request_timeout"
 )
 
 const problemBase = "https://dri.dev/problems/"

@@ -118,7 +118,7 @@ func handleSnapshot(r *request) (*Result, error) {
 	for _, src := range m.Sources {
 		c := t.Cols
 		c[0].AddS(src.ID)
-		c[1].AddS(src.File)
+		c[1].AddS(relativeFile(src.File))
 		c[2].AddS(src.Adapter)
 		c[3].AddS(src.Publisher)
 		c[4].AddS(src.Vintage)
@@ -129,7 +129,11 @@ func handleSnapshot(r *request) (*Result, error) {
 		c[9].AddI(src.Quarantined)
 		c[10].AddI(src.Superseded)
 	}
-	return &Result{Object: m, Table: t}, nil
+	res := &Result{Object: publicManifest(m), Table: t}
+	if r.ds.Uploads != nil { // served from a state directory
+		res.Meta = map[string]any{"uploads": uploadsMeta(r.ds)}
+	}
+	return res, nil
 }
 
 func publishedUnits(ds *Dataset) []*pipeline.Unit {

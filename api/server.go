@@ -33,6 +33,9 @@ type Dataset struct {
 	Registry  *pipeline.Registry
 	// Scores answers the scoring routes; nil serves them as 503.
 	Scores Scorer
+	// Uploads are the files of the state's upload store (nil without a
+	// state directory, empty with none), listed by /v1/snapshot.
+	Uploads []pipeline.StoredUpload
 }
 
 // Provider gives the Dataset to serve now.

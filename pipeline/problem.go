@@ -187,6 +187,74 @@ func (r *Report) Totals() (read, loaded, quarantined, superseded int) {
 // the counts are always complete.
 const maxListed = 20
 
+// MaxListedPerRule is how many problems of each error rule a bounded list
+// (the text report, the API's 422) shows; notices show one per rule.
+const MaxListedPerRule = maxListed
+
+// MaxProblemMessage bounds a listed problem's message in bytes: a message
+// quoting a huge cell or header is cut, with "..." at the end.
+const MaxProblemMessage = 240
+
+// RuleCount is how many problems one rule had, and how many of them a
+// summary lists.
+type RuleCount struct {
+	Rule   Rule `json:"rule"`
+	Count  int  `json:"count"`
+	Listed int  `json:"listed"`
+}
+
+// ProblemSummary is a bounded view of a list of problems: the first few of
+// each rule, in their order, and the count of every rule.
+type ProblemSummary struct {
+	Total  int
+	Listed []Problem
+	// Counts has one entry per rule, in order of first appearance.
+	Counts []RuleCount
+}
+
+// Omitted is the number of problems not listed.
+func (s *ProblemSummary) Omitted() int { return s.Total - len(s.Listed) }
+
+// SummariseProblems is the one rule for showing many problems, used by the
+// CLI's report and the API's 422: the first errorsPerRule problems of each
+// error rule and the first noticesPerRule of each notice rule (a negative
+// limit lists all), each message cut to MaxProblemMessage bytes, and the
+// count of every rule. The input is not modified.
+func SummariseProblems(ps []Problem, errorsPerRule, noticesPerRule int) ProblemSummary {
+	sum := ProblemSummary{Total: len(ps)}
+	index := map[Rule]int{}
+	for _, p := range ps {
+		i, ok := index[p.Rule]
+		if !ok {
+			i = len(sum.Counts)
+			index[p.Rule] = i
+			sum.Counts = append(sum.Counts, RuleCount{Rule: p.Rule})
+		}
+		rc := &sum.Counts[i]
+		rc.Count++
+		limit := errorsPerRule
+		if p.Severity == Notice {
+			limit = noticesPerRule
+		}
+		if limit < 0 || rc.Listed < limit {
+			rc.Listed++
+			p.Message = cutMessage(p.Message, MaxProblemMessage)
+			p.File = cutMessage(p.File, MaxProblemMessage)
+			sum.Listed = append(sum.Listed, p)
+		}
+	}
+	return sum
+}
+
+// cutMessage cuts s to at most n bytes on a UTF-8 boundary, ending in "..."
+// when cut.
+func cutMessage(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n-3], "") + "..."
+}
+
 // WriteText writes the report for people: one line per file with its
 // accounting, then its problems (at most maxListed per rule, with a count of
 // the rest).
@@ -223,28 +291,17 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		ew.printf("\n")
 		// Errors: the first maxListed per rule; notices: the first per rule.
 		// --verbose lists everything.
-		count := map[Rule]int{}
-		var order []Rule
-		for _, p := range f.Problems {
-			if count[p.Rule] == 0 {
-				order = append(order, p.Rule)
-			}
-			count[p.Rule]++
-			limit := maxListed
-			if p.Severity == Notice {
-				limit = 1
-			}
-			if verbose || count[p.Rule] <= limit {
-				ew.printf("  %s: %s\n", p.Severity, p)
-			}
+		perRule, notices := maxListed, 1
+		if verbose {
+			perRule, notices = -1, -1
 		}
-		for _, rule := range order {
-			limit := maxListed
-			if isNoticeRule(f, rule) {
-				limit = 1
-			}
-			if !verbose && count[rule] > limit {
-				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", count[rule]-limit, rule)
+		sum := SummariseProblems(f.Problems, perRule, notices)
+		for _, p := range sum.Listed {
+			ew.printf("  %s: %s\n", p.Severity, p)
+		}
+		for _, rc := range sum.Counts {
+			if rc.Count > rc.Listed {
+				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", rc.Count-rc.Listed, rc.Rule)
 			}
 		}
 	}
@@ -252,15 +309,6 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	ew.printf("total: read %d = loaded %d + quarantined %d; %d superseded by a source of higher precedence; %d errors\n",
 		read, loaded, quarantined, superseded, r.Errors())
 	return ew.err
-}
-
-func isNoticeRule(f *FileReport, rule Rule) bool {
-	for _, p := range f.Problems {
-		if p.Rule == rule {
-			return p.Severity == Notice
-		}
-	}
-	return false
 }
 
 type errWriter struct {

@@ -8,7 +8,7 @@ package service
 import (
 	"context"
 	"errors"
-	"io"
+	"fmt"
 	"log/slog"
 	"os"
 	"path"
@@ -59,16 +59,42 @@ type Service struct {
 	Log    *slog.Logger
 	// MaxUpload bounds an uploaded file (default 64 MiB).
 	MaxUpload int64
+	// MaxRemovedShare is the share (0..1] of a source's rows an upload may
+	// remove without asking to replace (default 0.10).
+	MaxRemovedShare float64
+	// KeepSnapshots is how many snapshots (newest first) are kept besides
+	// the current one and its rollback target (default 10).
+	KeepSnapshots int
 
 	mu sync.Mutex // one admin operation at a time
 }
 
-// Start opens the state directory and serves its current snapshot (or the
-// newest complete one); with none, it builds the first snapshot from the
-// embedded data. Incomplete snapshot directories are reported and removed.
+// Defaults of the Service's settings.
+const (
+	DefaultMaxRemovedShare = 0.10
+	DefaultKeepSnapshots   = 10
+)
+
+// Start opens the state directory and serves its current snapshot; with
+// none, it builds the first snapshot from the embedded data. A current
+// snapshot that is damaged (a file missing or failing its checksum) is
+// rebuilt from its uploads; when that is impossible the newest complete
+// snapshot is served and the uploads it lacks are kept, quarantined, and
+// listed by /v1/snapshot. Leftovers of interrupted writes are removed;
+// stored uploads never are. Snapshots beyond KeepSnapshots are pruned.
 func (s *Service) Start(ctx context.Context) error {
 	if s.MaxUpload == 0 {
 		s.MaxUpload = 64 << 20
+	}
+	if s.MaxRemovedShare == 0 {
+		s.MaxRemovedShare = DefaultMaxRemovedShare
+	}
+	if s.KeepSnapshots == 0 {
+		s.KeepSnapshots = DefaultKeepSnapshots
+	}
+	cur, err := s.State.Current()
+	if err != nil {
+		return err
 	}
 	info, bad, note, err := s.State.Serving()
 	if err != nil {
@@ -80,29 +106,86 @@ func (s *Service) Start(ctx context.Context) error {
 	if err := s.State.Clean(); err != nil {
 		return err
 	}
-	if note != "" {
-		s.Log.Warn(note)
+	if cur != "" && (info == nil || info.ID != cur) {
+		err := s.rebuild(ctx, cur)
+		if err == nil {
+			return nil
+		}
+		s.Log.Warn("could not rebuild the damaged current snapshot from its uploads; they are kept (quarantined) and listed by /v1/snapshot",
+			"snapshot", cur, "err", s.State.Relative(err))
+		if note != "" {
+			s.Log.Warn(note)
+		}
 	}
 	if info != nil {
 		res, m, err := pipeline.ReadSnapshot(info.Path, nil)
 		if err != nil {
-			return err
+			return s.State.Relative(err)
 		}
 		ds, err := NewDataset(res, m)
 		if err != nil {
 			return err
 		}
-		if cur, _ := s.State.Current(); cur != m.ID {
+		if cur != m.ID {
 			if err := s.State.SetCurrent(m.ID); err != nil {
-				return err
+				return s.State.Relative(err)
 			}
 		}
-		s.Holder.Set(ds)
+		s.serve(ds)
 		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
 		return nil
 	}
-	_, err = s.build(ctx, &pipeline.Catalogue{})
+	_, err = s.build(ctx, &pipeline.Catalogue{}, false)
 	return err
+}
+
+// rebuild rebuilds a damaged snapshot from the embedded data and the
+// uploads its catalogue names, and serves it.
+func (s *Service) rebuild(ctx context.Context, id string) error {
+	user, err := s.State.DamagedSources(id)
+	if err != nil {
+		return err
+	}
+	if err := s.State.SetAside(id); err != nil {
+		return err
+	}
+	out, err := s.build(ctx, user, false)
+	if errors.Is(err, ErrRejected) {
+		return fmt.Errorf("its sources no longer validate (%d problems)", len(out.Problems))
+	}
+	if err != nil {
+		return err
+	}
+	s.Log.Warn("rebuilt the damaged current snapshot from its uploads", "damaged", id, "snapshot", out.Snapshot,
+		"uploads", len(user.Sources))
+	return nil
+}
+
+// serve swaps a dataset in, after pruning old snapshots and listing the
+// stored uploads (with the snapshots using each) for /v1/snapshot.
+func (s *Service) serve(ds *api.Dataset) {
+	protect := []string{ds.ID}
+	if prev := s.Holder.Current(); prev != nil {
+		protect = append(protect, prev.ID)
+	}
+	if removed, err := s.State.Prune(s.KeepSnapshots, protect...); err != nil {
+		s.Log.Warn("could not prune old snapshots", "err", s.State.Relative(err))
+	} else if len(removed) > 0 {
+		s.Log.Info("pruned old snapshots", "removed", removed, "keep", s.KeepSnapshots)
+	}
+	list, _, err := s.State.Snapshots()
+	if err == nil {
+		ds.Uploads, err = s.State.Uploads(list)
+	}
+	if err != nil {
+		s.Log.Warn("could not list the stored uploads", "err", s.State.Relative(err))
+	}
+	for _, u := range ds.Uploads {
+		if len(u.Snapshots) == 0 {
+			s.Log.Warn("stored upload used by no complete snapshot: kept, not served", "file", u.File)
+		}
+	}
+	s.Holder.Set(ds)
 }
 
 // Outcome is the result of an admin operation (api.AdminOutcome).
@@ -113,11 +196,15 @@ var ErrRejected = api.ErrRejected
 
 // build loads the embedded data plus the user's entries, and when the data
 // pass validation writes a snapshot, points the state at it (the commit
-// point) and swaps it in.
-func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome, error) {
+// point) and swaps it in. The outcome says what changed relative to the
+// dataset served before; with guard set, changes that would remove data
+// (pipeline.Changes.Destructive) are refused with ErrDestructive.
+func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard bool) (*Outcome, error) {
 	opt := pipeline.Options{Base: datasets.FS}
 	if len(user.Sources) > 0 {
-		opt.User, opt.UserName, opt.UserCatalogue = os.DirFS(s.State.Dir), s.State.Dir, user
+		// Files are named relative to the state directory (uploads/...):
+		// reports, manifests and problems never show where the state lives.
+		opt.User, opt.UserCatalogue = os.DirFS(s.State.Dir), user
 	}
 	res, err := pipeline.Load(ctx, opt)
 	if err != nil {
@@ -133,6 +220,18 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome
 		res.Release()
 		return out, ErrRejected
 	}
+	prev := s.Holder.Current()
+	var changes *pipeline.Changes
+	if prev != nil && prev.Result != nil && prev.Result.Observations != nil {
+		if changes, err = pipeline.DiffResults(prev.Result, res); err != nil {
+			res.Release()
+			return nil, err
+		}
+		if refused := changes.Destructive(s.MaxRemovedShare); guard && len(refused) > 0 {
+			res.Release()
+			return &Outcome{Changes: changes, Refused: refused}, ErrDestructive
+		}
+	}
 	m, err := pipeline.WriteSnapshot(s.State.SnapshotsDir(), res, nil)
 	if err != nil {
 		res.Release()
@@ -143,57 +242,74 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue) (*Outcome
 		res.Release()
 		return nil, err
 	}
-	prev := s.Holder.Current()
 	if err := s.State.SetCurrent(m.ID); err != nil {
 		res.Release()
 		return nil, err
 	}
 	pipeline.CrashPoint("current-set")
-	s.Holder.Set(ds)
+	s.serve(ds)
 	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
-	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID}, nil
+	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID, Changes: changes}, nil
 }
+
+// ErrDestructive is returned when an upload would remove data and the
+// request did not ask to replace it.
+var ErrDestructive = api.ErrDestructive
 
 // Upload validates a new source file with its catalogue entry. The file is
 // stored durably (fsync) before anything else; it becomes part of a new
-// snapshot only if every source still validates, otherwise the problems come
-// back with ErrRejected and nothing changes.
-func (s *Service) Upload(ctx context.Context, entry pipeline.Entry, filename string, file io.Reader) (*Outcome, error) {
+// snapshot only if every source still validates and, unless up.Replace is
+// set, nothing is destroyed (no reference table emptied, no unit dropped, no
+// source losing more than MaxRemovedShare of its rows). Otherwise the
+// problems come back with ErrRejected, or what would be removed with
+// ErrDestructive, and nothing changes.
+func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ext := strings.ToLower(path.Ext(filename))
-	if ext == "" {
-		ext = ".csv"
-	}
-	rel, _, err := s.State.StoreUpload(file, ext, s.MaxUpload)
+	name := displayName(up.Filename)
+	ext, err := pipeline.UploadExt(up.Filename)
 	if err != nil {
-		return nil, err
+		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
+	}
+	rel, existed, err := s.State.StoreUpload(up.File, ext, s.MaxUpload)
+	if err != nil {
+		return nil, s.State.Relative(err)
 	}
 	pipeline.CrashPoint("upload-stored")
+	entry := up.Entry
 	entry.File = rel
 	if entry.Precedence == 0 {
 		entry.Precedence = 100
 	}
 	if err := entry.Check(); err != nil {
-		s.removeUnused(rel)
-		return &Outcome{Problems: []pipeline.Problem{{File: filename, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
+		s.removeRefused(rel, existed)
+		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
 	}
 	user := s.userCatalogue().Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{&entry}})
-	out, err := s.build(ctx, user)
+	out, err := s.build(ctx, user, !up.Replace)
 	if err != nil {
-		s.removeUnused(rel)
+		s.removeRefused(rel, existed)
 		// Problems name the file as the client sent it, not its stored name.
 		if out != nil {
-			stored := path.Join(s.State.Dir, rel)
 			for i := range out.Problems {
-				if out.Problems[i].File == stored {
-					out.Problems[i].File = filename
+				if out.Problems[i].File == rel {
+					out.Problems[i].File = name
 				}
 			}
 		}
-		return out, err
+		return out, s.State.Relative(err)
 	}
 	return out, nil
+}
+
+// displayName is the client's file name as problems show it: its last
+// element, at most 80 bytes (the name is the client's, not a stored one).
+func displayName(filename string) string {
+	name := path.Base(strings.ReplaceAll(filename, `\`, "/"))
+	if len(name) > 80 {
+		name = strings.ToValidUTF8(name[:77], "") + "..."
+	}
+	return name
 }
 
 // Reload serves the snapshot the state's current pointer names when it is
@@ -210,16 +326,17 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 	if ds := s.Holder.Current(); cur != "" && (ds == nil || ds.ID != cur) {
 		res, m, err := pipeline.ReadSnapshot(filepath.Join(s.State.SnapshotsDir(), cur), nil)
 		if err != nil {
-			return nil, err
+			return nil, s.State.Relative(err)
 		}
 		nds, err := NewDataset(res, m)
 		if err != nil {
 			return nil, err
 		}
-		s.Holder.Set(nds)
+		s.serve(nds)
 		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
 	}
-	return s.build(ctx, s.userCatalogue())
+	out, err := s.build(ctx, s.userCatalogue(), false)
+	return out, s.State.Relative(err)
 }
 
 // userCatalogue is the accepted uploads of the served snapshot.
@@ -231,14 +348,19 @@ func (s *Service) userCatalogue() *pipeline.Catalogue {
 	return &pipeline.Catalogue{Sources: pipeline.UserEntries(ds.Result.Catalogue)}
 }
 
-// removeUnused deletes a stored upload no served catalogue refers to.
-func (s *Service) removeUnused(rel string) {
+// removeRefused deletes the stored file of a refused upload, unless it was
+// in the store before this request (then an accepted upload, or a snapshot
+// kept for rollback, may need it).
+func (s *Service) removeRefused(rel string, existed bool) {
+	if existed {
+		return
+	}
 	for _, e := range s.userCatalogue().Sources {
 		if e.File == rel {
 			return
 		}
 	}
 	if err := os.Remove(filepath.Join(s.State.Dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, os.ErrNotExist) {
-		s.Log.Warn("could not remove a refused upload", "file", rel, "err", err)
+		s.Log.Warn("could not remove a refused upload", "file", rel, "err", s.State.Relative(err))
 	}
 }

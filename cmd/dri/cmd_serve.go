@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type serveConfig struct {
 	logJSON   bool
 	rate      float64
 	proxies   string
+	// maxRemovedShare and keepSnapshots govern uploads (--state).
+	maxRemovedShare float64
+	keepSnapshots   int
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
@@ -51,6 +55,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
 	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client; none by default")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
+	fs.IntVar(&cfg.keepSnapshots, "keep-snapshots", service.DefaultKeepSnapshots,
+		"snapshots kept in --state (newest first); the current one and its rollback target are always kept, uploads never removed")
+	fs.Float64Var(&cfg.maxRemovedShare, "max-removed-share", service.DefaultMaxRemovedShare,
+		"refuse (409) an upload that removes more than this share (0..1] of a source's rows, empties a reference table or drops units, unless it says replace=true")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +74,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	proxies, err := api.ParseTrustedProxies(cfg.proxies)
 	if err != nil {
 		return usagef("serve: --trusted-proxies: %v", err)
+	}
+	if cfg.keepSnapshots < 1 {
+		return usagef("serve: --keep-snapshots must be at least 1, not %d", cfg.keepSnapshots)
+	}
+	if !(cfg.maxRemovedShare > 0 && cfg.maxRemovedShare <= 1) {
+		return usagef("serve: --max-removed-share must be in (0, 1], not %g", cfg.maxRemovedShare)
 	}
 	tokens, err := adminTokens(cfg.tokenFile)
 	if err != nil {
@@ -92,13 +106,16 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		if err != nil {
 			return err
 		}
-		svc := &service.Service{State: st, Holder: &holder, Log: log}
+		svc := &service.Service{State: st, Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare,
+			KeepSnapshots: cfg.keepSnapshots}
 		if err := svc.Start(ctx); err != nil {
 			return err
 		}
 		if len(tokens) > 0 {
 			apiCfg.AdminTokens, apiCfg.Admin = tokens, svc
 			log.Info("admin routes enabled", "tokens", len(tokens))
+		} else {
+			log.Info("admin routes off: no admin token (--admin-token-file or DRI_ADMIN_TOKENS)")
 		}
 	} else {
 		ds, err := e.dataset(ctx, cfg.data, cfg.snapshot)
@@ -147,6 +164,11 @@ func adminTokens(file string) ([]string, error) {
 			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 				tokens = append(tokens, line)
 			}
+		}
+		if len(tokens) == 0 {
+			// Asked for admin routes and got none: refuse rather than
+			// start with them silently off.
+			return nil, usagef("--admin-token-file %s holds no token (one per line; # starts a comment): not starting with the admin routes off", filepath.Base(file))
 		}
 	}
 	for _, t := range strings.Split(os.Getenv("DRI_ADMIN_TOKENS"), ",") {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/dri-engine/dri/pipeline"
@@ -14,11 +16,14 @@ func init() {
 }
 
 func runSnapshots(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("snapshots", "snapshots --state DIR [--format table|csv|json]\n\n"+
+	fs := newFlags("snapshots", "snapshots --state DIR [--uploads] [--format table|csv|json]\n\n"+
 		"Lists the complete snapshots, newest first, marking the current one; incomplete\n"+
-		"directories (interrupted writes, checksum mismatches) are listed on standard error.", e)
+		"directories (interrupted writes, checksum mismatches) are listed on standard error,\n"+
+		"and so are quarantined uploads (stored, used by no complete snapshot: kept, never\n"+
+		"deleted). --uploads lists the stored uploads instead, with the snapshots using each.", e)
 	state := fs.String("state", "", "state directory (required)")
 	format := fs.String("format", "table", "output: table, csv or json")
+	uploads := fs.Bool("uploads", false, "list the stored uploads (file, sources, status, snapshots) instead of the snapshots")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +43,30 @@ func runSnapshots(ctx context.Context, args []string, e *env) error {
 	}
 	for _, b := range bad {
 		fmt.Fprintf(e.stderr, "dri: incomplete: %s: %s\n", b.Path, b.Reason)
+	}
+	stored, err := st.Uploads(list)
+	if err != nil {
+		return err
+	}
+	for _, u := range stored {
+		if len(u.Snapshots) == 0 {
+			fmt.Fprintf(e.stderr, "dri: quarantined upload: %s: used by no complete snapshot (kept; see dri snapshots --uploads)\n", u.File)
+		}
+	}
+	if *uploads {
+		current, _ := st.Current()
+		t := &table{header: []string{"file", "sources", "status", "snapshots"}}
+		for _, u := range stored {
+			status := "quarantined"
+			if len(u.Snapshots) > 0 {
+				status = "kept"
+			}
+			if slices.Contains(u.Snapshots, current) {
+				status = "current"
+			}
+			t.add(str(u.File), str(strings.Join(u.Sources, " ")), str(status), str(strings.Join(u.Snapshots, " ")))
+		}
+		return t.write(e.stdout, *format)
 	}
 	t := &table{header: []string{"id", "created", "current", "observations", "sources", "errors"}}
 	for _, s := range list {
