@@ -80,7 +80,7 @@ func readLong(s *source) error {
 // starts at line offset+1; idx is the header's columns when the header was
 // already read.
 func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[string]int) error {
-	cr := csv.NewReader(stripBOM(r))
+	cr := csv.NewReader(stripBOM(newLineLimit(r, display, s.maxLine, offset)))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	t := &csvTable{r: cr, file: display}
@@ -188,16 +188,31 @@ func readLongArrow(s *source, isParquet bool) error {
 	if isParquet {
 		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
-	mem := new(poolAllocator)
+	// A message's metadata and body must fit in the file and in the
+	// limit; decompressed buffers, and the memory the reader holds at
+	// once, must fit in the limit (cappedAllocator): a file's bytes never
+	// make the reader allocate more than the limit.
+	limit := s.maxMessage
+	if limit <= 0 {
+		limit = DefaultMaxMessageBytes
+	}
+	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
+	opts := []ipc.Option{ipc.WithAllocator(mem),
+		ipc.WithMetadataSizeLimit(min(limit, int64(len(data)))), ipc.WithBodySizeLimit(min(limit, int64(len(data))))}
 	var rr array.RecordReader
 	{
-		r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+		r, err := ipc.NewFileReader(bytes.NewReader(data), opts...)
 		if err == nil {
 			defer r.Close()
 			rr = &ipcFileRecords{r: r}
 		} else {
-			sr, err2 := ipc.NewReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+			// Through NewMessageReader: ipc.NewReader (arrow-go v18.8.0)
+			// does not pass the size limits on to its message reader.
+			sr, err2 := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(bytes.NewReader(data), opts...), opts...)
 			if err2 != nil {
+				if le := ipcTooLarge(display, 0, err2); le != nil {
+					return le
+				}
 				return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
 			}
 			rr = sr
@@ -248,9 +263,27 @@ func readLongArrow(s *source, isParquet bool) error {
 	for _, j := range all {
 		s.pending = append(s.pending, j.c)
 	}
-	s.absorbPending()
+	_ = s.absorbPending() // the Arrow readers' shards stop at no line
 	if err := rr.Err(); err != nil && err != io.EOF {
-		return structural(display, row, 0, RuleUnreadable, "%v", err)
+		if le := ipcTooLarge(display, row+1, err); le != nil {
+			return le
+		}
+		return structural(display, row+1, 0, RuleUnreadable, "%v", err)
+	}
+	return nil
+}
+
+// ipcTooLarge returns err as a too-large problem at row when it is the IPC
+// reader refusing a size over the limits readLongArrow sets, else nil.
+// arrow-go says so in words ("... exceeds limit ...", "... exceeds file
+// size ...") or passes on cappedAllocator's panic.
+func ipcTooLarge(file string, row int, err error) *LoadError {
+	var ae *allocLimitError
+	switch {
+	case errors.As(err, &ae):
+		return structural(file, row, 0, RuleTooLarge, "%v", ae)
+	case strings.Contains(err.Error(), "exceeds limit"), strings.Contains(err.Error(), "exceeds file size"):
+		return structural(file, row, 0, RuleTooLarge, "%v", err)
 	}
 	return nil
 }
@@ -350,7 +383,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}
-	s.absorbPending()
+	_ = s.absorbPending() // the Arrow readers' shards stop at no line
 	for g, err := range errs {
 		if err != nil {
 			if le, ok := err.(*LoadError); ok {
