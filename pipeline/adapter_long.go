@@ -154,17 +154,22 @@ func readLongArrow(s *source, isParquet bool) error {
 		return err
 	}
 	defer rc.Close()
-	if h, ok := rc.(*hashingReader); ok && isParquet {
+	if h, ok := rc.(*hashingReader); ok {
 		if ra, size, ok := h.readerAt(); ok {
-			// Parquet is read in place (ReadAt on the file, from its footer),
-			// while another goroutine reads the file through for its
-			// checksum: no copy of the file in memory.
+			// Parquet and Arrow IPC are read in place (ReadAt on the file,
+			// from its footer), while another goroutine reads the file
+			// through for its checksum: no copy of the file in memory.
 			if size == 0 {
 				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 			}
 			hashed := make(chan error, 1)
 			go func() { hashed <- h.drain(1 << 20) }()
-			err := readLongParquet(s, ra, size, display)
+			var err error
+			if isParquet {
+				err = readLongParquet(s, ra, size, display)
+			} else {
+				err = readLongIPC(s, ra, size, display)
+			}
 			if herr := <-hashed; herr != nil && err == nil {
 				err = structural(display, 0, 0, RuleUnreadable, "%v", herr)
 			}
@@ -188,6 +193,12 @@ func readLongArrow(s *source, isParquet bool) error {
 	if isParquet {
 		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
+	return readLongIPC(s, bytes.NewReader(data), int64(len(data)), display)
+}
+
+// readLongIPC reads the long format from an Arrow IPC file or stream of
+// size bytes.
+func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error {
 	// A message's metadata and body must fit in the file and in the
 	// limit; decompressed buffers, and the memory the reader holds at
 	// once, must fit in the limit (cappedAllocator): a file's bytes never
@@ -198,17 +209,17 @@ func readLongArrow(s *source, isParquet bool) error {
 	}
 	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
 	opts := []ipc.Option{ipc.WithAllocator(mem),
-		ipc.WithMetadataSizeLimit(min(limit, int64(len(data)))), ipc.WithBodySizeLimit(min(limit, int64(len(data))))}
+		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
 	var rr array.RecordReader
 	{
-		r, err := ipc.NewFileReader(bytes.NewReader(data), opts...)
+		r, err := ipc.NewFileReader(io.NewSectionReader(data, 0, size), opts...)
 		if err == nil {
 			defer r.Close()
 			rr = &ipcFileRecords{r: r}
 		} else {
 			// Through NewMessageReader: ipc.NewReader (arrow-go v18.8.0)
 			// does not pass the size limits on to its message reader.
-			sr, err2 := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(bytes.NewReader(data), opts...), opts...)
+			sr, err2 := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(io.NewSectionReader(data, 0, size), opts...), opts...)
 			if err2 != nil {
 				if le := ipcTooLarge(display, 0, err2); le != nil {
 					return le

@@ -15,7 +15,8 @@ import (
 // issue 12 item 9 and measures its peak resident memory: `dri validate`
 // on a 1 GB sparse file (1 GB of NUL bytes, no line end) reached 20 GB, on
 // a 60 MB file without line ends 1.3 GB. Both must fail with a located
-// too-large problem under 300 MB.
+// too-large problem under 300 MB; the 1 GB file named .arrow (read whole
+// into memory before) must fail under 300 MB too.
 func TestValidateBoundsMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and reads a 1 GB file")
@@ -31,6 +32,14 @@ func TestValidateBoundsMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	// The same as Arrow IPC: read in place, not copied into memory.
+	sparseArrow := filepath.Join(dir, "sparse.arrow")
+	if err := os.Rename(sparse, sparseArrow); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(sparseArrow, sparse); err != nil {
+		t.Fatal(err)
+	}
 	// A quote first sends the long reader to encoding/csv, the path that
 	// held a whole quoted field.
 	// Written 1 MB at a time: the child's Maxrss counts the test
@@ -57,6 +66,7 @@ func TestValidateBoundsMemory(t *testing.T) {
 	}{
 		{sparse, "sparse.csv:1: too-large: line is longer than 1048576 bytes"},
 		{oneLine, "oneline.csv:1: too-large: line is longer than 1048576 bytes"},
+		{sparseArrow, "sparse.arrow: unreadable: not an Arrow IPC file or stream"},
 	} {
 		t.Run(filepath.Base(c.file), func(t *testing.T) {
 			cmd := exec.Command(bin, "validate", c.file)
