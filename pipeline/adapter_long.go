@@ -140,7 +140,16 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if !ok {
 			continue
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
+		at := func(name string) int {
+			i, ok := idx[name]
+			if !ok {
+				return 0
+			}
+			_, c := t.pos(i)
+			return c
+		}
+		fields := FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"), Status: at("status")}
+		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
 			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
 	}
 }
@@ -523,7 +532,8 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			fields[k] = v
 		}
 		s.Add(Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: ByCode, Year: year, Indicator: fields[cInd],
-			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+			Fields: FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
+			Sex:    fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
 	}
 	n := int(rec.NumRows())
 	if fast && units.NullN() == 0 && inds.NullN() == 0 && years.NullN() == 0 && values.NullN() == 0 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
@@ -201,6 +203,106 @@ func compressedLong(t *testing.T, n int) []byte {
 	defer rec.Release()
 	var buf bytes.Buffer
 	w := ipc.NewWriter(&buf, ipc.WithSchema(schema), ipc.WithZstd())
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestProblemColumns: a row problem points at the offending field, in the
+// three readers of the long format (issue 12 item 14: unknown-unit and
+// year-range pointed at the value column).
+func TestProblemColumns(t *testing.T) {
+	rows := [][]string{
+		{"KE", "2020", "itu.internet_use", "_T", "5"},   // unknown unit, column 1
+		{"KEN", "2099", "itu.internet_use", "_T", "5"},  // year out of range, column 2
+		{"KEN", "2020", "itu.internet_nope", "_T", "5"}, // unknown indicator, column 3
+		{"KEN", "2020", "itu.internet_use", "Q", "5"},   // bad sex code, column 4
+		{"KEN", "2020", "egov.egdi", "F", "0.5"},        // no sex breakdown, column 4
+	}
+	header := "unit,year,indicator,sex,value\n"
+	var plain, quoted strings.Builder
+	plain.WriteString(header)
+	quoted.WriteString(header)
+	for _, r := range rows {
+		plain.WriteString(strings.Join(r, ",") + "\n")
+		quoted.WriteString(`"` + strings.Join(r, `","`) + `"` + "\n")
+	}
+	// Columns counted by hand in the lines above (1-based bytes).
+	wantCSV := []string{
+		`f.csv:2:1: unknown-unit: unknown unit code "KE"`,
+		"f.csv:3:5: year-range: year 2099 is outside 1990..2027",
+		`f.csv:4:10: unknown-indicator: unknown indicator "itu.internet_nope" (not in the registry)`,
+		`f.csv:5:27: bad-code: sex "Q" is not one of _T, F, M`,
+		"f.csv:6:20: bad-code: egov.egdi has no sex disaggregation in the registry (got sex=F)",
+	}
+	// Quoted: each field starts 2 bytes later per field before it.
+	wantQuoted := []string{
+		`f.csv:2:1: unknown-unit: unknown unit code "KE"`,
+		"f.csv:3:7: year-range: year 2099 is outside 1990..2027",
+		`f.csv:4:14: unknown-indicator: unknown indicator "itu.internet_nope" (not in the registry)`,
+		`f.csv:5:33: bad-code: sex "Q" is not one of _T, F, M`,
+		"f.csv:6:26: bad-code: egov.egdi has no sex disaggregation in the registry (got sex=F)",
+	}
+	// Arrow: line = row number (no header), column = field position.
+	wantArrow := []string{
+		`f.arrow:1:1: unknown-unit: unknown unit code "KE"`,
+		"f.arrow:2:2: year-range: year 2099 is outside 1990..2027",
+		`f.arrow:3:3: unknown-indicator: unknown indicator "itu.internet_nope" (not in the registry)`,
+		`f.arrow:4:4: bad-code: sex "Q" is not one of _T, F, M`,
+		"f.arrow:5:4: bad-code: egov.egdi has no sex disaggregation in the registry (got sex=F)",
+	}
+	for _, c := range []struct {
+		name, file string
+		data       []byte
+		want       []string
+	}{
+		{"csv", "f.csv", []byte(plain.String()), wantCSV},
+		{"quoted csv", "f.csv", []byte(quoted.String()), wantQuoted},
+		{"arrow", "f.arrow", longArrow(t, rows), wantArrow},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fr := loadFile(t, c.file, c.data, pipeline.Options{MaxYear: 2027})
+			if diff := cmp.Diff(c.want, problemStrings(fr)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// longArrow writes rows of unit, year, indicator, sex, value as an Arrow
+// IPC file.
+func longArrow(t *testing.T, rows [][]string) []byte {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "indicator", Type: arrow.BinaryTypes.String}, {Name: "sex", Type: arrow.BinaryTypes.String},
+		{Name: "value", Type: arrow.PrimitiveTypes.Float64},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		y, err1 := strconv.Atoi(r[1])
+		v, err2 := strconv.ParseFloat(r[4], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("row %q: %v %v", r, err1, err2)
+		}
+		b.Field(0).(*array.StringBuilder).Append(r[0])
+		b.Field(1).(*array.Int32Builder).Append(int32(y))
+		b.Field(2).(*array.StringBuilder).Append(r[2])
+		b.Field(3).(*array.StringBuilder).Append(r[3])
+		b.Field(4).(*array.Float64Builder).Append(v)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := ipc.NewFileWriter(&buf, ipc.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Write(rec); err != nil {
 		t.Fatal(err)
 	}

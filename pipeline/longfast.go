@@ -276,7 +276,14 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 		if !ok {
 			continue
 		}
+		at := func(i int) int {
+			if i < 0 {
+				return 0
+			}
+			return cols[i]
+		}
 		c.Add(Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: ByCode, Year: year,
+			Fields:    FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
 			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
 			Status: get(iStatus), Note: get(iNote)})
 	}
