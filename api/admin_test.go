@@ -123,7 +123,7 @@ func TestAdminUploadProblems(t *testing.T) {
 		message                    string
 	}{
 		{"bad data", goodEntry, "bad.csv", "unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\nKEN,2025,itu.internet_use,180\n", 422,
-			`bad.csv:2:27: unknown-unit: unknown unit code "XYZ"`},
+			`bad.csv:2:1: unknown-unit: unknown unit code "XYZ"`},
 		{"wrong header", goodEntry, "bad.csv", "country,value\nKEN,1\n", 422, "wrong-header"},
 		{"unknown adapter", `{"id":"x","adapter":"excel","publisher":"p","vintage":"v","licence":"l"}`, "x.csv", goodCSV, 422, "unknown adapter"},
 		{"missing licence", `{"id":"x","adapter":"long","publisher":"p","vintage":"v"}`, "x.csv", goodCSV, 422, "licence is required"},

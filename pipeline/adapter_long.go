@@ -80,7 +80,7 @@ func readLong(s *source) error {
 // starts at line offset+1; idx is the header's columns when the header was
 // already read.
 func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[string]int) error {
-	cr := csv.NewReader(stripBOM(r))
+	cr := csv.NewReader(stripBOM(newLineLimit(r, display, s.maxLine, offset)))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	t := &csvTable{r: cr, file: display}
@@ -140,7 +140,16 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if !ok {
 			continue
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
+		at := func(name string) int {
+			i, ok := idx[name]
+			if !ok {
+				return 0
+			}
+			_, c := t.pos(i)
+			return c
+		}
+		fields := FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"), Status: at("status")}
+		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
 			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
 	}
 }
@@ -154,17 +163,22 @@ func readLongArrow(s *source, isParquet bool) error {
 		return err
 	}
 	defer rc.Close()
-	if h, ok := rc.(*hashingReader); ok && isParquet {
+	if h, ok := rc.(*hashingReader); ok {
 		if ra, size, ok := h.readerAt(); ok {
-			// Parquet is read in place (ReadAt on the file, from its footer),
-			// while another goroutine reads the file through for its
-			// checksum: no copy of the file in memory.
+			// Parquet and Arrow IPC are read in place (ReadAt on the file,
+			// from its footer), while another goroutine reads the file
+			// through for its checksum: no copy of the file in memory.
 			if size == 0 {
 				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 			}
 			hashed := make(chan error, 1)
 			go func() { hashed <- h.drain(1 << 20) }()
-			err := readLongParquet(s, ra, size, display)
+			var err error
+			if isParquet {
+				err = readLongParquet(s, ra, size, display)
+			} else {
+				err = readLongIPC(s, ra, size, display)
+			}
 			if herr := <-hashed; herr != nil && err == nil {
 				err = structural(display, 0, 0, RuleUnreadable, "%v", herr)
 			}
@@ -188,16 +202,37 @@ func readLongArrow(s *source, isParquet bool) error {
 	if isParquet {
 		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
-	mem := new(poolAllocator)
+	return readLongIPC(s, bytes.NewReader(data), int64(len(data)), display)
+}
+
+// readLongIPC reads the long format from an Arrow IPC file or stream of
+// size bytes.
+func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error {
+	// A message's metadata and body must fit in the file and in the
+	// limit; decompressed buffers, and the memory the reader holds at
+	// once, must fit in the limit (cappedAllocator): a file's bytes never
+	// make the reader allocate more than the limit.
+	limit := s.maxMessage
+	if limit <= 0 {
+		limit = DefaultMaxMessageBytes
+	}
+	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
+	opts := []ipc.Option{ipc.WithAllocator(mem),
+		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
 	var rr array.RecordReader
 	{
-		r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+		r, err := ipc.NewFileReader(io.NewSectionReader(data, 0, size), opts...)
 		if err == nil {
 			defer r.Close()
 			rr = &ipcFileRecords{r: r}
 		} else {
-			sr, err2 := ipc.NewReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+			// Through NewMessageReader: ipc.NewReader (arrow-go v18.8.0)
+			// does not pass the size limits on to its message reader.
+			sr, err2 := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(io.NewSectionReader(data, 0, size), opts...), opts...)
 			if err2 != nil {
+				if le := ipcTooLarge(display, 0, err2); le != nil {
+					return le
+				}
 				return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
 			}
 			rr = sr
@@ -248,9 +283,27 @@ func readLongArrow(s *source, isParquet bool) error {
 	for _, j := range all {
 		s.pending = append(s.pending, j.c)
 	}
-	s.absorbPending()
+	_ = s.absorbPending() // the Arrow readers' shards stop at no line
 	if err := rr.Err(); err != nil && err != io.EOF {
-		return structural(display, row, 0, RuleUnreadable, "%v", err)
+		if le := ipcTooLarge(display, row+1, err); le != nil {
+			return le
+		}
+		return structural(display, row+1, 0, RuleUnreadable, "%v", err)
+	}
+	return nil
+}
+
+// ipcTooLarge returns err as a too-large problem at row when it is the IPC
+// reader refusing a size over the limits readLongArrow sets, else nil.
+// arrow-go says so in words ("... exceeds limit ...", "... exceeds file
+// size ...") or passes on cappedAllocator's panic.
+func ipcTooLarge(file string, row int, err error) *LoadError {
+	var ae *allocLimitError
+	switch {
+	case errors.As(err, &ae):
+		return structural(file, row, 0, RuleTooLarge, "%v", ae)
+	case strings.Contains(err.Error(), "exceeds limit"), strings.Contains(err.Error(), "exceeds file size"):
+		return structural(file, row, 0, RuleTooLarge, "%v", err)
 	}
 	return nil
 }
@@ -350,7 +403,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}
-	s.absorbPending()
+	_ = s.absorbPending() // the Arrow readers' shards stop at no line
 	for g, err := range errs {
 		if err != nil {
 			if le, ok := err.(*LoadError); ok {
@@ -479,7 +532,8 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			fields[k] = v
 		}
 		s.Add(Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: ByCode, Year: year, Indicator: fields[cInd],
-			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+			Fields: FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
+			Sex:    fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
 	}
 	n := int(rec.NumRows())
 	if fast && units.NullN() == 0 && inds.NullN() == 0 && years.NullN() == 0 && values.NullN() == 0 {

@@ -130,7 +130,7 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 			if e, ok := err.(*ruleError); ok {
 				re = e
 			} else {
-				re = &ruleError{RuleBadCode, err.Error()}
+				re = &ruleError{rule: RuleBadCode, msg: err.Error()}
 			}
 			s.Problem(line, 0, Error, re.rule, "%s", re.msg)
 			continue

@@ -103,12 +103,15 @@ func (p *lineParser) parse(text string) ([]string, error) {
 }
 
 func (s *source) openLines() (*dataBankLines, io.Closer, error) {
-	rc, _, err := s.open("")
+	rc, display, err := s.open("")
 	if err != nil {
 		return nil, nil, err
 	}
-	sc := bufio.NewScanner(rc)
-	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
+	// The line limit fails first: the scanner's own limit (ErrTooLong)
+	// would not say which line.
+	ll := newLineLimit(rc, display, s.maxLine, 0)
+	sc := bufio.NewScanner(ll)
+	sc.Buffer(make([]byte, 64*1024), ll.max+64)
 	return &dataBankLines{sc: sc}, rc, nil
 }
 

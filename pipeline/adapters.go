@@ -89,14 +89,14 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	br := bufio.NewReaderSize(rc, 64*1024)
+	br := bufio.NewReaderSize(newLineLimit(rc, display, s.maxLine, 0), 64*1024)
 	if head, _ := br.Peek(3); bytes.Equal(head, bom) {
 		_, _ = br.Discard(3)
 	}
 	if head, err := br.Peek(1); len(head) == 0 {
 		rc.Close()
 		if err != nil && err != io.EOF {
-			return nil, nil, structural(display, 0, 0, RuleUnreadable, "%v", err)
+			return nil, nil, csvStructural(display, err)
 		}
 		return nil, nil, structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 	}
@@ -174,10 +174,67 @@ func findColumns(file string, line int, rec []string, want ...string) (map[strin
 
 func csvStructural(file string, err error) error {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	var le *LoadError
+	switch {
+	case errors.As(err, &le):
+		return le
+	case errors.As(err, &pe):
 		return structural(file, pe.Line, pe.Column, RuleMalformedRow, "%v", pe.Err)
 	}
 	return structural(file, 0, 0, RuleUnreadable, "%v", err)
+}
+
+// lineLimit passes a text file through, failing with a too-large
+// *LoadError at the first line longer than max bytes. The readers above it
+// (encoding/csv, bufio.Scanner) hold a whole line, or a whole quoted field,
+// in memory: without it a file with no line end is read whole.
+type lineLimit struct {
+	r    io.Reader
+	file string
+	max  int
+	line int // lines ended so far (a reader that starts mid-file sets it)
+	cur  int // bytes of the current line so far
+	err  error
+}
+
+// newLineLimit returns r limited to lines of max bytes (0 means
+// DefaultMaxLineBytes); line is the number of lines before r's start.
+func newLineLimit(r io.Reader, file string, max, line int) *lineLimit {
+	if max <= 0 {
+		max = DefaultMaxLineBytes
+	}
+	return &lineLimit{r: r, file: file, max: max, line: line}
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for b := p[:n]; ; {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			l.cur += len(b)
+			break
+		}
+		if l.cur+i > l.max {
+			l.cur += i
+			break
+		}
+		l.line++
+		l.cur = 0
+		b = b[i+1:]
+	}
+	if l.cur > l.max {
+		l.err = tooLongLine(l.file, l.line+1, l.max)
+		return 0, l.err
+	}
+	return n, err
+}
+
+// tooLongLine is the problem of a line over the limit of max bytes.
+func tooLongLine(file string, line, max int) *LoadError {
+	return structural(file, line, 0, RuleTooLarge, "line is longer than %d bytes, the line limit (--max-line-bytes)", max)
 }
 
 // malformed quarantines a record the CSV reader could not parse.

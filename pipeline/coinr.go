@@ -97,7 +97,7 @@ func isNA(s string) bool {
 }
 
 func readAllCSV(file string, r io.Reader) ([][]string, []int, error) {
-	cr := csv.NewReader(stripBOM(r))
+	cr := csv.NewReader(stripBOM(newLineLimit(r, file, DefaultMaxLineBytes, 0)))
 	cr.FieldsPerRecord = -1
 	var recs [][]string
 	var lines []int

@@ -9,9 +9,11 @@ import (
 )
 
 // Obs is one observation as an adapter offers it, before validation. Line and
-// Column locate the value in the file (1-based; 0 when unknown).
+// Column locate the value in the file (1-based; 0 when unknown); Fields
+// locate its other fields, so that a problem with one points at it.
 type Obs struct {
 	Line, Column int
+	Fields       FieldColumns
 	Unit         string
 	UnitKind     UnitKind
 	Year         int
@@ -24,6 +26,13 @@ type Obs struct {
 	Note         string
 	// UnitLabel is the unit of measure the file states for the value, if any.
 	UnitLabel string
+}
+
+// FieldColumns are the 1-based columns of an observation's fields on its
+// line; 0 means not known, and a problem with that field then points at
+// the value's column.
+type FieldColumns struct {
+	Unit, Year, Indicator, Sex, Area, Age, Status int
 }
 
 // interner gives small dense ids to strings (age codes, notes) shared by all
@@ -213,6 +222,9 @@ type Collector struct {
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
 	maxY    int
+	// tooLarge is a line over the limit met by a shard of the parallel
+	// long reader: the file is rejected when the shards are absorbed.
+	tooLarge *LoadError
 }
 
 func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
@@ -297,7 +309,11 @@ func (c *Collector) Add(o Obs) {
 	c.report.Read++
 	if err := c.add(&o); err != nil {
 		c.report.Quarantined++
-		p := Problem{File: c.file, Line: o.Line, Column: o.Column, Rule: err.rule, Severity: Error, Message: err.msg}
+		col := o.Column
+		if err.column > 0 {
+			col = err.column
+		}
+		p := Problem{File: c.file, Line: o.Line, Column: col, Rule: err.rule, Severity: Error, Message: err.msg}
 		if d := c.knownDefect(err.rule, &o); d != nil {
 			p.Severity = Notice
 			p.Message += "; known defect: " + d.Reason
@@ -326,12 +342,19 @@ func (c *Collector) knownDefect(rule Rule, o *Obs) *KnownDefect {
 }
 
 type ruleError struct {
-	rule Rule
-	msg  string
+	rule   Rule
+	msg    string
+	column int // the offending field's column; 0 = the value's
 }
 
 func reject(rule Rule, format string, args ...any) *ruleError {
-	return &ruleError{rule, fmt.Sprintf(format, args...)}
+	return &ruleError{rule: rule, msg: fmt.Sprintf(format, args...)}
+}
+
+// at locates the problem at column (0 leaves it at the value).
+func (e *ruleError) at(column int) *ruleError {
+	e.column = column
+	return e
 }
 
 func orTotal(s string) string {
@@ -345,13 +368,13 @@ func orTotal(s string) string {
 func (c *Collector) add(o *Obs) *ruleError {
 	unit, err := c.unitIndex(o.Unit, o.UnitKind)
 	if err != nil {
-		return err
+		return err.at(o.Fields.Unit)
 	}
 	ind, indIdx := c.lastInd, c.lastIndIdx
 	if ind == nil || ind.ID != o.Indicator {
 		var ok bool
 		if ind, indIdx, ok = c.reg.Lookup(o.Indicator); !ok {
-			return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator)
+			return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator).at(o.Fields.Indicator)
 		}
 		c.lastInd, c.lastIndIdx = ind, indIdx
 	}
@@ -361,19 +384,19 @@ func (c *Collector) add(o *Obs) *ruleError {
 		}
 	}
 	if o.Year < MinYear || o.Year > c.maxY {
-		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY)
+		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY).at(o.Fields.Year)
 	}
 	sex, ok := inputCode(sexInput, o.Sex)
 	if !ok {
 		if err := checkSex(orTotal(o.Sex)); err != nil {
-			return reject(RuleBadCode, "%v", err)
+			return reject(RuleBadCode, "%v", err).at(o.Fields.Sex)
 		}
 		sex = sexIndex[orTotal(o.Sex)]
 	}
 	area, ok := inputCode(areaInput, o.Area)
 	if !ok {
 		if err := checkArea(orTotal(o.Area)); err != nil {
-			return reject(RuleBadCode, "%v", err)
+			return reject(RuleBadCode, "%v", err).at(o.Fields.Area)
 		}
 		area = areaIndex[orTotal(o.Area)]
 	}
@@ -384,7 +407,7 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if !ok {
 		a := strings.Clone(orTotal(o.Age))
 		if err := checkAge(a); err != nil {
-			return reject(RuleBadCode, "%v", err)
+			return reject(RuleBadCode, "%v", err).at(o.Fields.Age)
 		}
 		age = c.ages.id(a)
 		c.ageIDs[strings.Clone(o.Age)] = age
@@ -397,13 +420,14 @@ func (c *Collector) add(o *Obs) *ruleError {
 			st = StatusObserved
 		}
 		if err := checkStatus(st); err != nil {
-			return reject(RuleBadCode, "%v", err)
+			return reject(RuleBadCode, "%v", err).at(o.Fields.Status)
 		}
 		status = statusIndex[st]
 	}
 	if sex != 0 || area != 0 || age != 0 {
-		if err := disaggregationAllowed(ind, sexCodesOrd[sex], areaOrd[area], c.ageCode[age]); err != nil {
-			return reject(RuleBadCode, "%v", err)
+		if dim, err := disaggregationAllowed(ind, sexCodesOrd[sex], areaOrd[area], c.ageCode[age]); err != nil {
+			column := map[string]int{"sex": o.Fields.Sex, "area": o.Fields.Area, "age": o.Fields.Age}[dim]
+			return reject(RuleBadCode, "%v", err).at(column)
 		}
 	}
 	if err := ind.checkValue(o.Value); err != nil {
@@ -473,7 +497,9 @@ func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	return int32(unit), nil
 }
 
-func disaggregationAllowed(ind *Indicator, sex, area, age string) error {
+// disaggregationAllowed checks the registry lists the breakdowns of the
+// codes that are not totals; on failure it returns the dimension.
+func disaggregationAllowed(ind *Indicator, sex, area, age string) (string, error) {
 	has := func(d string) bool {
 		for _, x := range ind.Disaggregations {
 			if x == d {
@@ -484,8 +510,8 @@ func disaggregationAllowed(ind *Indicator, sex, area, age string) error {
 	}
 	for _, d := range []struct{ dim, code string }{{"sex", sex}, {"area", area}, {"age", age}} {
 		if d.code != Total && !has(d.dim) {
-			return fmt.Errorf("%s has no %s disaggregation in the registry (got %s=%s)", ind.ID, d.dim, d.dim, d.code)
+			return d.dim, fmt.Errorf("%s has no %s disaggregation in the registry (got %s=%s)", ind.ID, d.dim, d.dim, d.code)
 		}
 	}
-	return nil
+	return "", nil
 }

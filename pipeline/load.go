@@ -58,9 +58,28 @@ type Options struct {
 	Allocator memory.Allocator
 	// MaxYear is the latest reference year accepted; 0 means next year.
 	MaxYear int
+	// MaxLineBytes bounds the length of one line of a text file (CSV and
+	// the like); a longer line rejects the file with a too-large problem at
+	// that line. It bounds what a file without line ends can make a reader
+	// hold. 0 means DefaultMaxLineBytes.
+	MaxLineBytes int
+	// MaxMessageBytes bounds one Arrow IPC message (its metadata, its body
+	// and each buffer decompressed from it) and the Arrow memory an IPC
+	// reader holds at once; a larger claim rejects the file with a
+	// too-large problem. 0 means DefaultMaxMessageBytes.
+	MaxMessageBytes int64
 	// Progress, if set, is called after each source file is read.
 	Progress func(done, total int, file string)
 }
+
+// Default reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
+// The longest line of the shipped files is 99 KB (the Findex 2021 DataBank
+// extract), a tenth of the line limit; an Arrow IPC record batch of 64K rows
+// of the long format is about 3 MB.
+const (
+	DefaultMaxLineBytes    = 1 << 20
+	DefaultMaxMessageBytes = 256 << 20
+)
 
 // ExtraFile is a long-format file given on the command line or uploaded.
 type ExtraFile struct {
@@ -107,6 +126,9 @@ type source struct {
 	ref       *Reference
 	checksums map[string]string
 	mu        *sync.Mutex
+	// Reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
+	maxLine    int
+	maxMessage int64
 }
 
 // open opens a file of the source's file system (the entry's file when name
@@ -318,6 +340,13 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if maxYear == 0 {
 		maxYear = MaxYear()
 	}
+	maxLine, maxMessage := opt.MaxLineBytes, opt.MaxMessageBytes
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLineBytes
+	}
+	if maxMessage <= 0 {
+		maxMessage = DefaultMaxMessageBytes
+	}
 
 	// seq run one by one in phase order (reference tables, then adapters
 	// that extend the registry); par run in parallel. Observation sources of
@@ -340,6 +369,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr, maxYear)
 		s.defects = s.entry.KnownDefects
 		s.ref, s.checksums, s.mu = ref, checksums, &mu
+		s.maxLine, s.maxMessage = maxLine, maxMessage
 		a := adapters[s.entry.Adapter]
 		if a.producesObservations() && opt.Only != nil && !only[s.entry.ID] && !s.extra {
 			continue
@@ -474,7 +504,9 @@ func runAdapter(s *source) {
 	if err == nil {
 		return
 	}
-	s.absorbPending()
+	if ferr := s.absorbPending(); ferr != nil {
+		err = ferr
+	}
 	r := s.report
 	var le *LoadError
 	if !errors.As(err, &le) {

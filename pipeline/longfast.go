@@ -83,6 +83,20 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		}
 	}
 	defer stop()
+	// finish waits for the shards in flight and takes them over; it
+	// returns the first line over the limit a shard found, else err.
+	finish := func(err error) error {
+		inflight.Wait()
+		stop()
+		if ferr := s.absorbPending(); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	maxLine := s.maxLine
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLineBytes
+	}
 	var carry []byte // the unfinished last line of the previous block
 	line := 0        // lines consumed so far
 	for {
@@ -107,6 +121,13 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		if !eof {
 			cut = bytes.LastIndexByte(data, '\n') + 1
 			if cut == 0 { // no line end yet: keep reading
+				if len(data) > maxLine {
+					// A line over the limit: parsing stops here, after the
+					// lines before it.
+					lb.refs.Store(1)
+					release(lb)
+					return finish(tooLongLine(display, line+1, maxLine))
+				}
 				carry = append(carry[:0], data...)
 				lb.refs.Store(1)
 				release(lb)
@@ -117,9 +138,9 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		if bytes.IndexByte(block, '"') >= 0 {
 			// Quotes ahead: encoding/csv takes over from the start of this
 			// block, so everything before it is parsed the fast way.
-			inflight.Wait()
-			stop()
-			s.absorbPending()
+			if err := finish(nil); err != nil {
+				return err
+			}
 			if idx == nil {
 				return readLongSlow(s, io.MultiReader(bytes.NewReader(data), r), display, 0, nil)
 			}
@@ -129,6 +150,9 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			nl := bytes.IndexByte(block, '\n')
 			if nl < 0 {
 				nl = len(block)
+			}
+			if nl > maxLine {
+				return tooLongLine(display, 1, maxLine)
 			}
 			hdr := strings.Split(strings.TrimRight(string(block[:nl]), "\r\n"), ",")
 			var err error
@@ -144,7 +168,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 					defer workers.Done()
 					for j := range jobs {
 						j.c.cols.reserve(j.rows + 1)
-						parseLongLines(j.c, j.data, j.start, idx)
+						parseLongLines(j.c, j.data, j.start, idx, maxLine)
 						release(j.buf)
 						inflight.Done()
 					}
@@ -177,17 +201,15 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		}
 		release(lb)
 		if eof {
-			inflight.Wait()
-			stop()
 			traceT("parsed")
-			s.absorbPending()
-			return nil
+			return finish(nil)
 		}
 	}
 }
 
-// parseLongLines parses whole lines of the long format into c.
-func parseLongLines(c *Collector, data []byte, line int, idx map[string]int) {
+// parseLongLines parses whole lines of the long format into c. A line
+// longer than maxLine stops it, recorded in c.tooLarge.
+func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, maxLine int) {
 	ncol := len(idx)
 	pos := func(name string) int {
 		if i, ok := idx[name]; ok {
@@ -208,6 +230,10 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int) {
 			raw, data = data[:nl], data[nl+1:]
 		}
 		line++
+		if len(raw) > maxLine {
+			c.tooLarge = tooLongLine(c.file, line, maxLine)
+			return
+		}
 		raw = bytes.TrimSuffix(raw, []byte{'\r'})
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
@@ -250,7 +276,14 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int) {
 		if !ok {
 			continue
 		}
+		at := func(i int) int {
+			if i < 0 {
+				return 0
+			}
+			return cols[i]
+		}
 		c.Add(Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: ByCode, Year: year,
+			Fields:    FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
 			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
 			Status: get(iStatus), Note: get(iNote)})
 	}
@@ -282,9 +315,15 @@ func (s *source) shard() *Collector {
 }
 
 // absorbPending takes over the parsed shards' rows (as parts of the source,
-// in file order, without copying them), counts and problems.
-func (s *source) absorbPending() {
+// in file order, without copying them), counts and problems. It returns the
+// first structural error a shard met (a line over the limit), which
+// rejects the file.
+func (s *source) absorbPending() error {
+	var first error
 	for i, c := range s.pending {
+		if c.tooLarge != nil && first == nil {
+			first = c.tooLarge
+		}
 		r, sr := s.report, c.report
 		r.Read += sr.Read
 		r.Loaded += sr.Loaded
@@ -302,6 +341,7 @@ func (s *source) absorbPending() {
 		s.pending[i] = nil // free the shard's collector
 	}
 	s.pending = nil
+	return first
 }
 
 // allParts returns the source's rows: the absorbed shards, then what was

@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"fmt"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -68,4 +70,50 @@ func (p *poolAllocator) Free(b []byte) {
 	}
 	b = b[:c]
 	p.classes[bits.Len(uint(c))-1].Put(&b)
+}
+
+// cappedAllocator is an allocator that refuses, by panicking with an
+// *allocLimitError, an allocation that would take the memory it has
+// handed out and not got back over limit bytes. The Arrow IPC reader
+// allocates what a file's bytes claim (a message body, a buffer's
+// decompressed length) before it can check them; under this allocator a
+// claim too large is a panic the reader turns into an error (arrow-go
+// wraps a recovered error with %w), not an allocation.
+type cappedAllocator struct {
+	mem   memory.Allocator
+	limit int64
+	live  atomic.Int64 // capacity handed out and not freed
+}
+
+// allocLimitError is what cappedAllocator panics with.
+type allocLimitError struct {
+	size, limit int64
+}
+
+func (e *allocLimitError) Error() string {
+	return fmt.Sprintf("an allocation of %d bytes would exceed the limit of %d bytes (--max-message-bytes)", e.size, e.limit)
+}
+
+func (c *cappedAllocator) Allocate(size int) []byte {
+	if c.live.Load()+int64(size) > c.limit {
+		panic(&allocLimitError{size: int64(size), limit: c.limit})
+	}
+	b := c.mem.Allocate(size)
+	c.live.Add(int64(cap(b)))
+	return b
+}
+
+func (c *cappedAllocator) Reallocate(size int, b []byte) []byte {
+	if size <= cap(b) {
+		return c.mem.Reallocate(size, b)
+	}
+	nb := c.Allocate(size)
+	copy(nb, b)
+	c.Free(b)
+	return nb
+}
+
+func (c *cappedAllocator) Free(b []byte) {
+	c.live.Add(-int64(cap(b)))
+	c.mem.Free(b)
 }

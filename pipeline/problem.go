@@ -30,6 +30,9 @@ const (
 	RuleEmptyFile     Rule = "empty-file"
 	RuleUnreadable    Rule = "unreadable"
 	RuleBadEntry      Rule = "bad-entry"
+	// RuleTooLarge: a line or an Arrow IPC message over the reader's limit
+	// (Options.MaxLineBytes, Options.MaxMessageBytes).
+	RuleTooLarge Rule = "too-large"
 
 	// Known defects of publishers' files: handled, reported as notices.
 	RuleNotAssessed     Rule = "not-assessed"

@@ -69,7 +69,7 @@ func TestUploadLifecycle(t *testing.T) {
 	before := listing(t, dir)
 	out, err := s.Upload(context.Background(), api.Upload{Entry: entry("bad"), Filename: "bad.csv", File: strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n")})
 	if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 ||
-		out.Problems[0].String() != `bad.csv:2:27: unknown-unit: unknown unit code "XYZ"` {
+		out.Problems[0].String() != `bad.csv:2:1: unknown-unit: unknown unit code "XYZ"` {
 		t.Fatalf("bad upload: %v %+v", err, out)
 	}
 	if s.Holder.Current() != first {

@@ -16,12 +16,13 @@ func init() {
 }
 
 func runValidate(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("validate", "validate [--data DIR] [--verbose] [--format text|json] [FILE...]\n\n"+
+	fs := newFlags("validate", "validate [--data DIR] [--verbose] [--format text|json] [--max-line-bytes N] [FILE...]\n\n"+
 		"Validates the embedded data and --data. FILE arguments restrict the check to the catalogue\n"+
 		"entries with that file; a FILE no catalogue lists is read as a long-format file.\n"+
 		"Exit status: 0 clean (notices allowed), 1 problems found, 2 usage.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.limitFlags(fs)
 	verbose := fs.Bool("verbose", false, "list every problem and notice (default: the first 20 per rule)")
 	format := fs.String("format", "text", "report format: text or json")
 	if err := parseFlags(fs, args); err != nil {
@@ -102,6 +103,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 		"written when any file has errors (exit 1); the report goes to standard output.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.limitFlags(fs)
 	out := fs.String("out", "snapshots", "directory that receives the snapshot")
 	verbose := fs.Bool("verbose", false, "list every problem and notice")
 	if err := parseFlags(fs, args); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,13 +29,29 @@ func isTerminal(w io.Writer) bool {
 type dataFlag struct {
 	path       string
 	indicators []string
+	// Reader limits (pipeline.Options.MaxLineBytes, MaxMessageBytes), set
+	// by limitFlags; 0 means the pipeline's defaults.
+	maxLine    int
+	maxMessage int64
+}
+
+// limitFlags adds the readers' limits, --max-line-bytes and
+// --max-message-bytes, to a command that loads data.
+func (d *dataFlag) limitFlags(fs *flag.FlagSet) {
+	fs.IntVar(&d.maxLine, "max-line-bytes", pipeline.DefaultMaxLineBytes,
+		"longest line of a text data file; a longer line rejects the file (too-large)")
+	fs.Int64Var(&d.maxMessage, "max-message-bytes", pipeline.DefaultMaxMessageBytes,
+		"largest Arrow IPC message, decompressed buffer, or Arrow memory held while reading one IPC file")
 }
 
 const dataUsage = "a data directory with its catalog.yaml (adds to or overrides the embedded sources), or one long-format file (.csv, .parquet, .arrow)"
 
 // options builds the load options for the embedded data plus --data.
 func (d dataFlag) options() (pipeline.Options, error) {
-	opt := pipeline.Options{Base: datasets.FS, Indicators: d.indicators}
+	opt := pipeline.Options{Base: datasets.FS, Indicators: d.indicators, MaxLineBytes: d.maxLine, MaxMessageBytes: d.maxMessage}
+	if d.maxLine < 0 || d.maxMessage < 0 {
+		return opt, usagef("--max-line-bytes and --max-message-bytes must not be negative")
+	}
 	if d.path == "" {
 		return opt, nil
 	}

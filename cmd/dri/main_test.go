@@ -52,7 +52,7 @@ func TestValidateBadFile(t *testing.T) {
 	if code != exitProblems {
 		t.Fatalf("exit %d, want %d", code, exitProblems)
 	}
-	if !strings.Contains(stdout, `unknown_unit.csv:3:27: unknown-unit: unknown unit code "XYZ"`) {
+	if !strings.Contains(stdout, `unknown_unit.csv:3:1: unknown-unit: unknown unit code "XYZ"`) {
 		t.Errorf("located problem missing:\n%s", stdout)
 	}
 	// The catalogue's own files can be named too: only they are checked.

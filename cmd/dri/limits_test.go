@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestValidateBoundsMemory runs the real binary on the malformed files of
+// issue 12 item 9 and measures its peak resident memory: `dri validate`
+// on a 1 GB sparse file (1 GB of NUL bytes, no line end) reached 20 GB, on
+// a 60 MB file without line ends 1.3 GB. Both must fail with a located
+// too-large problem under 300 MB; the 1 GB file named .arrow (read whole
+// into memory before) must fail under 300 MB too.
+func TestValidateBoundsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and reads a 1 GB file")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	sparse := filepath.Join(dir, "sparse.csv")
+	f, err := os.Create(sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil { // truncate -s 1G: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	// The same as Arrow IPC: read in place, not copied into memory.
+	sparseArrow := filepath.Join(dir, "sparse.arrow")
+	if err := os.Rename(sparse, sparseArrow); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(sparseArrow, sparse); err != nil {
+		t.Fatal(err)
+	}
+	// A quote first sends the long reader to encoding/csv, the path that
+	// held a whole quoted field.
+	// Written 1 MB at a time: the child's Maxrss counts the test
+	// process's own pages too (Go starts a child with vfork semantics, so
+	// until exec it shares this process's memory), which must stay small.
+	oneLine := filepath.Join(dir, "oneline.csv")
+	f, err = os.Create(oneLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("x"), 1<<20)
+	chunk[0] = '"'
+	for range 60 {
+		if _, err := f.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		chunk[0] = 'x'
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file, want string
+	}{
+		{sparse, "sparse.csv:1: too-large: line is longer than 1048576 bytes"},
+		{oneLine, "oneline.csv:1: too-large: line is longer than 1048576 bytes"},
+		{sparseArrow, "sparse.arrow: unreadable: not an Arrow IPC file or stream"},
+	} {
+		t.Run(filepath.Base(c.file), func(t *testing.T) {
+			cmd := exec.Command(bin, "validate", c.file)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Fatalf("dri validate %s: %v, want exit status 1\n%s", c.file, err, out.String())
+			}
+			if !strings.Contains(out.String(), c.want) {
+				t.Errorf("output lacks %q:\n%s", c.want, out.String())
+			}
+			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KB on Linux
+			t.Logf("%s: max RSS %d MB", filepath.Base(c.file), rss>>10)
+			if rss > 300<<10 {
+				t.Errorf("max RSS %d MB, want under 300 MB", rss>>10)
+			}
+		})
+	}
+}
