@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Format is a response representation.
@@ -203,53 +204,66 @@ func appendTableJSON(b []byte, t *Table) []byte {
 }
 
 func encodeCSV(buf *bytes.Buffer, t *Table) *Problem {
-	w := csv.NewWriter(buf)
-	rec := make([]string, len(t.Cols))
+	b := buf.AvailableBuffer()
 	for j, c := range t.Cols {
-		rec[j] = c.Name
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = appendCSVHeader(b, c.Name)
 	}
-	_ = w.Write(rec)
+	b = append(b, '\n')
 	n := t.Len()
 	for i := 0; i < n; i++ {
 		for j, c := range t.Cols {
-			rec[j] = c.text(i)
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = c.appendCSV(b, i)
 		}
-		_ = w.Write(rec)
+		b = append(b, '\n')
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
-	}
+	buf.Write(b)
 	return nil
 }
 
 // encodeSDMX writes SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then the
 // table's columns that have an SDMX name, in table order.
 func encodeSDMX(buf *bytes.Buffer, t *Table, id string) *Problem {
-	w := csv.NewWriter(buf)
 	var cols []*Col
-	hdr := []string{"STRUCTURE", "STRUCTURE_ID", "ACTION"}
+	b := buf.AvailableBuffer()
+	b = append(b, "STRUCTURE,STRUCTURE_ID,ACTION"...)
 	for _, c := range t.Cols {
 		if c.SDMX != "" {
 			cols = append(cols, c)
-			hdr = append(hdr, c.SDMX)
+			b = append(b, ',')
+			b = appendCSVHeader(b, c.SDMX)
 		}
 	}
-	_ = w.Write(hdr)
-	rec := make([]string, len(hdr))
-	rec[0], rec[1], rec[2] = "dataflow", id, "I"
+	b = append(b, '\n')
+	lead := pipeline.AppendCSVString(nil, "dataflow")
+	lead = append(lead, ',')
+	lead = pipeline.AppendCSVString(lead, id)
+	lead = append(lead, ',')
+	lead = pipeline.AppendCSVString(lead, "I")
 	n := t.Len()
 	for i := 0; i < n; i++ {
-		for j, c := range cols {
-			rec[3+j] = c.text(i)
+		b = append(b, lead...)
+		for _, c := range cols {
+			b = append(b, ',')
+			b = c.appendCSV(b, i)
 		}
-		_ = w.Write(rec)
+		b = append(b, '\n')
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return newProblem(http.StatusInternalServerError, CodeInternal, err.Error())
-	}
+	buf.Write(b)
 	return nil
+}
+
+// appendCSVHeader appends a column name, quoted only where RFC 4180 needs it.
+func appendCSVHeader(b []byte, name string) []byte {
+	if !strings.ContainsAny(name, ",\"\r\n") {
+		return append(b, name...)
+	}
+	return append(append(append(b, '"'), strings.ReplaceAll(name, `"`, `""`)...), '"')
 }
 
 // encodeArrow writes the table as one Arrow IPC stream record batch; the
@@ -269,7 +283,7 @@ func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
 		case KindBool:
 			dt = arrow.FixedWidthTypes.Boolean
 		}
-		fields[j] = arrow.Field{Name: c.Name, Type: dt, Nullable: c.Kind == KindFloat || c.Kind == KindInt}
+		fields[j] = arrow.Field{Name: c.Name, Type: dt, Nullable: c.Kind != KindBool}
 	}
 	keys := make([]string, 0, len(meta))
 	for k := range meta {
@@ -289,7 +303,10 @@ func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
 	for j, c := range t.Cols {
 		switch c.Kind {
 		case KindString:
-			b.Field(j).(*array.StringBuilder).AppendValues(c.S, nil)
+			sb := b.Field(j).(*array.StringBuilder)
+			for _, v := range c.S {
+				pipeline.AppendStringOrNull(sb, v) // a missing string is a null, not ""
+			}
 		case KindInt:
 			fb := b.Field(j).(*array.Int64Builder)
 			for i := 0; i < n; i++ {

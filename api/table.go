@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Kind is the type of a table column.
@@ -94,24 +96,26 @@ func (c *Col) AddB(v bool) { c.B = append(c.B, v) }
 // IsNull reports a missing value in row i.
 func (c *Col) IsNull(i int) bool { return c.null != nil && c.null[i] }
 
-// text renders row i for CSV: numbers in the shortest form that reads back
+// appendCSV appends row i as a CSV field: strings through
+// pipeline.AppendCSVString (quoted, formula-like text neutralised, the
+// empty string as missing), numbers in the shortest form that reads back
 // to the same float64, missing as an empty field.
-func (c *Col) text(i int) string {
+func (c *Col) appendCSV(b []byte, i int) []byte {
 	switch c.Kind {
 	case KindString:
-		return c.S[i]
+		return pipeline.AppendCSVString(b, c.S[i])
 	case KindInt:
 		if c.IsNull(i) {
-			return ""
+			return b
 		}
-		return strconv.FormatInt(c.I[i], 10)
+		return strconv.AppendInt(b, c.I[i], 10)
 	case KindFloat:
 		if c.IsNull(i) {
-			return ""
+			return b
 		}
-		return strconv.FormatFloat(c.F[i], 'g', -1, 64)
+		return strconv.AppendFloat(b, c.F[i], 'g', -1, 64)
 	}
-	return strconv.FormatBool(c.B[i])
+	return strconv.AppendBool(b, c.B[i])
 }
 
 // appendJSON appends row i's value as JSON: numbers as numbers, missing as

@@ -298,15 +298,15 @@ func parquetBytes(rec arrow.RecordBatch) ([]byte, error) {
 }
 
 var unitsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "code", Type: arrow.BinaryTypes.String}, {Name: "iso2", Type: arrow.BinaryTypes.String},
-	{Name: "m49", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String},
-	{Name: "type", Type: arrow.BinaryTypes.String}, {Name: "un_member", Type: arrow.FixedWidthTypes.Boolean},
-	{Name: "region_code", Type: arrow.BinaryTypes.String}, {Name: "region", Type: arrow.BinaryTypes.String},
-	{Name: "sub_region_code", Type: arrow.BinaryTypes.String}, {Name: "sub_region", Type: arrow.BinaryTypes.String},
-	{Name: "intermediate_region_code", Type: arrow.BinaryTypes.String}, {Name: "intermediate_region", Type: arrow.BinaryTypes.String},
-	{Name: "income_group", Type: arrow.BinaryTypes.String}, {Name: "wb_region", Type: arrow.BinaryTypes.String},
+	{Name: "code", Type: arrow.BinaryTypes.String}, {Name: "iso2", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "m49", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "type", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "un_member", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "region", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "sub_region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "sub_region", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "intermediate_region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "intermediate_region", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "income_group", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "wb_region", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "ldc", Type: arrow.FixedWidthTypes.Boolean}, {Name: "lldc", Type: arrow.FixedWidthTypes.Boolean},
-	{Name: "sids", Type: arrow.FixedWidthTypes.Boolean}, {Name: "parent", Type: arrow.BinaryTypes.String},
+	{Name: "sids", Type: arrow.FixedWidthTypes.Boolean}, {Name: "parent", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 func unitStrings(u *Unit) []string {
@@ -329,7 +329,7 @@ func unitsRecord(units []*Unit) arrow.RecordBatch {
 			case 16:
 				b.Field(i).(*array.BooleanBuilder).Append(u.SIDS)
 			default:
-				b.Field(i).(*array.StringBuilder).Append(s)
+				AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
 			}
 		}
 	}
@@ -337,8 +337,8 @@ func unitsRecord(units []*Unit) arrow.RecordBatch {
 }
 
 var groupsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String},
-	{Name: "kind", Type: arrow.BinaryTypes.String}, {Name: "definition", Type: arrow.BinaryTypes.String},
+	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "kind", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "definition", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "member", Type: arrow.BinaryTypes.String},
 }, nil)
 
@@ -348,7 +348,7 @@ func groupsRecord(groups []*Group) arrow.RecordBatch {
 	for _, g := range groups {
 		for _, m := range g.Members {
 			for i, s := range []string{g.Code, g.Name, g.Kind, g.Definition, m} {
-				b.Field(i).(*array.StringBuilder).Append(s)
+				AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
 			}
 		}
 	}
@@ -503,7 +503,12 @@ func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.RecordBatch, erro
 
 func referenceFromRecords(units, groups arrow.RecordBatch) *Reference {
 	ref := NewReference()
-	str := func(rec arrow.RecordBatch, c, i int) string { return rec.Column(c).(*array.String).Value(i) }
+	str := func(rec arrow.RecordBatch, c, i int) string {
+		if col := rec.Column(c).(*array.String); col.IsValid(i) {
+			return col.Value(i)
+		}
+		return "" // a missing string (older snapshots wrote "")
+	}
 	boolean := func(rec arrow.RecordBatch, c, i int) bool { return rec.Column(c).(*array.Boolean).Value(i) }
 	for i := 0; i < int(units.NumRows()); i++ {
 		u := &Unit{Code: str(units, 0, i), ISO2: str(units, 1, i), M49: str(units, 2, i), Name: str(units, 3, i),

@@ -33,12 +33,12 @@ func (r *Result) ReferenceRecords() (units, groups arrow.RecordBatch) {
 }
 
 var registrySchema = arrow.NewSchema([]arrow.Field{
-	{Name: "id", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String},
-	{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "polarity", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "id", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "unit", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "polarity", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "lower_bound", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "upper_bound", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "disaggregations", Type: arrow.BinaryTypes.String}, {Name: "sources", Type: arrow.BinaryTypes.String},
-	{Name: "definition", Type: arrow.BinaryTypes.String}, {Name: "note", Type: arrow.BinaryTypes.String},
+	{Name: "disaggregations", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "sources", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "definition", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // RegistryRecord returns the indicator registry as a table (bounds are the
@@ -53,10 +53,11 @@ func (r *Result) RegistryRecord() arrow.RecordBatch {
 			b.Field(i).(*array.Float64Builder).Append(*v)
 		}
 	}
+	str := func(i int, s string) { AppendStringOrNull(b.Field(i).(*array.StringBuilder), s) }
 	for _, ind := range r.Registry.Indicators {
-		b.Field(0).(*array.StringBuilder).Append(ind.ID)
-		b.Field(1).(*array.StringBuilder).Append(ind.Name)
-		b.Field(2).(*array.StringBuilder).Append(ind.Unit)
+		str(0, ind.ID)
+		str(1, ind.Name)
+		str(2, ind.Unit)
 		b.Field(3).(*array.Int32Builder).Append(int32(ind.Polarity))
 		bounds := ind.Bounds
 		if bounds == nil && ind.measure != nil {
@@ -67,17 +68,18 @@ func (r *Result) RegistryRecord() arrow.RecordBatch {
 		}
 		bound(4, bounds.Lo)
 		bound(5, bounds.Hi)
-		b.Field(6).(*array.StringBuilder).Append(strings.Join(ind.Disaggregations, ","))
-		b.Field(7).(*array.StringBuilder).Append(strings.Join(ind.Sources, ","))
-		b.Field(8).(*array.StringBuilder).Append(ind.Definition)
-		b.Field(9).(*array.StringBuilder).Append(ind.Note)
+		str(6, strings.Join(ind.Disaggregations, ","))
+		str(7, strings.Join(ind.Sources, ","))
+		str(8, ind.Definition)
+		str(9, ind.Note)
 	}
 	return b.NewRecordBatch()
 }
 
 // WriteTable writes a record as Parquet (zstd), an Arrow IPC file or CSV
 // (header row; empty cells for nulls; numbers in their shortest
-// round-trip form; RFC 4180 quoting).
+// round-trip form; strings through AppendCSVString: quoted, formula-like
+// text neutralised).
 func WriteTable(w io.Writer, rec arrow.RecordBatch, format string) error {
 	var fw interface {
 		Write(arrow.RecordBatch) error
@@ -156,13 +158,13 @@ func writeCSV(w io.Writer, rec arrow.RecordBatch) error {
 func csvCell(a arrow.Array) (func([]byte, int) ([]byte, error), error) {
 	switch c := a.(type) {
 	case *array.String:
-		return func(b []byte, i int) ([]byte, error) { return appendCSVField(b, c.Value(i)), nil }, nil
+		return func(b []byte, i int) ([]byte, error) { return AppendCSVString(b, c.Value(i)), nil }, nil
 	case *array.Dictionary:
 		d, ok := c.Dictionary().(*array.String)
 		if !ok {
 			return nil, fmt.Errorf("dictionary of %s", c.Dictionary().DataType())
 		}
-		return func(b []byte, i int) ([]byte, error) { return appendCSVField(b, d.Value(c.GetValueIndex(i))), nil }, nil
+		return func(b []byte, i int) ([]byte, error) { return AppendCSVString(b, d.Value(c.GetValueIndex(i))), nil }, nil
 	case *array.Int16:
 		return func(b []byte, i int) ([]byte, error) { return strconv.AppendInt(b, int64(c.Value(i)), 10), nil }, nil
 	case *array.Int32:
@@ -183,6 +185,7 @@ func csvCell(a arrow.Array) (func([]byte, int) ([]byte, error), error) {
 	return nil, fmt.Errorf("type %s", a.DataType())
 }
 
+// appendCSVField appends a header name, quoted only where RFC 4180 needs it.
 func appendCSVField(b []byte, s string) []byte {
 	if !strings.ContainsAny(s, ",\"\r\n") && (s == "" || (s[0] != ' ' && s[len(s)-1] != ' ')) {
 		return append(b, s...)

@@ -61,6 +61,7 @@ awk -F, '
   NR == FNR { if (FNR > 1) { idx[$1 "," $2] = $3; rank[$1 "," $2] = $4 }; next }
   FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
   {
+    gsub(/"/, "") # DRI quotes its string cells (docs/EXPORTS.md); the synthetic names have no commas
     k = $col["uCode"] "," $col["year"]; n++
     if (!(k in idx)) { missing++; next }
     d = idx[k] - $col["INDEX"]; if (d < 0) d = -d; if (d > maxd) maxd = d

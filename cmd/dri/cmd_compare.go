@@ -159,12 +159,15 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	gaps := eng.Gaps(res)
 	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (values from %d-%d)\n", res.Year, res.Year-res.Framework.YearWindow, res.Year)
 	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight"}}
+	var shown []string
 	for _, g := range gaps {
 		if (keep == nil && len(groups) > 0) || (keep != nil && !keep[g.Unit]) {
 			continue
 		}
 		addGapRow(t, g)
+		shown = append(shown, g.Unit)
 	}
+	warnUnscored(e, keep, shown)
 	for _, code := range groups {
 		grp, _ := eng.Reference().Group(code)
 		for _, g := range eng.GroupGaps(res, grp) {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/dri-engine/dri/pipeline"
 )
@@ -35,6 +37,18 @@ func runData(ctx context.Context, args []string, e *env) error {
 	}
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
+	}
+	if *list {
+		// --list prints every indicator: a filter given with it could not apply.
+		var given []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "list" && f.Name != "format" && f.Name != "data" {
+				given = append(given, "--"+f.Name)
+			}
+		})
+		if len(given) > 0 {
+			return usagef("data: --list takes no filters (%s)", strings.Join(given, ", "))
+		}
 	}
 	if *indicator == "" && !*list {
 		return usagef("data: --indicator is required (see dri data --list)")

@@ -6,11 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -30,8 +32,8 @@ func runExport(ctx context.Context, args []string, e *env) error {
 		"Each file is written under a temporary name and renamed into place.", e)
 	format := fs.String("format", "parquet", "parquet, arrow or csv")
 	out := fs.String("out", "", "output directory (created if needed)")
-	frameworks := fs.String("framework", "", "only these frameworks (comma-separated ids; default all)")
-	yearFlag := fs.String("year", "", "only this year (default every year with data)")
+	frameworks := fs.String("framework", "", "score only these frameworks (comma-separated ids; default all); the other tables are whole")
+	yearFlag := fs.String("year", "", "score only this year (default every year with data); the other tables are whole")
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	if err := parseFlags(fs, args); err != nil {
@@ -61,6 +63,11 @@ func runExport(ctx context.Context, args []string, e *env) error {
 	for _, id := range ids {
 		if _, ok := eng.Framework(id); !ok {
 			return usagef("--framework: unknown framework %q (have %s)", id, strings.Join(eng.Frameworks(), ", "))
+		}
+	}
+	if year != 0 {
+		if err := checkExportYear(eng, ids, year); err != nil {
+			return err
 		}
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -99,6 +106,26 @@ func writeTableFile(path string, rec arrow.RecordBatch, format string) error {
 	err := writeFileAtomic(path, func(w io.Writer) error { return pipeline.WriteTable(w, rec, format) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// checkExportYear refuses a --year that none of the frameworks to export
+// has data for (the scores table would be empty) and names the frameworks
+// that lack it.
+func checkExportYear(eng *engine.Engine, ids []string, year int) error {
+	if len(ids) == 0 {
+		ids = eng.Frameworks()
+	}
+	var lacking []string
+	for _, id := range ids {
+		f, _ := eng.Framework(id)
+		if !slices.Contains(eng.Years(f), year) {
+			lacking = append(lacking, id)
+		}
+	}
+	if len(lacking) == len(ids) {
+		return usagef("--year %d: no framework to export has data for it", year)
 	}
 	return nil
 }

@@ -267,13 +267,15 @@ func rankingSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot
 		return plot.RankingSpec{}, fmt.Errorf("no %s has a %s score in %d", population, res.Framework.ID, res.Year)
 	}
 	sort.SliceStable(units, func(a, b int) bool { return units[a].value > units[b].value })
-	// Competition ranking ("1224"): ties share the best rank.
-	ranks := make([]int, len(units))
-	for i := range units {
-		ranks[i] = i + 1
-		if i > 0 && units[i].value == units[i-1].value {
-			ranks[i] = ranks[i-1]
-		}
+	// Ranks among these units by the one rule of every surface
+	// (indicators.Rank: ties on the exact value share the best rank).
+	values := make([]float64, len(units))
+	for i, s := range units {
+		values[i] = s.value
+	}
+	ranks, err := indicators.Rank(nil, values, nil)
+	if err != nil {
+		return plot.RankingSpec{}, err
 	}
 	top, bottom := c.top, c.bottom
 	if bottom > 0 && !c.topSet {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	imeta := fs.String("imeta", "", "COINr iMeta CSV file")
 	idata := fs.String("idata", "", "COINr iData CSV file")
 	yearFlag := fs.String("year", "", "year to score (default: the framework's latest well-covered year), or all: every year with data, one row per unit and year")
-	units := fs.String("unit", "", "only these units (ISO3/ISO2 codes or group codes)")
+	units := fs.String("unit", "", "only these units: ISO3/ISO2 codes, names or group codes (with --imeta: the file's uCodes); with --year all too")
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
 	format := fs.String("format", "table", "output: table, csv or json")
 	var mf methodFlags
@@ -114,11 +115,20 @@ func runScore(ctx context.Context, args []string, e *env) error {
 			return usagef("--year %q: want a four-digit year or all", *yearFlag)
 		}
 	}
+	if *level < 0 {
+		return usagef("--level %d: want a level of the framework (1 = indicators)", *level)
+	}
 	if *imeta != "" || *idata != "" {
 		if *imeta == "" || *idata == "" || *framework != "" {
 			return usagef("score: --imeta and --idata go together, without --framework")
 		}
-		return scoreCOINr(e, *imeta, *idata, year, opt, *format)
+		if data.path != "" {
+			return usagef("score: --data does not apply to --imeta/--idata (the files are the data)")
+		}
+		if allYears {
+			return usagef("score: --year all does not apply to --imeta/--idata (every Time is scored unless --year names one)")
+		}
+		return scoreCOINr(e, *imeta, *idata, year, opt, splitList(*units), *level, *format)
 	}
 	if *framework == "" {
 		return usagef("score: --framework is required (see dri frameworks)")
@@ -141,39 +151,78 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		}
 		id = f.ID
 	}
-	if _, ok := eng.Framework(id); !ok {
+	f, ok := eng.Framework(id)
+	if !ok {
 		return usagef("--framework: unknown framework %q (have %s)", id, strings.Join(eng.Frameworks(), ", "))
 	}
+	if *level > f.Levels() {
+		return usagef("--level %d: framework %s has levels 1-%d", *level, id, f.Levels())
+	}
+	keep, err := unitFilter(eng.Reference(), *units)
+	if err != nil {
+		return err
+	}
 	if allYears {
-		return scoreAllYears(ctx, e, eng, id, opt, *level, *format)
+		return scoreAllYears(ctx, e, eng, id, opt, keep, *level, *format)
 	}
 	res, err := eng.Score(id, year, opt)
 	if err != nil {
 		return err
 	}
-	var keep map[string]bool
-	if us := splitList(*units); len(us) > 0 {
-		codes, groups, err := resolveUnits(eng.Reference(), us)
-		if err != nil {
-			return err
-		}
-		keep = map[string]bool{}
-		for _, c := range codes {
-			keep[c] = true
-		}
-		for _, g := range groups {
-			grp, _ := eng.Reference().Group(g)
-			for _, m := range grp.Members {
-				keep[m] = true
-			}
-		}
-	}
+	warnUnscored(e, keep, res.Units)
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
 	}
 	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s\n", res.Framework.Name, res.Year, methodSummary(res))
 	t := scoreTable(res, eng.Reference(), keep, *level, true)
 	return t.write(e.stdout, *format)
+}
+
+// unitFilter resolves a --unit list (unit codes, names or group codes, a
+// group standing for its member states) into the set of unit codes to
+// keep; nil keeps every unit. An unknown code is a usage error.
+func unitFilter(ref *pipeline.Reference, list string) (map[string]bool, error) {
+	us := splitList(list)
+	if len(us) == 0 {
+		return nil, nil
+	}
+	codes, groups, err := resolveUnits(ref, us)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for _, c := range codes {
+		keep[c] = true
+	}
+	for _, g := range groups {
+		grp, _ := ref.Group(g)
+		for _, m := range grp.Members {
+			keep[m] = true
+		}
+	}
+	return keep, nil
+}
+
+// warnUnscored says on stderr which units asked for with --unit the output
+// does not have, so that a filter never narrows the output unannounced.
+func warnUnscored(e *env, keep map[string]bool, units []string) {
+	if keep == nil {
+		return
+	}
+	have := make(map[string]bool, len(units))
+	for _, u := range units {
+		have[u] = true
+	}
+	var missing []string
+	for u := range keep {
+		if !have[u] {
+			missing = append(missing, u)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		fmt.Fprintf(e.stderr, "dri: --unit: nothing for %s in the result\n", strings.Join(missing, ", "))
+	}
 }
 
 func methodSummary(res *indicators.Result) string {
@@ -257,7 +306,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 	return t
 }
 
-func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Options, format string) error {
+func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Options, units []string, level int, format string) error {
 	mf, err := os.Open(imetaPath)
 	if err != nil {
 		return usagef("--imeta: %v", err)
@@ -282,6 +331,31 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 	f, panel, years, err := engine.COINr(meta, data, year)
 	if err != nil {
 		return err
+	}
+	if level > f.Levels() {
+		return usagef("--level %d: %s has levels 1-%d", level, imetaPath, f.Levels())
+	}
+	var keep map[string]bool
+	if len(units) > 0 {
+		// COINr's uCodes are the file's own: matched exactly.
+		keep = map[string]bool{}
+		known := map[string]bool{}
+		for _, u := range data.Units {
+			known[u] = true
+		}
+		var bad []string
+		for _, u := range units {
+			if !known[u] {
+				bad = append(bad, u)
+			}
+			keep[u] = true
+		}
+		if len(bad) > 0 {
+			return usagef("--unit: %s not in %s", strings.Join(bad, ", "), idataPath)
+		}
+	}
+	if data.Times != nil && year != 0 && !slices.Contains(years, year) {
+		return usagef("--year %d: %s has no rows for it", year, idataPath)
 	}
 	if data.Times != nil && year != 0 {
 		years = []int{year}
@@ -311,7 +385,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		for _, n := range res.Notes {
 			fmt.Fprintf(e.stderr, "dri: %d: %s\n", y, n)
 		}
-		t := scoreTable(res, nil, nil, 0, false)
+		t := scoreTable(res, nil, keep, level, false)
 		if data.Times != nil {
 			t = withTime(t, y)
 		}
@@ -406,7 +480,7 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 
 // scoreAllYears scores every year with data in parallel and writes one row
 // per unit and year (units without any data for a year are left out).
-func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, level int, format string) error {
+func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
 	// Each year's table is made as soon as it is scored, and the result
@@ -442,7 +516,7 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 				if err != nil {
 					errs[i] = err
 				} else {
-					tables[i] = withYear(scoreTable(res, eng.Reference(), nil, level, true), y, res)
+					tables[i] = withYear(scoreTable(res, eng.Reference(), keep, level, true), y, res)
 					last = res
 				}
 				mu.Lock()
@@ -474,6 +548,11 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 	if out == nil {
 		return fmt.Errorf("%s: no year with data", id)
 	}
+	var scored []string
+	for _, r := range out.rows {
+		scored = append(scored, r[0].s)
+	}
+	warnUnscored(e, keep, scored)
 	err := out.write(e.stdout, format)
 	pipeline.TracePhase("written")
 	return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // table is rows of cells with a header, written as an aligned text table,
@@ -67,21 +70,39 @@ func (t *table) add(cells ...cell) {
 func (t *table) write(w io.Writer, format string) error {
 	switch format {
 	case "csv":
+		// Strings through pipeline.AppendCSVString (quoted, formula-like
+		// text neutralised, as every CSV DRI writes); numbers as they are;
+		// missing values as empty fields.
 		cw := csv.NewWriter(w)
 		if err := cw.Write(t.header); err != nil {
 			return err
 		}
-		rec := make([]string, len(t.header))
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		bw := bufio.NewWriter(w)
+		var line []byte
 		for _, r := range t.rows {
+			line = line[:0]
 			for i, c := range r {
-				rec[i] = c.s
+				if i > 0 {
+					line = append(line, ',')
+				}
+				switch {
+				case c.null:
+				case c.isNum:
+					line = append(line, c.s...)
+				default:
+					line = pipeline.AppendCSVString(line, c.s)
+				}
 			}
-			if err := cw.Write(rec); err != nil {
+			line = append(line, '\n')
+			if _, err := bw.Write(line); err != nil {
 				return err
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return bw.Flush()
 	case "json":
 		out := make([]map[string]any, len(t.rows))
 		for i, r := range t.rows {

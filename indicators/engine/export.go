@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // ScoresSchema is the tidy scores table: one row per framework, year, unit
@@ -19,16 +20,16 @@ import (
 var ScoresSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "framework", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "node", Type: arrow.BinaryTypes.String},
-	{Name: "parent", Type: arrow.BinaryTypes.String}, {Name: "level", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "indicator", Type: arrow.BinaryTypes.String},
+	{Name: "parent", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "level", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "indicator", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "raw", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "year_used", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	{Name: "imputed", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 	{Name: "value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "rank", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-	{Name: "tier", Type: arrow.BinaryTypes.String},
+	{Name: "tier", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "coverage", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "note", Type: arrow.BinaryTypes.String},
+	{Name: "note", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // ScoresRecord scores the frameworks (all when ids is empty) for every year
@@ -78,7 +79,7 @@ func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error)
 	wg.Wait()
 	b := array.NewRecordBuilder(memory.DefaultAllocator, ScoresSchema)
 	defer b.Release()
-	str := func(i int, s string) { b.Field(i).(*array.StringBuilder).Append(s) }
+	str := func(i int, s string) { pipeline.AppendStringOrNull(b.Field(i).(*array.StringBuilder), s) } // "" is missing
 	i32 := func(i int, v int) { b.Field(i).(*array.Int32Builder).Append(int32(v)) }
 	f64 := func(i int, v float64) { b.Field(i).(*array.Float64Builder).Append(v) }
 	for _, j := range jobs {

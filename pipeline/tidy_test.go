@@ -1,0 +1,127 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+func TestAppendCSVString(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},                     // missing and empty are one: an empty field
+		{"NA", `"NA"`},               // Namibia's ISO2 code, not R's or pandas' missing value
+		{"004", `"004"`},             // Afghanistan's M49 code, not the number 4
+		{"_T", `"_T"`},               // SDMX total
+		{`say "hi"`, `"say ""hi"""`}, // RFC 4180 doubling
+		{"a,b\nc", "\"a,b\nc\""},     // separators and newlines stay inside the quotes
+		{"=1+2", `"'=1+2"`},          // formula
+		{"+1 202 555 0100", `"'+1 202 555 0100"`},
+		{"-117 dBm; source: ICTA", `"'-117 dBm; source: ICTA"`}, // ITU note on Türkiye's 4G coverage, 2018
+		{"@SUM(A1)", `"'@SUM(A1)"`},
+		{"\tcmd", "\"'\tcmd\""},
+		{"\r=x", "\"'\r=x\""},
+		{`=HYPERLINK("http://x")`, `"'=HYPERLINK(""http://x"")"`},
+		{"-5", `"-5"`},         // a number in a text column is not a formula: untouched
+		{"+0.5e3", `"+0.5e3"`}, // idem
+		{"a=b", `"a=b"`},       // only the first character matters
+		{"'=x", `"'=x"`},       // already neutral
+	} {
+		if got := string(AppendCSVString([]byte("x,"), tc.in)); got != "x,"+tc.want {
+			t.Errorf("AppendCSVString(%q) = %s, want x,%s", tc.in, got, tc.want)
+		}
+		// encoding/csv reads the field back as the string (with the ' when
+		// it was neutralised).
+		if tc.in == "" {
+			continue
+		}
+		recs, err := csv.NewReader(bytes.NewReader(AppendCSVString(nil, tc.in))).ReadAll()
+		want := tc.in
+		if FormulaLike(tc.in) {
+			want = "'" + tc.in
+		}
+		if err != nil || len(recs) != 1 || len(recs[0]) != 1 || recs[0][0] != want {
+			t.Errorf("reading back %q: %v, %v", tc.in, recs, err)
+		}
+	}
+}
+
+// TestWriteTableMissingStrings: every missing string of the tidy tables is
+// a null in Arrow and Parquet and an empty field in CSV, and no present
+// string is "".
+func TestWriteTableMissingStrings(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	units := unitsRecord([]*Unit{
+		{Code: "NAM", ISO2: "NA", M49: "516", Name: "Namibia", Type: "country", UNMember: true},
+		{Code: "ASC", Name: "Ascension", Type: "territory"}, // no ISO2, M49 or region in the shipped tables
+	})
+	defer units.Release()
+	for _, format := range []string{"parquet", "arrow", "csv"} {
+		var buf bytes.Buffer
+		if err := WriteTable(&buf, units, format); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if format == "csv" {
+			want := "code,iso2,m49,name,type,un_member,region_code,region,sub_region_code,sub_region,intermediate_region_code,intermediate_region,income_group,wb_region,ldc,lldc,sids,parent\n" +
+				`"NAM","NA","516","Namibia","country",true,,,,,,,,,false,false,false,` + "\n" +
+				`"ASC",,,"Ascension","territory",false,,,,,,,,,false,false,false,` + "\n"
+			if buf.String() != want {
+				t.Errorf("csv =\n%s\nwant\n%s", buf.String(), want)
+			}
+			continue
+		}
+		rec, err := readTable(buf.Bytes(), format, mem)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if err := checkNoEmptyStrings(rec); err != nil {
+			t.Errorf("%s: %v", format, err)
+		}
+		iso2 := rec.Column(1).(*array.String)
+		if iso2.Value(0) != "NA" || !iso2.IsNull(1) {
+			t.Errorf("%s: iso2 = %q (null %t), %q (null %t); want NA, null", format, iso2.Value(0), iso2.IsNull(0), iso2.Value(1), iso2.IsNull(1))
+		}
+		rec.Release()
+	}
+}
+
+// checkNoEmptyStrings fails on a present "" in any string column.
+func checkNoEmptyStrings(rec arrow.RecordBatch) error {
+	for j, col := range rec.Columns() {
+		s, ok := col.(*array.String)
+		if !ok {
+			continue
+		}
+		for i := 0; i < s.Len(); i++ {
+			if s.IsValid(i) && s.Value(i) == "" {
+				return fmt.Errorf("column %s row %d: \"\" where a missing string is null", rec.Schema().Field(j).Name, i)
+			}
+		}
+	}
+	return nil
+}
+
+// readTable reads back one record written by WriteTable as Parquet or an
+// Arrow IPC file. The caller releases it.
+func readTable(data []byte, format string, mem memory.Allocator) (arrow.RecordBatch, error) {
+	if format == "parquet" {
+		return readParquet(data, mem)
+	}
+	r, err := ipc.NewFileReader(bytes.NewReader(data), ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rec, err := r.RecordBatch(0)
+	if err != nil {
+		return nil, err
+	}
+	rec.Retain()
+	return rec, nil
+}
