@@ -3,7 +3,10 @@ package pipeline
 import (
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Reference adapters build the units and groups tables. Their rows count as
@@ -20,6 +23,8 @@ func init() {
 		doc: "World Bank CLASS economies sheet: income group and region per economy"})
 	register("wb-class-groups", adapter{phase: 3, read: readWBClassGroups,
 		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
+	register("ldc-membership", adapter{phase: 3, read: readLDCMembership,
+		doc: "DRI's table of the UN LDC list by date (iso3,country,added,graduated,source): a year's LDCs are the states added by then and not yet graduated at mid-year"})
 	register("aliases", adapter{phase: 4, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
 }
@@ -283,4 +288,69 @@ func readAliases(s *source) error {
 		s.ref.alias[n] = code
 		return nil
 	})
+}
+
+// readLDCMembership reads the LDC list's history: per state the year it was
+// added and the date it graduated (YYYY-MM-DD or YYYY-MM; empty while it is
+// an LDC). A state counts as an LDC in a year when it was added by then and
+// had not graduated by 1 July, the reference date of the midyear population
+// that weighs the group: Vanuatu (graduated 4 Dec 2020) is an LDC in 2020,
+// Maldives (1 Jan 2011) is not in 2011. The states still listed must be the
+// M49 table's LDCs; a difference is reported against each row.
+func readLDCMembership(s *source) error {
+	var periods []MemberPeriod
+	current := map[string]bool{}
+	err := readRows(s, []string{"iso3", "country", "added", "graduated", "source"}, func(rec []string, col map[string]int) error {
+		code := strings.TrimSpace(field(rec, col["iso3"]))
+		i, ok := s.ref.byCode[code]
+		if !ok {
+			return reject(RuleUnknownUnit, "LDC %q is not in the M49 table", code)
+		}
+		added, err := strconv.Atoi(strings.TrimSpace(field(rec, col["added"])))
+		if err != nil || added < 1971 {
+			return reject(RuleNotANumber, "%s: added %q is not a year from 1971 (the first list)", code, field(rec, col["added"]))
+		}
+		if strings.TrimSpace(field(rec, col["source"])) == "" {
+			return reject(RuleBadEntry, "%s: no source cited", code)
+		}
+		p := MemberPeriod{Unit: s.ref.units[i].Code, From: added}
+		if g := strings.TrimSpace(field(rec, col["graduated"])); g != "" {
+			y, m, ok := graduationMonth(g)
+			if !ok || y < added {
+				return reject(RuleNotANumber, "%s: graduated %q is not a date YYYY-MM[-DD] after %d", code, g, added)
+			}
+			p.To = y - 1
+			if m >= 7 {
+				p.To = y
+			}
+		} else {
+			current[p.Unit] = true
+			if !s.ref.units[i].LDC {
+				return reject(RuleBadEntry, "%s is listed as an LDC without graduation, but the M49 table does not flag it", code)
+			}
+		}
+		periods = append(periods, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range s.ref.units {
+		if u.LDC && !current[u.Code] {
+			s.Problem(0, 0, Error, RuleBadEntry, "%s is an LDC in the M49 table but not a current LDC here", u.Code)
+		}
+	}
+	sort.Slice(periods, func(a, b int) bool { return periods[a].Unit < periods[b].Unit })
+	s.ref.ldcPeriods = periods
+	return nil
+}
+
+// graduationMonth parses YYYY-MM or YYYY-MM-DD into the year and month.
+func graduationMonth(s string) (year, month int, ok bool) {
+	for _, layout := range []string{"2006-01-02", "2006-01"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Year(), int(t.Month()), true
+		}
+	}
+	return 0, 0, false
 }

@@ -384,3 +384,57 @@ func TestLoadForIndicators(t *testing.T) {
 		t.Fatalf("%d files read of %d: the restriction read everything", len(res.Report.Files), len(fullRes.Report.Files))
 	}
 }
+
+// TestLDCMembershipByDate: a year's LDCs are the states on the UN list at
+// mid-year. One case per graduation in datasets/reference/ldc-membership.csv
+// (effective dates from the General Assembly resolutions cited there): the
+// state is an LDC in its last year and not in the next. Counts: 49 in 2008
+// (the 50 of the UNCTAD LDC Report 2008, less Cabo Verde "until December
+// 2007"), 48 in 2014 (after Samoa, 1 January 2014), 45 in 2024 (the 44 of
+// today and Sao Tome and Principe, graduated 13 December 2024).
+func TestLDCMembershipByDate(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	g, ok := res.Reference.Group("LDC")
+	if !ok || !g.Dated() {
+		t.Fatalf("LDC group %v without dated membership", g)
+	}
+	for _, tc := range []struct {
+		unit           string
+		last, notFirst int
+	}{
+		{"BWA", 1994, 1995}, // December 1994
+		{"CPV", 2007, 2008}, // 20 December 2007
+		{"MDV", 2010, 2011}, // 1 January 2011
+		{"WSM", 2013, 2014}, // 1 January 2014
+		{"GNQ", 2016, 2017}, // 4 June 2017
+		{"VUT", 2020, 2021}, // 4 December 2020
+		{"BTN", 2023, 2024}, // 13 December 2023
+		{"STP", 2024, 2025}, // 13 December 2024
+	} {
+		if !slices.Contains(g.MembersIn(tc.last), tc.unit) {
+			t.Errorf("%s not an LDC in %d, its last year on the list", tc.unit, tc.last)
+		}
+		if slices.Contains(g.MembersIn(tc.notFirst), tc.unit) {
+			t.Errorf("%s still an LDC in %d, after its graduation", tc.unit, tc.notFirst)
+		}
+		if slices.Contains(g.Members, tc.unit) {
+			t.Errorf("%s among the current LDCs", tc.unit)
+		}
+	}
+	for _, tc := range []struct {
+		unit  string
+		added int
+	}{{"SEN", 2000}, {"TLS", 2003}, {"SSD", 2012}, {"ERI", 1994}} {
+		if slices.Contains(g.MembersIn(tc.added-1), tc.unit) || !slices.Contains(g.MembersIn(tc.added), tc.unit) {
+			t.Errorf("%s: want an LDC from %d on", tc.unit, tc.added)
+		}
+	}
+	for year, want := range map[int]int{2008: 49, 2014: 48, 2024: 45, 2025: 44} {
+		if got := len(g.MembersIn(year)); got != want {
+			t.Errorf("len(LDC.MembersIn(%d)) = %d, want %d", year, got, want)
+		}
+	}
+	if got := g.MembersIn(0); !slices.Equal(got, g.Members) {
+		t.Errorf("MembersIn(0) = %v, want the current members", got)
+	}
+}

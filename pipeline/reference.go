@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -47,7 +48,38 @@ type Group struct {
 	Kind       string   `json:"kind"`
 	Definition string   `json:"definition"`
 	Members    []string `json:"members"`
+	// Periods, for a group whose membership changes over time (LDC), are
+	// the years each state counts as a member, former members included;
+	// nil when Members hold for every year (income groups: the current
+	// classification only, no history is shipped).
+	Periods []MemberPeriod `json:"periods,omitempty"`
 }
+
+// MemberPeriod is the span of years a state counts as a group's member:
+// From (0 = always) through To (0 = still a member).
+type MemberPeriod struct {
+	Unit     string `json:"unit"`
+	From, To int
+}
+
+// MembersIn returns the group's members in a year: for a group with
+// Periods those whose period covers the year, else Members. Year 0 means
+// the current members.
+func (g *Group) MembersIn(year int) []string {
+	if g.Periods == nil || year == 0 {
+		return g.Members
+	}
+	var out []string
+	for _, p := range g.Periods {
+		if (p.From == 0 || p.From <= year) && (p.To == 0 || year <= p.To) {
+			out = append(out, p.Unit)
+		}
+	}
+	return out
+}
+
+// Dated reports whether the group's membership changes over time.
+func (g *Group) Dated() bool { return g.Periods != nil }
 
 // Reference holds the units and groups and resolves publishers' codes and
 // names to unit codes. Built once by the reference adapters, then read-only
@@ -65,6 +97,9 @@ type Reference struct {
 	aggregates map[string]string
 	groups     []*Group
 	groupIdx   map[string]int
+	// ldcPeriods are the LDC list's inclusion and graduation years, from
+	// the ldc-membership reference table; nil when it is not loaded.
+	ldcPeriods []MemberPeriod
 }
 
 // NewReference returns an empty reference.
@@ -285,6 +320,11 @@ func (r *Reference) buildGroups() {
 	}
 	add("WLD", "World (UN member states)", "world", "the 193 UN member states", func(*Unit) bool { return true })
 	add("LDC", "Least developed countries", "un-list", "UN M49 LDC flag (current UNSD list)", func(u *Unit) bool { return u.LDC })
+	if r.ldcPeriods != nil {
+		g := r.groups[r.groupIdx["LDC"]]
+		g.Periods = slices.Clone(r.ldcPeriods)
+		g.Definition = "the UN list of LDCs as of each year (datasets/reference/ldc-membership.csv: inclusion and graduation dates); Members: the current list (UN M49)"
+	}
 	add("LLDC", "Landlocked developing countries", "un-list", "UN M49 LLDC flag", func(u *Unit) bool { return u.LLDC })
 	add("SIDS", "Small island developing States (UN members)", "un-list", "UN M49 SIDS flag, UN member states only", func(u *Unit) bool { return u.SIDS })
 	type region struct{ code, name, kind string }
@@ -317,7 +357,7 @@ func (r *Reference) buildGroups() {
 	}
 	for _, ig := range incomeGroups {
 		code := ig.code
-		add(code, ig.name, "income", "World Bank income group (CLASS)", func(u *Unit) bool { return u.IncomeGroup == code })
+		add(code, ig.name, "income", "World Bank income group (CLASS FY2025), the current classification for every year (no history shipped)", func(u *Unit) bool { return u.IncomeGroup == code })
 	}
 	for _, wr := range wbRegions {
 		code := wr.code

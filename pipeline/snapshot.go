@@ -340,16 +340,39 @@ var groupsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "kind", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "definition", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "member", Type: arrow.BinaryTypes.String},
+	// member_from and member_to are a dated group's member years (0: open);
+	// null for a group whose members hold every year.
+	{Name: "member_from", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "member_to", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 }, nil)
 
+// groupsRecord writes one row per member: a dated group's rows are its
+// Periods (former members included, current ones with member_to 0).
 func groupsRecord(groups []*Group) arrow.RecordBatch {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, groupsSchema)
 	defer b.Release()
+	row := func(g *Group, m string, p *MemberPeriod) {
+		for i, s := range []string{g.Code, g.Name, g.Kind, g.Definition, m} {
+			AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
+		}
+		from, to := b.Field(5).(*array.Int32Builder), b.Field(6).(*array.Int32Builder)
+		if p == nil {
+			from.AppendNull()
+			to.AppendNull()
+			return
+		}
+		from.Append(int32(p.From))
+		to.Append(int32(p.To))
+	}
 	for _, g := range groups {
-		for _, m := range g.Members {
-			for i, s := range []string{g.Code, g.Name, g.Kind, g.Definition, m} {
-				AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
+		if g.Periods != nil {
+			for i := range g.Periods {
+				row(g, g.Periods[i].Unit, &g.Periods[i])
 			}
+			continue
+		}
+		for _, m := range g.Members {
+			row(g, m, nil)
 		}
 	}
 	return b.NewRecordBatch()
@@ -526,7 +549,16 @@ func referenceFromRecords(units, groups arrow.RecordBatch) *Reference {
 			ref.groupIdx[code] = gi
 			ref.groups = append(ref.groups, &Group{Code: code, Name: str(groups, 1, i), Kind: str(groups, 2, i), Definition: str(groups, 3, i)})
 		}
-		ref.groups[gi].Members = append(ref.groups[gi].Members, str(groups, 4, i))
+		g, m := ref.groups[gi], str(groups, 4, i)
+		if groups.NumCols() < 7 || groups.Column(5).IsNull(i) {
+			g.Members = append(g.Members, m)
+			continue
+		}
+		p := MemberPeriod{Unit: m, From: int(groups.Column(5).(*array.Int32).Value(i)), To: int(groups.Column(6).(*array.Int32).Value(i))}
+		g.Periods = append(g.Periods, p)
+		if p.To == 0 {
+			g.Members = append(g.Members, m)
+		}
 	}
 	return ref
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,6 +79,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	if g, ok := back.Reference.Group("LDC"); !ok || len(g.Members) != 44 {
 		t.Errorf("LDC from snapshot: %v", g)
+	} else if orig, _ := res.Reference.Group("LDC"); !slices.Equal(g.Periods, orig.Periods) || len(g.Periods) != 52 {
+		t.Errorf("LDC periods from snapshot = %v, want the 52 written", g.Periods)
 	}
 	if u, ok := back.Reference.Unit("KEN"); !ok || !u.UNMember || u.IncomeGroup != "LMC" || u.SubRegion != "Sub-Saharan Africa" {
 		t.Errorf("KEN from snapshot = %+v", u)

@@ -42,6 +42,7 @@ type Engine struct {
 	pop     map[int][]float64            // population per year, per scored unit (NaN unknown)
 	popOnce sync.Once
 	popAll  map[string]indicators.Series
+	popLast int // last year with population data
 
 	scores      onceCache[*indicators.Result]            // by framework|options
 	uncertainty onceCache[*indicators.UncertaintyResult] // by ua|framework|request
@@ -498,19 +499,12 @@ type UnknownError struct{ Kind, Name string }
 
 func (e *UnknownError) Error() string { return fmt.Sprintf("engine: unknown %s %q", e.Kind, e.Name) }
 
-// Population returns each scored unit's population in a year: the latest
-// wb.population value up to that year (population data stop in 2022); NaN
-// when unknown.
+// Population returns each scored unit's population in a year: the
+// wb.population value of exactly that year (World Bank WDI, 1990-2024 as
+// shipped); NaN when unknown. Group figures for years after the last year
+// with population use PopulationYear's year instead.
 func (e *Engine) Population(year int) []float64 {
-	e.popOnce.Do(func() {
-		e.popAll = map[string]indicators.Series{}
-		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{"_T"}}) {
-			s := e.popAll[e.store.Unit(i)]
-			s.Years = append(s.Years, e.store.Year(i))
-			s.Values = append(s.Values, e.store.Value(i))
-			e.popAll[e.store.Unit(i)] = s
-		}
-	})
+	e.loadPopulation()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if p, ok := e.pop[year]; ok {
@@ -519,14 +513,48 @@ func (e *Engine) Population(year int) []float64 {
 	p := make([]float64, len(e.units))
 	for i, u := range e.units {
 		p[i] = math.NaN()
-		if s, ok := e.popAll[u]; ok {
-			if v, _, ok := indicators.LatestWithin(s.Years, s.Values, year, 100); ok {
-				p[i] = v
-			}
+		s := e.popAll[u]
+		if k, ok := slices.BinarySearch(s.Years, year); ok {
+			p[i] = s.Values[k]
 		}
 	}
 	e.pop[year] = p
 	return p
+}
+
+// PopulationYear is the year whose population weighs a group figure of
+// year: the year itself, or the last year with population data when year
+// is later (0 when no population is loaded).
+func (e *Engine) PopulationYear(year int) int {
+	e.loadPopulation()
+	return min(year, e.popLast)
+}
+
+func (e *Engine) loadPopulation() {
+	e.popOnce.Do(func() {
+		e.popAll = map[string]indicators.Series{}
+		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{"_T"}}) {
+			s := e.popAll[e.store.Unit(i)]
+			s.Years = append(s.Years, e.store.Year(i))
+			s.Values = append(s.Values, e.store.Value(i))
+			e.popAll[e.store.Unit(i)] = s
+			e.popLast = max(e.popLast, e.store.Year(i))
+		}
+		for u, s := range e.popAll {
+			if !slices.IsSorted(s.Years) {
+				k := make([]int, len(s.Years))
+				for j := range k {
+					k[j] = j
+				}
+				slices.SortFunc(k, func(a, b int) int { return s.Years[a] - s.Years[b] })
+				ys, vs := make([]int, len(k)), make([]float64, len(k))
+				for j, o := range k {
+					ys[j], vs[j] = s.Years[o], s.Values[o]
+				}
+				e.popAll[u] = indicators.Series{Years: ys, Values: vs}
+			}
+		}
+	})
 }
 
 // UnitIndex returns a scored unit's position.

@@ -371,3 +371,36 @@ func TestUncertaintyCancelledNotCached(t *testing.T) {
 		t.Fatalf("the same analysis afterwards: %v, %v; want 50 runs (the cancellation was cached)", res, err)
 	}
 }
+
+// TestPopulationEveryYear: group weights exist for every year 1990-2024
+// from the WDI 1960-2024 file, looked up for the exact year (before, the
+// weights started in 2018 and every earlier group figure was blank). Kenya's
+// figures are the file's rows (population.csv lines 7832, 7842, 7859, 7866).
+func TestPopulationEveryYear(t *testing.T) {
+	e := testEngine(t)
+	ken, ok := e.UnitIndex("KEN")
+	if !ok {
+		t.Fatal("KEN is not a scored unit")
+	}
+	for year, want := range map[int]float64{1990: 22892651, 2000: 30642890, 2017: 49197766, 2024: 56432944} {
+		if got := e.Population(year)[ken]; got != want {
+			t.Errorf("Population(%d)[KEN] = %v, want %v", year, got, want)
+		}
+	}
+	for year := 1990; year <= 2024; year++ {
+		known := 0
+		for _, p := range e.Population(year) {
+			if !math.IsNaN(p) {
+				known++
+			}
+		}
+		// Every scored unit (the 193 UN member states; the file's 24 other
+		// economies are territories DRI does not score).
+		if known != len(e.Units()) {
+			t.Errorf("Population(%d): %d units with a population, want all %d", year, known, len(e.Units()))
+		}
+	}
+	if got := e.PopulationYear(2026); got != 2024 {
+		t.Errorf("PopulationYear(2026) = %d, want 2024 (the last year in the file)", got)
+	}
+}
