@@ -487,7 +487,7 @@ func TestUploadNamesAndLimits(t *testing.T) {
 	if u := snap.Meta.Uploads; len(u) != 1 || !strings.HasPrefix(u[0].File, "uploads/") || u[0].Status != "served" {
 		t.Errorf("/v1/snapshot uploads %+v, want one served uploads/<sha256>.csv", u)
 	}
-	if rec := get(t, h, "/v1/snapshot?format=csv"); strings.Contains(rec.Body.String(), svc.State.Dir) || !strings.Contains(rec.Body.String(), ",uploads/") {
+	if rec := get(t, h, "/v1/snapshot?format=csv"); strings.Contains(rec.Body.String(), svc.State.Dir) || !strings.Contains(rec.Body.String(), `,"uploads/`) {
 		t.Errorf("/v1/snapshot CSV:\n%s", rec.Body)
 	}
 }

@@ -36,7 +36,7 @@ func TestSnapshotsListsQuarantinedUploads(t *testing.T) {
 		t.Errorf("dri snapshots: exit %d, stderr %q, want the quarantined %s", code, stderr, rel)
 	}
 	code, stdout, _ := dri(t, "snapshots", "--state", dir, "--uploads", "--format", "csv")
-	if code != exitOK || !strings.Contains(stdout, rel+",,quarantined,") {
+	if code != exitOK || !strings.Contains(stdout, `"`+rel+`",,"quarantined",`) {
 		t.Errorf("dri snapshots --uploads: exit %d\n%s", code, stdout)
 	}
 	if strings.Contains(stdout+stderr, dir) {
