@@ -9,9 +9,9 @@ import (
 )
 
 var dataParams = []paramSpec{
-	{name: "indicator", typ: "string", list: true, desc: "indicator id(s), comma-separated (see /v1/indicators)", required: true},
-	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes, comma-separated; a group code adds the group's aggregate (type=group)"},
-	{name: "sex", typ: "string", list: true, desc: "sex codes _T, F, M (comma-separated)"},
+	{name: "indicator", typ: "string", list: true, desc: "indicator id(s) (see /v1/indicators)", required: true},
+	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes; a group code adds the group's aggregate (type=group)"},
+	{name: "sex", typ: "string", list: true, desc: "sex codes _T, F, M"},
 	{name: "area", typ: "string", list: true, desc: "area codes _T, U (urban), R (rural)"},
 	{name: "age", typ: "string", list: true, desc: "age codes: _T or SDMX bands such as Y15T34"},
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
