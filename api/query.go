@@ -186,21 +186,26 @@ func secretParam(name string) bool {
 
 // redactQuery returns a raw query string for the request log with the value
 // of every secret-looking parameter (token=, api_key=, ...) replaced by
-// REDACTED; everything else is kept as sent.
+// REDACTED; everything else is kept as sent. Pairs are taken between '&',
+// ';' and ',' so that a secret hidden in another parameter's list
+// (unit=KEN;token=...) is found too.
 func redactQuery(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	pairs := strings.Split(raw, "&")
-	for i, pair := range pairs {
-		rawKey, _, hasValue := strings.Cut(pair, "=")
-		key, err := url.QueryUnescape(rawKey)
-		if err != nil {
-			key = rawKey
+	var b strings.Builder
+	for raw != "" {
+		seg, sep := raw, ""
+		if i := strings.IndexAny(raw, "&;,"); i >= 0 {
+			seg, sep, raw = raw[:i], raw[i:i+1], raw[i+1:]
+		} else {
+			raw = ""
 		}
-		if hasValue && secretParam(key) {
-			pairs[i] = rawKey + "=REDACTED"
+		rawKey, _, hasValue := strings.Cut(seg, "=")
+		if hasValue && secretParam(rawKey) {
+			seg = rawKey + "=REDACTED"
+		} else if key, err := url.QueryUnescape(rawKey); hasValue && err == nil && secretParam(key) {
+			seg = rawKey + "=REDACTED"
 		}
+		b.WriteString(seg)
+		b.WriteString(sep)
 	}
-	return strings.Join(pairs, "&")
+	return b.String()
 }

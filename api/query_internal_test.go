@@ -90,3 +90,21 @@ func BenchmarkParseQuery(b *testing.B) {
 		}
 	})
 }
+
+func TestRedactQuery(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{"", ""},
+		{"unit=KEN&token=abc", "unit=KEN&token=REDACTED"},
+		{"Access_Token=abc&page=2", "Access_Token=REDACTED&page=2"},
+		{"%74oken=abc", "%74oken=REDACTED"},
+		{"%zz_token=abc", "%zz_token=REDACTED"},
+		{"unit=KEN;token=abc;UGA", "unit=KEN;token=REDACTED;UGA"},
+		{"indicator=egov.egdi,apikey=abc", "indicator=egov.egdi,apikey=REDACTED"},
+		{"token", "token"},
+		{"unit=KEN,UGA&date=2015:2024", "unit=KEN,UGA&date=2015:2024"},
+	} {
+		if got := redactQuery(tc.raw); got != tc.want {
+			t.Errorf("redactQuery(%q) = %q, want %q", tc.raw, got, tc.want)
+		}
+	}
+}
