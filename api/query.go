@@ -24,12 +24,14 @@ const (
 	// scalarParam: one value; given twice is a 400.
 	scalarParam paramKind = iota
 	// listParam: items separated by ',' or ';' (the World Bank API's
-	// separator); the parameter may be repeated and its items add up.
+	// separator); the parameter may be repeated and its items add up; an
+	// item given twice counts once (every list is a set of codes, and
+	// indicator=egov.egdi,egov.egdi served each row twice).
 	listParam
 )
 
 // query is a request's parsed query string: the values the handler uses,
-// trimmed, list items split and empty ones dropped. Parameters given empty
+// trimmed, list items split, empty and repeated ones dropped. Parameters given empty
 // (year=, unit=,,) are absent, as the handlers treat them.
 type query struct {
 	kinds  map[string]paramKind
@@ -95,7 +97,7 @@ func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
 			} else {
 				value = ""
 			}
-			if item = strings.TrimSpace(item); item != "" {
+			if item = strings.TrimSpace(item); item != "" && !slices.Contains(q.values[key], item) {
 				q.values[key] = append(q.values[key], item)
 			}
 		}
@@ -125,8 +127,9 @@ func (q *query) list(name string) []string {
 }
 
 // canonical is the query in one spelling: parameters sorted by name, list
-// items joined by ',' in the order given (handlers may keep that order in
-// their output), every key and item percent-encoded. Two queries with the
+// items joined by ',' in the order first given (handlers may keep that
+// order in their output: /v1/data lists indicators as asked), every key and
+// item percent-encoded. Two queries with the
 // same canonical form give the handler the same values, so the canonical
 // form is the cache key, and it parses back to itself.
 func (q *query) canonical() string {

@@ -17,6 +17,7 @@ func TestParseQuery(t *testing.T) {
 	}{
 		{"unit=KEN;UGA&indicator=egov.egdi", "indicator=egov.egdi&unit=KEN,UGA", nil},
 		{"unit=KEN&unit=UGA;LDC&unit=", "unit=KEN,UGA,LDC", nil},
+		{"unit=KEN,UGA,KEN&unit=UGA;LDC", "unit=KEN,UGA,LDC", nil},
 		{"unit=+KEN+%2C+UGA&date=+2024+", "date=2024&unit=KEN,UGA", nil},
 		{"date=&date=2024", "", []string{"date"}},
 		{"date=2015%3A2024", "date=2015%3A2024", nil},

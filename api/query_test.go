@@ -89,6 +89,29 @@ func TestSemicolonListSeparator(t *testing.T) {
 	}
 }
 
+// TestListItemsOnce: a list item given twice counts once. Before,
+// indicator=egov.egdi,egov.osi,egov.egdi served every EGDI row twice, and
+// a repeated group code its aggregate rows twice.
+func TestListItemsOnce(t *testing.T) {
+	h := testServer(t).Handler()
+	for _, tc := range [][2]string{
+		{"/v1/data?indicator=egov.egdi,egov.osi,egov.egdi&unit=KEN&date=2022:2024", "/v1/data?indicator=egov.egdi,egov.osi&unit=KEN&date=2022:2024"},
+		{"/v1/data?indicator=egov.egdi&unit=KEN,LDC;LDC&unit=KEN&date=2022:2024", "/v1/data?indicator=egov.egdi&unit=KEN,LDC&date=2022:2024"},
+		{"/v1/scores/egdi?year=2024&unit=KEN,LDC,KEN,LDC", "/v1/scores/egdi?year=2024&unit=KEN,LDC"},
+		{"/v1/compare?unit=KEN&against=LDC,WLD,LDC&framework=egdi&year=2024", "/v1/compare?unit=KEN&against=LDC,WLD&framework=egdi&year=2024"},
+	} {
+		dup, once := get(t, h, tc[0]), get(t, h, tc[1])
+		if dup.Code != http.StatusOK || !bytes.Equal(dup.Body.Bytes(), once.Body.Bytes()) {
+			t.Errorf("GET %s: %d, %d bytes; want the body of GET %s (%d bytes)", tc[0], dup.Code, dup.Body.Len(), tc[1], once.Body.Len())
+		}
+	}
+	// The 2022-2024 EGDI of Kenya: 2022 and 2024 editions (the Survey is
+	// biennial), so 2 rows per indicator.
+	if rows := rowsOf(t, get(t, h, "/v1/data?indicator=egov.egdi,egov.osi,egov.egdi&unit=KEN&date=2022:2024")); len(rows) != 4 {
+		t.Errorf("egdi, osi, egdi for Kenya 2022-2024: %d rows, want 4", len(rows))
+	}
+}
+
 // TestCachePoisoning: a repeated scalar is a 400, and cannot put a response
 // computed from other values under an honest request's key (issue 12
 // item 2). Before, year=&year=2022 computed the default year (2024) and
