@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators/engine"
@@ -74,13 +75,16 @@ func parseDataQuery(r *request) *dataQuery {
 }
 
 // parseUnits resolves a unit list: ISO3, ISO2, M49 codes or names, and
-// group codes (returned separately).
+// group codes (returned separately), each once however it was spelt
+// (ldc,LDC is one group, KEN,KE,Kenya one unit).
 func parseUnits(r *request, param string) ([]string, []*pipeline.Group) {
 	var units []string
 	var groups []*pipeline.Group
 	for _, s := range r.list(param) {
 		if g, ok := r.ds.Reference.Group(strings.ToUpper(s)); ok {
-			groups = append(groups, g)
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
 			continue
 		}
 		u, ok := r.ds.Reference.LookupUnit(s)
@@ -88,7 +92,9 @@ func parseUnits(r *request, param string) ([]string, []*pipeline.Group) {
 			r.errs.add(param, "unknown unit %q (use ISO 3166-1 alpha-3 or alpha-2 codes, or a group code)", s)
 			continue
 		}
-		units = append(units, u.Code)
+		if !slices.Contains(units, u.Code) {
+			units = append(units, u.Code)
+		}
 	}
 	return units, groups
 }

@@ -99,6 +99,8 @@ func TestListItemsOnce(t *testing.T) {
 		{"/v1/data?indicator=egov.egdi&unit=KEN,LDC;LDC&unit=KEN&date=2022:2024", "/v1/data?indicator=egov.egdi&unit=KEN,LDC&date=2022:2024"},
 		{"/v1/scores/egdi?year=2024&unit=KEN,LDC,KEN,LDC", "/v1/scores/egdi?year=2024&unit=KEN,LDC"},
 		{"/v1/compare?unit=KEN&against=LDC,WLD,LDC&framework=egdi&year=2024", "/v1/compare?unit=KEN&against=LDC,WLD&framework=egdi&year=2024"},
+		{"/v1/data?indicator=egov.egdi&unit=ldc,LDC,KEN,KE,Kenya&date=2024", "/v1/data?indicator=egov.egdi&unit=LDC,KEN&date=2024"},
+		{"/v1/scores/egdi?year=2024&unit=ldc,KEN,LDC,ke", "/v1/scores/egdi?year=2024&unit=LDC,KEN"},
 	} {
 		dup, once := get(t, h, tc[0]), get(t, h, tc[1])
 		if dup.Code != http.StatusOK || !bytes.Equal(dup.Body.Bytes(), once.Body.Bytes()) {
