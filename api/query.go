@@ -31,17 +31,17 @@ const (
 )
 
 // query is a request's parsed query string: the values the handler uses,
-// trimmed, list items split, empty and repeated ones dropped. Parameters given empty
-// (year=, unit=,,) are absent, as the handlers treat them.
+// trimmed, list items split, empty and repeated items dropped. Parameters
+// given empty (year=, unit=,,) are absent, as the handlers treat them.
 type query struct {
 	kinds  map[string]paramKind
 	values map[string][]string
 }
 
-// isCacheBuster reports whether a parameter is ignored as public statistics
-// APIs ignore it: `_` (jQuery's cache-buster) and `utm_*` (campaign tags
-// added by link shorteners and newsletters). They change nothing in the
-// response, so they are not part of the cache key either.
+// isCacheBuster reports whether a parameter is ignored: `_` (jQuery's
+// cache-buster) and `utm_*` (campaign tags added by link shorteners and
+// newsletters). They change nothing in the response, so they are not part
+// of the cache key either (docs/DECISIONS.md, "Query strings").
 func isCacheBuster(name string) bool {
 	return name == "_" || strings.HasPrefix(name, "utm_")
 }
@@ -90,6 +90,8 @@ func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
 			}
 			continue
 		}
+		// Items are few (the query is at most MaxQueryBytes), so the
+		// duplicate check is a scan.
 		for value != "" {
 			item := value
 			if i := strings.IndexAny(value, ",;"); i >= 0 {
@@ -129,9 +131,9 @@ func (q *query) list(name string) []string {
 // canonical is the query in one spelling: parameters sorted by name, list
 // items joined by ',' in the order first given (handlers may keep that
 // order in their output: /v1/data lists indicators as asked), every key and
-// item percent-encoded. Two queries with the
-// same canonical form give the handler the same values, so the canonical
-// form is the cache key, and it parses back to itself.
+// item percent-encoded. Two queries with the same canonical form give the
+// handler the same values, so the canonical form is the cache key, and it
+// parses back to itself.
 func (q *query) canonical() string {
 	names := make([]string, 0, len(q.values))
 	for k := range q.values {
