@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators/engine"
@@ -9,9 +10,9 @@ import (
 )
 
 var dataParams = []paramSpec{
-	{name: "indicator", typ: "string", list: true, desc: "indicator id(s), comma-separated (see /v1/indicators)", required: true},
-	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes, comma-separated; a group code adds the group's aggregate (type=group)"},
-	{name: "sex", typ: "string", list: true, desc: "sex codes _T, F, M (comma-separated)"},
+	{name: "indicator", typ: "string", list: true, desc: "indicator id(s) (see /v1/indicators)", required: true},
+	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes; a group code adds the group's aggregate (type=group)"},
+	{name: "sex", typ: "string", list: true, desc: "sex codes _T, F, M"},
 	{name: "area", typ: "string", list: true, desc: "area codes _T, U (urban), R (rural)"},
 	{name: "age", typ: "string", list: true, desc: "age codes: _T or SDMX bands such as Y15T34"},
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
@@ -74,13 +75,16 @@ func parseDataQuery(r *request) *dataQuery {
 }
 
 // parseUnits resolves a unit list: ISO3, ISO2, M49 codes or names, and
-// group codes (returned separately).
+// group codes (returned separately), each once however it was spelt
+// (ldc,LDC is one group, KEN,KE,Kenya one unit).
 func parseUnits(r *request, param string) ([]string, []*pipeline.Group) {
 	var units []string
 	var groups []*pipeline.Group
 	for _, s := range r.list(param) {
 		if g, ok := r.ds.Reference.Group(strings.ToUpper(s)); ok {
-			groups = append(groups, g)
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
 			continue
 		}
 		u, ok := r.ds.Reference.LookupUnit(s)
@@ -88,7 +92,9 @@ func parseUnits(r *request, param string) ([]string, []*pipeline.Group) {
 			r.errs.add(param, "unknown unit %q (use ISO 3166-1 alpha-3 or alpha-2 codes, or a group code)", s)
 			continue
 		}
-		units = append(units, u.Code)
+		if !slices.Contains(units, u.Code) {
+			units = append(units, u.Code)
+		}
 	}
 	return units, groups
 }

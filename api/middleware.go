@@ -58,10 +58,10 @@ func (s *Server) baseHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// headWriter drops the body of a HEAD response: every GET route also
-// answers HEAD with the GET's status and headers (Content-Length included),
+// headWriter drops the body of a HEAD response and sends the headers as the
+// GET's would be sent (so Written reports true): every GET route also
+// answers HEAD with the GET's status and headers, Content-Length included,
 // as RFC 9110 asks and CORS's allowed methods say.
-// The headers are sent as a GET's would be (so Written reports true).
 type headWriter struct{ gin.ResponseWriter }
 
 func (w headWriter) Write(b []byte) (int, error) {

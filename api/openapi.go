@@ -142,7 +142,8 @@ func (s *Server) OpenAPI() map[string]any {
 			"description": "Composite digital-readiness scores, indicators, disaggregated data, group comparisons and gender gaps. " +
 				"Every response is JSON ({meta, data}), CSV, Arrow IPC stream or SDMX-CSV 2.0 (on the routes that list it) by ?format= or Accept; errors are RFC 9457 problem+json. " +
 				"Query parameters: list parameters take items separated by , or ; (as the World Bank API does) and may be repeated; any other parameter given twice is a 400. " +
-				"Unknown parameters are a 400, except the cache-busters _ and utm_* which are ignored (and are not part of the ETag)."},
+				"Unknown parameters are a 400, except the cache-busters _ and utm_* which are ignored (and are not part of the ETag). " +
+				"Every GET operation also answers HEAD (same status and headers, no body)."},
 		"paths":      paths,
 		"components": map[string]any{"schemas": map[string]any{"Problem": problemSchema}},
 	}

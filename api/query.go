@@ -24,22 +24,24 @@ const (
 	// scalarParam: one value; given twice is a 400.
 	scalarParam paramKind = iota
 	// listParam: items separated by ',' or ';' (the World Bank API's
-	// separator); the parameter may be repeated and its items add up.
+	// separator); the parameter may be repeated and its items add up; an
+	// item given twice counts once (every list is a set of codes, and
+	// indicator=egov.egdi,egov.egdi served each row twice).
 	listParam
 )
 
 // query is a request's parsed query string: the values the handler uses,
-// trimmed, list items split and empty ones dropped. Parameters given empty
-// (year=, unit=,,) are absent, as the handlers treat them.
+// trimmed, list items split, empty and repeated items dropped. Parameters
+// given empty (year=, unit=,,) are absent, as the handlers treat them.
 type query struct {
 	kinds  map[string]paramKind
 	values map[string][]string
 }
 
-// isCacheBuster reports whether a parameter is ignored as public statistics
-// APIs ignore it: `_` (jQuery's cache-buster) and `utm_*` (campaign tags
-// added by link shorteners and newsletters). They change nothing in the
-// response, so they are not part of the cache key either.
+// isCacheBuster reports whether a parameter is ignored: `_` (jQuery's
+// cache-buster) and `utm_*` (campaign tags added by link shorteners and
+// newsletters). They change nothing in the response, so they are not part
+// of the cache key either (docs/DECISIONS.md, "Query strings").
 func isCacheBuster(name string) bool {
 	return name == "_" || strings.HasPrefix(name, "utm_")
 }
@@ -88,6 +90,8 @@ func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
 			}
 			continue
 		}
+		// Items are few (the query is at most MaxQueryBytes), so the
+		// duplicate check is a scan.
 		for value != "" {
 			item := value
 			if i := strings.IndexAny(value, ",;"); i >= 0 {
@@ -95,7 +99,7 @@ func parseQuery(raw string, kinds map[string]paramKind) (*query, paramErrors) {
 			} else {
 				value = ""
 			}
-			if item = strings.TrimSpace(item); item != "" {
+			if item = strings.TrimSpace(item); item != "" && !slices.Contains(q.values[key], item) {
 				q.values[key] = append(q.values[key], item)
 			}
 		}
@@ -125,10 +129,11 @@ func (q *query) list(name string) []string {
 }
 
 // canonical is the query in one spelling: parameters sorted by name, list
-// items joined by ',' in the order given (handlers may keep that order in
-// their output), every key and item percent-encoded. Two queries with the
-// same canonical form give the handler the same values, so the canonical
-// form is the cache key, and it parses back to itself.
+// items joined by ',' in the order first given (handlers may keep that
+// order in their output: /v1/data lists indicators as asked), every key and
+// item percent-encoded. Two queries with the same canonical form give the
+// handler the same values, so the canonical form is the cache key, and it
+// parses back to itself.
 func (q *query) canonical() string {
 	names := make([]string, 0, len(q.values))
 	for k := range q.values {
@@ -186,21 +191,26 @@ func secretParam(name string) bool {
 
 // redactQuery returns a raw query string for the request log with the value
 // of every secret-looking parameter (token=, api_key=, ...) replaced by
-// REDACTED; everything else is kept as sent.
+// REDACTED; everything else is kept as sent. Pairs are taken between '&',
+// ';' and ',' so that a secret hidden in another parameter's list
+// (unit=KEN;token=...) is found too.
 func redactQuery(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	pairs := strings.Split(raw, "&")
-	for i, pair := range pairs {
-		rawKey, _, hasValue := strings.Cut(pair, "=")
-		key, err := url.QueryUnescape(rawKey)
-		if err != nil {
-			key = rawKey
+	var b strings.Builder
+	for raw != "" {
+		seg, sep := raw, ""
+		if i := strings.IndexAny(raw, "&;,"); i >= 0 {
+			seg, sep, raw = raw[:i], raw[i:i+1], raw[i+1:]
+		} else {
+			raw = ""
 		}
-		if hasValue && secretParam(key) {
-			pairs[i] = rawKey + "=REDACTED"
+		rawKey, _, hasValue := strings.Cut(seg, "=")
+		if hasValue && secretParam(rawKey) {
+			seg = rawKey + "=REDACTED"
+		} else if key, err := url.QueryUnescape(rawKey); hasValue && err == nil && secretParam(key) {
+			seg = rawKey + "=REDACTED"
 		}
+		b.WriteString(seg)
+		b.WriteString(sep)
 	}
-	return strings.Join(pairs, "&")
+	return b.String()
 }

@@ -17,6 +17,7 @@ func TestParseQuery(t *testing.T) {
 	}{
 		{"unit=KEN;UGA&indicator=egov.egdi", "indicator=egov.egdi&unit=KEN,UGA", nil},
 		{"unit=KEN&unit=UGA;LDC&unit=", "unit=KEN,UGA,LDC", nil},
+		{"unit=KEN,UGA,KEN&unit=UGA;LDC", "unit=KEN,UGA,LDC", nil},
 		{"unit=+KEN+%2C+UGA&date=+2024+", "date=2024&unit=KEN,UGA", nil},
 		{"date=&date=2024", "", []string{"date"}},
 		{"date=2015%3A2024", "date=2015%3A2024", nil},
@@ -89,4 +90,22 @@ func BenchmarkParseQuery(b *testing.B) {
 			_, _ = url.ParseQuery(raw)
 		}
 	})
+}
+
+func TestRedactQuery(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{"", ""},
+		{"unit=KEN&token=abc", "unit=KEN&token=REDACTED"},
+		{"Access_Token=abc&page=2", "Access_Token=REDACTED&page=2"},
+		{"%74oken=abc", "%74oken=REDACTED"},
+		{"%zz_token=abc", "%zz_token=REDACTED"},
+		{"unit=KEN;token=abc;UGA", "unit=KEN;token=REDACTED;UGA"},
+		{"indicator=egov.egdi,apikey=abc", "indicator=egov.egdi,apikey=REDACTED"},
+		{"token", "token"},
+		{"unit=KEN,UGA&date=2015:2024", "unit=KEN,UGA&date=2015:2024"},
+	} {
+		if got := redactQuery(tc.raw); got != tc.want {
+			t.Errorf("redactQuery(%q) = %q, want %q", tc.raw, got, tc.want)
+		}
+	}
 }

@@ -22,7 +22,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"},
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
-			{name: "node", typ: "string", list: true, desc: "only these node codes (comma-separated)"},
+			{name: "node", typ: "string", list: true, desc: "only these node codes"},
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
@@ -41,7 +41,7 @@ func (s *Server) registerScoreRoutes() {
 		params: []paramSpec{
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: population-weighted rates)"},
 			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
-			{name: "indicator", typ: "string", list: true, desc: "only these indicators (comma-separated; also composite, wis)"},
+			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
 }
 

@@ -24,7 +24,7 @@ func (s *Server) registerSensitivity() {
 			{name: "year", typ: "integer", desc: "year (default: the framework's latest well-covered year)"},
 			{name: "runs", typ: "integer", desc: "Monte Carlo runs (default 1000, at most 5000)"},
 			{name: "seed", typ: "integer", desc: "random seed (default 1)"},
-			{name: "vary", typ: "string", list: true, desc: "what varies: weights, normalisation, aggregation, imputation (comma-separated; default weights)"},
+			{name: "vary", typ: "string", list: true, desc: "what varies: weights, normalisation, aggregation, imputation (default weights)"},
 			{name: "factor", typ: "number", desc: "weights vary within +-factor (default 0.25)"},
 			{name: "unit", typ: "string", list: true, desc: "only these units (ISO3 or ISO2)"},
 		}, paged: true, cacheable: true, handler: handleSensitivity, dataSchema: tableSchema(sensitivityColumns),
