@@ -30,7 +30,7 @@ func AppendCSVString(b []byte, s string) []byte {
 		return b
 	}
 	b = append(b, '"')
-	if FormulaLike(s) {
+	if formulaLike(s) {
 		b = append(b, '\'')
 	}
 	for {
@@ -46,10 +46,10 @@ func AppendCSVString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// FormulaLike reports whether a spreadsheet opening a CSV file would take
+// formulaLike reports whether a spreadsheet opening a CSV file would take
 // the text s for a formula: it starts with =, +, -, @, a tab or a carriage
 // return and is not a number.
-func FormulaLike(s string) bool {
+func formulaLike(s string) bool {
 	if s == "" {
 		return false
 	}

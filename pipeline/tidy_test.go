@@ -42,7 +42,7 @@ func TestAppendCSVString(t *testing.T) {
 		}
 		recs, err := csv.NewReader(bytes.NewReader(AppendCSVString(nil, tc.in))).ReadAll()
 		want := tc.in
-		if FormulaLike(tc.in) {
+		if formulaLike(tc.in) {
 			want = "'" + tc.in
 		}
 		if err != nil || len(recs) != 1 || len(recs[0]) != 1 || recs[0][0] != want {
