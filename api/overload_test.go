@@ -319,3 +319,29 @@ func TestLoadHeavyAndCheap(t *testing.T) {
 		t.Error("a reply was not delivered (see the log)")
 	}
 }
+
+// Issue 12 item 7: a reply cut by the write timeout was logged as 200. With
+// a deadline (deliberately) beyond the write timeout, the analysis finishes
+// after the connection's write deadline: the client gets no whole reply,
+// and the log says so, not 200.
+func TestCutReplyLogged(t *testing.T) {
+	base, logs := listen(t, api.Config{RatePerSecond: -1, Workers: 1, WriteTimeout: 50 * time.Millisecond, RequestDeadline: time.Minute})
+	r := fetch(context.Background(), clientFrom("127.0.0.1"), heavy(base, 500))
+	if r.err == nil {
+		t.Fatalf("a reply after the write timeout arrived whole: %d", r.status)
+	}
+	var line string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && line == ""; time.Sleep(10 * time.Millisecond) {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, "msg=request ") && strings.Contains(l, "/v1/sensitivity/compass") {
+				line = l
+			}
+		}
+	}
+	if !strings.Contains(line, "status=500") {
+		t.Errorf("a reply cut by the write timeout logged as %q, want status=500", line)
+	}
+	if !strings.Contains(logs.String(), "reply not delivered") {
+		t.Errorf("no warning that the reply was not delivered:\n%s", logs)
+	}
+}
