@@ -27,7 +27,10 @@ func (s *Server) registerSensitivity() {
 			{name: "factor", typ: "number", desc: "weights vary within +-factor (default 0.25)"},
 			{name: "unit", typ: "string", desc: "only these units (ISO3 or ISO2)"},
 		}, paged: true, cacheable: true, handler: handleSensitivity, dataSchema: tableSchema(sensitivityColumns),
-		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)"}})
+		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)",
+			"429": "This client already has its share of the expensive requests running or waiting (Retry-After)",
+			"503": "Every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+			"504": "The analysis did not finish within the request's deadline"}})
 }
 
 func handleSensitivity(r *request) (*Result, error) {

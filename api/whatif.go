@@ -53,7 +53,11 @@ func (s *Server) registerWhatIf() {
 	s.add(&route{method: "POST", path: "/v1/scores/:framework/what-if",
 		summary: "Recompute a framework with other weights or methods (body: year, weights per node, normalise, aggregate, impute, treat, weight_scheme, level, units): every node's value and rank against the published configuration; nothing is stored",
 		handler: handleWhatIf, dataSchema: tableSchema(whatIfColumns), body: whatIfBody,
-		extraResponses: map[string]string{"422": "Unknown node, negative weight or bad method (errors lists each)", "413": "Body too large"}})
+		extraResponses: map[string]string{"422": "Unknown node, negative weight or bad method (errors lists the first 20, detail counts them all), or a body that is not one JSON object of this schema",
+			"413": "Body too large", "415": "The body is not sent as application/json", "408": "The body did not arrive in time",
+			"429": "This client already has its share of the expensive requests running or waiting (Retry-After)",
+			"503": "Every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+			"504": "The request did not finish within its deadline"}})
 }
 
 // maxBodyProblems bounds the problems a 422 lists (the rest are counted in
