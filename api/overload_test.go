@@ -363,3 +363,38 @@ func TestCutReplyLogged(t *testing.T) {
 		t.Errorf("no warning that the reply was not delivered:\n%s", logs)
 	}
 }
+
+// An analysis the engine has already computed (another page of it) is
+// served at once, not queued as expensive work: with the only worker busy
+// and no queue it is a 200, not a 503. A bad parameter is a 400 before any
+// analysis.
+func TestSensitivityCachedSkipsPool(t *testing.T) {
+	base, _ := listen(t, api.Config{RatePerSecond: -1, Workers: 1, Queue: 1, ClientShare: 2})
+	a, b := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
+	seed := freshSeed()
+	page := func(n int) string {
+		return fmt.Sprintf("%s/v1/sensitivity/compass?runs=200&seed=%d&per_page=10&page=%d", base, seed, n)
+	}
+	if r := fetch(context.Background(), b, page(1)); r.status != http.StatusOK {
+		t.Fatalf("page 1: %d %s", r.status, r.body)
+	}
+	// Client A takes the worker and the queue place with two long analyses.
+	done := make(chan reply, 2)
+	go func() { done <- fetch(context.Background(), a, heavy(base)) }()
+	go func() { done <- fetch(context.Background(), a, heavy(base)) }()
+	time.Sleep(300 * time.Millisecond)
+	if r := fetch(context.Background(), b, heavy(base)); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("an analysis to compute with the pool full: %d, want 503 (client A's two did not hold the pool)", r.status)
+	}
+	if r := fetch(context.Background(), b, page(2)); r.status != http.StatusOK {
+		t.Errorf("page 2 of a computed analysis with the pool full: %d, want 200: %s", r.status, r.body)
+	}
+	if r := fetch(context.Background(), b, base+"/v1/sensitivity/compass?runs=5000&vary=colour"); r.status != http.StatusBadRequest {
+		t.Errorf("a bad vary with the pool full: %d, want 400 (checked before any work)", r.status)
+	}
+	for range 2 {
+		if err := complete(<-done); err != nil {
+			t.Error(err)
+		}
+	}
+}
