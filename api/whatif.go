@@ -84,7 +84,7 @@ func (u *unprocessable) add(field, kind, format string, args ...any) {
 	}
 	u.counts[kind]++
 	if len(u.errs) < maxBodyProblems {
-		u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: excerpt(fmt.Sprintf(format, args...), maxMessage)})
+		u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: bodyExcerpt(fmt.Sprintf(format, args...), maxMessage)})
 	}
 }
 
@@ -106,9 +106,9 @@ func (u *unprocessable) problem() *Problem {
 	return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, detail+": "+strings.Join(byKind, ", "), u.errs...)
 }
 
-// excerpt is s, or its first n bytes (whole runes) and an ellipsis, so a
+// bodyExcerpt is s, or its first n bytes (whole runes) and an ellipsis, so a
 // problem never echoes a huge key or value back.
-func excerpt(s string, n int) string {
+func bodyExcerpt(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -147,7 +147,7 @@ func decodeJSONBody(r *request, v any) error {
 		return newProblem(http.StatusBadRequest, CodeBadParameter, "reading the body: "+err.Error())
 	}
 	bad := func(msg string) error {
-		msg = excerpt(msg, maxMessage)
+		msg = bodyExcerpt(msg, maxMessage)
 		return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "body is not the JSON object this route takes: "+msg,
 			ParamError{Param: "body", In: "body", Message: msg})
 	}
@@ -181,7 +181,7 @@ func handleWhatIf(r *request) (*Result, error) {
 		n, ok := f.Node(code)
 		switch {
 		case !ok:
-			bad.add("weights."+excerpt(code, maxKeyExcerpt), "unknown node", "unknown node %q of %s", excerpt(code, maxKeyExcerpt), f.ID)
+			bad.add("weights."+bodyExcerpt(code, maxKeyExcerpt), "unknown node", "unknown node %q of %s", bodyExcerpt(code, maxKeyExcerpt), f.ID)
 		case n.Parent == nil:
 			bad.add("weights."+code, "index weight", "the index has no weight")
 		case w < 0 || math.IsNaN(w) || math.IsInf(w, 0):
@@ -235,7 +235,7 @@ func handleWhatIf(r *request) (*Result, error) {
 	for _, u := range body.Units {
 		unit, ok := r.ds.Reference.LookupUnit(u)
 		if !ok {
-			bad.add("units", "unknown unit", "unknown unit %q", excerpt(u, maxKeyExcerpt))
+			bad.add("units", "unknown unit", "unknown unit %q", bodyExcerpt(u, maxKeyExcerpt))
 			continue
 		}
 		want[unit.Code] = true
