@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build web run serve snapshot bench-peers test lint vet fmt-check bench fuzz clean
+.PHONY: all build web run serve snapshot bench-peers test lint vet fmt-check bench fuzz load clean
 
 all: build
 
@@ -50,6 +50,12 @@ lint:
 ## (64 clients on 127.0.0.1, DRI_LOAD_SECONDS each target); see docs/BENCHMARKS.md
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+
+## load: issue 12's load test: 48 concurrent heavy sensitivity requests from
+## 127.0.0.1 while 127.0.0.2's cheap requests keep p99 < 50 ms (DRI_LOAD_SECONDS,
+## default 10; see docs/BENCHMARKS.md)
+load:
+	DRI_LOAD=1 $(GO) test ./api -run '^TestLoadHeavyAndCheap$$' -count=1 -v
 
 ## fuzz: a short run of each fuzz target (FUZZTIME=30s for longer)
 FUZZTIME ?= 10s

@@ -86,11 +86,13 @@ func (a *admission) run(ctx context.Context, client string, job func(context.Con
 		return outcome(ctx)
 	}
 	start := time.Now()
+	defer func() { // deferred: a job that panics gives its worker back too
+		<-a.slots
+		a.mu.Lock()
+		a.avg = (7*a.avg + time.Since(start)) / 8
+		a.mu.Unlock()
+	}()
 	err := job(ctx)
-	<-a.slots
-	a.mu.Lock()
-	a.avg = (7*a.avg + time.Since(start)) / 8
-	a.mu.Unlock()
 	if ctx.Err() != nil {
 		return outcome(ctx)
 	}

@@ -112,3 +112,18 @@ func TestAdmissionLimits(t *testing.T) {
 		t.Errorf("%d jobs admitted after all finished, want 0", n)
 	}
 }
+
+// A job that panics (the recoverer turns it into a 500) gives its worker
+// and its place back.
+func TestAdmissionPanicReleases(t *testing.T) {
+	a := newAdmission(1, 0, 1)
+	func() {
+		defer func() { _ = recover() }()
+		_ = a.run(context.Background(), "A", func(context.Context) error { panic("job failed") })
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := a.run(ctx, "A", func(context.Context) error { return nil }); err != nil {
+		t.Errorf("a job after one that panicked: %v, want it run", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -123,9 +124,9 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 }
 
 // delivered sends what is buffered of the reply and returns the status to
-// record: the reply's, or 499 when the client went away before it was
-// sent, or 500 when it could not be sent in full (a write timeout or a
-// broken connection cut it), never the 200 the handler meant to send.
+// record: the reply's, or 500 when the write timeout cut it, or 499 when the
+// client went away before it was sent, never the 200 the handler meant to
+// send.
 func delivered(c *gin.Context) (int, error) {
 	status := c.Writer.Status()
 	if status == statusClientClosed {
@@ -140,10 +141,13 @@ func delivered(c *gin.Context) (int, error) {
 	if err == nil || errors.Is(err, http.ErrNotSupported) {
 		return status, nil
 	}
-	if c.Request.Context().Err() != nil {
-		return statusClientClosed, err
+	// net/http cancels the request's context on any write error, so the
+	// error itself tells a write timeout from a client that left.
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return http.StatusInternalServerError, err
 	}
-	return http.StatusInternalServerError, err
+	return statusClientClosed, err
 }
 
 // metrics are the Prometheus collectors of one server (own registry, so

@@ -28,7 +28,10 @@ func (s *Server) registerSensitivity() {
 			{name: "factor", typ: "number", desc: "weights vary within +-factor (default 0.25)"},
 			{name: "unit", typ: "string", list: true, desc: "only these units (ISO3 or ISO2)"},
 		}, paged: true, cacheable: true, handler: handleSensitivity, dataSchema: tableSchema(sensitivityColumns),
-		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)"}})
+		extraResponses: map[string]string{"422": "The framework cannot be analysed (not a composite)",
+			"429": "This client already has its share of the expensive requests running or waiting (Retry-After)",
+			"503": "Every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+			"504": "The analysis did not finish within the request's deadline"}})
 }
 
 func handleSensitivity(r *request) (*Result, error) {
@@ -38,6 +41,7 @@ func handleSensitivity(r *request) (*Result, error) {
 	}
 	ua, ok := sc.(interface {
 		UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
+		CachedUncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, bool)
 	})
 	if !ok {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "uncertainty analysis is not available")
@@ -70,20 +74,24 @@ func handleSensitivity(r *request) (*Result, error) {
 		return nil, err
 	}
 	req.Year = res0.Year
-	// One goroutine per analysis: the admission pool's workers (one per core
-	// by default) are the parallelism, so analyses never hold more
-	// goroutines than there are cores and cheap requests are scheduled
-	// between them.
-	var res *indicators.UncertaintyResult
-	err = r.expensive(func(ctx context.Context) error {
-		var err error
-		if res, err = ua.UncertaintyContext(ctx, req); err != nil && ctx.Err() == nil {
-			return engineError(err)
+	if p := r.errs.problem(); p != nil {
+		return nil, p // before any work: a bad parameter costs no analysis
+	}
+	// An analysis already computed (another page or unit filter of it) is
+	// cheap; one to compute runs on one goroutine in the admission pool,
+	// whose workers are the parallelism.
+	res, cached := ua.CachedUncertainty(req)
+	if !cached {
+		err = r.expensive(func(ctx context.Context) error {
+			var err error
+			if res, err = ua.UncertaintyContext(ctx, req); err != nil && ctx.Err() == nil {
+				return engineError(err)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	want := set(units)
 	names := unitNames(r.ds)

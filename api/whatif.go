@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dri-engine/dri/indicators"
 )
@@ -53,7 +54,11 @@ func (s *Server) registerWhatIf() {
 	s.add(&route{method: "POST", path: "/v1/scores/:framework/what-if",
 		summary: "Recompute a framework with other weights or methods (body: year, weights per node, normalise, aggregate, impute, treat, weight_scheme, level, units): every node's value and rank against the published configuration; nothing is stored",
 		handler: handleWhatIf, dataSchema: tableSchema(whatIfColumns), body: whatIfBody,
-		extraResponses: map[string]string{"422": "Unknown node, negative weight or bad method (errors lists each)", "413": "Body too large"}})
+		extraResponses: map[string]string{"422": "Unknown node, negative weight or bad method (errors lists the first 20, detail counts them all), or a body that is not one JSON object of this schema",
+			"413": "Body too large", "415": "The body is not sent as application/json", "408": "The body did not arrive in time",
+			"429": "This client already has its share of the expensive requests running or waiting (Retry-After)",
+			"503": "Every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+			"504": "The request did not finish within its deadline"}})
 }
 
 // maxBodyProblems bounds the problems a 422 lists (the rest are counted in
@@ -79,7 +84,7 @@ func (u *unprocessable) add(field, kind, format string, args ...any) {
 	}
 	u.counts[kind]++
 	if len(u.errs) < maxBodyProblems {
-		u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: fmt.Sprintf(format, args...)})
+		u.errs = append(u.errs, ParamError{Param: field, In: "body", Message: bodyExcerpt(fmt.Sprintf(format, args...), maxMessage)})
 	}
 }
 
@@ -100,6 +105,22 @@ func (u *unprocessable) problem() *Problem {
 	}
 	return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, detail+": "+strings.Join(byKind, ", "), u.errs...)
 }
+
+// bodyExcerpt is s, or its first n bytes (whole runes) and an ellipsis, so a
+// problem never echoes a huge key or value back.
+func bodyExcerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+// Problems quote at most 64 bytes of a client's key and 256 of a message.
+const maxKeyExcerpt, maxMessage = 64, 256
 
 // decodeJSONBody decodes a request body holding exactly one JSON object
 // into v, strictly: the Content-Type must be JSON (415), the body within
@@ -126,6 +147,7 @@ func decodeJSONBody(r *request, v any) error {
 		return newProblem(http.StatusBadRequest, CodeBadParameter, "reading the body: "+err.Error())
 	}
 	bad := func(msg string) error {
+		msg = bodyExcerpt(msg, maxMessage)
 		return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "body is not the JSON object this route takes: "+msg,
 			ParamError{Param: "body", In: "body", Message: msg})
 	}
@@ -159,7 +181,7 @@ func handleWhatIf(r *request) (*Result, error) {
 		n, ok := f.Node(code)
 		switch {
 		case !ok:
-			bad.add("weights."+code, "unknown node", "unknown node %q of %s", code, f.ID)
+			bad.add("weights."+bodyExcerpt(code, maxKeyExcerpt), "unknown node", "unknown node %q of %s", bodyExcerpt(code, maxKeyExcerpt), f.ID)
 		case n.Parent == nil:
 			bad.add("weights."+code, "index weight", "the index has no weight")
 		case w < 0 || math.IsNaN(w) || math.IsInf(w, 0):
@@ -213,7 +235,7 @@ func handleWhatIf(r *request) (*Result, error) {
 	for _, u := range body.Units {
 		unit, ok := r.ds.Reference.LookupUnit(u)
 		if !ok {
-			bad.add("units", "unknown unit", "unknown unit %q", u)
+			bad.add("units", "unknown unit", "unknown unit %q", bodyExcerpt(u, maxKeyExcerpt))
 			continue
 		}
 		want[unit.Code] = true

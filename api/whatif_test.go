@@ -202,3 +202,25 @@ func TestWhatIfManyProblems(t *testing.T) {
 		t.Errorf("422 body of %d bytes, want under 8 KiB", rec.Body.Len())
 	}
 }
+
+// Issue 12 item 8: a problem quotes a short excerpt of a huge key, never
+// the key itself.
+func TestWhatIfHugeKeyExcerpt(t *testing.T) {
+	h := testServer(t).Handler()
+	huge := strings.Repeat("K", 500_000)
+	for _, body := range []string{
+		`{"weights": {"` + huge + `": 1}}`,
+		`{"units": ["` + huge + `"]}`,
+		`{"normalise": "` + huge + `"}`,
+		`{"` + huge + `": 1}`,
+	} {
+		rec := post(t, h, "/v1/scores/compass/what-if", body)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("huge key: %d, want 422", rec.Code)
+		}
+		// 64 bytes of the key, a message of at most 256: well under 2 KiB.
+		if rec.Body.Len() > 2<<10 {
+			t.Errorf("422 of %d bytes for a %d-byte key, want under 2 KiB", rec.Body.Len(), len(huge))
+		}
+	}
+}

@@ -33,10 +33,12 @@ type serveConfig struct {
 	// maxRemovedShare and keepSnapshots govern uploads (--state).
 	maxRemovedShare float64
 	keepSnapshots   int
+	workers         int
+	queue           int
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]]\n      [--trusted-proxies CIDR,...] [--log-json]\n\n"+
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]]\n      [--trusted-proxies CIDR,...] [--workers N] [--queue N] [--log-json]\n\n"+
 		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
 		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
 		"  --snapshot    a snapshot directory written by dri run\n"+
@@ -44,8 +46,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		"                (the first start builds it from the embedded data); with admin tokens,\n"+
 		"                POST /v1/admin/sources and /v1/admin/reload accept new data while serving.\n"+
 		"Admin tokens: --admin-token-file (one per line) or DRI_ADMIN_TOKENS (comma-separated);\n"+
-		"without any, the admin routes are off. Logs go to standard error; SIGINT or SIGTERM\n"+
-		"stops the server gracefully.", e)
+		"without any, the admin routes are off. Expensive requests (an uncached sensitivity\n"+
+		"analysis, a what-if) run on --workers, --queue more wait, one client holds at most half\n"+
+		"of those places (429 over its share, 503 when all are taken, 504 past 4/5 of the\n"+
+		"write timeout). Logs go to standard error; SIGINT or SIGTERM stops the server gracefully.", e)
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.data.path, "data", "", dataUsage)
@@ -54,6 +58,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
 	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client; none by default")
+	fs.IntVar(&cfg.workers, "workers", 0, "expensive requests (uncached sensitivity, what-if) run at once; 0: the cores less one, at least 1")
+	fs.IntVar(&cfg.queue, "queue", 0, "expensive requests that may wait for a worker (more: 503); 0: 4 per worker")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
 	fs.IntVar(&cfg.keepSnapshots, "keep-snapshots", service.DefaultKeepSnapshots,
 		"snapshots kept in --state (newest first); the current one and its rollback target are always kept, uploads never removed")
@@ -70,6 +76,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	if modes > 1 {
 		return usagef("serve: use one of --data, --snapshot and --state")
+	}
+	if cfg.workers < 0 || cfg.queue < 0 {
+		return usagef("serve: --workers and --queue must be >= 0")
 	}
 	proxies, err := api.ParseTrustedProxies(cfg.proxies)
 	if err != nil {
@@ -97,7 +106,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	start := time.Now()
 	var holder api.Holder
 	apiCfg := api.Config{Addr: cfg.addr, Logger: log, UI: dashboard(), RatePerSecond: cfg.rate, RateBurst: int(2 * cfg.rate),
-		TrustedProxies: proxies}
+		TrustedProxies: proxies, Workers: cfg.workers, Queue: cfg.queue}
 	if cfg.rate <= 0 {
 		apiCfg.RatePerSecond = -1
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // onceCache memoises results by key: each is computed once, even when asked
@@ -16,6 +17,7 @@ type onceCache[T any] struct {
 
 type onceEntry[T any] struct {
 	once sync.Once
+	done atomic.Bool // v and err are set
 	v    T
 	err  error
 }
@@ -34,7 +36,10 @@ func (c *onceCache[T]) get(key string, f func() (T, error)) (T, error) {
 		c.m[key] = ent
 	}
 	c.mu.Unlock()
-	ent.once.Do(func() { ent.v, ent.err = f() })
+	ent.once.Do(func() {
+		ent.v, ent.err = f()
+		ent.done.Store(true)
+	})
 	if ent.err != nil && cancelled(ent.err) {
 		c.mu.Lock()
 		if c.m[key] == ent {
@@ -43,6 +48,19 @@ func (c *onceCache[T]) get(key string, f func() (T, error)) (T, error) {
 		c.mu.Unlock()
 	}
 	return ent.v, ent.err
+}
+
+// peek returns key's result if it has been computed without error, and
+// never computes it.
+func (c *onceCache[T]) peek(key string) (T, bool) {
+	c.mu.Lock()
+	ent, ok := c.m[key]
+	c.mu.Unlock()
+	if !ok || !ent.done.Load() || ent.err != nil {
+		var zero T
+		return zero, false
+	}
+	return ent.v, true
 }
 
 // drop forgets the results whose keys start with prefix.

@@ -404,3 +404,27 @@ func TestPopulationEveryYear(t *testing.T) {
 		t.Errorf("PopulationYear(2026) = %d, want 2024 (the last year in the file)", got)
 	}
 }
+
+// CachedUncertainty answers only from the cache: not before an analysis
+// is computed, nor after one was cancelled; the same result after.
+func TestCachedUncertainty(t *testing.T) {
+	e := testEngine(t)
+	req := UncertaintyRequest{Framework: "compass", Runs: 40, Seed: 123, Vary: Vary{Weights: true}}
+	if _, ok := e.CachedUncertainty(req); ok {
+		t.Fatal("CachedUncertainty before the analysis ran: ok")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _ = e.UncertaintyContext(ctx, req)
+	if _, ok := e.CachedUncertainty(req); ok {
+		t.Fatal("CachedUncertainty after a cancelled analysis: ok")
+	}
+	res, err := e.Uncertainty(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Year 0 is the default year, as for Uncertainty.
+	if got, ok := e.CachedUncertainty(req); !ok || got != res {
+		t.Errorf("CachedUncertainty after the analysis: %p %v, want %p", got, ok, res)
+	}
+}

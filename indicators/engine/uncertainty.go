@@ -131,7 +131,7 @@ func (e *Engine) UncertaintyContext(ctx context.Context, req UncertaintyRequest)
 	if len(req.WeightSets) > 0 || req.Progress != nil {
 		return indicators.UncertaintyContext(ctx, f, e.panel(f), opt)
 	}
-	key := fmt.Sprintf("ua|%s|%d|%d|%d|%s|%v|%v", f.ID, req.Year, req.Runs, req.Seed, req.Vary, req.WeightFactor, req.Sensitivity)
+	key := uncertaintyKey(f, req)
 	for {
 		res, err := e.uncertainty.get(key, func() (*indicators.UncertaintyResult, error) {
 			return indicators.UncertaintyContext(ctx, f, e.panel(f), opt)
@@ -141,6 +141,24 @@ func (e *Engine) UncertaintyContext(ctx context.Context, req UncertaintyRequest)
 		}
 		return res, err
 	}
+}
+
+func uncertaintyKey(f *indicators.Framework, req UncertaintyRequest) string {
+	return fmt.Sprintf("ua|%s|%d|%d|%d|%s|%v|%v", f.ID, req.Year, req.Runs, req.Seed, req.Vary, req.WeightFactor, req.Sensitivity)
+}
+
+// CachedUncertainty returns the analysis req asks for if it has been
+// computed and cached already (never computing it): the API serves such a
+// request without queueing it as expensive work.
+func (e *Engine) CachedUncertainty(req UncertaintyRequest) (*indicators.UncertaintyResult, bool) {
+	f, ok := e.Framework(req.Framework)
+	if !ok || len(req.WeightSets) > 0 || req.Progress != nil {
+		return nil, false
+	}
+	if req.Year == 0 {
+		req.Year = e.DefaultYear(f)
+	}
+	return e.uncertainty.peek(uncertaintyKey(f, req))
 }
 
 // cancelled reports whether err is a context's cancellation or deadline.

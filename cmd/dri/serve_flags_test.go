@@ -1,0 +1,25 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// dri serve refuses a bad --trusted-proxies, --workers or --queue before it
+// loads anything (exit 2, naming the flag and the value).
+func TestServeFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trusted-proxies", "10.0.0.0/8,proxy.example"}, `"proxy.example"`},
+		{[]string{"--trusted-proxies", "::/0"}, "every address"},
+		{[]string{"--workers", "-1"}, "--workers"},
+		{[]string{"--queue", "-2"}, "--queue"},
+	} {
+		code, _, stderr := dri(t, append([]string{"serve"}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("dri serve %v: exit %d, stderr %q; want %d naming %s", tc.args, code, stderr, exitUsage, tc.want)
+		}
+	}
+}
