@@ -434,3 +434,26 @@ func TestSpearmanTies(t *testing.T) {
 		t.Errorf("spearman of a monotone pair = %v, want 1", got)
 	}
 }
+
+// TestCompassDeparturesNameStandIns: the compass framework's departures,
+// which GET /v1/frameworks/compass serves, say for every sub-pillar DRI
+// fills which public series stand in for the Compass's indicators, and
+// point to the agreement figures.
+func TestCompassDeparturesNameStandIns(t *testing.T) {
+	f, ok := testEngine(t).Framework("compass")
+	if !ok {
+		t.Fatal("no compass framework")
+	}
+	text := strings.ToLower(f.Departures)
+	for _, n := range f.Nodes() {
+		if len(n.Children) == 0 || !n.Children[0].IsIndicator() {
+			continue
+		}
+		if !strings.Contains(text, strings.ToLower(n.Name)+" is ") {
+			t.Errorf("compass departures do not say what stands in for %s (%q)", n.Code, n.Name)
+		}
+	}
+	if !strings.Contains(f.Departures, "docs/VALIDATION.md") {
+		t.Error("compass departures do not point to docs/VALIDATION.md")
+	}
+}
