@@ -175,7 +175,7 @@ func (s *Service) serve(ds *api.Dataset) {
 	} else if len(removed) > 0 {
 		s.Log.Info("pruned old snapshots", "removed", removed, "keep", s.KeepSnapshots)
 	}
-	list, _, err := s.State.Snapshots()
+	list, err := s.State.Manifests()
 	if err == nil {
 		ds.Uploads, err = s.State.Uploads(list)
 	}
