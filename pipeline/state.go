@@ -242,7 +242,7 @@ type StoredUpload struct {
 	File string `json:"file"`
 	// Sources are the catalogue ids it was accepted as.
 	Sources []string `json:"sources,omitempty"`
-	// Snapshots are the ids of the complete snapshots that use it.
+	// Snapshots are the ids of the snapshots whose catalogue names it.
 	Snapshots []string `json:"snapshots,omitempty"`
 }
 
