@@ -122,7 +122,8 @@ func (s *Server) authorise(r *request) (string, *Problem) {
 
 var adminOutcomeSchema = map[string]any{"type": "object", "required": []string{"snapshot", "created", "changed"},
 	"properties": map[string]any{"snapshot": map[string]any{"type": "string"}, "created": map[string]any{"type": "string"},
-		"changed": map[string]any{"type": "boolean"}}}
+		"changed": map[string]any{"type": "boolean"},
+		"changes": map[string]any{"type": "object", "description": "what the new snapshot changes: added, removed, changed (observation keys), indicators (per indicator counts), units_affected, units (the first 50), units_dropped, sources (rows before, after, removed)"}}}
 
 func (s *Server) registerAdminRoutes() {
 	if len(s.tokens) == 0 || s.cfg.Admin == nil {

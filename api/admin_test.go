@@ -381,6 +381,18 @@ func TestUploadRefusesDestructive(t *testing.T) {
 	if rec := uploadTo(t, h, "/v1/admin/sources?replace=yes", nil, goodEntry, "ken.csv", goodCSV); rec.Code != http.StatusBadRequest {
 		t.Errorf("replace=yes: %d, want 400", rec.Code)
 	}
+
+	// Bouvet Island (BVT, in M49, no UN member, no shipped data) is
+	// published once an upload gives it a value; replacing that upload with
+	// one without it would drop the unit.
+	bvt := `{"id":"bvt","adapter":"long","publisher":"p","vintage":"v","licence":"l"}`
+	if rec := upload(t, h, "Bearer "+token, bvt, "bvt.csv", "unit,year,indicator,value\nBVT,2025,itu.internet_use,1\n"); rec.Code != http.StatusCreated {
+		t.Fatalf("BVT upload: %d %s", rec.Code, rec.Body)
+	}
+	rec = upload(t, h, "Bearer "+token, bvt, "bvt.csv", "unit,year,indicator,value\nKEN,2024,itu.internet_use,40\n")
+	if !strings.Contains(rec.Body.String(), "units that would no longer be published (1): BVT") || rec.Code != http.StatusConflict {
+		t.Errorf("dropping BVT: %d %s, want 409 naming BVT", rec.Code, rec.Body)
+	}
 }
 
 // TestAdminHTTPDetails (issue 12 item 15): a 401 carries the Bearer

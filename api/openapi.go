@@ -51,6 +51,9 @@ var problemSchema = map[string]any{
 			"type": "object", "required": []string{"param", "in", "message"},
 			"properties": map[string]any{"param": map[string]any{"type": "string"}, "in": map[string]any{"type": "string"},
 				"message": map[string]any{"type": "string"}}}},
+		"counts": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"},
+			"description": "when errors is a bounded list (422 of an upload): every rule's count of problems"},
+		"changes": map[string]any{"type": "object", "description": "409 of an upload: what it would have changed (as data.changes of a 201)"},
 	},
 }
 

@@ -226,7 +226,7 @@ func (c *Changes) Destructive(maxRemovedShare float64) []string {
 		if n > MaxListedUnits {
 			list, more = list[:MaxListedUnits], fmt.Sprintf(" and %d more", n-MaxListedUnits)
 		}
-		out = append(out, fmt.Sprintf("%d units would no longer be published: %s%s", n, strings.Join(list, ", "), more))
+		out = append(out, fmt.Sprintf("units that would no longer be published (%d): %s%s", n, strings.Join(list, ", "), more))
 	}
 	sort.Strings(out)
 	return out

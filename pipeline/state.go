@@ -74,6 +74,25 @@ type Incomplete struct {
 // files). A snapshot is complete when its manifest exists and every file's
 // checksum matches.
 func (s *State) Snapshots() ([]SnapshotInfo, []Incomplete, error) {
+	return s.snapshots(VerifySnapshot)
+}
+
+// Manifests lists the snapshots whose manifest is readable and names its
+// directory, newest first, without reading their files: the cheap listing
+// for pruning and for listing the uploads (Snapshots reads and checks every
+// file, which is for choosing what to serve).
+func (s *State) Manifests() ([]SnapshotInfo, error) {
+	ok, _, err := s.snapshots(func(dir string) (*Manifest, error) {
+		m, err := ReadManifest(dir)
+		if err == nil && filepath.Base(dir) != m.ID {
+			err = fmt.Errorf("pipeline: snapshot %s: manifest id %s does not match the directory", filepath.Base(dir), m.ID)
+		}
+		return m, err
+	})
+	return ok, err
+}
+
+func (s *State) snapshots(check func(dir string) (*Manifest, error)) ([]SnapshotInfo, []Incomplete, error) {
 	entries, err := os.ReadDir(s.SnapshotsDir())
 	if err != nil {
 		return nil, nil, fmt.Errorf("pipeline: state: %w", err)
@@ -95,7 +114,7 @@ func (s *State) Snapshots() ([]SnapshotInfo, []Incomplete, error) {
 			bad = append(bad, Incomplete{rel, "damaged snapshot set aside for a rebuild (removed by the next prune)"})
 			continue
 		}
-		m, err := VerifySnapshot(path)
+		m, err := check(path)
 		if err != nil {
 			bad = append(bad, Incomplete{rel, s.Relative(err).Error()})
 			continue
@@ -223,12 +242,12 @@ type StoredUpload struct {
 	File string `json:"file"`
 	// Sources are the catalogue ids it was accepted as.
 	Sources []string `json:"sources,omitempty"`
-	// Snapshots are the ids of the complete snapshots that use it.
+	// Snapshots are the ids of the snapshots whose catalogue names it.
 	Snapshots []string `json:"snapshots,omitempty"`
 }
 
-// Uploads lists the stored uploads with the complete snapshots using each
-// (list is Snapshots' first result). An upload no complete snapshot uses is
+// Uploads lists the stored uploads with the snapshots using each (list is
+// from Snapshots or Manifests). An upload no complete snapshot uses is
 // quarantined: kept, not served, reported (its request was interrupted
 // before the commit point, or its snapshot was damaged or pruned).
 func (s *State) Uploads(list []SnapshotInfo) ([]StoredUpload, error) {
@@ -249,7 +268,7 @@ func (s *State) Uploads(list []SnapshotInfo) ([]StoredUpload, error) {
 	for _, info := range list {
 		c, err := readSnapshotCatalogue(info.Path)
 		if err != nil {
-			return nil, s.Relative(err)
+			continue // a damaged snapshot uses nothing
 		}
 		for _, e := range UserEntries(c) {
 			if u := byName[e.File]; u != nil {
@@ -324,7 +343,7 @@ func (s *State) SetAside(id string) error {
 // name, so a crash leaves nothing that looks like a snapshot. It returns the
 // ids removed.
 func (s *State) Prune(keep int, protect ...string) ([]string, error) {
-	list, _, err := s.Snapshots()
+	list, err := s.Manifests()
 	if err != nil {
 		return nil, err
 	}

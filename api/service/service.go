@@ -109,6 +109,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if cur != "" && (info == nil || info.ID != cur) {
 		err := s.rebuild(ctx, cur)
 		if err == nil {
+			s.reportQuarantined()
 			return nil
 		}
 		s.Log.Warn("could not rebuild the damaged current snapshot from its uploads; they are kept (quarantined) and listed by /v1/snapshot",
@@ -133,6 +134,7 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		s.serve(ds)
 		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
+		s.reportQuarantined()
 		return nil
 	}
 	_, err = s.build(ctx, &pipeline.Catalogue{}, false)
@@ -173,19 +175,26 @@ func (s *Service) serve(ds *api.Dataset) {
 	} else if len(removed) > 0 {
 		s.Log.Info("pruned old snapshots", "removed", removed, "keep", s.KeepSnapshots)
 	}
-	list, _, err := s.State.Snapshots()
+	list, err := s.State.Manifests()
 	if err == nil {
 		ds.Uploads, err = s.State.Uploads(list)
 	}
 	if err != nil {
 		s.Log.Warn("could not list the stored uploads", "err", s.State.Relative(err))
 	}
-	for _, u := range ds.Uploads {
-		if len(u.Snapshots) == 0 {
-			s.Log.Warn("stored upload used by no complete snapshot: kept, not served", "file", u.File)
+	s.Holder.Set(ds)
+}
+
+// reportQuarantined logs, at start, the stored uploads no complete snapshot
+// uses: kept, not served (/v1/snapshot and dri snapshots list them too).
+func (s *Service) reportQuarantined() {
+	if ds := s.Holder.Current(); ds != nil {
+		for _, u := range ds.Uploads {
+			if len(u.Snapshots) == 0 {
+				s.Log.Warn("stored upload used by no complete snapshot: kept (quarantined), not served", "file", u.File)
+			}
 		}
 	}
-	s.Holder.Set(ds)
 }
 
 // Outcome is the result of an admin operation (api.AdminOutcome).

@@ -281,3 +281,41 @@ func TestCrashSafety(t *testing.T) {
 		})
 	}
 }
+
+// TestDamagedSnapshotRestart (issue 12 item 11): the real binary, killed
+// after an acknowledged upload whose snapshot file is then damaged, used to
+// delete the upload at restart and serve the older snapshot. Now it rebuilds
+// the snapshot from the upload and serves the acknowledged value.
+func TestDamagedSnapshotRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	state := t.TempDir()
+	s := startServer(t, bin, state, "")
+	resp, err := s.upload("acked", "unit,year,indicator,value\nKEN,2026,itu.internet_use,61.5\n")
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("acknowledged upload: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	_, acked := s.value(t, 2026)
+	s.kill()
+	st, _ := pipeline.OpenState(state)
+	if err := os.WriteFile(filepath.Join(st.SnapshotsDir(), acked, pipeline.ObservationsFile), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = startServer(t, bin, state, "")
+	if v, served := s.value(t, 2026); v != "61.5" || served != acked {
+		t.Errorf("after restart: value %q from %s, want 61.5 from the rebuilt %s\n%s", v, served, acked, s.stderr.String())
+	}
+	if !strings.Contains(s.stderr.String(), "rebuilt the damaged current snapshot") {
+		t.Errorf("the rebuild was not logged:\n%s", s.stderr.String())
+	}
+	if strings.Contains(s.stderr.String(), state) {
+		t.Errorf("the log shows the state path %s:\n%s", state, s.stderr.String())
+	}
+	uploads, _ := os.ReadDir(filepath.Join(state, pipeline.StateUploads))
+	if len(uploads) != 1 {
+		t.Errorf("%d stored uploads after restart, want the acknowledged one", len(uploads))
+	}
+}
