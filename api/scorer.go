@@ -24,16 +24,17 @@ type Scorer interface {
 	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)
 	// Units are the scored units in result order.
 	Units() []string
-	// GroupOf aggregates per-unit values of a result node for a group.
-	GroupOf(g *pipeline.Group, values []float64, valid []bool, year int, weighted bool) engine.Aggregate
+	// GroupNodes are a group's figures on every node of a result (the one
+	// group rule, engine.groupFigure), in node order.
+	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate
 	// Compare sets a unit against groups on every node of a result.
-	Compare(res *indicators.Result, unit string, groups []*pipeline.Group) ([]engine.NodeComparison, error)
+	Compare(res *indicators.Result, unit string, groups []*pipeline.Group, opt engine.GroupOptions) ([]engine.NodeComparison, error)
 	// GroupSeries returns a group's aggregate of an indicator, one row per
 	// year and disaggregation, in the row order of /v1/data.
 	GroupSeries(group, indicator string, q engine.GroupSeriesQuery) ([]pipeline.Row, error)
 	// Gaps and GroupGaps flatten a gender framework result.
 	Gaps(res *indicators.Result) []engine.GapRow
-	GroupGaps(res *indicators.Result, g *pipeline.Group) []engine.GapRow
+	GroupGaps(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.GapRow
 }
 
 func frameworkIndicators(ds *Dataset, framework string) ([]string, error) {

@@ -23,6 +23,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 			{name: "node", typ: "string", desc: "only these node codes (comma-separated)"},
+			membershipParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
@@ -34,14 +35,16 @@ func (s *Server) registerScoreRoutes() {
 			{name: "against", typ: "string", desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
+			membershipParam,
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
 	s.registerWhatIf()
 	s.registerSensitivity()
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
 		params: []paramSpec{
-			{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes (groups: population-weighted rates)"},
+			{name: "unit", typ: "string", desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
 			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
 			{name: "indicator", typ: "string", desc: "only these indicators (comma-separated; also composite, wis)"},
+			membershipParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
 }
 
@@ -227,6 +230,7 @@ func handleScores(r *request) (*Result, error) {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	gopt := groupOptions(r)
 	level := r.integer("level", 0, 1, 20)
 	nodes := r.list("node")
 	for _, code := range nodes {
@@ -287,11 +291,12 @@ func handleScores(r *request) (*Result, error) {
 		}
 	}
 	for _, g := range groups {
-		for _, nr := range res.Nodes {
+		figures := sc.GroupNodes(res, g, gopt)
+		for k, nr := range res.Nodes {
 			if !keepNode(nr) {
 				continue
 			}
-			a := sc.GroupOf(g, nr.Value, nr.Valid, res.Year, false)
+			a := figures[k]
 			c := t.Cols
 			c[0].AddS(g.Code)
 			c[1].AddS(g.Name)
@@ -303,11 +308,7 @@ func handleScores(r *request) (*Result, error) {
 			c[7].AddNull()
 			c[8].AddS("")
 			c[9].AddF(a.Coverage)
-			note := fmt.Sprintf("%s of %d of %d members", a.Method, a.N, a.Members)
-			if a.Withheld {
-				note = "withheld: " + a.Reason
-			}
-			c[10].AddS(note)
+			c[10].AddS(a.Note())
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
@@ -510,7 +511,7 @@ func handleProfile(r *request) (*Result, error) {
 		trend = append(trend, tp)
 	}
 	groups := r.ds.Reference.ComparisonGroups(unit)
-	cmp, err := sc.Compare(res, unit.Code, groups)
+	cmp, err := sc.Compare(res, unit.Code, groups, engine.GroupOptions{})
 	if err != nil {
 		return nil, engineError(err)
 	}
@@ -592,6 +593,7 @@ func handleCompare(r *request) (*Result, error) {
 	if !ok {
 		return nil, notFound(CodeUnknownUnit, "unknown unit %q", us[0])
 	}
+	gopt := groupOptions(r)
 	var groups []*pipeline.Group
 	for _, code := range r.list("against") {
 		g, ok := r.ds.Reference.Group(strings.ToUpper(code))
@@ -619,7 +621,7 @@ func handleCompare(r *request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmp, err := sc.Compare(res, unit.Code, groups)
+	cmp, err := sc.Compare(res, unit.Code, groups, gopt)
 	if err != nil {
 		return nil, notFound(CodeUnknownUnit, "%s (%s) is not scored: frameworks score UN member states and sub-national units with data", unit.Name, unit.Code)
 	}
@@ -672,6 +674,7 @@ func handleGender(r *request) (*Result, error) {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	gopt := groupOptions(r)
 	inds := r.list("indicator")
 	known := map[string]bool{"composite": true, "wis": true}
 	for _, id := range f.Indicators() {
@@ -721,7 +724,7 @@ func handleGender(r *request) (*Result, error) {
 		}
 	}
 	for _, grp := range groups {
-		for _, g := range sc.GroupGaps(res, grp) {
+		for _, g := range sc.GroupGaps(res, grp, gopt) {
 			add(g, grp.Name, pipeline.UnitGroup)
 		}
 	}

@@ -139,7 +139,7 @@ func TestCompareKenya(t *testing.T) {
 	}
 	ldc, _ := e.Reference().Group("LDC")
 	wld, _ := e.Reference().Group("WLD")
-	cmp, err := e.Compare(res, "KEN", []*pipeline.Group{ldc, wld})
+	cmp, err := e.Compare(res, "KEN", []*pipeline.Group{ldc, wld}, GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,8 +304,8 @@ func TestScoreNeedsOnlyItsSources(t *testing.T) {
 				}
 				groups = append(groups, g)
 			}
-			ca, err1 := part.Compare(a, "KEN", groups)
-			cb, err2 := full.Compare(b, "KEN", groups)
+			ca, err1 := part.Compare(a, "KEN", groups, GroupOptions{})
+			cb, err2 := full.Compare(b, "KEN", groups, GroupOptions{})
 			if err1 != nil || err2 != nil || fmt.Sprint(ca) != fmt.Sprint(cb) {
 				t.Fatalf("%s: Kenya against LDC, WLD and SIDS differs (%v / %v)", id, err1, err2)
 			}
