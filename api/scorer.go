@@ -17,8 +17,10 @@ type Scorer interface {
 	Framework(id string) (*indicators.Framework, bool)
 	// FrameworkIndicators lists the indicator ids a framework uses.
 	FrameworkIndicators(framework string) ([]string, bool)
-	// Years with data for a framework, and the default year scored.
+	// Years in which a framework scores at least one unit (ScoredYears
+	// with the number of units), and the default year scored.
 	Years(f *indicators.Framework) []int
+	ScoredYears(f *indicators.Framework) []engine.YearCount
 	DefaultYear(f *indicators.Framework) int
 	// Score scores a framework for a year (0 = default) with overrides.
 	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)

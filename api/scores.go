@@ -192,7 +192,8 @@ func handleFramework(r *request) (*Result, error) {
 	obj := map[string]any{
 		"id": f.ID, "kind": kindName(f), "name": f.Name, "description": f.Description, "source": f.Source,
 		"departures": f.Departures, "year_window": f.YearWindow, "scale": f.Scale, "methods": f.Methods,
-		"tiers": tierInfo(f), "extras": f.Extras, "years": years, "default_year": sc.DefaultYear(f), "nodes": nodes,
+		"tiers": tierInfo(f), "extras": f.Extras, "years": years, "scored_units": sc.ScoredYears(f),
+		"default_year": sc.DefaultYear(f), "nodes": nodes,
 	}
 	if f.ParityBand != nil {
 		obj["parity_band"] = f.ParityBand

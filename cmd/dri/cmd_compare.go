@@ -220,8 +220,12 @@ func membershipFlag(fs *flag.FlagSet) *string {
 }
 
 func runFrameworks(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("frameworks", "frameworks [ID] [--format table|csv|json]\n\nLists the frameworks, or one framework's nodes.", e)
+	fs := newFlags("frameworks", "frameworks [ID] [--years] [--format table|csv|json]\n\n"+
+		"Lists the frameworks with the years they score (years in which at least one unit has an\n"+
+		"overall score), or one framework's nodes, or with --years the years it scores and how many\n"+
+		"units in each.", e)
 	format := fs.String("format", "table", "output: table, csv or json")
+	yearsOnly := fs.Bool("years", false, "with ID: the years the framework scores and the number of units scored in each")
 	var id string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		id, args = args[0], args[1:]
@@ -238,7 +242,7 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 	}
 	defer res0.Release()
 	if id == "" {
-		t := &table{header: []string{"id", "name", "levels", "indicators", "scale", "tiers", "years"}}
+		t := &table{header: []string{"id", "name", "levels", "indicators", "scale", "tiers", "years", "years_scored"}}
 		for _, fid := range eng.Frameworks() {
 			f, _ := eng.Framework(fid)
 			years := eng.Years(f)
@@ -247,13 +251,20 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 				span = fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
 			}
 			t.add(str(f.ID), str(f.Name), integer(f.Levels()), integer(len(f.Indicators())),
-				str(fmt.Sprintf("%g-%g", f.Scale.Lo, f.Scale.Hi)), str(f.Tiers.Scheme), str(span))
+				str(fmt.Sprintf("%g-%g", f.Scale.Lo, f.Scale.Hi)), str(f.Tiers.Scheme), str(span), integer(len(years)))
 		}
 		return t.write(e.stdout, *format)
 	}
 	f, ok := eng.Framework(id)
 	if !ok {
 		return usagef("frameworks: unknown framework %q", id)
+	}
+	if *yearsOnly {
+		t := &table{header: []string{"year", "units_scored"}}
+		for _, c := range eng.ScoredYears(f) {
+			t.add(integer(c.Year), integer(c.Units))
+		}
+		return t.write(e.stdout, *format)
 	}
 	t := &table{header: []string{"code", "level", "parent", "name", "indicator", "weight", "note"}}
 	for _, n := range f.Nodes() {

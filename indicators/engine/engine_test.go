@@ -441,3 +441,40 @@ func TestGroupFigureWithholding(t *testing.T) {
 		t.Errorf("years used %d-%d, want within the 3-year window 2014-2017", b.YearFrom, b.YearTo)
 	}
 }
+
+// TestYearsScoreAUnit: a framework offers only the years in which it
+// scores at least one unit, with that count. The gender framework's
+// indicators have data from 2000 (itu.internet_use by sex), but no unit has
+// enough of them for a score before 2014: 2010 was offered and empty before.
+func TestYearsScoreAUnit(t *testing.T) {
+	e := testEngine(t)
+	for _, id := range e.Frameworks() {
+		f, _ := e.Framework(id)
+		yc := e.ScoredYears(f)
+		if len(yc) == 0 {
+			t.Errorf("%s: no year scored", id)
+		}
+		for _, c := range yc {
+			res, err := e.Score(id, c.Year, indicators.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, v := range res.Root().Valid {
+				if v {
+					n++
+				}
+			}
+			if n == 0 || n != c.Units {
+				t.Errorf("%s %d: offered with %d units, scores %d", id, c.Year, c.Units, n)
+			}
+		}
+	}
+	f, _ := e.Framework("gender")
+	if !slices.Contains(e.store.Years("itu.internet_use"), 2010) {
+		t.Fatal("itu.internet_use has no 2010 data: the case below tests nothing")
+	}
+	if slices.Contains(e.Years(f), 2010) {
+		t.Errorf("gender offers 2010, in which it scores no unit")
+	}
+}
