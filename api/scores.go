@@ -288,7 +288,7 @@ func handleScores(r *request) (*Result, error) {
 			}
 			c[8].AddS(tier)
 			c[9].AddF(nr.Coverage[u])
-			c[10].AddS(nr.Excluded)
+			c[10].AddS(scoreNote(nr, u))
 		}
 	}
 	for _, g := range groups {
@@ -740,4 +740,13 @@ func set(list []string) map[string]bool {
 		m[s] = true
 	}
 	return m
+}
+
+// scoreNote is a unit row's note: why an indicator took no part, or that a
+// score (and so its rank) rests on fewer children than the node has.
+func scoreNote(nr *indicators.NodeResult, u int) string {
+	if nr.Parts != nil && nr.Valid[u] && nr.Parts[u] < nr.PartsOf {
+		return fmt.Sprintf("rests on %d of %d children with data", nr.Parts[u], nr.PartsOf)
+	}
+	return nr.Excluded
 }

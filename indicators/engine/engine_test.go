@@ -478,3 +478,36 @@ func TestYearsScoreAUnit(t *testing.T) {
 		t.Errorf("gender offers 2010, in which it scores no unit")
 	}
 }
+
+// TestCompositeRestsOnPillars: a unit whose overall score rests on fewer
+// pillars is marked. Compass 2024: Angola has no Findex data, so no Economy
+// or DPI pillar, and its overall score rests on People, Connectivity and
+// Government, 3 of the 5 pillars with shipped data (Regulation has none and
+// does not count); Afghanistan has all five. 46 units rest on 3 of 5
+// (issue 14: "46 countries with no Findex data").
+func TestCompositeRestsOnPillars(t *testing.T) {
+	e := testEngine(t)
+	res, err := e.Score("compass", 2024, indicators.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := res.Root()
+	if root.PartsOf != 5 {
+		t.Fatalf("compass root has %d taking pillars, want 5", root.PartsOf)
+	}
+	for unit, want := range map[string]int{"AGO": 3, "AFG": 5} {
+		u, _ := e.UnitIndex(unit)
+		if !root.Valid[u] || root.Parts[u] != want {
+			t.Errorf("%s: overall valid %v, rests on %d of 5, want %d", unit, root.Valid[u], root.Parts[u], want)
+		}
+	}
+	n := 0
+	for u := range res.Units {
+		if root.Valid[u] && root.Parts[u] == 3 {
+			n++
+		}
+	}
+	if n != 46 {
+		t.Errorf("%d units rest on 3 of 5 pillars, want 46", n)
+	}
+}
