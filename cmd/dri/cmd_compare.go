@@ -175,7 +175,8 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		groups = gs
 	}
 	gaps := eng.Gaps(res)
-	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (values from %d-%d)\n", res.Year, res.Year-res.Framework.YearWindow, res.Year)
+	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (units: values from %d-%d; groups: each indicator's group window, see the years column)\n",
+		res.Year, res.Year-res.Framework.YearWindow, res.Year)
 	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight",
 		"members_with_data", "population_share", "years", "note"}}
 	for _, g := range gaps {

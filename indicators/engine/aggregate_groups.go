@@ -201,6 +201,14 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 	return a
 }
 
+// sexSpecific notes on a population-weighted figure of women or men that
+// its weights are total population: population by sex is not shipped.
+func (a *Aggregate) sexSpecific(sex string) {
+	if sex != pipeline.Total && a.Weighting == pipeline.GroupPopulation {
+		a.Method = strings.Replace(a.Method, ")", ", as population by sex is not shipped)", 1)
+	}
+}
+
 // indicatorRule returns an indicator's group weighting and window.
 func (e *Engine) indicatorRule(indicator string) (weighting string, window int) {
 	ind, _, ok := e.reg.Lookup(indicator)
@@ -278,7 +286,9 @@ func (e *Engine) GroupIndicator(group, indicator, sex, area, age string, year in
 			Reason: indicator + " has no group figure (group_weighting: none)"}, nil
 	}
 	all := e.indicatorSeries(indicator, pipeline.Query{Sex: []string{k.sex}, Area: []string{k.area}, Age: []string{k.age}})
-	return e.figureOfSeries(g, all[k], year, window, weighting, opt), nil
+	a := e.figureOfSeries(g, all[k], year, window, weighting, opt)
+	a.sexSpecific(k.sex)
+	return a, nil
 }
 
 func orTotal(s string) string {

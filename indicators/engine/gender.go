@@ -75,6 +75,8 @@ func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group, opt GroupO
 			Area: []string{pipeline.Total}, Age: []string{pipeline.Total}})
 		f := e.figureOfSeries(g, series[breakdown{pipeline.Female, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
 		m := e.figureOfSeries(g, series[breakdown{pipeline.Male, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
+		f.sexSpecific(pipeline.Female)
+		m.sexSpecific(pipeline.Male)
 		row := GapRow{Unit: g.Code, Indicator: ind, Female: f.Value, Male: m.Value, GPS: nan, PointGap: nan, RelativeGap: nan,
 			Weight: nr.Weight, FemaleAgg: f, MaleAgg: m}
 		switch {

@@ -107,6 +107,7 @@ func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pip
 		}
 		for year := from; year <= to; year++ {
 			a := e.figureOfSeries(g, s, year, window, weighting, q.Options)
+			a.sexSpecific(k.sex)
 			if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
 				continue // "most recent values" of a group are its most recent shown values
 			}
