@@ -511,3 +511,27 @@ func TestCompositeRestsOnPillars(t *testing.T) {
 		t.Errorf("%d units rest on 3 of 5 pillars, want 46", n)
 	}
 }
+
+// BenchmarkGroupSeries: /v1/data?indicator=itu.internet_use&unit=LDC (every
+// breakdown, every year, the group rule per year) and the gender view's
+// group rows for one year (GroupGaps, 9 indicators x 2 sexes).
+func BenchmarkGroupSeries(b *testing.B) {
+	e := testEngine(b)
+	res, err := e.Score("gender", 2022, indicators.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ldc, _ := e.ref.Group("LDC")
+	b.Run("data", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.GroupSeries("LDC", "itu.internet_use", GroupSeriesQuery{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gaps", func(b *testing.B) {
+		for b.Loop() {
+			e.GroupGaps(res, ldc, GroupOptions{})
+		}
+	})
+}
