@@ -18,6 +18,7 @@ var dataParams = []paramSpec{
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
 	{name: "mrv", typ: "integer", desc: "the N most recent years with data in the selection"},
 	{name: "mrnev", typ: "integer", desc: "each series' N most recent values"},
+	membershipParam,
 }
 
 var dataColumns = []colSpec{
@@ -39,6 +40,7 @@ type dataQuery struct {
 	age        []string
 	from, to   int
 	mrv, mrnev int
+	groupOpt   engine.GroupOptions
 }
 
 func parseDataQuery(r *request) *dataQuery {
@@ -52,6 +54,7 @@ func parseDataQuery(r *request) *dataQuery {
 		}
 	}
 	q.units, q.groups = parseUnits(r, "unit")
+	q.groupOpt = groupOptions(r)
 	for _, v := range q.sex {
 		if v != "_T" && v != "F" && v != "M" {
 			r.errs.add("sex", "%q: want _T, F or M", v)
@@ -163,5 +166,5 @@ func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuer
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
 	}
 	return ds.Scores.GroupSeries(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
-		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev})
+		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev, Options: q.groupOpt})
 }

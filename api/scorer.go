@@ -17,23 +17,26 @@ type Scorer interface {
 	Framework(id string) (*indicators.Framework, bool)
 	// FrameworkIndicators lists the indicator ids a framework uses.
 	FrameworkIndicators(framework string) ([]string, bool)
-	// Years with data for a framework, and the default year scored.
+	// Years in which a framework scores at least one unit (ScoredYears
+	// with the number of units), and the default year scored.
 	Years(f *indicators.Framework) []int
+	ScoredYears(f *indicators.Framework) []engine.YearCount
 	DefaultYear(f *indicators.Framework) int
 	// Score scores a framework for a year (0 = default) with overrides.
 	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)
 	// Units are the scored units in result order.
 	Units() []string
-	// GroupOf aggregates per-unit values of a result node for a group.
-	GroupOf(g *pipeline.Group, values []float64, valid []bool, year int, weighted bool) engine.Aggregate
+	// GroupNodes are a group's figures on every node of a result (the one
+	// group rule, engine.groupFigure), in node order.
+	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate
 	// Compare sets a unit against groups on every node of a result.
-	Compare(res *indicators.Result, unit string, groups []*pipeline.Group) ([]engine.NodeComparison, error)
+	Compare(res *indicators.Result, unit string, groups []*pipeline.Group, opt engine.GroupOptions) ([]engine.NodeComparison, error)
 	// GroupSeries returns a group's aggregate of an indicator, one row per
 	// year and disaggregation, in the row order of /v1/data.
 	GroupSeries(group, indicator string, q engine.GroupSeriesQuery) ([]pipeline.Row, error)
 	// Gaps and GroupGaps flatten a gender framework result.
 	Gaps(res *indicators.Result) []engine.GapRow
-	GroupGaps(res *indicators.Result, g *pipeline.Group) []engine.GapRow
+	GroupGaps(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.GapRow
 }
 
 func frameworkIndicators(ds *Dataset, framework string) ([]string, error) {

@@ -23,6 +23,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 			{name: "node", typ: "string", list: true, desc: "only these node codes"},
+			membershipParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
@@ -34,14 +35,16 @@ func (s *Server) registerScoreRoutes() {
 			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
+			membershipParam,
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
 	s.registerWhatIf()
 	s.registerSensitivity()
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
 		params: []paramSpec{
-			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: population-weighted rates)"},
+			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
 			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
 			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
+			membershipParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
 }
 
@@ -189,7 +192,8 @@ func handleFramework(r *request) (*Result, error) {
 	obj := map[string]any{
 		"id": f.ID, "kind": kindName(f), "name": f.Name, "description": f.Description, "source": f.Source,
 		"departures": f.Departures, "year_window": f.YearWindow, "scale": f.Scale, "methods": f.Methods,
-		"tiers": tierInfo(f), "extras": f.Extras, "years": years, "default_year": sc.DefaultYear(f), "nodes": nodes,
+		"tiers": tierInfo(f), "extras": f.Extras, "years": years, "scored_units": sc.ScoredYears(f),
+		"default_year": sc.DefaultYear(f), "nodes": nodes,
 	}
 	if f.ParityBand != nil {
 		obj["parity_band"] = f.ParityBand
@@ -227,6 +231,7 @@ func handleScores(r *request) (*Result, error) {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	gopt := groupOptions(r)
 	level := r.integer("level", 0, 1, 20)
 	nodes := r.list("node")
 	for _, code := range nodes {
@@ -283,15 +288,16 @@ func handleScores(r *request) (*Result, error) {
 			}
 			c[8].AddS(tier)
 			c[9].AddF(nr.Coverage[u])
-			c[10].AddS(nr.Excluded)
+			c[10].AddS(scoreNote(nr, u))
 		}
 	}
 	for _, g := range groups {
-		for _, nr := range res.Nodes {
+		figures := sc.GroupNodes(res, g, gopt)
+		for k, nr := range res.Nodes {
 			if !keepNode(nr) {
 				continue
 			}
-			a := sc.GroupOf(g, nr.Value, nr.Valid, res.Year, false)
+			a := figures[k]
 			c := t.Cols
 			c[0].AddS(g.Code)
 			c[1].AddS(g.Name)
@@ -303,11 +309,7 @@ func handleScores(r *request) (*Result, error) {
 			c[7].AddNull()
 			c[8].AddS("")
 			c[9].AddF(a.Coverage)
-			note := fmt.Sprintf("%s of %d of %d members", a.Method, a.N, a.Members)
-			if a.Withheld {
-				note = "withheld: " + a.Reason
-			}
-			c[10].AddS(note)
+			c[10].AddS(a.Note())
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
@@ -510,7 +512,7 @@ func handleProfile(r *request) (*Result, error) {
 		trend = append(trend, tp)
 	}
 	groups := r.ds.Reference.ComparisonGroups(unit)
-	cmp, err := sc.Compare(res, unit.Code, groups)
+	cmp, err := sc.Compare(res, unit.Code, groups, engine.GroupOptions{})
 	if err != nil {
 		return nil, engineError(err)
 	}
@@ -592,6 +594,7 @@ func handleCompare(r *request) (*Result, error) {
 	if !ok {
 		return nil, notFound(CodeUnknownUnit, "unknown unit %q", us[0])
 	}
+	gopt := groupOptions(r)
 	var groups []*pipeline.Group
 	for _, code := range r.list("against") {
 		g, ok := r.ds.Reference.Group(strings.ToUpper(code))
@@ -619,7 +622,7 @@ func handleCompare(r *request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmp, err := sc.Compare(res, unit.Code, groups)
+	cmp, err := sc.Compare(res, unit.Code, groups, gopt)
 	if err != nil {
 		return nil, notFound(CodeUnknownUnit, "%s (%s) is not scored: frameworks score UN member states and sub-national units with data", unit.Name, unit.Code)
 	}
@@ -672,6 +675,7 @@ func handleGender(r *request) (*Result, error) {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	gopt := groupOptions(r)
 	inds := r.list("indicator")
 	known := map[string]bool{"composite": true, "wis": true}
 	for _, id := range f.Indicators() {
@@ -721,7 +725,7 @@ func handleGender(r *request) (*Result, error) {
 		}
 	}
 	for _, grp := range groups {
-		for _, g := range sc.GroupGaps(res, grp) {
+		for _, g := range sc.GroupGaps(res, grp, gopt) {
 			add(g, grp.Name, pipeline.UnitGroup)
 		}
 	}
@@ -736,4 +740,13 @@ func set(list []string) map[string]bool {
 		m[s] = true
 	}
 	return m
+}
+
+// scoreNote is a unit row's note: why an indicator took no part, or that a
+// score (and so its rank) rests on fewer children than the node has.
+func scoreNote(nr *indicators.NodeResult, u int) string {
+	if nr.Parts != nil && nr.Valid[u] && nr.Parts[u] < nr.PartsOf {
+		return fmt.Sprintf("rests on %d of %d children with data", nr.Parts[u], nr.PartsOf)
+	}
+	return nr.Excluded
 }

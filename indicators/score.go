@@ -142,6 +142,12 @@ type NodeResult struct {
 	Class []Tier
 	// Coverage is the share of the indicators under the node with data.
 	Coverage []float64
+	// Parts, for an aggregate, is per unit how many of its PartsOf taking
+	// children (documented-only children and excluded indicators do not
+	// take part) have a value: a unit whose score rests on fewer than all
+	// of them is marked where its score and rank are shown.
+	Parts   []int
+	PartsOf int
 	// Weight is the node's weight as used (before renormalisation over the
 	// children present).
 	Weight float64
@@ -576,6 +582,14 @@ func aggregateTree(res *Result) error {
 		}
 		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
 			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
+		}
+		nr.Parts, nr.PartsOf = res.mem.ints.take(len(nr.Value)), len(kids)
+		for _, kr := range kids {
+			for u, ok := range kr.Valid {
+				if ok {
+					nr.Parts[u]++
+				}
+			}
 		}
 	}
 	return nil

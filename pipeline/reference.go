@@ -58,8 +58,9 @@ type Group struct {
 // MemberPeriod is the span of years a state counts as a group's member:
 // From (0 = always) through To (0 = still a member).
 type MemberPeriod struct {
-	Unit     string `json:"unit"`
-	From, To int
+	Unit string `json:"unit"`
+	From int    `json:"from"`
+	To   int    `json:"to"`
 }
 
 // MembersIn returns the group's members in a year: for a group with

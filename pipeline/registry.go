@@ -43,8 +43,32 @@ type Indicator struct {
 	Sources         []string `yaml:"sources" json:"sources"`
 	Definition      string   `yaml:"definition" json:"definition"`
 	Note            string   `yaml:"note" json:"note,omitempty"`
+	// GroupWeighting is how group figures are made from members' values:
+	// GroupPopulation, GroupMean or GroupNone.
+	GroupWeighting string `yaml:"group_weighting" json:"group_weighting"`
+	// GroupWindow is how many years before a group figure's year a
+	// member's latest value may come from (nil: DefaultGroupWindow).
+	GroupWindow *int `yaml:"group_window" json:"group_window,omitempty"`
 
 	measure *Measure
+}
+
+// Group weightings (indicators.yaml group_weighting).
+const (
+	GroupPopulation = "population" // weighted by members' total population
+	GroupMean       = "mean"       // simple mean of the member states
+	GroupNone       = "none"       // no group figure
+)
+
+// DefaultGroupWindow is the group window of an indicator that sets none.
+const DefaultGroupWindow = 3
+
+// Window returns the indicator's group window in years.
+func (ind *Indicator) Window() int {
+	if ind.GroupWindow == nil {
+		return DefaultGroupWindow
+	}
+	return *ind.GroupWindow
 }
 
 // Measure returns the indicator's unit of measure.
@@ -104,6 +128,21 @@ func (r *Registry) init() error {
 		ind.measure = m
 		if ind.Polarity != 1 && ind.Polarity != -1 {
 			errs = append(errs, fmt.Errorf("indicator %q: polarity %d: want 1 or -1", ind.ID, ind.Polarity))
+		}
+		switch ind.GroupWeighting {
+		case GroupPopulation, GroupMean, GroupNone:
+		case "":
+			// A user's indicator without one: shares of people and per-100
+			// rates by population, anything else by the mean of states.
+			ind.GroupWeighting = GroupMean
+			if ind.Unit == "percent" || ind.Unit == "per100" {
+				ind.GroupWeighting = GroupPopulation
+			}
+		default:
+			errs = append(errs, fmt.Errorf("indicator %q: group_weighting %q: want population, mean or none", ind.ID, ind.GroupWeighting))
+		}
+		if ind.GroupWindow != nil && (*ind.GroupWindow < 0 || *ind.GroupWindow > 20) {
+			errs = append(errs, fmt.Errorf("indicator %q: group_window %d: want 0 to 20 years", ind.ID, *ind.GroupWindow))
 		}
 		for _, d := range ind.Disaggregations {
 			if d != "sex" && d != "area" && d != "age" {

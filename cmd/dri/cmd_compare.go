@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math"
 	"strings"
@@ -21,7 +22,8 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("compare", "compare UNIT [--against LDC,WLD] [--framework ID] [--year Y] [--format table|csv|json]\n\n"+
 		"Sets a unit against groups on every node: the unit's value, the group's value (mean of the\n"+
 		"member states with data; withheld below 50% coverage), difference, ratio, the unit's\n"+
-		"percentile and rank among the members. Default groups: LDC, the unit's M49 region, its\n"+
+		"percentile and rank among the members; group figures follow the one group rule (see dri gaps\n"+
+		"--help). Default groups: LDC, the unit's M49 region, its\n"+
 		"income group and WLD.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
@@ -29,6 +31,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	framework := fs.String("framework", "compass", "framework id")
 	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
 	format := fs.String("format", "table", "output: table, csv or json")
+	membership := membershipFlag(fs)
 	// Allow the unit before or after the flags.
 	var unitArg string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -66,7 +69,10 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	cmp, err := eng.Compare(res, unit.Code, groups)
+	if err := engine.CheckMembership(*membership); err != nil {
+		return usagef("--membership: %v", err)
+	}
+	cmp, err := eng.Compare(res, unit.Code, groups, engine.GroupOptions{Membership: *membership})
 	if err != nil {
 		return err
 	}
@@ -83,6 +89,9 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		note := ""
 		if c.Agg.Withheld {
 			note = "group value withheld: " + c.Agg.Reason
+		}
+		if note == "" {
+			note = c.Agg.Note()
 		}
 		row = append(row, integer(c.Agg.N), num(c.Agg.Coverage), str(note))
 		t.add(row...)
@@ -121,15 +130,24 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		"Gender gaps per unit and indicator from the sex-disaggregated series: female and male rates,\n"+
 		"ITU gender parity score F/M (parity 0.98-1.02), percentage-point gap M-F, relative gap (M-F)/M,\n"+
 		"the year used; then per unit the WEF-style parity composite and the Women's Inclusion Score.\n"+
-		"A group code gives the group's rates (population-weighted means of its members with both\n"+
-		"rates) and their parity score.", e)
+		"A group code gives the group's female and male rates by the one group rule and their parity\n"+
+		"score: each member's latest value within the indicator's group window (3 years unless\n"+
+		"indicators.yaml says otherwise), weighted by total population of the year (population by sex\n"+
+		"is not shipped) for shares of people, by a simple mean for indices; withheld, with the reason,\n"+
+		"when the members with data hold under 50% of the group's population or are under 50% of its\n"+
+		"members. A year's LDCs are that year's list (--membership current: today's 44). Every group\n"+
+		"row says members with data / members, population share, the years used and the method.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
 	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
 	format := fs.String("format", "table", "output: table, csv or json")
+	membership := membershipFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if err := engine.CheckMembership(*membership); err != nil {
+		return usagef("--membership: %v", err)
 	}
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
@@ -157,8 +175,10 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		groups = gs
 	}
 	gaps := eng.Gaps(res)
-	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (values from %d-%d)\n", res.Year, res.Year-res.Framework.YearWindow, res.Year)
-	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight"}}
+	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (units: values from %d-%d; groups: each indicator's group window, see the years column)\n",
+		res.Year, res.Year-res.Framework.YearWindow, res.Year)
+	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight",
+		"members_with_data", "population_share", "years", "note"}}
 	var shown []string
 	for _, g := range gaps {
 		if (keep == nil && len(groups) > 0) || (keep != nil && !keep[g.Unit]) {
@@ -170,7 +190,7 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	warnUnscored(e, keep, shown)
 	for _, code := range groups {
 		grp, _ := eng.Reference().Group(code)
-		for _, g := range eng.GroupGaps(res, grp) {
+		for _, g := range eng.GroupGaps(res, grp, engine.GroupOptions{Membership: *membership}) {
 			addGapRow(t, g)
 		}
 	}
@@ -182,13 +202,34 @@ func addGapRow(t *table, g engine.GapRow) {
 	if g.Year > 0 {
 		yearCell = integer(g.Year)
 	}
-	t.add(str(g.Unit), str(g.Indicator), yearCell, num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
-		num(g.PointGap), num(g.RelativeGap), num(g.Weight))
+	row := []cell{str(g.Unit), str(g.Indicator), yearCell, num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
+		num(g.PointGap), num(g.RelativeGap), num(g.Weight)}
+	if g.FemaleAgg.Members == 0 { // a unit's row
+		row = append(row, str(""), num(math.NaN()), str(""), str(g.Note))
+	} else {
+		// The less covered of the female and male figures.
+		a := g.GroupAggregate()
+		years := ""
+		if a.N > 0 {
+			years = fmt.Sprintf("%d-%d", a.YearFrom, a.YearTo)
+		}
+		row = append(row, str(fmt.Sprintf("%d/%d", a.N, a.Members)), num(a.PopCoverage), str(years), str(g.Note))
+	}
+	t.add(row...)
+}
+
+// membershipFlag declares --membership on a command that shows group figures.
+func membershipFlag(fs *flag.FlagSet) *string {
+	return fs.String("membership", "dated", "group membership: dated (a year's LDCs are that year's list) or current (today's members every year); income groups are current only")
 }
 
 func runFrameworks(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("frameworks", "frameworks [ID] [--format table|csv|json]\n\nLists the frameworks, or one framework's nodes.", e)
+	fs := newFlags("frameworks", "frameworks [ID] [--years] [--format table|csv|json]\n\n"+
+		"Lists the frameworks with the years they score (years in which at least one unit has an\n"+
+		"overall score), or one framework's nodes, or with --years the years it scores and how many\n"+
+		"units in each.", e)
 	format := fs.String("format", "table", "output: table, csv or json")
+	yearsOnly := fs.Bool("years", false, "with ID: the years the framework scores and the number of units scored in each")
 	var id string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		id, args = args[0], args[1:]
@@ -205,7 +246,7 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 	}
 	defer res0.Release()
 	if id == "" {
-		t := &table{header: []string{"id", "name", "levels", "indicators", "scale", "tiers", "years"}}
+		t := &table{header: []string{"id", "name", "levels", "indicators", "scale", "tiers", "years", "years_scored"}}
 		for _, fid := range eng.Frameworks() {
 			f, _ := eng.Framework(fid)
 			years := eng.Years(f)
@@ -214,13 +255,20 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 				span = fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
 			}
 			t.add(str(f.ID), str(f.Name), integer(f.Levels()), integer(len(f.Indicators())),
-				str(fmt.Sprintf("%g-%g", f.Scale.Lo, f.Scale.Hi)), str(f.Tiers.Scheme), str(span))
+				str(fmt.Sprintf("%g-%g", f.Scale.Lo, f.Scale.Hi)), str(f.Tiers.Scheme), str(span), integer(len(years)))
 		}
 		return t.write(e.stdout, *format)
 	}
 	f, ok := eng.Framework(id)
 	if !ok {
 		return usagef("frameworks: unknown framework %q", id)
+	}
+	if *yearsOnly {
+		t := &table{header: []string{"year", "units_scored"}}
+		for _, c := range eng.ScoredYears(f) {
+			t.add(integer(c.Year), integer(c.Units))
+		}
+		return t.write(e.stdout, *format)
 	}
 	t := &table{header: []string{"code", "level", "parent", "name", "indicator", "weight", "note"}}
 	for _, n := range f.Nodes() {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dri-engine/dri/api/service"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 )
 
@@ -18,7 +20,9 @@ func runData(ctx context.Context, args []string, e *env) error {
 		"                [--date 2015:2024] [--mrv N | --mrnev N] [--format table|csv|json] [--data DIR]\n\n"+
 		"Prints the observations of one indicator with their status (A observed, E publisher's\n"+
 		"estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
-		"WLD, ...) selects the group's member states. --mrv N keeps the N most recent years with\n"+
+		"WLD, ...) selects the group's member states, or with --aggregate gives the group's figure\n"+
+		"per year by the one group rule (value or \"withheld: reason\", members with data, population\n"+
+		"share, years used and method in the note; see dri gaps --help). --mrv N keeps the N most recent years with\n"+
 		"data; --mrnev N keeps each series' N most recent values.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
@@ -32,6 +36,8 @@ func runData(ctx context.Context, args []string, e *env) error {
 	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
 	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
 	format := fs.String("format", "table", "output: table, csv or json")
+	aggregate := fs.Bool("aggregate", false, "group codes in --unit give the groups' figures, not their members' observations")
+	membership := membershipFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -94,25 +100,51 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if _, _, ok := res.Registry.Lookup(*indicator); !ok {
 		return usagef("--indicator: unknown indicator %q (see dri data --list)", *indicator)
 	}
+	if err := engine.CheckMembership(*membership); err != nil {
+		return usagef("--membership: %v", err)
+	}
 	q := pipeline.Query{Indicator: *indicator, Sex: splitList(*sex), Area: splitList(*area), Age: splitList(*age),
 		From: from, To: to, MRV: *mrv, MRNEV: *mrnev}
+	var groupRows []pipeline.Row
+	unitRows := true
 	if us := splitList(*units); len(us) > 0 {
 		codes, groups, err := resolveUnits(res.Reference, us)
 		if err != nil {
 			return err
 		}
-		for _, g := range groups {
-			grp, _ := res.Reference.Group(g)
-			codes = append(codes, grp.Members...)
+		if *aggregate && len(groups) > 0 {
+			unitRows = len(codes) > 0
+			eng, err := service.NewEngine(store, res)
+			if err != nil {
+				return err
+			}
+			for _, g := range groups {
+				rows, err := eng.GroupSeries(g, *indicator, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
+					From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership}})
+				if err != nil {
+					return err
+				}
+				groupRows = append(groupRows, rows...)
+			}
+		} else {
+			for _, g := range groups {
+				grp, _ := res.Reference.Group(g)
+				codes = append(codes, grp.Members...)
+			}
 		}
 		q.Units = codes
 	}
-	rows := store.Select(q)
+	var rows []pipeline.Row
+	if unitRows {
+		for _, i := range store.Select(q) {
+			rows = append(rows, store.Row(i))
+		}
+	}
+	rows = append(rows, groupRows...)
 	t := &table{header: []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "source", "note"}}
-	for _, i := range rows {
-		r := store.Row(i)
+	for _, r := range rows {
 		note := r.Note
-		if *format == "table" && len(note) > 60 {
+		if *format == "table" && len(note) > 60 && r.Source != "dri group aggregate" {
 			note = note[:57] + "..."
 		}
 		t.add(str(r.Unit), integer(r.Year), str(r.Indicator), str(r.Sex), str(r.Area), str(r.Age),

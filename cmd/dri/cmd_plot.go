@@ -182,7 +182,7 @@ func profileSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot
 	if err != nil {
 		return plot.ProfileSpec{}, err
 	}
-	cmp, err := eng.Compare(res, unit.Code, groups)
+	cmp, err := eng.Compare(res, unit.Code, groups, engine.GroupOptions{})
 	if err != nil {
 		return plot.ProfileSpec{}, err
 	}
@@ -384,7 +384,7 @@ func genderSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot.
 	var groups []*pipeline.Group
 	if g, ok := ref.Group(strings.ToUpper(c.unit)); ok {
 		name = g.Name
-		rows = eng.GroupGaps(res, g)
+		rows = eng.GroupGaps(res, g, engine.GroupOptions{})
 		for _, s := range splitList(c.against) {
 			og, ok := ref.Group(strings.ToUpper(s))
 			if !ok {
@@ -442,7 +442,7 @@ func genderSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot.
 	}
 	all := []plot.GenderSeries{series(name, rows)}
 	for _, g := range groups {
-		all = append(all, series(g.Name, eng.GroupGaps(res, g)))
+		all = append(all, series(g.Name, eng.GroupGaps(res, g, engine.GroupOptions{})))
 	}
 	// Keep the indicators someone has data for.
 	spec := plot.GenderSpec{Title: fmt.Sprintf("Digital gender gaps: %s, %d", name, res.Year)}

@@ -259,7 +259,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 	}
 	root := res.Root()
 	if extras {
-		header = append(header, "rank", "tier", "coverage", "imputed")
+		header = append(header, "rank", "tier", "coverage", "imputed", "rests_on")
 	}
 	t := &table{header: header}
 	for u, code := range res.Units {
@@ -299,7 +299,13 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 					imputed++
 				}
 			}
-			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed))
+			// The children the overall score (and rank) rests on, e.g.
+			// "3/5" for a unit scored on three of five pillars.
+			restsOn := ""
+			if root.Parts != nil && root.Valid[u] {
+				restsOn = fmt.Sprintf("%d/%d", root.Parts[u], root.PartsOf)
+			}
+			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(restsOn))
 		}
 		t.add(row...)
 	}

@@ -121,7 +121,7 @@ func TestScoreCommand(t *testing.T) {
 	// EGDI 2024 reproduced from its components: Kenya (0.77704 + 0.59015 +
 	// 0.52711) / 3 = 0.6314333333333333, rank 109 (published 0.6314, 109).
 	code, stdout, _ := dri(t, "score", "--framework", "egdi", "--year", "2024", "--unit", "KEN", "--format", "csv")
-	want := "uCode,uName,OSI,TII,HCI,EGDI,rank,tier,coverage,imputed\n\"KEN\",\"Kenya\",0.77704,0.59015,0.52711,0.6314333333333333,109,\"High\",1,0\n"
+	want := "uCode,uName,OSI,TII,HCI,EGDI,rank,tier,coverage,imputed,rests_on\n\"KEN\",\"Kenya\",0.77704,0.59015,0.52711,0.6314333333333333,109,\"High\",1,0,\"3/3\"\n"
 	if code != exitOK || stdout != want {
 		t.Errorf("dri score egdi: exit %d\n%s\nwant\n%s", code, stdout, want)
 	}

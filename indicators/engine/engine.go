@@ -37,7 +37,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
-	years   map[string][]int             // per framework
+	years   map[string][]YearCount       // per framework
 	defYear map[string]int               // per framework
 	pop     map[int][]float64            // population per year, per scored unit (NaN unknown)
 	popOnce sync.Once
@@ -54,7 +54,7 @@ type Engine struct {
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{},
-		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]int{}, defYear: map[string]int{},
+		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]YearCount{}, defYear: map[string]int{},
 		scores: onceCache[*indicators.Result]{max: 512}, uncertainty: onceCache[*indicators.UncertaintyResult]{max: 64}}
 	for _, ind := range reg.Indicators {
 		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
@@ -429,14 +429,23 @@ func ptrStringer[T fmt.Stringer](p *T) fmt.Stringer {
 	return *p
 }
 
-// Years returns the years in which a framework's indicators have data,
-// ascending (computed once per framework).
-func (e *Engine) Years(f *indicators.Framework) []int {
+// YearCount is a year a framework scores and how many units it scores
+// (units with an overall score).
+type YearCount struct {
+	Year  int `json:"year"`
+	Units int `json:"units"`
+}
+
+// ScoredYears returns the years in which a framework scores at least one
+// unit, ascending, each with the number of units scored (computed once per
+// framework): the years its indicators have data, less those in which no
+// unit reaches the framework's coverage rule.
+func (e *Engine) ScoredYears(f *indicators.Framework) []YearCount {
 	e.mu.Lock()
-	ys, ok := e.years[f.ID]
+	yc, ok := e.years[f.ID]
 	e.mu.Unlock()
 	if ok {
-		return ys
+		return yc
 	}
 	seen := map[int]bool{}
 	for _, id := range f.Indicators() {
@@ -444,14 +453,46 @@ func (e *Engine) Years(f *indicators.Framework) []int {
 			seen[y] = true
 		}
 	}
-	out := make([]int, 0, len(seen))
+	candidates := make([]int, 0, len(seen))
 	for y := range seen {
-		out = append(out, y)
+		candidates = append(candidates, y)
 	}
-	sort.Ints(out)
+	sort.Ints(candidates)
+	panel := e.panel(f)
+	var out []YearCount
+	var prev *indicators.Result
+	for _, y := range candidates {
+		// Uncached, recycling the previous result: these results are only
+		// counted.
+		res, err := indicators.Score(f, panel, indicators.Options{Year: y, Recycle: prev})
+		if err != nil {
+			continue
+		}
+		prev = res
+		n := 0
+		for _, v := range res.Root().Valid {
+			if v {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, YearCount{Year: y, Units: n})
+		}
+	}
 	e.mu.Lock()
 	e.years[f.ID] = out
 	e.mu.Unlock()
+	return out
+}
+
+// Years returns the years in which a framework scores at least one unit,
+// ascending (ScoredYears without the counts).
+func (e *Engine) Years(f *indicators.Framework) []int {
+	yc := e.ScoredYears(f)
+	out := make([]int, len(yc))
+	for i, c := range yc {
+		out[i] = c.Year
+	}
 	return out
 }
 

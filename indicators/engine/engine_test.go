@@ -140,7 +140,7 @@ func TestCompareKenya(t *testing.T) {
 	}
 	ldc, _ := e.Reference().Group("LDC")
 	wld, _ := e.Reference().Group("WLD")
-	cmp, err := e.Compare(res, "KEN", []*pipeline.Group{ldc, wld})
+	cmp, err := e.Compare(res, "KEN", []*pipeline.Group{ldc, wld}, GroupOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,8 +305,8 @@ func TestScoreNeedsOnlyItsSources(t *testing.T) {
 				}
 				groups = append(groups, g)
 			}
-			ca, err1 := part.Compare(a, "KEN", groups)
-			cb, err2 := full.Compare(b, "KEN", groups)
+			ca, err1 := part.Compare(a, "KEN", groups, GroupOptions{})
+			cb, err2 := full.Compare(b, "KEN", groups, GroupOptions{})
 			if err1 != nil || err2 != nil || fmt.Sprint(ca) != fmt.Sprint(cb) {
 				t.Fatalf("%s: Kenya against LDC, WLD and SIDS differs (%v / %v)", id, err1, err2)
 			}
@@ -427,4 +427,152 @@ func TestCachedUncertainty(t *testing.T) {
 	if got, ok := e.CachedUncertainty(req); !ok || got != res {
 		t.Errorf("CachedUncertainty after the analysis: %p %v, want %p", got, ok, res)
 	}
+}
+
+// TestGroupMembershipAsOfYear: a year's LDC figure counts that year's LDCs
+// (2020: the 44 of today with Vanuatu, graduated 4 December 2020, Bhutan
+// and Sao Tome and Principe; datasets/reference/ldc-membership.csv), and
+// membership "current" the 44 of today; income groups have no history.
+// Before, every year used today's 44.
+func TestGroupMembershipAsOfYear(t *testing.T) {
+	e := testEngine(t)
+	for _, tc := range []struct {
+		group, membership string
+		year, members     int
+		said              string
+	}{
+		{"LDC", "", 2020, 47, "LDC list as of 2020"},
+		{"LDC", MembershipCurrent, 2020, 44, "current members"},
+		{"LDC", "", 2024, 45, "LDC list as of 2024"},
+		{"LDC", "", 2010, 49, "LDC list as of 2010"}, // + MDV, WSM, GNQ, VUT, BTN, STP; SSD not yet
+		{"LIC", "", 2010, 26, "current members (no history shipped)"},
+	} {
+		a, err := e.GroupIndicator(tc.group, "egov.egdi", "", "", "", tc.year, GroupOptions{Membership: tc.membership})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Members != tc.members || a.Membership != tc.said {
+			t.Errorf("%s %d membership %q: %d members (%s), want %d (%s)", tc.group, tc.year, tc.membership, a.Members, a.Membership, tc.members, tc.said)
+		}
+	}
+	if _, err := e.GroupIndicator("LDC", "egov.egdi", "", "", "", 2020, GroupOptions{Membership: "1990"}); err == nil {
+		t.Error("membership \"1990\" accepted")
+	}
+}
+
+// TestGroupFigureWithholding: the rule withholds below half the members or
+// half the population, and says why; the same values pass with the checks
+// switched off. The case: the world's female internet use in 2017, whose
+// members with data hold 43 % of the world's population (dri data
+// --indicator itu.internet_use --unit WLD --sex F --aggregate).
+func TestGroupFigureWithholding(t *testing.T) {
+	e := testEngine(t)
+	a, err := e.GroupIndicator("WLD", "itu.internet_use", "F", "", "", 2017, GroupOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Withheld || !math.IsNaN(a.Value) || !strings.Contains(a.Reason, "population") {
+		t.Errorf("WLD F 2017 = %v (%s), want withheld for population share %.2f < 0.5", a.Value, a.Reason, a.PopCoverage)
+	}
+	b, _ := e.GroupIndicator("WLD", "itu.internet_use", "F", "", "", 2017, GroupOptions{MinPopulationShare: -1, MinMemberShare: -1})
+	if b.Withheld || math.IsNaN(b.Value) || b.N != a.N {
+		t.Errorf("WLD F 2017 with the checks off = %v withheld %v (%s)", b.Value, b.Withheld, b.Reason)
+	}
+	if b.YearFrom < 2014 || b.YearTo != 2017 {
+		t.Errorf("years used %d-%d, want within the 3-year window 2014-2017", b.YearFrom, b.YearTo)
+	}
+}
+
+// TestYearsScoreAUnit: a framework offers only the years in which it
+// scores at least one unit, with that count. The gender framework's
+// indicators have data from 2000 (itu.internet_use by sex), but no unit has
+// enough of them for a score before 2014: 2010 was offered and empty before.
+func TestYearsScoreAUnit(t *testing.T) {
+	e := testEngine(t)
+	for _, id := range e.Frameworks() {
+		f, _ := e.Framework(id)
+		yc := e.ScoredYears(f)
+		if len(yc) == 0 {
+			t.Errorf("%s: no year scored", id)
+		}
+		for _, c := range yc {
+			res, err := e.Score(id, c.Year, indicators.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, v := range res.Root().Valid {
+				if v {
+					n++
+				}
+			}
+			if n == 0 || n != c.Units {
+				t.Errorf("%s %d: offered with %d units, scores %d", id, c.Year, c.Units, n)
+			}
+		}
+	}
+	f, _ := e.Framework("gender")
+	if !slices.Contains(e.store.Years("itu.internet_use"), 2010) {
+		t.Fatal("itu.internet_use has no 2010 data: the case below tests nothing")
+	}
+	if slices.Contains(e.Years(f), 2010) {
+		t.Errorf("gender offers 2010, in which it scores no unit")
+	}
+}
+
+// TestCompositeRestsOnPillars: a unit whose overall score rests on fewer
+// pillars is marked. Compass 2024: Angola has no Findex data, so no Economy
+// or DPI pillar, and its overall score rests on People, Connectivity and
+// Government, 3 of the 5 pillars with shipped data (Regulation has none and
+// does not count); Afghanistan has all five. 46 units rest on 3 of 5
+// (issue 14: "46 countries with no Findex data").
+func TestCompositeRestsOnPillars(t *testing.T) {
+	e := testEngine(t)
+	res, err := e.Score("compass", 2024, indicators.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := res.Root()
+	if root.PartsOf != 5 {
+		t.Fatalf("compass root has %d taking pillars, want 5", root.PartsOf)
+	}
+	for unit, want := range map[string]int{"AGO": 3, "AFG": 5} {
+		u, _ := e.UnitIndex(unit)
+		if !root.Valid[u] || root.Parts[u] != want {
+			t.Errorf("%s: overall valid %v, rests on %d of 5, want %d", unit, root.Valid[u], root.Parts[u], want)
+		}
+	}
+	n := 0
+	for u := range res.Units {
+		if root.Valid[u] && root.Parts[u] == 3 {
+			n++
+		}
+	}
+	if n != 46 {
+		t.Errorf("%d units rest on 3 of 5 pillars, want 46", n)
+	}
+}
+
+// BenchmarkGroupSeries: /v1/data?indicator=itu.internet_use&unit=LDC (every
+// breakdown, every year, the group rule per year) and the gender view's
+// group rows for one year (GroupGaps, 9 indicators x 2 sexes).
+func BenchmarkGroupSeries(b *testing.B) {
+	e := testEngine(b)
+	res, err := e.Score("gender", 2022, indicators.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ldc, _ := e.ref.Group("LDC")
+	b.Run("data", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := e.GroupSeries("LDC", "itu.internet_use", GroupSeriesQuery{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("gaps", func(b *testing.B) {
+		for b.Loop() {
+			e.GroupGaps(res, ldc, GroupOptions{})
+		}
+	})
 }

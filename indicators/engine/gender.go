@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -20,6 +21,8 @@ type GapRow struct {
 	RelativeGap     float64
 	Weight          float64 // the indicator's weight in the composite
 	Note            string
+	// FemaleAgg and MaleAgg are a group row's two figures (GroupGaps).
+	FemaleAgg, MaleAgg Aggregate
 }
 
 // Gaps flattens a gender framework result: per unit, each indicator with
@@ -52,40 +55,67 @@ func (e *Engine) Gaps(res *indicators.Result) []GapRow {
 	return out
 }
 
-// GroupGaps are a group's gaps: per indicator, the population-weighted
-// means of the female and the male rates over the members with both (total
-// population as the weight: population by sex is not shipped), and their
-// parity score, as ITU computes regional parity scores from aggregate rates.
-func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group) []GapRow {
+// GroupGaps are a group's gaps in the result's year: per gender
+// indicator, the group's female and male figures by the group rule
+// (groupFigure; population by sex is not shipped, so both are weighted by
+// total population), and the parity score and gaps of those two rates, as
+// ITU computes regional parity scores from aggregate rates. A gap is
+// withheld when either rate is.
+func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group, opt GroupOptions) []GapRow {
 	band := res.Framework.ParityBand
-	pop := e.Population(res.Year)
-	idx := e.members(g)
+	nan := math.NaN()
 	var out []GapRow
 	for _, nr := range res.Nodes {
 		if !nr.Node.IsIndicator() || nr.GValid == nil {
 			continue
 		}
-		var sw, sf, sm float64
-		n := 0
-		for _, i := range idx {
-			if !nr.GValid[i] || math.IsNaN(pop[i]) || pop[i] <= 0 {
-				continue
+		ind := nr.Node.Indicator
+		weighting, window := e.indicatorRule(ind)
+		series := e.indicatorSeries(ind, pipeline.Query{Sex: []string{pipeline.Female, pipeline.Male},
+			Area: []string{pipeline.Total}, Age: []string{pipeline.Total}})
+		f := e.figureOfSeries(g, series[breakdown{pipeline.Female, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
+		m := e.figureOfSeries(g, series[breakdown{pipeline.Male, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
+		f.sexSpecific(pipeline.Female)
+		m.sexSpecific(pipeline.Male)
+		row := GapRow{Unit: g.Code, Indicator: ind, Female: f.Value, Male: m.Value, GPS: nan, PointGap: nan, RelativeGap: nan,
+			Weight: nr.Weight, FemaleAgg: f, MaleAgg: m}
+		switch {
+		case f.Withheld && m.Withheld && f.Reason == m.Reason:
+			row.Note = "withheld: " + f.Reason
+		case f.Withheld || m.Withheld:
+			var why []string
+			if f.Withheld {
+				why = append(why, "female: "+f.Reason)
 			}
-			sw += pop[i]
-			sf += pop[i] * nr.Gender[i].Female
-			sm += pop[i] * nr.Gender[i].Male
-			n++
+			if m.Withheld {
+				why = append(why, "male: "+m.Reason)
+			}
+			row.Note = "withheld: " + strings.Join(why, "; ")
+			row.Female, row.Male = nan, nan
+		default:
+			gap := indicators.GenderGap(f.Value, m.Value, band.Lo, band.Hi, nan, nan)
+			class, _ := indicators.ParityBand{Lo: band.Lo, Hi: band.Hi}.Classify(gap.GPS)
+			row.GPS, row.Class, row.PointGap, row.RelativeGap = gap.GPS, class.Name, gap.PointGap, gap.RelativeGap
+			row.Note = fmt.Sprintf("female: %s; male: %s", f.Note(), m.Note())
 		}
-		if n == 0 {
-			continue
-		}
-		gap := indicators.GenderGap(sf/sw, sm/sw, band.Lo, band.Hi, math.NaN(), math.NaN())
-		class, _ := indicators.ParityBand{Lo: band.Lo, Hi: band.Hi}.Classify(gap.GPS)
-		row := GapRow{Unit: g.Code, Indicator: nr.Node.Indicator, Female: gap.Female, Male: gap.Male, GPS: gap.GPS,
-			Class: class.Name, PointGap: gap.PointGap, RelativeGap: gap.RelativeGap, Weight: nr.Weight,
-			Note: "population-weighted over members with data"}
-		row.Note += fmt.Sprintf(" (%d of %d)", n, len(g.Members))
 		out = append(out, row)
 	}
 	return out
+}
+
+// GroupAggregate is a group gap row's parity score as a group figure, with
+// the female figure's provenance (the less covered of the two rates' when
+// they differ) and withheld as the row is.
+func (r GapRow) GroupAggregate() Aggregate {
+	a := r.FemaleAgg
+	if r.MaleAgg.N < a.N {
+		a = r.MaleAgg
+	}
+	a.Value = r.GPS
+	a.Withheld = math.IsNaN(r.GPS)
+	if a.Withheld {
+		a.Reason = strings.TrimPrefix(r.Note, "withheld: ")
+	}
+	a.Method = "parity score of the group's female and male rates (" + a.Method + ")"
+	return a
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"sort"
 
@@ -9,63 +8,36 @@ import (
 	"github.com/dri-engine/dri/pipeline"
 )
 
-// MinGroupCoverage is the share of a group's members that must have data
-// for a group value to be shown; below it the value is withheld, with the
-// reason.
-const MinGroupCoverage = 0.5
-
-// weighted reports whether group values of an indicator are population
-// weighted: shares of people (percent) and per-100 rates describe the
-// group's population; indices and scores are averaged over states, as the
-// UN E-Government Survey and the Compass report them.
-func (e *Engine) weighted(indicator string) bool {
-	ind, _, ok := e.reg.Lookup(indicator)
-	return ok && (ind.Unit == "percent" || ind.Unit == "per100")
+// GroupOf is a group's figure of per-unit values (over the scored units)
+// of year: a framework node's scores or values, which are indices and
+// averaged by the mean of member states. years holds each value's year (nil:
+// all of year).
+func (e *Engine) GroupOf(g *pipeline.Group, values []float64, valid []bool, years []int, year int, opt GroupOptions) Aggregate {
+	return e.groupFigure(g, year, values, valid, years, pipeline.GroupMean, opt)
 }
 
-// Aggregate is a group's value of one variable with its statistics.
-type Aggregate struct {
-	indicators.GroupValue
-	// Value is the headline: the population-weighted mean for shares of
-	// people, the simple mean otherwise; NaN when withheld.
-	Value  float64
-	Method string
-}
-
-func (e *Engine) headline(g indicators.GroupValue, weighted bool) Aggregate {
-	a := Aggregate{GroupValue: g, Value: g.Mean, Method: "mean"}
-	if weighted {
-		a.Value, a.Method = g.WeightedMean, "population-weighted mean"
+// GroupNodes are a group's figures on every node of a result, in node
+// order: the mean of member states' scores, except a gender framework's
+// indicators, whose figure is the parity score of the group's female and
+// male rates (GroupGaps), so /v1/scores and /v1/gender agree.
+func (e *Engine) GroupNodes(res *indicators.Result, g *pipeline.Group, opt GroupOptions) []Aggregate {
+	gaps := map[string]GapRow{}
+	for _, r := range e.GroupGaps(res, g, opt) {
+		gaps[r.Indicator] = r
 	}
-	if g.Withheld {
-		a.Value = math.NaN()
-	}
-	return a
-}
-
-// members returns the scored-unit indices of a group's members.
-func (e *Engine) members(g *pipeline.Group) []int {
-	var idx []int
-	for _, m := range g.Members {
-		if i, ok := e.unitIndex[m]; ok {
-			idx = append(idx, i)
+	out := make([]Aggregate, len(res.Nodes))
+	for k, nr := range res.Nodes {
+		if gap, ok := gaps[nr.Node.Indicator]; ok && nr.Node.IsIndicator() && nr.GValid != nil {
+			out[k] = gap.GroupAggregate()
+			continue
 		}
+		var years []int
+		if nr.Node.IsIndicator() {
+			years = nr.Year
+		}
+		out[k] = e.GroupOf(g, nr.Value, nr.Valid, years, res.Year, opt)
 	}
-	return idx
-}
-
-// GroupOf aggregates per-unit values (over the scored units) for a group.
-func (e *Engine) GroupOf(g *pipeline.Group, values []float64, valid []bool, year int, weighted bool) Aggregate {
-	idx := e.members(g)
-	pop := e.Population(year)
-	x, v, p := make([]float64, len(idx)), make([]bool, len(idx)), make([]float64, len(idx))
-	for k, i := range idx {
-		x[k], v[k], p[k] = values[i], valid[i], pop[i]
-	}
-	if !weighted {
-		p = nil
-	}
-	return e.headline(indicators.GroupAggregate(x, v, p, MinGroupCoverage), weighted)
+	return out
 }
 
 // GroupSeriesQuery filters GroupSeries like /v1/data filters observations.
@@ -73,30 +45,32 @@ type GroupSeriesQuery struct {
 	Sex, Area, Age []string
 	From, To       int
 	MRV, MRNEV     int
+	Options        GroupOptions
 }
 
-// GroupSeries is a group's aggregate of an indicator per year and
-// disaggregation, as rows shaped like /v1/data's (api.Scorer).
+// GroupSeries is a group's figure of an indicator per year and breakdown,
+// as rows shaped like /v1/data's (api.Scorer): every year from the
+// breakdown's first value to the indicator's last year, a withheld year
+// with a null value and the reason in its note.
 func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pipeline.Row, error) {
 	g, ok := e.ref.Group(group)
 	if !ok {
 		return nil, &UnknownError{"group", group}
 	}
-	rows := e.store.Select(pipeline.Query{Indicator: indicator, Sex: q.Sex, Area: q.Area, Age: q.Age, From: q.From, To: q.To})
-	type key struct {
-		sex, area, age string
-		year           int
+	if err := CheckMembership(q.Options.Membership); err != nil {
+		return nil, err
 	}
-	vals := map[key]map[string]float64{}
-	for _, i := range rows {
-		k := key{e.store.Sex(i), e.store.Area(i), e.store.Age(i), e.store.Year(i)}
-		if vals[k] == nil {
-			vals[k] = map[string]float64{}
-		}
-		vals[k][e.store.Unit(i)] = e.store.Value(i)
+	weighting, window := e.indicatorRule(indicator)
+	if weighting == pipeline.GroupNone {
+		return nil, nil
 	}
-	keys := make([]key, 0, len(vals))
-	for k := range vals {
+	all := e.indicatorSeries(indicator, pipeline.Query{Sex: q.Sex, Area: q.Area, Age: q.Age})
+	last := 0
+	for _, s := range e.indicatorSeries(indicator, pipeline.Query{}) {
+		last = max(last, s.max)
+	}
+	keys := make([]breakdown, 0, len(all))
+	for k := range all {
 		keys = append(keys, k)
 	}
 	// The order of /v1/data: totals first, then F/M and U/R, then ages.
@@ -119,36 +93,27 @@ func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pip
 		if x.area != y.area {
 			return code(x.area) < code(y.area)
 		}
-		if x.age != y.age {
-			return code(x.age) < code(y.age)
-		}
-		return x.year < y.year
+		return code(x.age) < code(y.age)
 	})
-	weighted := e.weighted(indicator)
 	var out []pipeline.Row
 	for _, k := range keys {
-		values, valid := make([]float64, len(e.units)), make([]bool, len(e.units))
-		for u, v := range vals[k] {
-			if i, ok := e.unitIndex[u]; ok {
-				values[i], valid[i] = v, true
+		s := all[k]
+		from, to := s.first, last
+		if q.From > 0 {
+			from = max(from, q.From)
+		}
+		if q.To > 0 {
+			to = min(to, q.To)
+		}
+		for year := from; year <= to; year++ {
+			a := e.figureOfSeries(g, s, year, window, weighting, q.Options)
+			a.sexSpecific(k.sex)
+			if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
+				continue // "most recent values" of a group are its most recent shown values
 			}
+			out = append(out, pipeline.Row{Unit: g.Code, Year: year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
+				Value: a.Value, Status: "", Source: "dri group aggregate", Note: a.Note()})
 		}
-		a := e.GroupOf(g, values, valid, k.year, weighted)
-		if a.N == 0 {
-			continue
-		}
-		note := fmt.Sprintf("%s of %d of %d members", a.Method, a.N, a.Members)
-		if weighted {
-			note += fmt.Sprintf(" (%.0f%% of the population with known size)", 100*a.PopCoverage)
-		}
-		if a.Withheld {
-			note = "withheld: " + a.Reason
-		}
-		if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
-			continue // "most recent values" of a group are its most recent shown values
-		}
-		out = append(out, pipeline.Row{Unit: g.Code, Year: k.year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
-			Value: a.Value, Status: "", Source: "dri group aggregate", Note: note})
 	}
 	if q.MRV > 0 || q.MRNEV > 0 {
 		out = recent(out, q.MRV, q.MRNEV)
@@ -206,26 +171,29 @@ type NodeComparison struct {
 }
 
 // Compare sets a unit against groups on every node of a framework's scores.
-func (e *Engine) Compare(res *indicators.Result, unit string, groups []*pipeline.Group) ([]NodeComparison, error) {
+func (e *Engine) Compare(res *indicators.Result, unit string, groups []*pipeline.Group, opt GroupOptions) ([]NodeComparison, error) {
 	ui, ok := e.unitIndex[unit]
 	if !ok {
 		return nil, &UnknownError{"scored unit", unit}
 	}
+	figures := make([][]Aggregate, len(groups))
+	for j, g := range groups {
+		figures[j] = e.GroupNodes(res, g, opt)
+	}
 	var out []NodeComparison
-	for _, nr := range res.Nodes {
-		for _, g := range groups {
-			weighted := false // scores and normalised values are averaged over states
-			a := e.GroupOf(g, nr.Value, nr.Valid, res.Year, weighted)
+	for k, nr := range res.Nodes {
+		for j, g := range groups {
+			a := figures[j][k]
 			c := NodeComparison{Code: nr.Node.Code, Name: nr.Node.Name, Level: nr.Node.Level, Group: g.Code, Value: math.NaN(), Agg: a}
 			if nr.Valid[ui] {
 				c.Value = nr.Value[ui]
-				idx := e.members(g)
+				idx, _ := e.groupMembers(g, res.Year, opt.withDefaults().Membership)
 				x, v := make([]float64, len(idx)), make([]bool, len(idx))
 				member := -1
-				for k, i := range idx {
-					x[k], v[k] = nr.Value[i], nr.Valid[i]
+				for m, i := range idx {
+					x[m], v[m] = nr.Value[i], nr.Valid[i]
 					if i == ui {
-						member = k
+						member = m
 					}
 				}
 				if a.N > 0 {

@@ -156,7 +156,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
           withheld,
           empty.length > 0 && h("span", null, `No values in ${lo}–${hi} for ${empty.join("; ")}. `),
           held.length > 0 &&
-            `${held.length} group values withheld: too few members have data for those years (the API's notes give the counts).`,
+            `${held.length} group values withheld: the members with data are under half of the group's members or population in those years (each value's note gives the reason, the members with data and the years used).`,
         );
         replace(
           data,

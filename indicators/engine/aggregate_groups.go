@@ -1,0 +1,299 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline"
+)
+
+// The one rule for group figures. Every figure DRI shows for a group (WLD,
+// LDC, a region, an income group) on any surface — /v1/data, /v1/gender,
+// /v1/scores, /v1/compare, dri data|gaps|compare|score, exports, the
+// dashboard — comes from groupFigure:
+//
+//   - members: the group's members in the figure's year (the LDC list as of
+//     that year; groups without a history, such as income groups, their
+//     current members), or today's with GroupOptions.Membership "current";
+//   - each member's latest value within the indicator's group window
+//     (indicators.yaml group_window, default 3 years) before the year;
+//   - weighting from the registry (group_weighting): population — each
+//     member weighted by its total population of the year (the last year
+//     with population, 2024, for later years; population by sex is not
+//     shipped, so sex-specific figures use total population too), as ITU
+//     aggregates shares of people; mean — a simple mean of the member
+//     states, as the E-Government Survey averages indices; framework scores
+//     are indices, averaged by mean;
+//   - withheld, with the reason, when the members with data hold less than
+//     MinPopulationShare of the group's population or are fewer than
+//     MinMemberShare of its members (both 50 % by default).
+//
+// Every figure carries members with data / members, population share
+// covered, earliest-latest year used, method and membership (Aggregate).
+
+// Group membership choices (GroupOptions.Membership).
+const (
+	MembershipDated   = "dated"   // the members as of the figure's year (default)
+	MembershipCurrent = "current" // today's members for every year
+)
+
+// Default withholding thresholds.
+const (
+	DefaultMinPopulationShare = 0.5
+	DefaultMinMemberShare     = 0.5
+)
+
+// MinGroupCoverage is the default share of a group's members that must
+// have data for a group value to be shown (DefaultMinMemberShare).
+const MinGroupCoverage = DefaultMinMemberShare
+
+// GroupOptions are the settings of the group rule; the zero value means
+// the defaults.
+type GroupOptions struct {
+	// Membership is MembershipDated ("" too) or MembershipCurrent.
+	Membership string
+	// MinPopulationShare and MinMemberShare are the withholding thresholds
+	// (0: the defaults; a negative value switches the check off).
+	MinPopulationShare, MinMemberShare float64
+}
+
+func (o GroupOptions) withDefaults() GroupOptions {
+	if o.Membership == "" {
+		o.Membership = MembershipDated
+	}
+	if o.MinPopulationShare == 0 {
+		o.MinPopulationShare = DefaultMinPopulationShare
+	}
+	if o.MinMemberShare == 0 {
+		o.MinMemberShare = DefaultMinMemberShare
+	}
+	return o
+}
+
+// CheckMembership returns an error for a membership choice that is neither
+// "dated" nor "current" ("" is dated).
+func CheckMembership(m string) error {
+	switch m {
+	case "", MembershipDated, MembershipCurrent:
+		return nil
+	}
+	return fmt.Errorf("membership %q: want dated or current", m)
+}
+
+// Aggregate is one group figure with what an analyst needs to cite it.
+type Aggregate struct {
+	// Value is the figure; NaN when withheld or no member has data.
+	Value float64
+	// Weighting is pipeline.GroupPopulation or pipeline.GroupMean; Method
+	// says it in words, with the population year for weighted figures.
+	Weighting, Method string
+	// N members have data of Members; Coverage = N / Members.
+	N, Members int
+	Coverage   float64
+	// PopCoverage is the share of the members' population (of
+	// PopulationYear) living in members with data; NaN when unknown.
+	PopCoverage    float64
+	PopulationYear int
+	// YearFrom and YearTo are the earliest and latest years of the values
+	// used (0 when N is 0).
+	YearFrom, YearTo int
+	// Membership says whose members: "LDC list as of 2020", "current
+	// members", "current members (no history shipped)".
+	Membership string
+	// Withheld is true, and Reason says why, when the figure is not shown.
+	Withheld bool
+	Reason   string
+}
+
+// Note is the figure's provenance in one line, as the API and CLI print it.
+func (a Aggregate) Note() string {
+	var b strings.Builder
+	if a.Withheld {
+		fmt.Fprintf(&b, "withheld: %s; ", a.Reason)
+	}
+	fmt.Fprintf(&b, "%s of %d of %d members (%s)", a.Method, a.N, a.Members, a.Membership)
+	if !math.IsNaN(a.PopCoverage) {
+		fmt.Fprintf(&b, ", %.0f%% of the population", 100*a.PopCoverage)
+	}
+	if a.N > 0 {
+		if a.YearFrom == a.YearTo {
+			fmt.Fprintf(&b, ", values of %d", a.YearTo)
+		} else {
+			fmt.Fprintf(&b, ", values of %d-%d", a.YearFrom, a.YearTo)
+		}
+	}
+	return b.String()
+}
+
+// groupMembers returns the scored-unit indices of a group's members in a
+// year under the membership option, and says whose members they are.
+func (e *Engine) groupMembers(g *pipeline.Group, year int, membership string) ([]int, string) {
+	codes, said := g.Members, "current members (no history shipped)"
+	switch {
+	case g.Dated() && membership == MembershipCurrent:
+		said = "current members"
+	case g.Dated():
+		codes, said = g.MembersIn(year), fmt.Sprintf("%s list as of %d", g.Code, year)
+	case g.Kind == "world" || strings.HasPrefix(g.Kind, "m49"):
+		said = "current members"
+	}
+	idx := make([]int, 0, len(codes))
+	for _, m := range codes {
+		if i, ok := e.unitIndex[m]; ok {
+			idx = append(idx, i)
+		}
+	}
+	return idx, said
+}
+
+// groupFigure is THE group rule: values, valid and years are per scored
+// unit (years nil: every value is of year).
+func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, valid []bool, years []int, weighting string, opt GroupOptions) Aggregate {
+	opt = opt.withDefaults()
+	idx, said := e.groupMembers(g, year, opt.Membership)
+	popYear := e.PopulationYear(year)
+	pop := e.Population(popYear)
+	x, v, p := make([]float64, len(idx)), make([]bool, len(idx)), make([]float64, len(idx))
+	a := Aggregate{Value: math.NaN(), Weighting: weighting, Members: len(idx), PopCoverage: math.NaN(),
+		PopulationYear: popYear, Membership: said}
+	for k, i := range idx {
+		x[k], v[k], p[k] = values[i], valid[i], pop[i]
+		if !valid[i] {
+			continue
+		}
+		y := year
+		if years != nil {
+			y = years[i]
+		}
+		if a.YearFrom == 0 || y < a.YearFrom {
+			a.YearFrom = y
+		}
+		a.YearTo = max(a.YearTo, y)
+	}
+	switch weighting {
+	case pipeline.GroupPopulation:
+		a.Method = fmt.Sprintf("population-weighted mean (weights: total population %d)", popYear)
+	default:
+		a.Method = "mean of member states"
+	}
+	gv := indicators.GroupAggregate(x, v, p, opt.MinMemberShare)
+	a.N, a.Coverage, a.PopCoverage = gv.N, gv.Coverage, gv.PopCoverage
+	switch {
+	case gv.Withheld:
+		a.Withheld, a.Reason = true, gv.Reason
+	case opt.MinPopulationShare > 0 && !(gv.PopCoverage >= opt.MinPopulationShare):
+		a.Withheld = true
+		a.Reason = fmt.Sprintf("the members with data hold %.0f%% of the group's population in %d; the threshold is %.0f%%",
+			100*gv.PopCoverage, popYear, 100*opt.MinPopulationShare)
+		if math.IsNaN(gv.PopCoverage) {
+			a.Reason = fmt.Sprintf("the population of the members in %d is unknown", popYear)
+		}
+	case weighting == pipeline.GroupPopulation:
+		a.Value = gv.WeightedMean
+		if gv.WeightedExcluded > 0 {
+			a.Method += fmt.Sprintf(", %d members with data but no population left out", gv.WeightedExcluded)
+		}
+	default:
+		a.Value = gv.Mean
+	}
+	return a
+}
+
+// sexSpecific notes on a population-weighted figure of women or men that
+// its weights are total population: population by sex is not shipped.
+func (a *Aggregate) sexSpecific(sex string) {
+	if sex != pipeline.Total && a.Weighting == pipeline.GroupPopulation {
+		a.Method = strings.Replace(a.Method, ")", ", as population by sex is not shipped)", 1)
+	}
+}
+
+// indicatorRule returns an indicator's group weighting and window.
+func (e *Engine) indicatorRule(indicator string) (weighting string, window int) {
+	ind, _, ok := e.reg.Lookup(indicator)
+	if !ok {
+		return pipeline.GroupMean, pipeline.DefaultGroupWindow
+	}
+	return ind.GroupWeighting, ind.Window()
+}
+
+// breakdown is one series of an indicator: its sex, area and age codes.
+type breakdown struct{ sex, area, age string }
+
+// unitSeries holds one breakdown's observations per scored unit.
+type unitSeries struct {
+	series     []indicators.Series // per scored unit
+	first, max int                 // first and last year with a value
+}
+
+// indicatorSeries reads an indicator's observations matching q (the year
+// filter ignored: values before From count within the window), per
+// breakdown and scored unit.
+func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[breakdown]*unitSeries {
+	q.Indicator, q.From, q.To = indicator, 0, 0
+	out := map[breakdown]*unitSeries{}
+	for _, i := range e.store.Select(q) {
+		u, ok := e.unitIndex[e.store.Unit(i)]
+		if !ok {
+			continue
+		}
+		k := breakdown{e.store.Sex(i), e.store.Area(i), e.store.Age(i)}
+		s := out[k]
+		if s == nil {
+			s = &unitSeries{series: make([]indicators.Series, len(e.units))}
+			out[k] = s
+		}
+		y := e.store.Year(i)
+		s.series[u].Years = append(s.series[u].Years, y)
+		s.series[u].Values = append(s.series[u].Values, e.store.Value(i))
+		if s.first == 0 || y < s.first {
+			s.first = y
+		}
+		s.max = max(s.max, y)
+	}
+	return out
+}
+
+// figureOfSeries applies the rule to one breakdown's series in a year.
+func (e *Engine) figureOfSeries(g *pipeline.Group, s *unitSeries, year, window int, weighting string, opt GroupOptions) Aggregate {
+	values, valid, years := make([]float64, len(e.units)), make([]bool, len(e.units)), make([]int, len(e.units))
+	if s != nil {
+		for u, ser := range s.series {
+			if len(ser.Years) == 0 {
+				continue
+			}
+			values[u], years[u], valid[u] = indicators.LatestWithin(ser.Years, ser.Values, year, window)
+		}
+	}
+	return e.groupFigure(g, year, values, valid, years, weighting, opt)
+}
+
+// GroupIndicator is a group's figure of one indicator series (sex, area,
+// age codes; "" = "_T") in a year.
+func (e *Engine) GroupIndicator(group, indicator, sex, area, age string, year int, opt GroupOptions) (Aggregate, error) {
+	g, ok := e.ref.Group(group)
+	if !ok {
+		return Aggregate{}, &UnknownError{"group", group}
+	}
+	if err := CheckMembership(opt.Membership); err != nil {
+		return Aggregate{}, err
+	}
+	k := breakdown{orTotal(sex), orTotal(area), orTotal(age)}
+	weighting, window := e.indicatorRule(indicator)
+	if weighting == pipeline.GroupNone {
+		return Aggregate{Value: math.NaN(), PopCoverage: math.NaN(), Withheld: true,
+			Reason: indicator + " has no group figure (group_weighting: none)"}, nil
+	}
+	all := e.indicatorSeries(indicator, pipeline.Query{Sex: []string{k.sex}, Area: []string{k.area}, Age: []string{k.age}})
+	a := e.figureOfSeries(g, all[k], year, window, weighting, opt)
+	a.sexSpecific(k.sex)
+	return a, nil
+}
+
+func orTotal(s string) string {
+	if s == "" {
+		return pipeline.Total
+	}
+	return s
+}
