@@ -20,6 +20,8 @@ func init() {
 		doc: "World Bank CLASS economies sheet: income group and region per economy"})
 	register("wb-class-groups", adapter{phase: 3, read: readWBClassGroups,
 		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
+	register("subdivisions", adapter{phase: 3, read: readSubdivisions,
+		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"})
 	register("aliases", adapter{phase: 4, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
 }
@@ -284,3 +286,35 @@ func readAliases(s *source) error {
 		return nil
 	})
 }
+
+// readSubdivisions reads a list of ISO 3166-2 codes (the shipped
+// iso-3166-2.csv, from Debian's iso-codes, or a user's own). Once one is
+// read, a sub-national unit code must be in a list. Every country of the
+// shipped list is in the units table (M49 and units-extra).
+func readSubdivisions(s *source) error {
+	r := s.ref
+	r.mu.Lock()
+	if r.subdivisions == nil {
+		r.subdivisions = map[string]string{}
+	}
+	r.subdivisionList = append(r.subdivisionList, s.name)
+	r.mu.Unlock()
+	return readRows(s, []string{"code", "name"}, func(rec []string, col map[string]int) error {
+		code := strings.TrimSpace(field(rec, col["code"]))
+		m := subnationalCode.FindStringSubmatch(code)
+		if m == nil {
+			return reject(RuleBadCode, "code %q is not of the ISO 3166-2 form XX-YYY (country, hyphen, 1-3 letters or digits)", code)
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if _, ok := r.byISO2[m[1]]; !ok {
+			return reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
+		}
+		if _, dup := r.subdivisions[code]; dup {
+			return reject(RuleDuplicateKey, "code %q is listed twice", code)
+		}
+		r.subdivisions[code] = strings.TrimSpace(field(rec, col["name"]))
+		return nil
+	})
+}
+

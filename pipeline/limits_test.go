@@ -311,3 +311,60 @@ func longArrow(t *testing.T, rows [][]string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestSubdivisionCodes: a sub-national code must be in ISO 3166-2
+// (datasets/reference/iso-3166-2.csv, from iso-codes 4.15.0, where Kenya's
+// 47 counties are KE-01..KE-47 and KE-30 is Nairobi City) or in the file's
+// FILE.subdivisions.csv sidecar (issue 12 item 14: KE-99 was accepted).
+func TestSubdivisionCodes(t *testing.T) {
+	data := "unit,year,indicator,value\nKE-99,2020,itu.internet_use,25\nKE-30,2020,itu.internet_use,40\nKE-X1,2020,itu.internet_use,41\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sub.csv"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func() *pipeline.Result {
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "sub.csv", Name: "sub.csv"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	fileProblems := func(res *pipeline.Result) []string {
+		var out []string
+		for _, p := range res.Report.Problems() {
+			if p.File == "sub.csv" || p.File == "sub.subdivisions.csv" {
+				out = append(out, p.String())
+			}
+		}
+		return out
+	}
+	res := load()
+	want := []string{
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
+		`sub.csv:4:1: unknown-unit: unit "KE-X1" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
+	}
+	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if u, ok := res.Reference.LookupUnit("KE-30"); !ok || u.Name != "Nairobi City" || u.Parent != "KEN" {
+		t.Errorf("KE-30 = %+v, %v; want Nairobi City in KEN", u, ok)
+	}
+	res.Release()
+
+	// A sidecar declares codes beyond ISO 3166-2.
+	if err := os.WriteFile(filepath.Join(dir, "sub.subdivisions.csv"), []byte("code,name\nKE-X1,Survey cluster 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = load()
+	defer res.Release()
+	want = []string{
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, sub.subdivisions.csv)`,
+	}
+	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
+		t.Errorf("with the sidecar, problems (-want +got):\n%s", diff)
+	}
+	if u, ok := res.Reference.LookupUnit("KE-X1"); !ok || u.Name != "Survey cluster 1" {
+		t.Errorf("KE-X1 = %+v, %v; want the sidecar's name", u, ok)
+	}
+}

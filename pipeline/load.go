@@ -271,6 +271,16 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 		e := extraEntry(x)
 		cat = cat.Merge(&Catalogue{Sources: []*Entry{e}})
 		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name, extra: true})
+		// A sidecar FILE.subdivisions.csv adds sub-national codes the
+		// file uses beyond ISO 3166-2 (synthetic panels write one).
+		side := strings.TrimSuffix(x.Path, path.Ext(x.Path)) + ".subdivisions.csv"
+		if _, err := fs.Stat(x.FS, side); err == nil {
+			se := &Entry{ID: e.ID + ".subdivisions", Adapter: "subdivisions", File: side, Publisher: "user",
+				Title: "sub-national codes of " + x.Name, Vintage: "user file", Licence: "as stated by the user"}
+			cat = cat.Merge(&Catalogue{Sources: []*Entry{se}})
+			name := path.Join(path.Dir(x.Name), path.Base(side))
+			sources = append(sources, &source{entry: se, fsys: x.FS, name: name, extra: true})
+		}
 	}
 	for i, s := range sources {
 		s.index = i

@@ -65,6 +65,12 @@ type Reference struct {
 	aggregates map[string]string
 	groups     []*Group
 	groupIdx   map[string]int
+	// subdivisions are the ISO 3166-2 codes a sub-national unit may have
+	// (code -> name), from the "subdivisions" adapter's files; nil when
+	// none was read, and then any code of a known country's form is taken.
+	subdivisions map[string]string
+	// subdivisionList names the files they came from, for messages.
+	subdivisionList []string
 }
 
 // NewReference returns an empty reference.
@@ -200,7 +206,13 @@ func (r *Reference) resolve(s string, kind UnitKind) (idx int, aggregate bool, e
 		return -1, false, fmt.Errorf("unit %q: %q is not the ISO 3166-1 alpha-2 code of a known country", s, m[1])
 	}
 	code := strings.Clone(m[0]) // s may be a view of a reused read buffer
-	u, _ := r.addUnit(&Unit{Code: code, Name: code, Type: UnitSubnational, Parent: r.units[pi].Code})
+	name := code
+	if r.subdivisions != nil {
+		if name, ok = r.subdivisions[code]; !ok {
+			return -1, false, fmt.Errorf("unit %q is not an ISO 3166-2 subdivision code of %s (%s)", s, r.units[pi].Name, strings.Join(r.subdivisionList, ", "))
+		}
+	}
+	u, _ := r.addUnit(&Unit{Code: code, Name: name, Type: UnitSubnational, Parent: r.units[pi].Code})
 	return r.byCode[u.Code], false, nil
 }
 

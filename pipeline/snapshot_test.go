@@ -226,7 +226,8 @@ func TestLongLargeFile(t *testing.T) {
 	rows := 0
 	// Sub-national codes are ISO 3166-2 like: KE- and 3 characters (base 36).
 	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
-	for u := 1; b.Len() < 12<<20; u++ {
+	u := 1
+	for ; b.Len() < 12<<20; u++ {
 		for y := 2000; y <= 2023; y++ {
 			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d.%d\n", code(u), y, u%100, y%10)
 			rows++
@@ -237,6 +238,7 @@ func TestLongLargeFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.csv"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeSubdivisions(t, filepath.Join(dir, "big.subdivisions.csv"), code, u)
 	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
 		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
 	if err != nil {
@@ -285,7 +287,7 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 	}
 	rows := []row{
 		{"KEN", "itu.internet_use", 2020, 25.5, false},
-		{"KE-NAI", "itu.internet_use", 2020, 40, false}, // sub-national, created from the code
+		{"KE-30", "itu.internet_use", 2020, 40, false},  // sub-national (ISO 3166-2: Nairobi City), created from the code
 		{"XXX", "itu.internet_use", 2020, 1, false},     // unknown unit
 		{"UGA", "no.such.indicator", 2020, 1, false},    // unknown indicator
 		{"UGA", "itu.internet_use", 1950, 1, false},     // year out of range
@@ -385,7 +387,8 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 	b.WriteString("unit,year,indicator,value,note\n")
 	rows := 0
 	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
-	for u := 1; b.Len() < 10<<20; u++ {
+	u := 1
+	for ; b.Len() < 10<<20; u++ {
 		for y := 2000; y <= 2023; y++ {
 			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d,\n", code(u), y, u%100)
 			rows++
@@ -397,6 +400,7 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "late.csv"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeSubdivisions(t, filepath.Join(dir, "late.subdivisions.csv"), code, u)
 	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
 		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
 	if err != nil {
@@ -420,3 +424,18 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 		t.Fatalf("UGA row: %+v", got)
 	}
 }
+
+// writeSubdivisions writes the sidecar that declares the synthetic
+// sub-national codes code(1) .. code(n-1), which are not ISO 3166-2.
+func writeSubdivisions(t *testing.T, file string, code func(int) string, n int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("code,name\n")
+	for u := 1; u < n; u++ {
+		fmt.Fprintf(&b, "%s,synthetic %d\n", code(u), u)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
