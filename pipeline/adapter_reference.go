@@ -317,4 +317,3 @@ func readSubdivisions(s *source) error {
 		return nil
 	})
 }
-

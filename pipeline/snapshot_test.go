@@ -287,13 +287,13 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 	}
 	rows := []row{
 		{"KEN", "itu.internet_use", 2020, 25.5, false},
-		{"KE-30", "itu.internet_use", 2020, 40, false},  // sub-national (ISO 3166-2: Nairobi City), created from the code
-		{"XXX", "itu.internet_use", 2020, 1, false},     // unknown unit
-		{"UGA", "no.such.indicator", 2020, 1, false},    // unknown indicator
-		{"UGA", "itu.internet_use", 1950, 1, false},     // year out of range
-		{"UGA", "itu.internet_use", 2021, 120, false},   // above 100 %
-		{"UGA", "itu.internet_use", 2022, 0, true},      // null value
-		{"KEN", "itu.internet_use", 2020, 26, false},    // duplicate of the first row
+		{"KE-30", "itu.internet_use", 2020, 40, false}, // sub-national (ISO 3166-2: Nairobi City), created from the code
+		{"XXX", "itu.internet_use", 2020, 1, false},    // unknown unit
+		{"UGA", "no.such.indicator", 2020, 1, false},   // unknown indicator
+		{"UGA", "itu.internet_use", 1950, 1, false},    // year out of range
+		{"UGA", "itu.internet_use", 2021, 120, false},  // above 100 %
+		{"UGA", "itu.internet_use", 2022, 0, true},     // null value
+		{"KEN", "itu.internet_use", 2020, 26, false},   // duplicate of the first row
 		{"UGA", "egov.egdi", 2022, 0.5, false},
 	}
 	var csvData strings.Builder
@@ -438,4 +438,3 @@ func writeSubdivisions(t *testing.T, file string, code func(int) string, n int) 
 		t.Fatal(err)
 	}
 }
-
