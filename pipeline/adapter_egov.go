@@ -53,11 +53,11 @@ func readEGov(s *source) error {
 	}
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not used: %s", h, why)
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
 			continue
 		}
 		if _, mapped := opt.Columns[h]; !mapped && h != opt.UnitColumn && h != opt.YearColumn {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not mapped to an indicator", h)
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not mapped to an indicator", excerpt(h))
 		}
 	}
 	var egdiCol, rankCol string

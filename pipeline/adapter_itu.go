@@ -88,8 +88,8 @@ func readITUDataHub(s *source) error {
 		if len(all) == 1 {
 			trustLabels = false
 			s.Problem(2, 0, Notice, RuleKnownDefect,
-				"seriesUnits repeats %q for all %d series of the file (ITU export defect); units are taken from the series codes",
-				strings.Join(sortedKeys(all), ""), len(labels))
+				"seriesUnits repeats %s for all %d series of the file (ITU export defect); units are taken from the series codes",
+				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
 	unused := map[string]int{}
@@ -193,7 +193,7 @@ func readITUBySex(s *source) error {
 	}
 	groups, subs := recs[1], recs[2]
 	if strings.TrimSpace(field(subs, 0)) != "Economy name" {
-		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %q, want \"Economy name\"", field(subs, 0))
+		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %s, want \"Economy name\"", excerpt(field(subs, 0)))
 	}
 	type valueCol struct {
 		idx       int

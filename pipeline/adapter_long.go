@@ -42,10 +42,10 @@ func checkLongHeader(file string, line int, hdr []string) (map[string]int, error
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !allowed[h] {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q is not a column of the long format (%s)", h, strings.Join(LongColumns, ","))
+			return nil, structural(file, line, i+1, RuleWrongHeader, "column %s is not a column of the long format (%s)", excerpt(h), strings.Join(LongColumns, ","))
 		}
 		if _, dup := idx[h]; dup {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q appears twice", h)
+			return nil, structural(file, line, i+1, RuleWrongHeader, "column %s appears twice", excerpt(h))
 		}
 		idx[h] = i
 	}
@@ -595,7 +595,7 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.String:
 		v, err := parseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
-			return 0, fmt.Errorf("value %q is not a number", c.Value(i))
+			return 0, fmt.Errorf("value %s is not a number", excerpt(c.Value(i)))
 		}
 		return v, nil
 	}

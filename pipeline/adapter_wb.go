@@ -237,7 +237,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 		}
 		t, ok := opt.Series[m[1]]
 		if !ok {
-			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", m[1])
+			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", excerpt(m[1]))
 			continue
 		}
 		var y int
@@ -665,7 +665,7 @@ func readSDG(s *source) error {
 		loc, ok2 := sdgLocation[strings.TrimSpace(field(rec, col["Location"]))]
 		if !ok1 || !ok2 {
 			_, c := t.pos(col["Sex"])
-			s.Quarantine(line, c, Error, RuleBadCode, "Sex %q / Location %q not understood", field(rec, col["Sex"]), field(rec, col["Location"]))
+			s.Quarantine(line, c, Error, RuleBadCode, "Sex %s / Location %s not understood", excerpt(field(rec, col["Sex"])), excerpt(field(rec, col["Location"])))
 			continue
 		}
 		l, c = t.pos(col["Value"])

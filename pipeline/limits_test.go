@@ -368,3 +368,29 @@ func TestSubdivisionCodes(t *testing.T) {
 		t.Errorf("KE-X1 = %+v, %v; want the sidecar's name", u, ok)
 	}
 }
+
+// TestProblemExcerpts: a problem quotes at most 64 bytes of a bad cell or
+// header, with its full length (issue 12 item 8: a 60 MB cell was quoted
+// whole, and a 422 reply reached 300 MB).
+func TestProblemExcerpts(t *testing.T) {
+	huge := strings.Repeat("\x00", 100_000) // under the 1 MiB line limit
+	quoted := `"` + strings.Repeat(`\x00`, 64) + `"... (100000 bytes)`
+	for _, c := range []struct {
+		name, data, want string
+	}{
+		{"unit cell", "unit,year,indicator,value\n" + huge + ",2020,itu.internet_use,1\n",
+			"f.csv:2:1: unknown-unit: unknown unit code " + quoted},
+		{"value cell", "unit,year,indicator,value\nKEN,2020,itu.internet_use," + huge + "\n",
+			"f.csv:2:27: not-a-number: value " + quoted + " is not a number"},
+		// Header problems give the field's position, not its byte.
+		{"header cell", "unit,year,indicator,value," + huge + "\n",
+			"f.csv:1:5: wrong-header: column " + quoted + " is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fr := loadFile(t, "f.csv", []byte(c.data), pipeline.Options{})
+			if got := problemStrings(fr); len(got) != 1 || got[0] != c.want {
+				t.Errorf("problems %.300q, want [%.300q]", got, c.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rule names the validation rule a problem broke. Rules are stable strings:
@@ -87,6 +88,24 @@ func (p Problem) String() string {
 	b.WriteString(": ")
 	b.WriteString(p.Message)
 	return b.String()
+}
+
+// excerptBytes is the most of a cell or header a problem message quotes.
+const excerptBytes = 64
+
+// excerpt quotes a cell or header from a file for a problem message (Go
+// syntax, as %q): whole when it has at most excerptBytes bytes, else its
+// first excerptBytes (cut at a character boundary), an ellipsis and its
+// full length, so that a 60 MB cell makes a message of about 100 bytes.
+func excerpt(s string) string {
+	if len(s) <= excerptBytes {
+		return strconv.Quote(s)
+	}
+	n := excerptBytes
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strconv.Quote(s[:n]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // ErrInvalid is the sentinel for input that failed validation.
