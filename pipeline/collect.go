@@ -239,6 +239,10 @@ func (c *Collector) File() string { return c.file }
 // should be followed by no Add for that value; use Quarantine for a value the
 // adapter itself refuses.
 func (c *Collector) Problem(line, col int, sev Severity, rule Rule, format string, args ...any) {
+	if !c.report.keeps(rule) {
+		c.report.count(sev, rule) // not formatted: it would not be kept
+		return
+	}
 	c.report.add(Problem{File: c.file, Line: line, Column: col, Rule: rule, Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 

@@ -394,3 +394,50 @@ func TestProblemExcerpts(t *testing.T) {
 		})
 	}
 }
+
+// TestProblemsBounded: a file of many bad rows keeps complete counts but
+// only the first 200 problems of each rule (issue 12: 310,880 problems made
+// a 45 MB reply; 2 million bad rows made a report of 2 million messages).
+func TestProblemsBounded(t *testing.T) {
+	const rows = 300_000 // 8.4 MB: two 8 MB blocks, 9 shards of 1 MB
+	var b strings.Builder
+	b.WriteString("unit,year,indicator,value\n")
+	for i := range rows {
+		if i%2 == 0 {
+			b.WriteString("XXX,2020,itu.internet_use,1\n") // unknown unit
+		} else {
+			b.WriteString("KEN,1900,itu.internet_use,1\n") // year out of range
+		}
+	}
+	fr := loadFile(t, "bad.csv", []byte(b.String()), pipeline.Options{})
+	if fr.Read != rows || fr.Quarantined != rows || fr.Errors != rows {
+		t.Errorf("read %d, quarantined %d, errors %d; want %d each", fr.Read, fr.Quarantined, fr.Errors, rows)
+	}
+	want := map[pipeline.Rule]int{pipeline.RuleUnknownUnit: rows / 2, pipeline.RuleYearRange: rows / 2}
+	if diff := cmp.Diff(want, fr.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	kept := map[pipeline.Rule]int{}
+	for i, p := range fr.Problems {
+		kept[p.Rule]++
+		// The first ones in file order: line 2, 3, 4, ...
+		if p.Line != i+2 {
+			t.Fatalf("problem %d is on line %d, want %d (the first in file order)", i, p.Line, i+2)
+		}
+	}
+	if want := map[pipeline.Rule]int{pipeline.RuleUnknownUnit: 200, pipeline.RuleYearRange: 200}; !cmp.Equal(want, kept) {
+		t.Errorf("kept %v, want %v", kept, want)
+	}
+	var out strings.Builder
+	if err := (&pipeline.Report{Files: []*pipeline.FileReport{fr}}).WriteText(&out, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"  ... 149980 more unknown-unit problems (use --verbose to list the first 200)",
+		"  ... 149980 more year-range problems (use --verbose to list the first 200)",
+	} {
+		if !strings.Contains(out.String(), line+"\n") {
+			t.Errorf("text report lacks %q", line)
+		}
+	}
+}

@@ -324,16 +324,7 @@ func (s *source) absorbPending() error {
 		if c.tooLarge != nil && first == nil {
 			first = c.tooLarge
 		}
-		r, sr := s.report, c.report
-		r.Read += sr.Read
-		r.Loaded += sr.Loaded
-		r.Quarantined += sr.Quarantined
-		r.Errors += sr.Errors
-		r.Notices += sr.Notices
-		r.Problems = append(r.Problems, sr.Problems...)
-		for k, v := range sr.Ignored {
-			r.ignore(k, v)
-		}
+		s.report.absorb(c.report)
 		if c.cols.len() > 0 {
 			part := c.cols
 			s.parts = append(s.parts, &part)

@@ -148,8 +148,17 @@ type FileReport struct {
 	Errors      int            `json:"errors"`
 	Notices     int            `json:"notices"`
 	Ignored     map[string]int `json:"ignored,omitempty"`
-	Problems    []Problem      `json:"problems,omitempty"`
+	// Counts are the problems by rule, all of them; Problems keeps the
+	// first maxKeptPerRule of each rule (a file of 2 million bad rows must
+	// not make a report of 2 million messages).
+	Counts   map[Rule]int `json:"counts,omitempty"`
+	Problems []Problem    `json:"problems,omitempty"`
 }
+
+// maxKeptPerRule is how many problems of one rule a file's report keeps,
+// in file order (duplicate keys, found by the merge, in the merge's order,
+// then sorted by line).
+const maxKeptPerRule = 200
 
 func (r *FileReport) ignore(reason string, n int) {
 	if n == 0 {
@@ -162,12 +171,53 @@ func (r *FileReport) ignore(reason string, n int) {
 }
 
 func (r *FileReport) add(p Problem) {
-	if p.Severity == Error {
+	if r.count(p.Severity, p.Rule) {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+// count counts a problem and reports whether the report keeps it.
+func (r *FileReport) count(sev Severity, rule Rule) bool {
+	if sev == Error {
 		r.Errors++
 	} else {
 		r.Notices++
 	}
-	r.Problems = append(r.Problems, p)
+	if r.Counts == nil {
+		r.Counts = map[Rule]int{}
+	}
+	r.Counts[rule]++
+	return r.Counts[rule] <= maxKeptPerRule
+}
+
+// keeps reports whether the report would keep the next problem of rule.
+func (r *FileReport) keeps(rule Rule) bool { return r.Counts[rule] < maxKeptPerRule }
+
+// absorb adds the counts and problems of a later part of the same file
+// (a shard of a parallel reader), keeping the first maxKeptPerRule of each
+// rule over both.
+func (r *FileReport) absorb(sr *FileReport) {
+	r.Read += sr.Read
+	r.Loaded += sr.Loaded
+	r.Quarantined += sr.Quarantined
+	r.Errors += sr.Errors
+	r.Notices += sr.Notices
+	for k, v := range sr.Ignored {
+		r.ignore(k, v)
+	}
+	if r.Counts == nil {
+		r.Counts = map[Rule]int{}
+	}
+	for _, p := range sr.Problems {
+		if r.Counts[p.Rule] < maxKeptPerRule {
+			r.Problems = append(r.Problems, p)
+		}
+		r.Counts[p.Rule]++
+	}
+	// The problems sr counted but did not keep.
+	for rule, n := range sr.Counts {
+		r.Counts[rule] += n - min(n, maxKeptPerRule)
+	}
 }
 
 // Report is the validation report of a load: one FileReport per source.
@@ -265,8 +315,12 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 			if isNoticeRule(f, rule) {
 				limit = 1
 			}
-			if !verbose && count[rule] > limit {
-				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", count[rule]-limit, rule)
+			total := max(f.Counts[rule], count[rule])
+			switch {
+			case !verbose && total > limit:
+				ew.printf("  ... %d more %s problems (use --verbose to list the first %d)\n", total-limit, rule, maxKeptPerRule)
+			case verbose && total > count[rule]:
+				ew.printf("  ... %d more %s problems (a report keeps the first %d of each rule)\n", total-count[rule], rule, maxKeptPerRule)
 			}
 		}
 	}
