@@ -73,7 +73,14 @@ func readLong(s *source) error {
 		return err
 	}
 	defer rc.Close()
-	return readLongCSVFast(s, rc, display)
+	err = readLongCSVFast(s, rc, display)
+	var le *LoadError
+	if h, ok := rc.(*hashingReader); ok && errors.As(err, &le) && le.Rule == RuleTooLarge {
+		// A file rejected for a line over the limit may be gigabytes of
+		// anything: its checksum (read to the end) is not worth the time.
+		h.skipChecksum()
+	}
+	return err
 }
 
 // readLongSlow reads long-format CSV with encoding/csv (quoted fields). r

@@ -84,6 +84,29 @@ func TestLineLimit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no checksum read for a line over the limit", func(t *testing.T) {
+		// The 1 GB sparse file of the issue took 6 s to read through
+		// SHA-256 after the reader had stopped at its first 8 MB block; a
+		// 9 MB file is read no further than its first block either.
+		dir := t.TempDir()
+		for name, data := range map[string]string{"flat.csv": strings.Repeat("x", 9<<20), "ok.csv": header + good} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, MaxLineBytes: limit,
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "flat.csv", Name: "flat.csv"}, {FS: os.DirFS(dir), Path: "ok.csv", Name: "ok.csv"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Release()
+		if _, ok := res.Checksums["flat.csv"]; ok {
+			t.Errorf("flat.csv (rejected, too-large) has a checksum")
+		}
+		if _, ok := res.Checksums["ok.csv"]; !ok {
+			t.Errorf("ok.csv has no checksum")
+		}
+	})
 	t.Run("default limit passes the shipped files", func(t *testing.T) {
 		fr := loadFile(t, "mid.csv", []byte(cases[0].data), pipeline.Options{})
 		if fr.Rejected || fr.Loaded != 3 {

@@ -171,8 +171,9 @@ type hashingReader struct {
 		Write([]byte) (int, error)
 		Sum([]byte) []byte
 	}
-	done func(string)
-	eof  bool
+	done       func(string)
+	eof        bool
+	noChecksum bool
 }
 
 func (r *hashingReader) Read(p []byte) (int, error) {
@@ -221,9 +222,15 @@ func (r *hashingReader) drain(size int) error {
 }
 
 func (r *hashingReader) Close() error {
-	_ = r.drain(32 * 1024) // the checksum is of the whole file
+	if !r.noChecksum {
+		_ = r.drain(32 * 1024) // the checksum is of the whole file
+	}
 	return r.f.Close()
 }
+
+// skipChecksum makes Close leave the rest of the file unread: the file
+// gets no checksum.
+func (r *hashingReader) skipChecksum() { r.noChecksum = true }
 
 // Load reads the catalogues and every file they list, validates all values
 // and builds the canonical table. It fails only when the catalogue or the
