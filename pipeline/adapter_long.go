@@ -33,7 +33,10 @@ var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "v
 
 var longRequired = []string{"unit", "year", "indicator", "value"}
 
-func checkLongHeader(file string, line int, hdr []string) (map[string]int, error) {
+// checkLongHeader checks a header of the long format and returns the
+// columns' indices. col(i) is the column a problem with field i points at
+// (the byte column in CSV, the field's position in Parquet and Arrow).
+func checkLongHeader(file string, line int, hdr []string, col func(i int) int) (map[string]int, error) {
 	allowed := map[string]bool{}
 	for _, c := range LongColumns {
 		allowed[c] = true
@@ -42,10 +45,10 @@ func checkLongHeader(file string, line int, hdr []string) (map[string]int, error
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !allowed[h] {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %s is not a column of the long format (%s)", excerpt(h), strings.Join(LongColumns, ","))
+			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s is not a column of the long format (%s)", excerpt(h), strings.Join(LongColumns, ","))
 		}
 		if _, dup := idx[h]; dup {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %s appears twice", excerpt(h))
+			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s appears twice", excerpt(h))
 		}
 		idx[h] = i
 	}
@@ -99,7 +102,8 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if err != nil {
 			return csvStructural(display, err)
 		}
-		if idx, err = checkLongHeader(display, line, rec); err != nil {
+		col := func(i int) int { _, c := t.pos(i); return c }
+		if idx, err = checkLongHeader(display, line, rec, col); err != nil {
 			return err
 		}
 	}
@@ -250,7 +254,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for i, f := range rr.Schema().Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names)
+	idx, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
 	}
@@ -360,7 +364,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names)
+	idx, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
 	}
@@ -644,3 +648,6 @@ func (f *ipcFileRecords) Next() bool {
 	f.i++
 	return true
 }
+
+// fieldPosition is the column of field i of a Parquet or Arrow schema.
+func fieldPosition(i int) int { return i + 1 }

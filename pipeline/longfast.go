@@ -156,7 +156,14 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 			hdr := strings.Split(strings.TrimRight(string(block[:nl]), "\r\n"), ",")
 			var err error
-			if idx, err = checkLongHeader(display, 1, hdr); err != nil {
+			col := func(i int) int { // byte column of header field i
+				c := 1
+				for _, h := range hdr[:i] {
+					c += len(h) + 1
+				}
+				return c
+			}
+			if idx, err = checkLongHeader(display, 1, hdr, col); err != nil {
 				return err
 			}
 			line = 1
