@@ -85,8 +85,11 @@ func readEGov(s *source) error {
 		}
 		unit := field(rec, col[opt.UnitColumn])
 		year := opt.Year
+		_, unitCol := t.pos(col[opt.UnitColumn])
+		yearCol := 0
 		if opt.YearColumn != "" {
 			l, c := t.pos(col[opt.YearColumn])
+			yearCol = c
 			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
 			if !ok {
 				continue
@@ -121,7 +124,7 @@ func readEGov(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
+			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
 	}
 }
