@@ -232,7 +232,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
 	var rr array.RecordReader
 	{
-		r, err := ipc.NewFileReader(io.NewSectionReader(data, 0, size), opts...)
+		r, err := newIPCFileReader(io.NewSectionReader(data, 0, size), opts...)
 		if err == nil {
 			defer r.Close()
 			rr = &ipcFileRecords{r: r}
@@ -273,7 +273,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				longArrowRows(j.c, j.rec, j.start, idx)
+				batchRows(j.c, j.rec, j.start, idx)
 				j.rec.Release()
 			}
 		}()
@@ -294,7 +294,9 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for _, j := range all {
 		s.pending = append(s.pending, j.c)
 	}
-	_ = s.absorbPending() // the Arrow readers' shards stop at no line
+	if err := s.absorbPending(); err != nil {
+		return err
+	}
 	if err := rr.Err(); err != nil && err != io.EOF {
 		if le := ipcTooLarge(display, row+1, err); le != nil {
 			return le
@@ -302,6 +304,23 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		return structural(display, row+1, 0, RuleUnreadable, "%v", err)
 	}
 	return nil
+}
+
+// newIPCFileReader is ipc.NewFileReader with its panics returned as errors:
+// arrow-go v18.8.0 panics on some malformed footers (FuzzAdapters found
+// one: a flatbuffer offset past the end of the footer).
+func newIPCFileReader(r ipc.ReadAtSeeker, opts ...ipc.Option) (fr *ipc.FileReader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			fr = nil
+			if e, ok := p.(error); ok {
+				err = fmt.Errorf("arrow/ipc: malformed file: %w", e)
+			} else {
+				err = fmt.Errorf("arrow/ipc: malformed file: %v", p)
+			}
+		}
+	}()
+	return ipc.NewFileReader(r, opts...)
 }
 
 // ipcTooLarge returns err as a too-large problem at row when it is the IPC
@@ -398,7 +417,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 					rec := rr.RecordBatch()
 					c := s.shard()
 					c.cols.reserve(int(rec.NumRows()))
-					longArrowRows(c, rec, row, idx)
+					batchRows(c, rec, row, idx)
 					row += int(rec.NumRows())
 					shards[g] = append(shards[g], c)
 				}
@@ -414,7 +433,9 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}
-	_ = s.absorbPending() // the Arrow readers' shards stop at no line
+	if err := s.absorbPending(); err != nil {
+		return err
+	}
 	for g, err := range errs {
 		if err != nil {
 			if le, ok := err.(*LoadError); ok {
@@ -424,6 +445,20 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		}
 	}
 	return nil
+}
+
+// batchRows validates the rows of one record batch (longArrowRows) in a
+// worker goroutine, where a panic would end the process: a batch whose
+// buffers do not match its metadata (offsets past the data: FuzzAdapters
+// found one that arrow-go v18.8.0 reads without complaint) panics when a
+// value is read, and rejects the file instead.
+func batchRows(c *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.fatal = structural(c.file, start+1, 0, RuleUnreadable, "the record batch from row %d is malformed: %v", start+1, p)
+		}
+	}()
+	longArrowRows(c, rec, start, idx)
 }
 
 // longArrowRows validates the rows of one record batch of the long format;

@@ -222,9 +222,10 @@ type Collector struct {
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
 	maxY    int
-	// tooLarge is a line over the limit met by a shard of the parallel
-	// long reader: the file is rejected when the shards are absorbed.
-	tooLarge *LoadError
+	// fatal is a structural error met by a shard of a parallel reader (a
+	// line over the limit, a malformed record batch): the file is
+	// rejected when the shards are absorbed.
+	fatal *LoadError
 }
 
 func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {

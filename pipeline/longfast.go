@@ -215,7 +215,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 }
 
 // parseLongLines parses whole lines of the long format into c. A line
-// longer than maxLine stops it, recorded in c.tooLarge.
+// longer than maxLine stops it, recorded in c.fatal.
 func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, maxLine int) {
 	ncol := len(idx)
 	pos := func(name string) int {
@@ -238,7 +238,7 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 		}
 		line++
 		if len(raw) > maxLine {
-			c.tooLarge = tooLongLine(c.file, line, maxLine)
+			c.fatal = tooLongLine(c.file, line, maxLine)
 			return
 		}
 		raw = bytes.TrimSuffix(raw, []byte{'\r'})
@@ -323,13 +323,13 @@ func (s *source) shard() *Collector {
 
 // absorbPending takes over the parsed shards' rows (as parts of the source,
 // in file order, without copying them), counts and problems. It returns the
-// first structural error a shard met (a line over the limit), which
-// rejects the file.
+// first structural error a shard met (a line over the limit, a malformed
+// record batch), which rejects the file.
 func (s *source) absorbPending() error {
 	var first error
 	for i, c := range s.pending {
-		if c.tooLarge != nil && first == nil {
-			first = c.tooLarge
+		if c.fatal != nil && first == nil {
+			first = c.fatal
 		}
 		s.report.absorb(c.report)
 		if c.cols.len() > 0 {
