@@ -230,6 +230,9 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
 	opts := []ipc.Option{ipc.WithAllocator(mem),
 		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
+	if err := checkIPCSchema(data, size, min(limit, size)); err != nil {
+		return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
+	}
 	var rr array.RecordReader
 	{
 		r, err := newIPCFileReader(io.NewSectionReader(data, 0, size), opts...)
@@ -280,8 +283,13 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	}
 	var all []*job
 	row := 0
+	var batchErr error
 	for rr.Next() {
 		rec := rr.RecordBatch()
+		if err := batchHoldsRows(rec, idx); err != nil {
+			batchErr = structural(display, row+1, 0, RuleUnreadable, "the record batch from row %d: %v", row+1, err)
+			break
+		}
 		rec.Retain()
 		j := &job{rec: rec, start: row, c: s.shard()}
 		j.c.cols.reserve(int(rec.NumRows()))
@@ -296,6 +304,9 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	}
 	if err := s.absorbPending(); err != nil {
 		return err
+	}
+	if batchErr != nil {
+		return batchErr
 	}
 	if err := rr.Err(); err != nil && err != io.EOF {
 		if le := ipcTooLarge(display, row+1, err); le != nil {
@@ -443,6 +454,36 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 			}
 			return structural(display, starts[g]+1, 0, RuleUnreadable, "row group %d: %v", g, err)
 		}
+	}
+	return nil
+}
+
+// batchHoldsRows checks that an IPC record batch's value column has a
+// buffer for the rows the batch claims (8 bytes a row for float64, 4 for
+// the offsets of text), before anything is sized by that claim: a batch of
+// a few bytes claimed billions of rows (FuzzLongArrowIPC), and the reader
+// reserved room for them.
+func batchHoldsRows(rec arrow.RecordBatch, idx map[string]int) error {
+	rows := rec.NumRows()
+	if rows < 0 {
+		return fmt.Errorf("%d rows", rows)
+	}
+	va := rec.Column(idx["value"])
+	var need int64
+	switch va.DataType().ID() {
+	case arrow.FLOAT64, arrow.INT64:
+		need = 8 * rows
+	case arrow.FLOAT32, arrow.INT32, arrow.STRING:
+		need = 4 * rows // values, or the offsets of text
+	default:
+		return fmt.Errorf("value column of type %s: want a number", va.DataType())
+	}
+	if int64(va.Len()) != rows {
+		return fmt.Errorf("the value column has %d values for %d rows", va.Len(), rows)
+	}
+	bufs := va.Data().Buffers()
+	if rows > 0 && (len(bufs) < 2 || bufs[1] == nil || int64(bufs[1].Len()) < need) {
+		return fmt.Errorf("%d rows but the value column's buffer holds fewer", rows)
 	}
 	return nil
 }
@@ -668,11 +709,18 @@ func (f *ipcFileRecords) releaseCur() {
 		f.cur = nil
 	}
 }
-func (f *ipcFileRecords) Next() bool {
+func (f *ipcFileRecords) Next() (ok bool) {
 	f.releaseCur()
 	if f.i >= f.r.NumRecords() {
 		return false
 	}
+	// arrow-go v18.8.0 panics on some malformed blocks (a message offset
+	// past the file: FuzzLongArrowIPC).
+	defer func() {
+		if p := recover(); p != nil {
+			f.err, ok = fmt.Errorf("arrow/ipc: malformed record batch %d: %v", f.i, p), false
+		}
+	}()
 	rec, err := f.r.RecordBatch(f.i)
 	if err != nil {
 		f.err = err
