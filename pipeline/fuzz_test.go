@@ -178,11 +178,10 @@ func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 // FuzzLongArrowIPC feeds mutated Arrow IPC files and streams (plain, zstd,
 // LZ4) to the long reader: no panic, only *LoadError failures, and read =
 // loaded + quarantined. testdata/fuzz/FuzzLongArrowIPC holds the inputs it
-// found that crashed the reader: a footer arrow-go panics on, and a batch
-// whose string offsets run past its data (read in a worker goroutine, so
-// the panic ended the process). Known gap: a schema whose flatbuffer
-// claims billions of fields makes arrow-go v18.8.0 allocate them before
-// any check (docs/DECISIONS.md).
+// found that crashed the reader: a footer arrow-go panics on, a batch whose
+// string offsets run past its data (read in a worker goroutine, so the
+// panic ended the process), a schema claiming billions of fields (arrow-go
+// allocated them: out of memory) and a block past the end of the file.
 func FuzzLongArrowIPC(f *testing.F) {
 	fuzzSetup(f)
 	schema := arrow.NewSchema([]arrow.Field{
