@@ -51,6 +51,9 @@ type AdminOutcome struct {
 	Created  time.Time          `json:"created"`
 	Changed  bool               `json:"changed"`
 	Problems []pipeline.Problem `json:"problems,omitempty"`
+	// ProblemCounts are the counts by rule of Problems' rules, when the
+	// report kept only the first problems of a rule (FileReport.Counts).
+	ProblemCounts map[pipeline.Rule]int `json:"-"`
 	// Changes is what the new snapshot changes relative to the one served
 	// before (also what a refused upload would have changed).
 	Changes *pipeline.Changes `json:"changes,omitempty"`
@@ -278,7 +281,7 @@ func (s *Server) adminResult(r *request, who, what string, out *AdminOutcome, er
 		// At most MaxListedPerRule problems of each rule, each message
 		// short, and every rule's count: a file of a million bad rows
 		// answers in kilobytes.
-		sum := pipeline.SummariseProblems(out.Problems, pipeline.MaxListedPerRule, pipeline.MaxListedPerRule)
+		sum := pipeline.SummariseProblems(out.Problems, out.ProblemCounts, pipeline.MaxListedPerRule, pipeline.MaxListedPerRule)
 		detail := fmt.Sprintf("%d problems; nothing changed", sum.Total)
 		if n := sum.Omitted(); n > 0 {
 			detail = fmt.Sprintf("%d problems (the first %d of each rule listed, %d more counted); nothing changed",

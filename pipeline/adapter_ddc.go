@@ -29,7 +29,7 @@ func (o *ddcOptions) rename(s *source, seen map[string]bool, line int, name stri
 	}
 	if !seen[name] {
 		seen[name] = true
-		s.Problem(line, 0, Notice, RuleKnownDefect, "name %q read as %q (older Compass vintage)", name, to)
+		s.Problem(line, 0, Notice, RuleKnownDefect, "name %s read as %q (older Compass vintage)", excerpt(name), to)
 	}
 	return to
 }

@@ -53,11 +53,11 @@ func readEGov(s *source) error {
 	}
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not used: %s", h, why)
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
 			continue
 		}
 		if _, mapped := opt.Columns[h]; !mapped && h != opt.UnitColumn && h != opt.YearColumn {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %q is not mapped to an indicator", h)
+			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not mapped to an indicator", excerpt(h))
 		}
 	}
 	var egdiCol, rankCol string
@@ -85,8 +85,11 @@ func readEGov(s *source) error {
 		}
 		unit := field(rec, col[opt.UnitColumn])
 		year := opt.Year
+		_, unitCol := t.pos(col[opt.UnitColumn])
+		yearCol := 0
 		if opt.YearColumn != "" {
 			l, c := t.pos(col[opt.YearColumn])
+			yearCol = c
 			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
 			if !ok {
 				continue
@@ -121,7 +124,7 @@ func readEGov(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
+			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
 	}
 }

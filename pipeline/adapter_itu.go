@@ -49,6 +49,7 @@ func readITUDataHub(s *source) error {
 	}
 	type row struct {
 		line, valCol, yearCol   int
+		unitCol                 int
 		code, unit, label, year string
 		value, note, src        string
 	}
@@ -70,6 +71,7 @@ func readITUDataHub(s *source) error {
 			note: field(rec, col["dataNote"]), src: field(rec, col["dataSource"])}
 		_, r.valCol = t.pos(col["dataValue"])
 		_, r.yearCol = t.pos(col["dataYear"])
+		_, r.unitCol = t.pos(col["entityIso"])
 		rows = append(rows, r)
 		if labels[r.code] == nil {
 			labels[r.code] = map[string]bool{}
@@ -88,8 +90,8 @@ func readITUDataHub(s *source) error {
 		if len(all) == 1 {
 			trustLabels = false
 			s.Problem(2, 0, Notice, RuleKnownDefect,
-				"seriesUnits repeats %q for all %d series of the file (ITU export defect); units are taken from the series codes",
-				strings.Join(sortedKeys(all), ""), len(labels))
+				"seriesUnits repeats %s for all %d series of the file (ITU export defect); units are taken from the series codes",
+				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
 	unused := map[string]int{}
@@ -111,7 +113,8 @@ func readITUDataHub(s *source) error {
 		if !ok {
 			continue
 		}
-		o := Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: ByCode, Year: year, Indicator: id, Value: v}
+		o := Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: ByCode, Year: year, Indicator: id, Value: v,
+			Fields: FieldColumns{Unit: r.unitCol, Year: r.yearCol}}
 		if trustLabels {
 			o.UnitLabel = r.label
 		}
@@ -193,7 +196,7 @@ func readITUBySex(s *source) error {
 	}
 	groups, subs := recs[1], recs[2]
 	if strings.TrimSpace(field(subs, 0)) != "Economy name" {
-		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %q, want \"Economy name\"", field(subs, 0))
+		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %s, want \"Economy name\"", excerpt(field(subs, 0)))
 	}
 	type valueCol struct {
 		idx       int
@@ -278,7 +281,7 @@ func readITUBySex(s *source) error {
 					}
 				}
 			}
-			s.Add(Obs{Line: line, Column: vc.idx + 1, Unit: name, UnitKind: ByName, Year: year, Indicator: opt.Indicator,
+			s.Add(Obs{Line: line, Column: vc.idx + 1, Fields: FieldColumns{Unit: 1, Year: yearIdx + 1}, Unit: name, UnitKind: ByName, Year: year, Indicator: opt.Indicator,
 				Sex: vc.sex, Area: vc.area, Value: v, Note: strings.Join(notes, "; ")})
 		}
 	}

@@ -33,7 +33,10 @@ var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "v
 
 var longRequired = []string{"unit", "year", "indicator", "value"}
 
-func checkLongHeader(file string, line int, hdr []string) (map[string]int, error) {
+// checkLongHeader checks a header of the long format and returns the
+// columns' indices. col(i) is the column a problem with field i points at
+// (the byte column in CSV, the field's position in Parquet and Arrow).
+func checkLongHeader(file string, line int, hdr []string, col func(i int) int) (map[string]int, error) {
 	allowed := map[string]bool{}
 	for _, c := range LongColumns {
 		allowed[c] = true
@@ -42,10 +45,10 @@ func checkLongHeader(file string, line int, hdr []string) (map[string]int, error
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !allowed[h] {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q is not a column of the long format (%s)", h, strings.Join(LongColumns, ","))
+			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s is not a column of the long format (%s)", excerpt(h), strings.Join(LongColumns, ","))
 		}
 		if _, dup := idx[h]; dup {
-			return nil, structural(file, line, i+1, RuleWrongHeader, "column %q appears twice", h)
+			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s appears twice", excerpt(h))
 		}
 		idx[h] = i
 	}
@@ -73,7 +76,14 @@ func readLong(s *source) error {
 		return err
 	}
 	defer rc.Close()
-	return readLongCSVFast(s, rc, display)
+	err = readLongCSVFast(s, rc, display)
+	var le *LoadError
+	if h, ok := rc.(*hashingReader); ok && errors.As(err, &le) && le.Rule == RuleTooLarge {
+		// A file rejected for a line over the limit may be gigabytes of
+		// anything: its checksum (read to the end) is not worth the time.
+		h.skipChecksum()
+	}
+	return err
 }
 
 // readLongSlow reads long-format CSV with encoding/csv (quoted fields). r
@@ -92,7 +102,8 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if err != nil {
 			return csvStructural(display, err)
 		}
-		if idx, err = checkLongHeader(display, line, rec); err != nil {
+		col := func(i int) int { _, c := t.pos(i); return c }
+		if idx, err = checkLongHeader(display, line, rec, col); err != nil {
 			return err
 		}
 	}
@@ -219,9 +230,12 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
 	opts := []ipc.Option{ipc.WithAllocator(mem),
 		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
+	if err := checkIPCSchema(data, size, min(limit, size)); err != nil {
+		return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
+	}
 	var rr array.RecordReader
 	{
-		r, err := ipc.NewFileReader(io.NewSectionReader(data, 0, size), opts...)
+		r, err := newIPCFileReader(io.NewSectionReader(data, 0, size), opts...)
 		if err == nil {
 			defer r.Close()
 			rr = &ipcFileRecords{r: r}
@@ -243,7 +257,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for i, f := range rr.Schema().Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names)
+	idx, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
 	}
@@ -262,15 +276,20 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				longArrowRows(j.c, j.rec, j.start, idx)
+				batchRows(j.c, j.rec, j.start, idx)
 				j.rec.Release()
 			}
 		}()
 	}
 	var all []*job
 	row := 0
+	var batchErr error
 	for rr.Next() {
 		rec := rr.RecordBatch()
+		if err := batchHoldsRows(rec, idx); err != nil {
+			batchErr = structural(display, row+1, 0, RuleUnreadable, "the record batch from row %d: %v", row+1, err)
+			break
+		}
 		rec.Retain()
 		j := &job{rec: rec, start: row, c: s.shard()}
 		j.c.cols.reserve(int(rec.NumRows()))
@@ -283,7 +302,12 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for _, j := range all {
 		s.pending = append(s.pending, j.c)
 	}
-	_ = s.absorbPending() // the Arrow readers' shards stop at no line
+	if err := s.absorbPending(); err != nil {
+		return err
+	}
+	if batchErr != nil {
+		return batchErr
+	}
 	if err := rr.Err(); err != nil && err != io.EOF {
 		if le := ipcTooLarge(display, row+1, err); le != nil {
 			return le
@@ -291,6 +315,23 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		return structural(display, row+1, 0, RuleUnreadable, "%v", err)
 	}
 	return nil
+}
+
+// newIPCFileReader is ipc.NewFileReader with its panics returned as errors:
+// arrow-go v18.8.0 panics on some malformed footers (FuzzAdapters found
+// one: a flatbuffer offset past the end of the footer).
+func newIPCFileReader(r ipc.ReadAtSeeker, opts ...ipc.Option) (fr *ipc.FileReader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			fr = nil
+			if e, ok := p.(error); ok {
+				err = fmt.Errorf("arrow/ipc: malformed file: %w", e)
+			} else {
+				err = fmt.Errorf("arrow/ipc: malformed file: %v", p)
+			}
+		}
+	}()
+	return ipc.NewFileReader(r, opts...)
 }
 
 // ipcTooLarge returns err as a too-large problem at row when it is the IPC
@@ -353,7 +394,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names)
+	idx, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
 	}
@@ -387,7 +428,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 					rec := rr.RecordBatch()
 					c := s.shard()
 					c.cols.reserve(int(rec.NumRows()))
-					longArrowRows(c, rec, row, idx)
+					batchRows(c, rec, row, idx)
 					row += int(rec.NumRows())
 					shards[g] = append(shards[g], c)
 				}
@@ -403,7 +444,9 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}
-	_ = s.absorbPending() // the Arrow readers' shards stop at no line
+	if err := s.absorbPending(); err != nil {
+		return err
+	}
 	for g, err := range errs {
 		if err != nil {
 			if le, ok := err.(*LoadError); ok {
@@ -413,6 +456,50 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		}
 	}
 	return nil
+}
+
+// batchHoldsRows checks that an IPC record batch's value column has a
+// buffer for the rows the batch claims (8 bytes a row for float64, 4 for
+// the offsets of text), before anything is sized by that claim: a batch of
+// a few bytes claimed billions of rows (FuzzLongArrowIPC), and the reader
+// reserved room for them.
+func batchHoldsRows(rec arrow.RecordBatch, idx map[string]int) error {
+	rows := rec.NumRows()
+	if rows < 0 {
+		return fmt.Errorf("%d rows", rows)
+	}
+	va := rec.Column(idx["value"])
+	var need int64
+	switch va.DataType().ID() {
+	case arrow.FLOAT64, arrow.INT64:
+		need = 8 * rows
+	case arrow.FLOAT32, arrow.INT32, arrow.STRING:
+		need = 4 * rows // values, or the offsets of text
+	default:
+		return fmt.Errorf("value column of type %s: want a number", va.DataType())
+	}
+	if int64(va.Len()) != rows {
+		return fmt.Errorf("the value column has %d values for %d rows", va.Len(), rows)
+	}
+	bufs := va.Data().Buffers()
+	if rows > 0 && (len(bufs) < 2 || bufs[1] == nil || int64(bufs[1].Len()) < need) {
+		return fmt.Errorf("%d rows but the value column's buffer holds fewer", rows)
+	}
+	return nil
+}
+
+// batchRows validates the rows of one record batch (longArrowRows) in a
+// worker goroutine, where a panic would end the process: a batch whose
+// buffers do not match its metadata (offsets past the data: FuzzAdapters
+// found one that arrow-go v18.8.0 reads without complaint) panics when a
+// value is read, and rejects the file instead.
+func batchRows(c *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.fatal = structural(c.file, start+1, 0, RuleUnreadable, "the record batch from row %d is malformed: %v", start+1, p)
+		}
+	}()
+	longArrowRows(c, rec, start, idx)
 }
 
 // longArrowRows validates the rows of one record batch of the long format;
@@ -595,7 +682,7 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.String:
 		v, err := parseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
-			return 0, fmt.Errorf("value %q is not a number", c.Value(i))
+			return 0, fmt.Errorf("value %s is not a number", excerpt(c.Value(i)))
 		}
 		return v, nil
 	}
@@ -622,11 +709,18 @@ func (f *ipcFileRecords) releaseCur() {
 		f.cur = nil
 	}
 }
-func (f *ipcFileRecords) Next() bool {
+func (f *ipcFileRecords) Next() (ok bool) {
 	f.releaseCur()
 	if f.i >= f.r.NumRecords() {
 		return false
 	}
+	// arrow-go v18.8.0 panics on some malformed blocks (a message offset
+	// past the file: FuzzLongArrowIPC).
+	defer func() {
+		if p := recover(); p != nil {
+			f.err, ok = fmt.Errorf("arrow/ipc: malformed record batch %d: %v", f.i, p), false
+		}
+	}()
 	rec, err := f.r.RecordBatch(f.i)
 	if err != nil {
 		f.err = err
@@ -637,3 +731,6 @@ func (f *ipcFileRecords) Next() bool {
 	f.i++
 	return true
 }
+
+// fieldPosition is the column of field i of a Parquet or Arrow schema.
+func fieldPosition(i int) int { return i + 1 }

@@ -25,6 +25,8 @@ func init() {
 		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
 	register("ldc-membership", adapter{phase: 3, read: readLDCMembership,
 		doc: "DRI's table of the UN LDC list by date (iso3,country,added,graduated,source): a year's LDCs are the states added by then and not yet graduated at mid-year"})
+	register("subdivisions", adapter{phase: 3, read: readSubdivisions,
+		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"})
 	register("aliases", adapter{phase: 4, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
 }
@@ -70,7 +72,7 @@ func readM49(s *source) error {
 		if len(iso3) != 3 {
 			_, c := t.pos(col["ISO-alpha3 Code"])
 			s.report.Quarantined++
-			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %q is not three letters", iso3)
+			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %s is not three letters", excerpt(iso3))
 			continue
 		}
 		u := &Unit{
@@ -151,7 +153,7 @@ func readUnitsExtra(s *source) error {
 		u := &Unit{Code: strings.TrimSpace(field(rec, col["code"])), ISO2: strings.TrimSpace(field(rec, col["iso2"])),
 			M49: strings.TrimSpace(field(rec, col["m49"])), Name: strings.TrimSpace(field(rec, col["name"])), Type: UnitTerritory}
 		if len(u.Code) != 3 || strings.ToUpper(u.Code) != u.Code {
-			return reject(RuleBadCode, "code %q is not three upper-case letters", u.Code)
+			return reject(RuleBadCode, "code %s is not three upper-case letters", excerpt(u.Code))
 		}
 		_, err := s.ref.addUnit(u)
 		return err
@@ -164,7 +166,7 @@ func readUNMembers(s *source) error {
 		code := strings.TrimSpace(field(rec, col["iso3"]))
 		i, ok := s.ref.byCode[code]
 		if !ok {
-			return reject(RuleUnknownUnit, "UN member %q is not in the M49 table", code)
+			return reject(RuleUnknownUnit, "UN member %s is not in the M49 table", excerpt(code))
 		}
 		u := s.ref.units[i]
 		u.UNMember = true
@@ -231,13 +233,13 @@ func readWBClass(s *source) error {
 				s.Ignore("World Bank aggregates", 1)
 				continue
 			}
-			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", code, field(rec, col["Economy"]))
+			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", excerpt(code), excerpt(field(rec, col["Economy"])))
 			continue
 		}
 		s.report.Read++
 		u := s.ref.units[i]
 		if why, ok := opt.Unclassified[code]; ok {
-			s.Problem(line, 0, Notice, RuleKnownDefect, "%s: income group %q left out: %s", code, ig, why)
+			s.Problem(line, 0, Notice, RuleKnownDefect, "%s: income group %s left out: %s", code, excerpt(ig), why)
 			ig = ""
 		}
 		if ig != "" {
@@ -245,7 +247,7 @@ func readWBClass(s *source) error {
 			if !ok {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Income group"])
-				s.Problem(line, cpos, Error, RuleBadCode, "income group %q is not one of the four World Bank groups", ig)
+				s.Problem(line, cpos, Error, RuleBadCode, "income group %s is not one of the four World Bank groups", excerpt(ig))
 				continue
 			}
 			u.IncomeGroup = c
@@ -255,7 +257,7 @@ func readWBClass(s *source) error {
 			if !ok {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Region"])
-				s.Problem(line, cpos, Error, RuleBadCode, "region %q is not one of the seven World Bank regions", rg)
+				s.Problem(line, cpos, Error, RuleBadCode, "region %s is not one of the seven World Bank regions", excerpt(rg))
 				continue
 			}
 			u.WBRegion = c
@@ -279,11 +281,11 @@ func readAliases(s *source) error {
 	return readRows(s, []string{"alias", "code", "note"}, func(rec []string, col map[string]int) error {
 		alias, code := field(rec, col["alias"]), strings.TrimSpace(field(rec, col["code"]))
 		if _, ok := s.ref.byCode[code]; !ok {
-			return reject(RuleUnknownUnit, "alias %q points at unknown unit %q", alias, code)
+			return reject(RuleUnknownUnit, "alias %s points at unknown unit %s", excerpt(alias), excerpt(code))
 		}
 		n := normName(alias)
 		if prev, dup := s.ref.alias[n]; dup && prev != code {
-			return reject(RuleDuplicateKey, "alias %q already points at %s", alias, prev)
+			return reject(RuleDuplicateKey, "alias %s already points at %s", excerpt(alias), prev)
 		}
 		s.ref.alias[n] = code
 		return nil
@@ -353,4 +355,35 @@ func graduationMonth(s string) (year, month int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// readSubdivisions reads a list of ISO 3166-2 codes (the shipped
+// iso-3166-2.csv, from Debian's iso-codes, or a user's own). Once one is
+// read, a sub-national unit code must be in a list. Every country of the
+// shipped list is in the units table (M49 and units-extra).
+func readSubdivisions(s *source) error {
+	r := s.ref
+	r.mu.Lock()
+	if r.subdivisions == nil {
+		r.subdivisions = map[string]string{}
+	}
+	r.subdivisionList = append(r.subdivisionList, s.name)
+	r.mu.Unlock()
+	return readRows(s, []string{"code", "name"}, func(rec []string, col map[string]int) error {
+		code := strings.TrimSpace(field(rec, col["code"]))
+		m := subnationalCode.FindStringSubmatch(code)
+		if m == nil {
+			return reject(RuleBadCode, "code %s is not of the ISO 3166-2 form XX-YYY (country, hyphen, 1-3 letters or digits)", excerpt(code))
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if _, ok := r.byISO2[m[1]]; !ok {
+			return reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
+		}
+		if _, dup := r.subdivisions[code]; dup {
+			return reject(RuleDuplicateKey, "code %q is listed twice", code)
+		}
+		r.subdivisions[code] = strings.TrimSpace(field(rec, col["name"]))
+		return nil
+	})
 }

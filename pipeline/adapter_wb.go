@@ -237,7 +237,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 		}
 		t, ok := opt.Series[m[1]]
 		if !ok {
-			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", m[1])
+			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", excerpt(m[1]))
 			continue
 		}
 		var y int
@@ -342,6 +342,8 @@ func readFindexDatabank(s *source) error {
 		if !ok {
 			continue
 		}
+		_, unitCol := t.pos(col["Country code"])
+		fields := FieldColumns{Unit: unitCol, Year: c}
 		for _, label := range labels {
 			i := col[label]
 			cell := strings.TrimSpace(field(rec, i))
@@ -362,7 +364,7 @@ func readFindexDatabank(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+			s.Add(Obs{Line: l, Column: cpos, Fields: fields, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v,
 				Note: "rounded to whole percent in this copy"})
 		}
@@ -430,12 +432,14 @@ func readWBAPILong(s *source) error {
 		if !ok {
 			continue
 		}
+		_, unitCol := t.pos(col["cty_iso"])
+		fields := FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col["value"])
 		v, ok := s.ParseValue(cell, l, c, target.Indicator)
 		if !ok {
 			continue
 		}
-		s.Add(Obs{Line: line, Column: c, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+		s.Add(Obs{Line: line, Column: c, Fields: fields, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
 			Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
 	}
 	for _, code := range sortedKeys(unused) {
@@ -594,12 +598,14 @@ func readDDF(s *source) error {
 		if !ok {
 			continue
 		}
+		_, unitCol := t.pos(col["geo"])
+		fields := FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col[opt.Concept])
 		v, ok := s.ParseValue(cell, l, c, opt.Indicator)
 		if !ok {
 			continue
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["geo"]), UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
+		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: field(rec, col["geo"]), UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
 			Sex: opt.Sex, Area: opt.Area, Age: opt.Age, Value: v})
 	}
 }
@@ -661,11 +667,15 @@ func readSDG(s *source) error {
 		if !ok {
 			continue
 		}
+		_, unitCol := t.pos(col["GeoAreaCode"])
+		_, sexCol := t.pos(col["Sex"])
+		_, areaCol := t.pos(col["Location"])
+		fields := FieldColumns{Unit: unitCol, Year: c, Sex: sexCol, Area: areaCol}
 		sex, ok1 := sdgSex[strings.TrimSpace(field(rec, col["Sex"]))]
 		loc, ok2 := sdgLocation[strings.TrimSpace(field(rec, col["Location"]))]
 		if !ok1 || !ok2 {
 			_, c := t.pos(col["Sex"])
-			s.Quarantine(line, c, Error, RuleBadCode, "Sex %q / Location %q not understood", field(rec, col["Sex"]), field(rec, col["Location"]))
+			s.Quarantine(line, c, Error, RuleBadCode, "Sex %s / Location %s not understood", excerpt(field(rec, col["Sex"])), excerpt(field(rec, col["Location"])))
 			continue
 		}
 		l, c = t.pos(col["Value"])
@@ -673,7 +683,7 @@ func readSDG(s *source) error {
 		if !ok {
 			continue
 		}
-		o := Obs{Line: l, Column: c, Unit: area, UnitKind: ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
+		o := Obs{Line: l, Column: c, Fields: fields, Unit: area, UnitKind: ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
 			UnitLabel: field(rec, col["Units"]),
 			Note:      joinNote(field(rec, col["FootNote"]), strings.TrimSpace(field(rec, col["Source"])))}
 		if n := strings.TrimSpace(field(rec, col["Nature"])); n == "E" || n == "M" {

@@ -165,7 +165,7 @@ func findColumns(file string, line int, rec []string, want ...string) (map[strin
 	}
 	switch {
 	case len(missing) == len(want) && len(want) > 0:
-		return nil, nil, structural(file, line, 0, RuleWrongHeader, "header %q is not this format's: want columns %q", strings.Join(hdr, ","), want)
+		return nil, nil, structural(file, line, 0, RuleWrongHeader, "header %s is not this format's: want columns %q", excerpt(strings.Join(hdr, ",")), want)
 	case len(missing) > 0:
 		return nil, nil, structural(file, line, 0, RuleMissingColumn, "missing column(s) %q", missing)
 	}

@@ -77,7 +77,7 @@ func TestSummariseProblems(t *testing.T) {
 		ps = append(ps, pipeline.Problem{File: "a.csv", Line: i + 30, Rule: pipeline.RuleKnownDefect, Severity: pipeline.Notice, Message: "known"})
 	}
 	ps = append(ps, pipeline.Problem{File: "a.csv", Line: 40, Rule: pipeline.RuleNotANumber, Message: strings.Repeat("\x00", 1<<20)})
-	sum := pipeline.SummariseProblems(ps, pipeline.MaxListedPerRule, 1)
+	sum := pipeline.SummariseProblems(ps, nil, pipeline.MaxListedPerRule, 1)
 	// 20 unknown-unit + 1 known-defect + 1 not-a-number.
 	if len(sum.Listed) != 22 || sum.Total != 29 || sum.Omitted() != 7 {
 		t.Errorf("listed %d of %d (omitted %d), want 22 of 29 (omitted 7)", len(sum.Listed), sum.Total, sum.Omitted())
@@ -93,7 +93,7 @@ func TestSummariseProblems(t *testing.T) {
 	if len(ps[len(ps)-1].Message) != 1<<20 {
 		t.Error("the input was modified")
 	}
-	if all := pipeline.SummariseProblems(ps, -1, -1); len(all.Listed) != 29 {
+	if all := pipeline.SummariseProblems(ps, nil, -1, -1); len(all.Listed) != 29 {
 		t.Errorf("no limit: listed %d, want 29", len(all.Listed))
 	}
 }

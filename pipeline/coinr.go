@@ -154,20 +154,20 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		}
 		row := IMetaRow{ICode: get(rec, "iCode"), IName: get(rec, "iName"), Parent: get(rec, "Parent"), Type: get(rec, "Type"), Unit: get(rec, "Unit"), Line: line}
 		if !iCodeRe.MatchString(row.ICode) {
-			bad(line, "iCode", "iCode %q: want letters, digits, '_' or '.', not starting with a digit", row.ICode)
+			bad(line, "iCode", "iCode %s: want letters, digits, '_' or '.', not starting with a digit", excerpt(row.ICode))
 		}
 		if first, dup := seen[row.ICode]; dup {
-			ps = append(ps, Problem{File: file, Line: line, Column: col["iCode"] + 1, Rule: RuleDuplicateKey, Message: fmt.Sprintf("iCode %q already on line %d", row.ICode, first)})
+			ps = append(ps, Problem{File: file, Line: line, Column: col["iCode"] + 1, Rule: RuleDuplicateKey, Message: fmt.Sprintf("iCode %s already on line %d", excerpt(row.ICode), first)})
 		}
 		seen[row.ICode] = line
 		if !iMetaTypes[row.Type] {
-			bad(line, "Type", "Type %q: want Indicator, Aggregate, Group, Denominator or Other", row.Type)
+			bad(line, "Type", "Type %s: want Indicator, Aggregate, Group, Denominator or Other", excerpt(row.Type))
 		}
 		inIndex := row.Type == "Indicator" || row.Type == "Aggregate"
 		if lv := get(rec, "Level"); !isNA(lv) {
 			n, err := strconv.Atoi(strings.TrimSuffix(lv, ".0"))
 			if err != nil || n < 1 {
-				bad(line, "Level", "Level %q: want a whole number >= 1", lv)
+				bad(line, "Level", "Level %s: want a whole number >= 1", excerpt(lv))
 			}
 			row.Level = n
 		} else if inIndex {
@@ -179,7 +179,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		if w := get(rec, "Weight"); !isNA(w) {
 			v, err := strconv.ParseFloat(w, 64)
 			if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-				bad(line, "Weight", "Weight %q: want a number >= 0", w)
+				bad(line, "Weight", "Weight %s: want a number >= 0", excerpt(w))
 			}
 			row.Weight, row.HasWeight = v, true
 		}
@@ -191,7 +191,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 			case "-1":
 				row.Direction = -1
 			default:
-				bad(line, "Direction", "Direction %q: want 1 or -1", d)
+				bad(line, "Direction", "Direction %s: want 1 or -1", excerpt(d))
 			}
 		} else if row.Type == "Indicator" {
 			bad(line, "Direction", "indicator %s has no Direction", row.ICode)
@@ -199,7 +199,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		if t := get(rec, "Target"); !isNA(t) {
 			v, err := strconv.ParseFloat(t, 64)
 			if err != nil {
-				bad(line, "Target", "Target %q is not a number", t)
+				bad(line, "Target", "Target %s is not a number", excerpt(t))
 			}
 			row.Target, row.HasTarget = v, true
 		}
@@ -226,9 +226,9 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		p, ok := m.Row(r.Parent)
 		switch {
 		case !ok:
-			bad(r.Line, "Parent", "Parent %q of %s is not an iCode", r.Parent, r.ICode)
+			bad(r.Line, "Parent", "Parent %s of %s is not an iCode", excerpt(r.Parent), r.ICode)
 		case p.Type != "Aggregate" || p.Level != r.Level+1:
-			bad(r.Line, "Parent", "Parent %q of %s (level %d) must be an Aggregate at level %d", r.Parent, r.ICode, r.Level, r.Level+1)
+			bad(r.Line, "Parent", "Parent %s of %s (level %d) must be an Aggregate at level %d", excerpt(r.Parent), r.ICode, r.Level, r.Level+1)
 		}
 		if !r.HasWeight {
 			bad(r.Line, "Weight", "%s is aggregated into %s but has no Weight", r.ICode, r.Parent)
@@ -278,7 +278,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 		}
 		row, ok := meta.Row(h)
 		if !ok {
-			ps = append(ps, Problem{File: file, Line: lines[0], Column: i + 1, Rule: RuleWrongHeader, Message: fmt.Sprintf("column %q is not an iCode of %s", h, meta.File)})
+			ps = append(ps, Problem{File: file, Line: lines[0], Column: i + 1, Rule: RuleWrongHeader, Message: fmt.Sprintf("column %s is not an iCode of %s", excerpt(h), meta.File)})
 		} else if row.Type == "Aggregate" {
 			ps = append(ps, Problem{File: file, Line: lines[0], Column: i + 1, Rule: RuleWrongHeader, Message: fmt.Sprintf("column %q is an Aggregate: aggregates are computed, not given", h)})
 		}
@@ -329,7 +329,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 			var err error
 			t, err = strconv.Atoi(strings.TrimSuffix(ts, ".0"))
 			if err != nil {
-				ps = append(ps, Problem{File: file, Line: line, Column: col["Time"] + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("Time %q is not a whole number", ts)})
+				ps = append(ps, Problem{File: file, Line: line, Column: col["Time"] + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("Time %s is not a whole number", excerpt(ts))})
 				continue
 			}
 			key += "\x00" + strconv.Itoa(t)
@@ -357,7 +357,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 				var err error
 				v, err = strconv.ParseFloat(strings.TrimSpace(cell), 64)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-					ps = append(ps, Problem{File: file, Line: line, Column: col[code] + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("%s %q is not a number", code, cell)})
+					ps = append(ps, Problem{File: file, Line: line, Column: col[code] + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("%s %s is not a number", code, excerpt(cell))})
 					v = 0
 				} else {
 					ok = true

@@ -222,9 +222,10 @@ type Collector struct {
 	// defects are the catalogue entry's acknowledged known defects.
 	defects []KnownDefect
 	maxY    int
-	// tooLarge is a line over the limit met by a shard of the parallel
-	// long reader: the file is rejected when the shards are absorbed.
-	tooLarge *LoadError
+	// fatal is a structural error met by a shard of a parallel reader (a
+	// line over the limit, a malformed record batch): the file is
+	// rejected when the shards are absorbed.
+	fatal *LoadError
 }
 
 func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
@@ -239,6 +240,10 @@ func (c *Collector) File() string { return c.file }
 // should be followed by no Add for that value; use Quarantine for a value the
 // adapter itself refuses.
 func (c *Collector) Problem(line, col int, sev Severity, rule Rule, format string, args ...any) {
+	if !c.report.keeps(rule) {
+		c.report.count(sev, rule) // not formatted: it would not be kept
+		return
+	}
 	c.report.add(Problem{File: c.file, Line: line, Column: col, Rule: rule, Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -259,9 +264,9 @@ func (c *Collector) ParseValue(s string, line, col int, what string) (float64, b
 	v, err := parseFloat(strings.TrimSpace(s))
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is outside the range of a float64", what, s)
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is outside the range of a float64", what, excerpt(s))
 		} else {
-			c.Quarantine(line, col, Error, RuleNotANumber, "%s %q is not a number", what, s)
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is not a number", what, excerpt(s))
 		}
 		return 0, false
 	}
@@ -275,7 +280,7 @@ func (c *Collector) ParseYear(s string, line, col int) (int, bool) {
 	t = strings.TrimSuffix(t, ".0")
 	y, err := strconv.Atoi(t)
 	if err != nil {
-		c.Quarantine(line, col, Error, RuleNotANumber, "year %q is not a whole number", s)
+		c.Quarantine(line, col, Error, RuleNotANumber, "year %s is not a whole number", excerpt(s))
 		return 0, false
 	}
 	return y, true
@@ -290,7 +295,7 @@ func (c *Collector) CheckUnit(raw string, kind UnitKind, line, col, n int) bool 
 		return true
 	}
 	if aggregate {
-		err = fmt.Errorf("%q is a publisher's aggregate, not a country or territory", raw)
+		err = fmt.Errorf("%s is a publisher's aggregate, not a country or territory", excerpt(raw))
 	}
 	o := Obs{Unit: raw, UnitKind: kind}
 	c.report.Read += n
@@ -374,13 +379,13 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if ind == nil || ind.ID != o.Indicator {
 		var ok bool
 		if ind, indIdx, ok = c.reg.Lookup(o.Indicator); !ok {
-			return reject(RuleUnknownIndicator, "unknown indicator %q (not in the registry)", o.Indicator).at(o.Fields.Indicator)
+			return reject(RuleUnknownIndicator, "unknown indicator %s (not in the registry)", excerpt(o.Indicator)).at(o.Fields.Indicator)
 		}
 		c.lastInd, c.lastIndIdx = ind, indIdx
 	}
 	if o.UnitLabel != "" {
 		if m, ok := c.reg.MeasureOfLabel(o.UnitLabel); ok && m != ind.Unit {
-			return reject(RuleUnitMismatch, "%s is measured in %s but the file labels it %q (%s)", ind.ID, ind.Unit, o.UnitLabel, m)
+			return reject(RuleUnitMismatch, "%s is measured in %s but the file labels it %s (%s)", ind.ID, ind.Unit, excerpt(o.UnitLabel), m)
 		}
 	}
 	if o.Year < MinYear || o.Year > c.maxY {
@@ -484,7 +489,7 @@ func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	if aggregate {
 		// Adapters filter aggregates before Add; one that reaches here is a
 		// publisher's aggregate in a file that should not have one.
-		return 0, reject(RuleUnknownUnit, "%q is a publisher's aggregate, not a country or territory", raw)
+		return 0, reject(RuleUnknownUnit, "%s is a publisher's aggregate, not a country or territory", excerpt(raw))
 	}
 	if err != nil {
 		return 0, reject(RuleUnknownUnit, "%v", err)

@@ -11,6 +11,11 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/dri-engine/dri/datasets"
 )
 
@@ -169,3 +174,47 @@ func FuzzParseYears(f *testing.F) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// FuzzLongArrowIPC feeds mutated Arrow IPC files and streams (plain, zstd,
+// LZ4) to the long reader: no panic, only *LoadError failures, and read =
+// loaded + quarantined. testdata/fuzz/FuzzLongArrowIPC holds the inputs it
+// found that crashed the reader: a footer arrow-go panics on, a batch whose
+// string offsets run past its data (read in a worker goroutine, so the
+// panic ended the process), a schema claiming billions of fields (arrow-go
+// allocated them: out of memory) and a block past the end of the file.
+func FuzzLongArrowIPC(f *testing.F) {
+	fuzzSetup(f)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "indicator", Type: arrow.BinaryTypes.String}, {Name: "value", Type: arrow.PrimitiveTypes.Float64},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for i := range 50 {
+		b.Field(0).(*array.StringBuilder).Append("KEN")
+		b.Field(1).(*array.Int32Builder).Append(int32(2000 + i%20))
+		b.Field(2).(*array.StringBuilder).Append("itu.internet_use")
+		b.Field(3).(*array.Float64Builder).Append(float64(i))
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	for _, opts := range [][]ipc.Option{{ipc.WithSchema(schema)}, {ipc.WithSchema(schema), ipc.WithZstd()}, {ipc.WithSchema(schema), ipc.WithLZ4()}} {
+		var stream, file bytes.Buffer
+		w := ipc.NewWriter(&stream, opts...)
+		fw, err := ipc.NewFileWriter(&file, opts...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, err := range []error{w.Write(rec), w.Close(), fw.Write(rec), fw.Close()} {
+			if err != nil {
+				f.Fatal(err)
+			}
+		}
+		f.Add(stream.Bytes())
+		f.Add(file.Bytes())
+	}
+	e := &Entry{ID: "fuzz.long-arrow", Adapter: "long", File: "data.arrow", Publisher: "fuzz", Vintage: "x", Licence: "x"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		runFuzzed(t, e, data, nil)
+	})
+}

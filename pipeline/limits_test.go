@@ -84,6 +84,29 @@ func TestLineLimit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no checksum read for a line over the limit", func(t *testing.T) {
+		// The 1 GB sparse file of the issue took 6 s to read through
+		// SHA-256 after the reader had stopped at its first 8 MB block; a
+		// 9 MB file is read no further than its first block either.
+		dir := t.TempDir()
+		for name, data := range map[string]string{"flat.csv": strings.Repeat("x", 9<<20), "ok.csv": header + good} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, MaxLineBytes: limit,
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "flat.csv", Name: "flat.csv"}, {FS: os.DirFS(dir), Path: "ok.csv", Name: "ok.csv"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Release()
+		if _, ok := res.Checksums["flat.csv"]; ok {
+			t.Errorf("flat.csv (rejected, too-large) has a checksum")
+		}
+		if _, ok := res.Checksums["ok.csv"]; !ok {
+			t.Errorf("ok.csv has no checksum")
+		}
+	})
 	t.Run("default limit passes the shipped files", func(t *testing.T) {
 		fr := loadFile(t, "mid.csv", []byte(cases[0].data), pipeline.Options{})
 		if fr.Rejected || fr.Loaded != 3 {
@@ -310,4 +333,137 @@ func longArrow(t *testing.T, rows [][]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestSubdivisionCodes: a sub-national code must be in ISO 3166-2
+// (datasets/reference/iso-3166-2.csv, from iso-codes 4.15.0, where Kenya's
+// 47 counties are KE-01..KE-47 and KE-30 is Nairobi City) or in the file's
+// FILE.subdivisions.csv sidecar (issue 12 item 14: KE-99 was accepted).
+func TestSubdivisionCodes(t *testing.T) {
+	data := "unit,year,indicator,value\nKE-99,2020,itu.internet_use,25\nKE-30,2020,itu.internet_use,40\nKE-X1,2020,itu.internet_use,41\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sub.csv"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func() *pipeline.Result {
+		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
+			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "sub.csv", Name: "sub.csv"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	fileProblems := func(res *pipeline.Result) []string {
+		var out []string
+		for _, p := range res.Report.Problems() {
+			if p.File == "sub.csv" || p.File == "sub.subdivisions.csv" {
+				out = append(out, p.String())
+			}
+		}
+		return out
+	}
+	res := load()
+	want := []string{
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
+		`sub.csv:4:1: unknown-unit: unit "KE-X1" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
+	}
+	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if u, ok := res.Reference.LookupUnit("KE-30"); !ok || u.Name != "Nairobi City" || u.Parent != "KEN" {
+		t.Errorf("KE-30 = %+v, %v; want Nairobi City in KEN", u, ok)
+	}
+	res.Release()
+
+	// A sidecar declares codes beyond ISO 3166-2.
+	if err := os.WriteFile(filepath.Join(dir, "sub.subdivisions.csv"), []byte("code,name\nKE-X1,Survey cluster 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = load()
+	defer res.Release()
+	want = []string{
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, sub.subdivisions.csv)`,
+	}
+	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
+		t.Errorf("with the sidecar, problems (-want +got):\n%s", diff)
+	}
+	if u, ok := res.Reference.LookupUnit("KE-X1"); !ok || u.Name != "Survey cluster 1" {
+		t.Errorf("KE-X1 = %+v, %v; want the sidecar's name", u, ok)
+	}
+}
+
+// TestProblemExcerpts: a problem quotes at most 64 bytes of a bad cell or
+// header, with its full length (issue 12 item 8: a 60 MB cell was quoted
+// whole, and a 422 reply reached 300 MB).
+func TestProblemExcerpts(t *testing.T) {
+	huge := strings.Repeat("\x00", 100_000) // under the 1 MiB line limit
+	quoted := `"` + strings.Repeat(`\x00`, 64) + `"... (100000 bytes)`
+	for _, c := range []struct {
+		name, data, want string
+	}{
+		{"unit cell", "unit,year,indicator,value\n" + huge + ",2020,itu.internet_use,1\n",
+			"f.csv:2:1: unknown-unit: unknown unit code " + quoted},
+		{"value cell", "unit,year,indicator,value\nKEN,2020,itu.internet_use," + huge + "\n",
+			"f.csv:2:27: not-a-number: value " + quoted + " is not a number"},
+		{"header cell", "unit,year,indicator,value," + huge + "\n",
+			"f.csv:1:27: wrong-header: column " + quoted + " is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)"},
+		// Quoted (encoding/csv): the column of the opening quote, counted
+		// by hand: "unit", "year", "indicator", "value", take 7+7+12+8 bytes.
+		{"quoted header cell", `"unit","year","indicator","value","bogus"` + "\n",
+			`f.csv:1:35: wrong-header: column "bogus" is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fr := loadFile(t, "f.csv", []byte(c.data), pipeline.Options{})
+			if got := problemStrings(fr); len(got) != 1 || got[0] != c.want {
+				t.Errorf("problems %.300q, want [%.300q]", got, c.want)
+			}
+		})
+	}
+}
+
+// TestProblemsBounded: a file of many bad rows keeps complete counts but
+// only the first 200 problems of each rule (issue 12: 310,880 problems made
+// a 45 MB reply; 2 million bad rows made a report of 2 million messages).
+func TestProblemsBounded(t *testing.T) {
+	const rows = 300_000 // 8.4 MB: two 8 MB blocks, 9 shards of 1 MB
+	var b strings.Builder
+	b.WriteString("unit,year,indicator,value\n")
+	for i := range rows {
+		if i%2 == 0 {
+			b.WriteString("XXX,2020,itu.internet_use,1\n") // unknown unit
+		} else {
+			b.WriteString("KEN,1900,itu.internet_use,1\n") // year out of range
+		}
+	}
+	fr := loadFile(t, "bad.csv", []byte(b.String()), pipeline.Options{})
+	if fr.Read != rows || fr.Quarantined != rows || fr.Errors != rows {
+		t.Errorf("read %d, quarantined %d, errors %d; want %d each", fr.Read, fr.Quarantined, fr.Errors, rows)
+	}
+	want := map[pipeline.Rule]int{pipeline.RuleUnknownUnit: rows / 2, pipeline.RuleYearRange: rows / 2}
+	if diff := cmp.Diff(want, fr.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	kept := map[pipeline.Rule]int{}
+	for i, p := range fr.Problems {
+		kept[p.Rule]++
+		// The first ones in file order: line 2, 3, 4, ...
+		if p.Line != i+2 {
+			t.Fatalf("problem %d is on line %d, want %d (the first in file order)", i, p.Line, i+2)
+		}
+	}
+	if want := map[pipeline.Rule]int{pipeline.RuleUnknownUnit: 200, pipeline.RuleYearRange: 200}; !cmp.Equal(want, kept) {
+		t.Errorf("kept %v, want %v", kept, want)
+	}
+	var out strings.Builder
+	if err := (&pipeline.Report{Files: []*pipeline.FileReport{fr}}).WriteText(&out, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"  ... 149980 more unknown-unit problems (use --verbose to list the first 200)",
+		"  ... 149980 more year-range problems (use --verbose to list the first 200)",
+	} {
+		if !strings.Contains(out.String(), line+"\n") {
+			t.Errorf("text report lacks %q", line)
+		}
+	}
 }

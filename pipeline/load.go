@@ -171,8 +171,9 @@ type hashingReader struct {
 		Write([]byte) (int, error)
 		Sum([]byte) []byte
 	}
-	done func(string)
-	eof  bool
+	done       func(string)
+	eof        bool
+	noChecksum bool
 }
 
 func (r *hashingReader) Read(p []byte) (int, error) {
@@ -221,9 +222,15 @@ func (r *hashingReader) drain(size int) error {
 }
 
 func (r *hashingReader) Close() error {
-	_ = r.drain(32 * 1024) // the checksum is of the whole file
+	if !r.noChecksum {
+		_ = r.drain(32 * 1024) // the checksum is of the whole file
+	}
 	return r.f.Close()
 }
+
+// skipChecksum makes Close leave the rest of the file unread: the file
+// gets no checksum.
+func (r *hashingReader) skipChecksum() { r.noChecksum = true }
 
 // Load reads the catalogues and every file they list, validates all values
 // and builds the canonical table. It fails only when the catalogue or the
@@ -271,6 +278,16 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 		e := extraEntry(x)
 		cat = cat.Merge(&Catalogue{Sources: []*Entry{e}})
 		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name, extra: true})
+		// A sidecar FILE.subdivisions.csv adds sub-national codes the
+		// file uses beyond ISO 3166-2 (synthetic panels write one).
+		side := strings.TrimSuffix(x.Path, path.Ext(x.Path)) + ".subdivisions.csv"
+		if _, err := fs.Stat(x.FS, side); err == nil {
+			se := &Entry{ID: e.ID + ".subdivisions", Adapter: "subdivisions", File: side, Publisher: "user",
+				Title: "sub-national codes of " + x.Name, Vintage: "user file", Licence: "as stated by the user"}
+			cat = cat.Merge(&Catalogue{Sources: []*Entry{se}})
+			name := path.Join(path.Dir(x.Name), path.Base(side))
+			sources = append(sources, &source{entry: se, fsys: x.FS, name: name, extra: true})
+		}
 	}
 	for i, s := range sources {
 		s.index = i

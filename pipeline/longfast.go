@@ -156,7 +156,14 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 			hdr := strings.Split(strings.TrimRight(string(block[:nl]), "\r\n"), ",")
 			var err error
-			if idx, err = checkLongHeader(display, 1, hdr); err != nil {
+			col := func(i int) int { // byte column of header field i
+				c := 1
+				for _, h := range hdr[:i] {
+					c += len(h) + 1
+				}
+				return c
+			}
+			if idx, err = checkLongHeader(display, 1, hdr, col); err != nil {
 				return err
 			}
 			line = 1
@@ -208,7 +215,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 }
 
 // parseLongLines parses whole lines of the long format into c. A line
-// longer than maxLine stops it, recorded in c.tooLarge.
+// longer than maxLine stops it, recorded in c.fatal.
 func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, maxLine int) {
 	ncol := len(idx)
 	pos := func(name string) int {
@@ -231,7 +238,7 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 		}
 		line++
 		if len(raw) > maxLine {
-			c.tooLarge = tooLongLine(c.file, line, maxLine)
+			c.fatal = tooLongLine(c.file, line, maxLine)
 			return
 		}
 		raw = bytes.TrimSuffix(raw, []byte{'\r'})
@@ -316,24 +323,15 @@ func (s *source) shard() *Collector {
 
 // absorbPending takes over the parsed shards' rows (as parts of the source,
 // in file order, without copying them), counts and problems. It returns the
-// first structural error a shard met (a line over the limit), which
-// rejects the file.
+// first structural error a shard met (a line over the limit, a malformed
+// record batch), which rejects the file.
 func (s *source) absorbPending() error {
 	var first error
 	for i, c := range s.pending {
-		if c.tooLarge != nil && first == nil {
-			first = c.tooLarge
+		if c.fatal != nil && first == nil {
+			first = c.fatal
 		}
-		r, sr := s.report, c.report
-		r.Read += sr.Read
-		r.Loaded += sr.Loaded
-		r.Quarantined += sr.Quarantined
-		r.Errors += sr.Errors
-		r.Notices += sr.Notices
-		r.Problems = append(r.Problems, sr.Problems...)
-		for k, v := range sr.Ignored {
-			r.ignore(k, v)
-		}
+		s.report.absorb(c.report)
 		if c.cols.len() > 0 {
 			part := c.cols
 			s.parts = append(s.parts, &part)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rule names the validation rule a problem broke. Rules are stable strings:
@@ -89,6 +90,24 @@ func (p Problem) String() string {
 	return b.String()
 }
 
+// excerptBytes is the most of a cell or header a problem message quotes.
+const excerptBytes = 64
+
+// excerpt quotes a cell or header from a file for a problem message (Go
+// syntax, as %q): whole when it has at most excerptBytes bytes, else its
+// first excerptBytes (cut at a character boundary), an ellipsis and its
+// full length, so that a 60 MB cell makes a message of about 100 bytes.
+func excerpt(s string) string {
+	if len(s) <= excerptBytes {
+		return strconv.Quote(s)
+	}
+	n := excerptBytes
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strconv.Quote(s[:n]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
+}
+
 // ErrInvalid is the sentinel for input that failed validation.
 var ErrInvalid = errors.New("invalid input")
 
@@ -129,8 +148,17 @@ type FileReport struct {
 	Errors      int            `json:"errors"`
 	Notices     int            `json:"notices"`
 	Ignored     map[string]int `json:"ignored,omitempty"`
-	Problems    []Problem      `json:"problems,omitempty"`
+	// Counts are the problems by rule, all of them; Problems keeps the
+	// first maxKeptPerRule of each rule (a file of 2 million bad rows must
+	// not make a report of 2 million messages).
+	Counts   map[Rule]int `json:"counts,omitempty"`
+	Problems []Problem    `json:"problems,omitempty"`
 }
+
+// maxKeptPerRule is how many problems of one rule a file's report keeps,
+// in file order (duplicate keys, found by the merge, in the merge's order,
+// then sorted by line).
+const maxKeptPerRule = 200
 
 func (r *FileReport) ignore(reason string, n int) {
 	if n == 0 {
@@ -143,12 +171,53 @@ func (r *FileReport) ignore(reason string, n int) {
 }
 
 func (r *FileReport) add(p Problem) {
-	if p.Severity == Error {
+	if r.count(p.Severity, p.Rule) {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+// count counts a problem and reports whether the report keeps it.
+func (r *FileReport) count(sev Severity, rule Rule) bool {
+	if sev == Error {
 		r.Errors++
 	} else {
 		r.Notices++
 	}
-	r.Problems = append(r.Problems, p)
+	if r.Counts == nil {
+		r.Counts = map[Rule]int{}
+	}
+	r.Counts[rule]++
+	return r.Counts[rule] <= maxKeptPerRule
+}
+
+// keeps reports whether the report would keep the next problem of rule.
+func (r *FileReport) keeps(rule Rule) bool { return r.Counts[rule] < maxKeptPerRule }
+
+// absorb adds the counts and problems of a later part of the same file
+// (a shard of a parallel reader), keeping the first maxKeptPerRule of each
+// rule over both.
+func (r *FileReport) absorb(sr *FileReport) {
+	r.Read += sr.Read
+	r.Loaded += sr.Loaded
+	r.Quarantined += sr.Quarantined
+	r.Errors += sr.Errors
+	r.Notices += sr.Notices
+	for k, v := range sr.Ignored {
+		r.ignore(k, v)
+	}
+	if r.Counts == nil {
+		r.Counts = map[Rule]int{}
+	}
+	for _, p := range sr.Problems {
+		if r.Counts[p.Rule] < maxKeptPerRule {
+			r.Problems = append(r.Problems, p)
+		}
+		r.Counts[p.Rule]++
+	}
+	// The problems sr counted but did not keep.
+	for rule, n := range sr.Counts {
+		r.Counts[rule] += n - min(n, maxKeptPerRule)
+	}
 }
 
 // Report is the validation report of a load: one FileReport per source.
@@ -222,8 +291,9 @@ func (s *ProblemSummary) Omitted() int { return s.Total - len(s.Listed) }
 // CLI's report and the API's 422: the first errorsPerRule problems of each
 // error rule and the first noticesPerRule of each notice rule (a negative
 // limit lists all), each message cut to MaxProblemMessage bytes, and the
-// count of every rule. The input is not modified.
-func SummariseProblems(ps []Problem, errorsPerRule, noticesPerRule int) ProblemSummary {
+// count of every rule. totals, when not nil, are the counts of a list that
+// was already cut (FileReport.Counts). The input is not modified.
+func SummariseProblems(ps []Problem, totals map[Rule]int, errorsPerRule, noticesPerRule int) ProblemSummary {
 	sum := ProblemSummary{Total: len(ps)}
 	index := map[Rule]int{}
 	for _, p := range ps {
@@ -244,6 +314,15 @@ func SummariseProblems(ps []Problem, errorsPerRule, noticesPerRule int) ProblemS
 			p.Message = cutMessage(p.Message, MaxProblemMessage)
 			p.File = cutMessage(p.File, MaxProblemMessage)
 			sum.Listed = append(sum.Listed, p)
+		}
+	}
+	// A report keeps the first maxKeptPerRule problems of each rule and
+	// counts the rest (FileReport.Counts): the counts say how many there were.
+	for i := range sum.Counts {
+		rc := &sum.Counts[i]
+		if n := totals[rc.Rule]; n > rc.Count {
+			sum.Total += n - rc.Count
+			rc.Count = n
 		}
 	}
 	return sum
@@ -298,13 +377,17 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		if verbose {
 			perRule, notices = -1, -1
 		}
-		sum := SummariseProblems(f.Problems, perRule, notices)
+		sum := SummariseProblems(f.Problems, f.Counts, perRule, notices)
 		for _, p := range sum.Listed {
 			ew.printf("  %s: %s\n", p.Severity, p)
 		}
 		for _, rc := range sum.Counts {
-			if rc.Count > rc.Listed {
-				ew.printf("  ... %d more %s problems (use --verbose to list all)\n", rc.Count-rc.Listed, rc.Rule)
+			switch {
+			case rc.Count <= rc.Listed:
+			case !verbose:
+				ew.printf("  ... %d more %s problems (use --verbose to list the first %d)\n", rc.Count-rc.Listed, rc.Rule, maxKeptPerRule)
+			default:
+				ew.printf("  ... %d more %s problems (a report keeps the first %d of each rule)\n", rc.Count-rc.Listed, rc.Rule, maxKeptPerRule)
 			}
 		}
 	}

@@ -101,6 +101,12 @@ type Reference struct {
 	// ldcPeriods are the LDC list's inclusion and graduation years, from
 	// the ldc-membership reference table; nil when it is not loaded.
 	ldcPeriods []MemberPeriod
+	// subdivisions are the ISO 3166-2 codes a sub-national unit may have
+	// (code -> name), from the "subdivisions" adapter's files; nil when
+	// none was read, and then any code of a known country's form is taken.
+	subdivisions map[string]string
+	// subdivisionList names the files they came from, for messages.
+	subdivisionList []string
 }
 
 // NewReference returns an empty reference.
@@ -233,10 +239,16 @@ func (r *Reference) resolve(s string, kind UnitKind) (idx int, aggregate bool, e
 	}
 	pi, ok := r.byISO2[m[1]]
 	if !ok {
-		return -1, false, fmt.Errorf("unit %q: %q is not the ISO 3166-1 alpha-2 code of a known country", s, m[1])
+		return -1, false, fmt.Errorf("unit %s: %q is not the ISO 3166-1 alpha-2 code of a known country", excerpt(s), m[1])
 	}
 	code := strings.Clone(m[0]) // s may be a view of a reused read buffer
-	u, _ := r.addUnit(&Unit{Code: code, Name: code, Type: UnitSubnational, Parent: r.units[pi].Code})
+	name := code
+	if r.subdivisions != nil {
+		if name, ok = r.subdivisions[code]; !ok {
+			return -1, false, fmt.Errorf("unit %s is not an ISO 3166-2 subdivision code of %s (%s)", excerpt(s), r.units[pi].Name, strings.Join(r.subdivisionList, ", "))
+		}
+	}
+	u, _ := r.addUnit(&Unit{Code: code, Name: name, Type: UnitSubnational, Parent: r.units[pi].Code})
 	return r.byCode[u.Code], false, nil
 }
 
@@ -256,11 +268,11 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if _, ok := r.aggregates[up]; ok {
 			return -1, true, nil
 		}
-		return -1, false, fmt.Errorf("unknown unit code %q", s)
+		return -1, false, fmt.Errorf("unknown unit code %s", excerpt(s))
 	case ByM49:
 		code := strings.TrimLeft(t, "0")
 		if code == "" || len(code) > 3 || strings.Trim(code, "0123456789") != "" {
-			return -1, false, fmt.Errorf("unknown M49 code %q", s)
+			return -1, false, fmt.Errorf("unknown M49 code %s", excerpt(s))
 		}
 		if i, ok := r.byM49[fmt.Sprintf("%03s", code)]; ok {
 			return i, false, nil
@@ -268,7 +280,7 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if _, ok := r.aggregates["M49:"+fmt.Sprintf("%03s", code)]; ok {
 			return -1, true, nil
 		}
-		return -1, false, fmt.Errorf("unknown M49 code %q", s)
+		return -1, false, fmt.Errorf("unknown M49 code %s", excerpt(s))
 	default:
 		n := normName(t)
 		if code, ok := r.alias[n]; ok {
@@ -279,7 +291,7 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if i, ok := r.byName[n]; ok {
 			return i, false, nil
 		}
-		return -1, false, fmt.Errorf("unknown country name %q (add it to the alias table)", s)
+		return -1, false, fmt.Errorf("unknown country name %s (add it to the alias table)", excerpt(s))
 	}
 }
 

@@ -229,7 +229,8 @@ func TestLongLargeFile(t *testing.T) {
 	rows := 0
 	// Sub-national codes are ISO 3166-2 like: KE- and 3 characters (base 36).
 	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
-	for u := 1; b.Len() < 12<<20; u++ {
+	u := 1
+	for ; b.Len() < 12<<20; u++ {
 		for y := 2000; y <= 2023; y++ {
 			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d.%d\n", code(u), y, u%100, y%10)
 			rows++
@@ -240,6 +241,7 @@ func TestLongLargeFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.csv"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeSubdivisions(t, filepath.Join(dir, "big.subdivisions.csv"), code, u)
 	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
 		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
 	if err != nil {
@@ -288,13 +290,13 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 	}
 	rows := []row{
 		{"KEN", "itu.internet_use", 2020, 25.5, false},
-		{"KE-NAI", "itu.internet_use", 2020, 40, false}, // sub-national, created from the code
-		{"XXX", "itu.internet_use", 2020, 1, false},     // unknown unit
-		{"UGA", "no.such.indicator", 2020, 1, false},    // unknown indicator
-		{"UGA", "itu.internet_use", 1950, 1, false},     // year out of range
-		{"UGA", "itu.internet_use", 2021, 120, false},   // above 100 %
-		{"UGA", "itu.internet_use", 2022, 0, true},      // null value
-		{"KEN", "itu.internet_use", 2020, 26, false},    // duplicate of the first row
+		{"KE-30", "itu.internet_use", 2020, 40, false}, // sub-national (ISO 3166-2: Nairobi City), created from the code
+		{"XXX", "itu.internet_use", 2020, 1, false},    // unknown unit
+		{"UGA", "no.such.indicator", 2020, 1, false},   // unknown indicator
+		{"UGA", "itu.internet_use", 1950, 1, false},    // year out of range
+		{"UGA", "itu.internet_use", 2021, 120, false},  // above 100 %
+		{"UGA", "itu.internet_use", 2022, 0, true},     // null value
+		{"KEN", "itu.internet_use", 2020, 26, false},   // duplicate of the first row
 		{"UGA", "egov.egdi", 2022, 0.5, false},
 	}
 	var csvData strings.Builder
@@ -388,7 +390,8 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 	b.WriteString("unit,year,indicator,value,note\n")
 	rows := 0
 	code := func(u int) string { return fmt.Sprintf("KE-%03s", strings.ToUpper(strconv.FormatInt(int64(u), 36))) }
-	for u := 1; b.Len() < 10<<20; u++ {
+	u := 1
+	for ; b.Len() < 10<<20; u++ {
 		for y := 2000; y <= 2023; y++ {
 			fmt.Fprintf(&b, "%s,%d,itu.internet_use,%d,\n", code(u), y, u%100)
 			rows++
@@ -400,6 +403,7 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "late.csv"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeSubdivisions(t, filepath.Join(dir, "late.subdivisions.csv"), code, u)
 	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
 		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
 	if err != nil {
@@ -421,5 +425,19 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 	got := s.Select(pipeline.Query{Indicator: "itu.internet_use", Units: []string{"UGA"}})
 	if len(got) != 1 || s.Row(got[0]).Note != "survey, household" || s.Row(got[0]).Value != 12.5 {
 		t.Fatalf("UGA row: %+v", got)
+	}
+}
+
+// writeSubdivisions writes the sidecar that declares the synthetic
+// sub-national codes code(1) .. code(n-1), which are not ISO 3166-2.
+func writeSubdivisions(t *testing.T, file string, code func(int) string, n int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("code,name\n")
+	for u := 1; u < n; u++ {
+		fmt.Fprintf(&b, "%s,synthetic %d\n", code(u), u)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -220,10 +220,20 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		return nil, err
 	}
 	if n := res.Report.Errors(); n > 0 {
-		out := &Outcome{}
+		out := &Outcome{ProblemCounts: map[pipeline.Rule]int{}}
 		for _, p := range res.Report.Problems() {
 			if p.Severity == pipeline.Error {
 				out.Problems = append(out.Problems, p)
+				out.ProblemCounts[p.Rule] = 0
+			}
+		}
+		// The report keeps the first problems of each rule; its counts are
+		// all of them.
+		for _, f := range res.Report.Files {
+			for rule, n := range f.Counts {
+				if _, ok := out.ProblemCounts[rule]; ok {
+					out.ProblemCounts[rule] += n
+				}
 			}
 		}
 		res.Release()

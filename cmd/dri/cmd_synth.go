@@ -20,7 +20,8 @@ func runSynth(ctx context.Context, args []string, e *env) error {
 		"and outliers: sub-national units (KE-001 ...), indicators synth.i001 ..., one value per unit,\n"+
 		"indicator, sex and year. Next to it go FILE.indicators.yaml (the registry entries, read\n"+
 		"automatically with --data FILE) and FILE.framework.yaml (the index = mean of min-max normalised\n"+
-		"indicators). Score every year with:\n"+
+		"indicators) and FILE.subdivisions.csv (the synthetic sub-national codes, which are not ISO 3166-2;\n"+
+		"read automatically too). Score every year with:\n"+
 		"  dri score --framework FILE.framework.yaml --data FILE --year all   (every year; or --year Y)", e)
 	var spec synth.Spec
 	fs.IntVar(&spec.Units, "units", 5000, "sub-national units")
@@ -78,6 +79,9 @@ func runSynth(ctx context.Context, args []string, e *env) error {
 	if err := os.WriteFile(stem+".framework.yaml", spec.Framework("synth"), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s\n%s.indicators.yaml\n%s.framework.yaml\n", *out, stem, stem)
+	if err := os.WriteFile(stem+".subdivisions.csv", spec.Subdivisions(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s\n%s.indicators.yaml\n%s.framework.yaml\n%s.subdivisions.csv\n", *out, stem, stem, stem)
 	return nil
 }

@@ -23,7 +23,7 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	data.limitFlags(fs)
-	verbose := fs.Bool("verbose", false, "list every problem and notice (default: the first 20 per rule)")
+	verbose := fs.Bool("verbose", false, "list every problem and notice kept: the first 200 of each rule in each file (default: the first 20 errors and 1 notice per rule)")
 	format := fs.String("format", "text", "report format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -105,7 +105,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	data.limitFlags(fs)
 	out := fs.String("out", "snapshots", "directory that receives the snapshot")
-	verbose := fs.Bool("verbose", false, "list every problem and notice")
+	verbose := fs.Bool("verbose", false, "list every problem and notice kept: the first 200 of each rule in each file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -61,6 +62,7 @@ func TestValidateBoundsMemory(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	self := selfRSS(t)
 	for _, c := range []struct {
 		file, want string
 	}{
@@ -81,10 +83,39 @@ func TestValidateBoundsMemory(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", c.want, out.String())
 			}
 			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KB on Linux
-			t.Logf("%s: max RSS %d MB", filepath.Base(c.file), rss>>10)
-			if rss > 300<<10 {
+			t.Logf("%s: max RSS %d MB (this test process: %d MB)", filepath.Base(c.file), rss>>10, self>>10)
+			switch {
+			case self > 250<<10:
+				// Go starts a child with vfork semantics: until exec it
+				// shares this process's pages, and the kernel keeps that
+				// high-water mark as the child's. Under the race detector
+				// this process alone is ~300 MB, so the figure says
+				// nothing about dri.
+				t.Logf("not checked: this process's own %d MB count in the child's figure", self>>10)
+			case rss > 300<<10:
 				t.Errorf("max RSS %d MB, want under 300 MB", rss>>10)
 			}
 		})
 	}
+}
+
+// selfRSS returns the peak resident memory of this process in KB (VmHWM,
+// the high-water mark the kernel hands on to a child started with vfork).
+func selfRSS(t *testing.T) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				t.Fatalf("VmHWM %q: %v", rest, err)
+			}
+			return kb
+		}
+	}
+	t.Fatal("no VmHWM in /proc/self/status")
+	return 0
 }

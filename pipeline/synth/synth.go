@@ -216,6 +216,18 @@ func (s *Spec) Registry() []byte {
 	return b
 }
 
+// Subdivisions returns the sidecar (CSV, code,name) that declares the
+// panel's sub-national codes: they have the ISO 3166-2 form but are not in
+// ISO 3166-2, which DRI checks codes against. The pipeline reads
+// FILE.subdivisions.csv next to a long file.
+func (s *Spec) Subdivisions() []byte {
+	b := []byte("code,name\n")
+	for i := 0; i < s.Units; i++ {
+		b = fmt.Appendf(b, "%s,Synthetic unit %d\n", Unit(i), i+1)
+	}
+	return b
+}
+
 // Framework returns a framework (YAML) scoring the panel as the peer
 // benchmark does: each indicator min-max normalised to 0-100 within the
 // year, the index their mean over the values present.
