@@ -13,6 +13,7 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 	valids := [][]bool{valid, nil, valid}
 	aggDst, aggValid := make([]float64, len(x)), make([]bool, len(x))
 	gen := Aggregation{Method: AggGeneralised, P: 2}
+	ranks := make([]int, len(x))
 	for name, f := range map[string]func(){
 		"NormaliseMinMax":    func() { _, _ = NormaliseMinMax(dst, x, valid, 0, 100) },
 		"NormaliseZScore":    func() { _, _ = NormaliseZScore(dst, x, valid, 0, 1) },
@@ -41,6 +42,7 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 		"ImputeMean":           func() { _, _, _ = ImputeMean(dst, imputed, x, valid) },
 		"ImputeMedian":         func() { _, _, _ = ImputeMedian(dst, imputed, x, valid) },
 		"RenormaliseWeights":   func() { _, _ = RenormaliseWeights(dst, w, valid) },
+		"Rank":                 func() { _, _ = Rank(ranks, x, valid) },
 	} {
 		if n := testing.AllocsPerRun(100, f); n != 0 {
 			t.Errorf("%s: %v allocations per run, want 0", name, n)

@@ -10,10 +10,11 @@ import (
 // Rank ranks the present values of x with 1 = highest, ties sharing the
 // lowest rank number (R's rank(-x, ties.method = "min"), COINr's ranks of
 // scores); missing values get 0. dst (nil allocates) must have len(x). It
-// sorts a copy of the present values (one allocation, O(n log n)).
+// sorts the present values' keys (O(n log n)).
 //
 // Ranks are ints: a rank is a count, and 0 can mark a missing value without
 // a separate validity slice (valid[i] is false exactly where dst[i] == 0).
+// Below 256 present values it allocates nothing when dst is supplied.
 //
 // Special cases are:
 //
@@ -41,31 +42,33 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 		n++
 	}
 	if n < radixMin {
-		type pair struct {
-			v float64
-			i int
-		}
-		ps := make([]pair, 0, n)
+		// The keys of the present values (ascending key = descending
+		// value) sorted as plain integers in a stack buffer; a value's rank
+		// is 1 + the position of the first copy of its key, found by binary
+		// search: the number of values strictly greater, ties "min".
+		var buf [radixMin]uint64
+		keys := buf[:0]
 		for i, v := range x {
 			if present(valid, i) {
-				ps = append(ps, pair{v, i})
+				keys = append(keys, descKey(v))
 			}
 		}
-		slices.SortFunc(ps, func(a, b pair) int { // descending; values are finite
-			switch {
-			case a.v > b.v:
-				return -1
-			case a.v < b.v:
-				return 1
-			}
-			return 0
-		})
-		for k, p := range ps {
-			if k > 0 && p.v == ps[k-1].v {
-				dst[p.i] = dst[ps[k-1].i]
+		slices.Sort(keys)
+		for i, v := range x {
+			if !present(valid, i) {
 				continue
 			}
-			dst[p.i] = k + 1
+			k := descKey(v)
+			lo, hi := 0, n // first position with keys[pos] >= k
+			for lo < hi {
+				m := int(uint(lo+hi) >> 1)
+				if keys[m] < k {
+					lo = m + 1
+				} else {
+					hi = m
+				}
+			}
+			dst[i] = lo + 1
 		}
 		return dst, nil
 	}
@@ -80,8 +83,25 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 	return dst, nil
 }
 
+// descKey maps a finite float64 to an integer key whose ascending order is
+// the values' descending order, equal keys exactly for equal values (-0
+// and +0 share one key, as they compare equal).
+func descKey(v float64) uint64 {
+	b := math.Float64bits(v)
+	if v == 0 {
+		b = 0
+	}
+	if b>>63 == 1 {
+		b = ^b
+	} else {
+		b |= 1 << 63
+	}
+	return ^b
+}
+
 // radixMin is the number of values from which Rank sorts by radix (below
-// it, comparison sorting is faster).
+// it, sorting integer keys in a stack buffer is faster and allocates
+// nothing).
 const radixMin = 256
 
 // radixSortDesc returns the indices of the n present values in
