@@ -10,6 +10,22 @@ type arena struct {
 	bools slab[bool]
 	ints  slab[int]
 	tiers slab[Tier]
+	nodes []NodeResult // one per framework node, and pointers to them
+	ptrs  []*NodeResult
+}
+
+// nodeResults returns n pointers to zeroed NodeResults, from one block
+// (reused on recycling: a recycled Result is not read again).
+func (a *arena) nodeResults(n int) []*NodeResult {
+	if cap(a.nodes) < n {
+		a.nodes, a.ptrs = make([]NodeResult, n), make([]*NodeResult, n)
+	}
+	a.nodes, a.ptrs = a.nodes[:n], a.ptrs[:n]
+	for i := range a.nodes {
+		a.nodes[i] = NodeResult{}
+		a.ptrs[i] = &a.nodes[i]
+	}
+	return a.ptrs[:n:n]
 }
 
 func (a *arena) reset() {
