@@ -42,33 +42,40 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 		n++
 	}
 	if n < radixMin {
-		// The keys of the present values (ascending key = descending
-		// value) sorted as plain integers in a stack buffer; a value's rank
-		// is 1 + the position of the first copy of its key, found by binary
-		// search: the number of values strictly greater, ties "min".
-		var buf [radixMin]uint64
-		keys := buf[:0]
+		// Integer keys sorted in stack buffers: each present value's key
+		// (ascending key = descending value) with its low 8 bits replaced
+		// by the value's place among the present ones (n < 256), so one
+		// plain sort orders values and carries their places. Values whose
+		// keys differ only in those 8 bits (ties, or values a few ulps
+		// apart) may come out of order; an insertion sort on the full keys
+		// puts them right, moving nothing else (the rest is in order).
+		var keys [radixMin]uint64
+		var at [radixMin]int // place -> index in x
+		k := 0
 		for i, v := range x {
 			if present(valid, i) {
-				keys = append(keys, descKey(v))
+				keys[k], at[k] = descKey(v)&^0xff|uint64(k), i
+				k++
 			}
 		}
-		slices.Sort(keys)
-		for i, v := range x {
-			if !present(valid, i) {
-				continue
+		ks := keys[:n]
+		slices.Sort(ks)
+		full := func(j int) uint64 { return descKey(x[at[ks[j]&0xff]]) }
+		for j := 1; j < n; j++ {
+			for m := j; m > 0 && ks[m]>>8 == ks[m-1]>>8 && full(m) < full(m-1); m-- {
+				ks[m], ks[m-1] = ks[m-1], ks[m]
 			}
-			k := descKey(v)
-			lo, hi := 0, n // first position with keys[pos] >= k
-			for lo < hi {
-				m := int(uint(lo+hi) >> 1)
-				if keys[m] < k {
-					lo = m + 1
-				} else {
-					hi = m
-				}
+		}
+		// Equal values share the rank of the first of them ("min").
+		prev := -1
+		for j, key := range ks {
+			i := at[key&0xff]
+			if j > 0 && x[i] == x[prev] {
+				dst[i] = dst[prev]
+			} else {
+				dst[i] = j + 1
 			}
-			dst[i] = lo + 1
+			prev = i
 		}
 		return dst, nil
 	}

@@ -110,7 +110,7 @@ func TestRankRadix(t *testing.T) {
 			case 1:
 				x[i] = math.Copysign(0, -1)
 			case 2:
-				x[i] = []float64{0, 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64}[r.IntN(5)]
+				x[i] = []float64{0, 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64, 1, math.Nextafter(1, 2), math.Nextafter(1, 0)}[r.IntN(8)]
 			default:
 				x[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(20)-10))
 			}
