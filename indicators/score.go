@@ -217,6 +217,14 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
+		leaves, tiers := f.nodes[0].leaves, 0
+		if f.tiers != nil {
+			tiers = len(f.nodes) - leaves // finish: Tier per aggregate
+			if _, egdi := f.tiers.(EGDIGroups); egdi {
+				tiers *= 2 // and Class
+			}
+		}
+		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), tiers, len(p.Units))
 	}
 	if opt.Normalisation != nil {
 		res.Normalisation = *opt.Normalisation
