@@ -335,7 +335,7 @@ var (
 	refErr    error
 )
 
-func embeddedEngine(t *testing.T) *engine.Engine {
+func embeddedEngine(t testing.TB) *engine.Engine {
 	t.Helper()
 	refOnce.Do(func() {
 		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
