@@ -24,18 +24,21 @@ func BenchmarkWhatIfCompass(b *testing.B) {
 	}
 }
 
+// uncertaintySeed is the last seed BenchmarkUncertaintyCompass used.
+var uncertaintySeed uint64
+
 // BenchmarkUncertaintyCompass is a 1,000-run uncertainty analysis of the
 // Compass in its default year, weights varied (the default), in process on
-// every core; each iteration has its own seed, so none is served from the
-// engine's cache.
+// every core; each iteration has its own seed (across -count runs too), so
+// none is served from the engine's cache.
 func BenchmarkUncertaintyCompass(b *testing.B) {
 	e := embeddedEngine(b)
 	f, _ := e.Framework("compass")
 	year := e.DefaultYear(f)
-	seed := uint64(0)
 	b.ReportAllocs()
 	for b.Loop() {
-		seed++
+		uncertaintySeed++
+		seed := uncertaintySeed
 		if _, err := e.Uncertainty(engine.UncertaintyRequest{Framework: "compass", Year: year, Runs: 1000, Seed: seed,
 			Vary: engine.Vary{Weights: true}}); err != nil {
 			b.Fatal(err)
