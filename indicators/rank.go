@@ -28,8 +28,16 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 	} else if len(dst) != len(x) {
 		panic(fmt.Sprintf("indicators: %s: len(dst) = %d, want %d", name, len(dst), len(x)))
 	}
-	// One sort of (value, index) pairs, descending, then a linear pass:
-	// equal values share the rank of the first of them ("min").
+	// Below radixMin present values: integer keys sorted in stack
+	// buffers, each present value's key (ascending key = descending value)
+	// with its low 8 bits replaced by the value's place among the present
+	// ones (n < 256), so one plain sort orders values and carries their
+	// places. Values whose keys differ only in those 8 bits (ties, or
+	// values a few ulps apart) may come out of order; an insertion sort on
+	// the full keys puts them right, moving nothing else (the rest is in
+	// order). The keys are built in the pass that checks the values.
+	var keys [radixMin]uint64
+	var at [radixMin]int // place -> index in x
 	n := 0
 	for i, v := range x {
 		dst[i] = 0
@@ -39,25 +47,12 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 		if !finite(v) {
 			return dst, kernelError(name, ErrNaN, "x[%d] = %v", i, v)
 		}
+		if n < radixMin {
+			keys[n], at[n] = descKey(v)&^0xff|uint64(n), i
+		}
 		n++
 	}
 	if n < radixMin {
-		// Integer keys sorted in stack buffers: each present value's key
-		// (ascending key = descending value) with its low 8 bits replaced
-		// by the value's place among the present ones (n < 256), so one
-		// plain sort orders values and carries their places. Values whose
-		// keys differ only in those 8 bits (ties, or values a few ulps
-		// apart) may come out of order; an insertion sort on the full keys
-		// puts them right, moving nothing else (the rest is in order).
-		var keys [radixMin]uint64
-		var at [radixMin]int // place -> index in x
-		k := 0
-		for i, v := range x {
-			if present(valid, i) {
-				keys[k], at[k] = descKey(v)&^0xff|uint64(k), i
-				k++
-			}
-		}
 		ks := keys[:n]
 		slices.Sort(ks)
 		full := func(j int) uint64 { return descKey(x[at[ks[j]&0xff]]) }
