@@ -53,30 +53,33 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 // Score's allocations do not grow with the framework (issue 19, item 3):
 // a fresh build takes a fixed number (the Result and its maps, one block of
 // NodeResults, one chunk per slab, the aggregation scratch, ...), a build
-// recycling the previous result fewer still. The bounds are about twice the
-// counts measured (23 and 16 for 200 x 300); before issue 19 a build took
-// several per node (1,671 fresh, 1,293 recycled).
+// recycling the previous result fewer still. Measured: 20 fresh and 14
+// recycled for 51 x 49 (59 nodes), 23 and 14 for 200 x 300 (337 nodes), a
+// few more under the race detector; before issue 19 a build took several
+// per node (317 and 1,671 fresh). So: the big framework may take at most 10
+// more than the small one, and no build more than 100.
 func TestScoreAllocationsFixed(t *testing.T) {
-	for _, shape := range []struct {
+	var fresh, recycled [2]float64
+	for i, shape := range []struct {
 		units, inds int
 		branching   []int
 	}{{51, 49, []int{7, 4}}, {200, 300, []int{10, 5, 3}}} {
 		f, p := syntheticFramework(shape.units, shape.inds, shape.branching)
-		fresh := testing.AllocsPerRun(5, func() {
+		fresh[i] = testing.AllocsPerRun(5, func() {
 			if _, err := Score(f, p, Options{Year: 2023}); err != nil {
 				t.Fatal(err)
 			}
 		})
 		var prev *Result
-		recycled := testing.AllocsPerRun(5, func() {
+		recycled[i] = testing.AllocsPerRun(5, func() {
 			res, err := Score(f, p, Options{Year: 2023, Recycle: prev})
 			if err != nil {
 				t.Fatal(err)
 			}
 			prev = res
 		})
-		if fresh > 50 || recycled > 35 {
-			t.Errorf("%dx%d: %v allocations per fresh build, %v recycling; want at most 50 and 35", shape.units, shape.inds, fresh, recycled)
-		}
+	}
+	if fresh[1] > fresh[0]+10 || recycled[1] > recycled[0]+10 || fresh[1] > 100 || recycled[1] > 100 {
+		t.Errorf("allocations per build, 51x49 then 200x300: fresh %v, recycled %v; want the second within 10 of the first, at most 100", fresh, recycled)
 	}
 }

@@ -542,7 +542,11 @@ func aggregateTree(res *Result) error {
 		if len(kids) == 0 {
 			continue
 		}
-		weights = append(weights[:0], make([]float64, len(kids))...)
+		if cap(weights) < len(kids) {
+			weights = make([]float64, len(kids))
+		}
+		weights = weights[:len(kids)]
+		clear(weights)
 		switch res.WeightScheme {
 		case "equal":
 			for k := range weights {
