@@ -10,6 +10,33 @@ type arena struct {
 	bools slab[bool]
 	ints  slab[int]
 	tiers slab[Tier]
+	nodes []NodeResult // one per framework node, and pointers to them
+	ptrs  []*NodeResult
+}
+
+// nodeResults returns n pointers to zeroed NodeResults, from one block
+// (reused on recycling: a recycled Result is not read again).
+func (a *arena) nodeResults(n int) []*NodeResult {
+	if cap(a.nodes) < n {
+		a.nodes, a.ptrs = make([]NodeResult, n), make([]*NodeResult, n)
+	}
+	a.nodes, a.ptrs = a.nodes[:n], a.ptrs[:n]
+	for i := range a.nodes {
+		a.nodes[i] = NodeResult{}
+		a.ptrs[i] = &a.nodes[i]
+	}
+	return a.ptrs[:n:n]
+}
+
+// reserve sizes a fresh arena's first chunks for a build of nodes nodes,
+// leaves of them indicators, extras extra indicators and tiers tier
+// columns over n units (what a composite Score takes: one chunk each
+// instead of one per slabPer requests).
+func (a *arena) reserve(nodes, leaves, extras, tiers, n int) {
+	a.f64.reserve((2*nodes + 2*leaves + extras) * n)
+	a.bools.reserve((nodes + 2*leaves + 2*extras) * n)
+	a.ints.reserve((nodes + leaves + extras) * n)
+	a.tiers.reserve(tiers * n)
 }
 
 func (a *arena) reset() {
@@ -47,3 +74,10 @@ func (s *slab[T]) take(n int) []T {
 }
 
 func (s *slab[T]) reset() { s.ci, s.off = 0, 0 }
+
+// reserve gives an empty slab a first chunk of n elements.
+func (s *slab[T]) reserve(n int) {
+	if len(s.chunks) == 0 && n > 0 {
+		s.chunks = append(s.chunks, make([]T, n))
+	}
+}

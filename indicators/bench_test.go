@@ -127,18 +127,44 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 }
 
 // BenchmarkScore scores a whole framework: year selection, treatment check,
-// normalisation, aggregation up the tree, ranks and coverage.
+// normalisation, aggregation up the tree, ranks and coverage. The shapes
+// are those users run (issue 19): COINr's ASEM example (51 units, 49
+// indicators, 4 levels: 7 pillars of 7 and 2 sub-indices here, ASEM has 8
+// pillars of 3-9), a Compass-like 193 x 20 (5 pillars of 4; the Compass has
+// 6 of 2-5), 200 x 50, 200 x 300 and 5,000 x 300 (levels 10, 5, 3). The
+// recycle case passes the previous result as Options.Recycle, as what-if
+// and uncertainty runs do.
 func BenchmarkScore(b *testing.B) {
 	for _, shape := range []struct {
 		units, inds int
 		branching   []int
-	}{{200, 50, []int{5, 2}}, {5000, 300, []int{10, 5, 3}}} {
-		b.Run(fmt.Sprintf("%dx%d", shape.units, shape.inds), func(b *testing.B) {
+		recycle     bool
+	}{
+		{51, 49, []int{7, 4}, false},
+		{193, 20, []int{4}, false},
+		{200, 50, []int{5, 2}, false},
+		{200, 300, []int{10, 5, 3}, false},
+		{200, 300, []int{10, 5, 3}, true},
+		{5000, 300, []int{10, 5, 3}, false},
+	} {
+		name := fmt.Sprintf("%dx%d", shape.units, shape.inds)
+		if shape.recycle {
+			name += "-recycle"
+		}
+		b.Run(name, func(b *testing.B) {
 			f, p := syntheticFramework(shape.units, shape.inds, shape.branching)
+			var prev *Result
+			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Score(f, p, Options{Year: 2023}); err != nil {
+				opt := Options{Year: 2023}
+				if shape.recycle {
+					opt.Recycle = prev
+				}
+				res, err := Score(f, p, opt)
+				if err != nil {
 					b.Fatal(err)
 				}
+				prev = res
 			}
 		})
 	}

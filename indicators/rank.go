@@ -10,10 +10,11 @@ import (
 // Rank ranks the present values of x with 1 = highest, ties sharing the
 // lowest rank number (R's rank(-x, ties.method = "min"), COINr's ranks of
 // scores); missing values get 0. dst (nil allocates) must have len(x). It
-// sorts a copy of the present values (one allocation, O(n log n)).
+// sorts the present values' keys (O(n log n)).
 //
 // Ranks are ints: a rank is a count, and 0 can mark a missing value without
 // a separate validity slice (valid[i] is false exactly where dst[i] == 0).
+// Below 256 present values it allocates nothing when dst is supplied.
 //
 // Special cases are:
 //
@@ -27,8 +28,16 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 	} else if len(dst) != len(x) {
 		panic(fmt.Sprintf("indicators: %s: len(dst) = %d, want %d", name, len(dst), len(x)))
 	}
-	// One sort of (value, index) pairs, descending, then a linear pass:
-	// equal values share the rank of the first of them ("min").
+	// Below radixMin present values: integer keys sorted in stack
+	// buffers, each present value's key (ascending key = descending value)
+	// with its low 8 bits replaced by the value's place among the present
+	// ones (n < 256), so one plain sort orders values and carries their
+	// places. Values whose keys differ only in those 8 bits (ties, or
+	// values a few ulps apart) may come out of order; an insertion sort on
+	// the full keys puts them right, moving nothing else (the rest is in
+	// order). The keys are built in the pass that checks the values.
+	var keys [radixMin]uint64
+	var at [radixMin]int // place -> index in x
 	n := 0
 	for i, v := range x {
 		dst[i] = 0
@@ -38,34 +47,30 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 		if !finite(v) {
 			return dst, kernelError(name, ErrNaN, "x[%d] = %v", i, v)
 		}
+		if n < radixMin {
+			keys[n], at[n] = descKey(v)&^0xff|uint64(n), i
+		}
 		n++
 	}
 	if n < radixMin {
-		type pair struct {
-			v float64
-			i int
-		}
-		ps := make([]pair, 0, n)
-		for i, v := range x {
-			if present(valid, i) {
-				ps = append(ps, pair{v, i})
+		ks := keys[:n]
+		slices.Sort(ks)
+		full := func(j int) uint64 { return descKey(x[at[ks[j]&0xff]]) }
+		for j := 1; j < n; j++ {
+			for m := j; m > 0 && ks[m]>>8 == ks[m-1]>>8 && full(m) < full(m-1); m-- {
+				ks[m], ks[m-1] = ks[m-1], ks[m]
 			}
 		}
-		slices.SortFunc(ps, func(a, b pair) int { // descending; values are finite
-			switch {
-			case a.v > b.v:
-				return -1
-			case a.v < b.v:
-				return 1
+		// Equal values share the rank of the first of them ("min").
+		prev := -1
+		for j, key := range ks {
+			i := at[key&0xff]
+			if j > 0 && x[i] == x[prev] {
+				dst[i] = dst[prev]
+			} else {
+				dst[i] = j + 1
 			}
-			return 0
-		})
-		for k, p := range ps {
-			if k > 0 && p.v == ps[k-1].v {
-				dst[p.i] = dst[ps[k-1].i]
-				continue
-			}
-			dst[p.i] = k + 1
+			prev = i
 		}
 		return dst, nil
 	}
@@ -80,8 +85,25 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 	return dst, nil
 }
 
+// descKey maps a finite float64 to an integer key whose ascending order is
+// the values' descending order, equal keys exactly for equal values (-0
+// and +0 share one key, as they compare equal).
+func descKey(v float64) uint64 {
+	b := math.Float64bits(v)
+	if v == 0 {
+		b = 0
+	}
+	if b>>63 == 1 {
+		b = ^b
+	} else {
+		b |= 1 << 63
+	}
+	return ^b
+}
+
 // radixMin is the number of values from which Rank sorts by radix (below
-// it, comparison sorting is faster).
+// it, sorting integer keys in a stack buffer is faster and allocates
+// nothing).
 const radixMin = 256
 
 // radixSortDesc returns the indices of the n present values in

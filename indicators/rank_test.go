@@ -89,12 +89,19 @@ func TestRankProperty(t *testing.T) {
 	}
 }
 
-// The radix path (n >= radixMin) agrees with a comparison sort, with ties,
-// negative values and both zeros.
+// Both paths (integer keys below radixMin present values, radix from it)
+// agree with counting, with ties, negative values, both zeros (which tie),
+// subnormals and sizes on either side of radixMin.
 func TestRankRadix(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for trial := range 20 {
+	for trial := range 120 {
 		n := radixMin + r.IntN(3000)
+		switch trial % 3 {
+		case 1:
+			n = 1 + r.IntN(radixMin+20)
+		case 2:
+			n = radixMin - 3 + r.IntN(6)
+		}
 		x, valid := make([]float64, n), make([]bool, n)
 		for i := range x {
 			switch r.IntN(5) {
@@ -102,6 +109,8 @@ func TestRankRadix(t *testing.T) {
 				x[i] = float64(r.IntN(10) - 5) // ties, negatives
 			case 1:
 				x[i] = math.Copysign(0, -1)
+			case 2:
+				x[i] = []float64{0, 5e-324, -5e-324, math.MaxFloat64, -math.MaxFloat64, 1, math.Nextafter(1, 2), math.Nextafter(1, 0)}[r.IntN(8)]
 			default:
 				x[i] = r.NormFloat64() * math.Pow(10, float64(r.IntN(20)-10))
 			}

@@ -223,6 +223,14 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
+		leaves, tiers := f.nodes[0].leaves, 0
+		if f.tiers != nil {
+			tiers = len(f.nodes) - leaves // finish: Tier per aggregate
+			if _, egdi := f.tiers.(EGDIGroups); egdi {
+				tiers *= 2 // and Class
+			}
+		}
+		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), tiers, len(p.Units))
 	}
 	if opt.Normalisation != nil {
 		res.Normalisation = *opt.Normalisation
@@ -248,13 +256,13 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		}
 	}
 	n := len(p.Units)
-	res.Nodes = make([]*NodeResult, len(f.nodes))
+	res.Nodes = res.mem.nodeResults(len(f.nodes))
 	for i, node := range f.nodes {
 		w := node.W()
 		if ow, ok := opt.Weights[node.Code]; ok {
 			w = ow
 		}
-		res.Nodes[i] = &NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w}
+		*res.Nodes[i] = NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w}
 	}
 	for _, x := range f.Extras {
 		nr := &NodeResult{Node: &Node{Code: x, Indicator: x, Level: 1}}
@@ -328,7 +336,7 @@ func scoreComposite(res *Result, p *Panel) error {
 		}
 		nr.Treated = res.mem.f64.take(n)
 		var tr []float64
-		var rep TreatReport
+		var rep *TreatReport // only when treating: it escapes
 		var err error
 		if res.Treatment.Method == TreatNone {
 			// What Treat does for "none" (its checks, a copy) without the
@@ -338,7 +346,8 @@ func scoreComposite(res *Result, p *Panel) error {
 				tr = nr.Treated
 			}
 		} else {
-			tr, rep, err = Treat(nr.Treated, nr.Raw, nr.RawValid, res.Treatment)
+			rep = new(TreatReport)
+			tr, *rep, err = Treat(nr.Treated, nr.Raw, nr.RawValid, res.Treatment)
 		}
 		if err != nil {
 			nr.Excluded = exclusion(err)
@@ -346,9 +355,7 @@ func scoreComposite(res *Result, p *Panel) error {
 			continue
 		}
 		nr.Treated = tr
-		if res.Treatment.Method != TreatNone {
-			nr.Treat = &rep
-		}
+		nr.Treat = rep
 		ctx := NormContext{Direction: info.Polarity, Scale: scale}
 		if node.Direction != 0 {
 			ctx.Direction = node.Direction
@@ -519,13 +526,18 @@ func aggregateTree(res *Result) error {
 	f := res.Framework
 	// Children of each aggregate that take part (documented-only children
 	// and excluded indicators do not).
+	// Scratch for one node at a time.
+	var kids []*NodeResult
+	var weights []float64
+	var cols [][]float64
+	var valids [][]bool
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]
 		if node.IsIndicator() || node.Documented() {
 			continue
 		}
-		var kids []*NodeResult
+		kids = kids[:0]
 		for _, c := range node.Children {
 			cr := res.Nodes[c.index]
 			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
@@ -536,7 +548,11 @@ func aggregateTree(res *Result) error {
 		if len(kids) == 0 {
 			continue
 		}
-		weights := make([]float64, len(kids))
+		if cap(weights) < len(kids) {
+			weights = make([]float64, len(kids))
+		}
+		weights = weights[:len(kids)]
+		clear(weights)
 		switch res.WeightScheme {
 		case "equal":
 			for k := range weights {
@@ -576,9 +592,9 @@ func aggregateTree(res *Result) error {
 		if node.Aggregate != "" {
 			agg, _ = ParseAggregation(node.Aggregate)
 		}
-		cols, valids := make([][]float64, len(kids)), make([][]bool, len(kids))
-		for k, kr := range kids {
-			cols[k], valids[k] = kr.Value, kr.Valid
+		cols, valids = cols[:0], valids[:0]
+		for _, kr := range kids {
+			cols, valids = append(cols, kr.Value), append(valids, kr.Valid)
 		}
 		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
 			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
@@ -599,42 +615,37 @@ func aggregateTree(res *Result) error {
 func finish(res *Result) error {
 	f := res.Framework
 	n := len(res.Units)
-	leafData := map[*Node][]bool{}
-	for _, nr := range res.Nodes {
+	// Coverage, bottom-up (children follow their parent in pre-order):
+	// first each node's count of leaves with data per unit (a leaf's own
+	// data, an aggregate's children's counts summed; whole numbers, so
+	// exact in any order), then divided by the node's number of leaves.
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		nr := res.Nodes[i]
+		nr.Coverage = res.mem.f64.take(n)
 		if nr.Node.IsIndicator() {
-			leafData[nr.Node] = nr.RawValid
+			for u, ok := range nr.RawValid {
+				if ok {
+					nr.Coverage[u] = 1
+				}
+			}
+			continue
+		}
+		for _, c := range nr.Node.Children {
+			for u, k := range res.Nodes[c.index].Coverage {
+				nr.Coverage[u] += k
+			}
 		}
 	}
 	for _, nr := range res.Nodes {
+		if leaves := nr.Node.leaves; leaves > 1 {
+			for u := range nr.Coverage {
+				nr.Coverage[u] /= float64(leaves)
+			}
+		}
 		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
 			var err error
 			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
-			}
-		}
-		nr.Coverage = res.mem.f64.take(n)
-		leaves := 0
-		var walk func(*Node)
-		walk = func(x *Node) {
-			if x.IsIndicator() {
-				leaves++
-				if d := leafData[x]; d != nil {
-					for u := range d {
-						if d[u] {
-							nr.Coverage[u]++
-						}
-					}
-				}
-				return
-			}
-			for _, c := range x.Children {
-				walk(c)
-			}
-		}
-		walk(nr.Node)
-		for u := range nr.Coverage {
-			if leaves > 0 {
-				nr.Coverage[u] /= float64(leaves)
 			}
 		}
 		if nr.Node.IsIndicator() || f.tiers == nil {

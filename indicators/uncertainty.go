@@ -136,7 +136,9 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	nominal, err := Score(f, p, Options{Year: opt.Year})
+	// Only the index's ranks are read (the nominal rank; the variants give
+	// their indicators' values).
+	nominal, err := Score(f, p, Options{Year: opt.Year, IndexRanksOnly: true})
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +158,7 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	variants := make([]*variant, len(norms)*len(imps))
 	for ni := range norms {
 		for ii := range imps {
-			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii]}
+			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii], IndexRanksOnly: true}
 			res, err := Score(f, p, o)
 			if err != nil {
 				return nil, fmt.Errorf("indicators: uncertainty: normalisation %s, imputation %s: %w", norms[ni], imps[ii], err)
