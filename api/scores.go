@@ -377,6 +377,19 @@ type profileNode struct {
 	Female *float64 `json:"female,omitempty"`
 	Male   *float64 `json:"male,omitempty"`
 	GPS    *float64 `json:"parity_score,omitempty"`
+	// Published: the publisher's own score for this node (compass: UNDP's
+	// published Compass score, indicator ddc.*) next to DRI's.
+	Published *publishedScore `json:"published,omitempty"`
+}
+
+// publishedScore is a publisher's own score for a profile node, with
+// DRI's recomputation minus it (null when DRI has no score).
+type publishedScore struct {
+	Indicator  string   `json:"indicator"`
+	Value      float64  `json:"value"`
+	Year       int      `json:"year"`
+	Source     string   `json:"source"`
+	Difference *float64 `json:"difference"`
 }
 
 type trendPoint struct {
@@ -441,11 +454,16 @@ func handleProfile(r *request) (*Result, error) {
 			scored++
 		}
 	}
+	published := map[string]engine.Published{}
+	for _, p := range sc.Published(f.ID, unit.Code, res.Year) {
+		published[p.Code] = p
+	}
 	var nodes []profileNode
 	t := newTable([]colSpec{{"node", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"value", KindFloat, ""},
 		{"rank", KindInt, ""}, {"tier", KindString, ""}, {"coverage", KindFloat, ""}, {"indicator", KindString, ""},
 		{"raw", KindFloat, ""}, {"year", KindInt, ""}, {"source", KindString, ""}, {"status", KindString, ""},
-		{"rests_on", KindString, ""}})
+		{"rests_on", KindString, ""}, {"published", KindFloat, ""}, {"published_year", KindInt, ""},
+		{"difference", KindFloat, ""}})
 	for _, nr := range res.Nodes {
 		n := nr.Node
 		p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: nr.Coverage[ui], Weight: nr.Weight,
@@ -479,6 +497,12 @@ func handleProfile(r *request) (*Result, error) {
 				p.Source, p.Status, p.Note = "", "", ""
 			}
 		}
+		if pub, ok := published[n.Code]; ok {
+			p.Published = &publishedScore{Indicator: pub.Indicator, Value: pub.Value, Year: pub.Year, Source: pub.Source}
+			if p.Value != nil {
+				p.Published.Difference = fptr(*p.Value - pub.Value)
+			}
+		}
 		nodes = append(nodes, p)
 		c := t.Cols
 		c[0].AddS(p.Code)
@@ -502,6 +526,15 @@ func handleProfile(r *request) (*Result, error) {
 		c[10].AddS(p.Source)
 		c[11].AddS(p.Status)
 		c[12].AddS(p.RestsOn)
+		if p.Published != nil {
+			c[13].AddF(p.Published.Value)
+			c[14].AddI(p.Published.Year)
+			addPtr(c[15], p.Published.Difference)
+		} else {
+			c[13].AddNull()
+			c[14].AddNull()
+			c[15].AddNull()
+		}
 	}
 	// Trend: the index over the years with data.
 	var trend []trendPoint

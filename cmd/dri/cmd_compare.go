@@ -24,7 +24,9 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		"member states with data; withheld below 50% coverage), difference, ratio, the unit's\n"+
 		"percentile and rank among the members; group figures follow the one group rule (see dri gaps\n"+
 		"--help). Default groups: LDC, the unit's M49 region, its\n"+
-		"income group and WLD.", e)
+		"income group and WLD. For the compass framework, published is UNDP's own published\n"+
+		"Compass score for the node (the ddc.* indicators, latest in or before the year) and\n"+
+		"value_minus_published DRI's recomputation minus it.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD)")
@@ -78,7 +80,13 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	}
 	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(groups), res.Framework.Name, res.Year)
 	t := &table{header: []string{"node", "level", "name", "group", "value", "group_value", "difference", "ratio",
-		"percentile", "rank", "of", "members_with_data", "coverage", "note"}}
+		"percentile", "rank", "of", "members_with_data", "coverage", "note", "published", "published_year", "value_minus_published"}}
+	// The publisher's own score for the node where DRI recomputes a
+	// published index (compass: UNDP's ddc.* scores), next to DRI's.
+	published := map[string]engine.Published{}
+	for _, p := range eng.Published(res.Framework.ID, unit.Code, res.Year) {
+		published[p.Code] = p
+	}
 	for _, c := range cmp {
 		row := []cell{str(c.Code), integer(c.Level), str(c.Name), str(c.Group), num(c.Value), num(c.Agg.Value)}
 		if c.HasCmp {
@@ -94,6 +102,11 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 			note = c.Agg.Note()
 		}
 		row = append(row, integer(c.Agg.N), num(c.Agg.Coverage), str(note))
+		if p, ok := published[c.Code]; ok {
+			row = append(row, num(p.Value), integer(p.Year), num(c.Value-p.Value))
+		} else {
+			row = append(row, num(math.NaN()), cell{null: true, isNum: true}, num(math.NaN()))
+		}
 		t.add(row...)
 	}
 	return t.write(e.stdout, *format)
