@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -240,7 +241,9 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("frameworks", "frameworks [ID] [--years] [--format table|csv|json]\n\n"+
 		"Lists the frameworks with the years they score (years in which at least one unit has an\n"+
 		"overall score), or one framework's nodes, or with --years the years it scores and how many\n"+
-		"units in each.", e)
+		"units in each. With ID the framework's description, source, departures from the index it\n"+
+		"follows (which public series stand in for the original's) and coverage rule come first:\n"+
+		"on stdout before the table, on stderr with --format csv or json.", e)
 	format := fs.String("format", "table", "output: table, csv or json")
 	yearsOnly := fs.Bool("years", false, "with ID: the years the framework scores and the number of units scored in each")
 	var id string
@@ -283,6 +286,11 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 		}
 		return t.write(e.stdout, *format)
 	}
+	about := e.stdout
+	if *format != "table" {
+		about = e.stderr // keep stdout machine-readable
+	}
+	writeAbout(about, f)
 	t := &table{header: []string{"code", "level", "parent", "name", "indicator", "weight", "note"}}
 	for _, n := range f.Nodes() {
 		parent := ""
@@ -296,4 +304,32 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 		t.add(str(n.Code), integer(n.Level), str(parent), str(n.Name), str(n.Indicator), num(n.W()), str(note))
 	}
 	return t.write(e.stdout, *format)
+}
+
+// writeAbout prints a framework's description, source, departures and
+// coverage rule as wrapped paragraphs (the API serves the same fields at
+// /v1/frameworks/{id}).
+func writeAbout(w io.Writer, f *indicators.Framework) {
+	fmt.Fprintf(w, "%s: %s\n", f.ID, f.Name)
+	for _, p := range []struct{ label, text string }{
+		{"Description", f.Description},
+		{"Source", f.Source},
+		{"Departures", f.Departures},
+		{"Coverage rule", fmt.Sprintf("a node is scored when at least %g%% of its children that have shipped indicators have a value, at every level including the overall (methods.coverage %g)", 100*f.Methods.Coverage, f.Methods.Coverage)},
+	} {
+		if strings.TrimSpace(p.text) == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s:\n", p.label)
+		line := " "
+		for _, word := range strings.Fields(p.text) {
+			if len(line)+1+len(word) > 92 && line != " " {
+				fmt.Fprintln(w, line)
+				line = " "
+			}
+			line += " " + word
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,27 @@ func TestComparePublishedKenya(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Fatalf("dri compare KEN: %d of ECONOMY, REGULATION rows\n%s", seen, out)
+	}
+}
+
+// TestFrameworksPrintsDepartures: dri frameworks compass prints the
+// framework's description and departures (datasets/frameworks/compass.yaml:
+// the stand-in for Identification is Findex's national ID card) and its
+// coverage rule before the node table; with --format csv they go to stderr
+// and stdout is the node table alone.
+func TestFrameworksPrintsDepartures(t *testing.T) {
+	code, out, _ := dri(t, "frameworks", "compass")
+	if code != exitOK {
+		t.Fatalf("dri frameworks compass: exit %d", code)
+	}
+	flat := strings.Join(strings.Fields(out), " ") // the paragraphs are wrapped
+	for _, want := range []string{"Description:", "Departures:", "Identification is Findex's national ID card", "Coverage rule:", "at least 50% of its children"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("dri frameworks compass: no %q in\n%s", want, out)
+		}
+	}
+	code, out, stderr := dri(t, "frameworks", "compass", "--format", "csv")
+	if code != exitOK || !strings.HasPrefix(out, "code,level,parent,name") || !strings.Contains(stderr, "Departures:") {
+		t.Errorf("dri frameworks compass --format csv: exit %d, stdout starts %q, stderr has departures %v", code, out[:min(40, len(out))], strings.Contains(stderr, "Departures:"))
 	}
 }
