@@ -37,6 +37,10 @@ type Scorer interface {
 	// Gaps and GroupGaps flatten a gender framework result.
 	Gaps(res *indicators.Result) []engine.GapRow
 	GroupGaps(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.GapRow
+	// Published returns the publisher's own scores for a unit on the nodes
+	// of a framework DRI recomputes (compass: UNDP's ddc.*), the latest in
+	// or before year.
+	Published(framework, unit string, year int) []engine.Published
 }
 
 func frameworkIndicators(ds *Dataset, framework string) ([]string, error) {

@@ -219,8 +219,8 @@ func tierInfo(f *indicators.Framework) map[string]any {
 var scoreColumns = []colSpec{
 	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
 	{"year", KindInt, "TIME_PERIOD"}, {"node", KindString, "INDICATOR"}, {"level", KindInt, ""},
-	{"value", KindFloat, "OBS_VALUE"}, {"rank", KindInt, ""}, {"tier", KindString, ""}, {"coverage", KindFloat, ""},
-	{"note", KindString, "COMMENT"},
+	{"value", KindFloat, "OBS_VALUE"}, {"rank", KindInt, ""}, {"rests_on", KindString, ""}, {"tier", KindString, ""},
+	{"coverage", KindFloat, ""}, {"note", KindString, "COMMENT"},
 }
 
 const sdmxScores = "DRI:DF_SCORES(1.0)"
@@ -282,13 +282,14 @@ func handleScores(r *request) (*Result, error) {
 				c[6].AddNull()
 				c[7].AddNull()
 			}
+			c[8].AddS(restsOn(nr, u))
 			tier := ""
 			if nr.Tier != nil && (nr.Valid[u] || nr.Node.IsIndicator()) {
 				tier = nr.Tier[u].Name
 			}
-			c[8].AddS(tier)
-			c[9].AddF(nr.Coverage[u])
-			c[10].AddS(scoreNote(nr, u))
+			c[9].AddS(tier)
+			c[10].AddF(nr.Coverage[u])
+			c[11].AddS(scoreNote(nr, u))
 		}
 	}
 	for _, g := range groups {
@@ -308,8 +309,9 @@ func handleScores(r *request) (*Result, error) {
 			c[6].AddF(a.Value)
 			c[7].AddNull()
 			c[8].AddS("")
-			c[9].AddF(a.Coverage)
-			c[10].AddS(a.Note())
+			c[9].AddS("")
+			c[10].AddF(a.Coverage)
+			c[11].AddS(a.Note())
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
@@ -346,20 +348,24 @@ func unitType(ds *Dataset, code string) string {
 
 // profileNode is one node of a unit's profile.
 type profileNode struct {
-	Code      string   `json:"code"`
-	Name      string   `json:"name"`
-	Level     int      `json:"level"`
-	Parent    string   `json:"parent,omitempty"`
-	Value     *float64 `json:"value"`
-	Rank      *int     `json:"rank"`
-	Of        int      `json:"of"`
-	Tier      string   `json:"tier,omitempty"`
-	Class     string   `json:"class,omitempty"`
-	Coverage  float64  `json:"coverage"`
-	Weight    float64  `json:"weight"`
-	NoData    bool     `json:"no_data_shipped,omitempty"`
-	Excluded  string   `json:"excluded,omitempty"`
-	Indicator string   `json:"indicator,omitempty"`
+	Code   string   `json:"code"`
+	Name   string   `json:"name"`
+	Level  int      `json:"level"`
+	Parent string   `json:"parent,omitempty"`
+	Value  *float64 `json:"value"`
+	Rank   *int     `json:"rank"`
+	Of     int      `json:"of"`
+	// Aggregates: how many of the node's taking children the score rests
+	// on ("3/5"); Partial when fewer than all of them.
+	RestsOn   string  `json:"rests_on,omitempty"`
+	Partial   bool    `json:"partial,omitempty"`
+	Tier      string  `json:"tier,omitempty"`
+	Class     string  `json:"class,omitempty"`
+	Coverage  float64 `json:"coverage"`
+	Weight    float64 `json:"weight"`
+	NoData    bool    `json:"no_data_shipped,omitempty"`
+	Excluded  string  `json:"excluded,omitempty"`
+	Indicator string  `json:"indicator,omitempty"`
 	// Indicators: the raw value used, its year, source, status and note.
 	Raw     *float64 `json:"raw,omitempty"`
 	RawYear int      `json:"year,omitempty"`
@@ -371,13 +377,28 @@ type profileNode struct {
 	Female *float64 `json:"female,omitempty"`
 	Male   *float64 `json:"male,omitempty"`
 	GPS    *float64 `json:"parity_score,omitempty"`
+	// Published: the publisher's own score for this node (compass: UNDP's
+	// published Compass score, indicator ddc.*) next to DRI's.
+	Published *publishedScore `json:"published,omitempty"`
+}
+
+// publishedScore is a publisher's own score for a profile node, with
+// DRI's recomputation minus it (null when DRI has no score).
+type publishedScore struct {
+	Indicator  string   `json:"indicator"`
+	Value      float64  `json:"value"`
+	Year       int      `json:"year"`
+	Source     string   `json:"source"`
+	Difference *float64 `json:"difference"`
 }
 
 type trendPoint struct {
 	Year  int      `json:"year"`
 	Value *float64 `json:"value"`
 	Rank  *int     `json:"rank"`
-	Tier  string   `json:"tier,omitempty"`
+	// RestsOn: the pillars (children) the year's index rests on, "3/5".
+	RestsOn string `json:"rests_on,omitempty"`
+	Tier    string `json:"tier,omitempty"`
 }
 
 type comparisonEntry struct {
@@ -433,10 +454,16 @@ func handleProfile(r *request) (*Result, error) {
 			scored++
 		}
 	}
+	published := map[string]engine.Published{}
+	for _, p := range sc.Published(f.ID, unit.Code, res.Year) {
+		published[p.Code] = p
+	}
 	var nodes []profileNode
 	t := newTable([]colSpec{{"node", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"value", KindFloat, ""},
 		{"rank", KindInt, ""}, {"tier", KindString, ""}, {"coverage", KindFloat, ""}, {"indicator", KindString, ""},
-		{"raw", KindFloat, ""}, {"year", KindInt, ""}, {"source", KindString, ""}, {"status", KindString, ""}})
+		{"raw", KindFloat, ""}, {"year", KindInt, ""}, {"source", KindString, ""}, {"status", KindString, ""},
+		{"rests_on", KindString, ""}, {"published", KindFloat, ""}, {"published_year", KindInt, ""},
+		{"difference", KindFloat, ""}})
 	for _, nr := range res.Nodes {
 		n := nr.Node
 		p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: nr.Coverage[ui], Weight: nr.Weight,
@@ -448,6 +475,8 @@ func handleProfile(r *request) (*Result, error) {
 		}
 		if nr.Valid[ui] {
 			p.Value, p.Rank = fptr(nr.Value[ui]), iptr(nr.Rank[ui])
+			p.RestsOn = restsOn(nr, ui)
+			p.Partial = nr.Parts != nil && nr.Parts[ui] < nr.PartsOf
 		}
 		if nr.Tier != nil && (nr.Valid[ui] || n.IsIndicator()) {
 			p.Tier = nr.Tier[ui].Name
@@ -466,6 +495,12 @@ func handleProfile(r *request) (*Result, error) {
 				g := nr.Gender[ui]
 				p.Female, p.Male, p.GPS = fptr(g.Female), fptr(g.Male), fptr(g.GPS)
 				p.Source, p.Status, p.Note = "", "", ""
+			}
+		}
+		if pub, ok := published[n.Code]; ok {
+			p.Published = &publishedScore{Indicator: pub.Indicator, Value: pub.Value, Year: pub.Year, Source: pub.Source}
+			if p.Value != nil {
+				p.Published.Difference = fptr(*p.Value - pub.Value)
 			}
 		}
 		nodes = append(nodes, p)
@@ -490,6 +525,16 @@ func handleProfile(r *request) (*Result, error) {
 		}
 		c[10].AddS(p.Source)
 		c[11].AddS(p.Status)
+		c[12].AddS(p.RestsOn)
+		if p.Published != nil {
+			c[13].AddF(p.Published.Value)
+			c[14].AddI(p.Published.Year)
+			addPtr(c[15], p.Published.Difference)
+		} else {
+			c[13].AddNull()
+			c[14].AddNull()
+			c[15].AddNull()
+		}
 	}
 	// Trend: the index over the years with data.
 	var trend []trendPoint
@@ -504,7 +549,7 @@ func handleProfile(r *request) (*Result, error) {
 		root := ry.Root()
 		tp := trendPoint{Year: y}
 		if root.Valid[ui] {
-			tp.Value, tp.Rank = fptr(root.Value[ui]), iptr(root.Rank[ui])
+			tp.Value, tp.Rank, tp.RestsOn = fptr(root.Value[ui]), iptr(root.Rank[ui]), restsOn(root, ui)
 			if root.Tier != nil {
 				tp.Tier = root.Tier[ui].Name
 			}
@@ -740,6 +785,17 @@ func set(list []string) map[string]bool {
 		m[s] = true
 	}
 	return m
+}
+
+// restsOn is how many of an aggregate's taking children a unit's score
+// rests on, "3/5", next to its rank; "" for indicators and unscored units.
+// The framework's coverage rule (methods.coverage, a share of children at
+// every level) decides whether the score exists; this says what it stands on.
+func restsOn(nr *indicators.NodeResult, u int) string {
+	if nr.Parts == nil || !nr.Valid[u] {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", nr.Parts[u], nr.PartsOf)
 }
 
 // scoreNote is a unit row's note: why an indicator took no part, or that a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -24,7 +25,9 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		"member states with data; withheld below 50% coverage), difference, ratio, the unit's\n"+
 		"percentile and rank among the members; group figures follow the one group rule (see dri gaps\n"+
 		"--help). Default groups: LDC, the unit's M49 region, its\n"+
-		"income group and WLD.", e)
+		"income group and WLD. For the compass framework, published is UNDP's own published\n"+
+		"Compass score for the node (the ddc.* indicators, latest in or before the year) and\n"+
+		"value_minus_published DRI's recomputation minus it.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD)")
@@ -78,7 +81,13 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	}
 	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(groups), res.Framework.Name, res.Year)
 	t := &table{header: []string{"node", "level", "name", "group", "value", "group_value", "difference", "ratio",
-		"percentile", "rank", "of", "members_with_data", "coverage", "note"}}
+		"percentile", "rank", "of", "members_with_data", "coverage", "note", "published", "published_year", "value_minus_published"}}
+	// The publisher's own score for the node where DRI recomputes a
+	// published index (compass: UNDP's ddc.* scores), next to DRI's.
+	published := map[string]engine.Published{}
+	for _, p := range eng.Published(res.Framework.ID, unit.Code, res.Year) {
+		published[p.Code] = p
+	}
 	for _, c := range cmp {
 		row := []cell{str(c.Code), integer(c.Level), str(c.Name), str(c.Group), num(c.Value), num(c.Agg.Value)}
 		if c.HasCmp {
@@ -94,6 +103,11 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 			note = c.Agg.Note()
 		}
 		row = append(row, integer(c.Agg.N), num(c.Agg.Coverage), str(note))
+		if p, ok := published[c.Code]; ok {
+			row = append(row, num(p.Value), integer(p.Year), num(c.Value-p.Value))
+		} else {
+			row = append(row, num(math.NaN()), cell{null: true, isNum: true}, num(math.NaN()))
+		}
 		t.add(row...)
 	}
 	return t.write(e.stdout, *format)
@@ -227,7 +241,9 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("frameworks", "frameworks [ID] [--years] [--format table|csv|json]\n\n"+
 		"Lists the frameworks with the years they score (years in which at least one unit has an\n"+
 		"overall score), or one framework's nodes, or with --years the years it scores and how many\n"+
-		"units in each.", e)
+		"units in each. With ID the framework's description, source, departures from the index it\n"+
+		"follows (which public series stand in for the original's) and coverage rule come first:\n"+
+		"on stdout before the table, on stderr with --format csv or json.", e)
 	format := fs.String("format", "table", "output: table, csv or json")
 	yearsOnly := fs.Bool("years", false, "with ID: the years the framework scores and the number of units scored in each")
 	var id string
@@ -270,6 +286,11 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 		}
 		return t.write(e.stdout, *format)
 	}
+	about := e.stdout
+	if *format != "table" {
+		about = e.stderr // keep stdout machine-readable
+	}
+	writeAbout(about, f)
 	t := &table{header: []string{"code", "level", "parent", "name", "indicator", "weight", "note"}}
 	for _, n := range f.Nodes() {
 		parent := ""
@@ -283,4 +304,32 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 		t.add(str(n.Code), integer(n.Level), str(parent), str(n.Name), str(n.Indicator), num(n.W()), str(note))
 	}
 	return t.write(e.stdout, *format)
+}
+
+// writeAbout prints a framework's description, source, departures and
+// coverage rule as wrapped paragraphs (the API serves the same fields at
+// /v1/frameworks/{id}).
+func writeAbout(w io.Writer, f *indicators.Framework) {
+	fmt.Fprintf(w, "%s: %s\n", f.ID, f.Name)
+	for _, p := range []struct{ label, text string }{
+		{"Description", f.Description},
+		{"Source", f.Source},
+		{"Departures", f.Departures},
+		{"Coverage rule", fmt.Sprintf("a node is scored when at least %g%% of its children that have shipped indicators have a value, at every level including the overall (methods.coverage %g)", 100*f.Methods.Coverage, f.Methods.Coverage)},
+	} {
+		if strings.TrimSpace(p.text) == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s:\n", p.label)
+		line := " "
+		for _, word := range strings.Fields(p.text) {
+			if len(line)+1+len(word) > 92 && line != " " {
+				fmt.Fprintln(w, line)
+				line = " "
+			}
+			line += " " + word
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
 }

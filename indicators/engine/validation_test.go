@@ -23,29 +23,9 @@ import (
 //
 // and copy the printed tables into docs/VALIDATION.md.
 
-// compassPublished maps the compass framework's pillars and filled
-// sub-pillars to the indicator holding UNDP's published score for the same
-// node (datasets/indicators.yaml, ddc.*; the overall and sub-pillar scores
-// come from the Compass site data of December 2024, the pillar scores from
-// the Compass scores file of February 2024: docs/DATA.md).
-var compassPublished = []struct{ code, published string }{
-	{"DRI", "ddc.overall"},
-	{"PEOPLE", "ddc.people"},
-	{"CONNECTIVITY", "ddc.connectivity"},
-	{"GOVERNMENT", "ddc.government"},
-	{"REGULATION", "ddc.regulation"},
-	{"ECONOMY", "ddc.economy"},
-	{"DPI", "ddc.digital_public_infrastructure"},
-	{"PEOPLE.skills", "ddc.people_skills_and_literacy"},
-	{"PEOPLE.usage", "ddc.people_usage_and_adoption"},
-	{"CONNECTIVITY.infra", "ddc.connectivity_physical_infrastructure"},
-	{"CONNECTIVITY.access", "ddc.connectivity_access_enablers"},
-	{"GOVERNMENT.services", "ddc.government_digital_public_services_and_platforms"},
-	{"GOVERNMENT.open", "ddc.government_open_government"},
-	{"ECONOMY.finance", "ddc.economy_financial_services"},
-	{"DPI.payments", "ddc.digital_public_infrastructure_payments"},
-	{"DPI.id", "ddc.digital_public_infrastructure_identification"},
-}
+// compassPublished: the compass nodes with UNDP's published counterpart
+// (published.go).
+var compassPublished = publishedNodes["compass"]
 
 // agreement is how one DRI node agrees with one published score over the
 // units that have both.
@@ -172,9 +152,9 @@ func TestValidationCompass(t *testing.T) {
 	t.Log("|---|---|---:|---:|---:|---:|---:|")
 	got := map[string]agreement{}
 	for _, p := range compassPublished {
-		a := agree(e, res, p.code, p.published, nil)
-		got[p.code] = a
-		logAgreement(t, p.code, a)
+		a := agree(e, res, p.Code, p.Indicator, nil)
+		got[p.Code] = a
+		logAgreement(t, p.Code, a)
 	}
 	// The overall score split by what it rests on: all five pillars DRI
 	// fills, or fewer (the framework averages the pillars present).
@@ -192,7 +172,7 @@ func TestValidationCompass(t *testing.T) {
 	pub := map[string][]float64{}
 	pubOK := map[string][]bool{}
 	for _, p := range compassPublished[:7] {
-		pub[p.code], pubOK[p.code] = publishedScores(e, res.Units, p.published)
+		pub[p.Code], pubOK[p.Code] = publishedScores(e, res.Units, p.Indicator)
 	}
 	for u := range res.Units {
 		m, ok := 0.0, pubOK["DRI"][u]
@@ -271,7 +251,7 @@ func TestValidationCompassWorst(t *testing.T) {
 	pub := map[string][]float64{}
 	pubOK := map[string][]bool{}
 	for _, p := range compassPublished[1:7] {
-		pub[p.code], pubOK[p.code] = publishedScores(e, res.Units, p.published)
+		pub[p.Code], pubOK[p.Code] = publishedScores(e, res.Units, p.Indicator)
 	}
 	type row struct {
 		unit                string
