@@ -140,3 +140,24 @@ func TestRankRadix(t *testing.T) {
 		}
 	}
 }
+
+// finite and descKey on the values at the edges of float64: finite agrees
+// with !IsNaN && !IsInf; descKey orders finite values descending, equal
+// keys exactly for equal values (-0 and +0 included).
+func TestFiniteAndDescKey(t *testing.T) {
+	vals := []float64{math.NaN(), math.Inf(1), math.Inf(-1), -math.MaxFloat64, -1, -math.SmallestNonzeroFloat64,
+		math.Copysign(0, -1), 0, math.SmallestNonzeroFloat64, 1, math.Nextafter(1, 2), math.MaxFloat64}
+	for _, v := range vals {
+		if got, want := finite(v), !math.IsNaN(v) && !math.IsInf(v, 0); got != want {
+			t.Errorf("finite(%v) = %v, want %v", v, got, want)
+		}
+	}
+	for _, a := range vals[3:] {
+		for _, b := range vals[3:] {
+			ka, kb := descKey(a), descKey(b)
+			if (a > b) != (ka < kb) || (a == b) != (ka == kb) {
+				t.Errorf("descKey(%v) = %#x, descKey(%v) = %#x: order or equality broken", a, ka, b, kb)
+			}
+		}
+	}
+}

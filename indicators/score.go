@@ -223,7 +223,10 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
-		leaves, tiers := f.nodes[0].leaves, 0
+		leaves, tiers := 0, 0
+		if len(f.nodes) > 0 {
+			leaves = f.nodes[0].leaves // Init: one top node
+		}
 		if f.tiers != nil {
 			tiers = len(f.nodes) - leaves // finish: Tier per aggregate
 			if _, egdi := f.tiers.(EGDIGroups); egdi {

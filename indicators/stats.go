@@ -53,7 +53,9 @@ func dstFor(kernel string, dst []float64, n int) []float64 {
 
 func present(valid []bool, i int) bool { return valid == nil || valid[i] }
 
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+// finite reports whether v is neither NaN nor ±Inf: v - v is 0 for every
+// finite v and NaN otherwise (one subtraction instead of two calls).
+func finite(v float64) bool { return v-v == 0 }
 
 // neumaier is a compensated sum (Neumaier's variant of Kahan summation).
 // It lives on the stack, so kernels that use it do not allocate.
