@@ -179,6 +179,11 @@ export interface ProfileNode {
   female?: number | null;
   male?: number | null;
   parity_score?: number | null;
+  /** Aggregates: the children the score rests on ("3/5"); partial when fewer than all. */
+  rests_on?: string;
+  partial?: boolean;
+  /** The publisher's own score for this node (compass: UNDP's ddc.*), with DRI minus it. */
+  published?: { indicator: string; value: number; year: number; source: string; difference: number | null };
 }
 
 export interface Comparison {
