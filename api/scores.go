@@ -221,6 +221,9 @@ var scoreColumns = []colSpec{
 	{"year", KindInt, "TIME_PERIOD"}, {"node", KindString, "INDICATOR"}, {"level", KindInt, ""},
 	{"value", KindFloat, "OBS_VALUE"}, {"rank", KindInt, ""}, {"rests_on", KindString, ""}, {"tier", KindString, ""},
 	{"coverage", KindFloat, ""}, {"note", KindString, "COMMENT"},
+	// Group rows: members with a value and members in the year (the
+	// group rule's figures; null on unit rows).
+	{"members_with_data", KindInt, ""}, {"members", KindInt, ""},
 }
 
 const sdmxScores = "DRI:DF_SCORES(1.0)"
@@ -290,6 +293,8 @@ func handleScores(r *request) (*Result, error) {
 			c[9].AddS(tier)
 			c[10].AddF(nr.Coverage[u])
 			c[11].AddS(scoreNote(nr, u))
+			c[12].AddNull()
+			c[13].AddNull()
 		}
 	}
 	for _, g := range groups {
@@ -312,6 +317,8 @@ func handleScores(r *request) (*Result, error) {
 			c[9].AddS("")
 			c[10].AddF(a.Coverage)
 			c[11].AddS(a.Note())
+			c[12].AddI(a.N)
+			c[13].AddI(a.Members)
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil

@@ -236,6 +236,15 @@ func TestBrowserDashboard(t *testing.T) {
 	if n := count(t, ctx, `[data-testid="profile-tree"] tbody tr:not([hidden])`); n != len(profile.Data.Nodes) {
 		t.Errorf("expanded tree shows %d rows, want %d", n, len(profile.Data.Nodes))
 	}
+	// UNDP's own published Compass scores next to DRI's: Kenya's Economy was published as 1.94
+	// (datasets/sources/ddc/ddc_indicator_scores_ui-database-raw_2024-02-29.csv line 630).
+	econ := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="profile-published-table"] tr[data-node="ECONOMY"] td')].map((td) => td.textContent)`)
+	if len(econ) < 6 || econ[2] != "1.94" || econ[4] != "ddc.economy" {
+		t.Errorf("profile published table, Economy row = %q, want UNDP's 1.94 (ddc.economy)", econ)
+	}
+	if about := evaluate[string](t, ctx, `document.querySelector('[data-testid="framework-about"]').textContent`); !strings.Contains(about, "Departures from the original") || !strings.Contains(about, "Stand-ins") {
+		t.Errorf("profile's framework description = %q, want the departures and stand-ins", about)
+	}
 	screenshot(t, ctx, artifacts, "profile")
 
 	// LDCs against the world.
@@ -244,11 +253,39 @@ func TestBrowserDashboard(t *testing.T) {
 	if n := count(t, ctx, `[data-testid="ldc-table"] tbody tr`); n < 2 {
 		t.Errorf("LDC table has %d rows, want the index and its pillars", n)
 	}
-	// The index row: LDC mean, world mean and how many of the 44 LDCs and 193 UN members have a score.
+	// The index row: LDC mean, world mean and how many LDCs and UN members have a score, "N of M"
+	// as the API's group rule counts them for the year shown (the LDC list of that year: 45
+	// members in 2024, Sao Tome and Principe graduating at its end; 44 after), not today's list.
 	coverage := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="ldc-table"] tbody tr:first-child td')].map((td) => td.textContent)`)
-	if len(coverage) < 6 || !regexp.MustCompile(`^[1-9]\d* of 44$`).MatchString(coverage[4]) || !regexp.MustCompile(`^[1-9]\d* of 193$`).MatchString(coverage[5]) {
-		t.Errorf("LDC table index row = %q, want LDCs with data \"N of 44\" and UN members \"N of 193\"", coverage)
+	ldcYear := evaluate[string](t, ctx, `document.querySelector('#view-ldc').dataset.year`)
+	var groupRows struct {
+		Data []struct {
+			Unit    string `json:"unit"`
+			Node    string `json:"node"`
+			N       int    `json:"members_with_data"`
+			Members int    `json:"members"`
+		} `json:"data"`
 	}
+	getJSON(t, base+"/v1/scores/compass?node=DRI&unit=LDC,WLD&year="+ldcYear, &groupRows)
+	want := map[string]string{}
+	for _, r := range groupRows.Data {
+		want[r.Unit] = fmt.Sprintf("%d of %d", r.N, r.Members)
+	}
+	if len(coverage) < 6 || coverage[4] != want["LDC"] || coverage[5] != want["WLD"] || !regexp.MustCompile(`^[1-9]\d* of 193$`).MatchString(coverage[5]) {
+		t.Errorf("LDC table index row (%s) = %q, want LDCs %q and UN members %q (GET /v1/scores/compass?node=DRI&unit=LDC,WLD)", ldcYear, coverage, want["LDC"], want["WLD"])
+	}
+	// 2024: the dated LDC list has 45 members (Sao Tome and Principe graduated on 13 December
+	// 2024, datasets/reference/ldc-membership.csv), and the view says so, as the API does.
+	before := evaluate[string](t, ctx, `location.hash`)
+	q := evaluate[string](t, ctx, `(() => { const q = new URLSearchParams(location.hash.slice(1)); q.set("year", "2024"); return "#" + q; })()`)
+	evaluate[string](t, ctx, fmt.Sprintf(`location.hash = %q`, q))
+	waitView(t, ctx, "ldc", `#view-ldc[data-year="2024"] [data-testid="ldc-chart"][data-rendered="true"]`)
+	coverage = evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="ldc-table"] tbody tr:first-child td')].map((td) => td.textContent)`)
+	if len(coverage) < 6 || !regexp.MustCompile(`^[1-9]\d* of 45$`).MatchString(coverage[4]) {
+		t.Errorf("LDC table index row (2024) = %q, want LDCs with data \"N of 45\" (the 2024 list)", coverage)
+	}
+	evaluate[string](t, ctx, fmt.Sprintf(`location.hash = %q`, before))
+	waitView(t, ctx, "ldc", fmt.Sprintf(`#view-ldc[data-year=%q] [data-testid="ldc-chart"][data-rendered="true"]`, ldcYear))
 	downloadCSV(t, ctx, "download-ldc")
 	downloadCSV(t, ctx, "download-ldc-means")
 	screenshot(t, ctx, artifacts, "ldc")

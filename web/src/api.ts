@@ -95,6 +95,8 @@ export interface Group {
   definition: string;
   /** members is the count in /v1/groups and the list of unit codes in /v1/groups/{code}. */
   members: string[] | number;
+  /** periods, for a group whose membership changes (LDC): the years each state is a member (0 = open). */
+  periods?: { unit: string; from: number; to: number }[];
 }
 
 export interface FrameworkSummary {
@@ -148,6 +150,9 @@ export interface ScoreRow {
   tier: string;
   coverage: number | null;
   note: string;
+  /** Group rows: members with a value and members in the year (the group rule's counts). */
+  members_with_data?: number | null;
+  members?: number | null;
 }
 
 export interface ProfileNode {
@@ -174,6 +179,11 @@ export interface ProfileNode {
   female?: number | null;
   male?: number | null;
   parity_score?: number | null;
+  /** Aggregates: the children the score rests on ("3/5"); partial when fewer than all. */
+  rests_on?: string;
+  partial?: boolean;
+  /** The publisher's own score for this node (compass: UNDP's ddc.*), with DRI minus it. */
+  published?: { indicator: string; value: number; year: number; source: string; difference: number | null };
 }
 
 export interface Comparison {

@@ -1,5 +1,5 @@
 // View 3, LDCs against the world: for the index and each pillar, the spread
-// of the 44 least developed countries' scores beside that of all UN member
+// of the least developed countries' scores (that year's list) beside that of all UN member
 // states (box plots over the countries as dots), the group means as the API
 // computes them, and how many members have data.
 import prepareBoxplotData from "echarts/extension/dataTool/prepareBoxplotData.js";
@@ -43,9 +43,14 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
     downloads,
   );
   const run = runner(section, status);
-  const members = async (code: string): Promise<Set<string>> => {
-    const m = (await get<Group>(apiURL(`groups/${code}`))).data.members;
-    return new Set(Array.isArray(m) ? m : []);
+  // A group's members in a year: by the dated list where the API gives one
+  // (LDC: that year's members, as the group figures use), else today's.
+  const members = async (code: string, year: number): Promise<Set<string>> => {
+    const g = (await get<Group>(apiURL(`groups/${code}`))).data;
+    if (g.periods) {
+      return new Set(g.periods.filter((p) => (p.from === 0 || p.from <= year) && (p.to === 0 || year <= p.to)).map((p) => p.unit));
+    }
+    return new Set(Array.isArray(g.members) ? g.members : []);
   };
 
   return {
@@ -60,17 +65,21 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
         const [all, means, ldc, wld] = await Promise.all([
           get<ScoreRow[]>(allURL),
           get<ScoreRow[]>(meanURL),
-          members("LDC"),
-          members("WLD"),
+          members("LDC", year),
+          members("WLD", year),
         ]);
         if (stale()) return;
         const d = scoreDecimals(fw.scale.hi);
         const sets = { LDC: ldc, WLD: wld };
         const mean = new Map(means.data.map((r) => [`${r.node}|${r.unit}`, r]));
+        // "N of M": the counts the API's group rule used (members in the year), not a count of today's list.
+        const ofMembers = (r: ScoreRow | undefined, fallback: number) =>
+          `${r?.members_with_data ?? 0} of ${r?.members ?? fallback}`;
+        const size = (code: Side["code"]) => mean.get(`${nodes[0].code}|${code}`)?.members ?? sets[code].size;
 
         replace(
           lede,
-          `${fw.name}, ${year}: the spread of scores of the least developed countries (${sets.LDC.size}) and of all UN member states (${sets.WLD.size}), for the index and each pillar. ` +
+          `${fw.name}, ${year}: the spread of scores of the least developed countries (${size("LDC")} in ${year}) and of all UN member states (${size("WLD")}), for the index and each pillar. ` +
             "Boxes span the middle half of the countries with the median inside; whiskers reach 1.5 times the box width; dots are countries; diamonds are the group means.",
         );
         section.dataset.framework = fw.id;
@@ -162,8 +171,6 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
           ],
         });
 
-        const memberCount = (side: Side, node: string) =>
-          all.data.filter((r) => r.node === node && r.value != null && sets[side.code].has(r.unit)).length;
         replace(
           summary,
           table(
@@ -181,8 +188,8 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
                   h("span", { title: full(l?.value) }, fixed(l?.value, d)),
                   h("span", { title: full(w?.value) }, fixed(w?.value, d)),
                   signed(diff, d),
-                  `${memberCount(SIDES[0], n.code)} of ${sets.LDC.size}`,
-                  `${memberCount(SIDES[1], n.code)} of ${sets.WLD.size}`,
+                  ofMembers(l, sets.LDC.size),
+                  ofMembers(w, sets.WLD.size),
                   [l?.note, w?.note].filter(Boolean).join("; ") || NO_DATA,
                 ],
               };

@@ -37,6 +37,10 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
   const interval = h("p", { class: "muted", "data-testid": "profile-rank-interval" });
   const ladder = h("ol", { class: "ladder", "aria-label": "Stages" });
   const notes = h("ul", { class: "notes" });
+  const restsOn = h("p", { class: "muted", "data-testid": "profile-rests-on" });
+  const published = h("div", { "data-testid": "profile-published" });
+  const publishedCard = h("article", { class: "card wide" }, h("h3", null, "DRI's recomputation against the publisher's own scores"), published);
+  const about = h("details", { class: "about", "data-testid": "framework-about" });
   const trend = h("div", { class: "chart trend", "data-testid": "profile-trend" });
   const bars = h("div", { class: "chart bars", "data-testid": "comparison-chart" });
   const barsLegend = h("div");
@@ -62,6 +66,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
         h("div", null, h("dt", null, "Rank"), rank),
         h("div", null, h("dt", null, "Data coverage"), coverage),
       ),
+      restsOn,
       interval,
       ladder,
       extremes,
@@ -77,9 +82,10 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
       comparison,
       compareDownload,
     ),
+    publishedCard,
     h("article", { class: "card wide" }, h("h3", null, "Pillars and indicators"), treeButtons, tree, downloads),
   );
-  replace(section, h("div", { class: "view-head" }, h("h2", null, "Country profile")), lede, status, empty, body);
+  replace(section, h("div", { class: "view-head" }, h("h2", null, "Country profile")), lede, about, status, empty, body);
   const run = runner(section, status);
 
   return {
@@ -120,6 +126,39 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
         replace(rankValue, top.rank != null ? String(top.rank) : NO_DATA);
         replace(rankOf, top.rank != null ? ` of ${top.of}` : "");
         replace(coverage, pct(top.coverage));
+        // The rank of a score resting on fewer pillars says so (the framework's coverage rule).
+        restsOn.textContent = top.partial && top.rests_on ? `Rests on ${top.rests_on.replace("/", " of ")} pillars with data: the rank compares it with countries scored on all of them.` : "";
+        restsOn.hidden = restsOn.textContent === "";
+        replace(
+          about,
+          h("summary", null, `About ${fw.name}`),
+          h("p", null, fw.description),
+          fw.departures ? h("p", null, h("strong", null, "Departures from the original: "), fw.departures) : null,
+          fw.source ? h("p", { class: "muted" }, "Source: ", fw.source) : null,
+        );
+        const pub = nodes.filter((n) => n.published);
+        publishedCard.hidden = pub.length === 0;
+        replace(
+          published,
+          pub.length > 0 &&
+            table(
+              { "data-testid": "profile-published-table" },
+              `${p.unit.name}: DRI's ${p.year} scores and the publisher's own (${pub[0].published!.year})`,
+              ["Node", "DRI", "Published", "Difference", "Published as", "Source"],
+              pub.map((n) => ({
+                attrs: { "data-node": n.code },
+                cells: [
+                  n.name,
+                  h("span", { title: full(n.value) }, fixed(n.value, d)),
+                  fixed(n.published!.value, d),
+                  signed(n.published!.difference, d),
+                  n.published!.indicator,
+                  n.published!.source,
+                ],
+              })),
+              [false, true, true, true, false, false],
+            ),
+        );
         interval.textContent = rankIntervalText(intervals.get(p.unit.code));
         interval.hidden = interval.textContent === "";
         replace(
