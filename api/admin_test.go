@@ -14,7 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,24 +166,37 @@ func TestTokenTimingIndependentOfPrefix(t *testing.T) {
 	s := api.New(api.Config{RatePerSecond: -1, AdminTokens: []string{token}, Admin: nopAdmin{}}, &h)
 	near := token[:len(token)-1] + "X"
 	far := strings.Repeat("Z", len(token))
-	median := func(candidate string) time.Duration {
-		const runs, per = 301, 200
-		d := make([]time.Duration, runs)
-		for i := range d {
-			start := time.Now()
-			for j := 0; j < per; j++ {
-				if s.CheckToken(candidate) {
-					t.Fatal("a wrong token was accepted")
-				}
+	// The two candidates are timed in alternation, so that a busy machine
+	// slows both alike, and a measurement is repeated up to three times: an
+	// early-exit comparison differs every time, a noisy neighbour does not.
+	batch := func(candidate string) time.Duration {
+		start := time.Now()
+		for j := 0; j < 200; j++ {
+			if s.CheckToken(candidate) {
+				t.Fatal("a wrong token was accepted")
 			}
-			d[i] = time.Since(start)
 		}
-		sort.Slice(d, func(a, b int) bool { return d[a] < d[b] })
-		return d[runs/2]
+		return time.Since(start)
 	}
-	median(far) // warm up
-	a, b := median(near), median(far)
-	ratio := float64(a) / float64(b)
+	medians := func() (nearT, farT time.Duration) {
+		const runs = 301
+		a, b := make([]time.Duration, runs), make([]time.Duration, runs)
+		for i := range a {
+			a[i], b[i] = batch(near), batch(far)
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		return a[runs/2], b[runs/2]
+	}
+	batch(far) // warm up
+	var a, b time.Duration
+	ratio := 0.0
+	for attempt := 0; attempt < 3; attempt++ {
+		a, b = medians()
+		if ratio = float64(a) / float64(b); ratio >= 0.75 && ratio <= 1.25 {
+			break
+		}
+	}
 	if ratio < 0.75 || ratio > 1.25 {
 		t.Errorf("median check time: near-prefix %v, unrelated %v (ratio %.2f), want within 25%%", a, b, ratio)
 	}
