@@ -38,7 +38,7 @@ type serveConfig struct {
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE]]\n      [--trusted-proxies CIDR,...] [--workers N] [--queue N] [--log-json]\n\n"+
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE] [--keep-snapshots N] [--max-removed-share F]]\n      [--rate R] [--trusted-proxies CIDR,...] [--workers N] [--queue N] [--log-json]\n\n"+
 		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
 		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
 		"  --snapshot    a snapshot directory written by dri run\n"+
