@@ -706,6 +706,8 @@ func handleCompare(r *request) (*Result, error) {
 		note := ""
 		if c.Agg.Withheld {
 			note = "group value withheld: " + c.Agg.Reason
+		} else if c.Agg.Status == engine.StatusEstimated {
+			note = c.Agg.Note() // an estimated group value says what it imputed
 		}
 		col[14].AddS(note)
 	}

@@ -115,3 +115,16 @@ func (e *Engine) imputedValue(t *testing.T, unit string, year int) float64 {
 	}
 	return v
 }
+
+// TestEstimateWithheldByImputedMembers: an estimated figure whose imputed
+// members are few in population but many in number is withheld too (both
+// checks, as the observed rule's). Eastern Asia 2023 imputes 1 of its 5
+// members (20 %, TestEstimatedGroupFigure): a 10 % threshold withholds it
+// for the member share (its population share, 1.6 %, is under 10 %).
+func TestEstimateWithheldByImputedMembers(t *testing.T) {
+	e := testEngine(t)
+	a, _ := e.GroupIndicator("M49-030", "itu.internet_use", "", "", "", 2023, GroupOptions{Estimate: true, MaxImputedShare: 0.1})
+	if !a.Withheld || !strings.Contains(a.Reason, "1 of the 5 members with a value are imputed; the threshold is 10%") {
+		t.Errorf("threshold 10%%: %v withheld %v (%s), want withheld for the imputed members", a.Value, a.Withheld, a.Reason)
+	}
+}

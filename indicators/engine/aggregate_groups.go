@@ -67,9 +67,10 @@ type GroupOptions struct {
 	// Estimate imputes members without a value (see imputeMembers); the
 	// figure's status is then "E".
 	Estimate bool
-	// MaxImputedShare is the largest share of the covered population an
-	// estimated figure may impute before it is withheld (0: the default,
-	// DefaultMaxImputedShare; a negative value switches the check off).
+	// MaxImputedShare is the largest share of the covered population, and
+	// of the members with a value, an estimated figure may impute before it
+	// is withheld (0: the default, DefaultMaxImputedShare; a negative value
+	// switches the check off).
 	MaxImputedShare float64
 }
 
@@ -254,6 +255,10 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 		if math.IsNaN(a.ImputedPopShare) {
 			a.Reason = fmt.Sprintf("the population of the imputed members in %d is unknown", popYear)
 		}
+	case opt.MaxImputedShare > 0 && float64(a.Imputed) > opt.MaxImputedShare*float64(a.N):
+		a.Withheld = true
+		a.Reason = fmt.Sprintf("%d of the %d members with a value are imputed; the threshold is %.0f%%",
+			a.Imputed, a.N, 100*opt.MaxImputedShare)
 	case weighting == pipeline.GroupPopulation:
 		a.Value = gv.WeightedMean
 		if gv.WeightedExcluded > 0 {
