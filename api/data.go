@@ -18,7 +18,7 @@ var dataParams = []paramSpec{
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
 	{name: "mrv", typ: "integer", desc: "the N most recent years with data in the selection"},
 	{name: "mrnev", typ: "integer", desc: "each series' N most recent values"},
-	membershipParam,
+	membershipParam, estimateParam,
 }
 
 var dataColumns = []colSpec{

@@ -1,11 +1,20 @@
 package api
 
-import "github.com/dri-engine/dri/indicators/engine"
+import (
+	"strings"
+
+	"github.com/dri-engine/dri/indicators/engine"
+)
 
 // membershipParam is the group rule's one query choice, on every route that
 // shows group figures.
 var membershipParam = paramSpec{name: "membership", typ: "string",
 	desc: "group membership: dated (default: a year's LDCs are that year's list) or current (today's members for every year); income groups are current only"}
+
+// estimateParam switches on estimated group figures, on every route with
+// membershipParam.
+var estimateParam = paramSpec{name: "estimate", typ: "boolean",
+	desc: "true: members without a value are imputed (median of their M49 region x income group) and group figures get status E, withheld when imputed members hold over 50% of the population covered (docs/DECISIONS.md)"}
 
 // groupOptions reads the group rule's options from the query.
 func groupOptions(r *request) engine.GroupOptions {
@@ -13,5 +22,13 @@ func groupOptions(r *request) engine.GroupOptions {
 	if err := engine.CheckMembership(m); err != nil {
 		r.errs.add("membership", "%q: want dated or current", m)
 	}
-	return engine.GroupOptions{Membership: m}
+	opt := engine.GroupOptions{Membership: m}
+	switch v := strings.TrimSpace(r.str("estimate")); v {
+	case "", "false":
+	case "true":
+		opt.Estimate = true
+	default:
+		r.errs.add("estimate", "%q: want true or false", v)
+	}
+	return opt
 }

@@ -23,7 +23,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 			{name: "node", typ: "string", list: true, desc: "only these node codes"},
-			membershipParam,
+			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
@@ -35,7 +35,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
-			membershipParam,
+			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
 	s.registerWhatIf()
 	s.registerSensitivity()
@@ -44,7 +44,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
 			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
 			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
-			membershipParam,
+			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
 }
 
@@ -706,6 +706,8 @@ func handleCompare(r *request) (*Result, error) {
 		note := ""
 		if c.Agg.Withheld {
 			note = "group value withheld: " + c.Agg.Reason
+		} else if c.Agg.Status == engine.StatusEstimated {
+			note = c.Agg.Note() // an estimated group value says what it imputed
 		}
 		col[14].AddS(note)
 	}

@@ -150,13 +150,16 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		"is not shipped) for shares of people, by a simple mean for indices; withheld, with the reason,\n"+
 		"when the members with data hold under 50% of the group's population or are under 50% of its\n"+
 		"members. A year's LDCs are that year's list (--membership current: today's 44). Every group\n"+
-		"row says members with data / members, population share, the years used and the method.", e)
+		"row says members with data / members, population share, the years used and the method.\n"+
+		"--estimate imputes members without a value (the median of their M49 region x income group)\n"+
+		"and withholds a group figure when imputed members hold over 50% of the population covered.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
 	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
 	format := fs.String("format", "table", "output: table, csv or json")
 	membership := membershipFlag(fs)
+	estimate := estimateFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -204,7 +207,7 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	warnUnscored(e, keep, shown)
 	for _, code := range groups {
 		grp, _ := eng.Reference().Group(code)
-		for _, g := range eng.GroupGaps(res, grp, engine.GroupOptions{Membership: *membership}) {
+		for _, g := range eng.GroupGaps(res, grp, engine.GroupOptions{Membership: *membership, Estimate: *estimate}) {
 			addGapRow(t, g)
 		}
 	}
@@ -235,6 +238,11 @@ func addGapRow(t *table, g engine.GapRow) {
 // membershipFlag declares --membership on a command that shows group figures.
 func membershipFlag(fs *flag.FlagSet) *string {
 	return fs.String("membership", "dated", "group membership: dated (a year's LDCs are that year's list) or current (today's members every year); income groups are current only")
+}
+
+// estimateFlag declares --estimate on a command that shows group figures.
+func estimateFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("estimate", false, "estimated group figures: members without a value imputed by the median of their M49 region x income group (status E, share imputed in the note)")
 }
 
 func runFrameworks(ctx context.Context, args []string, e *env) error {

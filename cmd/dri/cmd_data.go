@@ -22,7 +22,8 @@ func runData(ctx context.Context, args []string, e *env) error {
 		"estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
 		"WLD, ...) selects the group's member states, or with --aggregate gives the group's figure\n"+
 		"per year by the one group rule (value or \"withheld: reason\", members with data, population\n"+
-		"share, years used and method in the note; see dri gaps --help). --mrv N keeps the N most recent years with\n"+
+		"share, years used and method in the note; see dri gaps --help; --estimate imputes members\n"+
+		"without a value, status E). --mrv N keeps the N most recent years with\n"+
 		"data; --mrnev N keeps each series' N most recent values.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
@@ -38,6 +39,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 	format := fs.String("format", "table", "output: table, csv or json")
 	aggregate := fs.Bool("aggregate", false, "group codes in --unit give the groups' figures, not their members' observations")
 	membership := membershipFlag(fs)
+	estimate := estimateFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -120,7 +122,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 			}
 			for _, g := range groups {
 				rows, err := eng.GroupSeries(g, *indicator, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
-					From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership}})
+					From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
 				if err != nil {
 					return err
 				}

@@ -123,10 +123,23 @@ var crossGroups = []string{"LDC", "WLD", "M49-002", "LIC"}
 // (population-weighted internet use and account ownership by sex, the
 // mean-of-states OSI) x sexes x years, /v1/data, /v1/gender, /v1/scores and
 // the CLI's dri data --aggregate and dri gaps give the same number, or all
-// withhold it.
+// withhold it. The subtest estimate does the same with estimated figures
+// (estimate=true, --estimate; issue 14 item 2), and checks that the API
+// and the CLI give the same status E.
 func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
+	t.Run("observed", func(t *testing.T) { groupFiguresAgree(t, false) })
+	t.Run("estimate", func(t *testing.T) { groupFiguresAgree(t, true) })
+}
+
+func groupFiguresAgree(t *testing.T, estimate bool) {
 	years := []int{2014, 2017, 2019, 2021, 2022, 2024} // the years /v1/gender scores (dri frameworks gender --years)
 	units := strings.Join(crossGroups, ",")
+	// est is the estimate choice as a query parameter, flag is the CLI's.
+	est, flag := "", []string{}
+	if estimate {
+		est, flag = "&estimate=true", []string{"--estimate"}
+	}
+	status := map[string]int{} // /v1/data group rows by status
 	type key struct {
 		group, indicator, sex string
 		year                  int
@@ -134,17 +147,25 @@ func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
 	data := map[key]figure{}
 	for _, ind := range []string{"itu.internet_use", "findex.account"} {
 		for _, sex := range []string{"F", "M"} {
-			q := fmt.Sprintf("/v1/data?indicator=%s&unit=%s&sex=%s&area=_T&age=_T&per_page=10000", ind, units, sex)
+			q := fmt.Sprintf("/v1/data?indicator=%s&unit=%s&sex=%s&area=_T&age=_T&per_page=10000%s", ind, units, sex, est)
+			apiStatus := map[key]any{}
 			for _, r := range apiRows(t, q) {
-				data[key{r["unit"].(string), ind, sex, int(number(r["year"]))}] = figure{number(r["value"]), withheld(r["note"])}
+				k := key{r["unit"].(string), ind, sex, int(number(r["year"]))}
+				data[k] = figure{number(r["value"]), withheld(r["note"])}
+				apiStatus[k] = r["status"]
+				s, _ := r["status"].(string)
+				status[s]++
 			}
-			cli := cliRows(t, "data", "--indicator", ind, "--unit", units, "--sex", sex, "--area", "_T", "--age", "_T", "--aggregate")
+			cli := cliRows(t, append([]string{"data", "--indicator", ind, "--unit", units, "--sex", sex, "--area", "_T", "--age", "_T", "--aggregate"}, flag...)...)
 			n := 0
 			for _, r := range cli {
 				k := key{r["unit"].(string), ind, sex, int(number(r["year"]))}
 				got := figure{number(r["value"]), withheld(r["note"])}
 				if want, ok := data[k]; !ok || !same(got, want) {
 					t.Errorf("%v: dri data %v, /v1/data %v", k, got, want)
+				}
+				if fmt.Sprint(r["status"]) != fmt.Sprint(apiStatus[k]) {
+					t.Errorf("%v: dri data status %v, /v1/data %v", k, r["status"], apiStatus[k])
 				}
 				n++
 			}
@@ -156,15 +177,15 @@ func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
 	nodes := map[string]string{"itu.internet_use": "GAP.internet", "findex.account": "GAP.account"}
 	for _, year := range years {
 		gender := map[string]map[string]any{}
-		for _, r := range apiRows(t, fmt.Sprintf("/v1/gender?unit=%s&year=%d&per_page=10000", units, year)) {
+		for _, r := range apiRows(t, fmt.Sprintf("/v1/gender?unit=%s&year=%d&per_page=10000%s", units, year, est)) {
 			gender[r["unit"].(string)+" "+r["indicator"].(string)] = r
 		}
 		cli := map[string]map[string]any{}
-		for _, r := range cliRows(t, "gaps", "--unit", units, "--year", fmt.Sprint(year)) {
+		for _, r := range cliRows(t, append([]string{"gaps", "--unit", units, "--year", fmt.Sprint(year)}, flag...)...) {
 			cli[r["unit"].(string)+" "+r["indicator"].(string)] = r
 		}
 		scores := map[string]map[string]any{}
-		for _, r := range apiRows(t, fmt.Sprintf("/v1/scores/gender?unit=%s&year=%d&per_page=10000", units, year)) {
+		for _, r := range apiRows(t, fmt.Sprintf("/v1/scores/gender?unit=%s&year=%d&per_page=10000%s", units, year, est)) {
 			scores[r["unit"].(string)+" "+r["node"].(string)] = r
 		}
 		for _, g := range crossGroups {
@@ -201,15 +222,19 @@ func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
 	// egov.osi group figure (the framework takes the published component).
 	for _, year := range []int{2014, 2020, 2024} {
 		osi := map[string]figure{}
-		for _, r := range apiRows(t, fmt.Sprintf("/v1/data?indicator=egov.osi&unit=%s&date=%d&per_page=10000", units, year)) {
+		for _, r := range apiRows(t, fmt.Sprintf("/v1/data?indicator=egov.osi&unit=%s&date=%d&per_page=10000%s", units, year, est)) {
 			osi[r["unit"].(string)] = figure{number(r["value"]), withheld(r["note"])}
 		}
-		for _, r := range apiRows(t, fmt.Sprintf("/v1/scores/egdi?unit=%s&year=%d&node=OSI&per_page=10000", units, year)) {
+		for _, r := range apiRows(t, fmt.Sprintf("/v1/scores/egdi?unit=%s&year=%d&node=OSI&per_page=10000%s", units, year, est)) {
 			got := figure{number(r["value"]), withheld(r["note"])}
 			if want, ok := osi[r["unit"].(string)]; !ok || !same(got, want) {
 				t.Errorf("%s OSI %d: /v1/scores %v, /v1/data %v", r["unit"], year, got, want)
 			}
 		}
+	}
+	// Estimated figures carry status E, observed ones none.
+	if estimate && status["E"] == 0 || !estimate && status["E"] > 0 {
+		t.Errorf("estimate %v: /v1/data group rows by status %v", estimate, status)
 	}
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
@@ -43,7 +44,13 @@ const (
 const (
 	DefaultMinPopulationShare = 0.5
 	DefaultMinMemberShare     = 0.5
+	// DefaultMaxImputedShare: an estimated figure is withheld when more
+	// than half of its covered population is imputed.
+	DefaultMaxImputedShare = 0.5
 )
+
+// StatusEstimated is the status of an estimated group figure.
+const StatusEstimated = "E"
 
 // MinGroupCoverage is the default share of a group's members that must
 // have data for a group value to be shown (DefaultMinMemberShare).
@@ -57,6 +64,14 @@ type GroupOptions struct {
 	// MinPopulationShare and MinMemberShare are the withholding thresholds
 	// (0: the defaults; a negative value switches the check off).
 	MinPopulationShare, MinMemberShare float64
+	// Estimate imputes members without a value (see imputeMembers); the
+	// figure's status is then "E".
+	Estimate bool
+	// MaxImputedShare is the largest share of the covered population, and
+	// of the members with a value, an estimated figure may impute before it
+	// is withheld (0: the default, DefaultMaxImputedShare; a negative value
+	// switches the check off).
+	MaxImputedShare float64
 }
 
 func (o GroupOptions) withDefaults() GroupOptions {
@@ -68,6 +83,9 @@ func (o GroupOptions) withDefaults() GroupOptions {
 	}
 	if o.MinMemberShare == 0 {
 		o.MinMemberShare = DefaultMinMemberShare
+	}
+	if o.MaxImputedShare == 0 {
+		o.MaxImputedShare = DefaultMaxImputedShare
 	}
 	return o
 }
@@ -105,6 +123,15 @@ type Aggregate struct {
 	// Withheld is true, and Reason says why, when the figure is not shown.
 	Withheld bool
 	Reason   string
+	// Status is StatusEstimated when members were imputed (GroupOptions.
+	// Estimate and at least one member without a value), else "". Imputed
+	// members count in N, Coverage and PopCoverage; Imputed of them were
+	// imputed, holding ImputedPopShare of the population of the members in
+	// the figure (observed or imputed; NaN when unknown). NotImputable
+	// members had no donor. YearFrom and YearTo are of observed values.
+	Status                string
+	Imputed, NotImputable int
+	ImputedPopShare       float64
 }
 
 // Note is the figure's provenance in one line, as the API and CLI print it.
@@ -117,11 +144,25 @@ func (a Aggregate) Note() string {
 	if !math.IsNaN(a.PopCoverage) {
 		fmt.Fprintf(&b, ", %.0f%% of the population", 100*a.PopCoverage)
 	}
-	if a.N > 0 {
+	if a.Status == StatusEstimated {
+		fmt.Fprintf(&b, "; estimated: %d members imputed", a.Imputed)
+		if !math.IsNaN(a.ImputedPopShare) {
+			fmt.Fprintf(&b, ", holding %.0f%% of the population covered,", 100*a.ImputedPopShare)
+		}
+		b.WriteString(" by " + ImputationMethod)
+	}
+	if a.NotImputable > 0 {
+		fmt.Fprintf(&b, "; %d members could not be estimated (no state with a value in their region or income group)", a.NotImputable)
+	}
+	if a.YearTo > 0 {
+		of := ", values of"
+		if a.Imputed > 0 {
+			of = "; observed values of"
+		}
 		if a.YearFrom == a.YearTo {
-			fmt.Fprintf(&b, ", values of %d", a.YearTo)
+			fmt.Fprintf(&b, "%s %d", of, a.YearTo)
 		} else {
-			fmt.Fprintf(&b, ", values of %d-%d", a.YearFrom, a.YearTo)
+			fmt.Fprintf(&b, "%s %d-%d", of, a.YearFrom, a.YearTo)
 		}
 	}
 	return b.String()
@@ -157,10 +198,23 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 	pop := e.Population(popYear)
 	x, v, p := make([]float64, len(idx)), make([]bool, len(idx)), make([]float64, len(idx))
 	a := Aggregate{Value: math.NaN(), Weighting: weighting, Members: len(idx), PopCoverage: math.NaN(),
-		PopulationYear: popYear, Membership: said}
+		PopulationYear: popYear, Membership: said, ImputedPopShare: math.NaN()}
+	var imputed []bool
+	if opt.Estimate {
+		imputed = make([]bool, len(idx))
+	}
 	for k, i := range idx {
 		x[k], v[k], p[k] = values[i], valid[i], pop[i]
 		if !valid[i] {
+			if opt.Estimate {
+				x[k], v[k] = e.imputeMember(i, values, valid)
+				imputed[k] = v[k]
+				if v[k] {
+					a.Imputed++
+				} else {
+					a.NotImputable++
+				}
+			}
 			continue
 		}
 		y := year
@@ -180,6 +234,10 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 	}
 	gv := indicators.GroupAggregate(x, v, p, opt.MinMemberShare)
 	a.N, a.Coverage, a.PopCoverage = gv.N, gv.Coverage, gv.PopCoverage
+	if a.Imputed > 0 {
+		a.Status = StatusEstimated
+		a.ImputedPopShare = imputedShare(p, v, imputed)
+	}
 	switch {
 	case gv.Withheld:
 		a.Withheld, a.Reason = true, gv.Reason
@@ -190,6 +248,17 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 		if math.IsNaN(gv.PopCoverage) {
 			a.Reason = fmt.Sprintf("the population of the members in %d is unknown", popYear)
 		}
+	case opt.MaxImputedShare > 0 && a.Imputed > 0 && !(a.ImputedPopShare <= opt.MaxImputedShare):
+		a.Withheld = true
+		a.Reason = fmt.Sprintf("imputed members hold %.0f%% of the population covered in %d; the threshold is %.0f%%",
+			100*a.ImputedPopShare, popYear, 100*opt.MaxImputedShare)
+		if math.IsNaN(a.ImputedPopShare) {
+			a.Reason = fmt.Sprintf("the population of the imputed members in %d is unknown", popYear)
+		}
+	case opt.MaxImputedShare > 0 && float64(a.Imputed) > opt.MaxImputedShare*float64(a.N):
+		a.Withheld = true
+		a.Reason = fmt.Sprintf("%d of the %d members with a value are imputed; the threshold is %.0f%%",
+			a.Imputed, a.N, 100*opt.MaxImputedShare)
 	case weighting == pipeline.GroupPopulation:
 		a.Value = gv.WeightedMean
 		if gv.WeightedExcluded > 0 {
@@ -199,6 +268,66 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 		a.Value = gv.Mean
 	}
 	return a
+}
+
+// ImputationMethod is how an estimated figure imputes a member without a
+// value, in words.
+const ImputationMethod = "the median of their M49 region x income group (else region, else income group)"
+
+// imputeMember returns the imputed value of scored unit i: the median of
+// the values of the UN member states with a value (valid) in its M49
+// region x World Bank income group cell; with no such state, of its
+// region; then of its income group. ok is false when none of them has a
+// value (or the unit has neither attribute).
+func (e *Engine) imputeMember(i int, values []float64, valid []bool) (v float64, ok bool) {
+	region, income := e.groups["region"], e.groups["income_group"]
+	for _, same := range []func(j int) bool{
+		func(j int) bool {
+			return region[j] != "" && income[j] != "" && region[j] == region[i] && income[j] == income[i]
+		},
+		func(j int) bool { return region[j] != "" && region[j] == region[i] },
+		func(j int) bool { return income[j] != "" && income[j] == income[i] },
+	} {
+		var donors []float64
+		for j, ok := range valid {
+			if ok && j != i && e.unitIsMember[j] && same(j) && !math.IsNaN(values[j]) && !math.IsInf(values[j], 0) {
+				donors = append(donors, values[j])
+			}
+		}
+		if len(donors) > 0 {
+			return medianOf(donors), true
+		}
+	}
+	return math.NaN(), false
+}
+
+func medianOf(x []float64) float64 {
+	slices.Sort(x)
+	n := len(x)
+	if n%2 == 1 {
+		return x[n/2]
+	}
+	return (x[n/2-1] + x[n/2]) / 2
+}
+
+// imputedShare is the share of the population of the members with a value
+// (observed or imputed) living in imputed members; NaN when that
+// population is unknown or zero.
+func imputedShare(pop []float64, valid, imputed []bool) float64 {
+	var all, imp float64
+	for k, p := range pop {
+		if !valid[k] || math.IsNaN(p) || p <= 0 {
+			continue
+		}
+		all += p
+		if imputed[k] {
+			imp += p
+		}
+	}
+	if all == 0 {
+		return math.NaN()
+	}
+	return imp / all
 }
 
 // sexSpecific notes on a population-weighted figure of women or men that

@@ -25,15 +25,18 @@ import (
 
 // Engine scores one dataset. It is safe for concurrent use.
 type Engine struct {
-	store      *pipeline.Store
-	ref        *pipeline.Reference
-	reg        *pipeline.Registry
-	units      []string // scored units: UN members and sub-national units with data
-	unitIndex  map[string]int
-	frameworks map[string]*indicators.Framework
-	order      []string
-	info       map[string]indicators.IndicatorInfo
-	groups     map[string][]string // unit attributes for group imputation
+	store     *pipeline.Store
+	ref       *pipeline.Reference
+	reg       *pipeline.Registry
+	units     []string // scored units: UN members and sub-national units with data
+	unitIndex map[string]int
+	// unitIsMember is true for the scored units that are UN member states
+	// (the donors of imputed group members).
+	unitIsMember []bool
+	frameworks   map[string]*indicators.Framework
+	order        []string
+	info         map[string]indicators.IndicatorInfo
+	groups       map[string][]string // unit attributes for group imputation
 
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
@@ -80,8 +83,12 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		}
 	}
 	sort.Strings(e.units)
+	e.unitIsMember = make([]bool, len(e.units))
 	for i, u := range e.units {
 		e.unitIndex[u] = i
+		if ru, ok := ref.Unit(u); ok {
+			e.unitIsMember[i] = ru.Type == pipeline.UnitCountry
+		}
 	}
 	e.groups = map[string][]string{}
 	for _, attr := range []string{"income_group", "region", "sub_region", "wb_region"} {

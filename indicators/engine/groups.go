@@ -112,7 +112,7 @@ func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pip
 				continue // "most recent values" of a group are its most recent shown values
 			}
 			out = append(out, pipeline.Row{Unit: g.Code, Year: year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
-				Value: a.Value, Status: "", Source: "dri group aggregate", Note: a.Note()})
+				Value: a.Value, Status: a.Status, Source: "dri group aggregate", Note: a.Note()})
 		}
 	}
 	if q.MRV > 0 || q.MRNEV > 0 {
