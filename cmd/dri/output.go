@@ -49,13 +49,13 @@ func (c cell) human() string {
 
 func str(s string) cell { return cell{s: s} }
 
-// num formats a float64 in the shortest form that reads back to the same
-// value; NaN and infinities are missing.
+// num is a float64 cell, written in the shortest form that reads back to the
+// same value; NaN and infinities are missing.
 func num(v float64) cell {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return cell{null: true, isNum: true}
 	}
-	return cell{s: strconv.FormatFloat(v, 'g', -1, 64), v: v, isNum: true}
+	return cell{v: v, isNum: true} // formatted when written: no string per cell
 }
 
 func integer(v int) cell { return cell{s: strconv.Itoa(v), v: float64(v), isNum: true, isInt: true} }
@@ -91,6 +91,8 @@ func (t *table) write(w io.Writer, format string) error {
 				}
 				switch {
 				case c.null:
+				case c.isNum && !c.isInt:
+					line = strconv.AppendFloat(line, c.v, 'g', -1, 64)
 				case c.isNum:
 					line = append(line, c.s...)
 				default:
