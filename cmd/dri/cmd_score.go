@@ -266,7 +266,8 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 		if keep != nil && !keep[code] {
 			continue
 		}
-		row := []cell{str(code)}
+		row := make([]cell, 1, len(header))
+		row[0] = str(code)
 		if extras {
 			name := code
 			if ref != nil {
@@ -412,13 +413,18 @@ func withTime(t *table, year int) *table {
 	return out
 }
 
-// subPanel keeps the units in keep, in panel order.
+// subPanel keeps the units in keep, in panel order; when keep has every
+// unit (a file with one Time, or every unit in every Time) it is the panel
+// itself, not a copy.
 func subPanel(p *indicators.Panel, keep map[string]bool) *indicators.Panel {
 	var idx []int
 	for i, u := range p.Units {
 		if keep[u] {
 			idx = append(idx, i)
 		}
+	}
+	if len(idx) == len(p.Units) {
+		return p
 	}
 	q := &indicators.Panel{Info: p.Info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: map[string][]string{}}
 	for _, i := range idx {

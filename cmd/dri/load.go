@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -123,8 +124,14 @@ func shorten(s string, n int) string {
 	return "…" + s[len(s)-n+1:]
 }
 
+// pipelineLoads counts the pipeline runs of this process (embedded data plus
+// --data): the tests check that a command which does not need them, such as
+// dri score --imeta, never starts one.
+var pipelineLoads atomic.Int64
+
 // load runs the pipeline with a progress bar.
 func (e *env) load(ctx context.Context, opt pipeline.Options) (*pipeline.Result, error) {
+	pipelineLoads.Add(1)
 	p, done := e.progress("loading")
 	opt.Progress = p
 	res, err := pipeline.Load(ctx, opt)
