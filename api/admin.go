@@ -205,7 +205,7 @@ func (s *Server) handleUpload(r *request) (*Result, error) {
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&entry); err != nil {
-		msg := shorten(err.Error(), pipeline.MaxProblemMessage)
+		msg := pipeline.Shorten(err.Error(), pipeline.MaxProblemMessage)
 		return nil, newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, "entry: "+msg,
 			ParamError{Param: "entry", In: "body", Message: msg})
 	}
@@ -217,22 +217,31 @@ func (s *Server) handleUpload(r *request) (*Result, error) {
 	defer f.Close()
 	up := Upload{Entry: entry.Entry, Filename: fh.Filename, File: f, Replace: replace || entry.Replace}
 	out, err := s.cfg.Admin.Upload(r.c.Request.Context(), up)
-	what := fmt.Sprintf("upload %s (%s)", shorten(entry.ID, 80), shorten(fh.Filename, 80))
+	what := fmt.Sprintf("upload %s (%s)", pipeline.Shorten(entry.ID, 80), pipeline.Shorten(fh.Filename, 80))
 	if up.Replace {
 		what += " replace"
 	}
 	return s.adminResult(r, who, what, out, err, http.StatusCreated)
 }
 
-// boolParam parses an optional true/false parameter.
-func boolParam(name, v, in string) (bool, *Problem) {
+// parseBool reads an optional true/false value: absent or "false" is false,
+// "true" is true, anything else is not a boolean (ok false).
+func parseBool(v string) (b, ok bool) {
 	switch strings.TrimSpace(v) {
 	case "", "false":
-		return false, nil
+		return false, true
 	case "true":
-		return true, nil
+		return true, true
 	}
-	msg := fmt.Sprintf("%q is not true or false", shorten(v, 40))
+	return false, false
+}
+
+// boolParam parses an optional true/false parameter.
+func boolParam(name, v, in string) (bool, *Problem) {
+	if b, ok := parseBool(v); ok {
+		return b, nil
+	}
+	msg := fmt.Sprintf("%q is not true or false", pipeline.Shorten(v, 40))
 	return false, newProblem(http.StatusBadRequest, CodeBadParameter, "invalid parameter "+name+": "+msg,
 		ParamError{Param: name, In: in, Message: msg})
 }
@@ -251,17 +260,9 @@ func (s *Server) bodyProblem(err error) *Problem {
 		return newProblem(http.StatusRequestTimeout, CodeTimeout,
 			fmt.Sprintf("the body did not arrive within the server's read timeout (%s)", s.cfg.ReadTimeout))
 	}
-	msg := shorten(err.Error(), pipeline.MaxProblemMessage)
+	msg := pipeline.Shorten(err.Error(), pipeline.MaxProblemMessage)
 	return newProblem(http.StatusBadRequest, CodeBadParameter, "the body is not multipart/form-data: "+msg,
 		ParamError{Param: "body", In: "body", Message: msg})
-}
-
-// shorten cuts s to n bytes on a UTF-8 boundary, ending in "..." when cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n-3], "") + "..."
 }
 
 func (s *Server) handleReload(r *request) (*Result, error) {

@@ -23,12 +23,11 @@ func groupOptions(r *request) engine.GroupOptions {
 		r.errs.add("membership", "%q: want dated or current", m)
 	}
 	opt := engine.GroupOptions{Membership: m}
-	switch v := strings.TrimSpace(r.str("estimate")); v {
-	case "", "false":
-	case "true":
-		opt.Estimate = true
-	default:
-		r.errs.add("estimate", "%q: want true or false", v)
+	v := r.str("estimate")
+	est, ok := parseBool(v)
+	if !ok {
+		r.errs.add("estimate", "%q: want true or false", strings.TrimSpace(v))
 	}
+	opt.Estimate = est
 	return opt
 }

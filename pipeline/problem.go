@@ -311,8 +311,8 @@ func SummariseProblems(ps []Problem, totals map[Rule]int, errorsPerRule, notices
 		}
 		if limit < 0 || rc.Listed < limit {
 			rc.Listed++
-			p.Message = cutMessage(p.Message, MaxProblemMessage)
-			p.File = cutMessage(p.File, MaxProblemMessage)
+			p.Message = Shorten(p.Message, MaxProblemMessage)
+			p.File = Shorten(p.File, MaxProblemMessage)
 			sum.Listed = append(sum.Listed, p)
 		}
 	}
@@ -328,9 +328,9 @@ func SummariseProblems(ps []Problem, totals map[Rule]int, errorsPerRule, notices
 	return sum
 }
 
-// cutMessage cuts s to at most n bytes on a UTF-8 boundary, ending in "..."
-// when cut.
-func cutMessage(s string, n int) string {
+// Shorten cuts s to at most n bytes on a UTF-8 boundary, ending in "..."
+// when cut: the one way a message or a client's text is bounded for a reply.
+func Shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
