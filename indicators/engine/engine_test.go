@@ -576,3 +576,35 @@ func BenchmarkGroupSeries(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAllYears is the work of `dri score --year all` on the embedded
+// data: the compass panel laid out from the store (panel), then every year
+// the framework scores, one after the other, each result's memory reused by
+// the next (years).
+func BenchmarkAllYears(b *testing.B) {
+	e := testEngine(b)
+	f := mustFramework(b, e, "compass")
+	years := e.Years(f)
+	b.Run("panel", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			e.mu.Lock()
+			delete(e.panels, f.ID)
+			e.mu.Unlock()
+			e.panel(f)
+		}
+	})
+	b.Run("years", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var last *indicators.Result
+			for _, y := range years {
+				res, err := e.ScoreOnce("compass", y, indicators.Options{IndexRanksOnly: true, Recycle: last})
+				if err != nil {
+					b.Fatal(err)
+				}
+				last = res
+			}
+		}
+	})
+}
