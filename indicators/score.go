@@ -5,58 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 )
-
-// SeriesKey identifies a series: an indicator and one disaggregation.
-type SeriesKey struct {
-	Indicator, Sex, Area, Age string
-}
-
-// Series is one unit's observations of a series, in any year order.
-type Series struct {
-	Years  []int
-	Values []float64
-}
-
-// YearRows are one series key's values by year: Values[y-First][u] is unit
-// u's value in year y, NaN where it has none.
-type YearRows struct {
-	First  int
-	Values [][]float64
-}
-
-// NewYearRows lays out per-unit series (years ascending or not) by year;
-// nil when they hold no value or span more than maxYears years.
-func NewYearRows(series []Series, maxYears int) *YearRows {
-	lo, hi := math.MaxInt, math.MinInt
-	for _, s := range series {
-		for _, y := range s.Years {
-			lo, hi = min(lo, y), max(hi, y)
-		}
-	}
-	if lo > hi || hi-lo+1 > maxYears {
-		return nil
-	}
-	n := len(series)
-	flat := make([]float64, (hi-lo+1)*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
-	r := &YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
-	for i := range r.Values {
-		r.Values[i] = flat[i*n : (i+1)*n : (i+1)*n]
-	}
-	for u, s := range series {
-		for i, y := range s.Years {
-			// The first non-NaN value of a year, as LatestWithin takes.
-			if v := s.Values[i]; !math.IsNaN(v) && math.IsNaN(r.Values[y-lo][u]) {
-				r.Values[y-lo][u] = v
-			}
-		}
-	}
-	return r
-}
 
 // IndicatorInfo is what scoring needs from the registry.
 type IndicatorInfo struct {
@@ -65,47 +14,6 @@ type IndicatorInfo struct {
 	// the indicator's units; nil when the registry gives none.
 	Goalposts *Range
 	Bounds    *Range
-}
-
-// Panel is the input of scoring: per series, each unit's observations.
-type Panel struct {
-	Units  []string
-	Info   map[string]IndicatorInfo
-	Series map[SeriesKey][]Series // each slice has len(Units) entries
-	// SortedYears says that every series' Years ascend strictly, so the
-	// value of a year is found by binary search (a long panel has many).
-	SortedYears bool
-	// ByYear optionally holds the same values year by year (see
-	// NewYearRows); scoring then reads a year's values as one row instead
-	// of searching every unit's series.
-	ByYear map[SeriesKey]*YearRows
-	// SeriesOf, when set, gives the series of a key that Series lacks, on
-	// first use (kept for later calls): a key laid out in ByYear needs its
-	// series only for imputation from other years and gender gaps.
-	SeriesOf func(SeriesKey) []Series
-	lazyMu   sync.Mutex
-	lazy     map[SeriesKey][]Series
-	// Groups are unit attributes for group imputation (income_group ->
-	// per-unit labels).
-	Groups map[string][]string
-}
-
-// series returns the series of a key: Series, else SeriesOf's (once).
-func (p *Panel) series(k SeriesKey) []Series {
-	if s, ok := p.Series[k]; ok || p.SeriesOf == nil {
-		return s
-	}
-	p.lazyMu.Lock()
-	defer p.lazyMu.Unlock()
-	s, ok := p.lazy[k]
-	if !ok {
-		s = p.SeriesOf(k)
-		if p.lazy == nil {
-			p.lazy = map[SeriesKey][]Series{}
-		}
-		p.lazy[k] = s
-	}
-	return s
 }
 
 // Options change a scoring run; zero values keep the framework's choices.
@@ -289,17 +197,17 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
-	if rows := p.ByYear[key]; rows != nil {
+	if rows := p.rows(key); rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
-			i := y - rows.First
+			i := y - rows.first
 			if i < 0 {
 				break
 			}
-			if i >= len(rows.Values) {
+			if i >= len(rows.values) {
 				continue
 			}
-			for u, v := range rows.Values[i] {
+			for u, v := range rows.values[i] {
 				if !nr.RawValid[u] && !math.IsNaN(v) {
 					nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
 				}
@@ -307,12 +215,12 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 		}
 		return
 	}
-	series := p.series(key)
+	series, sorted := p.series(key)
 	if series == nil {
 		return
 	}
 	latest := LatestWithin
-	if p.SortedYears {
+	if sorted {
 		latest = latestSorted
 	}
 	for u := 0; u < n; u++ {
@@ -490,7 +398,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 		}
 		markImputed(nr, nr.Imputed)
 	case ImputationLatest, ImputationLinear:
-		series := p.series(nr.Node.Key())
+		series, _ := p.series(nr.Node.Key())
 		if series == nil {
 			return nil
 		}
@@ -689,7 +597,7 @@ func scoreGender(res *Result, p *Panel) error {
 		leaves = append(leaves, nr)
 		fk, mk := node.Key(), node.Key()
 		fk.Sex, mk.Sex = "F", "M"
-		fs, ms := p.series(fk), p.series(mk)
+		fs, ms := p.SeriesOf(fk), p.SeriesOf(mk)
 		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
 		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
 		nr.Tier = res.mem.tiers.take(n)

@@ -12,12 +12,10 @@ import (
 	"maps"
 	"math"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -195,9 +193,6 @@ func (e *Engine) Reference() *pipeline.Reference { return e.ref }
 func (e *Engine) Registry() *pipeline.Registry   { return e.reg }
 func (e *Engine) Store() *pipeline.Store         { return e.store }
 
-// maxYearRows bounds the years a series may span to get year rows.
-const maxYearRows = 200
-
 // panel builds (once) the panel of a framework's series.
 func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	e.mu.Lock()
@@ -205,9 +200,6 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	if p, ok := e.panels[f.ID]; ok {
 		return p
 	}
-	// The store's series are sorted by year, one value a year.
-	p := &indicators.Panel{Units: e.units, Info: e.info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: e.groups,
-		SortedYears: true}
 	keys := map[indicators.SeriesKey]bool{}
 	for _, n := range f.Nodes() {
 		if !n.IsIndicator() {
@@ -224,92 +216,26 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	for _, x := range f.Extras {
 		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
 	}
-	// Each key's year rows (8 bytes a unit and year), read from the store,
-	// so scoring a year reads rows instead of searching every unit's
-	// series; the per-unit series are made only for a key without rows,
-	// or on first use (imputation from other years, gender gaps). Keys are
-	// read in parallel (the store is read-only).
-	list := slices.Collect(maps.Keys(keys))
-	series := make([][]indicators.Series, len(list))
-	rows := make([]*indicators.YearRows, len(list))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(list)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(list); i = int(next.Add(1)) - 1 {
-				if rows[i] = e.yearRows(list[i]); rows[i] == nil {
-					series[i] = e.series(list[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	p.ByYear = map[indicators.SeriesKey]*indicators.YearRows{}
-	for i, k := range list {
-		if rows[i] != nil {
-			p.ByYear[k] = rows[i]
-		} else {
-			p.Series[k] = series[i]
-		}
-	}
-	p.SeriesOf = e.series
+	p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
 	e.panels[f.ID] = p
 	return p
 }
 
-// yearRows lays one key's values out by year straight from the store, as
-// indicators.NewYearRows does from its series (tested equal); nil when no
-// scored unit has a value or the values span more than maxYearRows years.
-func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
-	// One pass over the store's runs, into rows spanning every year the
-	// indicator has (validated years: a few decades); the rows are then
-	// cut to the years this key's scored units have. An indicator spanning
-	// more than maxYearRows years keeps the per-unit series (same scores).
-	all := e.store.Years(k.Indicator)
-	if len(all) == 0 {
-		return nil
-	}
-	first, n := all[0], len(e.units)
-	span := all[len(all)-1] - first + 1
-	if span > maxYearRows {
-		return nil
-	}
-	flat := make([]float64, span*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
-	lo, hi := math.MaxInt, math.MinInt
-	e.eachSeries(k, func(u int, years []int16, values []float64) {
-		for i, y := range years {
-			yi := int(y)
-			lo, hi = min(lo, yi), max(hi, yi)
-			// The first non-NaN value of a year, as NewYearRows takes.
-			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && math.IsNaN(flat[at]) {
-				flat[at] = v
-			}
-		}
-	})
-	if lo > hi || hi-lo+1 > maxYearRows {
-		return nil
-	}
-	r := &indicators.YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
-	for i := range r.Values {
-		at := (lo - first + i) * n
-		r.Values[i] = flat[at : at+n : at+n]
-	}
-	return r
-}
+// storeObservations are the store's observations of the scored units, as
+// a panel reads them.
+type storeObservations struct{ e *Engine }
 
-// eachSeries calls fn with each scored unit's series of a key (the
-// store's views: years ascending, not to be modified).
-func (e *Engine) eachSeries(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
-	e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+// Years lists the years in which an indicator has any value.
+func (o storeObservations) Years(indicator string) []int { return o.e.store.Years(indicator) }
+
+// Each calls fn with each scored unit's series of a key (the store's
+// views: years ascending, not to be modified).
+func (o storeObservations) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
+	o.e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
 		if sex != k.Sex || area != k.Area || age != k.Age {
 			return
 		}
-		if u, ok := e.unitIndex[unit]; ok {
+		if u, ok := o.e.unitIndex[unit]; ok {
 			fn(u, years, values)
 		}
 	})
@@ -352,24 +278,6 @@ func NeedsOfFile(name string, data []byte) []string {
 // parseUnchecked parses a framework accepting any indicator id.
 func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 	return indicators.ParseFramework(name, data, func(string) bool { return true })
-}
-
-// series reads one series for every scored unit in one pass over the
-// indicator's rows; values are views of the store (read-only).
-func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
-	out := make([]indicators.Series, len(e.units))
-	var years []int
-	e.eachSeries(k, func(u int, ys []int16, vals []float64) {
-		if cap(years)-len(years) < len(ys) {
-			years = make([]int, 0, max(4096, 2*len(ys)))
-		}
-		start := len(years)
-		for _, y := range ys {
-			years = append(years, int(y))
-		}
-		out[u] = indicators.Series{Years: years[start:len(years):len(years)], Values: vals}
-	})
-	return out
 }
 
 // Score scores a framework for a year (0 = the default year) with method
