@@ -28,6 +28,9 @@ type Engine struct {
 	reg       *pipeline.Registry
 	units     []string // scored units: UN members and sub-national units with data
 	unitIndex map[string]int
+	// unitOfIndex maps the store's unit dictionary indices to scored
+	// positions (-1: not scored), built once from Store.UnitCodes.
+	unitOfIndex []int
 	// unitIsMember is true for the scored units that are UN member states
 	// (the donors of imputed group members).
 	unitIsMember []bool
@@ -86,6 +89,15 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		e.unitIndex[u] = i
 		if ru, ok := ref.Unit(u); ok {
 			e.unitIsMember[i] = ru.Type == pipeline.UnitCountry
+		}
+	}
+	codes := store.UnitCodes()
+	e.unitOfIndex = make([]int, len(codes))
+	for d, code := range codes {
+		if u, ok := e.unitIndex[code]; ok {
+			e.unitOfIndex[d] = u
+		} else {
+			e.unitOfIndex[d] = -1
 		}
 	}
 	e.groups = map[string][]string{}
@@ -231,11 +243,11 @@ func (o storeObservations) Years(indicator string) []int { return o.e.store.Year
 // Each calls fn with each scored unit's series of a key (the store's
 // views: years ascending, not to be modified).
 func (o storeObservations) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
-	o.e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+	o.e.store.SeriesIndexed(k.Indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
 		if sex != k.Sex || area != k.Area || age != k.Age {
 			return
 		}
-		if u, ok := o.e.unitIndex[unit]; ok {
+		if u := o.e.unitOfIndex[unit]; u >= 0 {
 			fn(u, years, values)
 		}
 	})
