@@ -1,6 +1,9 @@
 package indicators
 
-import "testing"
+import (
+	"iter"
+	"testing"
+)
 
 // The core kernels allocate nothing when dst is supplied (STYLE rule 3).
 func TestKernelsDoNotAllocate(t *testing.T) {
@@ -70,14 +73,16 @@ func TestScoreAllocationsFixed(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		var prev *Result
+		next, stop := iter.Pull2(ScoreYears(f, p, func(yield func(int) bool) {
+			for yield(2023) {
+			}
+		}, Options{}))
 		recycled[i] = testing.AllocsPerRun(5, func() {
-			res, err := Score(f, p, Options{Year: 2023, Recycle: prev})
-			if err != nil {
+			if _, err, _ := next(); err != nil {
 				t.Fatal(err)
 			}
-			prev = res
 		})
+		stop()
 	}
 	if fresh[1] > fresh[0]+10 || recycled[1] > recycled[0]+10 || fresh[1] > 100 || recycled[1] > 100 {
 		t.Errorf("allocations per build, 51x49 then 200x300: fresh %v, recycled %v; want the second within 10 of the first, at most 100", fresh, recycled)

@@ -3,6 +3,7 @@ package indicators
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"sort"
 )
@@ -31,10 +32,6 @@ type Options struct {
 	// IndexRanksOnly leaves the indicators unranked (their Rank is nil):
 	// for batch runs that report only the composite nodes' ranks.
 	IndexRanksOnly bool
-	// Recycle is a result the caller is done with: Score reuses its memory
-	// (its slices are overwritten; do not read it afterwards). For batch
-	// runs that score many years one after the other.
-	Recycle *Result
 }
 
 // NodeResult is one node's scores over the units.
@@ -92,8 +89,8 @@ type Result struct {
 	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
 	PCA map[string]PCAResult
 
-	indexRanksOnly bool // Options.IndexRanksOnly
-	mem            *arena
+	indexRanksOnly bool   // Options.IndexRanksOnly
+	mem            *arena // the memory of the per-unit slices
 }
 
 // Node returns a node's result by code.
@@ -116,6 +113,37 @@ var ErrNoUnits = errors.New("indicators: panel has no units")
 // select year -> impute -> treat -> normalise -> weight -> aggregate -> rank
 // -> tier, keeping every step's output.
 func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
+	return score(f, p, opt, nil)
+}
+
+// ScoreYears scores a framework for each year that years yields (opt.Year
+// is ignored), one after the other, and yields each year's result or
+// error, in the order of years. It reuses one result's memory from year to
+// year (fresh memory is the dearer part of scoring every year of a long
+// panel; docs/BENCHMARKS.md): a result is valid only until the loop body
+// returns, when the next year overwrites it, so a caller keeps what it
+// needs of it, not the result. A year that fails yields (nil, err) and the
+// loop goes on; breaking out of the loop stops it.
+func ScoreYears(f *Framework, p *Panel, years iter.Seq[int], opt Options) iter.Seq2[*Result, error] {
+	return func(yield func(*Result, error) bool) {
+		var mem *arena
+		for y := range years {
+			o := opt
+			o.Year = y
+			res, err := score(f, p, o, mem)
+			if res != nil {
+				mem = res.mem
+			}
+			if !yield(res, err) {
+				return
+			}
+		}
+	}
+}
+
+// score is Score; a non-nil mem is an earlier result's arena, cleared and
+// reused.
+func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	if len(p.Units) == 0 {
 		return nil, ErrNoUnits
 	}
@@ -126,8 +154,8 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
 		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{},
 		indexRanksOnly: opt.IndexRanksOnly}
-	if r := opt.Recycle; r != nil && r.mem != nil {
-		res.mem, r.mem = r.mem, nil
+	if mem != nil {
+		res.mem = mem
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)

@@ -9,6 +9,7 @@ package engine
 import (
 	"fmt"
 	"io/fs"
+	"iter"
 	"maps"
 	"math"
 	"path"
@@ -295,7 +296,6 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 // Score scores a framework for a year (0 = the default year) with method
 // overrides, cached per framework, year and options.
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
-	opt.Recycle = nil // a cached result is shared: it never reuses memory
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
@@ -318,15 +318,33 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 	return f, opt, nil
 }
 
-// ScoreOnce scores like Score without caching the result: for batch work
-// (every year of a large panel) whose results are used once, and may pass
-// the previous one as opt.Recycle.
+// ScoreOnce scores like Score without caching the result: for work whose
+// result is used once.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return indicators.Score(f, e.panel(f), opt)
+}
+
+// ScoreYears scores a framework for each year that years yields, uncached,
+// as indicators.ScoreYears does: each result is valid only until the loop
+// body returns (the next year reuses its memory). For batch work (every
+// year of a large panel). An unknown framework yields its error for each
+// year.
+func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Options) iter.Seq2[*indicators.Result, error] {
+	f, ok := e.Framework(id)
+	if !ok {
+		return func(yield func(*indicators.Result, error) bool) {
+			for range years {
+				if !yield(nil, &UnknownError{"framework", id}) {
+					return
+				}
+			}
+		}
+	}
+	return indicators.ScoreYears(f, e.panel(f), years, opt)
 }
 
 func optionsKey(o indicators.Options) string {
@@ -385,17 +403,13 @@ func (e *Engine) ScoredYears(f *indicators.Framework) []YearCount {
 		candidates = append(candidates, y)
 	}
 	sort.Ints(candidates)
-	panel := e.panel(f)
 	var out []YearCount
-	var prev *indicators.Result
-	for _, y := range candidates {
-		// Uncached, recycling the previous result: these results are only
-		// counted.
-		res, err := indicators.Score(f, panel, indicators.Options{Year: y, Recycle: prev})
+	// Uncached, each year in the memory of the one before: these results
+	// are only counted.
+	for res, err := range indicators.ScoreYears(f, e.panel(f), slices.Values(candidates), indicators.Options{}) {
 		if err != nil {
 			continue
 		}
-		prev = res
 		n := 0
 		for _, v := range res.Root().Valid {
 			if v {
@@ -403,7 +417,7 @@ func (e *Engine) ScoredYears(f *indicators.Framework) []YearCount {
 			}
 		}
 		if n > 0 {
-			out = append(out, YearCount{Year: y, Units: n})
+			out = append(out, YearCount{Year: res.Year, Units: n})
 		}
 	}
 	e.mu.Lock()

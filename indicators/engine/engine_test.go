@@ -215,34 +215,31 @@ func TestUncertaintyCompass(t *testing.T) {
 	}
 }
 
-// TestScoreRecycle: a result scored in the memory of a recycled one equals
-// a freshly scored one, for every framework and year, and the memory is
-// really reused (the batch path of dri score --year all).
-func TestScoreRecycle(t *testing.T) {
+// TestScoreYearsReusesMemory: each result of ScoreYears, scored in the
+// memory of the year before, equals a freshly scored one, for every
+// framework and year, and the memory is really reused (the batch path of
+// dri score --year all).
+func TestScoreYearsReusesMemory(t *testing.T) {
 	e := testEngine(t)
 	for _, id := range e.Frameworks() {
 		f := mustFramework(t, e, id)
-		var prev *indicators.Result
-		for _, y := range e.Years(f) {
-			var was *float64
-			if prev != nil {
-				was = &prev.Root().Value[0]
-			}
-			got, err := e.ScoreOnce(id, y, indicators.Options{Recycle: prev})
+		var was *float64
+		for got, err := range e.ScoreYears(id, slices.Values(e.Years(f)), indicators.Options{}) {
 			if err != nil {
-				t.Fatalf("%s %d: %v", id, y, err)
+				t.Fatalf("%s: %v", id, err)
 			}
+			y := got.Year
 			if was != nil && was != &got.Root().Value[0] {
-				t.Errorf("%s %d: the recycled result's memory was not reused", id, y)
+				t.Errorf("%s %d: the previous result's memory was not reused", id, y)
 			}
+			was = &got.Root().Value[0]
 			want, err := e.ScoreOnce(id, y, indicators.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if dump(got) != dump(want) {
-				t.Fatalf("%s %d: the result scored in recycled memory differs from a fresh one", id, y)
+				t.Fatalf("%s %d: the result scored in reused memory differs from a fresh one", id, y)
 			}
-			prev = got
 		}
 	}
 }
@@ -603,13 +600,10 @@ func BenchmarkAllYears(b *testing.B) {
 	b.Run("years", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			var last *indicators.Result
-			for _, y := range years {
-				res, err := e.ScoreOnce("compass", y, indicators.Options{IndexRanksOnly: true, Recycle: last})
+			for _, err := range e.ScoreYears("compass", slices.Values(years), indicators.Options{IndexRanksOnly: true}) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				last = res
 			}
 		}
 	})
