@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -607,4 +610,44 @@ func BenchmarkAllYears(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestScoresRecordAllocator: the scores table is built in the allocator it
+// is given, one row per unit and scored node (documented-only nodes left
+// out), its values those of Score, and releasing it returns every byte.
+func TestScoresRecordAllocator(t *testing.T) {
+	e := testEngine(t)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec, err := e.ScoresRecord(mem, []string{"egdi"}, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	if mem.CurrentAlloc() == 0 {
+		t.Fatal("ScoresRecord allocated nothing from the allocator it was given")
+	}
+	res, err := e.Score("egdi", 2024, indicators.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scored []*indicators.NodeResult
+	for _, nr := range res.Nodes {
+		if !nr.Node.Documented() {
+			scored = append(scored, nr)
+		}
+	}
+	if got, want := rec.NumRows(), int64(len(res.Units)*len(scored)); got != want {
+		t.Fatalf("ScoresRecord rows = %d, want %d units x %d nodes", got, len(res.Units), len(scored))
+	}
+	values := rec.Column(10).(*array.Float64)
+	for u := range res.Units {
+		for k, nr := range scored {
+			row := u*len(scored) + k
+			if values.IsValid(row) != nr.Valid[u] || nr.Valid[u] && values.Value(row) != nr.Value[u] {
+				t.Fatalf("row %d (%s %s): value %v (valid %v), want %v (valid %v)", row, res.Units[u], nr.Node.Code,
+					values.Value(row), values.IsValid(row), nr.Value[u], nr.Valid[u])
+			}
+		}
+	}
 }

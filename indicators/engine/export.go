@@ -35,8 +35,9 @@ var ScoresSchema = arrow.NewSchema([]arrow.Field{
 // ScoresRecord scores the frameworks (all when ids is empty) for every year
 // they have data (or only the given year, when year > 0) and returns the
 // tidy table, frameworks in the order given, then years, units and nodes.
-// Results are not cached. The caller releases the record.
-func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error) {
+// Results are not cached. The record's memory comes from mem; the caller
+// releases the record.
+func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arrow.RecordBatch, error) {
 	if len(ids) == 0 {
 		ids = e.Frameworks()
 	}
@@ -77,7 +78,7 @@ func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error)
 	}
 	close(work)
 	wg.Wait()
-	b := array.NewRecordBuilder(memory.DefaultAllocator, ScoresSchema)
+	b := array.NewRecordBuilder(mem, ScoresSchema)
 	defer b.Release()
 	str := func(i int, s string) { pipeline.AppendStringOrNull(b.Field(i).(*array.StringBuilder), s) } // "" is missing
 	i32 := func(i int, v int) { b.Field(i).(*array.Int32Builder).Append(int32(v)) }
