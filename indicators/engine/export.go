@@ -3,11 +3,11 @@ package engine
 import (
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -61,23 +61,17 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 			jobs = append(jobs, &job{f: f, year: y})
 		}
 	}
-	// Score in parallel, write in order.
-	work := make(chan *job)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range work {
-				j.res, j.err = e.ScoreOnce(j.f.ID, j.year, indicators.Options{})
-			}
-		}()
-	}
+	// Score in parallel, write in order (a job'''s error is reported in
+	// that order too).
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, j := range jobs {
-		work <- j
+		g.Go(func() error {
+			j.res, j.err = e.ScoreOnce(j.f.ID, j.year, indicators.Options{})
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
+	_ = g.Wait() // the jobs keep their errors
 	b := array.NewRecordBuilder(mem, ScoresSchema)
 	defer b.Release()
 	str := func(i int, s string) { pipeline.AppendStringOrNull(b.Field(i).(*array.StringBuilder), s) } // "" is missing
