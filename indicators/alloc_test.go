@@ -56,8 +56,8 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 // Score's allocations do not grow with the framework (issue 19, item 3):
 // a fresh build takes a fixed number (the Result and its maps, one block of
 // NodeResults, one chunk per slab, the aggregation scratch, ...), a build
-// recycling the previous result fewer still. Measured: 20 fresh and 14
-// recycled for 51 x 49 (59 nodes), 23 and 14 for 200 x 300 (337 nodes), a
+// in a ScoreYears loop (in the previous year's memory) fewer still.
+// Measured: 20 fresh and 14 reused for 51 x 49 (59 nodes), 23 and 14 for 200 x 300 (337 nodes), a
 // few more under the race detector; before issue 19 a build took several
 // per node (317 and 1,671 fresh). So: the big framework may take at most 10
 // more than the small one, and no build more than 100.

@@ -151,7 +151,7 @@ func checkOracle(t *testing.T, label string, res *indicators.Result, pol refPola
 		if w, ok := weights[node.Code]; ok {
 			return w
 		}
-		return node.W()
+		return node.EffectiveWeight()
 	}
 	// Post-order: children before parents.
 	var score func(node *indicators.Node) *refNode
@@ -175,7 +175,7 @@ func checkOracle(t *testing.T, label string, res *indicators.Result, pol refPola
 		var kids []kid
 		for _, c := range node.Children {
 			cr := score(c)
-			if c.Documented() || cr.excluded {
+			if c.NoData() || cr.excluded {
 				continue
 			}
 			kids = append(kids, kid{cr, weight(c)})

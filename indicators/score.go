@@ -48,7 +48,7 @@ type NodeResult struct {
 	// Coverage is the share of the indicators under the node with data.
 	Coverage []float64
 	// Parts, for an aggregate, is per unit how many of its PartsOf taking
-	// children (documented-only children and excluded indicators do not
+	// children (children with no data and excluded indicators do not
 	// take part) have a value: a unit whose score rests on fewer than all
 	// of them is marked where its score and rank are shown.
 	Parts   []int
@@ -197,7 +197,7 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	n := len(p.Units)
 	res.Nodes = res.mem.nodeResults(len(f.nodes))
 	for i, node := range f.nodes {
-		w := node.W()
+		w := node.EffectiveWeight()
 		if ow, ok := opt.Weights[node.Code]; ok {
 			w = ow
 		}
@@ -463,7 +463,7 @@ func markImputed(nr *NodeResult, imp []bool) {
 // aggregateTree computes every aggregate from its children, bottom-up.
 func aggregateTree(res *Result) error {
 	f := res.Framework
-	// Children of each aggregate that take part (documented-only children
+	// Children of each aggregate that take part (children with no data
 	// and excluded indicators do not).
 	// Scratch for one node at a time.
 	var kids []*NodeResult
@@ -473,13 +473,13 @@ func aggregateTree(res *Result) error {
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]
-		if node.IsIndicator() || node.Documented() {
+		if node.IsIndicator() || node.NoData() {
 			continue
 		}
 		kids = kids[:0]
 		for _, c := range node.Children {
 			cr := res.Nodes[c.index]
-			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
+			if c.NoData() || (c.IsIndicator() && cr.Excluded != "") {
 				continue
 			}
 			kids = append(kids, cr)
@@ -662,7 +662,7 @@ func scoreGender(res *Result, p *Panel) error {
 	root := res.Nodes[0]
 	x, v := make([]float64, len(leaves)), make([]bool, len(leaves))
 	// WIS is computed from every gender indicator (leaves), so it is a scored
-	// node, not a documented-only one.
+	// node, not one with no data.
 	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level, leaves: root.Node.leaves},
 		Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: 0}
 	for u := 0; u < n; u++ {

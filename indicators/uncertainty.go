@@ -469,13 +469,13 @@ func compile(f *Framework, nominal *Result) *plan {
 	pl := &plan{}
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
-		if node.IsIndicator() || node.Documented() {
+		if node.IsIndicator() || node.NoData() {
 			continue
 		}
 		pn := planNode{index: i}
 		for _, c := range node.Children {
 			cr := nominal.Nodes[c.index]
-			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
+			if c.NoData() || (c.IsIndicator() && cr.Excluded != "") {
 				continue
 			}
 			pn.kids = append(pn.kids, c.index)

@@ -237,7 +237,7 @@ func orderedNodes(res *indicators.Result, level int) []*indicators.NodeResult {
 	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Node.Level < nodes[j].Node.Level })
 	var out []*indicators.NodeResult
 	for _, n := range nodes {
-		if n.Node.Documented() {
+		if n.Node.NoData() {
 			continue
 		}
 		if level == 0 || n.Node.Level == level {

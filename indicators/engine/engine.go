@@ -482,8 +482,9 @@ type UnknownError struct{ Kind, Name string }
 func (e *UnknownError) Error() string { return fmt.Sprintf("engine: unknown %s %q", e.Kind, e.Name) }
 
 // Population returns each scored unit's population in a year: the
-// wb.population value of exactly that year (World Bank WDI, 1990-2024 as
-// shipped); NaN when unknown. Group figures for years after the last year
+// wb.population value of exactly that year (World Bank WDI: the shipped
+// file runs 1960-2024, of which the years from 1990, DRI's range, are
+// loaded); NaN when unknown. Group figures for years after the last year
 // with population use PopulationYear's year instead.
 func (e *Engine) Population(year int) []float64 {
 	e.loadPopulation()

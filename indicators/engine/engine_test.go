@@ -633,7 +633,7 @@ func TestScoresRecordAllocator(t *testing.T) {
 	}
 	var scored []*indicators.NodeResult
 	for _, nr := range res.Nodes {
-		if !nr.Node.Documented() {
+		if !nr.Node.NoData() {
 			scored = append(scored, nr)
 		}
 	}

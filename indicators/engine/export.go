@@ -16,7 +16,7 @@ import (
 // ScoresSchema is the tidy scores table: one row per framework, year, unit
 // and node, with every step's output for indicators (value selected, year
 // used, imputed, normalised value) and for every node its score, rank,
-// tier and coverage. Documented-only nodes (no data shipped) are left out.
+// tier and coverage. Nodes with no data shipped (Node.NoData) are left out.
 var ScoresSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "framework", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "node", Type: arrow.BinaryTypes.String},
@@ -91,7 +91,7 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 		for u, unit := range res.Units {
 			for _, nr := range res.Nodes {
 				n := nr.Node
-				if n.Documented() {
+				if n.NoData() {
 					continue
 				}
 				str(0, res.Framework.ID)
