@@ -25,7 +25,9 @@
 //     "indicators: ..." message. Kernels set dst[i] = 0 where valid[i] is
 //     false and callers keep valid: a 0 in dst is never a value unless valid
 //     says so. NodeResult carries the same pairs (Value/Valid,
-//     Raw/RawValid, Gender/GValid). Statistics (min, max, mean, sd, ranks)
+//     Raw/RawValid, Gender/GValid), 0 where missing: a gender indicator's
+//     Raw, the parity score, is missing (not NaN) for a unit with no men's
+//     rate. Statistics (min, max, mean, sd, ranks)
 //     are over the present values only, as COINr's na.rm = TRUE.
 //   - At the edge (JSON, Arrow) a missing value is a null; encoders write
 //     one wherever valid is false.
