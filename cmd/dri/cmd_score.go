@@ -17,7 +17,6 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
-	"golang.org/x/sync/errgroup"
 )
 
 func init() {
@@ -496,52 +495,52 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
+	// Each year's table is made as soon as it is scored, and the result
+	// (not cached) lends its memory to the worker's next year: the memory
+	// of a long panel is one result per core, not one per year.
 	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")
 	var mu sync.Mutex
 	finished := 0
-	// At most one year per core is scored at a time. Each year's table is
-	// made as soon as it is scored, and the result (not cached) lends its
-	// memory to a later year: a year takes a spare result (none at first),
-	// scores into it (opt.Recycle) and hands it back once its table is made,
-	// so a long panel holds one result per core, not one per year.
-	workers := min(runtime.GOMAXPROCS(0), len(years))
-	spare := make(chan *indicators.Result, workers)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for i, y := range years {
-		if gctx.Err() != nil {
-			break // interrupted, or a year failed: score no further year
+	var wg sync.WaitGroup
+	work := make(chan int)
+	go func() {
+		defer close(work)
+		for i := range years {
+			if ctx.Err() != nil {
+				return
+			}
+			work <- i
 		}
-		g.Go(func() error {
-			var last *indicators.Result
-			select {
-			case last = <-spare:
-			default:
+	}()
+	for range min(runtime.GOMAXPROCS(0), len(years)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var last *indicators.Result // a worker reuses its previous result's memory
+			for i := range work {
+				y := years[i]
+				o := opt
+				o.Recycle = last
+				res, err := eng.ScoreOnce(id, y, o)
+				if err != nil {
+					errs[i] = err
+				} else {
+					tables[i] = withYear(scoreTable(res, eng.Reference(), keep, level, true), y, res)
+					last = res
+				}
+				mu.Lock()
+				finished++
+				if p != nil {
+					p(finished, len(years), fmt.Sprint(y))
+				}
+				mu.Unlock()
 			}
-			o := opt
-			o.Recycle = last
-			res, err := eng.ScoreOnce(id, y, o)
-			if err != nil {
-				errs[i] = err
-			} else {
-				tables[i] = withYear(scoreTable(res, eng.Reference(), keep, level, true), y, res)
-				spare <- res
-			}
-			mu.Lock()
-			finished++
-			if p != nil {
-				p(finished, len(years), fmt.Sprint(y))
-			}
-			mu.Unlock()
-			return err
-		})
+		}()
 	}
-	// Every year started ran to its end, so errs holds the first failing
-	// year's error in year order, reported below as before.
-	_ = g.Wait()
+	wg.Wait()
 	done()
 	if err := ctx.Err(); err != nil {
 		return err
