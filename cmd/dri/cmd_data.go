@@ -9,6 +9,7 @@ import (
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 func init() {
@@ -30,9 +31,9 @@ func runData(ctx context.Context, args []string, e *env) error {
 	indicator := fs.String("indicator", "", "indicator id, e.g. egov.egdi (required; `dri data --list` shows them)")
 	list := fs.Bool("list", false, "list the indicators with data and exit")
 	units := fs.String("unit", "", "comma-separated units: ISO3, ISO2, names or group codes")
-	sex := fs.String("sex", "", "comma-separated sex codes: _T, F, M")
-	area := fs.String("area", "", "comma-separated area codes: _T, U, R")
-	age := fs.String("age", "", "comma-separated age codes: _T or SDMX bands such as Y15T34")
+	sex := fs.String("sex", "", "comma-separated sex codes: "+dims.Sex.List(", "))
+	area := fs.String("area", "", "comma-separated area codes: "+dims.Area.List(", "))
+	age := fs.String("age", "", "comma-separated age codes: "+dims.Total+" or SDMX bands such as Y15T34")
 	date := fs.String("date", "", "year or range: 2024, 2015:2024, 2015:, :2020")
 	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
 	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
@@ -68,11 +69,14 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	for flagName, vals := range map[string][]string{"sex": splitList(*sex), "area": splitList(*area)} {
-		allowed := map[string]bool{"_T": true, "F": flagName == "sex", "M": flagName == "sex", "U": flagName == "area", "R": flagName == "area"}
-		for _, v := range vals {
-			if !allowed[v] {
-				return usagef("--%s: unknown code %q", flagName, v)
+	// Sex before area: with both wrong, the same flag is named every time.
+	for _, f := range []struct {
+		dim  *dims.Dimension
+		vals []string
+	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}} {
+		for _, v := range f.vals {
+			if !f.dim.Valid(v) {
+				return usagef("--%s: unknown code %q", f.dim.Column, v)
 			}
 		}
 	}
