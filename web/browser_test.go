@@ -127,6 +127,50 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, artifacts, "map")
 
+	// Selection that follows you: search Kenya by name on the map; the map marks it and its card
+	// shows the score, rank and stage of GET /v1/scores/compass?node=DRI (Kenya's row).
+	var kenRow struct {
+		Data []struct {
+			Unit  string   `json:"unit"`
+			Value *float64 `json:"value"`
+			Rank  *int     `json:"rank"`
+			Tier  string   `json:"tier"`
+			Type  string   `json:"type"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/scores/compass?node=DRI&per_page=1000", &kenRow)
+	var kenScore, kenRank, kenTier string
+	ranked := 0
+	for _, r := range kenRow.Data {
+		if r.Type != "group" && r.Rank != nil {
+			ranked++
+		}
+		if r.Unit == "KEN" && r.Value != nil && r.Rank != nil {
+			kenScore, kenRank, kenTier = strconv.FormatFloat(*r.Value, 'f', 2, 64)+" of 5", strconv.Itoa(*r.Rank), r.Tier
+		}
+	}
+	if kenScore == "" {
+		t.Fatal("GET /v1/scores/compass?node=DRI has no ranked row for KEN")
+	}
+	kenRank = fmt.Sprintf("%s of %d", kenRank, ranked)
+	do(t, ctx, "search Kenya on the map",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="map-search"]`), "kenya"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="map-search"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `[data-testid="map"][data-selected="KEN"]`, `[data-testid="map-card"][data-unit="KEN"]:not([hidden])`)
+	card := evaluate[[]string](t, ctx, `["map-card-name", "map-card-score", "map-card-rank", "map-card-tier", "map-card-interval"].map((id) => document.querySelector('[data-testid="' + id + '"]')?.textContent ?? "")`)
+	if card[0] != "Kenya" || card[1] != kenScore || card[2] != kenRank || card[3] != kenTier || !strings.HasPrefix(card[4], "Rank ") {
+		t.Errorf("map card = %q, want Kenya, %q, %q, %q and a rank interval", card, kenScore, kenRank, kenTier)
+	}
+	if href := evaluate[string](t, ctx, `document.querySelector('[data-testid="map-card-profile"]').getAttribute("href")`); !strings.Contains(href, "view=profile") || !strings.Contains(href, "unit=KEN") {
+		t.Errorf("map card's profile link = %q, want the profile of KEN", href)
+	}
+	// The map itself marks the country: a thick black outline (an ECharts geo region style) on KEN only.
+	if outline := evaluate[string](t, ctx, `JSON.stringify(driChart(document.querySelector('[data-testid="map"]')).getOption().geo[0].regions.filter((r) => r.itemStyle?.borderWidth).map((r) => [r.name, r.itemStyle.borderWidth]))`); outline != `[["KEN",2.2]]` {
+		t.Errorf("the map outlines %s, want Kenya alone", outline)
+	}
+	screenshot(t, ctx, artifacts, "map-selected")
+
 	// Keyboard: ArrowRight on the tab list moves to the next view.
 	do(t, ctx, "focus the map tab", chromedp.Focus(chromedp.CSS(`[data-testid="tab-map"]`)))
 	do(t, ctx, "press ArrowRight", chromedp.KeyEvent(kb.ArrowRight))
@@ -250,6 +294,11 @@ func TestBrowserDashboard(t *testing.T) {
 	// LDCs against the world.
 	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
 	waitView(t, ctx, "ldc", `[data-testid="ldc-chart"][data-rendered="true"]`)
+	// Kenya, the chosen country, is marked among the LDCs and the world (it is an LDC).
+	waitFor(t, ctx, `[data-testid="ldc-chart"][data-marked="KEN"]`)
+	if legend := evaluate[string](t, ctx, `document.querySelector('#view-ldc .chart-legend').textContent`); !strings.Contains(legend, "Kenya") {
+		t.Errorf("LDC chart legend %q does not name Kenya, the chosen country", legend)
+	}
 	if n := count(t, ctx, `[data-testid="ldc-table"] tbody tr`); n < 2 {
 		t.Errorf("LDC table has %d rows, want the index and its pillars", n)
 	}
@@ -330,6 +379,19 @@ func TestBrowserDashboard(t *testing.T) {
 	do(t, ctx, "open the map", chromedp.Click(chromedp.CSS(`[data-testid="tab-map"]`)))
 	waitView(t, ctx, "map", `[data-testid="map"][data-rendered="true"]`)
 	screenshot(t, ctx, artifacts, "map-phone")
+	// A tap on Tanzania (35°E, 6.5°S) chooses it: its card opens, the view stays the map.
+	xy := evaluate[[]float64](t, ctx, `(() => {
+		const el = document.querySelector('[data-testid="map"]');
+		el.scrollIntoView({block: "center"});
+		const [x, y] = driChart(el).convertToPixel({geoIndex: 0}, [35, -6.5]);
+		const r = el.getBoundingClientRect();
+		return [r.left + x, r.top + y];
+	})()`)
+	do(t, ctx, "tap Tanzania", chromedp.MouseClickXY(xy[0], xy[1]))
+	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="TZA"]:not([hidden])`)
+	screenshot(t, ctx, artifacts, "map-phone-card")
+	do(t, ctx, "back to Kenya", chromedp.Evaluate[chromedp.Void](`history.back()`))
+	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="KEN"]`)
 	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("on a 390 px wide phone the map view is %v px wide: something does not wrap", w)
 	}

@@ -133,6 +133,10 @@ export function chart(el: HTMLElement): echarts.ECharts {
   return c;
 }
 
+// The browser test (and anyone in the console) reaches a chart through
+// window.driChart(element): to find where a country is drawn, or to export it.
+(window as unknown as { driChart: (el: Element) => echarts.ECharts | undefined }).driChart = (el) => charts.get(el as HTMLElement);
+
 /** draw replaces a chart's option. */
 export function draw(el: HTMLElement, opt: echarts.EChartsCoreOption): echarts.ECharts {
   const c = chart(el);

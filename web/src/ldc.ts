@@ -27,10 +27,11 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
   const lede = h("p", { class: "lede" });
   const status = statusLine();
   const chartEl = h("div", { class: "chart ldc", "data-testid": "ldc-chart" });
-  const key = legend([
+  const keyItems = [
     ...SIDES.map((s) => ({ label: `${s.label}: box and countries`, colour: s.colour, symbol: "circle" })),
     { label: "Group mean", colour: TEXT, symbol: "diamond" },
-  ]);
+  ];
+  const key = h("div");
   const summary = h("div");
   const downloads = h("p", { class: "downloads" });
   replace(
@@ -98,6 +99,25 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
             for (const r of rows) points[side.code].push({ value: [r.value!, i], name: r.unit_name });
           }
         }
+        // The chosen country: a ring on each row it belongs to, in both groups when it is an LDC.
+        const chosen = state.unit;
+        const chosenName = chosen ? (ctx.unitByCode.get(chosen)?.name ?? chosen) : "";
+        const marks: { value: [number, number]; name: string }[] = [];
+        if (chosen) {
+          cats.forEach((c, i) => {
+            const r = all.data.find((r) => r.node === c.node && r.unit === chosen && r.value != null);
+            if (r && sets[c.side.code].has(chosen)) marks.push({ value: [r.value!, i], name: r.unit_name });
+          });
+        }
+        replace(
+          key,
+          legend([
+            ...keyItems,
+            ...(marks.length > 0 ? [{ label: `${chosenName} (your choice)`, colour: OKABE_ITO.vermillion, symbol: "emptyCircle" }] : []),
+          ]),
+        );
+        if (marks.length > 0) chartEl.dataset.marked = chosen;
+        else delete chartEl.dataset.marked;
         const boxes = prepareBoxplotData(samples.map((s) => (s.length ? s : [NaN])));
         const meanPoints = cats.flatMap((c, i) => {
           const v = mean.get(`${c.node}|${c.side.code}`)?.value;
@@ -168,6 +188,19 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
               itemStyle: { color: side.colour, opacity: 0.55 },
               tooltip: { formatter: (p: { name: string; value: number[] }) => `${p.name}: ${fixed(p.value[0], d)}` },
             })),
+            {
+              // On the category axis itself (not jittered), so the ring sits on the row's centre line.
+              type: "scatter",
+              name: chosenName,
+              data: marks,
+              jitter: 0,
+              symbol: "emptyCircle",
+              symbolSize: 15,
+              z: 10,
+              itemStyle: { color: OKABE_ITO.vermillion, borderColor: OKABE_ITO.vermillion, borderWidth: 3 },
+              label: { show: true, position: "top", formatter: () => chosenName, color: TEXT, fontWeight: "bold" },
+              tooltip: { formatter: (p: { name: string; value: number[] }) => `${p.name}: ${fixed(p.value[0], d)}` },
+            },
           ],
         });
 

@@ -11,7 +11,7 @@ import { geoArea, geoCentroid, geoEqualEarth } from "d3-geo";
 import shapesURL from "world-atlas/countries-50m.json";
 
 import { apiURL, csvURL, get, type ScoreRow } from "./api";
-import { echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
+import { chart, echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
 import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { fixed, full, pct, scoreDecimals } from "./format";
@@ -73,6 +73,8 @@ function loadShapes(ctx: Ctx): Promise<Shapes> {
 }
 
 const projection = geoEqualEarth();
+/** coarse is true on touch screens, where the map zooms and pans. */
+const coarse = window.matchMedia("(pointer: coarse)").matches;
 
 export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
   const nodeSelect = h("select", { id: "node-select", "data-testid": "node-select" });
@@ -84,6 +86,34 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
   const downloads = h("p", { class: "downloads" });
   const fallback = h("div", { class: "fallback" });
   const ranking = h("div");
+  // Search by name: a text field with the scored countries as suggestions.
+  const names = h("datalist", { id: "map-search-names" });
+  const search = h("input", {
+    type: "search",
+    id: "map-search",
+    list: "map-search-names",
+    autocomplete: "off",
+    placeholder: "Type a country name",
+    "data-testid": "map-search",
+  });
+  const scoredUnits = ctx.units.filter(scored).sort((a, b) => a.name.localeCompare(b.name));
+  replace(names, scoredUnits.map((u) => h("option", { value: u.name })));
+  const findUnit = (text: string): string => {
+    const q = text.trim().toLocaleLowerCase();
+    if (!q) return "";
+    const exact = scoredUnits.find((u) => u.name.toLocaleLowerCase() === q || u.code.toLocaleLowerCase() === q);
+    if (exact) return exact.code;
+    const starts = scoredUnits.filter((u) => u.name.toLocaleLowerCase().startsWith(q));
+    return starts.length === 1 ? starts[0].code : "";
+  };
+  const searchNote = h("span", { class: "muted search-note", "aria-live": "polite" });
+  search.addEventListener("change", () => {
+    const code = findUnit(search.value);
+    replace(searchNote, code || !search.value.trim() ? "" : `No country named "${search.value.trim()}"`);
+    if (code) nav.update({ unit: code });
+  });
+  const card = h("aside", { class: "map-card", "data-testid": "map-card", "aria-label": "Chosen country", "aria-live": "polite" });
+  card.hidden = true;
   replace(
     section,
     h(
@@ -91,10 +121,11 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
       { class: "view-head" },
       h("h2", null, "World map"),
       h("label", { class: "field wide" }, h("span", null, "Show"), nodeSelect),
+      h("label", { class: "field search" }, h("span", null, "Find a country"), search, names, searchNote),
     ),
     lede,
     status,
-    h("figure", { class: "map-figure" }, mapEl, h("figcaption", null, legend)),
+    h("div", { class: "map-wrap" }, h("figure", { class: "map-figure" }, mapEl, h("figcaption", null, legend)), card),
     downloads,
     fallback,
     h("details", { class: "ranking" }, h("summary", null, "All values as a ranked table"), ranking),
@@ -104,6 +135,59 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
   let intervals = new Map<string, RankInterval>();
   let ranked = 0;
   let decimals = 2;
+  let drawnKey = "";
+  let scaleHi = 5;
+  let current: State | undefined;
+
+  /** select marks the chosen country on the map and fills its card. */
+  function select(state: State) {
+    const code = state.unit;
+    // A thick black outline on the chosen country (dots, for countries too small to see: a larger ring).
+    if (mapEl.dataset.selected !== code) {
+      chart(mapEl).setOption({ geo: { regions: regions(code) }, series: [{}, { data: dotData(code) }] });
+    }
+    mapEl.dataset.selected = code;
+    if (search.value && findUnit(search.value) !== code) search.value = "";
+    const r = rowsByUnit.get(code);
+    card.hidden = !code;
+    if (!code) {
+      replace(card);
+      delete card.dataset.unit;
+      return;
+    }
+    card.dataset.unit = code;
+    const name = r?.unit_name ?? unitName(ctx, code);
+    const interval = rankIntervalText(intervals.get(code));
+    replace(
+      card,
+      h("h3", { "data-testid": "map-card-name" }, name),
+      !r || r.value == null
+        ? h("p", null, r ? "No score: too little data." : "Not scored.")
+        : h(
+            "dl",
+            { class: "card-facts" },
+            h("div", null, h("dt", null, "Score"), h("dd", { "data-testid": "map-card-score", title: full(r.value) }, fixed(r.value, decimals), h("span", { class: "scale" }, ` of ${scaleHi}`))),
+            h("div", null, h("dt", null, "Rank"), h("dd", { "data-testid": "map-card-rank" }, r.rank != null ? `${r.rank} of ${ranked}` : "not ranked")),
+            h("div", null, h("dt", null, "Stage"), h("dd", { "data-testid": "map-card-tier" }, r.tier || "–")),
+            h("div", null, h("dt", null, "Data coverage"), h("dd", null, pct(r.coverage))),
+          ),
+      interval && h("p", { class: "muted", "data-testid": "map-card-interval" }, interval),
+      h(
+        "p",
+        { class: "card-actions" },
+        h("a", { href: nav.href({ view: "profile", unit: code }), "data-testid": "map-card-profile" }, `${name}'s profile`),
+        " ",
+        h("button", { type: "button", class: "link", onclick: () => nav.update({ unit: "" }) }, "Clear"),
+      ),
+    );
+  }
+  const regions = (code: string) =>
+    code ? [{ name: code, itemStyle: { borderColor: "#000000", borderWidth: 2.2 }, emphasis: { itemStyle: { borderColor: "#000000", borderWidth: 2.2 } } }] : [];
+  let dots: { name: string; value: number[] }[] = [];
+  const dotData = (chosen: string) =>
+    dots.map((d) =>
+      d.name === chosen ? { ...d, symbolSize: 13, itemStyle: { borderColor: "#000000", borderWidth: 2.5 } } : d,
+    );
 
   function tooltip(code: string): HTMLElement {
     const r = rowsByUnit.get(code);
@@ -121,7 +205,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
       r.tier && h("div", null, `Stage ${r.tier}`),
       h("div", null, `Data coverage ${pct(r.coverage)}`),
       interval && h("div", null, interval),
-      h("div", { class: "muted" }, "Click for the profile"),
+      h("div", { class: "muted" }, "Click or tap to choose"),
     );
   }
 
@@ -134,6 +218,12 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         const node = fw.nodes.find((n) => n.code === state.node && !n.no_data_shipped) ?? top;
         fillNodes(nodeSelect, ctx, fw.nodes, node.code);
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: node.code, per_page: 1000 });
+        const key = url;
+        current = state;
+        if (key === drawnKey) {
+          select(state);
+          return;
+        }
         // Rank intervals are of the index: other nodes show none.
         const [res, sh, iv] = await Promise.all([
           get<ScoreRow[]>(url),
@@ -141,7 +231,9 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           node === top ? rankIntervals(fw, year) : Promise.resolve(new Map<string, RankInterval>()),
         ]);
         if (stale()) return;
+        drawnKey = "";
         intervals = iv;
+        scaleHi = fw.scale.hi;
         const rows = res.data.filter((r) => r.type !== "group");
         rowsByUnit = new Map(rows.map((r) => [r.unit, r]));
         ranked = rows.filter((r) => r.rank != null).length;
@@ -163,7 +255,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         section.dataset.year = String(year);
         section.dataset.node = node.code;
 
-        const dots = [...sh.dots].flatMap(([code, [lon, lat]]) => {
+        dots = [...sh.dots].flatMap(([code, [lon, lat]]) => {
           const r = rowsByUnit.get(code);
           return r && r.value != null ? [{ name: code, value: [lon, lat, r.value] }] : [];
         });
@@ -204,7 +296,6 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               unproject: (p: number[]) => projection.invert!(p as [number, number]),
               stream: projection.stream as never,
             },
-            roam: false,
             top: 8,
             bottom: 44,
             left: 4,
@@ -215,6 +306,10 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               itemStyle: { areaColor: null, color: null, borderColor: "#000000", borderWidth: 1.2 },
             },
             select: { disabled: true },
+            regions: regions(state.unit),
+            // Pinch and drag on touch screens; a mouse wheel keeps scrolling the page.
+            roam: coarse,
+            scaleLimit: { min: 1, max: 12 },
             tooltip: { show: true },
           },
           series: [
@@ -226,7 +321,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
             {
               type: "scatter",
               coordinateSystem: "geo",
-              data: dots,
+              data: dotData(state.unit),
               symbolSize: 7,
               itemStyle: { borderColor: MUTED, borderWidth: 0.8 },
               emphasis: { scale: 1.6 },
@@ -236,8 +331,14 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         c.off("click");
         c.on("click", (p: { name?: string }) => {
           const code = p.name ?? "";
-          if (scored(ctx.unitByCode.get(code))) nav.update({ view: "profile", unit: code });
+          // A click or tap chooses the country: its card opens beside the map (the card links to the profile).
+          if (coarse) c.dispatchAction({ type: "hideTip" });
+          if (scored(ctx.unitByCode.get(code))) nav.update({ unit: code });
+          else if (current) select(current);
         });
+        drawnKey = key;
+        mapEl.dataset.selected = state.unit;
+        select(state);
 
         const missing = rows.filter((r) => !sh.drawn.has(r.unit));
         replace(
