@@ -291,6 +291,42 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, artifacts, "profile")
 
+	// What-if: Kenya's index with People weighing 2 (the others 1) has the rank the API gives for
+	// the same scenario (POST /v1/scores/compass/what-if); the weights go into the URL.
+	profileYear := evaluate[string](t, ctx, `document.querySelector('#view-profile').dataset.year`)
+	do(t, ctx, "weigh People 2",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="whatif-weight-PEOPLE"]`), "2"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="whatif-weight-PEOPLE"]').dispatchEvent(new Event("input", {bubbles: true}))`),
+	)
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights="PEOPLE:2"]`)
+	wantRank := whatIfRank(t, base, "compass", profileYear, "KEN", map[string]float64{"PEOPLE": 2})
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != fmt.Sprintf("%d of %d", wantRank, index.Of) {
+		t.Errorf("what-if rank with People ×2 shows %q, want %d of %d (POST /v1/scores/compass/what-if)", got, wantRank, index.Of)
+	}
+	if wantRank == *index.Rank {
+		t.Errorf("what-if with People ×2 leaves Kenya at rank %d: pick a weight that moves it", wantRank)
+	}
+	if h := evaluate[string](t, ctx, `new URLSearchParams(location.hash.slice(1)).get("w") ?? ""`); h != "PEOPLE:2" {
+		t.Errorf("the URL %q does not keep the what-if weights", h)
+	}
+	// The sliders are keyboard controls: ArrowRight adds a step (0.25).
+	do(t, ctx, "focus the People weight", chromedp.Focus(chromedp.CSS(`[data-testid="whatif-weight-PEOPLE"]`)))
+	do(t, ctx, "press ArrowRight", chromedp.KeyEvent(kb.ArrowRight))
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights="PEOPLE:2.25"]`)
+	wantRank = whatIfRank(t, base, "compass", profileYear, "KEN", map[string]float64{"PEOPLE": 2.25})
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != fmt.Sprintf("%d of %d", wantRank, index.Of) {
+		t.Errorf("what-if rank with People ×2.25 shows %q, want %d of %d", got, wantRank, index.Of)
+	}
+	screenshot(t, ctx, artifacts, "profile-whatif")
+	do(t, ctx, "reset the weights", chromedp.Click(chromedp.CSS(`[data-testid="whatif-reset"]`)))
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights=""]`)
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != shown.Rank {
+		t.Errorf("after reset the what-if rank shows %q, want the profile's %q", got, shown.Rank)
+	}
+	if h := evaluate[string](t, ctx, `location.hash`); regexp.MustCompile(`[#&]w=`).MatchString(h) {
+		t.Errorf("after reset the URL %q still has weights", h)
+	}
+
 	// LDCs against the world.
 	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
 	waitView(t, ctx, "ldc", `[data-testid="ldc-chart"][data-rendered="true"]`)
@@ -431,6 +467,42 @@ func TestBrowserDashboard(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// whatIfRank asks POST /v1/scores/{fw}/what-if for a unit's index rank under these weights.
+func whatIfRank(t *testing.T, base, fw, year, unit string, weights map[string]float64) int {
+	t.Helper()
+	y, err := strconv.Atoi(year)
+	if err != nil {
+		t.Fatalf("year %q: %v", year, err)
+	}
+	body, _ := json.Marshal(map[string]any{"year": y, "weights": weights, "units": []string{unit}})
+	res, err := http.Post(base+"/v1/scores/"+fw+"/what-if", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Data []struct {
+			Node  string `json:"node"`
+			Level int    `json:"level"`
+			Rank  *int   `json:"rank"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("POST what-if %s: %s %v", body, res.Status, err)
+	}
+	top := slices.MaxFunc(out.Data, func(a, b struct {
+		Node  string `json:"node"`
+		Level int    `json:"level"`
+		Rank  *int   `json:"rank"`
+	}) int {
+		return a.Level - b.Level
+	})
+	if top.Rank == nil {
+		t.Fatalf("POST what-if %s: the index %s has no rank", body, top.Node)
+	}
+	return *top.Rank
 }
 
 func skipOrFail(t *testing.T, why string) {

@@ -27,6 +27,8 @@ export interface State {
   gyear: number | null;
   ind: string;
   bysex: boolean;
+  /** weights are the profile's what-if pillar weights that differ from the framework's ("PEOPLE:2,ECONOMY:0.5"). */
+  weights: string;
   from: number | null;
   to: number | null;
 }

@@ -9,6 +9,7 @@ import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
+import { whatIfPanel } from "./whatif";
 
 const incomeNames: Record<string, string> = {
   LIC: "Low income",
@@ -17,8 +18,9 @@ const incomeNames: Record<string, string> = {
   HIC: "High income",
 };
 
-export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewImpl {
+export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
   const status = statusLine();
+  const whatif = whatIfPanel(ctx, (weights) => nav.update({ weights }));
   const empty = h(
     "p",
     { class: "empty" },
@@ -73,6 +75,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
       notes,
     ),
     h("article", { class: "card" }, h("h3", null, "Trend"), trend),
+    whatif.el,
     h(
       "article",
       { class: "card wide" },
@@ -87,10 +90,20 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
   );
   replace(section, h("div", { class: "view-head" }, h("h2", null, "Country profile")), lede, about, status, empty, body);
   const run = runner(section, status);
+  // What the profile was last drawn for: a change of the what-if weights alone redraws only the what-if.
+  let drawnKey = "";
+  let whatifOf: number | undefined;
 
   return {
     render: (state: State) =>
       run(async (stale) => {
+        const key = JSON.stringify({ unit: state.unit, fw: state.fw, year: state.year });
+        if (key === drawnKey && state.unit) {
+          const fw = await framework(state.fw);
+          whatif.show(fw, yearOf(fw, state), state.unit, whatifOf, state.weights);
+          return;
+        }
+        drawnKey = "";
         empty.hidden = state.unit !== "";
         body.hidden = state.unit === "";
         if (!state.unit) {
@@ -196,6 +209,9 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
           downloadLink("download-comparison", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`, "Download comparison CSV (all nodes)"),
         );
         drawTree(tree, treeButtons, ctx, p, d);
+        whatifOf = top.of;
+        whatif.show(fw, p.year, p.unit.code, top.of, state.weights);
+        drawnKey = key;
         replace(downloads, downloadLink("download-profile", csvURL(url), `dri-${fw.id}-${p.unit.code}-${p.year}.csv`));
       }),
   };
