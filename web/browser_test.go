@@ -289,6 +289,16 @@ func TestBrowserDashboard(t *testing.T) {
 	if about := evaluate[string](t, ctx, `document.querySelector('[data-testid="framework-about"]').textContent`); !strings.Contains(about, "Departures from the original") || !strings.Contains(about, "Stand-ins") {
 		t.Errorf("profile's framework description = %q, want the departures and stand-ins", about)
 	}
+	// Sources by publisher (not internal ids) and indicator definitions in the tree: Kenya's
+	// internet use comes from the ITU (GET /v1/scores/compass/KEN gives the source id, /v1/snapshot its publisher).
+	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent] : []; })()`)
+	if len(srcCell) != 2 || srcCell[1] == srcCell[0] || !strings.Contains(srcCell[1], publisherOf(t, base, srcCell[0])) {
+		t.Errorf("profile tree, internet use: source cell %q, want the publisher of the source, not its id", srcCell)
+	}
+	waitFor(t, ctx, `[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] details.definition[data-loaded="true"]`)
+	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .definition-text').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.HasPrefix(def, want) {
+		t.Errorf("profile tree, internet use: definition %q, want GET /v1/indicators/itu.internet_use's %q", def, want)
+	}
 	screenshot(t, ctx, artifacts, "profile")
 
 	// What-if: Kenya's index with People weighing 2 (the others 1) has the rank the API gives for
@@ -392,6 +402,9 @@ func TestBrowserDashboard(t *testing.T) {
 	// The indicator explorer, by sex.
 	do(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[data-testid="tab-explorer"]`)))
 	waitView(t, ctx, "explorer", `[data-testid="explorer-chart"][data-rendered="true"]`)
+	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="explorer-definition"]').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.Contains(def, want) || !strings.Contains(def, "International Telecommunication Union") {
+		t.Errorf("explorer definition = %q, want GET /v1/indicators/itu.internet_use's %q and the ITU as publisher", def, want)
+	}
 	screenshot(t, ctx, artifacts, "explorer")
 	do(t, ctx, "split by sex",
 		chromedp.SetValue(chromedp.CSS(`[data-testid="explorer-sex"]`), "bysex"),
@@ -403,6 +416,36 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("explorer CSV by sex has no rows for women (header %v, %d rows)", header, len(rows))
 	}
 	screenshot(t, ctx, artifacts, "explorer-by-sex")
+
+	// About the data: every source of GET /v1/snapshot with publisher, vintage and licence, and the
+	// catalogue's attribution and link (M49: datasets/catalog.yaml, "UN Statistics Division, M49").
+	do(t, ctx, "open About the data", chromedp.Click(chromedp.CSS(`[data-testid="tab-about"]`)))
+	waitView(t, ctx, "about", `[data-testid="about-sources"]`)
+	var snap struct {
+		Data struct {
+			Sources []struct {
+				ID        string `json:"id"`
+				Publisher string `json:"publisher"`
+				Vintage   string `json:"vintage"`
+				Licence   string `json:"licence"`
+			} `json:"sources"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/snapshot", &snap)
+	if n := count(t, ctx, `[data-testid="about-sources"] tbody tr`); n != len(snap.Data.Sources) || n == 0 {
+		t.Errorf("About the data lists %d sources, want the snapshot's %d", n, len(snap.Data.Sources))
+	}
+	for _, src := range snap.Data.Sources {
+		cells := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('[data-testid="about-sources"] tr[data-source=%q] td')].map((td) => td.textContent)`, src.ID))
+		if len(cells) < 5 || cells[1] != src.Publisher || cells[2] != src.Vintage || cells[3] != src.Licence {
+			t.Errorf("About the data, source %s: %q, want publisher %q, vintage %q, licence %q", src.ID, cells, src.Publisher, src.Vintage, src.Licence)
+		}
+	}
+	m49 := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="about-sources"] tr[data-source="m49"]'); return [r.querySelector("a")?.href ?? "", r.children[4].textContent]; })()`)
+	if m49[0] != "https://unstats.un.org/unsd/methodology/m49/overview/" || m49[1] != "UN Statistics Division, M49" {
+		t.Errorf("About the data, M49: link and attribution %q, want the catalogue's", m49)
+	}
+	screenshot(t, ctx, artifacts, "about")
 
 	// The profile on a phone.
 	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
@@ -467,6 +510,42 @@ func TestBrowserDashboard(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// publisherOf is a source's publisher in GET /v1/snapshot.
+func publisherOf(t *testing.T, base, id string) string {
+	t.Helper()
+	var snap struct {
+		Data struct {
+			Sources []struct {
+				ID        string `json:"id"`
+				Publisher string `json:"publisher"`
+			} `json:"sources"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/snapshot", &snap)
+	for _, s := range snap.Data.Sources {
+		if s.ID == id {
+			return s.Publisher
+		}
+	}
+	t.Fatalf("GET /v1/snapshot has no source %q", id)
+	return ""
+}
+
+// definitionOf is an indicator's definition in GET /v1/indicators/{id}.
+func definitionOf(t *testing.T, base, id string) string {
+	t.Helper()
+	var ind struct {
+		Data struct {
+			Definition string `json:"definition"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/indicators/"+id, &ind)
+	if ind.Data.Definition == "" {
+		t.Fatalf("GET /v1/indicators/%s has no definition", id)
+	}
+	return ind.Data.Definition
 }
 
 // whatIfRank asks POST /v1/scores/{fw}/what-if for a unit's index rank under these weights.

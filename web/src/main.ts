@@ -5,6 +5,7 @@ import "./style.css";
 
 import { framework, loadContext, scored, VIEWS, type Ctx, type State, type View } from "./context";
 import { byId, h, option, replace } from "./dom";
+import { createAboutView } from "./about";
 import { createExplorerView } from "./explorer";
 import { createGenderView } from "./gender";
 import { createLDCView } from "./ldc";
@@ -127,6 +128,7 @@ async function main() {
     ldc: createLDCView,
     gender: createGenderView,
     explorer: createExplorerView,
+    about: createAboutView,
   };
   for (const v of VIEWS) {
     const b = h(

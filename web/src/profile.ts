@@ -9,6 +9,7 @@ import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
+import { indicatorDetail, loadSources, sourceLink, type Source } from "./sources";
 import { whatIfPanel } from "./whatif";
 
 const incomeNames: Record<string, string> = {
@@ -208,7 +209,9 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
           compareDownload,
           downloadLink("download-comparison", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`, "Download comparison CSV (all nodes)"),
         );
-        drawTree(tree, treeButtons, ctx, p, d);
+        const { byId: sources } = await loadSources();
+        if (stale()) return;
+        drawTree(tree, treeButtons, ctx, p, d, sources);
         whatifOf = top.of;
         whatif.show(fw, p.year, p.unit.code, top.of, state.weights);
         drawnKey = key;
@@ -324,7 +327,7 @@ function comparisonTable(ctx: Ctx, p: Profile, shown: ProfileNode[], groups: [st
 }
 
 /** drawTree is the drill-down: a table whose rows open and close like a tree (buttons with aria-expanded). */
-function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d: number) {
+function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d: number, sources: Map<string, Source>) {
   const byCode = new Map(p.nodes.map((n) => [n.code, n]));
   const depth = (n: ProfileNode): number => (n.parent && byCode.has(n.parent) ? depth(byCode.get(n.parent)!) + 1 : 0);
   const children = new Map<string, string[]>();
@@ -369,14 +372,14 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
     const row = h(
       "tr",
       { class: `depth-${Math.min(depth(n), 4)}${n.indicator ? " indicator" : ""}`, "data-node": n.code },
-      h("th", { scope: "row" }, nameCell, n.note && h("small", null, n.note)),
+      h("th", { scope: "row" }, nameCell, n.indicator && definitionSlot(n.indicator), n.note && h("small", null, n.note)),
       h("td", { class: "num", title: full(n.value) }, fixed(n.value, d)),
       h("td", { class: "num" }, n.rank != null ? `${n.rank} of ${n.of}` : NO_DATA),
       h("td", null, n.tier || ""),
       h("td", { class: "num" }, n.no_data_shipped && n.value == null ? "" : pct(n.coverage)),
       h("td", { class: "num", title: n.raw != null ? String(n.raw) : null }, raw),
       h("td", { class: "num" }, n.year != null ? String(n.year) : ""),
-      h("td", null, n.source ?? ""),
+      h("td", null, n.source ? sourceLink(sources.get(n.source), n.source) : ""),
       h("td", null, state && h("span", { class: `badge ${state.replaceAll(" ", "-")}` }, state)),
     );
     rows.set(n.code, row);
@@ -419,6 +422,22 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
       ),
     ),
   );
+}
+
+/**
+ * definitionSlot is where an indicator's definition (GET /v1/indicators/{id})
+ * shows in the tree: a disclosure, filled when the answer arrives.
+ */
+function definitionSlot(id: string): HTMLElement {
+  const text = h("p", { class: "definition-text" });
+  const el = h("details", { class: "definition", "data-indicator": id }, h("summary", null, "Definition"), text);
+  indicatorDetail(id)
+    .then((ind) => {
+      replace(text, ind.definition || "No definition in the registry.", ind.measure ? ` Unit: ${ind.measure.name}.` : "");
+      el.dataset.loaded = "true";
+    })
+    .catch((err) => replace(text, `The definition cannot be loaded: ${err instanceof Error ? err.message : String(err)}`));
+  return el;
 }
 
 /** nodeStatus says where a node's value stands: the observation's status, or why there is none. */
