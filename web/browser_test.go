@@ -1,16 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -171,6 +175,57 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, artifacts, "map-selected")
 
+	// The rank interval (GET /v1/sensitivity's 5th-95th percentile ranks) is in the ranked table and the CSV.
+	var kenUA struct {
+		Data []struct {
+			P5   float64 `json:"p5_rank"`
+			P95  float64 `json:"p95_rank"`
+			Runs int     `json:"runs"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/sensitivity/compass?unit=KEN&runs=1000", &kenUA)
+	if len(kenUA.Data) != 1 {
+		t.Fatalf("GET /v1/sensitivity/compass?unit=KEN: %d rows", len(kenUA.Data))
+	}
+	p5, p95 := strconv.Itoa(int(math.Round(kenUA.Data[0].P5))), strconv.Itoa(int(math.Round(kenUA.Data[0].P95)))
+	if cells := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="map-table"] tr[data-unit="KEN"] td')].map((td) => td.textContent)`); len(cells) < 4 || cells[3] != p5+"–"+p95 {
+		t.Errorf("ranked table, Kenya: %q, want the rank interval %s–%s in the fourth column", cells, p5, p95)
+	}
+	header, rows := downloadCSV(t, ctx, "download-map")
+	col := func(name string) int {
+		i := slices.Index(header, name)
+		if i < 0 {
+			t.Fatalf("CSV header %v has no column %q", header, name)
+		}
+		return i
+	}
+	kenCSV := slices.IndexFunc(rows, func(r []string) bool { return r[col("unit")] == "KEN" })
+	if kenCSV < 0 {
+		t.Fatal("map CSV has no row for KEN")
+	}
+	if r := rows[kenCSV]; r[col("framework")] != "compass" || r[col("year")] != mapYear(t, ctx) || r[col("value_unit")] != "score 0-5" ||
+		r[col("rank_p5")] != p5 || r[col("rank_p95")] != p95 || r[col("rank")]+" of "+strconv.Itoa(ranked) != kenRank {
+		t.Errorf("map CSV, Kenya: %q (header %q), want framework compass, the year, value_unit \"score 0-5\", rank %s and interval %s-%s", r, header, kenRank, p5, p95)
+	}
+
+	// Each chart exports as PNG and SVG.
+	do(t, ctx, "export the map as PNG", chromedp.Click(chromedp.CSS(`[data-testid="export-png-map"]`)))
+	pngURL := evaluate[string](t, ctx, `document.querySelector('[data-testid="export-png-map"]').href`)
+	pngData, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(pngURL, "data:image/png;base64,"))
+	if err != nil || !strings.HasPrefix(pngURL, "data:image/png;base64,") {
+		t.Errorf("map PNG export: href %.60q is not a base64 PNG: %v", pngURL, err)
+	} else if img, err := png.DecodeConfig(bytes.NewReader(pngData)); err != nil || img.Width < 600 {
+		t.Errorf("map PNG export: %v, %d px wide (want the chart at twice its size)", err, img.Width)
+	}
+	do(t, ctx, "export the map as SVG", chromedp.Click(chromedp.CSS(`[data-testid="export-svg-map"]`)))
+	svg := evaluate[string](t, ctx, `decodeURIComponent(document.querySelector('[data-testid="export-svg-map"]').href.replace("data:image/svg+xml;charset=utf-8,", ""))`)
+	if !strings.HasPrefix(svg, "<svg") || strings.Count(svg, "<path") < 150 {
+		t.Errorf("map SVG export: %d bytes, %d paths, want an <svg> with the countries", len(svg), strings.Count(svg, "<path"))
+	}
+	if n, charts := count(t, ctx, `#view-map .exports a`), count(t, ctx, `#view-map .chart`); n != 2*charts {
+		t.Errorf("map view: %d export links for %d charts, want PNG and SVG for each", n, charts)
+	}
+
 	// Keyboard: ArrowRight on the tab list moves to the next view.
 	do(t, ctx, "focus the map tab", chromedp.Focus(chromedp.CSS(`[data-testid="tab-map"]`)))
 	do(t, ctx, "press ArrowRight", chromedp.KeyEvent(kb.ArrowRight))
@@ -259,8 +314,8 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 
 	// The profile's CSV is the same request with format=csv: the nodes table.
-	header, rows := downloadCSV(t, ctx, "download-profile")
-	for _, col := range []string{"node", "value", "rank", "tier"} {
+	header, rows = downloadCSV(t, ctx, "download-profile")
+	for _, col := range []string{"framework", "year", "unit", "node", "value", "value_unit", "rank", "rank_p5", "rank_p95", "tier", "raw_unit"} {
 		if !slices.Contains(header, col) {
 			t.Errorf("profile CSV header %v has no column %q", header, col)
 		}
@@ -270,8 +325,11 @@ func TestBrowserDashboard(t *testing.T) {
 	} else if got, err := strconv.ParseFloat(rows[0][slices.Index(header, "value")], 64); err != nil || got != *index.Value {
 		t.Errorf("profile CSV first value = %q, want %v", rows[0][slices.Index(header, "value")], *index.Value)
 	}
+	if i := slices.Index(header, "rank_p5"); i >= 0 && len(rows) > 0 && rows[0][i] != p5 {
+		t.Errorf("profile CSV, index row: rank_p5 %q, want %s", rows[0][i], p5)
+	}
 	header, _ = downloadCSV(t, ctx, "download-comparison")
-	for _, col := range []string{"unit", "node", "group", "group_value"} {
+	for _, col := range []string{"framework", "year", "unit", "node", "group", "group_value", "value_unit"} {
 		if !slices.Contains(header, col) {
 			t.Errorf("comparison CSV header %v has no column %q", header, col)
 		}
@@ -394,8 +452,10 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	header, _ = downloadCSV(t, ctx, "download-gender")
-	if !slices.Contains(header, "parity_score") {
-		t.Errorf("gender CSV header %v has no parity_score", header)
+	for _, c := range []string{"framework", "year", "indicator", "parity_score", "value_unit"} {
+		if !slices.Contains(header, c) {
+			t.Errorf("gender CSV header %v has no %s", header, c)
+		}
 	}
 	screenshot(t, ctx, artifacts, "gender")
 
@@ -414,6 +474,9 @@ func TestBrowserDashboard(t *testing.T) {
 	header, rows = downloadCSV(t, ctx, "download-explorer")
 	if i := slices.Index(header, "sex"); i < 0 || len(rows) == 0 || !slices.ContainsFunc(rows, func(r []string) bool { return r[i] == "F" }) {
 		t.Errorf("explorer CSV by sex has no rows for women (header %v, %d rows)", header, len(rows))
+	}
+	if i := slices.Index(header, "value_unit"); i < 0 || !slices.Contains(header, "year") || rows[0][i] != "percent" {
+		t.Errorf("explorer CSV: header %v, want year and value_unit (percent for itu.internet_use)", header)
 	}
 	screenshot(t, ctx, artifacts, "explorer-by-sex")
 
@@ -584,6 +647,12 @@ func whatIfRank(t *testing.T, base, fw, year, unit string, weights map[string]fl
 	return *top.Rank
 }
 
+// mapYear is the year the map view shows.
+func mapYear(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return evaluate[string](t, ctx, `document.querySelector('#view-map').dataset.year`)
+}
+
 func skipOrFail(t *testing.T, why string) {
 	t.Helper()
 	if os.Getenv("DRI_REQUIRE_BROWSER") != "" {
@@ -701,24 +770,40 @@ func downloadCSV(t *testing.T, ctx context.Context, testid string) (header []str
 	if href == "" {
 		t.Fatalf("no download link %s", testid)
 	}
-	if !strings.Contains(href, "format=csv") {
-		t.Errorf("download link %s = %s, want the API request with format=csv", testid, href)
+	var body io.Reader
+	if text, ok := strings.CutPrefix(href, "data:text/csv;charset=utf-8,"); ok {
+		// A CSV the dashboard wrote (the API's rows with framework, year, unit and rank interval
+		// columns); the API's own CSV is linked beside it.
+		text, err := url.PathUnescape(text)
+		if err != nil {
+			t.Fatalf("%s: %v", testid, err)
+		}
+		body = strings.NewReader(text)
+		api := evaluate[string](t, ctx, fmt.Sprintf(`document.querySelector('[data-testid=%q]')?.href ?? ""`, testid+"-api"))
+		if !strings.Contains(api, "format=csv") {
+			t.Errorf("no link to the API's CSV beside %s (%q)", testid, api)
+		}
+	} else {
+		if !strings.Contains(href, "format=csv") {
+			t.Errorf("download link %s = %s, want the API request with format=csv", testid, href)
+		}
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			b, _ := io.ReadAll(res.Body)
+			t.Fatalf("GET %s: %s %s: %s", href, res.Status, res.Header.Get("Content-Type"), b)
+		}
+		body = res.Body
 	}
-	res, err := http.Get(href)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
-		body, _ := io.ReadAll(res.Body)
-		t.Fatalf("GET %s: %s %s: %s", href, res.Status, res.Header.Get("Content-Type"), body)
-	}
-	all, err := csv.NewReader(res.Body).ReadAll()
+	all, err := csv.NewReader(body).ReadAll()
 	if err != nil && !errors.Is(err, io.EOF) {
-		t.Fatalf("GET %s: %v", href, err)
+		t.Fatalf("CSV %s: %v", testid, err)
 	}
 	if len(all) == 0 || len(all[0]) < 2 {
-		t.Fatalf("GET %s: no CSV header", href)
+		t.Fatalf("CSV %s: no header", testid)
 	}
 	return all[0], all[1:]
 }

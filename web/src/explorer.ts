@@ -7,6 +7,7 @@ import { CATEGORICAL, draw, legend, SYMBOLS } from "./charts";
 import { unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { num, sexLabel, statusLabel, withUnit } from "./format";
+import { rowsLink } from "./csv";
 import { unitPicker } from "./picker";
 import { indicatorDetail, loadSources, sourceLabel, sourceLink } from "./sources";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
@@ -182,7 +183,18 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
             [false, true, false, true, false, false, false],
           ),
         );
-        replace(downloads, downloadLink("download-explorer", csvURL(url), `dri-${ind.id}-${lo}-${hi}.csv`));
+        replace(
+          downloads,
+          rowsLink(
+            "download-explorer",
+            `dri-${ind.id}-${lo}-${hi}.csv`,
+            res.data,
+            () => ({}),
+            (r) => ({ value_unit: ind.unit, publisher: sources.get(r.source)?.publisher ?? "" }),
+          ),
+          " ",
+          downloadLink("download-explorer-api", csvURL(url), `dri-${ind.id}-${lo}-${hi}-api.csv`, "The API's CSV"),
+        );
       }),
   };
 }

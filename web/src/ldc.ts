@@ -9,6 +9,8 @@ import { draw, legend, MUTED, OKABE_ITO, TEXT } from "./charts";
 import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table } from "./dom";
 import { fixed, full, NO_DATA, scoreDecimals, signed } from "./format";
+import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
+import { rankIntervals } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 interface Side {
@@ -63,11 +65,12 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
         const codes = nodes.map((n) => n.code).join(",");
         const allURL = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: codes, per_page: 10000 });
         const meanURL = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: codes, unit: "LDC,WLD", per_page: 1000 });
-        const [all, means, ldc, wld] = await Promise.all([
+        const [all, means, ldc, wld, iv] = await Promise.all([
           get<ScoreRow[]>(allURL),
           get<ScoreRow[]>(meanURL),
           members("LDC", year),
           members("WLD", year),
+          rankIntervals(fw, year),
         ]);
         if (stale()) return;
         const d = scoreDecimals(fw.scale.hi);
@@ -230,11 +233,19 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
             [false, true, true, true, true, true, false],
           ),
         );
+        const lead = () => ({ framework: fw.id, value_unit: SCORE_UNIT(fw.scale.lo, fw.scale.hi) });
         replace(
           downloads,
-          downloadLink("download-ldc", csvURL(allURL), `dri-${fw.id}-${year}-pillars.csv`, "Download country scores CSV"),
+          rowsLink("download-ldc", `dri-${fw.id}-${year}-pillars.csv`, all.data, lead, (r) => ({
+            ldc: ldc.has(r.unit),
+            ...intervalColumns(r.node === nodes[0].code ? iv.get(r.unit) : undefined),
+          }), "Download country scores CSV"),
           " ",
-          downloadLink("download-ldc-means", csvURL(meanURL), `dri-${fw.id}-${year}-ldc-world-means.csv`, "Download group means CSV"),
+          rowsLink("download-ldc-means", `dri-${fw.id}-${year}-ldc-world-means.csv`, means.data, lead, () => ({}), "Download group means CSV"),
+          " ",
+          downloadLink("download-ldc-api", csvURL(allURL), `dri-${fw.id}-${year}-pillars-api.csv`, "The API's CSVs: scores"),
+          " ",
+          downloadLink("download-ldc-means-api", csvURL(meanURL), `dri-${fw.id}-${year}-ldc-world-means-api.csv`, "means"),
         );
       }),
   };

@@ -16,6 +16,7 @@ import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type Sta
 import { downloadLink, h, option, replace, table } from "./dom";
 import { fixed, full, pct, scoreDecimals } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
+import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 const MAP = "world";
@@ -250,7 +251,19 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           h("span", { class: "swatch dot", "aria-hidden": "true" }),
           " dots mark countries too small to see",
         );
-        replace(downloads, downloadLink("download-map", csvURL(url), `dri-${fw.id}-${node.code}-${year}.csv`));
+        const unitOfValues = SCORE_UNIT(fw.scale.lo, fw.scale.hi);
+        replace(
+          downloads,
+          rowsLink(
+            "download-map",
+            `dri-${fw.id}-${node.code}-${year}.csv`,
+            rows,
+            () => ({ framework: fw.id, node_name: nodeName(ctx, node), value_unit: unitOfValues }),
+            (r) => (node === top ? intervalColumns(iv.get(r.unit)) : {}),
+          ),
+          " ",
+          downloadLink("download-map-api", csvURL(url), `dri-${fw.id}-${node.code}-${year}-api.csv`, "The API's CSV"),
+        );
         section.dataset.framework = fw.id;
         section.dataset.year = String(year);
         section.dataset.node = node.code;
@@ -361,9 +374,14 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           table(
             { "data-testid": "map-table" },
             `${what}, ${year}, all countries by rank`,
-            ["Country", "Score", "Rank", "Stage", "Data coverage"],
-            order.map((r) => [...scoreCells(r, decimals, ranked, nav), pct(r.coverage)]),
-            [false, true, true, false, true],
+            ["Country", "Score", "Rank", "Rank interval (90 %)", "Stage", "Data coverage"],
+            order.map((r) => {
+              const [country, score, rank, stage] = scoreCells(r, decimals, ranked, nav);
+              const v = iv.get(r.unit);
+              const interval = v ? (v.lo === v.hi ? String(v.lo) : `${v.lo}–${v.hi}`) : "–";
+              return { attrs: { "data-unit": r.unit }, cells: [country, score, rank, interval, stage, pct(r.coverage)] };
+            }),
+            [false, true, true, true, false, true],
           ),
         );
       }),

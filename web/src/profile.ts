@@ -8,6 +8,7 @@ import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from
 import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
+import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 import { indicatorDetail, loadSources, sourceLink, type Source } from "./sources";
 import { whatIfPanel } from "./whatif";
@@ -205,9 +206,21 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
         replace(comparison, comparisonTable(ctx, p, shown, groups, d));
         const against = groups.map(([g]) => g).join(",");
         const compareURL = apiURL("compare", { unit: p.unit.code, against, framework: fw.id, year: p.year, per_page: 10000 });
+        const compared = await get<Record<string, unknown>[]>(compareURL);
+        if (stale()) return;
+        const scoreUnit = SCORE_UNIT(p.scale.lo, p.scale.hi);
         replace(
           compareDownload,
-          downloadLink("download-comparison", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`, "Download comparison CSV (all nodes)"),
+          rowsLink(
+            "download-comparison",
+            `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`,
+            compared.data,
+            () => ({ framework: fw.id, year: p.year }),
+            () => ({ value_unit: scoreUnit }),
+            "Download comparison CSV (all nodes)",
+          ),
+          " ",
+          downloadLink("download-comparison-api", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare-api.csv`, "The API's CSV"),
         );
         const { byId: sources } = await loadSources();
         if (stale()) return;
@@ -215,7 +228,44 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
         whatifOf = top.of;
         whatif.show(fw, p.year, p.unit.code, top.of, state.weights);
         drawnKey = key;
-        replace(downloads, downloadLink("download-profile", csvURL(url), `dri-${fw.id}-${p.unit.code}-${p.year}.csv`));
+        replace(
+          downloads,
+          rowsLink(
+            "download-profile",
+            `dri-${fw.id}-${p.unit.code}-${p.year}.csv`,
+            p.nodes.map((n) => ({
+              framework: fw.id,
+              year: p.year,
+              unit: p.unit.code,
+              unit_name: p.unit.name,
+              node: n.code,
+              name: n.name,
+              level: n.level,
+              value: n.value,
+              value_unit: scoreUnit,
+              rank: n.rank,
+              of: n.of ?? null,
+              ...intervalColumns(n === top ? intervals.get(p.unit.code) : undefined),
+              tier: n.tier ?? "",
+              coverage: n.coverage ?? null,
+              rests_on: n.rests_on ?? "",
+              indicator: n.indicator ?? "",
+              raw: n.raw ?? null,
+              raw_unit: n.indicator ? (ctx.indicatorById.get(n.indicator)?.unit ?? "") : "",
+              raw_year: n.year ?? null,
+              source: n.source ?? "",
+              publisher: n.source ? (sources.get(n.source)?.publisher ?? "") : "",
+              status: n.status ?? "",
+              published: n.published?.value ?? null,
+              published_year: n.published?.year ?? null,
+              difference: n.published?.difference ?? null,
+              note: n.note ?? "",
+            })),
+            () => ({}),
+          ),
+          " ",
+          downloadLink("download-profile-api", csvURL(url), `dri-${fw.id}-${p.unit.code}-${p.year}-api.csv`, "The API's CSV"),
+        );
       }),
   };
 }
