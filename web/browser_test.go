@@ -79,7 +79,7 @@ func TestBrowserDashboard(t *testing.T) {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
+		chromedp.WindowSize(1440, 900),
 	)
 	defer cancelAlloc()
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
@@ -510,17 +510,52 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, artifacts, "about")
 
-	// The profile on a phone.
-	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	// Desktop, 1440×900: the profile's top row is the score, the trend and the what-if side by
+	// side (no empty third), and the stage ladder never leaves one stage alone on a line.
 	do(t, ctx, "open the profile", chromedp.Click(chromedp.CSS(`[data-testid="tab-profile"]`)))
 	waitView(t, ctx, "profile", `#view-profile[data-unit="KEN"]`, `[data-testid="comparison-chart"][data-rendered="true"]`)
-	screenshot(t, ctx, artifacts, "profile-phone")
-	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
-		t.Errorf("on a 390 px wide phone the profile is %v px wide: something does not wrap", w)
+	layout := evaluate[[]float64](t, ctx, `(() => {
+		const grid = document.querySelector('#view-profile .profile-grid').getBoundingClientRect();
+		const cards = [...document.querySelectorAll('#view-profile .profile-grid > .card')].slice(0, 3).map((c) => c.getBoundingClientRect());
+		const tops = [...document.querySelectorAll('#view-profile .ladder li')].map((li) => Math.round(li.getBoundingClientRect().top));
+		const perLine = Object.values(tops.reduce((m, t) => ({...m, [t]: (m[t] ?? 0) + 1}), {}));
+		return [cards[2].top - cards[0].top, grid.right - cards[2].right, Math.min(...perLine), perLine.length];
+	})()`)
+	if layout[0] != 0 || layout[1] > 1 {
+		t.Errorf("profile at 1440×900: the third card is %v px below the first and ends %v px before the grid's edge, want one full row", layout[0], layout[1])
+	}
+	if layout[3] > 1 && layout[2] < 2 {
+		t.Errorf("profile at 1440×900: the stage ladder has %v lines, one with a single stage", layout[3])
+	}
+	screenshot(t, ctx, artifacts, "profile-1440")
+
+	// Phone, 390×844: every view fits the width, the tabs are all on screen (they wrap), tables show
+	// their key columns without sideways scrolling, and the LDC table's rows are compact.
+	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	for _, view := range []string{"profile", "ldc", "gender", "explorer", "about", "map"} {
+		do(t, ctx, "open "+view, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="tab-%s"]`, view))))
+		waitView(t, ctx, view)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll('#view-%s .chart[data-rendered="false"]').length === 0`, view), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			t.Fatalf("%s view on a phone: charts not drawn: %v", view, err)
+		}
+		screenshot(t, ctx, artifacts, view+"-phone")
+		if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("on a 390 px wide phone the %s view is %v px wide: something does not wrap", view, w)
+		}
+		if off := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[role="tab"]')].filter((b) => { const r = b.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; }).map((b) => b.textContent)`); len(off) > 0 {
+			t.Errorf("on a phone, %s view: tabs %q are off screen", view, off)
+		}
+		if wide := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('#view-%s .table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute("aria-label") + ": " + w.scrollWidth + " > " + w.clientWidth)`, view)); len(wide) > 0 {
+			t.Errorf("on a phone, %s view: tables scroll sideways: %q", view, wide)
+		}
+	}
+	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
+	waitView(t, ctx, "ldc")
+	if h := evaluate[float64](t, ctx, `Math.max(...[...document.querySelectorAll('[data-testid="ldc-table"] tbody tr')].map((r) => r.getBoundingClientRect().height))`); h > 60 {
+		t.Errorf("on a phone the LDC table's tallest row is %v px, want compact rows (at most 60)", h)
 	}
 	do(t, ctx, "open the map", chromedp.Click(chromedp.CSS(`[data-testid="tab-map"]`)))
 	waitView(t, ctx, "map", `[data-testid="map"][data-rendered="true"]`)
-	screenshot(t, ctx, artifacts, "map-phone")
 	// A tap on Tanzania (35°E, 6.5°S) chooses it: its card opens, the view stays the map.
 	xy := evaluate[[]float64](t, ctx, `(() => {
 		const el = document.querySelector('[data-testid="map"]');
@@ -531,6 +566,9 @@ func TestBrowserDashboard(t *testing.T) {
 	})()`)
 	do(t, ctx, "tap Tanzania", chromedp.MouseClickXY(xy[0], xy[1]))
 	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="TZA"]:not([hidden])`)
+	if v := evaluate[string](t, ctx, `document.body.dataset.view`); v != "map" {
+		t.Errorf("after a tap on the map the view is %q, want the map (with the card)", v)
+	}
 	screenshot(t, ctx, artifacts, "map-phone-card")
 	do(t, ctx, "back to Kenya", chromedp.Evaluate[chromedp.Void](`history.back()`))
 	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="KEN"]`)
@@ -539,7 +577,7 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 
 	// Every framework draws in the scoring views (scales 0-1, 0-5 and 0-100; stages, quartiles, parity).
-	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1440, 900))
 	var frameworks struct {
 		Data []struct {
 			ID string `json:"id"`

@@ -63,6 +63,7 @@ export function createAboutView(ctx: Ctx, section: HTMLElement, _nav: Nav): View
               ],
             })),
             [false, false, false, false, false, true],
+            [false, false, true, false, true, true],
           ),
         );
         section.dataset.sources = String(all.length);

@@ -181,6 +181,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
             ["Unit", "Year", "Sex", "Value", "Status", "Source", "Note"],
             res.data.map((r) => [r.unit_name, String(r.year), sexLabel(r.sex), num(r.value), describeStatus(r), r.source ? sourceLink(sources.get(r.source), r.source) : "", r.note]),
             [false, true, false, true, false, false, false],
+            [false, false, false, false, true, true, true],
           ),
         );
         replace(

@@ -172,6 +172,7 @@ export function createGenderView(ctx: Ctx, section: HTMLElement, nav: Nav): View
               };
             }),
             [false, false, true, true, true, true, false, true, true, false],
+            [false, false, true, false, false, false, true, true, true, true],
           ),
         );
         replace(

@@ -231,6 +231,7 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
               };
             }),
             [false, true, true, true, true, true, false],
+            [false, false, false, false, true, true, true],
           ),
         );
         const lead = () => ({ framework: fw.id, value_unit: SCORE_UNIT(fw.scale.lo, fw.scale.hi) });

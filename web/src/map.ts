@@ -382,6 +382,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               return { attrs: { "data-unit": r.unit }, cells: [country, score, rank, interval, stage, pct(r.coverage)] };
             }),
             [false, true, true, true, false, true],
+            [false, false, false, false, true, true],
           ),
         );
       }),

@@ -56,7 +56,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
   const lede = h("p", { class: "lede" });
   const body = h(
     "div",
-    { class: "grid" },
+    { class: "grid profile-grid" },
     h(
       "article",
       { class: "card summary" },
@@ -172,6 +172,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
                 ],
               })),
               [false, true, true, true, false, false],
+              [false, false, false, false, true, true],
             ),
         );
         interval.textContent = rankIntervalText(intervals.get(p.unit.code));
@@ -373,6 +374,7 @@ function comparisonTable(ctx: Ctx, p: Profile, shown: ProfileNode[], groups: [st
     ["Pillar", "Group", p.unit.code, "Group mean", "Difference", "Ratio", "Percentile in group", "Rank in group", "Members with data"],
     rows,
     [false, false, true, true, true, true, true, true, true],
+    [false, false, false, false, false, true, true, true, true],
   );
 }
 
@@ -425,12 +427,12 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
       h("th", { scope: "row" }, nameCell, n.indicator && definitionSlot(n.indicator), n.note && h("small", null, n.note)),
       h("td", { class: "num", title: full(n.value) }, fixed(n.value, d)),
       h("td", { class: "num" }, n.rank != null ? `${n.rank} of ${n.of}` : NO_DATA),
-      h("td", null, n.tier || ""),
-      h("td", { class: "num" }, n.no_data_shipped && n.value == null ? "" : pct(n.coverage)),
+      h("td", { class: "opt" }, n.tier || ""),
+      h("td", { class: "num opt" }, n.no_data_shipped && n.value == null ? "" : pct(n.coverage)),
       h("td", { class: "num", title: n.raw != null ? String(n.raw) : null }, raw),
-      h("td", { class: "num" }, n.year != null ? String(n.year) : ""),
-      h("td", null, n.source ? sourceLink(sources.get(n.source), n.source) : ""),
-      h("td", null, state && h("span", { class: `badge ${state.replaceAll(" ", "-")}` }, state)),
+      h("td", { class: "num opt" }, n.year != null ? String(n.year) : ""),
+      h("td", { class: "opt" }, n.source ? sourceLink(sources.get(n.source), n.source) : ""),
+      h("td", { class: "opt" }, state && h("span", { class: `badge ${state.replaceAll(" ", "-")}` }, state)),
     );
     rows.set(n.code, row);
     body.appendChild(row);
@@ -464,7 +466,7 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
             "tr",
             null,
             ["Pillar / indicator", "Score", "Rank", "Stage", "Coverage", "Value", "Year", "Source", "Status"].map((t, i) =>
-              h("th", { scope: "col", class: i === 0 || i === 3 || i >= 7 ? null : "num" }, t),
+              h("th", { scope: "col", class: [i === 0 || i === 3 || i >= 7 ? "" : "num", [3, 4, 6, 7, 8].includes(i) ? "opt" : ""].join(" ").trim() || null }, t),
             ),
           ),
         ),
