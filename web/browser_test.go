@@ -208,6 +208,52 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("map CSV, Kenya: %q (header %q), want framework compass, the year, value_unit \"score 0-5\", rank %s and interval %s-%s", r, header, kenRank, p5, p95)
 	}
 
+	// An indicator is mapped as published, in its unit: internet use in %, each country's latest
+	// value up to the year, the one Kenya's score rests on (GET /v1/scores/compass/KEN: raw and year).
+	var kenNodes struct {
+		Data struct {
+			Nodes []struct {
+				Code string   `json:"code"`
+				Raw  *float64 `json:"raw"`
+				Year int      `json:"year"`
+			} `json:"nodes"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/scores/compass/KEN?year="+mapYear(t, ctx), &kenNodes)
+	i := slices.IndexFunc(kenNodes.Data.Nodes, func(n struct {
+		Code string   `json:"code"`
+		Raw  *float64 `json:"raw"`
+		Year int      `json:"year"`
+	}) bool {
+		return n.Code == "PEOPLE.usage.internet"
+	})
+	if i < 0 || kenNodes.Data.Nodes[i].Raw == nil {
+		t.Fatal("GET /v1/scores/compass/KEN: no raw value for PEOPLE.usage.internet")
+	}
+	kenRaw := kenNodes.Data.Nodes[i]
+	do(t, ctx, "map internet use",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="node-select"]`), "PEOPLE.usage.internet"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="node-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `#view-map[data-node="PEOPLE.usage.internet"] [data-testid="map"][data-measure="raw"][data-unit="percent"][data-rendered="true"]`)
+	onMap := evaluate[float64](t, ctx, `driChart(document.querySelector('[data-testid="map"]')).getOption().series[0].data.find((d) => d.name === "KEN").value`)
+	if onMap != *kenRaw.Raw {
+		t.Errorf("internet use map colours Kenya by %v, want its value as published %v (%d)", onMap, *kenRaw.Raw, kenRaw.Year)
+	}
+	rawCard := evaluate[[]string](t, ctx, `(() => { const v = document.querySelector('[data-testid="map-card-value"]'); return v ? [v.title, v.textContent] : []; })()`)
+	if len(rawCard) != 2 || rawCard[0] != strconv.FormatFloat(*kenRaw.Raw, 'f', -1, 64) || !strings.Contains(rawCard[1], "%") || !strings.Contains(rawCard[1], strconv.Itoa(kenRaw.Year)) {
+		t.Errorf("map card value = %q, want %v %% (%d)", rawCard, *kenRaw.Raw, kenRaw.Year)
+	}
+	if lede := evaluate[string](t, ctx, `document.querySelector('#view-map .lede').textContent`); !strings.Contains(lede, "Individuals using the Internet, %") {
+		t.Errorf("internet use map lede = %q, want the indicator and its unit", lede)
+	}
+	screenshot(t, ctx, artifacts, "map-indicator")
+	do(t, ctx, "map the index again",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="node-select"]`), "DRI"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="node-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `#view-map[data-node="DRI"] [data-testid="map"][data-measure="score"][data-rendered="true"]`)
+
 	// Each chart exports as PNG and SVG.
 	do(t, ctx, "export the map as PNG", chromedp.Click(chromedp.CSS(`[data-testid="export-png-map"]`)))
 	pngURL := evaluate[string](t, ctx, `document.querySelector('[data-testid="export-png-map"]').href`)

@@ -10,11 +10,11 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { geoArea, geoCentroid, geoEqualEarth } from "d3-geo";
 import shapesURL from "world-atlas/countries-50m.json";
 
-import { apiURL, csvURL, get, type ScoreRow } from "./api";
+import { apiURL, csvURL, get, type DataRow, type ScoreRow } from "./api";
 import { chart, echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
 import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
-import { fixed, full, pct, scoreDecimals } from "./format";
+import { fixed, full, num, pct, scoreDecimals, withUnit } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
 import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
@@ -80,6 +80,12 @@ const coarse = window.matchMedia("(pointer: coarse)").matches;
 export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
   const nodeSelect = h("select", { id: "node-select", "data-testid": "node-select" });
   nodeSelect.addEventListener("change", () => nav.update({ node: nodeSelect.value }));
+  // An indicator is mapped in its own unit (%, US$, ...) by default, or as DRI's score of it.
+  const measure = h("select", { id: "map-measure", "data-testid": "map-measure" }, option("raw", "Value as published"), option("score", "DRI score"));
+  let lastState: State | undefined;
+  measure.addEventListener("change", () => {
+    if (lastState) void view.render(lastState);
+  });
   const lede = h("p", { class: "lede" });
   const status = statusLine();
   const mapEl = h("div", { class: "chart map", "data-testid": "map" });
@@ -122,6 +128,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
       { class: "view-head" },
       h("h2", null, "World map"),
       h("label", { class: "field wide" }, h("span", null, "Show"), nodeSelect),
+      h("label", { class: "field" }, h("span", null, "Colour by"), measure),
       h("label", { class: "field search" }, h("span", null, "Find a country"), search, names, searchNote),
     ),
     lede,
@@ -133,6 +140,9 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
   );
   const run = runner(section, status);
   let rowsByUnit = new Map<string, ScoreRow>();
+  /** rawByUnit holds, when an indicator is mapped as published, each country's latest value up to the year. */
+  let rawByUnit = new Map<string, DataRow>();
+  let rawUnit = "";
   let intervals = new Map<string, RankInterval>();
   let ranked = 0;
   let decimals = 2;
@@ -167,6 +177,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         : h(
             "dl",
             { class: "card-facts" },
+            rawByUnit.get(code) &&
+              h("div", { class: "wide" }, h("dt", null, "Value as published"), h("dd", { "data-testid": "map-card-value", title: full(rawByUnit.get(code)!.value) }, withUnit(rawByUnit.get(code)!.value, rawUnit), h("span", { class: "scale" }, ` (${rawByUnit.get(code)!.year})`))),
             h("div", null, h("dt", null, "Score"), h("dd", { "data-testid": "map-card-score", title: full(r.value) }, fixed(r.value, decimals), h("span", { class: "scale" }, ` of ${scaleHi}`))),
             h("div", null, h("dt", null, "Rank"), h("dd", { "data-testid": "map-card-rank" }, r.rank != null ? `${r.rank} of ${ranked}` : "not ranked")),
             h("div", null, h("dt", null, "Stage"), h("dd", { "data-testid": "map-card-tier" }, r.tier || "–")),
@@ -201,6 +213,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
       "div",
       { class: "tt" },
       h("strong", null, name),
+      rawByUnit.get(code) && h("div", null, `${withUnit(rawByUnit.get(code)!.value, rawUnit)} in ${rawByUnit.get(code)!.year}`),
       h("div", null, `Score ${fixed(r.value, decimals)}`),
       h("div", null, r.rank != null ? `Rank ${r.rank} of ${ranked}` : "Not ranked"),
       r.tier && h("div", null, `Stage ${r.tier}`),
@@ -210,28 +223,42 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
     );
   }
 
-  return {
+  const view: ViewImpl = {
     render: (state: State) =>
       run(async (stale) => {
+        lastState = state;
         const fw = await framework(state.fw);
         const year = yearOf(fw, state);
         const top = root(fw);
         const node = fw.nodes.find((n) => n.code === state.node && !n.no_data_shipped) ?? top;
         fillNodes(nodeSelect, ctx, fw.nodes, node.code);
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: node.code, per_page: 1000 });
-        const key = url;
+        const ind = node.indicator ? ctx.indicatorById.get(node.indicator) : undefined;
+        measure.disabled = !ind;
+        const raw = ind != null && measure.value === "raw";
+        const key = `${url} ${raw}`;
         current = state;
         if (key === drawnKey) {
           select(state);
           return;
         }
         // Rank intervals are of the index: other nodes show none.
-        const [res, sh, iv] = await Promise.all([
+        // An indicator's values: the latest in the framework's window of years up to the year (as its scores use).
+        const rawURL = ind ? apiURL("data", { indicator: ind.id, sex: "_T", area: "_T", age: "_T", date: `${year - YEAR_WINDOW + 1}:${year}`, per_page: 10000 }) : "";
+        const [res, sh, iv, rawRes] = await Promise.all([
           get<ScoreRow[]>(url),
           loadShapes(ctx),
           node === top ? rankIntervals(fw, year) : Promise.resolve(new Map<string, RankInterval>()),
+          raw ? get<DataRow[]>(rawURL) : Promise.resolve(null),
         ]);
         if (stale()) return;
+        rawByUnit = new Map();
+        rawUnit = ind?.unit ?? "";
+        for (const d of rawRes?.data ?? []) {
+          if (d.type === "group" || d.value == null) continue;
+          const had = rawByUnit.get(d.unit);
+          if (!had || d.year > had.year) rawByUnit.set(d.unit, d);
+        }
         drawnKey = "";
         intervals = iv;
         scaleHi = fw.scale.hi;
@@ -239,11 +266,31 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         rowsByUnit = new Map(rows.map((r) => [r.unit, r]));
         ranked = rows.filter((r) => r.rank != null).length;
         decimals = scoreDecimals(fw.scale.hi);
-        const values = rows.flatMap((r) => (r.value == null ? [] : [r.value]));
-        const lo = Math.min(fw.scale.lo, ...values);
-        const hi = Math.max(fw.scale.hi, ...values);
+        // What the colours show: the scores, or the indicator's values as published.
+        const coloured = new Map<string, number>();
+        if (raw) {
+          for (const r of rows) {
+            const d = rawByUnit.get(r.unit);
+            if (d?.value != null) coloured.set(r.unit, d.value);
+          }
+        } else {
+          for (const r of rows) if (r.value != null) coloured.set(r.unit, r.value);
+        }
+        const values = [...coloured.values()];
+        const lo = raw ? (rawUnit.startsWith("percent") ? 0 : Math.min(...values)) : Math.min(fw.scale.lo, ...values);
+        const hi = raw ? (rawUnit === "percent" ? 100 : Math.max(...values)) : Math.max(fw.scale.hi, ...values);
         const what = node === top ? fw.name : `${nodeName(ctx, node)} (${fw.name})`;
-        replace(lede, `${what}, ${year}. ${values.length} of ${rows.length} countries have a score, on a scale of ${fw.scale.lo} to ${fw.scale.hi}.`);
+        const years = [...rawByUnit.values()].map((d) => d.year);
+        replace(
+          lede,
+          raw
+            ? `${ind!.name}, ${unitLabel(rawUnit)}: each country's latest value up to ${year} (${Math.min(...years)}–${Math.max(...years)}), ` +
+                `${values.length} of ${rows.length} countries. ${ind!.polarity < 0 ? "Lower is better. " : ""}Colours show the value as published; ` +
+                `the tooltip, the card and the table add DRI's score of it (${fw.scale.lo} to ${fw.scale.hi}) and its rank.`
+            : `${what}, ${year}. ${values.length} of ${rows.length} countries have a score, on a scale of ${fw.scale.lo} to ${fw.scale.hi}.`,
+        );
+        mapEl.dataset.measure = raw ? "raw" : "score";
+        mapEl.dataset.unit = raw ? rawUnit : SCORE_UNIT(fw.scale.lo, fw.scale.hi);
         replace(
           legend,
           h("span", { class: "swatch nodata", "aria-hidden": "true" }),
@@ -259,7 +306,18 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
             `dri-${fw.id}-${node.code}-${year}.csv`,
             rows,
             () => ({ framework: fw.id, node_name: nodeName(ctx, node), value_unit: unitOfValues }),
-            (r) => (node === top ? intervalColumns(iv.get(r.unit)) : {}),
+            (r) => ({
+              ...(node === top ? intervalColumns(iv.get(r.unit)) : {}),
+              ...(ind
+                ? {
+                    indicator: ind.id,
+                    raw: rawByUnit.get(r.unit)?.value ?? null,
+                    raw_unit: ind.unit,
+                    raw_year: rawByUnit.get(r.unit)?.year ?? null,
+                    raw_source: rawByUnit.get(r.unit)?.source ?? "",
+                  }
+                : {}),
+            }),
           ),
           " ",
           downloadLink("download-map-api", csvURL(url), `dri-${fw.id}-${node.code}-${year}-api.csv`, "The API's CSV"),
@@ -269,8 +327,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         section.dataset.node = node.code;
 
         dots = [...sh.dots].flatMap(([code, [lon, lat]]) => {
-          const r = rowsByUnit.get(code);
-          return r && r.value != null ? [{ name: code, value: [lon, lat, r.value] }] : [];
+          const v = coloured.get(code);
+          return v != null ? [{ name: code, value: [lon, lat, v] }] : [];
         });
         const scale = {
           type: "continuous",
@@ -278,7 +336,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           max: hi,
           inRange: { color: VIRIDIS },
           calculable: false,
-          precision: decimals,
+          precision: raw ? 2 : decimals,
         };
         const c = draw(mapEl, {
           aria: { enabled: true, label: { description: `Choropleth map: ${what}, ${year}. The same values are in the ranked table below the map.` } },
@@ -296,7 +354,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               bottom: 0,
               itemWidth: 12,
               itemHeight: 220,
-              text: [fixed(hi, decimals === 3 ? 1 : 0), fixed(lo, decimals === 3 ? 1 : 0)],
+              text: raw ? [withUnit(hi, rawUnit), withUnit(lo, rawUnit)] : [fixed(hi, decimals === 3 ? 1 : 0), fixed(lo, decimals === 3 ? 1 : 0)],
               textStyle: { color: TEXT },
             },
             { ...scale, seriesIndex: 1, dimension: 2, show: false },
@@ -329,7 +387,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
             {
               type: "map",
               geoIndex: 0,
-              data: rows.flatMap((r) => (r.value == null ? [] : [{ name: r.unit, value: r.value }])),
+              data: [...coloured].map(([name, value]) => ({ name, value })),
             },
             {
               type: "scatter",
@@ -374,19 +432,32 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           table(
             { "data-testid": "map-table" },
             `${what}, ${year}, all countries by rank`,
-            ["Country", "Score", "Rank", "Rank interval (90 %)", "Stage", "Data coverage"],
+            ["Country", "Score", "Rank", "Rank interval (90 %)", "Stage", "Data coverage", ...(raw ? [`Value (${unitLabel(rawUnit)})`, "Year"] : [])],
             order.map((r) => {
               const [country, score, rank, stage] = scoreCells(r, decimals, ranked, nav);
               const v = iv.get(r.unit);
               const interval = v ? (v.lo === v.hi ? String(v.lo) : `${v.lo}–${v.hi}`) : "–";
-              return { attrs: { "data-unit": r.unit }, cells: [country, score, rank, interval, stage, pct(r.coverage)] };
+              const d = rawByUnit.get(r.unit);
+              return {
+                attrs: { "data-unit": r.unit },
+                cells: [country, score, rank, interval, stage, pct(r.coverage), ...(raw ? [h("span", { title: full(d?.value) }, num(d?.value)), d ? String(d.year) : "–"] : [])],
+              };
             }),
-            [false, true, true, true, false, true],
-            [false, false, false, false, true, true],
+            [false, true, true, true, false, true, true, true],
+            [false, false, false, false, true, true, false, true],
           ),
         );
       }),
   };
+  return view;
+}
+
+/** YEAR_WINDOW is how many years back a score reaches for an indicator's latest value (the frameworks' year_window). */
+const YEAR_WINDOW = 8;
+
+/** unitLabel names a registry unit for a legend ("percent" is "%"). */
+function unitLabel(unit: string): string {
+  return unit === "percent" ? "%" : unit.replaceAll("_", " ");
 }
 
 function scoreCells(r: ScoreRow, decimals: number, ranked: number, nav: Nav) {
