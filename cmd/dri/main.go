@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strings"
 	"syscall"
 )
 
@@ -169,15 +168,4 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("%s: %v (see --help)", fs.Name(), err)
 	}
 	return nil
-}
-
-// splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
