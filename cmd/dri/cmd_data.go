@@ -9,6 +9,7 @@ import (
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 func init() {
@@ -31,9 +32,9 @@ func runData(ctx context.Context, args []string, e *env) error {
 	indicator := fs.String("indicator", "", "indicator ids, e.g. egov.egdi or egov.egdi,itu.internet_use (required; `dri data --list` shows them)")
 	list := fs.Bool("list", false, "list the indicators with data and exit")
 	units := fs.String("unit", "", "list of units: ISO3, ISO2, names or group codes")
-	sex := fs.String("sex", "", "list of sex codes: _T, F, M")
-	area := fs.String("area", "", "list of area codes: _T, U, R")
-	age := fs.String("age", "", "list of age codes: _T or SDMX bands such as Y15T34")
+	sex := fs.String("sex", "", "list of sex codes: "+dims.Sex.List(", "))
+	area := fs.String("area", "", "list of area codes: "+dims.Area.List(", "))
+	age := fs.String("age", "", "list of age codes: "+dims.Total+" or SDMX bands such as Y15T34")
 	date := fs.String("date", "", "year or range: 2024, 2015:2024, 2015:, :2020")
 	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
 	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
@@ -70,11 +71,14 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	for flagName, vals := range map[string][]string{"sex": splitList(*sex), "area": splitList(*area)} {
-		allowed := map[string]bool{"_T": true, "F": flagName == "sex", "M": flagName == "sex", "U": flagName == "area", "R": flagName == "area"}
-		for _, v := range vals {
-			if !allowed[v] {
-				return usagef("--%s: unknown code %q", flagName, v)
+	// Sex before area: with both wrong, the same flag is named every time.
+	for _, f := range []struct {
+		dim  *dims.Dimension
+		vals []string
+	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}} {
+		for _, v := range f.vals {
+			if !f.dim.Valid(v) {
+				return usagef("--%s: unknown code %q", f.dim.Column, v)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
@@ -88,7 +89,7 @@ func runExport(ctx context.Context, args []string, e *env) error {
 	if p != nil {
 		p(0, 1, "every framework and year")
 	}
-	scores, err := eng.ScoresRecord(ids, year)
+	scores, err := eng.ScoresRecord(memory.DefaultAllocator, ids, year)
 	done()
 	if err != nil {
 		return err
