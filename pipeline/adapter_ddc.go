@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"io"
 	"strings"
 )
 
@@ -83,27 +82,17 @@ func readDDCScores(s *source) error {
 	if err != nil {
 		return err
 	}
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		cell := field(rec, col["score"])
 		if isMissingCell(cell) {
 			s.Ignore("rows without a score (pillar rows carry only a rank)", 1)
-			continue
+			return nil
 		}
 		id := DDCIndicatorID(field(rec, col["framework"]), field(rec, col["pillar"]), field(rec, col["subpillar"]))
 		l, c := t.pos(col["score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
-			continue
+			return nil
 		}
 		var note []string
 		if st := strings.TrimSpace(field(rec, col["stage_name"])); st != "" {
@@ -114,7 +103,8 @@ func readDDCScores(s *source) error {
 		}
 		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: ByCode, Year: opt.Year, Indicator: id,
 			Value: v, Note: strings.Join(note, "; ")})
-	}
+		return nil
+	})
 }
 
 func readDDCIndicatorScores(s *source) error {
@@ -132,33 +122,24 @@ func readDDCIndicatorScores(s *source) error {
 		return err
 	}
 	seen := map[string]bool{}
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		if strings.TrimSpace(field(rec, col["Indicator"])) != "" {
 			s.Ignore("indicator-level rows (third-party raw values)", 1)
-			continue
+			return nil
 		}
 		cell := field(rec, col["new_rank_score"])
 		if isMissingCell(cell) {
 			s.Ignore("empty cells", 1)
-			continue
+			return nil
 		}
 		line, _ := t.pos(0)
 		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, field(rec, col["Pillar"])), opt.rename(s, seen, line, field(rec, col["Sub-Pillar"])))
 		l, c := t.pos(col["new_rank_score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
-			continue
+			return nil
 		}
 		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: ByName, Year: opt.Year, Indicator: id, Value: v})
-	}
+		return nil
+	})
 }

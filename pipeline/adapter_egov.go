@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"io"
 	"sort"
 	"strings"
 )
@@ -72,17 +71,7 @@ func readEGov(s *source) error {
 	// Values in the file's column order, so problems come out in order.
 	cols := sortedKeys(opt.Columns)
 	sort.Slice(cols, func(i, j int) bool { return col[cols[i]] < col[cols[j]] })
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		unit := field(rec, col[opt.UnitColumn])
 		year := opt.Year
 		_, unitCol := t.pos(col[opt.UnitColumn])
@@ -92,7 +81,7 @@ func readEGov(s *source) error {
 			yearCol = c
 			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
 			if !ok {
-				continue
+				return nil
 			}
 			year = y
 		}
@@ -104,7 +93,7 @@ func readEGov(s *source) error {
 		}
 		ul, uc := t.pos(col[opt.UnitColumn])
 		if present > 0 && !s.CheckUnit(unit, kind, ul, uc, present) {
-			continue
+			return nil
 		}
 		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
 		for _, c := range cols {
@@ -126,7 +115,8 @@ func readEGov(s *source) error {
 			}
 			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
-	}
+		return nil
+	})
 }
 
 func isZero(s string) bool {

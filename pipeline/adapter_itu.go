@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -55,17 +54,7 @@ func readITUDataHub(s *source) error {
 	}
 	var rows []row
 	labels := map[string]map[string]bool{} // series -> labels
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		r := row{line: line, code: strings.TrimSpace(field(rec, col["seriesCode"])), unit: field(rec, col["entityIso"]),
 			label: field(rec, col["seriesUnits"]), year: field(rec, col["dataYear"]), value: field(rec, col["dataValue"]),
 			note: field(rec, col["dataNote"]), src: field(rec, col["dataSource"])}
@@ -77,6 +66,10 @@ func readITUDataHub(s *source) error {
 			labels[r.code] = map[string]bool{}
 		}
 		labels[r.code][r.label] = true
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The export defect: several series, one label between them.
 	trustLabels := true
@@ -94,11 +87,10 @@ func readITUDataHub(s *source) error {
 				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
-	unused := map[string]int{}
 	for _, r := range rows {
 		id, ok := opt.Series[r.code]
 		if !ok {
-			unused[r.code]++
+			s.skipRow("series " + r.code + " not used")
 			continue
 		}
 		if isMissingCell(r.value) {
@@ -124,9 +116,6 @@ func readITUDataHub(s *source) error {
 		}
 		o.Note = joinNote(r.note, src)
 		s.Add(o)
-	}
-	for _, code := range sortedKeys(unused) {
-		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
 	}
 	return nil
 }
@@ -177,19 +166,13 @@ func readITUBySex(s *source) error {
 	defer cl.Close()
 	var recs [][]string
 	var lines []int
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		recs = append(recs, append([]string(nil), rec...))
 		lines = append(lines, line)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(recs) < 4 {
 		return structural(t.file, 1, 0, RuleWrongHeader, "want a title line and two header lines before the data")

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,17 +50,7 @@ func readM49(s *source) error {
 		}
 		return fmt.Sprintf("%03s", c)
 	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		for _, c := range []string{"Global Code", "Region Code", "Sub-region Code", "Intermediate Region Code"} {
 			if code := pad(field(rec, col[c])); code != "" {
 				s.ref.aggregates["M49:"+code] = field(rec, col[c])
@@ -73,7 +62,7 @@ func readM49(s *source) error {
 			_, c := t.pos(col["ISO-alpha3 Code"])
 			s.report.Quarantined++
 			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %s is not three letters", excerpt(iso3))
-			continue
+			return nil
 		}
 		u := &Unit{
 			Code: iso3, ISO2: strings.TrimSpace(field(rec, col["ISO-alpha2 Code"])),
@@ -90,10 +79,11 @@ func readM49(s *source) error {
 		if _, err := s.ref.addUnit(u); err != nil {
 			s.report.Quarantined++
 			s.Problem(line, 0, Error, RuleDuplicateKey, "%v", err)
-			continue
+			return nil
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func flag(s string) bool {
@@ -116,19 +106,9 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 	if err != nil {
 		return err
 	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
+			return nil
 		}
 		s.report.Read++
 		if err := fn(rec, col); err != nil {
@@ -140,10 +120,11 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 				re = &ruleError{rule: RuleBadCode, msg: err.Error()}
 			}
 			s.Problem(line, 0, Error, re.rule, "%s", re.msg)
-			continue
+			return nil
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func (e *ruleError) Error() string { return e.msg }
@@ -208,21 +189,11 @@ func readWBClass(s *source) error {
 	if err != nil {
 		return err
 	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["Code"]))
 		if code == "" {
 			s.Ignore("blank lines", 1)
-			continue
+			return nil
 		}
 		ig := strings.TrimSpace(field(rec, col["Income group"]))
 		rg := strings.TrimSpace(field(rec, col["Region"]))
@@ -231,10 +202,10 @@ func readWBClass(s *source) error {
 			if ig == "" && rg == "" {
 				s.ref.aggregates[code] = field(rec, col["Economy"])
 				s.Ignore("World Bank aggregates", 1)
-				continue
+				return nil
 			}
 			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", excerpt(code), excerpt(field(rec, col["Economy"])))
-			continue
+			return nil
 		}
 		s.report.Read++
 		u := s.ref.units[i]
@@ -248,7 +219,7 @@ func readWBClass(s *source) error {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Income group"])
 				s.Problem(line, cpos, Error, RuleBadCode, "income group %s is not one of the four World Bank groups", excerpt(ig))
-				continue
+				return nil
 			}
 			u.IncomeGroup = c
 		}
@@ -258,12 +229,13 @@ func readWBClass(s *source) error {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Region"])
 				s.Problem(line, cpos, Error, RuleBadCode, "region %s is not one of the seven World Bank regions", excerpt(rg))
-				continue
+				return nil
 			}
 			u.WBRegion = c
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func readWBClassGroups(s *source) error {

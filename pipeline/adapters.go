@@ -237,6 +237,63 @@ func tooLongLine(file string, line, max int) *LoadError {
 	return structural(file, line, 0, RuleTooLarge, "line is longer than %d bytes, the line limit (--max-line-bytes)", max)
 }
 
+// rowReader yields a file's records with the line each starts on, and
+// io.EOF after the last (csvTable, dataBankLines).
+type rowReader interface {
+	next() ([]string, int, error)
+}
+
+// eachRow is the read loop of every adapter: it calls fn with each record
+// of r and the line it starts on, up to the end of the file. A record the
+// CSV reader cannot parse is quarantined as a malformed row and reading
+// goes on; any other read error rejects the file (display name file). fn
+// returns a non-nil error to stop with it (a structural problem).
+func (s *source) eachRow(r rowReader, file string, fn func(rec []string, line int) error) error {
+	for {
+		rec, line, err := r.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(file, err)
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
+// skipRow counts a row the adapter leaves out on purpose; reason says why
+// ("rows of World Bank aggregates"). The counts go into the file report's
+// Ignored once the file has been read whole: a rejected file reports none.
+func (s *source) skipRow(reason string) {
+	if s.skipped == nil {
+		s.skipped = map[string]int{}
+	}
+	s.skipped[reason]++
+}
+
+// skipAggregate reports whether unit is one of a publisher's aggregates
+// (the World Bank's WLD, LDC, SSF, ...; M49's regions, by kind): DRI
+// computes its own groups from their members, so such a row is skipped and
+// counted under reason.
+func (s *source) skipAggregate(unit string, kind UnitKind, reason string) bool {
+	if _, agg, _ := s.ref.resolve(unit, kind); !agg {
+		return false
+	}
+	s.skipRow(reason)
+	return true
+}
+
+// Reasons for skipping a publisher's aggregate rows.
+const (
+	wbAggregates       = "rows of World Bank aggregates"
+	regionalAggregates = "rows of regional aggregates"
+)
+
 // malformed quarantines a record the CSV reader could not parse.
 func (c *Collector) malformed(err error) bool {
 	var pe *csv.ParseError

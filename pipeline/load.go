@@ -129,6 +129,8 @@ type source struct {
 	// Reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
 	maxLine    int
 	maxMessage int64
+	// skipped counts the rows left out on purpose, by reason (skipRow).
+	skipped map[string]int
 }
 
 // open opens a file of the source's file system (the entry's file when name
@@ -519,6 +521,9 @@ func runAdapter(s *source) {
 		return a.read(s)
 	}()
 	if err == nil {
+		for reason, n := range s.skipped {
+			s.Ignore(reason, n)
+		}
 		return
 	}
 	if ferr := s.absorbPending(); ferr != nil {
