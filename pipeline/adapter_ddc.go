@@ -70,18 +70,12 @@ func slug(s string) string {
 
 func readDDCScores(s *source) error {
 	var opt ddcOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "iso3", "framework", "pillar", "subpillar", "score", "stage_name", "confidence")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("iso3", "framework", "pillar", "subpillar", "score", "stage_name", "confidence")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		cell := field(rec, col["score"])
 		if isMissingCell(cell) {
@@ -109,18 +103,12 @@ func readDDCScores(s *source) error {
 
 func readDDCIndicatorScores(s *source) error {
 	var opt ddcOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "Country Name", "Pillar", "Sub-Pillar", "Indicator", "new_rank_score")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("Country Name", "Pillar", "Sub-Pillar", "Indicator", "new_rank_score")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	seen := map[string]bool{}
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		if strings.TrimSpace(field(rec, col["Indicator"])) != "" {
@@ -128,8 +116,7 @@ func readDDCIndicatorScores(s *source) error {
 			return nil
 		}
 		cell := field(rec, col["new_rank_score"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(cell) {
 			return nil
 		}
 		line, _ := t.pos(0)

@@ -36,20 +36,17 @@ func readEGov(s *source) error {
 	if opt.UnitKind == "code" {
 		kind = ByCode
 	}
-	t, cl, err := s.openCSV("", ',')
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
 	want := []string{opt.UnitColumn}
 	if opt.YearColumn != "" {
 		want = append(want, opt.YearColumn)
 	}
 	want = append(want, sortedKeys(opt.Columns)...)
-	col, hdr, err := t.header(want...)
+	t, err := s.openTable(nil, ',', want...)
 	if err != nil {
 		return err
 	}
+	defer t.Close()
+	col, hdr := t.col, t.hdr
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
 			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
@@ -99,8 +96,7 @@ func readEGov(s *source) error {
 		for _, c := range cols {
 			i := col[c]
 			cell := field(rec, i)
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			l, cpos := t.pos(i)

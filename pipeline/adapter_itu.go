@@ -37,15 +37,12 @@ func readITUDataHub(s *source) error {
 	}
 	// First pass over the series codes and unit labels is folded into the
 	// read: the rows are buffered per file (DataHub exports are small).
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "seriesCode", "seriesUnits", "entityIso", "dataValue", "dataYear", "dataNote", "dataSource")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("seriesCode", "seriesUnits", "entityIso", "dataValue", "dataYear", "dataNote", "dataSource")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	type row struct {
 		line, valCol, yearCol   int
 		unitCol                 int
@@ -93,8 +90,7 @@ func readITUDataHub(s *source) error {
 			s.skipRow("series " + r.code + " not used")
 			continue
 		}
-		if isMissingCell(r.value) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(r.value) {
 			continue
 		}
 		year, ok := s.ParseYear(r.year, r.line, r.yearCol)

@@ -29,15 +29,12 @@ func readCountryYearValue(s *source) error {
 	if opt.Indicator == "" {
 		return structural(s.name, 0, 0, RuleBadEntry, "options.indicator is required")
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "Country Code", "Year", "Value")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("Country Code", "Year", "Value")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	early := fmt.Sprintf("rows before %d (outside DRI's range)", MinYear)
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		unit := field(rec, col["Country Code"])
@@ -45,8 +42,7 @@ func readCountryYearValue(s *source) error {
 			return nil
 		}
 		cell := field(rec, col["Value"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(cell) {
 			return nil
 		}
 		if y, err := strconv.Atoi(strings.TrimSpace(field(rec, col["Year"]))); err == nil && y < MinYear {

@@ -31,18 +31,15 @@ func init() {
 }
 
 func readM49(s *source) error {
-	t, cl, err := s.openCSV("", ';')
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	col, _, err := t.header("Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
+	t, err := s.openTable(nil, ';', "Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
 		"Intermediate Region Code", "Intermediate Region Name", "Country or Area", "M49 Code",
 		"ISO-alpha2 Code", "ISO-alpha3 Code", "Least Developed Countries (LDC)",
 		"Land Locked Developing Countries (LLDC)", "Small Island Developing States (SIDS)")
 	if err != nil {
 		return err
 	}
+	defer t.Close()
+	col := t.col
 	pad := func(c string) string {
 		c = strings.TrimSpace(c)
 		if c == "" {
@@ -97,15 +94,12 @@ func flag(s string) bool {
 // readRows reads a small DRI reference CSV with a header and calls fn for each
 // record; fn returns an error to quarantine the row.
 func readRows(s *source, want []string, fn func(rec []string, col map[string]int) error) error {
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', want...)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header(want...)
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			return nil
@@ -180,15 +174,12 @@ func readWBClass(s *source) error {
 	for _, r := range wbRegions {
 		region[strings.ToLower(r.name)] = r.code
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "Economy", "Code", "Region", "Income group")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("Economy", "Code", "Region", "Income group")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["Code"]))
 		if code == "" {

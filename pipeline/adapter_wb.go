@@ -203,10 +203,7 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
@@ -260,10 +257,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 type findexDatabankOptions struct {
@@ -279,16 +273,12 @@ func readFindexDatabank(s *source) error {
 	if err := decodeOptions(s.entry, &opt); err != nil {
 		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)...)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	want := append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)
-	col, hdr, err := t.header(want...)
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col, hdr := t.col, t.hdr
 	labels := sortedKeys(opt.Columns)
 	s.Ignore("columns not used", len(hdr)-len(labels)-2)
 	percent, firstPercent := 0, 0
@@ -307,8 +297,7 @@ func readFindexDatabank(s *source) error {
 		for _, label := range labels {
 			i := col[label]
 			cell := strings.TrimSpace(field(rec, i))
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			if strings.HasSuffix(cell, "%") {
@@ -347,18 +336,12 @@ type seriesOptions struct {
 // readWBAPILong reads a World Bank API pull in long form.
 func readWBAPILong(s *source) error {
 	var opt seriesOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "ind_id", "cty_iso", "date", "value")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("ind_id", "cty_iso", "date", "value")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["ind_id"]))
 		target, ok := opt.Series[code]
@@ -377,8 +360,7 @@ func readWBAPILong(s *source) error {
 			return nil
 		}
 		cell := field(rec, col["value"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["date"])
@@ -397,10 +379,7 @@ func readWBAPILong(s *source) error {
 			Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 var unitInName = regexp.MustCompile(`\(([^()]*)\)\s*$`)
@@ -475,8 +454,7 @@ func readWDIWide(s *source) error {
 		}
 		for _, yc := range years {
 			cell := field(rec, yc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
@@ -488,10 +466,7 @@ func readWDIWide(s *source) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 type ddfOptions struct {
@@ -509,19 +484,15 @@ func readDDF(s *source) error {
 	if err := decodeOptions(s.entry, &opt); err != nil {
 		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "geo", "time", opt.Concept)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("geo", "time", opt.Concept)
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		cell := field(rec, col[opt.Concept])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["time"])
@@ -553,18 +524,12 @@ type sdgOptions struct {
 // regional aggregates are not data here.
 func readSDG(s *source) error {
 	var opt sdgOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "SeriesCode", "GeoAreaCode", "TimePeriod", "Value", "Sex", "Units", "Source", "FootNote", "Nature", "Location")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("SeriesCode", "GeoAreaCode", "TimePeriod", "Value", "Sex", "Units", "Source", "FootNote", "Nature", "Location")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["SeriesCode"]))
 		id, ok := opt.Series[code]
@@ -577,8 +542,7 @@ func readSDG(s *source) error {
 			return nil
 		}
 		cell := field(rec, col["Value"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["TimePeriod"])
@@ -611,8 +575,5 @@ func readSDG(s *source) error {
 		s.Add(o)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }

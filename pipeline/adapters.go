@@ -65,9 +65,38 @@ func init() {
 // positions (encoding/csv FieldPos): the positions are the point of using it
 // rather than Arrow's CSV reader, which reports none.
 type csvTable struct {
-	r    *csv.Reader
-	file string
-	n    int // fields in the last record
+	r      *csv.Reader
+	file   string
+	n      int // fields in the last record
+	closer io.Closer
+	// col and hdr are the header's (set by header): the index of each
+	// column by name, and the names trimmed.
+	col map[string]int
+	hdr []string
+}
+
+// Close closes the file the table reads.
+func (t *csvTable) Close() error { return t.closer.Close() }
+
+// openTable decodes the catalogue entry's options into opt (unless nil),
+// opens the entry's file as CSV separated by comma and reads its header,
+// which must name the want columns (see header). The caller closes the
+// table.
+func (s *source) openTable(opt any, comma rune, want ...string) (*csvTable, error) {
+	if opt != nil {
+		if err := decodeOptions(s.entry, opt); err != nil {
+			return nil, structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+		}
+	}
+	t, cl, err := s.openCSV("", comma)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := t.header(want...); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return t, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -104,7 +133,7 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvTable{r: r, file: display}, rc, nil
+	return &csvTable{r: r, file: display, closer: rc}, rc, nil
 }
 
 // next returns the next record and the line it starts on; io.EOF at the end.
@@ -145,7 +174,8 @@ func (t *csvTable) header(want ...string) (map[string]int, []string, error) {
 	if err != nil {
 		return nil, nil, csvStructural(t.file, err)
 	}
-	return findColumns(t.file, line, rec, want...)
+	t.col, t.hdr, err = findColumns(t.file, line, rec, want...)
+	return t.col, t.hdr, err
 }
 
 func findColumns(file string, line int, rec []string, want ...string) (map[string]int, []string, error) {
@@ -311,6 +341,16 @@ func isMissingCell(s string) bool {
 		return true
 	}
 	return false
+}
+
+// emptyCell reports whether cell says "no data" (isMissingCell), counting
+// it as an empty cell in the file report.
+func (s *source) emptyCell(cell string) bool {
+	if !isMissingCell(cell) {
+		return false
+	}
+	s.Ignore("empty cells", 1)
+	return true
 }
 
 // field returns rec[i] or "" when the record is short.
