@@ -4,13 +4,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("ddc-scores", adapter{read: readDDCScores,
-		doc: "UNDP Digital Development Compass site data flattened (iso3, framework, pillar, subpillar, score): external reference scores"})
-	register("ddc-indicator-scores", adapter{read: readDDCIndicatorScores,
-		doc: "UNDP Digital Development Compass ui/database scores.csv (Country Name, Pillar, Sub-Pillar, Indicator, new_rank_score): overall, pillar and sub-pillar scores"})
-}
-
 type ddcOptions struct {
 	// Year is the reference year given to the scores (the files have none).
 	Year int `yaml:"year"`

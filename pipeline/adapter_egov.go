@@ -5,11 +5,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("egov", adapter{read: readEGov,
-		doc: "UN E-Government Survey Data Center CSV (EGOV_DATA_YYYY) and the UNU-EGOV variant: one row per country"})
-}
-
 type egovOptions struct {
 	// UnitColumn holds the country: a name (UN file) or ISO3 (UNU file).
 	UnitColumn string `yaml:"unit_column"`

@@ -6,13 +6,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("itu-datahub", adapter{read: readITUDataHub,
-		doc: "ITU ICT DataHub export (long: seriesCode, entityIso, dataValue, dataYear, dataSource, ...)"})
-	register("itu-by-sex", adapter{read: readITUBySex,
-		doc: "ITU 'Individuals using the Internet by gender and urban/rural location' sheet (multi-row header, footnotes)"})
-}
-
 type ituOptions struct {
 	// Series maps ITU series codes to indicator ids; other series in the
 	// file are counted as not used.

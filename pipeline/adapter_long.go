@@ -23,11 +23,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-func init() {
-	register("long", adapter{read: readLong,
-		doc: "DRI's long format: unit,year,indicator[,sex,area,age],value[,status,note] as CSV, Parquet or Arrow IPC (by extension)"})
-}
-
 // LongColumns are the columns of the long format, in their canonical order.
 var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "note"}
 

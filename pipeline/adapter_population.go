@@ -6,11 +6,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("country-year-value", adapter{read: readCountryYearValue,
-		doc: "one series in long form with the header Country Name,Country Code,Year,Value (the datasets/population copy of WDI SP.POP.TOTL); World Bank aggregate codes are skipped, years before 1990 not read"})
-}
-
 // countryYearValueOptions names the series a country-year-value file holds.
 type countryYearValueOptions struct {
 	Indicator string `yaml:"indicator"`

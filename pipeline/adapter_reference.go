@@ -11,25 +11,6 @@ import (
 // Reference adapters build the units and groups tables. Their rows count as
 // read and loaded like observations, so every file has the same accounting.
 
-func init() {
-	register("m49", adapter{phase: 1, read: readM49,
-		doc: "UNSD M49 methodology table (';'-separated, BOM): units, regions, LDC/LLDC/SIDS flags"})
-	register("units-extra", adapter{phase: 2, read: readUnitsExtra,
-		doc: "DRI's list of economies that publishers report but M49 omits (code,iso2,m49,name,note)"})
-	register("un-members", adapter{phase: 3, read: readUNMembers,
-		doc: "DRI's list of the 193 UN member states (iso3,name)"})
-	register("wb-class", adapter{phase: 3, read: readWBClass,
-		doc: "World Bank CLASS economies sheet: income group and region per economy"})
-	register("wb-class-groups", adapter{phase: 3, read: readWBClassGroups,
-		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
-	register("ldc-membership", adapter{phase: 3, read: readLDCMembership,
-		doc: "DRI's table of the UN LDC list by date (iso3,country,added,graduated,source): a year's LDCs are the states added by then and not yet graduated at mid-year"})
-	register("subdivisions", adapter{phase: 3, read: readSubdivisions,
-		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"})
-	register("aliases", adapter{phase: 4, read: readAliases,
-		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
-}
-
 func readM49(s *source) error {
 	t, err := s.openTable(nil, ';', "Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
 		"Intermediate Region Code", "Intermediate Region Name", "Country or Area", "M49 Code",

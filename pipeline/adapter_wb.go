@@ -9,21 +9,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("wb-databank", adapter{read: readWBDataBank,
-		doc: "World Bank DataBank extract: series in rows and years in columns ('2017 [YR2017]'), or series x years in columns ('Name [code] - 2017 [YR2017]'); '..' = no data; footer lines"})
-	register("findex-databank", adapter{read: readFindexDatabank,
-		doc: "Global Findex Databank wide sheet: one row per economy and wave, one column per indicator label; values may carry a '%' sign"})
-	register("wb-api-long", adapter{read: readWBAPILong,
-		doc: "World Bank API pull in long form (ind_id, cty_iso, date, value)"})
-	register("wdi-wide", adapter{read: readWDIWide,
-		doc: "World Bank WDI API CSV (metadata lines, then Country Name, Country Code, Indicator Name, Indicator Code, one column per year)"})
-	register("ddf", adapter{read: readDDF,
-		doc: "Gapminder DDF datapoints (geo,time,<concept>) as published by open-numbers for WDI series"})
-	register("sdg", adapter{read: readSDG,
-		doc: "UN SDG Global Database export (SeriesCode, GeoAreaCode (M49), TimePeriod, Value, Sex, Units, ...)"})
-}
-
 // seriesTarget says where a publisher's series lands.
 type seriesTarget struct {
 	Indicator string `yaml:"indicator"`

@@ -6,60 +6,8 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"sort"
 	"strings"
 )
-
-// adapter reads one publisher format. phase 0 adapters produce observations
-// and run in parallel; phase > 0 adapters build the reference tables and run
-// first, in phase order.
-type adapter struct {
-	phase int
-	// observations is set for phase > 0 adapters that also produce
-	// observations (they run in sequence because they extend the registry).
-	observations bool
-	read         func(s *source) error
-	doc          string
-}
-
-// producesObservations reports whether the adapter's sources are observation
-// sources (subject to Options.Only and merged into the table).
-func (a adapter) producesObservations() bool { return a.phase == 0 || a.observations }
-
-// adapters by the name catalogue entries use. Filled by the adapter files'
-// init functions so each format lives next to its reader.
-var adapters = map[string]adapter{}
-
-func register(name string, a adapter) { adapters[name] = a }
-
-func adapterNames() string {
-	names := make([]string, 0, len(adapters))
-	for n := range adapters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
-// Adapters lists the adapter names with a one-line description each.
-func Adapters() map[string]string {
-	out := map[string]string{}
-	for n, a := range adapters {
-		out[n] = a.doc
-	}
-	return out
-}
-
-func init() {
-	register("document", adapter{phase: 9, doc: "a file shipped for reference only (notes, licences); not read as data",
-		read: func(s *source) error {
-			rc, _, err := s.open("")
-			if err != nil {
-				return err
-			}
-			return rc.Close()
-		}})
-}
 
 // csvTable reads a delimited file whole-record by whole-record with exact
 // positions (encoding/csv FieldPos): the positions are the point of using it

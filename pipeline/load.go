@@ -24,9 +24,6 @@ const (
 	RegistryFile  = "indicators.yaml"
 )
 
-// referencePhases is the last adapter phase that builds reference tables.
-const referencePhases = 4
-
 // Options says what to load.
 type Options struct {
 	// Base is the embedded data: catalog.yaml, indicators.yaml and the files
@@ -368,7 +365,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 
 	// seq run one by one in phase order (reference tables, then adapters
-	// that extend the registry); par run in parallel. Observation sources of
+	// that extend the registry, see adapterList); par run in parallel. Observation sources of
 	// both kinds are merged into the table.
 	var seq, par, obs []*source
 	only := map[string]bool{}
@@ -393,10 +390,10 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		if a.producesObservations() && opt.Only != nil && !only[s.entry.ID] && !s.extra {
 			continue
 		}
-		if a.phase == 0 && s.base && opt.Indicators != nil && !needed[s.entry.ID] {
+		if a.phase == phaseObservations && s.base && opt.Indicators != nil && !needed[s.entry.ID] {
 			continue
 		}
-		if a.phase > 0 {
+		if a.phase != phaseObservations {
 			seq = append(seq, s)
 		} else {
 			par = append(par, s)
@@ -417,13 +414,13 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		return adapters[seq[i].entry.Adapter].phase < adapters[seq[j].entry.Adapter].phase
 	})
 	// Groups are built from the unit attributes once the reference tables
-	// (phases 1-4) are read, before any adapter that produces observations.
+	// are read, before any adapter that produces observations.
 	built := false
 	for _, s := range seq {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !built && adapters[s.entry.Adapter].phase > referencePhases {
+		if !built && !adapters[s.entry.Adapter].referenceTables() {
 			ref.buildGroups()
 			built = true
 		}
