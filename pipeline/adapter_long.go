@@ -21,6 +21,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // LongColumns are the columns of the long format, in their canonical order.
@@ -216,13 +218,13 @@ func readLongArrow(s *source, isParquet bool) error {
 func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error {
 	// A message's metadata and body must fit in the file and in the
 	// limit; decompressed buffers, and the memory the reader holds at
-	// once, must fit in the limit (cappedAllocator): a file's bytes never
+	// once, must fit in the limit (longload.CappedAllocator): a file's bytes never
 	// make the reader allocate more than the limit.
 	limit := s.maxMessage
 	if limit <= 0 {
 		limit = DefaultMaxMessageBytes
 	}
-	mem := &cappedAllocator{mem: new(poolAllocator), limit: limit}
+	mem := longload.NewCappedAllocator(new(longload.PoolAllocator), limit)
 	opts := []ipc.Option{ipc.WithAllocator(mem),
 		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
 	if err := checkIPCSchema(data, size, min(limit, size)); err != nil {
@@ -287,7 +289,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		}
 		rec.Retain()
 		j := &job{rec: rec, start: row, c: s.shard()}
-		j.c.cols.reserve(int(rec.NumRows()))
+		j.c.cols.Reserve(int(rec.NumRows()))
 		row += int(rec.NumRows())
 		all = append(all, j)
 		jobs <- j
@@ -332,9 +334,9 @@ func newIPCFileReader(r ipc.ReadAtSeeker, opts ...ipc.Option) (fr *ipc.FileReade
 // ipcTooLarge returns err as a too-large problem at row when it is the IPC
 // reader refusing a size over the limits readLongArrow sets, else nil.
 // arrow-go says so in words ("... exceeds limit ...", "... exceeds file
-// size ...") or passes on cappedAllocator's panic.
+// size ...") or passes on longload.CappedAllocator's panic.
 func ipcTooLarge(file string, row int, err error) *LoadError {
-	var ae *allocLimitError
+	var ae *longload.AllocLimitError
 	switch {
 	case errors.As(err, &ae):
 		return structural(file, row, 0, RuleTooLarge, "%v", ae)
@@ -350,7 +352,7 @@ func ipcTooLarge(file string, row int, err error) *LoadError {
 // string per distinct value, not per row). Rows are numbered from 1 in
 // file order.
 func readLongParquet(s *source, data io.ReaderAt, size int64, display string) error {
-	mem := new(poolAllocator)
+	mem := new(longload.PoolAllocator)
 	open := func() (*file.Reader, *pqarrow.FileReader, error) {
 		// Column chunks are read through a small buffer (not copied whole
 		// out of the file's bytes), decoded into pooled buffers.
@@ -422,7 +424,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 				for rr.Next() {
 					rec := rr.RecordBatch()
 					c := s.shard()
-					c.cols.reserve(int(rec.NumRows()))
+					c.cols.Reserve(int(rec.NumRows()))
 					batchRows(c, rec, row, idx)
 					row += int(rec.NumRows())
 					shards[g] = append(shards[g], c)
@@ -675,7 +677,7 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.Int32:
 		return float64(c.Value(i)), nil
 	case *array.String:
-		v, err := parseFloat(strings.TrimSpace(c.Value(i)))
+		v, err := longload.ParseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
 			return 0, fmt.Errorf("value %s is not a number", excerpt(c.Value(i)))
 		}

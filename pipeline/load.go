@@ -16,6 +16,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // Names of the files at the root of a data directory.
@@ -118,7 +120,7 @@ type source struct {
 	// pending are parsed shards not yet absorbed (the parallel long reader);
 	// parts are the rows of absorbed shards, in file order.
 	pending []*Collector
-	parts   []*columns
+	parts   []*longload.Columns
 	*Collector
 	ref       *Reference
 	checksums map[string]string
@@ -485,9 +487,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	rows := 0
 	for _, s := range obs {
 		for _, p := range s.allParts() {
-			rows += p.len()
+			rows += p.Len()
 		}
-		s.cols, s.parts = columns{}, nil // now in the record
+		s.cols, s.parts = longload.Columns{}, nil // now in the record
 	}
 	if rows >= bigLoad {
 		// The parsed columns and the merge's order (22-41 bytes a row)
@@ -537,6 +539,6 @@ func runAdapter(s *source) {
 	r.Rejected = true
 	r.Quarantined += r.Loaded
 	r.Loaded = 0
-	s.cols, s.parts = columns{}, nil
+	s.cols, s.parts = longload.Columns{}, nil
 	r.add(le.Problem())
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // The long format is what users write for large panels (millions of rows),
@@ -174,7 +176,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 				go func() {
 					defer workers.Done()
 					for j := range jobs {
-						j.c.cols.reserve(j.rows + 1)
+						j.c.cols.Reserve(j.rows + 1)
 						parseLongLines(j.c, j.data, j.start, idx, maxLine)
 						release(j.buf)
 						inflight.Done()
@@ -332,7 +334,7 @@ func (s *source) absorbPending() error {
 			first = c.fatal
 		}
 		s.report.absorb(c.report)
-		if c.cols.len() > 0 {
+		if c.cols.Len() > 0 {
 			part := c.cols
 			s.parts = append(s.parts, &part)
 		}
@@ -344,8 +346,8 @@ func (s *source) absorbPending() error {
 
 // allParts returns the source's rows: the absorbed shards, then what was
 // added to its own collector (always after them in the file).
-func (s *source) allParts() []*columns {
-	if s.cols.len() == 0 {
+func (s *source) allParts() []*longload.Columns {
+	if s.cols.Len() == 0 {
 		return s.parts
 	}
 	return append(s.parts[:len(s.parts):len(s.parts)], &s.cols)
