@@ -80,7 +80,7 @@ func readITUDataHub(s *source) error {
 	for _, r := range rows {
 		id, ok := opt.Series[r.code]
 		if !ok {
-			s.skipRow("series " + r.code + " not used")
+			s.skipSeries(r.code)
 			continue
 		}
 		if s.emptyCell(r.value) {

@@ -331,7 +331,7 @@ func readWBAPILong(s *source) error {
 		code := strings.TrimSpace(field(rec, col["ind_id"]))
 		target, ok := opt.Series[code]
 		if !ok {
-			s.skipRow("series " + code + " not used")
+			s.skipSeries(code)
 			return nil
 		}
 		unit := field(rec, col["cty_iso"])
@@ -426,7 +426,7 @@ func readWDIWide(s *source) error {
 		code := strings.TrimSpace(field(rec, col["Indicator Code"]))
 		target, ok := opt.Series[code]
 		if !ok {
-			s.skipRow("series " + code + " not used")
+			s.skipSeries(code)
 			return nil
 		}
 		unit := field(rec, col["Country Code"])
@@ -519,7 +519,7 @@ func readSDG(s *source) error {
 		code := strings.TrimSpace(field(rec, col["SeriesCode"]))
 		id, ok := opt.Series[code]
 		if !ok {
-			s.skipRow("series " + code + " not used")
+			s.skipSeries(code)
 			return nil
 		}
 		area := field(rec, col["GeoAreaCode"])

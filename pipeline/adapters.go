@@ -254,6 +254,15 @@ func (s *source) skipRow(reason string) {
 	s.skipped[reason]++
 }
 
+// skipSeries counts a row of a series the catalogue entry does not map
+// (reported as "series CODE not used").
+func (s *source) skipSeries(code string) {
+	if s.skippedSeries == nil {
+		s.skippedSeries = map[string]int{}
+	}
+	s.skippedSeries[code]++
+}
+
 // skipAggregate reports whether unit is one of a publisher's aggregates
 // (the World Bank's WLD, LDC, SSF, ...; M49's regions, by kind): DRI
 // computes its own groups from their members, so such a row is skipped and

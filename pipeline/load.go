@@ -128,8 +128,9 @@ type source struct {
 	// Reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
 	maxLine    int
 	maxMessage int64
-	// skipped counts the rows left out on purpose, by reason (skipRow).
-	skipped map[string]int
+	// skipped counts the rows left out on purpose, by reason (skipRow);
+	// skippedSeries those of series not used, by code (skipSeries).
+	skipped, skippedSeries map[string]int
 }
 
 // open opens a file of the source's file system (the entry's file when name
@@ -522,6 +523,9 @@ func runAdapter(s *source) {
 	if err == nil {
 		for reason, n := range s.skipped {
 			s.Ignore(reason, n)
+		}
+		for code, n := range s.skippedSeries {
+			s.Ignore(fmt.Sprintf("series %s not used", code), n)
 		}
 		return
 	}
