@@ -21,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
@@ -266,18 +267,8 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		start int
 		c     *Collector
 	}
-	jobs := make(chan *job, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				batchRows(j.c, j.rec, j.start, idx)
-				j.rec.Release()
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	var all []*job
 	row := 0
 	var batchErr error
@@ -292,10 +283,13 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		j.c.cols.Reserve(int(rec.NumRows()))
 		row += int(rec.NumRows())
 		all = append(all, j)
-		jobs <- j
+		g.Go(func() error {
+			batchRows(j.c, j.rec, j.start, idx)
+			j.rec.Release()
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait() // problems go to the shards' reports
 	for _, j := range all {
 		s.pending = append(s.pending, j.c)
 	}
@@ -400,6 +394,9 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for g := range groups {
 		starts[g+1] = starts[g] + int(pf.MetaData().RowGroup(g).NumRows())
 	}
+	// A pool of workers rather than an errgroup task per row group: each
+	// worker opens its own Parquet file reader once (a reader is not safe
+	// for concurrent use) and takes row groups until none is left.
 	shards := make([][]*Collector, groups)
 	errs := make([]error, groups)
 	var next atomic.Int64

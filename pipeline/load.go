@@ -16,6 +16,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
@@ -436,27 +437,8 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 	traceT("reference")
 
-	// Parallel sources; the report keeps catalogue order.
-	reports := make([]*FileReport, len(par))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var pmu sync.Mutex
-	for range min(runtime.GOMAXPROCS(0), max(len(par), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				s := par[i]
-				runAdapter(s)
-				reports[i] = s.report
-				pmu.Lock()
-				progress(s)
-				pmu.Unlock()
-			}
-		}()
-	}
-	// Largest files first (a long panel must not wait for the small
-	// sources); the report keeps catalogue order regardless.
+	// Parallel sources, largest files first (a long panel must not wait
+	// for the small sources); the report keeps catalogue order regardless.
 	order := make([]int, len(par))
 	sizes := make([]int64, len(par))
 	for i, s := range par {
@@ -466,14 +448,25 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	reports := make([]*FileReport, len(par))
+	var pmu sync.Mutex
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}
-		work <- i
+		g.Go(func() error {
+			s := par[i]
+			runAdapter(s)
+			reports[i] = s.report
+			pmu.Lock()
+			progress(s)
+			pmu.Unlock()
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
+	_ = g.Wait() // runAdapter reports its errors in the file's report
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

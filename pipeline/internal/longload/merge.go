@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 )
 
 // Part is a chunk of one source's rows: Src is the source's index.
@@ -255,15 +255,14 @@ func parallelRanges[T any](n, minN int, f func(lo, hi int) []T) []T {
 		return f(0, n)
 	}
 	out := make([][]T, parts)
-	var wg sync.WaitGroup
+	var g errgroup.Group
 	for p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			out[p] = f(n*p/parts, n*(p+1)/parts)
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // f returns no error
 	return slices.Concat(out...)
 }
 

@@ -4,7 +4,8 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The merge puts every row in key order (indicator, unit, sex, area, age,
@@ -77,21 +78,21 @@ func forRows(parts []Part, off []int, lo, hi int, f func(pi, lo, hi int)) {
 	}
 }
 
-// workers runs f(w) for w in [0, n) in parallel and waits.
+// workers runs f(w) for w in [0, n) in parallel and waits: a fork-join
+// over n ranges of the rows, one goroutine each.
 func workers(n int, f func(w int)) {
 	if n == 1 {
 		f(0)
 		return
 	}
-	var wg sync.WaitGroup
+	var g errgroup.Group
 	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			f(w)
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // f returns no error
 }
 
 // maxCountBuckets is how many (indicator, unit) buckets orderByCount takes
@@ -301,17 +302,16 @@ func sortEntries(e []subRef) []subRef {
 		out[next[b]] = x
 		next[b]++
 	}
-	work := make(chan int, maxIndRank)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for b := range maxIndRank {
 		if start[b+1]-start[b] > 1 {
-			work <- b
+			g.Go(func() error {
+				slices.SortFunc(out[start[b]:start[b+1]], less)
+				return nil
+			})
 		}
 	}
-	close(work)
-	workers(runtime.GOMAXPROCS(0), func(int) {
-		for b := range work {
-			slices.SortFunc(out[start[b]:start[b+1]], less)
-		}
-	})
+	_ = g.Wait() // the sorts return no error
 	return out
 }
