@@ -207,7 +207,7 @@ func readLongArrow(s *source, isParquet bool) error {
 	if len(data) == 0 {
 		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
 	}
-	traceT("file read")
+	tracePhaseEnd("file read")
 	if isParquet {
 		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
@@ -434,7 +434,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		}()
 	}
 	wg.Wait()
-	traceT("row groups")
+	tracePhaseEnd("row groups")
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}

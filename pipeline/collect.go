@@ -333,8 +333,6 @@ func (c *Collector) add(o *Obs) *ruleError {
 	return nil
 }
 
-// unitIndex resolves a unit field, with a cache per collector (files repeat
-// the same units many times).
 // addKnown adds an observation whose unit and indicator are already
 // resolved and whose sex, area, age, status and note are the defaults
 // (totals, observed, none): what a dictionary-encoded long file gives once
@@ -360,6 +358,8 @@ func inputCode(m map[string]uint8, s string) (uint8, bool) {
 	return v, ok
 }
 
+// unitIndex resolves a unit field, with a cache per collector (files repeat
+// the same units many times).
 func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	if kind == ByCode {
 		if raw == c.lastUnit && raw != "" {

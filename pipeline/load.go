@@ -349,7 +349,7 @@ func readCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
 }
 
 func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue, opt Options, mem memory.Allocator) (*Result, error) {
-	traceT("start")
+	tracePhaseEnd("start")
 	ref := NewReference()
 	ages := newInterner(Total)
 	notes := newInterner("")
@@ -435,7 +435,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if !built {
 		ref.buildGroups()
 	}
-	traceT("reference")
+	tracePhaseEnd("reference")
 
 	// Parallel sources, largest files first (a long panel must not wait
 	// for the small sources); the report keeps catalogue order regardless.
@@ -472,9 +472,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 	report.Files = append(report.Files, reports...)
 
-	traceT("adapters")
+	tracePhaseEnd("adapters")
 	rec, err := merge(obs, ref, reg, ages.strings(), notes.strings(), mem)
-	traceT("merge")
+	tracePhaseEnd("merge")
 	if err != nil {
 		return nil, err
 	}
@@ -492,7 +492,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		// the table plus the merge, not two. A collection costs little here
 		// (the big slices hold no pointers).
 		runtime.GC()
-		traceT("gc")
+		tracePhaseEnd("gc")
 	}
 	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
 }

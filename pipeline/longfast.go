@@ -39,7 +39,7 @@ type longBuf struct {
 // parses the shards into collectors of their own (no barrier between
 // blocks), and the collectors join the source in file order.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
-	traceT("read " + display)
+	tracePhaseEnd("read " + display)
 	// Buffers are made when needed, no larger than the file.
 	bufSize := longBlock
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -197,7 +197,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		}
 		release(lb)
 		if eof {
-			traceT("parsed")
+			tracePhaseEnd("parsed")
 			return finish(nil)
 		}
 	}

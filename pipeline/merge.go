@@ -51,7 +51,7 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: merge: %w", err)
 	}
-	traceT("order")
+	tracePhaseEnd("order")
 
 	type pair struct{ loser, winner int }
 	superseded := map[pair]int{}
@@ -101,8 +101,8 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	for _, s := range sources {
 		slices.SortStableFunc(s.report.Problems, func(a, b Problem) int { return a.Line - b.Line })
 	}
-	traceT("dedupe")
-	defer traceT("build")
+	tracePhaseEnd("dedupe")
+	defer tracePhaseEnd("build")
 	unitCodes := make([]string, len(units))
 	for i, u := range units {
 		unitCodes[i] = u.Code
