@@ -170,7 +170,7 @@ func handleFramework(r *request) (*Result, error) {
 	t := newTable([]colSpec{{"code", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"parent", KindString, ""},
 		{"indicator", KindString, ""}, {"weight", KindFloat, ""}, {"no_data_shipped", KindBool, ""}})
 	for _, n := range f.Nodes() {
-		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.W(), NoData: n.Documented(),
+		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.EffectiveWeight(), NoData: n.NoData(),
 			Direction: n.Direction, Aggregated: n.Aggregate}
 		if n.Parent != nil {
 			fn.Parent = n.Parent.Code
@@ -185,7 +185,7 @@ func handleFramework(r *request) (*Result, error) {
 		c[2].AddI(n.Level)
 		c[3].AddS(fn.Parent)
 		c[4].AddS(n.Indicator)
-		c[5].AddF(n.W())
+		c[5].AddF(n.EffectiveWeight())
 		c[6].AddB(fn.NoData)
 	}
 	years := sc.Years(f)
@@ -257,7 +257,7 @@ func handleScores(r *request) (*Result, error) {
 		wantNode[n] = true
 	}
 	keepNode := func(nr *indicators.NodeResult) bool {
-		if nr.Node.Documented() {
+		if nr.Node.NoData() {
 			return false
 		}
 		return (level == 0 || nr.Node.Level == level) && (len(wantNode) == 0 || wantNode[nr.Node.Code])
@@ -474,7 +474,7 @@ func handleProfile(r *request) (*Result, error) {
 	for _, nr := range res.Nodes {
 		n := nr.Node
 		p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: nr.Coverage[ui], Weight: nr.Weight,
-			NoData: n.Documented(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: scored}
+			NoData: n.NoData(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: scored}
 		if n.Parent != nil {
 			p.Parent = n.Parent.Code
 		} else if n.Code == "WIS" {
