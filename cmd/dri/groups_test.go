@@ -15,6 +15,7 @@ import (
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 var (
@@ -32,7 +33,7 @@ func groupAPI(t *testing.T) *api.Server {
 			apiErr = err
 			return
 		}
-		m, err := pipeline.ComputeManifest(res, nil)
+		m, err := snapshot.ComputeManifest(res, nil)
 		if err != nil {
 			apiErr = err
 			return
