@@ -40,6 +40,9 @@
 // wrapping ErrNaN and leave dst unmodified. A NaN in a scalar result means
 // "undefined" (a parity score with no men's rate, the statistics of a group
 // with no data), as the kernel's "Special cases are:" table says.
+// Weights are not variables and carry no mask: an unknown population in
+// GroupAggregate's pop is NaN or <= 0, a weight that cannot weigh (the
+// engine's Population gives NaN for it).
 //
 // One layout keeps NaN as its marker of "no value", and it never leaves the
 // package: a panel read from a store (NewPanel) lays each series out by
