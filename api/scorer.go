@@ -37,6 +37,11 @@ type Scorer interface {
 	// Gaps and GroupGaps flatten a gender framework result.
 	Gaps(res *indicators.Result) []engine.GapRow
 	GroupGaps(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.GapRow
+	// Profile, CompareUnit and GenderTable are the typed results the
+	// profile, /v1/compare and /v1/gender render.
+	Profile(unit, framework string, year int) (*engine.Profile, error)
+	CompareUnit(q engine.CompareQuery) (*engine.UnitComparison, error)
+	GenderTable(q engine.GapsQuery) (*engine.GenderTable, error)
 	// Published returns the publisher's own scores for a unit on the nodes
 	// of a framework DRI recomputes (compass: UNDP's ddc.*), the latest in
 	// or before year.
