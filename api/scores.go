@@ -80,7 +80,7 @@ func requestYear(r *request, sc Scorer, f *indicators.Framework) (int, error) {
 		return 0, p
 	}
 	if year != 0 {
-		years := sc.Years(f)
+		years := scoredYears(sc, f)
 		if len(years) == 0 || year < years[0] || year > years[len(years)-1] {
 			span := "none"
 			if len(years) > 0 {
@@ -150,7 +150,7 @@ func addFrameworkRow(t *Table, sc Scorer, f *indicators.Framework) {
 	c[5].AddF(f.Scale.Lo)
 	c[6].AddF(f.Scale.Hi)
 	c[7].AddS(f.Tiers.Scheme)
-	years := sc.Years(f)
+	years := scoredYears(sc, f)
 	if len(years) == 0 {
 		c[8].AddNull()
 		c[9].AddNull()
@@ -203,7 +203,7 @@ func handleFramework(r *request) (*Result, error) {
 		c[5].AddF(n.W())
 		c[6].AddB(fn.NoData)
 	}
-	years := sc.Years(f)
+	years := scoredYears(sc, f)
 	obj := map[string]any{
 		"id": f.ID, "kind": kindName(f), "name": f.Name, "description": f.Description, "source": f.Source,
 		"departures": f.Departures, "year_window": f.YearWindow, "scale": f.Scale, "methods": f.Methods,

@@ -34,15 +34,20 @@ func (s *Server) registerSensitivity() {
 			"504": "The analysis did not finish within the request's deadline"}})
 }
 
+// uncertaintyScorer is what the sensitivity route needs besides a Scorer:
+// the Monte Carlo analysis, run under the request's context, and a look at
+// its cache (a cached analysis is answered without taking a worker).
+type uncertaintyScorer interface {
+	UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
+	CachedUncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, bool)
+}
+
 func handleSensitivity(r *request) (*Result, error) {
 	sc, err := scorer(r)
 	if err != nil {
 		return nil, err
 	}
-	ua, ok := sc.(interface {
-		UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
-		CachedUncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, bool)
-	})
+	ua, ok := sc.(uncertaintyScorer)
 	if !ok {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "uncertainty analysis is not available")
 	}

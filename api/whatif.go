@@ -227,7 +227,7 @@ func handleWhatIf(r *request) (*Result, error) {
 	if body.Level < 0 || body.Level > f.Levels() {
 		bad.add("level", "bad level", "%d: the framework has levels 1..%d", body.Level, f.Levels())
 	}
-	years := sc.Years(f)
+	years := scoredYears(sc, f)
 	if body.Year != 0 && (len(years) == 0 || body.Year < years[0] || body.Year > years[len(years)-1]) {
 		bad.add("year", "bad year", "%d: %s has data for %d-%d", body.Year, f.ID, years[0], years[len(years)-1])
 	}
