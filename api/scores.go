@@ -129,37 +129,31 @@ func handleFrameworks(r *request) (*Result, error) {
 		return nil, err
 	}
 	t := newTable(frameworkColumns)
+	w := newRowWriter(t)
 	for _, id := range sc.Frameworks() {
 		f, _ := sc.Framework(id)
-		addFrameworkRow(t, sc, f)
+		addFrameworkRow(w, sc, f)
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
 
-func addFrameworkRow(t *Table, sc Scorer, f *indicators.Framework) {
-	c := t.Cols
-	kind := f.Kind
-	if kind == "" {
-		kind = "composite"
+// addFrameworkRow adds a framework's row: the years null when it scores no
+// unit in any year.
+func addFrameworkRow(w *rowWriter, sc Scorer, f *indicators.Framework) {
+	w.str("id", f.ID)
+	w.str("name", f.Name)
+	w.str("kind", kindName(f))
+	w.integer("levels", f.Levels())
+	w.integer("indicators", len(f.Indicators()))
+	w.float("scale_lo", f.Scale.Lo)
+	w.float("scale_hi", f.Scale.Hi)
+	w.str("tiers", f.Tiers.Scheme)
+	if years := scoredYears(sc, f); len(years) > 0 {
+		w.integer("first_year", years[0])
+		w.integer("last_year", years[len(years)-1])
+		w.integer("default_year", sc.DefaultYear(f))
 	}
-	c[0].AddS(f.ID)
-	c[1].AddS(f.Name)
-	c[2].AddS(kind)
-	c[3].AddI(f.Levels())
-	c[4].AddI(len(f.Indicators()))
-	c[5].AddF(f.Scale.Lo)
-	c[6].AddF(f.Scale.Hi)
-	c[7].AddS(f.Tiers.Scheme)
-	years := scoredYears(sc, f)
-	if len(years) == 0 {
-		c[8].AddNull()
-		c[9].AddNull()
-		c[10].AddNull()
-		return
-	}
-	c[8].AddI(years[0])
-	c[9].AddI(years[len(years)-1])
-	c[10].AddI(sc.DefaultYear(f))
+	w.end()
 }
 
 // frameworkNode is a node of /v1/frameworks/{id}.
@@ -184,6 +178,7 @@ func handleFramework(r *request) (*Result, error) {
 	var nodes []frameworkNode
 	t := newTable([]colSpec{{"code", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"parent", KindString, ""},
 		{"indicator", KindString, ""}, {"weight", KindFloat, ""}, {"no_data_shipped", KindBool, ""}})
+	w := newRowWriter(t)
 	for _, n := range f.Nodes() {
 		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.W(), NoData: n.Documented(),
 			Direction: n.Direction, Aggregated: n.Aggregate}
@@ -194,14 +189,14 @@ func handleFramework(r *request) (*Result, error) {
 			fn.Children = append(fn.Children, c.Code)
 		}
 		nodes = append(nodes, fn)
-		c := t.Cols
-		c[0].AddS(n.Code)
-		c[1].AddS(n.Name)
-		c[2].AddI(n.Level)
-		c[3].AddS(fn.Parent)
-		c[4].AddS(n.Indicator)
-		c[5].AddF(n.W())
-		c[6].AddB(fn.NoData)
+		w.str("code", fn.Code)
+		w.str("name", fn.Name)
+		w.integer("level", fn.Level)
+		w.str("parent", fn.Parent)
+		w.str("indicator", fn.Indicator)
+		w.float("weight", fn.Weight)
+		w.boolean("no_data_shipped", fn.NoData)
+		w.end()
 	}
 	years := scoredYears(sc, f)
 	obj := map[string]any{
@@ -262,6 +257,7 @@ func handleScores(r *request) (*Result, error) {
 		return nil, err
 	}
 	t := newTable(scoreColumns)
+	w := newRowWriter(t)
 	names := unitNames(r.ds)
 	wantUnit := map[string]bool{}
 	for _, u := range units {
@@ -286,30 +282,23 @@ func handleScores(r *request) (*Result, error) {
 			if !keepNode(nr) {
 				continue
 			}
-			c := t.Cols
-			c[0].AddS(code)
-			c[1].AddS(names[code])
-			c[2].AddS(unitType(r.ds, code))
-			c[3].AddI(res.Year)
-			c[4].AddS(nr.Node.Code)
-			c[5].AddI(nr.Node.Level)
+			w.str("unit", code)
+			w.str("unit_name", names[code])
+			w.str("type", unitType(r.ds, code))
+			w.integer("year", res.Year)
+			w.str("node", nr.Node.Code)
+			w.integer("level", nr.Node.Level)
 			if nr.Valid[u] {
-				c[6].AddF(nr.Value[u])
-				c[7].AddI(nr.Rank[u])
-			} else {
-				c[6].AddNull()
-				c[7].AddNull()
+				w.float("value", nr.Value[u])
+				w.integer("rank", nr.Rank[u])
 			}
-			c[8].AddS(engine.RestsOn(nr, u))
-			tier := ""
+			w.str("rests_on", engine.RestsOn(nr, u))
 			if nr.Tier != nil && (nr.Valid[u] || nr.Node.IsIndicator()) {
-				tier = nr.Tier[u].Name
+				w.str("tier", nr.Tier[u].Name)
 			}
-			c[9].AddS(tier)
-			c[10].AddF(nr.Coverage[u])
-			c[11].AddS(scoreNote(nr, u))
-			c[12].AddNull()
-			c[13].AddNull()
+			w.float("coverage", nr.Coverage[u])
+			w.str("note", scoreNote(nr, u))
+			w.end()
 		}
 	}
 	for _, g := range groups {
@@ -319,21 +308,18 @@ func handleScores(r *request) (*Result, error) {
 				continue
 			}
 			a := figures[k]
-			c := t.Cols
-			c[0].AddS(g.Code)
-			c[1].AddS(g.Name)
-			c[2].AddS(pipeline.UnitGroup)
-			c[3].AddI(res.Year)
-			c[4].AddS(nr.Node.Code)
-			c[5].AddI(nr.Node.Level)
-			c[6].AddF(a.Value)
-			c[7].AddNull()
-			c[8].AddS("")
-			c[9].AddS("")
-			c[10].AddF(a.Coverage)
-			c[11].AddS(a.Note())
-			c[12].AddI(a.N)
-			c[13].AddI(a.Members)
+			w.str("unit", g.Code)
+			w.str("unit_name", g.Name)
+			w.str("type", pipeline.UnitGroup)
+			w.integer("year", res.Year)
+			w.str("node", nr.Node.Code)
+			w.integer("level", nr.Node.Level)
+			w.float("value", a.Value)
+			w.float("coverage", a.Coverage)
+			w.str("note", a.Note())
+			w.integer("members_with_data", a.N)
+			w.integer("members", a.Members)
+			w.end()
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
