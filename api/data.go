@@ -21,12 +21,14 @@ var dataParams = []paramSpec{
 	membershipParam, estimateParam,
 }
 
-var dataColumns = []colSpec{
+// dataColumns: an observation, and on a group's row its figure's
+// provenance (figureColumns).
+var dataColumns = append([]colSpec{
 	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
 	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, {"sex", KindString, "SEX"},
 	{"area", KindString, "URBANISATION"}, {"age", KindString, "AGE"}, {"value", KindFloat, "OBS_VALUE"},
 	{"status", KindString, "OBS_STATUS"}, {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
-}
+}, figureColumns...)
 
 // SDMX dataflow of observations.
 const sdmxObservations = "DRI:DF_OBSERVATIONS(1.0)"
@@ -137,7 +139,8 @@ func handleData(r *request) (*Result, error) {
 				return nil, err
 			}
 			for _, row := range rows {
-				setDataRow(w, row, g.Name, pipeline.UnitGroup)
+				setDataRow(w, row.Row, g.Name, pipeline.UnitGroup)
+				setFigure(w, row.Figure)
 				w.end()
 			}
 		}
@@ -163,12 +166,12 @@ func setDataRow(w *rowWriter, row pipeline.Row, name, typ string) {
 	w.str("note", row.Note)
 }
 
-// groupDataRows computes a group's aggregate rows for /v1/data through the
-// dataset's scorer (population-weighted where population is known).
-func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuery) ([]pipeline.Row, error) {
+// groupDataRows computes a group's aggregate rows for /v1/data, each with
+// its figure, through the dataset's scorer (the one group rule).
+func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuery) ([]engine.GroupFigure, error) {
 	if ds.Scores == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
 	}
-	return ds.Scores.GroupSeries(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
+	return ds.Scores.GroupFigures(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
 		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev, Options: q.groupOpt})
 }

@@ -7,10 +7,12 @@ import (
 	"github.com/dri-engine/dri/pipeline"
 )
 
-var genderColumns = []colSpec{{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
+// genderColumns: the columns of dri gaps with the unit's name and type
+// after its code.
+var genderColumns = append([]colSpec{{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
 	{"indicator", KindString, "INDICATOR"}, {"year", KindInt, "TIME_PERIOD"}, {"female", KindFloat, ""}, {"male", KindFloat, ""},
 	{"parity_score", KindFloat, "OBS_VALUE"}, {"parity", KindString, ""}, {"gap_points", KindFloat, ""},
-	{"gap_relative", KindFloat, ""}, {"weight", KindFloat, ""}, {"note", KindString, "COMMENT"}}
+	{"gap_relative", KindFloat, ""}, {"weight", KindFloat, ""}, {"note", KindString, "COMMENT"}}, figureColumns...)
 
 const sdmxGender = "DRI:DF_GENDER_PARITY(1.0)"
 
@@ -33,9 +35,11 @@ func handleGender(r *request) (*Result, error) {
 			r.errs.add("indicator", "%q is not a gender indicator (have %s, composite, wis)", id, strings.Join(f.Indicators(), ", "))
 		}
 	}
-	year, err := requestYear(r, sc, f)
-	if err != nil {
-		return nil, err
+	// Any year, as dri gaps: in a year the framework scores no unit, the
+	// group rows say why they are withheld (issue 14).
+	year := r.integer("year", 0, 1990, 2100)
+	if p := r.errs.problem(); p != nil {
+		return nil, p
 	}
 	gt, err := sc.GenderTable(engine.GapsQuery{Year: year, Units: units, Groups: groups, Indicators: inds, Options: gopt})
 	if err != nil {
@@ -54,11 +58,7 @@ func handleGender(r *request) (*Result, error) {
 			w.str("type", unitType(r.ds, g.Unit))
 		}
 		w.str("indicator", g.Indicator)
-		if g.Year > 0 {
-			w.integer("year", g.Year)
-		} else {
-			w.integer("year", gt.Result.Year)
-		}
+		w.integer("year", g.Year)
 		w.float("female", g.Female)
 		w.float("male", g.Male)
 		w.float("parity_score", g.GPS)
@@ -67,6 +67,9 @@ func handleGender(r *request) (*Result, error) {
 		w.float("gap_relative", g.RelativeGap)
 		w.float("weight", g.Weight)
 		w.str("note", g.Note)
+		if g.Group != nil {
+			setFigure(w, g.Figure)
+		}
 		w.end()
 	}
 	meta := scoreMeta(gt.Result)

@@ -27,9 +27,10 @@ type Scorer interface {
 	// GroupNodes are a group's figures on every node of a result (the one
 	// group rule), in node order.
 	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate
-	// GroupSeries returns a group's aggregate of an indicator, one row per
-	// year and disaggregation, in the row order of /v1/data.
-	GroupSeries(group, indicator string, q engine.GroupSeriesQuery) ([]pipeline.Row, error)
+	// GroupFigures returns a group's aggregate of an indicator, one row per
+	// year and disaggregation in the row order of /v1/data, each with its
+	// figure (members with data, population share, years, method).
+	GroupFigures(group, indicator string, q engine.GroupSeriesQuery) ([]engine.GroupFigure, error)
 	// Profile, CompareUnit and GenderTable are the typed results the
 	// profile, /v1/compare and /v1/gender render (dri compare and dri gaps
 	// print the same).

@@ -41,7 +41,7 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
 		params: []paramSpec{
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
-			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
+			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it); any year: group rows say why a figure is withheld where no member has data"},
 			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
 			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})

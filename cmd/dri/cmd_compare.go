@@ -192,8 +192,10 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	res := gt.Result
 	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (units: values from %d-%d; groups: each indicator's group window, see the years column)\n",
 		res.Year, res.Year-res.Framework.YearWindow, res.Year)
+	// The columns of GET /v1/gender (less the unit's name and type): the
+	// same rows, cell for cell.
 	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight",
-		"members_with_data", "population_share", "years", "note"}}
+		"note", "members_with_data", "members", "population_share", "years", "method", "imputed_share"}}
 	var shown []string
 	for _, g := range gt.Rows {
 		if g.Group == nil {
@@ -206,22 +208,20 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 }
 
 func addGapRow(t *table, g engine.GenderRow) {
-	yearCell := cell{null: true, isNum: true}
-	if g.Year > 0 {
-		yearCell = integer(g.Year)
-	}
-	row := []cell{str(g.Unit), str(g.Indicator), yearCell, num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
-		num(g.PointGap), num(g.RelativeGap), num(g.Weight)}
+	missing := cell{null: true, isNum: true}
+	row := []cell{str(g.Unit), str(g.Indicator), integer(g.Year), num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
+		num(g.PointGap), num(g.RelativeGap), num(g.Weight), str(g.Note)}
 	if g.Group == nil { // a unit's row
-		row = append(row, str(""), num(math.NaN()), str(""), str(g.Note))
+		row = append(row, missing, missing, missing, str(""), str(""), missing)
 	} else {
-		// The less covered of the female and male figures.
+		// The group figure's provenance (the less covered of the female
+		// and male figures): api.setFigure's fields.
 		a := g.Figure
-		years := ""
-		if a.N > 0 {
-			years = fmt.Sprintf("%d-%d", a.YearFrom, a.YearTo)
+		imputed := missing
+		if a.Status == engine.StatusEstimated {
+			imputed = num(a.ImputedPopShare)
 		}
-		row = append(row, str(fmt.Sprintf("%d/%d", a.N, a.Members)), num(a.PopCoverage), str(years), str(g.Note))
+		row = append(row, integer(a.N), integer(a.Members), num(a.PopCoverage), str(engine.YearsUsed(a)), str(a.Method), imputed)
 	}
 	t.add(row...)
 }

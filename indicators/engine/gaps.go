@@ -29,7 +29,9 @@ type GenderTable struct {
 	Rows []GenderRow
 }
 
-// GenderRow is one row of a gender-gap table.
+// GenderRow is one row of a gender-gap table. Its Year is the year of the
+// values on a unit's indicator row, else (composite, WIS, group rows) the
+// table's year.
 type GenderRow struct {
 	GapRow
 	// Group is the group of a group row (nil on a unit's row); Figure is
@@ -40,8 +42,9 @@ type GenderRow struct {
 }
 
 // GenderTable builds the gender-gap table of a query (the one code path
-// behind dri gaps and /v1/gender). A membership choice other than dated or
-// current is an error.
+// behind dri gaps and /v1/gender), for any year: in a year the gender
+// framework scores no unit, a group row still says why its figure is
+// withheld. A membership choice other than dated or current is an error.
 func (e *Engine) GenderTable(q GapsQuery) (*GenderTable, error) {
 	if err := CheckMembership(q.Options.Membership); err != nil {
 		return nil, err
@@ -53,6 +56,9 @@ func (e *Engine) GenderTable(q GapsQuery) (*GenderTable, error) {
 	wantUnit, wantInd := setOf(q.Units), setOf(q.Indicators)
 	t := &GenderTable{Result: res}
 	add := func(r GenderRow) {
+		if r.Year == 0 {
+			r.Year = res.Year
+		}
 		if len(wantInd) == 0 || wantInd[r.Indicator] {
 			t.Rows = append(t.Rows, r)
 		}
