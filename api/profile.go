@@ -167,7 +167,7 @@ func profileNodeOf(pn engine.ProfileNode, of int) profileNode {
 	nr := pn.Node
 	n := nr.Node
 	p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: pn.Coverage, Weight: nr.Weight,
-		NoData: n.Documented(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: of,
+		NoData: n.NoData(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: of,
 		RestsOn: pn.RestsOn, Partial: pn.Partial, Tier: pn.Tier, Class: pn.Class}
 	if n.Parent != nil {
 		p.Parent = n.Parent.Code

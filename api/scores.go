@@ -180,7 +180,7 @@ func handleFramework(r *request) (*Result, error) {
 		{"indicator", KindString, ""}, {"weight", KindFloat, ""}, {"no_data_shipped", KindBool, ""}})
 	w := newRowWriter(t)
 	for _, n := range f.Nodes() {
-		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.W(), NoData: n.Documented(),
+		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.EffectiveWeight(), NoData: n.NoData(),
 			Direction: n.Direction, Aggregated: n.Aggregate}
 		if n.Parent != nil {
 			fn.Parent = n.Parent.Code
@@ -268,7 +268,7 @@ func handleScores(r *request) (*Result, error) {
 		wantNode[n] = true
 	}
 	keepNode := func(nr *indicators.NodeResult) bool {
-		if nr.Node.Documented() {
+		if nr.Node.NoData() {
 			return false
 		}
 		return (level == 0 || nr.Node.Level == level) && (len(wantNode) == 0 || wantNode[nr.Node.Code])

@@ -265,7 +265,7 @@ func handleWhatIf(r *request) (*Result, error) {
 			continue
 		}
 		for i, nr := range res.Nodes {
-			if nr.Node.Documented() || (body.Level != 0 && nr.Node.Level != body.Level) {
+			if nr.Node.NoData() || (body.Level != 0 && nr.Node.Level != body.Level) {
 				continue
 			}
 			br := base.Nodes[i]

@@ -298,10 +298,12 @@ func readAliases(s *source) error {
 // had not graduated by 1 July, the reference date of the midyear population
 // that weighs the group: Vanuatu (graduated 4 Dec 2020) is an LDC in 2020,
 // Maldives (1 Jan 2011) is not in 2011. The states still listed must be the
-// M49 table's LDCs; a difference is reported against each row.
+// M49 table's LDCs; a difference is reported against each row. A state
+// listed twice is rejected (its second row), not merged.
 func readLDCMembership(s *source) error {
 	var periods []MemberPeriod
 	current := map[string]bool{}
+	listed := map[string]bool{}
 	err := readRows(s, []string{"iso3", "country", "added", "graduated", "source"}, func(rec []string, col map[string]int) error {
 		code := strings.TrimSpace(field(rec, col["iso3"]))
 		i, ok := s.ref.byCode[code]
@@ -331,6 +333,10 @@ func readLDCMembership(s *source) error {
 				return reject(RuleBadEntry, "%s is listed as an LDC without graduation, but the M49 table does not flag it", code)
 			}
 		}
+		if listed[code] {
+			return reject(RuleDuplicateKey, "%s is listed twice: one row per state, with its first inclusion and its graduation", code)
+		}
+		listed[code] = true
 		periods = append(periods, p)
 		return nil
 	})

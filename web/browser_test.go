@@ -1,16 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -75,7 +79,7 @@ func TestBrowserDashboard(t *testing.T) {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
+		chromedp.WindowSize(1440, 900),
 	)
 	defer cancelAlloc()
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
@@ -126,6 +130,147 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("the table of countries the map cannot draw does not list Tuvalu (no shape in Natural Earth 1:50m): %q", text)
 	}
 	screenshot(t, ctx, artifacts, "map")
+
+	// Selection that follows you: search Kenya by name on the map; the map marks it and its card
+	// shows the score, rank and stage of GET /v1/scores/compass?node=DRI (Kenya's row).
+	var kenRow struct {
+		Data []struct {
+			Unit  string   `json:"unit"`
+			Value *float64 `json:"value"`
+			Rank  *int     `json:"rank"`
+			Tier  string   `json:"tier"`
+			Type  string   `json:"type"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/scores/compass?node=DRI&per_page=1000", &kenRow)
+	var kenScore, kenRank, kenTier string
+	ranked := 0
+	for _, r := range kenRow.Data {
+		if r.Type != "group" && r.Rank != nil {
+			ranked++
+		}
+		if r.Unit == "KEN" && r.Value != nil && r.Rank != nil {
+			kenScore, kenRank, kenTier = strconv.FormatFloat(*r.Value, 'f', 2, 64)+" of 5", strconv.Itoa(*r.Rank), r.Tier
+		}
+	}
+	if kenScore == "" {
+		t.Fatal("GET /v1/scores/compass?node=DRI has no ranked row for KEN")
+	}
+	kenRank = fmt.Sprintf("%s of %d", kenRank, ranked)
+	do(t, ctx, "search Kenya on the map",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="map-search"]`), "kenya"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="map-search"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `[data-testid="map"][data-selected="KEN"]`, `[data-testid="map-card"][data-unit="KEN"]:not([hidden])`)
+	card := evaluate[[]string](t, ctx, `["map-card-name", "map-card-score", "map-card-rank", "map-card-tier", "map-card-interval"].map((id) => document.querySelector('[data-testid="' + id + '"]')?.textContent ?? "")`)
+	if card[0] != "Kenya" || card[1] != kenScore || card[2] != kenRank || card[3] != kenTier || !strings.HasPrefix(card[4], "Rank ") {
+		t.Errorf("map card = %q, want Kenya, %q, %q, %q and a rank interval", card, kenScore, kenRank, kenTier)
+	}
+	if href := evaluate[string](t, ctx, `document.querySelector('[data-testid="map-card-profile"]').getAttribute("href")`); !strings.Contains(href, "view=profile") || !strings.Contains(href, "unit=KEN") {
+		t.Errorf("map card's profile link = %q, want the profile of KEN", href)
+	}
+	// The map itself marks the country: a thick black outline (an ECharts geo region style) on KEN only.
+	if outline := evaluate[string](t, ctx, `JSON.stringify(driChart(document.querySelector('[data-testid="map"]')).getOption().geo[0].regions.filter((r) => r.itemStyle?.borderWidth).map((r) => [r.name, r.itemStyle.borderWidth]))`); outline != `[["KEN",2.2]]` {
+		t.Errorf("the map outlines %s, want Kenya alone", outline)
+	}
+	screenshot(t, ctx, artifacts, "map-selected")
+
+	// The rank interval (GET /v1/sensitivity's 5th-95th percentile ranks) is in the ranked table and the CSV.
+	var kenUA struct {
+		Data []struct {
+			P5   float64 `json:"p5_rank"`
+			P95  float64 `json:"p95_rank"`
+			Runs int     `json:"runs"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/sensitivity/compass?unit=KEN&runs=1000", &kenUA)
+	if len(kenUA.Data) != 1 {
+		t.Fatalf("GET /v1/sensitivity/compass?unit=KEN: %d rows", len(kenUA.Data))
+	}
+	p5, p95 := strconv.Itoa(int(math.Round(kenUA.Data[0].P5))), strconv.Itoa(int(math.Round(kenUA.Data[0].P95)))
+	if cells := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="map-table"] tr[data-unit="KEN"] td')].map((td) => td.textContent)`); len(cells) < 4 || cells[3] != p5+"–"+p95 {
+		t.Errorf("ranked table, Kenya: %q, want the rank interval %s–%s in the fourth column", cells, p5, p95)
+	}
+	header, rows := downloadCSV(t, ctx, "download-map")
+	col := func(name string) int {
+		i := slices.Index(header, name)
+		if i < 0 {
+			t.Fatalf("CSV header %v has no column %q", header, name)
+		}
+		return i
+	}
+	kenCSV := slices.IndexFunc(rows, func(r []string) bool { return r[col("unit")] == "KEN" })
+	if kenCSV < 0 {
+		t.Fatal("map CSV has no row for KEN")
+	}
+	if r := rows[kenCSV]; r[col("framework")] != "compass" || r[col("year")] != mapYear(t, ctx) || r[col("value_unit")] != "score 0-5" ||
+		r[col("rank_p5")] != p5 || r[col("rank_p95")] != p95 || r[col("rank")]+" of "+strconv.Itoa(ranked) != kenRank {
+		t.Errorf("map CSV, Kenya: %q (header %q), want framework compass, the year, value_unit \"score 0-5\", rank %s and interval %s-%s", r, header, kenRank, p5, p95)
+	}
+
+	// An indicator is mapped as published, in its unit: internet use in %, each country's latest
+	// value up to the year, the one Kenya's score rests on (GET /v1/scores/compass/KEN: raw and year).
+	var kenNodes struct {
+		Data struct {
+			Nodes []struct {
+				Code string   `json:"code"`
+				Raw  *float64 `json:"raw"`
+				Year int      `json:"year"`
+			} `json:"nodes"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/scores/compass/KEN?year="+mapYear(t, ctx), &kenNodes)
+	i := slices.IndexFunc(kenNodes.Data.Nodes, func(n struct {
+		Code string   `json:"code"`
+		Raw  *float64 `json:"raw"`
+		Year int      `json:"year"`
+	}) bool {
+		return n.Code == "PEOPLE.usage.internet"
+	})
+	if i < 0 || kenNodes.Data.Nodes[i].Raw == nil {
+		t.Fatal("GET /v1/scores/compass/KEN: no raw value for PEOPLE.usage.internet")
+	}
+	kenRaw := kenNodes.Data.Nodes[i]
+	do(t, ctx, "map internet use",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="node-select"]`), "PEOPLE.usage.internet"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="node-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `#view-map[data-node="PEOPLE.usage.internet"] [data-testid="map"][data-measure="raw"][data-unit="percent"][data-rendered="true"]`)
+	onMap := evaluate[float64](t, ctx, `driChart(document.querySelector('[data-testid="map"]')).getOption().series[0].data.find((d) => d.name === "KEN").value`)
+	if onMap != *kenRaw.Raw {
+		t.Errorf("internet use map colours Kenya by %v, want its value as published %v (%d)", onMap, *kenRaw.Raw, kenRaw.Year)
+	}
+	rawCard := evaluate[[]string](t, ctx, `(() => { const v = document.querySelector('[data-testid="map-card-value"]'); return v ? [v.title, v.textContent] : []; })()`)
+	if len(rawCard) != 2 || rawCard[0] != strconv.FormatFloat(*kenRaw.Raw, 'f', -1, 64) || !strings.Contains(rawCard[1], "%") || !strings.Contains(rawCard[1], strconv.Itoa(kenRaw.Year)) {
+		t.Errorf("map card value = %q, want %v %% (%d)", rawCard, *kenRaw.Raw, kenRaw.Year)
+	}
+	if lede := evaluate[string](t, ctx, `document.querySelector('#view-map .lede').textContent`); !strings.Contains(lede, "Individuals using the Internet, %") {
+		t.Errorf("internet use map lede = %q, want the indicator and its unit", lede)
+	}
+	screenshot(t, ctx, artifacts, "map-indicator")
+	do(t, ctx, "map the index again",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="node-select"]`), "DRI"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="node-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	waitView(t, ctx, "map", `#view-map[data-node="DRI"] [data-testid="map"][data-measure="score"][data-rendered="true"]`)
+
+	// Each chart exports as PNG and SVG.
+	do(t, ctx, "export the map as PNG", chromedp.Click(chromedp.CSS(`[data-testid="export-png-map"]`)))
+	pngURL := evaluate[string](t, ctx, `document.querySelector('[data-testid="export-png-map"]').href`)
+	pngData, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(pngURL, "data:image/png;base64,"))
+	if err != nil || !strings.HasPrefix(pngURL, "data:image/png;base64,") {
+		t.Errorf("map PNG export: href %.60q is not a base64 PNG: %v", pngURL, err)
+	} else if img, err := png.DecodeConfig(bytes.NewReader(pngData)); err != nil || img.Width < 600 {
+		t.Errorf("map PNG export: %v, %d px wide (want the chart at twice its size)", err, img.Width)
+	}
+	do(t, ctx, "export the map as SVG", chromedp.Click(chromedp.CSS(`[data-testid="export-svg-map"]`)))
+	svg := evaluate[string](t, ctx, `decodeURIComponent(document.querySelector('[data-testid="export-svg-map"]').href.replace("data:image/svg+xml;charset=utf-8,", ""))`)
+	if !strings.HasPrefix(svg, "<svg") || strings.Count(svg, "<path") < 150 {
+		t.Errorf("map SVG export: %d bytes, %d paths, want an <svg> with the countries", len(svg), strings.Count(svg, "<path"))
+	}
+	if n, charts := count(t, ctx, `#view-map .exports a`), count(t, ctx, `#view-map .chart`); n != 2*charts {
+		t.Errorf("map view: %d export links for %d charts, want PNG and SVG for each", n, charts)
+	}
 
 	// Keyboard: ArrowRight on the tab list moves to the next view.
 	do(t, ctx, "focus the map tab", chromedp.Focus(chromedp.CSS(`[data-testid="tab-map"]`)))
@@ -215,8 +360,8 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 
 	// The profile's CSV is the same request with format=csv: the nodes table.
-	header, rows := downloadCSV(t, ctx, "download-profile")
-	for _, col := range []string{"node", "value", "rank", "tier"} {
+	header, rows = downloadCSV(t, ctx, "download-profile")
+	for _, col := range []string{"framework", "year", "unit", "node", "value", "value_unit", "rank", "rank_p5", "rank_p95", "tier", "raw_unit"} {
 		if !slices.Contains(header, col) {
 			t.Errorf("profile CSV header %v has no column %q", header, col)
 		}
@@ -226,8 +371,11 @@ func TestBrowserDashboard(t *testing.T) {
 	} else if got, err := strconv.ParseFloat(rows[0][slices.Index(header, "value")], 64); err != nil || got != *index.Value {
 		t.Errorf("profile CSV first value = %q, want %v", rows[0][slices.Index(header, "value")], *index.Value)
 	}
+	if i := slices.Index(header, "rank_p5"); i >= 0 && len(rows) > 0 && rows[0][i] != p5 {
+		t.Errorf("profile CSV, index row: rank_p5 %q, want %s", rows[0][i], p5)
+	}
 	header, _ = downloadCSV(t, ctx, "download-comparison")
-	for _, col := range []string{"unit", "node", "group", "group_value"} {
+	for _, col := range []string{"framework", "year", "unit", "node", "group", "group_value", "value_unit"} {
 		if !slices.Contains(header, col) {
 			t.Errorf("comparison CSV header %v has no column %q", header, col)
 		}
@@ -245,11 +393,62 @@ func TestBrowserDashboard(t *testing.T) {
 	if about := evaluate[string](t, ctx, `document.querySelector('[data-testid="framework-about"]').textContent`); !strings.Contains(about, "Departures from the original") || !strings.Contains(about, "Stand-ins") {
 		t.Errorf("profile's framework description = %q, want the departures and stand-ins", about)
 	}
+	// Sources by publisher (not internal ids) and indicator definitions in the tree: Kenya's
+	// internet use comes from the ITU (GET /v1/scores/compass/KEN gives the source id, /v1/snapshot its publisher).
+	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent] : []; })()`)
+	if len(srcCell) != 2 || srcCell[1] == srcCell[0] || !strings.Contains(srcCell[1], publisherOf(t, base, srcCell[0])) {
+		t.Errorf("profile tree, internet use: source cell %q, want the publisher of the source, not its id", srcCell)
+	}
+	waitFor(t, ctx, `[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] details.definition[data-loaded="true"]`)
+	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .definition-text').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.HasPrefix(def, want) {
+		t.Errorf("profile tree, internet use: definition %q, want GET /v1/indicators/itu.internet_use's %q", def, want)
+	}
 	screenshot(t, ctx, artifacts, "profile")
+
+	// What-if: Kenya's index with People weighing 2 (the others 1) has the rank the API gives for
+	// the same scenario (POST /v1/scores/compass/what-if); the weights go into the URL.
+	profileYear := evaluate[string](t, ctx, `document.querySelector('#view-profile').dataset.year`)
+	do(t, ctx, "weigh People 2",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="whatif-weight-PEOPLE"]`), "2"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="whatif-weight-PEOPLE"]').dispatchEvent(new Event("input", {bubbles: true}))`),
+	)
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights="PEOPLE:2"]`)
+	wantRank := whatIfRank(t, base, "compass", profileYear, "KEN", map[string]float64{"PEOPLE": 2})
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != fmt.Sprintf("%d of %d", wantRank, index.Of) {
+		t.Errorf("what-if rank with People ×2 shows %q, want %d of %d (POST /v1/scores/compass/what-if)", got, wantRank, index.Of)
+	}
+	if wantRank == *index.Rank {
+		t.Errorf("what-if with People ×2 leaves Kenya at rank %d: pick a weight that moves it", wantRank)
+	}
+	if h := evaluate[string](t, ctx, `new URLSearchParams(location.hash.slice(1)).get("w") ?? ""`); h != "PEOPLE:2" {
+		t.Errorf("the URL %q does not keep the what-if weights", h)
+	}
+	// The sliders are keyboard controls: ArrowRight adds a step (0.25).
+	do(t, ctx, "focus the People weight", chromedp.Focus(chromedp.CSS(`[data-testid="whatif-weight-PEOPLE"]`)))
+	do(t, ctx, "press ArrowRight", chromedp.KeyEvent(kb.ArrowRight))
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights="PEOPLE:2.25"]`)
+	wantRank = whatIfRank(t, base, "compass", profileYear, "KEN", map[string]float64{"PEOPLE": 2.25})
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != fmt.Sprintf("%d of %d", wantRank, index.Of) {
+		t.Errorf("what-if rank with People ×2.25 shows %q, want %d of %d", got, wantRank, index.Of)
+	}
+	screenshot(t, ctx, artifacts, "profile-whatif")
+	do(t, ctx, "reset the weights", chromedp.Click(chromedp.CSS(`[data-testid="whatif-reset"]`)))
+	waitFor(t, ctx, `[data-testid="whatif-rank"][data-ready="true"][data-weights=""]`)
+	if got := evaluate[string](t, ctx, `document.querySelector('[data-testid="whatif-rank"]').textContent`); got != shown.Rank {
+		t.Errorf("after reset the what-if rank shows %q, want the profile's %q", got, shown.Rank)
+	}
+	if h := evaluate[string](t, ctx, `location.hash`); regexp.MustCompile(`[#&]w=`).MatchString(h) {
+		t.Errorf("after reset the URL %q still has weights", h)
+	}
 
 	// LDCs against the world.
 	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
 	waitView(t, ctx, "ldc", `[data-testid="ldc-chart"][data-rendered="true"]`)
+	// Kenya, the chosen country, is marked among the LDCs and the world (it is an LDC).
+	waitFor(t, ctx, `[data-testid="ldc-chart"][data-marked="KEN"]`)
+	if legend := evaluate[string](t, ctx, `document.querySelector('#view-ldc .chart-legend').textContent`); !strings.Contains(legend, "Kenya") {
+		t.Errorf("LDC chart legend %q does not name Kenya, the chosen country", legend)
+	}
 	if n := count(t, ctx, `[data-testid="ldc-table"] tbody tr`); n < 2 {
 		t.Errorf("LDC table has %d rows, want the index and its pillars", n)
 	}
@@ -299,14 +498,19 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	header, _ = downloadCSV(t, ctx, "download-gender")
-	if !slices.Contains(header, "parity_score") {
-		t.Errorf("gender CSV header %v has no parity_score", header)
+	for _, c := range []string{"framework", "year", "indicator", "parity_score", "value_unit"} {
+		if !slices.Contains(header, c) {
+			t.Errorf("gender CSV header %v has no %s", header, c)
+		}
 	}
 	screenshot(t, ctx, artifacts, "gender")
 
 	// The indicator explorer, by sex.
 	do(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[data-testid="tab-explorer"]`)))
 	waitView(t, ctx, "explorer", `[data-testid="explorer-chart"][data-rendered="true"]`)
+	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="explorer-definition"]').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.Contains(def, want) || !strings.Contains(def, "International Telecommunication Union") {
+		t.Errorf("explorer definition = %q, want GET /v1/indicators/itu.internet_use's %q and the ITU as publisher", def, want)
+	}
 	screenshot(t, ctx, artifacts, "explorer")
 	do(t, ctx, "split by sex",
 		chromedp.SetValue(chromedp.CSS(`[data-testid="explorer-sex"]`), "bysex"),
@@ -317,25 +521,109 @@ func TestBrowserDashboard(t *testing.T) {
 	if i := slices.Index(header, "sex"); i < 0 || len(rows) == 0 || !slices.ContainsFunc(rows, func(r []string) bool { return r[i] == "F" }) {
 		t.Errorf("explorer CSV by sex has no rows for women (header %v, %d rows)", header, len(rows))
 	}
+	if i := slices.Index(header, "value_unit"); i < 0 || !slices.Contains(header, "year") || rows[0][i] != "percent" {
+		t.Errorf("explorer CSV: header %v, want year and value_unit (percent for itu.internet_use)", header)
+	}
 	screenshot(t, ctx, artifacts, "explorer-by-sex")
 
-	// The profile on a phone.
-	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	// About the data: every source of GET /v1/snapshot with publisher, vintage and licence, and the
+	// catalogue's attribution and link (M49: datasets/catalog.yaml, "UN Statistics Division, M49").
+	do(t, ctx, "open About the data", chromedp.Click(chromedp.CSS(`[data-testid="tab-about"]`)))
+	waitView(t, ctx, "about", `[data-testid="about-sources"]`)
+	var snap struct {
+		Data struct {
+			Sources []struct {
+				ID        string `json:"id"`
+				Publisher string `json:"publisher"`
+				Vintage   string `json:"vintage"`
+				Licence   string `json:"licence"`
+			} `json:"sources"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/snapshot", &snap)
+	if n := count(t, ctx, `[data-testid="about-sources"] tbody tr`); n != len(snap.Data.Sources) || n == 0 {
+		t.Errorf("About the data lists %d sources, want the snapshot's %d", n, len(snap.Data.Sources))
+	}
+	for _, src := range snap.Data.Sources {
+		cells := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('[data-testid="about-sources"] tr[data-source=%q] td')].map((td) => td.textContent)`, src.ID))
+		if len(cells) < 5 || cells[1] != src.Publisher || cells[2] != src.Vintage || cells[3] != src.Licence {
+			t.Errorf("About the data, source %s: %q, want publisher %q, vintage %q, licence %q", src.ID, cells, src.Publisher, src.Vintage, src.Licence)
+		}
+	}
+	m49 := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="about-sources"] tr[data-source="m49"]'); return [r.querySelector("a")?.href ?? "", r.children[4].textContent]; })()`)
+	if m49[0] != "https://unstats.un.org/unsd/methodology/m49/overview/" || m49[1] != "UN Statistics Division, M49" {
+		t.Errorf("About the data, M49: link and attribution %q, want the catalogue's", m49)
+	}
+	screenshot(t, ctx, artifacts, "about")
+
+	// Desktop, 1440×900: the profile's top row is the score, the trend and the what-if side by
+	// side (no empty third), and the stage ladder never leaves one stage alone on a line.
 	do(t, ctx, "open the profile", chromedp.Click(chromedp.CSS(`[data-testid="tab-profile"]`)))
 	waitView(t, ctx, "profile", `#view-profile[data-unit="KEN"]`, `[data-testid="comparison-chart"][data-rendered="true"]`)
-	screenshot(t, ctx, artifacts, "profile-phone")
-	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
-		t.Errorf("on a 390 px wide phone the profile is %v px wide: something does not wrap", w)
+	layout := evaluate[[]float64](t, ctx, `(() => {
+		const grid = document.querySelector('#view-profile .profile-grid').getBoundingClientRect();
+		const cards = [...document.querySelectorAll('#view-profile .profile-grid > .card')].slice(0, 3).map((c) => c.getBoundingClientRect());
+		const tops = [...document.querySelectorAll('#view-profile .ladder li')].map((li) => Math.round(li.getBoundingClientRect().top));
+		const perLine = Object.values(tops.reduce((m, t) => ({...m, [t]: (m[t] ?? 0) + 1}), {}));
+		return [cards[2].top - cards[0].top, grid.right - cards[2].right, Math.min(...perLine), perLine.length];
+	})()`)
+	if layout[0] != 0 || layout[1] > 1 {
+		t.Errorf("profile at 1440×900: the third card is %v px below the first and ends %v px before the grid's edge, want one full row", layout[0], layout[1])
+	}
+	if layout[3] > 1 && layout[2] < 2 {
+		t.Errorf("profile at 1440×900: the stage ladder has %v lines, one with a single stage", layout[3])
+	}
+	screenshot(t, ctx, artifacts, "profile-1440")
+
+	// Phone, 390×844: every view fits the width, the tabs are all on screen (they wrap), tables show
+	// their key columns without sideways scrolling, and the LDC table's rows are compact.
+	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	for _, view := range []string{"profile", "ldc", "gender", "explorer", "about", "map"} {
+		do(t, ctx, "open "+view, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="tab-%s"]`, view))))
+		waitView(t, ctx, view)
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll('#view-%s .chart[data-rendered="false"]').length === 0`, view), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+			t.Fatalf("%s view on a phone: charts not drawn: %v", view, err)
+		}
+		screenshot(t, ctx, artifacts, view+"-phone")
+		if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("on a 390 px wide phone the %s view is %v px wide: something does not wrap", view, w)
+		}
+		if off := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[role="tab"]')].filter((b) => { const r = b.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; }).map((b) => b.textContent)`); len(off) > 0 {
+			t.Errorf("on a phone, %s view: tabs %q are off screen", view, off)
+		}
+		if wide := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('#view-%s .table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute("aria-label") + ": " + w.scrollWidth + " > " + w.clientWidth)`, view)); len(wide) > 0 {
+			t.Errorf("on a phone, %s view: tables scroll sideways: %q", view, wide)
+		}
+	}
+	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
+	waitView(t, ctx, "ldc")
+	if h := evaluate[float64](t, ctx, `Math.max(...[...document.querySelectorAll('[data-testid="ldc-table"] tbody tr')].map((r) => r.getBoundingClientRect().height))`); h > 60 {
+		t.Errorf("on a phone the LDC table's tallest row is %v px, want compact rows (at most 60)", h)
 	}
 	do(t, ctx, "open the map", chromedp.Click(chromedp.CSS(`[data-testid="tab-map"]`)))
 	waitView(t, ctx, "map", `[data-testid="map"][data-rendered="true"]`)
-	screenshot(t, ctx, artifacts, "map-phone")
+	// A tap on Tanzania (35°E, 6.5°S) chooses it: its card opens, the view stays the map.
+	xy := evaluate[[]float64](t, ctx, `(() => {
+		const el = document.querySelector('[data-testid="map"]');
+		el.scrollIntoView({block: "center"});
+		const [x, y] = driChart(el).convertToPixel({geoIndex: 0}, [35, -6.5]);
+		const r = el.getBoundingClientRect();
+		return [r.left + x, r.top + y];
+	})()`)
+	do(t, ctx, "tap Tanzania", chromedp.MouseClickXY(xy[0], xy[1]))
+	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="TZA"]:not([hidden])`)
+	if v := evaluate[string](t, ctx, `document.body.dataset.view`); v != "map" {
+		t.Errorf("after a tap on the map the view is %q, want the map (with the card)", v)
+	}
+	screenshot(t, ctx, artifacts, "map-phone-card")
+	do(t, ctx, "back to Kenya", chromedp.Evaluate[chromedp.Void](`history.back()`))
+	waitView(t, ctx, "map", `[data-testid="map-card"][data-unit="KEN"]`)
 	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 		t.Errorf("on a 390 px wide phone the map view is %v px wide: something does not wrap", w)
 	}
 
 	// Every framework draws in the scoring views (scales 0-1, 0-5 and 0-100; stages, quartiles, parity).
-	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1366, 900))
+	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1440, 900))
 	var frameworks struct {
 		Data []struct {
 			ID string `json:"id"`
@@ -369,6 +657,84 @@ func TestBrowserDashboard(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// publisherOf is a source's publisher in GET /v1/snapshot.
+func publisherOf(t *testing.T, base, id string) string {
+	t.Helper()
+	var snap struct {
+		Data struct {
+			Sources []struct {
+				ID        string `json:"id"`
+				Publisher string `json:"publisher"`
+			} `json:"sources"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/snapshot", &snap)
+	for _, s := range snap.Data.Sources {
+		if s.ID == id {
+			return s.Publisher
+		}
+	}
+	t.Fatalf("GET /v1/snapshot has no source %q", id)
+	return ""
+}
+
+// definitionOf is an indicator's definition in GET /v1/indicators/{id}.
+func definitionOf(t *testing.T, base, id string) string {
+	t.Helper()
+	var ind struct {
+		Data struct {
+			Definition string `json:"definition"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/indicators/"+id, &ind)
+	if ind.Data.Definition == "" {
+		t.Fatalf("GET /v1/indicators/%s has no definition", id)
+	}
+	return ind.Data.Definition
+}
+
+// whatIfRank asks POST /v1/scores/{fw}/what-if for a unit's index rank under these weights.
+func whatIfRank(t *testing.T, base, fw, year, unit string, weights map[string]float64) int {
+	t.Helper()
+	y, err := strconv.Atoi(year)
+	if err != nil {
+		t.Fatalf("year %q: %v", year, err)
+	}
+	body, _ := json.Marshal(map[string]any{"year": y, "weights": weights, "units": []string{unit}})
+	res, err := http.Post(base+"/v1/scores/"+fw+"/what-if", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Data []struct {
+			Node  string `json:"node"`
+			Level int    `json:"level"`
+			Rank  *int   `json:"rank"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("POST what-if %s: %s %v", body, res.Status, err)
+	}
+	top := slices.MaxFunc(out.Data, func(a, b struct {
+		Node  string `json:"node"`
+		Level int    `json:"level"`
+		Rank  *int   `json:"rank"`
+	}) int {
+		return a.Level - b.Level
+	})
+	if top.Rank == nil {
+		t.Fatalf("POST what-if %s: the index %s has no rank", body, top.Node)
+	}
+	return *top.Rank
+}
+
+// mapYear is the year the map view shows.
+func mapYear(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return evaluate[string](t, ctx, `document.querySelector('#view-map').dataset.year`)
 }
 
 func skipOrFail(t *testing.T, why string) {
@@ -488,24 +854,40 @@ func downloadCSV(t *testing.T, ctx context.Context, testid string) (header []str
 	if href == "" {
 		t.Fatalf("no download link %s", testid)
 	}
-	if !strings.Contains(href, "format=csv") {
-		t.Errorf("download link %s = %s, want the API request with format=csv", testid, href)
+	var body io.Reader
+	if text, ok := strings.CutPrefix(href, "data:text/csv;charset=utf-8,"); ok {
+		// A CSV the dashboard wrote (the API's rows with framework, year, unit and rank interval
+		// columns); the API's own CSV is linked beside it.
+		text, err := url.PathUnescape(text)
+		if err != nil {
+			t.Fatalf("%s: %v", testid, err)
+		}
+		body = strings.NewReader(text)
+		api := evaluate[string](t, ctx, fmt.Sprintf(`document.querySelector('[data-testid=%q]')?.href ?? ""`, testid+"-api"))
+		if !strings.Contains(api, "format=csv") {
+			t.Errorf("no link to the API's CSV beside %s (%q)", testid, api)
+		}
+	} else {
+		if !strings.Contains(href, "format=csv") {
+			t.Errorf("download link %s = %s, want the API request with format=csv", testid, href)
+		}
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			b, _ := io.ReadAll(res.Body)
+			t.Fatalf("GET %s: %s %s: %s", href, res.Status, res.Header.Get("Content-Type"), b)
+		}
+		body = res.Body
 	}
-	res, err := http.Get(href)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
-		body, _ := io.ReadAll(res.Body)
-		t.Fatalf("GET %s: %s %s: %s", href, res.Status, res.Header.Get("Content-Type"), body)
-	}
-	all, err := csv.NewReader(res.Body).ReadAll()
+	all, err := csv.NewReader(body).ReadAll()
 	if err != nil && !errors.Is(err, io.EOF) {
-		t.Fatalf("GET %s: %v", href, err)
+		t.Fatalf("CSV %s: %v", testid, err)
 	}
 	if len(all) == 0 || len(all[0]) < 2 {
-		t.Fatalf("GET %s: no CSV header", href)
+		t.Fatalf("CSV %s: no header", testid)
 	}
 	return all[0], all[1:]
 }

@@ -2,14 +2,17 @@
 //
 // dist/index.html   the page, from src/index.html with the hashed asset names
 // dist/assets/      main-HASH.js, main-HASH.css, countries-50m-HASH.json (the
-//                   world-atlas shapes, fetched at run time), the bundles'
-//                   licence notices (*.LEGAL.txt), and a .gz copy of each
+//                   world-atlas shapes, fetched at run time), catalogue-HASH.json
+//                   (datasets/catalog.yaml's sources: titles, licences, links),
+//                   the bundles' licence notices (*.LEGAL.txt), and a .gz copy of each
 //
 // dist/placeholder.html is kept: it is the page Go serves when this build has
 // not run (see web.go).
 import * as esbuild from "esbuild";
 import { readFile, readdir, rm, writeFile, mkdir, stat } from "node:fs/promises";
 import { gzipSync, constants } from "node:zlib";
+import { createHash } from "node:crypto";
+import { parse as parseYAML } from "yaml";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +24,22 @@ for (const name of await readdir(dist).catch(() => [])) {
   if (name !== "placeholder.html") await rm(path.join(dist, name), { recursive: true, force: true });
 }
 await mkdir(assets, { recursive: true });
+
+// The data catalogue (datasets/catalog.yaml): each source's title, publisher,
+// vintage, licence, required attribution and link, for the "About the data"
+// view and the sources shown beside values. The API's /v1/snapshot lists the
+// sources actually loaded; this adds what the snapshot does not carry.
+const catalogueFile = path.join(root, "..", "datasets", "catalog.yaml");
+const catalogue = parseYAML(await readFile(catalogueFile, "utf8"));
+if (!Array.isArray(catalogue?.sources)) throw new Error(`build: ${catalogueFile}: no "sources:" list`);
+const fields = ["id", "publisher", "title", "vintage", "licence", "attribution", "url", "notes"];
+const entries = catalogue.sources.map((src, i) => {
+  if (typeof src?.id !== "string" || src.id === "") throw new Error(`build: ${catalogueFile}: sources[${i}] has no id`);
+  return Object.fromEntries(fields.filter((f) => src[f] != null).map((f) => [f, String(src[f])]));
+});
+const catalogueJSON = JSON.stringify(entries);
+const catalogueName = `catalogue-${createHash("sha256").update(catalogueJSON).digest("hex").slice(0, 8).toUpperCase()}.json`;
+await writeFile(path.join(assets, catalogueName), catalogueJSON);
 
 const result = await esbuild.build({
   absWorkingDir: root,
@@ -39,6 +58,7 @@ const result = await esbuild.build({
   loader: { ".json": "file" },
   publicPath: "assets",
   metafile: true,
+  define: { __CATALOGUE_URL__: JSON.stringify(`assets/${catalogueName}`) },
   logLevel: "warning",
 });
 

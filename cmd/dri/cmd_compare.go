@@ -297,10 +297,10 @@ func runFrameworks(ctx context.Context, args []string, e *env) error {
 			parent = n.Parent.Code
 		}
 		note := ""
-		if n.Documented() {
+		if n.NoData() {
 			note = "no data shipped"
 		}
-		t.add(str(n.Code), integer(n.Level), str(parent), str(n.Name), str(n.Indicator), num(n.W()), str(note))
+		t.add(str(n.Code), integer(n.Level), str(parent), str(n.Name), str(n.Indicator), num(n.EffectiveWeight()), str(note))
 	}
 	return t.write(e.stdout, *format)
 }

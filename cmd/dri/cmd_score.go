@@ -237,7 +237,7 @@ func orderedNodes(res *indicators.Result, level int) []*indicators.NodeResult {
 	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Node.Level < nodes[j].Node.Level })
 	var out []*indicators.NodeResult
 	for _, n := range nodes {
-		if n.Node.Documented() {
+		if n.Node.NoData() {
 			continue
 		}
 		if level == 0 || n.Node.Level == level {
@@ -515,17 +515,22 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var last *indicators.Result // a worker reuses its previous result's memory
-			for i := range work {
+			// A worker scores its years in one ScoreYears loop, each in
+			// the memory of its previous one; i is the year being scored.
+			var i int
+			mine := func(yield func(int) bool) {
+				for i = range work {
+					if !yield(years[i]) {
+						return
+					}
+				}
+			}
+			for res, err := range eng.ScoreYears(id, mine, opt) {
 				y := years[i]
-				o := opt
-				o.Recycle = last
-				res, err := eng.ScoreOnce(id, y, o)
 				if err != nil {
 					errs[i] = err
 				} else {
 					tables[i] = withYear(scoreTable(res, eng.Reference(), keep, level, true), y, res)
-					last = res
 				}
 				mu.Lock()
 				finished++

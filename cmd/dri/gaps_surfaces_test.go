@@ -48,10 +48,10 @@ func httpGet(t *testing.T, srv *httptest.Server, path string) []byte {
 	return body
 }
 
-// sameCell: a JSON value and a CSV cell say the same (null is the empty
+// jsonMatchesCSV: a JSON value and a CSV cell say the same (null is the empty
 // cell; numbers compared as float64, as both are the shortest form that
 // reads back to the same float64).
-func sameCell(j any, c string) bool {
+func jsonMatchesCSV(j any, c string) bool {
 	switch v := j.(type) {
 	case nil:
 		return c == ""
@@ -101,7 +101,7 @@ func TestGapsSameOnEverySurface(t *testing.T) {
 				}
 			}
 			for _, name := range apiHeader {
-				if !sameCell(body.Data[i][name], api[i][name]) {
+				if !jsonMatchesCSV(body.Data[i][name], api[i][name]) {
 					t.Errorf("%d row %d %s: /v1/gender JSON %v, CSV %q", year, i, name, body.Data[i][name], api[i][name])
 				}
 			}

@@ -363,8 +363,8 @@ func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[breakdo
 	q.Indicator, q.From, q.To = indicator, 0, 0
 	out := map[breakdown]*unitSeries{}
 	for _, i := range e.store.Select(q) {
-		u, ok := e.unitIndex[e.store.Unit(i)]
-		if !ok {
+		u := e.unitOfIndex[e.store.UnitIndex(i)]
+		if u < 0 {
 			continue
 		}
 		k := breakdown{e.store.Sex(i), e.store.Area(i), e.store.Age(i)}

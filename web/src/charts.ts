@@ -15,7 +15,7 @@ import {
   VisualMapContinuousComponent,
 } from "echarts/components";
 import { ScatterJitter } from "echarts/features";
-import { CanvasRenderer } from "echarts/renderers";
+import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
 
 import { h } from "./dom";
 
@@ -35,6 +35,7 @@ echarts.use([
   VisualMapContinuousComponent,
   ScatterJitter,
   CanvasRenderer,
+  SVGRenderer,
 ]);
 
 export { echarts };
@@ -133,10 +134,55 @@ export function chart(el: HTMLElement): echarts.ECharts {
   return c;
 }
 
-/** draw replaces a chart's option. */
+// The browser test (and anyone in the console) reaches a chart through
+// window.driChart(element): to find where a country is drawn, or to export it.
+(window as unknown as { driChart: (el: Element) => echarts.ECharts | undefined }).driChart = (el) => charts.get(el as HTMLElement);
+
+/** draw replaces a chart's option; the first draw puts the PNG and SVG export links under the chart. */
 export function draw(el: HTMLElement, opt: echarts.EChartsCoreOption): echarts.ECharts {
   const c = chart(el);
   el.setAttribute("data-rendered", "false");
   c.setOption({ ...base(), ...opt }, { notMerge: true });
+  if (!el.nextElementSibling?.classList.contains("exports") && el.parentNode) el.after(exportLinks(el));
   return c;
+}
+
+/**
+ * exportLinks are "PNG" and "SVG" downloads of the chart in el. The file is
+ * made when the link is clicked (or focused, so a keyboard user's Enter gets
+ * it too): a PNG at twice the screen's resolution on white, and an SVG drawn
+ * by ECharts' SVG renderer from the same option.
+ */
+export function exportLinks(el: HTMLElement): HTMLElement {
+  const name = `dri-${el.dataset.testid ?? "chart"}`;
+  const png = h("a", { class: "export", href: "#", download: `${name}.png`, "data-testid": `export-png-${el.dataset.testid}` }, "PNG");
+  const svg = h("a", { class: "export", href: "#", download: `${name}.svg`, "data-testid": `export-svg-${el.dataset.testid}` }, "SVG");
+  const fillPNG = () => {
+    const c = charts.get(el);
+    if (c) png.href = c.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#ffffff" });
+  };
+  const fillSVG = () => {
+    const c = charts.get(el);
+    if (c) svg.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(toSVG(c, el));
+  };
+  png.addEventListener("click", fillPNG);
+  png.addEventListener("focus", fillPNG);
+  svg.addEventListener("click", fillSVG);
+  svg.addEventListener("focus", fillSVG);
+  return h("p", { class: "exports" }, "Save the chart: ", png, " ", svg);
+}
+
+/** toSVG draws a chart's current option again with the SVG renderer, off screen, at the chart's size. */
+function toSVG(c: echarts.ECharts, el: HTMLElement): string {
+  const opt = c.getOption() as Record<string, unknown>;
+  // Tooltips need a page to live in; an exported image has none.
+  opt.tooltip = [];
+  opt.animation = false;
+  const ssr = echarts.init(null, null, { renderer: "svg", ssr: true, width: el.clientWidth || 800, height: el.clientHeight || 400 });
+  try {
+    ssr.setOption(opt);
+    return ssr.renderToSVGString();
+  } finally {
+    ssr.dispose();
+  }
 }

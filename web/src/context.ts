@@ -3,13 +3,14 @@
 // bookmarked and shared), and helpers over both.
 import { apiURL, get, type Framework, type FrameworkNode, type FrameworkSummary, type Group, type Indicator, type Unit } from "./api";
 
-export type View = "map" | "profile" | "ldc" | "gender" | "explorer";
+export type View = "map" | "profile" | "ldc" | "gender" | "explorer" | "about";
 export const VIEWS: { id: View; label: string }[] = [
   { id: "map", label: "World map" },
   { id: "profile", label: "Country profile" },
   { id: "ldc", label: "LDCs vs world" },
   { id: "gender", label: "Gender gaps" },
   { id: "explorer", label: "Indicator explorer" },
+  { id: "about", label: "About the data" },
 ];
 
 export interface State {
@@ -27,6 +28,8 @@ export interface State {
   gyear: number | null;
   ind: string;
   bysex: boolean;
+  /** weights are the profile's what-if pillar weights that differ from the framework's ("PEOPLE:2,ECONOMY:0.5"). */
+  weights: string;
   from: number | null;
   to: number | null;
 }

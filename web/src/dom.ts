@@ -60,9 +60,12 @@ export type Row = Child[] | { attrs: Attrs; cells: Child[] };
 
 /**
  * table builds a scrollable <table> with a caption, a header row and body
- * rows; numeric[i] right-aligns column i.
+ * rows; numeric[i] right-aligns column i; optional[i] marks column i as one
+ * phones leave out (class "opt"), so the key columns fit without scrolling.
+ * The first column stays in view when the table scrolls sideways.
  */
-export function table(attrs: Attrs, caption: string, head: string[], rows: Row[], numeric: boolean[] = []): HTMLElement {
+export function table(attrs: Attrs, caption: string, head: string[], rows: Row[], numeric: boolean[] = [], optional: boolean[] = []): HTMLElement {
+  const cls = (i: number) => [numeric[i] ? "num" : "", optional[i] ? "opt" : ""].filter(Boolean).join(" ") || null;
   return h(
     "div",
     { class: "table-wrap", tabindex: 0, role: "region", "aria-label": caption },
@@ -70,13 +73,13 @@ export function table(attrs: Attrs, caption: string, head: string[], rows: Row[]
       "table",
       attrs,
       h("caption", null, caption),
-      h("thead", null, h("tr", null, head.map((t, i) => h("th", { scope: "col", class: numeric[i] ? "num" : null }, t)))),
+      h("thead", null, h("tr", null, head.map((t, i) => h("th", { scope: "col", class: cls(i) }, t)))),
       h(
         "tbody",
         null,
         rows.map((r) => {
           const { attrs: ra, cells } = Array.isArray(r) ? { attrs: null, cells: r } : r;
-          return h("tr", ra, cells.map((c, i) => h("td", { class: numeric[i] ? "num" : null }, c)));
+          return h("tr", ra, cells.map((c, i) => h("td", { class: cls(i) }, c)));
         }),
       ),
     ),

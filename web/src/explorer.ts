@@ -7,7 +7,9 @@ import { CATEGORICAL, draw, legend, SYMBOLS } from "./charts";
 import { unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { num, sexLabel, statusLabel, withUnit } from "./format";
+import { rowsLink } from "./csv";
 import { unitPicker } from "./picker";
+import { indicatorDetail, loadSources, sourceLabel, sourceLink } from "./sources";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
@@ -26,6 +28,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
   }
   const picker = unitPicker(ctx, nav, "explorer-units");
   const lede = h("p", { class: "lede" });
+  const about = h("div", { class: "definition", "data-testid": "explorer-definition" });
   const status = statusLine();
   const chartEl = h("div", { class: "chart explorer", "data-testid": "explorer-chart" });
   const key = h("div");
@@ -45,6 +48,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
       picker.el,
     ),
     lede,
+    about,
     status,
     h("div", { class: "card" }, key, chartEl, withheld),
     downloads,
@@ -88,8 +92,19 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
           date: `${lo}:${hi}`,
           per_page: 10000,
         });
-        const res = await get<DataRow[]>(url);
+        const [res, detail, { byId: sources }] = await Promise.all([get<DataRow[]>(url), indicatorDetail(ind.id), loadSources()]);
         if (stale()) return;
+        replace(
+          about,
+          h("p", null, h("strong", null, "Definition: "), detail.definition || "none in the registry", detail.measure ? ` Unit: ${detail.measure.name}.` : ""),
+          h(
+            "p",
+            { class: "muted" },
+            "Sources: ",
+            detail.sources.map((id, i) => [i > 0 && "; ", sourceLink(sources.get(id), id), sources.get(id)?.licence ? `, ${sources.get(id)!.licence}` : ""]),
+            ".",
+          ),
+        );
         section.dataset.indicator = ind.id;
         replace(
           lede,
@@ -137,7 +152,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
                 { class: "tt" },
                 h("strong", null, p.seriesName),
                 h("div", null, `${r.year}: ${withUnit(r.value, ind.unit)}`),
-                h("div", null, `${describeStatus(r)} · ${r.source}`),
+                h("div", null, `${describeStatus(r)} · ${sourceLabel(sources.get(r.source), r.source)}`),
                 r.note && h("div", { class: "muted" }, r.note),
               );
             },
@@ -164,11 +179,23 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
             { "data-testid": "explorer-table" },
             `${ind.name}, ${lo}–${hi}`,
             ["Unit", "Year", "Sex", "Value", "Status", "Source", "Note"],
-            res.data.map((r) => [r.unit_name, String(r.year), sexLabel(r.sex), num(r.value), describeStatus(r), r.source, r.note]),
+            res.data.map((r) => [r.unit_name, String(r.year), sexLabel(r.sex), num(r.value), describeStatus(r), r.source ? sourceLink(sources.get(r.source), r.source) : "", r.note]),
             [false, true, false, true, false, false, false],
+            [false, false, false, false, true, true, true],
           ),
         );
-        replace(downloads, downloadLink("download-explorer", csvURL(url), `dri-${ind.id}-${lo}-${hi}.csv`));
+        replace(
+          downloads,
+          rowsLink(
+            "download-explorer",
+            `dri-${ind.id}-${lo}-${hi}.csv`,
+            res.data,
+            () => ({}),
+            (r) => ({ value_unit: ind.unit, publisher: sources.get(r.source)?.publisher ?? "" }),
+          ),
+          " ",
+          downloadLink("download-explorer-api", csvURL(url), `dri-${ind.id}-${lo}-${hi}-api.csv`, "The API's CSV"),
+        );
       }),
   };
 }

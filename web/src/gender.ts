@@ -7,6 +7,7 @@ import { CATEGORICAL, draw, legend, MUTED, SYMBOLS } from "./charts";
 import { framework, unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { fixed, full, NO_DATA, pct, withUnit } from "./format";
+import { rowsLink } from "./csv";
 import { unitPicker } from "./picker";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
@@ -171,9 +172,21 @@ export function createGenderView(ctx: Ctx, section: HTMLElement, nav: Nav): View
               };
             }),
             [false, false, true, true, true, true, false, true, true, false],
+            [false, false, true, false, false, false, true, true, true, true],
           ),
         );
-        replace(downloads, downloadLink("download-gender", csvURL(url), `dri-gender-${y}.csv`));
+        replace(
+          downloads,
+          rowsLink(
+            "download-gender",
+            `dri-gender-${y}.csv`,
+            res.data,
+            () => ({ framework: GENDER }),
+            (r) => ({ value_unit: ctx.indicatorById.get(r.indicator)?.unit ?? (r.indicator === COMPOSITE ? "parity score" : "") }),
+          ),
+          " ",
+          downloadLink("download-gender-api", csvURL(url), `dri-gender-${y}-api.csv`, "The API's CSV"),
+        );
       }),
   };
 }

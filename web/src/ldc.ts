@@ -9,6 +9,8 @@ import { draw, legend, MUTED, OKABE_ITO, TEXT } from "./charts";
 import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table } from "./dom";
 import { fixed, full, NO_DATA, scoreDecimals, signed } from "./format";
+import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
+import { rankIntervals } from "./uncertainty";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 interface Side {
@@ -27,10 +29,11 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
   const lede = h("p", { class: "lede" });
   const status = statusLine();
   const chartEl = h("div", { class: "chart ldc", "data-testid": "ldc-chart" });
-  const key = legend([
+  const keyItems = [
     ...SIDES.map((s) => ({ label: `${s.label}: box and countries`, colour: s.colour, symbol: "circle" })),
     { label: "Group mean", colour: TEXT, symbol: "diamond" },
-  ]);
+  ];
+  const key = h("div");
   const summary = h("div");
   const downloads = h("p", { class: "downloads" });
   replace(
@@ -62,11 +65,12 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
         const codes = nodes.map((n) => n.code).join(",");
         const allURL = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: codes, per_page: 10000 });
         const meanURL = apiURL(`scores/${encodeURIComponent(fw.id)}`, { year, node: codes, unit: "LDC,WLD", per_page: 1000 });
-        const [all, means, ldc, wld] = await Promise.all([
+        const [all, means, ldc, wld, iv] = await Promise.all([
           get<ScoreRow[]>(allURL),
           get<ScoreRow[]>(meanURL),
           members("LDC", year),
           members("WLD", year),
+          rankIntervals(fw, year),
         ]);
         if (stale()) return;
         const d = scoreDecimals(fw.scale.hi);
@@ -98,6 +102,25 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
             for (const r of rows) points[side.code].push({ value: [r.value!, i], name: r.unit_name });
           }
         }
+        // The chosen country: a ring on each row it belongs to, in both groups when it is an LDC.
+        const chosen = state.unit;
+        const chosenName = chosen ? (ctx.unitByCode.get(chosen)?.name ?? chosen) : "";
+        const marks: { value: [number, number]; name: string }[] = [];
+        if (chosen) {
+          cats.forEach((c, i) => {
+            const r = all.data.find((r) => r.node === c.node && r.unit === chosen && r.value != null);
+            if (r && sets[c.side.code].has(chosen)) marks.push({ value: [r.value!, i], name: r.unit_name });
+          });
+        }
+        replace(
+          key,
+          legend([
+            ...keyItems,
+            ...(marks.length > 0 ? [{ label: `${chosenName} (your choice)`, colour: OKABE_ITO.vermillion, symbol: "emptyCircle" }] : []),
+          ]),
+        );
+        if (marks.length > 0) chartEl.dataset.marked = chosen;
+        else delete chartEl.dataset.marked;
         const boxes = prepareBoxplotData(samples.map((s) => (s.length ? s : [NaN])));
         const meanPoints = cats.flatMap((c, i) => {
           const v = mean.get(`${c.node}|${c.side.code}`)?.value;
@@ -168,6 +191,19 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
               itemStyle: { color: side.colour, opacity: 0.55 },
               tooltip: { formatter: (p: { name: string; value: number[] }) => `${p.name}: ${fixed(p.value[0], d)}` },
             })),
+            {
+              // On the category axis itself (not jittered), so the ring sits on the row's centre line.
+              type: "scatter",
+              name: chosenName,
+              data: marks,
+              jitter: 0,
+              symbol: "emptyCircle",
+              symbolSize: 15,
+              z: 10,
+              itemStyle: { color: OKABE_ITO.vermillion, borderColor: OKABE_ITO.vermillion, borderWidth: 3 },
+              label: { show: true, position: "top", formatter: () => chosenName, color: TEXT, fontWeight: "bold" },
+              tooltip: { formatter: (p: { name: string; value: number[] }) => `${p.name}: ${fixed(p.value[0], d)}` },
+            },
           ],
         });
 
@@ -195,13 +231,22 @@ export function createLDCView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewIm
               };
             }),
             [false, true, true, true, true, true, false],
+            [false, false, false, false, true, true, true],
           ),
         );
+        const lead = () => ({ framework: fw.id, value_unit: SCORE_UNIT(fw.scale.lo, fw.scale.hi) });
         replace(
           downloads,
-          downloadLink("download-ldc", csvURL(allURL), `dri-${fw.id}-${year}-pillars.csv`, "Download country scores CSV"),
+          rowsLink("download-ldc", `dri-${fw.id}-${year}-pillars.csv`, all.data, lead, (r) => ({
+            ldc: ldc.has(r.unit),
+            ...intervalColumns(r.node === nodes[0].code ? iv.get(r.unit) : undefined),
+          }), "Download country scores CSV"),
           " ",
-          downloadLink("download-ldc-means", csvURL(meanURL), `dri-${fw.id}-${year}-ldc-world-means.csv`, "Download group means CSV"),
+          rowsLink("download-ldc-means", `dri-${fw.id}-${year}-ldc-world-means.csv`, means.data, lead, () => ({}), "Download group means CSV"),
+          " ",
+          downloadLink("download-ldc-api", csvURL(allURL), `dri-${fw.id}-${year}-pillars-api.csv`, "The API's CSVs: scores"),
+          " ",
+          downloadLink("download-ldc-means-api", csvURL(meanURL), `dri-${fw.id}-${year}-ldc-world-means-api.csv`, "means"),
         );
       }),
   };

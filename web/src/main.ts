@@ -5,6 +5,7 @@ import "./style.css";
 
 import { framework, loadContext, scored, VIEWS, type Ctx, type State, type View } from "./context";
 import { byId, h, option, replace } from "./dom";
+import { createAboutView } from "./about";
 import { createExplorerView } from "./explorer";
 import { createGenderView } from "./gender";
 import { createLDCView } from "./ldc";
@@ -26,6 +27,7 @@ function defaults(ctx: Ctx): State {
     gyear: null,
     ind: ctx.indicatorById.has("itu.internet_use") ? "itu.internet_use" : (ctx.indicators[0]?.id ?? ""),
     bysex: false,
+    weights: "",
     from: null,
     to: null,
   };
@@ -54,6 +56,7 @@ function parse(hash: string, ctx: Ctx): State {
     gyear: int(q.get("gyear")),
     ind: ctx.indicatorById.has(q.get("ind") ?? "") ? q.get("ind")! : d.ind,
     bysex: q.get("sex") === "1",
+    weights: /^[A-Za-z0-9._:,-]*$/.test(q.get("w") ?? "") ? (q.get("w") ?? "") : "",
     from: int(q.get("from")),
     to: int(q.get("to")),
   };
@@ -75,6 +78,7 @@ function format(s: State, ctx: Ctx): string {
   put("gyear", s.gyear == null ? "" : String(s.gyear), "");
   put("ind", s.ind, d.ind);
   put("sex", s.bysex ? "1" : "", "");
+  put("w", s.weights, "");
   put("from", s.from == null ? "" : String(s.from), "");
   put("to", s.to == null ? "" : String(s.to), "");
   return "#" + q.toString();
@@ -107,7 +111,7 @@ async function main() {
   );
   fwSelect.replaceChildren(...ctx.frameworks.map((f) => option(f.id, f.name)));
   unitSelect.addEventListener("change", () => update({ unit: unitSelect.value }));
-  fwSelect.addEventListener("change", () => update({ fw: fwSelect.value, node: "" }));
+  fwSelect.addEventListener("change", () => update({ fw: fwSelect.value, node: "", weights: "" }));
   yearSelect.addEventListener("change", () => update({ year: Number(yearSelect.value) }));
 
   const nav: Nav = {
@@ -124,6 +128,7 @@ async function main() {
     ldc: createLDCView,
     gender: createGenderView,
     explorer: createExplorerView,
+    about: createAboutView,
   };
   for (const v of VIEWS) {
     const b = h(
@@ -164,7 +169,8 @@ async function main() {
     document.body.dataset.view = state.view;
 
     // Draw the active view when what it shows has changed (or on first show).
-    const key = JSON.stringify({ ...state, view: undefined });
+    // The what-if weights matter to the profile only.
+    const key = JSON.stringify({ ...state, view: undefined, weights: state.view === "profile" ? state.weights : undefined });
     if (rendered.get(state.view) !== key) {
       rendered.set(state.view, key);
       let view = views.get(state.view);

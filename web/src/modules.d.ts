@@ -18,3 +18,6 @@ declare module "*.json" {
 
 // Stylesheets are bundled by esbuild; importing one only includes it.
 declare module "*.css";
+
+// The URL of the data catalogue's JSON (build.mjs writes it beside the bundle).
+declare const __CATALOGUE_URL__: string;

@@ -8,7 +8,10 @@ import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from
 import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";
 import { rankIntervalText, rankIntervals, type RankInterval } from "./uncertainty";
+import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
+import { indicatorDetail, loadSources, sourceLink, type Source } from "./sources";
+import { whatIfPanel } from "./whatif";
 
 const incomeNames: Record<string, string> = {
   LIC: "Low income",
@@ -17,8 +20,9 @@ const incomeNames: Record<string, string> = {
   HIC: "High income",
 };
 
-export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): ViewImpl {
+export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImpl {
   const status = statusLine();
+  const whatif = whatIfPanel(ctx, (weights) => nav.update({ weights }));
   const empty = h(
     "p",
     { class: "empty" },
@@ -52,7 +56,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
   const lede = h("p", { class: "lede" });
   const body = h(
     "div",
-    { class: "grid" },
+    { class: "grid profile-grid" },
     h(
       "article",
       { class: "card summary" },
@@ -73,6 +77,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
       notes,
     ),
     h("article", { class: "card" }, h("h3", null, "Trend"), trend),
+    whatif.el,
     h(
       "article",
       { class: "card wide" },
@@ -87,10 +92,20 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
   );
   replace(section, h("div", { class: "view-head" }, h("h2", null, "Country profile")), lede, about, status, empty, body);
   const run = runner(section, status);
+  // What the profile was last drawn for: a change of the what-if weights alone redraws only the what-if.
+  let drawnKey = "";
+  let whatifOf: number | undefined;
 
   return {
     render: (state: State) =>
       run(async (stale) => {
+        const key = JSON.stringify({ unit: state.unit, fw: state.fw, year: state.year });
+        if (key === drawnKey && state.unit) {
+          const fw = await framework(state.fw);
+          whatif.show(fw, yearOf(fw, state), state.unit, whatifOf, state.weights);
+          return;
+        }
+        drawnKey = "";
         empty.hidden = state.unit !== "";
         body.hidden = state.unit === "";
         if (!state.unit) {
@@ -157,6 +172,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
                 ],
               })),
               [false, true, true, true, false, false],
+              [false, false, false, false, true, true],
             ),
         );
         interval.textContent = rankIntervalText(intervals.get(p.unit.code));
@@ -191,12 +207,66 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, _nav: Nav): Vi
         replace(comparison, comparisonTable(ctx, p, shown, groups, d));
         const against = groups.map(([g]) => g).join(",");
         const compareURL = apiURL("compare", { unit: p.unit.code, against, framework: fw.id, year: p.year, per_page: 10000 });
+        const compared = await get<Record<string, unknown>[]>(compareURL);
+        if (stale()) return;
+        const scoreUnit = SCORE_UNIT(p.scale.lo, p.scale.hi);
         replace(
           compareDownload,
-          downloadLink("download-comparison", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`, "Download comparison CSV (all nodes)"),
+          rowsLink(
+            "download-comparison",
+            `dri-${fw.id}-${p.unit.code}-${p.year}-compare.csv`,
+            compared.data,
+            () => ({ framework: fw.id, year: p.year }),
+            () => ({ value_unit: scoreUnit }),
+            "Download comparison CSV (all nodes)",
+          ),
+          " ",
+          downloadLink("download-comparison-api", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare-api.csv`, "The API's CSV"),
         );
-        drawTree(tree, treeButtons, ctx, p, d);
-        replace(downloads, downloadLink("download-profile", csvURL(url), `dri-${fw.id}-${p.unit.code}-${p.year}.csv`));
+        const { byId: sources } = await loadSources();
+        if (stale()) return;
+        drawTree(tree, treeButtons, ctx, p, d, sources);
+        whatifOf = top.of;
+        whatif.show(fw, p.year, p.unit.code, top.of, state.weights);
+        drawnKey = key;
+        replace(
+          downloads,
+          rowsLink(
+            "download-profile",
+            `dri-${fw.id}-${p.unit.code}-${p.year}.csv`,
+            p.nodes.map((n) => ({
+              framework: fw.id,
+              year: p.year,
+              unit: p.unit.code,
+              unit_name: p.unit.name,
+              node: n.code,
+              name: n.name,
+              level: n.level,
+              value: n.value,
+              value_unit: scoreUnit,
+              rank: n.rank,
+              of: n.of ?? null,
+              ...intervalColumns(n === top ? intervals.get(p.unit.code) : undefined),
+              tier: n.tier ?? "",
+              coverage: n.coverage ?? null,
+              rests_on: n.rests_on ?? "",
+              indicator: n.indicator ?? "",
+              raw: n.raw ?? null,
+              raw_unit: n.indicator ? (ctx.indicatorById.get(n.indicator)?.unit ?? "") : "",
+              raw_year: n.year ?? null,
+              source: n.source ?? "",
+              publisher: n.source ? (sources.get(n.source)?.publisher ?? "") : "",
+              status: n.status ?? "",
+              published: n.published?.value ?? null,
+              published_year: n.published?.year ?? null,
+              difference: n.published?.difference ?? null,
+              note: n.note ?? "",
+            })),
+            () => ({}),
+          ),
+          " ",
+          downloadLink("download-profile-api", csvURL(url), `dri-${fw.id}-${p.unit.code}-${p.year}-api.csv`, "The API's CSV"),
+        );
       }),
   };
 }
@@ -304,11 +374,12 @@ function comparisonTable(ctx: Ctx, p: Profile, shown: ProfileNode[], groups: [st
     ["Pillar", "Group", p.unit.code, "Group mean", "Difference", "Ratio", "Percentile in group", "Rank in group", "Members with data"],
     rows,
     [false, false, true, true, true, true, true, true, true],
+    [false, false, false, false, false, true, true, true, true],
   );
 }
 
 /** drawTree is the drill-down: a table whose rows open and close like a tree (buttons with aria-expanded). */
-function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d: number) {
+function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d: number, sources: Map<string, Source>) {
   const byCode = new Map(p.nodes.map((n) => [n.code, n]));
   const depth = (n: ProfileNode): number => (n.parent && byCode.has(n.parent) ? depth(byCode.get(n.parent)!) + 1 : 0);
   const children = new Map<string, string[]>();
@@ -353,15 +424,15 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
     const row = h(
       "tr",
       { class: `depth-${Math.min(depth(n), 4)}${n.indicator ? " indicator" : ""}`, "data-node": n.code },
-      h("th", { scope: "row" }, nameCell, n.note && h("small", null, n.note)),
+      h("th", { scope: "row" }, nameCell, n.indicator && definitionSlot(n.indicator), n.note && h("small", null, n.note)),
       h("td", { class: "num", title: full(n.value) }, fixed(n.value, d)),
       h("td", { class: "num" }, n.rank != null ? `${n.rank} of ${n.of}` : NO_DATA),
-      h("td", null, n.tier || ""),
-      h("td", { class: "num" }, n.no_data_shipped && n.value == null ? "" : pct(n.coverage)),
+      h("td", { class: "opt" }, n.tier || ""),
+      h("td", { class: "num opt" }, n.no_data_shipped && n.value == null ? "" : pct(n.coverage)),
       h("td", { class: "num", title: n.raw != null ? String(n.raw) : null }, raw),
-      h("td", { class: "num" }, n.year != null ? String(n.year) : ""),
-      h("td", null, n.source ?? ""),
-      h("td", null, state && h("span", { class: `badge ${state.replaceAll(" ", "-")}` }, state)),
+      h("td", { class: "num opt" }, n.year != null ? String(n.year) : ""),
+      h("td", { class: "opt" }, n.source ? sourceLink(sources.get(n.source), n.source) : ""),
+      h("td", { class: "opt" }, state && h("span", { class: `badge ${state.replaceAll(" ", "-")}` }, state)),
     );
     rows.set(n.code, row);
     body.appendChild(row);
@@ -395,7 +466,7 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
             "tr",
             null,
             ["Pillar / indicator", "Score", "Rank", "Stage", "Coverage", "Value", "Year", "Source", "Status"].map((t, i) =>
-              h("th", { scope: "col", class: i === 0 || i === 3 || i >= 7 ? null : "num" }, t),
+              h("th", { scope: "col", class: [i === 0 || i === 3 || i >= 7 ? "" : "num", [3, 4, 6, 7, 8].includes(i) ? "opt" : ""].join(" ").trim() || null }, t),
             ),
           ),
         ),
@@ -403,6 +474,22 @@ function drawTree(el: HTMLElement, buttons: HTMLElement, ctx: Ctx, p: Profile, d
       ),
     ),
   );
+}
+
+/**
+ * definitionSlot is where an indicator's definition (GET /v1/indicators/{id})
+ * shows in the tree: a disclosure, filled when the answer arrives.
+ */
+function definitionSlot(id: string): HTMLElement {
+  const text = h("p", { class: "definition-text" });
+  const el = h("details", { class: "definition", "data-indicator": id }, h("summary", null, "Definition"), text);
+  indicatorDetail(id)
+    .then((ind) => {
+      replace(text, ind.definition || "No definition in the registry.", ind.measure ? ` Unit: ${ind.measure.name}.` : "");
+      el.dataset.loaded = "true";
+    })
+    .catch((err) => replace(text, `The definition cannot be loaded: ${err instanceof Error ? err.message : String(err)}`));
+  return el;
 }
 
 /** nodeStatus says where a node's value stands: the observation's status, or why there is none. */
