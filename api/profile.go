@@ -164,7 +164,7 @@ func handleProfile(r *request) (*Result, error) {
 
 // profileNodeOf is a profile node's JSON; of is the number of units scored.
 func profileNodeOf(pn engine.ProfileNode, of int) profileNode {
-	nr := pn.Node
+	nr := pn.NodeResult
 	n := nr.Node
 	p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: pn.Coverage, Weight: nr.Weight,
 		NoData: n.NoData(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: of,

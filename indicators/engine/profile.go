@@ -41,7 +41,9 @@ type Profile struct {
 
 // ProfileNode is one node of a profile. Missing numbers are NaN.
 type ProfileNode struct {
-	Node *indicators.NodeResult
+	// NodeResult is the node's result in Profile.Result: its node (code,
+	// name, parent), weight and why an indicator was excluded.
+	NodeResult *indicators.NodeResult
 	// Scored is true when the unit has a value (and so a rank) on the node.
 	Scored bool
 	Value  float64
@@ -151,7 +153,7 @@ func (e *Engine) Profile(unit, framework string, year int) (*Profile, error) {
 func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, published map[string]Published) ProfileNode {
 	n := nr.Node
 	nan := math.NaN()
-	p := ProfileNode{Node: nr, Value: nan, Coverage: nr.Coverage[ui], Raw: nan, Female: nan, Male: nan, GPS: nan}
+	p := ProfileNode{NodeResult: nr, Value: nan, Coverage: nr.Coverage[ui], Raw: nan, Female: nan, Male: nan, GPS: nan}
 	if nr.Valid[ui] {
 		p.Scored, p.Value, p.Rank = true, nr.Value[ui], nr.Rank[ui]
 		p.RestsOn = RestsOn(nr, ui)

@@ -25,7 +25,7 @@ func TestProfileBangladesh(t *testing.T) {
 	}
 	byCode := map[string]ProfileNode{}
 	for _, n := range p.Nodes {
-		byCode[n.Node.Node.Code] = n
+		byCode[n.NodeResult.Node.Code] = n
 	}
 	for code, want := range map[string]float64{"OSI": 0.73744, "TII": 0.65010, "HCI": 0.58337} {
 		n := byCode[code]
