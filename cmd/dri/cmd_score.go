@@ -303,11 +303,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 			}
 			// The children the overall score (and rank) rests on, e.g.
 			// "3/5" for a unit scored on three of five pillars.
-			restsOn := ""
-			if root.Parts != nil && root.Valid[u] {
-				restsOn = fmt.Sprintf("%d/%d", root.Parts[u], root.PartsOf)
-			}
-			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(restsOn))
+			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(engine.RestsOn(root, u)))
 		}
 		t.add(row...)
 	}
