@@ -229,12 +229,7 @@ func readITUBySex(s *source) error {
 			continue
 		}
 		for _, vc := range vcols {
-			cell := field(rec, vc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'...' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, vc.idx+1, opt.Indicator)
+			v, ok := s.valueAt(rec, vc.idx, line, opt.Indicator, "'...' cells")
 			if !ok {
 				continue
 			}

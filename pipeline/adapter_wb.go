@@ -174,12 +174,7 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 			return nil
 		}
 		for _, yc := range years {
-			cell := field(rec, yc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'..' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			v, ok := s.valueAt(rec, yc.idx, line, target.Indicator, "'..' cells")
 			if !ok {
 				continue
 			}
@@ -228,12 +223,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 			return nil
 		}
 		for _, c := range cols {
-			cell := field(rec, c.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'..' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, c.idx+1, c.target.Indicator)
+			v, ok := s.valueAt(rec, c.idx, line, c.target.Indicator, "'..' cells")
 			if !ok {
 				continue
 			}
@@ -438,11 +428,7 @@ func readWDIWide(s *source) error {
 			label = m[1]
 		}
 		for _, yc := range years {
-			cell := field(rec, yc.idx)
-			if s.emptyCell(cell) {
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			v, ok := s.valueAt(rec, yc.idx, line, target.Indicator, "empty cells")
 			if !ok {
 				continue
 			}

@@ -310,6 +310,19 @@ func (s *source) emptyCell(cell string) bool {
 	return true
 }
 
+// valueAt reads the value in field i of rec, on line (column i+1), for
+// indicator: a cell saying "no data" is counted under missing ("empty
+// cells", "'..' cells"), a bad number is quarantined (ParseValue); ok is
+// false for both.
+func (s *source) valueAt(rec []string, i, line int, indicator, missing string) (float64, bool) {
+	cell := field(rec, i)
+	if isMissingCell(cell) {
+		s.Ignore(missing, 1)
+		return 0, false
+	}
+	return s.ParseValue(cell, line, i+1, indicator)
+}
+
 // field returns rec[i] or "" when the record is short.
 func field(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
