@@ -13,6 +13,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -35,7 +36,7 @@ func TestBadInputCorpus(t *testing.T) {
 	}
 	for _, e := range cat.Sources {
 		t.Run(e.File, func(t *testing.T) {
-			res, err := pipeline.Load(context.Background(), pipeline.Options{
+			res, err := load.Load(context.Background(), load.Options{
 				Base: datasets.FS, User: os.DirFS(dir), UserName: dir, Only: []string{e.ID},
 				MaxYear: 2027}) // fixed, so the messages do not change with the clock
 			if err != nil {

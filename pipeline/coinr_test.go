@@ -9,10 +9,11 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 func TestWideFormat(t *testing.T) {
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS,
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS,
 		User: os.DirFS("testdata/wide"), UserName: "testdata/wide", Only: []string{"coinr-example"}})
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestExcerpt(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := excerpt(c.in); got != c.want {
+			if got := Excerpt(c.in); got != c.want {
 				t.Errorf("excerpt(%d bytes) = %s, want %s", len(c.in), got, c.want)
 			}
 		})
@@ -50,7 +50,7 @@ func FuzzLineLimit(f *testing.F) {
 				break
 			}
 		}
-		r := newLineLimit(&chunked{data: data, n: chunk}, "f.csv", max, 0)
+		r := NewLineLimit(&chunked{data: data, n: chunk}, "f.csv", max, 0)
 		got, err := io.ReadAll(r)
 		var le *LoadError
 		switch {

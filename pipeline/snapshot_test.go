@@ -20,6 +20,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // TestLongFormats loads the same observations as CSV, Parquet and Arrow IPC
@@ -72,8 +73,8 @@ func TestLongFormats(t *testing.T) {
 	}
 	for _, name := range []string{"obs.csv", "obs.parquet", "obs.arrow"} {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, Allocator: mem,
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{}, Allocator: mem,
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,8 +157,8 @@ func TestLongLargeFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSubdivisions(t, filepath.Join(dir, "big.subdivisions.csv"), code, u)
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+		Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,8 +252,8 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 		}
 	}
 	load := func(name string, lineOffset int) (problems []string, table []string) {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,8 +319,8 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSubdivisions(t, filepath.Join(dir, "late.subdivisions.csv"), code, u)
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+		Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

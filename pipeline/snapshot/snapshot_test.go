@@ -11,13 +11,14 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // loadEmbedded loads the embedded data (the caller releases it).
 func loadEmbedded(t *testing.T) *pipeline.Result {
 	t.Helper()
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
-package pipeline
+package load
 
 import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type ituOptions struct {
@@ -22,11 +24,11 @@ var estimateSource = regexp.MustCompile(`(?i)estimat`)
 //     typos such as "IUT estimate."); such values get status E.
 func readITUDataHub(s *source) error {
 	var opt ituOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	if len(opt.Series) == 0 {
-		return structural(s.name, 0, 0, RuleBadEntry, "options.series maps no series code to an indicator")
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "options.series maps no series code to an indicator")
 	}
 	// First pass over the series codes and unit labels is folded into the
 	// read: the rows are buffered per file (DataHub exports are small).
@@ -45,9 +47,9 @@ func readITUDataHub(s *source) error {
 	var rows []row
 	labels := map[string]map[string]bool{} // series -> labels
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		r := row{line: line, code: strings.TrimSpace(field(rec, col["seriesCode"])), unit: field(rec, col["entityIso"]),
-			label: field(rec, col["seriesUnits"]), year: field(rec, col["dataYear"]), value: field(rec, col["dataValue"]),
-			note: field(rec, col["dataNote"]), src: field(rec, col["dataSource"])}
+		r := row{line: line, code: strings.TrimSpace(pipeline.Cell(rec, col["seriesCode"])), unit: pipeline.Cell(rec, col["entityIso"]),
+			label: pipeline.Cell(rec, col["seriesUnits"]), year: pipeline.Cell(rec, col["dataYear"]), value: pipeline.Cell(rec, col["dataValue"]),
+			note: pipeline.Cell(rec, col["dataNote"]), src: pipeline.Cell(rec, col["dataSource"])}
 		_, r.valCol = t.pos(col["dataValue"])
 		_, r.yearCol = t.pos(col["dataYear"])
 		_, r.unitCol = t.pos(col["entityIso"])
@@ -72,9 +74,9 @@ func readITUDataHub(s *source) error {
 		}
 		if len(all) == 1 {
 			trustLabels = false
-			s.Problem(2, 0, Notice, RuleKnownDefect,
+			s.Problem(2, 0, pipeline.Notice, pipeline.RuleKnownDefect,
 				"seriesUnits repeats %s for all %d series of the file (ITU export defect); units are taken from the series codes",
-				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
+				pipeline.Excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
 	for _, r := range rows {
@@ -94,14 +96,14 @@ func readITUDataHub(s *source) error {
 		if !ok {
 			continue
 		}
-		o := Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: ByCode, Year: year, Indicator: id, Value: v,
-			Fields: FieldColumns{Unit: r.unitCol, Year: r.yearCol}}
+		o := pipeline.Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: pipeline.ByCode, Year: year, Indicator: id, Value: v,
+			Fields: pipeline.FieldColumns{Unit: r.unitCol, Year: r.yearCol}}
 		if trustLabels {
 			o.UnitLabel = r.label
 		}
 		src := strings.Join(strings.Fields(r.src), " ")
 		if estimateSource.MatchString(src) {
-			o.Status = StatusEstimated
+			o.Status = pipeline.StatusEstimated
 		}
 		o.Note = joinNote(r.note, src)
 		s.Add(o)
@@ -139,8 +141,8 @@ var footnoteText = regexp.MustCompile(`^\s*\((\d+)\)\s*(.+)$`)
 // no data, then "Source:" and the footnote texts.
 func readITUBySex(s *source) error {
 	var opt ituBySexOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	scope := map[string]string{}
 	if opt.ScopeFile != "" {
@@ -164,11 +166,11 @@ func readITUBySex(s *source) error {
 		return err
 	}
 	if len(recs) < 4 {
-		return structural(t.file, 1, 0, RuleWrongHeader, "want a title line and two header lines before the data")
+		return pipeline.Structural(t.file, 1, 0, pipeline.RuleWrongHeader, "want a title line and two header lines before the data")
 	}
 	groups, subs := recs[1], recs[2]
-	if strings.TrimSpace(field(subs, 0)) != "Economy name" {
-		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %s, want \"Economy name\"", excerpt(field(subs, 0)))
+	if strings.TrimSpace(pipeline.Cell(subs, 0)) != "Economy name" {
+		return pipeline.Structural(t.file, lines[2], 1, pipeline.RuleWrongHeader, "third line starts %s, want \"Economy name\"", pipeline.Excerpt(pipeline.Cell(subs, 0)))
 	}
 	type valueCol struct {
 		idx       int
@@ -178,7 +180,7 @@ func readITUBySex(s *source) error {
 	yearIdx := -1
 	group := ""
 	for i := range subs {
-		if g := strings.TrimSpace(field(groups, i)); g != "" {
+		if g := strings.TrimSpace(pipeline.Cell(groups, i)); g != "" {
 			group = g
 		}
 		sub := strings.TrimSpace(subs[i])
@@ -186,13 +188,13 @@ func readITUBySex(s *source) error {
 		case sub == "year" && group == "Latest":
 			yearIdx = i
 		case group == "All" && sub == "Individuals":
-			vcols = append(vcols, valueCol{idx: i, sex: Total, area: Total})
+			vcols = append(vcols, valueCol{idx: i, sex: pipeline.Total, area: pipeline.Total})
 		case (group == "Gender" || group == "Urban" || group == "Rural") && (sub == "Male" || sub == "Female" || sub == "Total"):
-			vc := valueCol{idx: i, sex: map[string]string{"Male": Male, "Female": Female, "Total": Total}[sub], area: Total}
+			vc := valueCol{idx: i, sex: map[string]string{"Male": pipeline.Male, "Female": pipeline.Female, "Total": pipeline.Total}[sub], area: pipeline.Total}
 			if group == "Urban" {
-				vc.area = Urban
+				vc.area = pipeline.Urban
 			} else if group == "Rural" {
-				vc.area = Rural
+				vc.area = pipeline.Rural
 			}
 			if group == "Gender" && sub == "Total" {
 				continue
@@ -201,7 +203,7 @@ func readITUBySex(s *source) error {
 		}
 	}
 	if yearIdx < 0 || len(vcols) != 9 {
-		return structural(t.file, lines[2], 0, RuleMissingColumn,
+		return pipeline.Structural(t.file, lines[2], 0, pipeline.RuleMissingColumn,
 			"want a 'Latest year' column and Individuals, Male/Female, Urban and Rural Total/Male/Female columns; found year=%v and %d value columns", yearIdx >= 0, len(vcols))
 	}
 	// Footnotes after the data: "(1) text".
@@ -223,7 +225,7 @@ func readITUBySex(s *source) error {
 	for i := 3; i < end; i++ {
 		rec, line := recs[i], lines[i]
 		name := rec[0]
-		yearCell := field(rec, yearIdx)
+		yearCell := pipeline.Cell(rec, yearIdx)
 		year, ok := s.ParseYear(yearCell, line, yearIdx+1)
 		if !ok {
 			continue
@@ -234,13 +236,13 @@ func readITUBySex(s *source) error {
 				continue
 			}
 			var notes []string
-			if sc := scope[normName(name)]; sc != "" {
+			if sc := scope[pipeline.NormName(name)]; sc != "" {
 				notes = append(notes, "in-scope population: "+sc)
 			}
 			// A footnote marker sits in the column after the value (and
 			// after the name for the whole row).
 			for _, mi := range []int{1, vc.idx + 1} {
-				if m := strings.TrimSpace(field(rec, mi)); m != "" {
+				if m := strings.TrimSpace(pipeline.Cell(rec, mi)); m != "" {
 					if txt, ok := footnotes[m]; ok {
 						notes = append(notes, txt)
 					} else {
@@ -248,7 +250,7 @@ func readITUBySex(s *source) error {
 					}
 				}
 			}
-			s.Add(Obs{Line: line, Column: vc.idx + 1, Fields: FieldColumns{Unit: 1, Year: yearIdx + 1}, Unit: name, UnitKind: ByName, Year: year, Indicator: opt.Indicator,
+			s.Add(pipeline.Obs{Line: line, Column: vc.idx + 1, Fields: pipeline.FieldColumns{Unit: 1, Year: yearIdx + 1}, Unit: name, UnitKind: pipeline.ByName, Year: year, Indicator: opt.Indicator,
 				Sex: vc.sex, Area: vc.area, Value: v, Note: strings.Join(notes, "; ")})
 		}
 	}
@@ -271,8 +273,8 @@ func readScope(s *source, file string, scope map[string]string) error {
 			return nil
 		}
 		if err != nil {
-			return csvStructural(t.file, err)
+			return pipeline.CSVProblem(t.file, err)
 		}
-		scope[normName(field(rec, col["Country"]))] = strings.TrimSpace(field(rec, col["In-scope population"]))
+		scope[pipeline.NormName(pipeline.Cell(rec, col["Country"]))] = strings.TrimSpace(pipeline.Cell(rec, col["In-scope population"]))
 	}
 }

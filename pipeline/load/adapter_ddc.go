@@ -1,7 +1,9 @@
-package pipeline
+package load
 
 import (
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type ddcOptions struct {
@@ -21,7 +23,7 @@ func (o *ddcOptions) rename(s *source, seen map[string]bool, line int, name stri
 	}
 	if !seen[name] {
 		seen[name] = true
-		s.Problem(line, 0, Notice, RuleKnownDefect, "name %s read as %q (older Compass vintage)", excerpt(name), to)
+		s.Problem(line, 0, pipeline.Notice, pipeline.RuleKnownDefect, "name %s read as %q (older Compass vintage)", pipeline.Excerpt(name), to)
 	}
 	return to
 }
@@ -70,25 +72,25 @@ func readDDCScores(s *source) error {
 	defer t.Close()
 	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		cell := field(rec, col["score"])
-		if isMissingCell(cell) {
+		cell := pipeline.Cell(rec, col["score"])
+		if pipeline.IsMissingCell(cell) {
 			s.Ignore("rows without a score (pillar rows carry only a rank)", 1)
 			return nil
 		}
-		id := DDCIndicatorID(field(rec, col["framework"]), field(rec, col["pillar"]), field(rec, col["subpillar"]))
+		id := DDCIndicatorID(pipeline.Cell(rec, col["framework"]), pipeline.Cell(rec, col["pillar"]), pipeline.Cell(rec, col["subpillar"]))
 		l, c := t.pos(col["score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
 			return nil
 		}
 		var note []string
-		if st := strings.TrimSpace(field(rec, col["stage_name"])); st != "" {
+		if st := strings.TrimSpace(pipeline.Cell(rec, col["stage_name"])); st != "" {
 			note = append(note, "stage: "+st)
 		}
-		if cf := strings.TrimSpace(field(rec, col["confidence"])); cf != "" {
+		if cf := strings.TrimSpace(pipeline.Cell(rec, col["confidence"])); cf != "" {
 			note = append(note, "confidence: "+cf+"%")
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: ByCode, Year: opt.Year, Indicator: id,
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: pipeline.Cell(rec, col["iso3"]), UnitKind: pipeline.ByCode, Year: opt.Year, Indicator: id,
 			Value: v, Note: strings.Join(note, "; ")})
 		return nil
 	})
@@ -104,22 +106,22 @@ func readDDCIndicatorScores(s *source) error {
 	col := t.col
 	seen := map[string]bool{}
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		if strings.TrimSpace(field(rec, col["Indicator"])) != "" {
+		if strings.TrimSpace(pipeline.Cell(rec, col["Indicator"])) != "" {
 			s.Ignore("indicator-level rows (third-party raw values)", 1)
 			return nil
 		}
-		cell := field(rec, col["new_rank_score"])
+		cell := pipeline.Cell(rec, col["new_rank_score"])
 		if s.emptyCell(cell) {
 			return nil
 		}
 		line, _ := t.pos(0)
-		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, field(rec, col["Pillar"])), opt.rename(s, seen, line, field(rec, col["Sub-Pillar"])))
+		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, pipeline.Cell(rec, col["Pillar"])), opt.rename(s, seen, line, pipeline.Cell(rec, col["Sub-Pillar"])))
 		l, c := t.pos(col["new_rank_score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
 			return nil
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: ByName, Year: opt.Year, Indicator: id, Value: v})
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: pipeline.Cell(rec, col["Country Name"]), UnitKind: pipeline.ByName, Year: opt.Year, Indicator: id, Value: v})
 		return nil
 	})
 }

@@ -1,8 +1,10 @@
-package pipeline
+package load
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type egovOptions struct {
@@ -24,12 +26,12 @@ type egovOptions struct {
 // notices, the components published for them are kept.
 func readEGov(s *source) error {
 	var opt egovOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
-	kind := ByName
+	kind := pipeline.ByName
 	if opt.UnitKind == "code" {
-		kind = ByCode
+		kind = pipeline.ByCode
 	}
 	want := []string{opt.UnitColumn}
 	if opt.YearColumn != "" {
@@ -44,11 +46,11 @@ func readEGov(s *source) error {
 	col, hdr := t.col, t.hdr
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
+			s.Problem(1, i+1, pipeline.Notice, pipeline.RuleIgnoredColumn, "column %s is not used: %s", pipeline.Excerpt(h), why)
 			continue
 		}
 		if _, mapped := opt.Columns[h]; !mapped && h != opt.UnitColumn && h != opt.YearColumn {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not mapped to an indicator", excerpt(h))
+			s.Problem(1, i+1, pipeline.Notice, pipeline.RuleIgnoredColumn, "column %s is not mapped to an indicator", pipeline.Excerpt(h))
 		}
 	}
 	var egdiCol, rankCol string
@@ -64,14 +66,14 @@ func readEGov(s *source) error {
 	cols := sortedKeys(opt.Columns)
 	sort.Slice(cols, func(i, j int) bool { return col[cols[i]] < col[cols[j]] })
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		unit := field(rec, col[opt.UnitColumn])
+		unit := pipeline.Cell(rec, col[opt.UnitColumn])
 		year := opt.Year
 		_, unitCol := t.pos(col[opt.UnitColumn])
 		yearCol := 0
 		if opt.YearColumn != "" {
 			l, c := t.pos(col[opt.YearColumn])
 			yearCol = c
-			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
+			y, ok := s.ParseYear(pipeline.Cell(rec, col[opt.YearColumn]), l, c)
 			if !ok {
 				return nil
 			}
@@ -79,7 +81,7 @@ func readEGov(s *source) error {
 		}
 		present := 0
 		for _, c := range cols {
-			if !isMissingCell(field(rec, col[c])) {
+			if !pipeline.IsMissingCell(pipeline.Cell(rec, col[c])) {
 				present++
 			}
 		}
@@ -87,16 +89,16 @@ func readEGov(s *source) error {
 		if present > 0 && !s.CheckUnit(unit, kind, ul, uc, present) {
 			return nil
 		}
-		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
+		notAssessed := egdiCol != "" && isZero(pipeline.Cell(rec, col[egdiCol]))
 		for _, c := range cols {
 			i := col[c]
-			cell := field(rec, i)
+			cell := pipeline.Cell(rec, i)
 			if s.emptyCell(cell) {
 				continue
 			}
 			l, cpos := t.pos(i)
 			if notAssessed && (c == egdiCol || c == rankCol) {
-				s.Quarantine(l, cpos, Notice, RuleNotAssessed,
+				s.Quarantine(l, cpos, pipeline.Notice, pipeline.RuleNotAssessed,
 					"%s %d: %s %s is the survey's placeholder for a state not assessed (EGDI 0)", strings.TrimSpace(unit), year, opt.Columns[c], strings.TrimSpace(cell))
 				continue
 			}
@@ -104,7 +106,7 @@ func readEGov(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
+			s.Add(pipeline.Obs{Line: l, Column: cpos, Fields: pipeline.FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
 		return nil
 	})
