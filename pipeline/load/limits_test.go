@@ -1,4 +1,4 @@
-package pipeline_test
+package load_test
 
 import (
 	"bytes"
