@@ -17,7 +17,7 @@
 // -> Collector -> merge -> Arrow record) and pipeline/snapshot (snapshot
 // directories and the state directory) import it; it imports only
 // pipeline/internal/longload (column buffers, the merge's ordering, the
-// allocators tuned for large panels) and pipeline/dims.
+// allocators tuned for large panels).
 //
 // Missing data is the absence of a row; values are never NaN in the table.
 // Functions returning Arrow data say who releases it; the package takes a
