@@ -64,9 +64,6 @@ func (e *RuleError) At(column int) *RuleError { return e.at(column) }
 // Rule is the problem's rule.
 func (e *RuleError) Rule() Rule { return e.rule }
 
-// Max is the line limit in bytes.
-func (l *LineLimit) Max() int { return l.max }
-
 // AddUnit adds a unit; a code given twice is an error (the first stays).
 func (r *Reference) AddUnit(u *Unit) (*Unit, error) { return r.addUnit(u) }
 

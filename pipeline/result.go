@@ -28,3 +28,12 @@ func (r *Result) Release() {
 		r.Observations = nil
 	}
 }
+
+// Default reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
+// The longest line of the shipped files is 99 KB (the Findex 2021 DataBank
+// extract), a tenth of the line limit; an Arrow IPC record batch of 64K rows
+// of the long format is about 3 MB.
+const (
+	DefaultMaxLineBytes    = 1 << 20
+	DefaultMaxMessageBytes = 256 << 20
+)

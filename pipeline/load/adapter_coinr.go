@@ -27,7 +27,7 @@ func readWide(s *source) error {
 	if err != nil {
 		return err
 	}
-	meta, err := pipeline.ParseIMeta(mname, mr)
+	meta, err := ParseIMeta(mname, mr)
 	mr.Close()
 	if err != nil {
 		return problemsToLoadError(s, err)
@@ -36,7 +36,7 @@ func readWide(s *source) error {
 	if err != nil {
 		return err
 	}
-	data, err := pipeline.ParseIData(dname, dr, meta)
+	data, err := ParseIData(dname, dr, meta)
 	dr.Close()
 	if err != nil {
 		return problemsToLoadError(s, err)
@@ -77,7 +77,7 @@ func readWide(s *source) error {
 // problemsToLoadError records every located problem of a whole-file failure
 // and returns the first as the file's structural error.
 func problemsToLoadError(s *source, err error) error {
-	var pe *pipeline.ProblemsError
+	var pe *ProblemsError
 	if !errors.As(err, &pe) {
 		return err
 	}

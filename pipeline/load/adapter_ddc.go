@@ -72,25 +72,25 @@ func readDDCScores(s *source) error {
 	defer t.Close()
 	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		cell := pipeline.Cell(rec, col["score"])
-		if pipeline.IsMissingCell(cell) {
+		cell := field(rec, col["score"])
+		if isMissingCell(cell) {
 			s.Ignore("rows without a score (pillar rows carry only a rank)", 1)
 			return nil
 		}
-		id := DDCIndicatorID(pipeline.Cell(rec, col["framework"]), pipeline.Cell(rec, col["pillar"]), pipeline.Cell(rec, col["subpillar"]))
+		id := DDCIndicatorID(field(rec, col["framework"]), field(rec, col["pillar"]), field(rec, col["subpillar"]))
 		l, c := t.pos(col["score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
 			return nil
 		}
 		var note []string
-		if st := strings.TrimSpace(pipeline.Cell(rec, col["stage_name"])); st != "" {
+		if st := strings.TrimSpace(field(rec, col["stage_name"])); st != "" {
 			note = append(note, "stage: "+st)
 		}
-		if cf := strings.TrimSpace(pipeline.Cell(rec, col["confidence"])); cf != "" {
+		if cf := strings.TrimSpace(field(rec, col["confidence"])); cf != "" {
 			note = append(note, "confidence: "+cf+"%")
 		}
-		s.Add(pipeline.Obs{Line: l, Column: c, Unit: pipeline.Cell(rec, col["iso3"]), UnitKind: pipeline.ByCode, Year: opt.Year, Indicator: id,
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: pipeline.ByCode, Year: opt.Year, Indicator: id,
 			Value: v, Note: strings.Join(note, "; ")})
 		return nil
 	})
@@ -106,22 +106,22 @@ func readDDCIndicatorScores(s *source) error {
 	col := t.col
 	seen := map[string]bool{}
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		if strings.TrimSpace(pipeline.Cell(rec, col["Indicator"])) != "" {
+		if strings.TrimSpace(field(rec, col["Indicator"])) != "" {
 			s.Ignore("indicator-level rows (third-party raw values)", 1)
 			return nil
 		}
-		cell := pipeline.Cell(rec, col["new_rank_score"])
+		cell := field(rec, col["new_rank_score"])
 		if s.emptyCell(cell) {
 			return nil
 		}
 		line, _ := t.pos(0)
-		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, pipeline.Cell(rec, col["Pillar"])), opt.rename(s, seen, line, pipeline.Cell(rec, col["Sub-Pillar"])))
+		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, field(rec, col["Pillar"])), opt.rename(s, seen, line, field(rec, col["Sub-Pillar"])))
 		l, c := t.pos(col["new_rank_score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
 			return nil
 		}
-		s.Add(pipeline.Obs{Line: l, Column: c, Unit: pipeline.Cell(rec, col["Country Name"]), UnitKind: pipeline.ByName, Year: opt.Year, Indicator: id, Value: v})
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: pipeline.ByName, Year: opt.Year, Indicator: id, Value: v})
 		return nil
 	})
 }

@@ -66,14 +66,14 @@ func readEGov(s *source) error {
 	cols := sortedKeys(opt.Columns)
 	sort.Slice(cols, func(i, j int) bool { return col[cols[i]] < col[cols[j]] })
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		unit := pipeline.Cell(rec, col[opt.UnitColumn])
+		unit := field(rec, col[opt.UnitColumn])
 		year := opt.Year
 		_, unitCol := t.pos(col[opt.UnitColumn])
 		yearCol := 0
 		if opt.YearColumn != "" {
 			l, c := t.pos(col[opt.YearColumn])
 			yearCol = c
-			y, ok := s.ParseYear(pipeline.Cell(rec, col[opt.YearColumn]), l, c)
+			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
 			if !ok {
 				return nil
 			}
@@ -81,7 +81,7 @@ func readEGov(s *source) error {
 		}
 		present := 0
 		for _, c := range cols {
-			if !pipeline.IsMissingCell(pipeline.Cell(rec, col[c])) {
+			if !isMissingCell(field(rec, col[c])) {
 				present++
 			}
 		}
@@ -89,10 +89,10 @@ func readEGov(s *source) error {
 		if present > 0 && !s.CheckUnit(unit, kind, ul, uc, present) {
 			return nil
 		}
-		notAssessed := egdiCol != "" && isZero(pipeline.Cell(rec, col[egdiCol]))
+		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
 		for _, c := range cols {
 			i := col[c]
-			cell := pipeline.Cell(rec, i)
+			cell := field(rec, i)
 			if s.emptyCell(cell) {
 				continue
 			}

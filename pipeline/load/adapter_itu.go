@@ -47,9 +47,9 @@ func readITUDataHub(s *source) error {
 	var rows []row
 	labels := map[string]map[string]bool{} // series -> labels
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		r := row{line: line, code: strings.TrimSpace(pipeline.Cell(rec, col["seriesCode"])), unit: pipeline.Cell(rec, col["entityIso"]),
-			label: pipeline.Cell(rec, col["seriesUnits"]), year: pipeline.Cell(rec, col["dataYear"]), value: pipeline.Cell(rec, col["dataValue"]),
-			note: pipeline.Cell(rec, col["dataNote"]), src: pipeline.Cell(rec, col["dataSource"])}
+		r := row{line: line, code: strings.TrimSpace(field(rec, col["seriesCode"])), unit: field(rec, col["entityIso"]),
+			label: field(rec, col["seriesUnits"]), year: field(rec, col["dataYear"]), value: field(rec, col["dataValue"]),
+			note: field(rec, col["dataNote"]), src: field(rec, col["dataSource"])}
 		_, r.valCol = t.pos(col["dataValue"])
 		_, r.yearCol = t.pos(col["dataYear"])
 		_, r.unitCol = t.pos(col["entityIso"])
@@ -169,8 +169,8 @@ func readITUBySex(s *source) error {
 		return pipeline.Structural(t.file, 1, 0, pipeline.RuleWrongHeader, "want a title line and two header lines before the data")
 	}
 	groups, subs := recs[1], recs[2]
-	if strings.TrimSpace(pipeline.Cell(subs, 0)) != "Economy name" {
-		return pipeline.Structural(t.file, lines[2], 1, pipeline.RuleWrongHeader, "third line starts %s, want \"Economy name\"", pipeline.Excerpt(pipeline.Cell(subs, 0)))
+	if strings.TrimSpace(field(subs, 0)) != "Economy name" {
+		return pipeline.Structural(t.file, lines[2], 1, pipeline.RuleWrongHeader, "third line starts %s, want \"Economy name\"", pipeline.Excerpt(field(subs, 0)))
 	}
 	type valueCol struct {
 		idx       int
@@ -180,7 +180,7 @@ func readITUBySex(s *source) error {
 	yearIdx := -1
 	group := ""
 	for i := range subs {
-		if g := strings.TrimSpace(pipeline.Cell(groups, i)); g != "" {
+		if g := strings.TrimSpace(field(groups, i)); g != "" {
 			group = g
 		}
 		sub := strings.TrimSpace(subs[i])
@@ -225,7 +225,7 @@ func readITUBySex(s *source) error {
 	for i := 3; i < end; i++ {
 		rec, line := recs[i], lines[i]
 		name := rec[0]
-		yearCell := pipeline.Cell(rec, yearIdx)
+		yearCell := field(rec, yearIdx)
 		year, ok := s.ParseYear(yearCell, line, yearIdx+1)
 		if !ok {
 			continue
@@ -242,7 +242,7 @@ func readITUBySex(s *source) error {
 			// A footnote marker sits in the column after the value (and
 			// after the name for the whole row).
 			for _, mi := range []int{1, vc.idx + 1} {
-				if m := strings.TrimSpace(pipeline.Cell(rec, mi)); m != "" {
+				if m := strings.TrimSpace(field(rec, mi)); m != "" {
 					if txt, ok := footnotes[m]; ok {
 						notes = append(notes, txt)
 					} else {
@@ -273,8 +273,8 @@ func readScope(s *source, file string, scope map[string]string) error {
 			return nil
 		}
 		if err != nil {
-			return pipeline.CSVProblem(t.file, err)
+			return csvStructural(t.file, err)
 		}
-		scope[pipeline.NormName(pipeline.Cell(rec, col["Country"]))] = strings.TrimSpace(pipeline.Cell(rec, col["In-scope population"]))
+		scope[pipeline.NormName(field(rec, col["Country"]))] = strings.TrimSpace(field(rec, col["In-scope population"]))
 	}
 }

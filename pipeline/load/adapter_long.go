@@ -72,7 +72,7 @@ func readLong(s *source) error {
 // starts at line offset+1; idx is the header's columns when the header was
 // already read.
 func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[string]int) error {
-	cr := csv.NewReader(pipeline.StripBOM(pipeline.NewLineLimit(r, display, s.maxLine, offset)))
+	cr := csv.NewReader(stripBOM(newLineLimit(r, display, s.maxLine, offset)))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	t := &csvTable{r: cr, file: display}
@@ -82,7 +82,7 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 			return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 		}
 		if err != nil {
-			return pipeline.CSVProblem(display, err)
+			return csvStructural(display, err)
 		}
 		col := func(i int) int { _, c := t.pos(i); return c }
 		if idx, err = checkLongHeader(display, line, rec, col); err != nil {
@@ -94,7 +94,7 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if !ok {
 			return ""
 		}
-		return pipeline.Cell(rec, i)
+		return field(rec, i)
 	}
 	for {
 		rec, line, err := t.next()
@@ -107,7 +107,7 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 				s.Quarantine(pe.Line+offset, pe.Column, pipeline.Error, pipeline.RuleMalformedRow, "%v", pe.Err)
 				continue
 			}
-			return pipeline.CSVProblem(display, err)
+			return csvStructural(display, err)
 		}
 		line += offset
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {

@@ -34,20 +34,20 @@ func readCountryYearValue(s *source) error {
 	col := t.col
 	early := fmt.Sprintf("rows before %d (outside DRI's range)", pipeline.MinYear)
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		unit := pipeline.Cell(rec, col["Country Code"])
+		unit := field(rec, col["Country Code"])
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
-		cell := pipeline.Cell(rec, col["Value"])
+		cell := field(rec, col["Value"])
 		if s.emptyCell(cell) {
 			return nil
 		}
-		if y, err := strconv.Atoi(strings.TrimSpace(pipeline.Cell(rec, col["Year"]))); err == nil && y < pipeline.MinYear {
+		if y, err := strconv.Atoi(strings.TrimSpace(field(rec, col["Year"]))); err == nil && y < pipeline.MinYear {
 			s.skipRow(early)
 			return nil
 		}
 		l, c := t.pos(col["Year"])
-		year, ok := s.ParseYear(pipeline.Cell(rec, col["Year"]), l, c)
+		year, ok := s.ParseYear(field(rec, col["Year"]), l, c)
 		if !ok {
 			return nil
 		}

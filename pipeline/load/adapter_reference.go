@@ -32,11 +32,11 @@ func readM49(s *source) error {
 	}
 	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		for _, c := range []string{"Global Code", "Region Code", "Sub-region Code", "Intermediate Region Code"} {
-			if code := pad(pipeline.Cell(rec, col[c])); code != "" {
-				s.ref.AddAggregate("M49:"+code, pipeline.Cell(rec, col[c]))
+			if code := pad(field(rec, col[c])); code != "" {
+				s.ref.AddAggregate("M49:"+code, field(rec, col[c]))
 			}
 		}
-		iso3 := strings.TrimSpace(pipeline.Cell(rec, col["ISO-alpha3 Code"]))
+		iso3 := strings.TrimSpace(field(rec, col["ISO-alpha3 Code"]))
 		s.Report().Read++
 		if len(iso3) != 3 {
 			_, c := t.pos(col["ISO-alpha3 Code"])
@@ -45,16 +45,16 @@ func readM49(s *source) error {
 			return nil
 		}
 		u := &pipeline.Unit{
-			Code: iso3, ISO2: strings.TrimSpace(pipeline.Cell(rec, col["ISO-alpha2 Code"])),
-			M49: pad(pipeline.Cell(rec, col["M49 Code"])), Name: strings.TrimSpace(pipeline.Cell(rec, col["Country or Area"])),
+			Code: iso3, ISO2: strings.TrimSpace(field(rec, col["ISO-alpha2 Code"])),
+			M49: pad(field(rec, col["M49 Code"])), Name: strings.TrimSpace(field(rec, col["Country or Area"])),
 			Type:       pipeline.UnitTerritory,
-			RegionCode: pad(pipeline.Cell(rec, col["Region Code"])), Region: strings.TrimSpace(pipeline.Cell(rec, col["Region Name"])),
-			SubRegionCode: pad(pipeline.Cell(rec, col["Sub-region Code"])), SubRegion: strings.TrimSpace(pipeline.Cell(rec, col["Sub-region Name"])),
-			IntermediateRegionCode: pad(pipeline.Cell(rec, col["Intermediate Region Code"])),
-			IntermediateRegion:     strings.TrimSpace(pipeline.Cell(rec, col["Intermediate Region Name"])),
-			LDC:                    flag(pipeline.Cell(rec, col["Least Developed Countries (LDC)"])),
-			LLDC:                   flag(pipeline.Cell(rec, col["Land Locked Developing Countries (LLDC)"])),
-			SIDS:                   flag(pipeline.Cell(rec, col["Small Island Developing States (SIDS)"])),
+			RegionCode: pad(field(rec, col["Region Code"])), Region: strings.TrimSpace(field(rec, col["Region Name"])),
+			SubRegionCode: pad(field(rec, col["Sub-region Code"])), SubRegion: strings.TrimSpace(field(rec, col["Sub-region Name"])),
+			IntermediateRegionCode: pad(field(rec, col["Intermediate Region Code"])),
+			IntermediateRegion:     strings.TrimSpace(field(rec, col["Intermediate Region Name"])),
+			LDC:                    flag(field(rec, col["Least Developed Countries (LDC)"])),
+			LLDC:                   flag(field(rec, col["Land Locked Developing Countries (LLDC)"])),
+			SIDS:                   flag(field(rec, col["Small Island Developing States (SIDS)"])),
 		}
 		if _, err := s.ref.AddUnit(u); err != nil {
 			s.Report().Quarantined++
@@ -106,8 +106,8 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 
 func readUnitsExtra(s *source) error {
 	return readRows(s, []string{"code", "iso2", "m49", "name", "note"}, func(rec []string, col map[string]int) error {
-		u := &pipeline.Unit{Code: strings.TrimSpace(pipeline.Cell(rec, col["code"])), ISO2: strings.TrimSpace(pipeline.Cell(rec, col["iso2"])),
-			M49: strings.TrimSpace(pipeline.Cell(rec, col["m49"])), Name: strings.TrimSpace(pipeline.Cell(rec, col["name"])), Type: pipeline.UnitTerritory}
+		u := &pipeline.Unit{Code: strings.TrimSpace(field(rec, col["code"])), ISO2: strings.TrimSpace(field(rec, col["iso2"])),
+			M49: strings.TrimSpace(field(rec, col["m49"])), Name: strings.TrimSpace(field(rec, col["name"])), Type: pipeline.UnitTerritory}
 		if len(u.Code) != 3 || strings.ToUpper(u.Code) != u.Code {
 			return pipeline.Reject(pipeline.RuleBadCode, "code %s is not three upper-case letters", pipeline.Excerpt(u.Code))
 		}
@@ -119,7 +119,7 @@ func readUnitsExtra(s *source) error {
 func readUNMembers(s *source) error {
 	n := 0
 	err := readRows(s, []string{"iso3", "name"}, func(rec []string, col map[string]int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["iso3"]))
+		code := strings.TrimSpace(field(rec, col["iso3"]))
 		i, ok := s.ref.UnitIndex(code)
 		if !ok {
 			return pipeline.Reject(pipeline.RuleUnknownUnit, "UN member %s is not in the M49 table", pipeline.Excerpt(code))
@@ -162,21 +162,21 @@ func readWBClass(s *source) error {
 	defer t.Close()
 	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, line int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["Code"]))
+		code := strings.TrimSpace(field(rec, col["Code"]))
 		if code == "" {
 			s.Ignore("blank lines", 1)
 			return nil
 		}
-		ig := strings.TrimSpace(pipeline.Cell(rec, col["Income group"]))
-		rg := strings.TrimSpace(pipeline.Cell(rec, col["Region"]))
+		ig := strings.TrimSpace(field(rec, col["Income group"]))
+		rg := strings.TrimSpace(field(rec, col["Region"]))
 		i, ok := s.ref.UnitIndex(code)
 		if !ok {
 			if ig == "" && rg == "" {
-				s.ref.AddAggregate(code, pipeline.Cell(rec, col["Economy"]))
+				s.ref.AddAggregate(code, field(rec, col["Economy"]))
 				s.Ignore("World Bank aggregates", 1)
 				return nil
 			}
-			s.Quarantine(line, 0, pipeline.Error, pipeline.RuleUnknownUnit, "economy %s (%s) is not in the units table", pipeline.Excerpt(code), pipeline.Excerpt(pipeline.Cell(rec, col["Economy"])))
+			s.Quarantine(line, 0, pipeline.Error, pipeline.RuleUnknownUnit, "economy %s (%s) is not in the units table", pipeline.Excerpt(code), pipeline.Excerpt(field(rec, col["Economy"])))
 			return nil
 		}
 		s.Report().Read++
@@ -212,18 +212,18 @@ func readWBClass(s *source) error {
 
 func readWBClassGroups(s *source) error {
 	return readRows(s, []string{"WB_Group_Code", "WB_Group_Name", "WB_Country_Code"}, func(rec []string, col map[string]int) error {
-		g := strings.TrimSpace(pipeline.Cell(rec, col["WB_Group_Code"]))
+		g := strings.TrimSpace(field(rec, col["WB_Group_Code"]))
 		if g == "" {
 			return pipeline.Reject(pipeline.RuleBadCode, "empty group code")
 		}
-		s.ref.AddAggregate(g, pipeline.Cell(rec, col["WB_Group_Name"]))
+		s.ref.AddAggregate(g, field(rec, col["WB_Group_Name"]))
 		return nil
 	})
 }
 
 func readAliases(s *source) error {
 	return readRows(s, []string{"alias", "code", "note"}, func(rec []string, col map[string]int) error {
-		alias, code := pipeline.Cell(rec, col["alias"]), strings.TrimSpace(pipeline.Cell(rec, col["code"]))
+		alias, code := field(rec, col["alias"]), strings.TrimSpace(field(rec, col["code"]))
 		if _, ok := s.ref.UnitIndex(code); !ok {
 			return pipeline.Reject(pipeline.RuleUnknownUnit, "alias %s points at unknown unit %s", pipeline.Excerpt(alias), pipeline.Excerpt(code))
 		}
@@ -249,20 +249,20 @@ func readLDCMembership(s *source) error {
 	current := map[string]bool{}
 	listed := map[string]bool{}
 	err := readRows(s, []string{"iso3", "country", "added", "graduated", "source"}, func(rec []string, col map[string]int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["iso3"]))
+		code := strings.TrimSpace(field(rec, col["iso3"]))
 		i, ok := s.ref.UnitIndex(code)
 		if !ok {
 			return pipeline.Reject(pipeline.RuleUnknownUnit, "LDC %q is not in the M49 table", code)
 		}
-		added, err := strconv.Atoi(strings.TrimSpace(pipeline.Cell(rec, col["added"])))
+		added, err := strconv.Atoi(strings.TrimSpace(field(rec, col["added"])))
 		if err != nil || added < 1971 {
-			return pipeline.Reject(pipeline.RuleNotANumber, "%s: added %q is not a year from 1971 (the first list)", code, pipeline.Cell(rec, col["added"]))
+			return pipeline.Reject(pipeline.RuleNotANumber, "%s: added %q is not a year from 1971 (the first list)", code, field(rec, col["added"]))
 		}
-		if strings.TrimSpace(pipeline.Cell(rec, col["source"])) == "" {
+		if strings.TrimSpace(field(rec, col["source"])) == "" {
 			return pipeline.Reject(pipeline.RuleBadEntry, "%s: no source cited", code)
 		}
 		p := pipeline.MemberPeriod{Unit: s.ref.UnitAt(i).Code, From: added}
-		if g := strings.TrimSpace(pipeline.Cell(rec, col["graduated"])); g != "" {
+		if g := strings.TrimSpace(field(rec, col["graduated"])); g != "" {
 			y, m, ok := graduationMonth(g)
 			if !ok || y < added {
 				return pipeline.Reject(pipeline.RuleNotANumber, "%s: graduated %q is not a date YYYY-MM[-DD] after %d", code, g, added)
@@ -314,8 +314,8 @@ func graduationMonth(s string) (year, month int, ok bool) {
 func readSubdivisions(s *source) error {
 	s.ref.AddSubdivisionList(s.name)
 	return readRows(s, []string{"code", "name"}, func(rec []string, col map[string]int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["code"]))
-		if e := s.ref.AddSubdivision(code, strings.TrimSpace(pipeline.Cell(rec, col["name"]))); e != nil {
+		code := strings.TrimSpace(field(rec, col["code"]))
+		if e := s.ref.AddSubdivision(code, strings.TrimSpace(field(rec, col["name"]))); e != nil {
 			return e
 		}
 		return nil

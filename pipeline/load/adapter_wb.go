@@ -96,14 +96,14 @@ func (s *source) openLines() (*dataBankLines, io.Closer, error) {
 	}
 	// The line limit fails first: the scanner's own limit (ErrTooLong)
 	// would not say which line.
-	ll := pipeline.NewLineLimit(rc, display, s.maxLine, 0)
+	ll := newLineLimit(rc, display, s.maxLine, 0)
 	sc := bufio.NewScanner(ll)
-	sc.Buffer(make([]byte, 64*1024), ll.Max()+64)
+	sc.Buffer(make([]byte, 64*1024), ll.max+64)
 	return &dataBankLines{sc: sc}, rc, nil
 }
 
 func isDataBankFooter(rec []string) bool {
-	first := strings.TrimSpace(pipeline.Cell(rec, 0))
+	first := strings.TrimSpace(field(rec, 0))
 	if strings.TrimSpace(strings.Join(rec, "")) == "" {
 		return true
 	}
@@ -126,7 +126,7 @@ func readWBDataBank(s *source) error {
 		return pipeline.Structural(s.name, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
 	if err != nil {
-		return pipeline.CSVProblem(s.name, err)
+		return csvStructural(s.name, err)
 	}
 	defer func() {
 		if d.repaired > 0 {
@@ -144,7 +144,7 @@ func readWBDataBank(s *source) error {
 }
 
 func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
-	col, names, err := pipeline.FindColumns(s.name, hline, hdr, "Country Code", "Series Code")
+	col, names, err := findColumns(s.name, hline, hdr, "Country Code", "Series Code")
 	if err != nil {
 		return err
 	}
@@ -165,13 +165,13 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 			s.Ignore("footer lines", 1)
 			return nil
 		}
-		code := strings.TrimSpace(pipeline.Cell(rec, col["Series Code"]))
+		code := strings.TrimSpace(field(rec, col["Series Code"]))
 		target, ok := opt.Series[code]
 		if !ok {
 			s.skipRow("rows of series not used")
 			return nil
 		}
-		unit := pipeline.Cell(rec, col["Country Code"])
+		unit := field(rec, col["Country Code"])
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
@@ -189,7 +189,7 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 }
 
 func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
-	col, names, err := pipeline.FindColumns(s.name, hline, hdr, "Country Code")
+	col, names, err := findColumns(s.name, hline, hdr, "Country Code")
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 			s.Ignore("footer lines", 1)
 			return nil
 		}
-		unit := pipeline.Cell(rec, col["Country Code"])
+		unit := field(rec, col["Country Code"])
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
@@ -260,12 +260,12 @@ func readFindexDatabank(s *source) error {
 	s.Ignore("columns not used", len(hdr)-len(labels)-2)
 	percent, firstPercent := 0, 0
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		unit := pipeline.Cell(rec, col["Country code"])
+		unit := field(rec, col["Country code"])
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		l, c := t.pos(col["Year"])
-		year, ok := s.ParseYear(pipeline.Cell(rec, col["Year"]), l, c)
+		year, ok := s.ParseYear(field(rec, col["Year"]), l, c)
 		if !ok {
 			return nil
 		}
@@ -273,7 +273,7 @@ func readFindexDatabank(s *source) error {
 		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		for _, label := range labels {
 			i := col[label]
-			cell := strings.TrimSpace(pipeline.Cell(rec, i))
+			cell := strings.TrimSpace(field(rec, i))
 			if s.emptyCell(cell) {
 				continue
 			}
@@ -320,13 +320,13 @@ func readWBAPILong(s *source) error {
 	defer t.Close()
 	col := t.col
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["ind_id"]))
+		code := strings.TrimSpace(field(rec, col["ind_id"]))
 		target, ok := opt.Series[code]
 		if !ok {
 			s.skipSeries(code)
 			return nil
 		}
-		unit := pipeline.Cell(rec, col["cty_iso"])
+		unit := field(rec, col["cty_iso"])
 		// The API leaves cty_iso empty for its income and lending aggregates
 		// ("High income", cty_id XD).
 		if strings.TrimSpace(unit) == "" {
@@ -336,12 +336,12 @@ func readWBAPILong(s *source) error {
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
-		cell := pipeline.Cell(rec, col["value"])
+		cell := field(rec, col["value"])
 		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["date"])
-		year, ok := s.ParseYear(pipeline.Cell(rec, col["date"]), l, c)
+		year, ok := s.ParseYear(field(rec, col["date"]), l, c)
 		if !ok {
 			return nil
 		}
@@ -382,10 +382,10 @@ func readWDIWide(s *source) error {
 			return pipeline.Structural(t.file, line, 0, pipeline.RuleWrongHeader, "no header line starting \"Country Name\"")
 		}
 		if err != nil {
-			return pipeline.CSVProblem(t.file, err)
+			return csvStructural(t.file, err)
 		}
-		if strings.TrimSpace(pipeline.Cell(rec, 0)) == "Country Name" {
-			col, hdr, err = pipeline.FindColumns(t.file, line, rec, "Country Name", "Country Code", "Indicator Name", "Indicator Code")
+		if strings.TrimSpace(field(rec, 0)) == "Country Name" {
+			col, hdr, err = findColumns(t.file, line, rec, "Country Name", "Country Code", "Indicator Name", "Indicator Code")
 			if err != nil {
 				return err
 			}
@@ -415,18 +415,18 @@ func readWDIWide(s *source) error {
 			s.Ignore("blank lines", 1)
 			return nil
 		}
-		code := strings.TrimSpace(pipeline.Cell(rec, col["Indicator Code"]))
+		code := strings.TrimSpace(field(rec, col["Indicator Code"]))
 		target, ok := opt.Series[code]
 		if !ok {
 			s.skipSeries(code)
 			return nil
 		}
-		unit := pipeline.Cell(rec, col["Country Code"])
+		unit := field(rec, col["Country Code"])
 		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		label := ""
-		if m := unitInName.FindStringSubmatch(pipeline.Cell(rec, col["Indicator Name"])); m != nil {
+		if m := unitInName.FindStringSubmatch(field(rec, col["Indicator Name"])); m != nil {
 			label = m[1]
 		}
 		for _, yc := range years {
@@ -464,12 +464,12 @@ func readDDF(s *source) error {
 	defer t.Close()
 	col := t.col
 	return s.eachRow(t, t.file, func(rec []string, _ int) error {
-		cell := pipeline.Cell(rec, col[opt.Concept])
+		cell := field(rec, col[opt.Concept])
 		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["time"])
-		year, ok := s.ParseYear(pipeline.Cell(rec, col["time"]), l, c)
+		year, ok := s.ParseYear(field(rec, col["time"]), l, c)
 		if !ok {
 			return nil
 		}
@@ -480,7 +480,7 @@ func readDDF(s *source) error {
 		if !ok {
 			return nil
 		}
-		s.Add(pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: pipeline.Cell(rec, col["geo"]), UnitKind: pipeline.ByCode, Year: year, Indicator: opt.Indicator,
+		s.Add(pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: field(rec, col["geo"]), UnitKind: pipeline.ByCode, Year: year, Indicator: opt.Indicator,
 			Sex: opt.Sex, Area: opt.Area, Age: opt.Age, Value: v})
 		return nil
 	})
@@ -504,22 +504,22 @@ func readSDG(s *source) error {
 	defer t.Close()
 	col := t.col
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
-		code := strings.TrimSpace(pipeline.Cell(rec, col["SeriesCode"]))
+		code := strings.TrimSpace(field(rec, col["SeriesCode"]))
 		id, ok := opt.Series[code]
 		if !ok {
 			s.skipSeries(code)
 			return nil
 		}
-		area := pipeline.Cell(rec, col["GeoAreaCode"])
+		area := field(rec, col["GeoAreaCode"])
 		if s.skipAggregate(area, pipeline.ByM49, regionalAggregates) {
 			return nil
 		}
-		cell := pipeline.Cell(rec, col["Value"])
+		cell := field(rec, col["Value"])
 		if s.emptyCell(cell) {
 			return nil
 		}
 		l, c := t.pos(col["TimePeriod"])
-		year, ok := s.ParseYear(pipeline.Cell(rec, col["TimePeriod"]), l, c)
+		year, ok := s.ParseYear(field(rec, col["TimePeriod"]), l, c)
 		if !ok {
 			return nil
 		}
@@ -527,11 +527,11 @@ func readSDG(s *source) error {
 		_, sexCol := t.pos(col["Sex"])
 		_, areaCol := t.pos(col["Location"])
 		fields := pipeline.FieldColumns{Unit: unitCol, Year: c, Sex: sexCol, Area: areaCol}
-		sex, ok1 := sdgSex[strings.TrimSpace(pipeline.Cell(rec, col["Sex"]))]
-		loc, ok2 := sdgLocation[strings.TrimSpace(pipeline.Cell(rec, col["Location"]))]
+		sex, ok1 := sdgSex[strings.TrimSpace(field(rec, col["Sex"]))]
+		loc, ok2 := sdgLocation[strings.TrimSpace(field(rec, col["Location"]))]
 		if !ok1 || !ok2 {
 			_, c := t.pos(col["Sex"])
-			s.Quarantine(line, c, pipeline.Error, pipeline.RuleBadCode, "Sex %s / Location %s not understood", pipeline.Excerpt(pipeline.Cell(rec, col["Sex"])), pipeline.Excerpt(pipeline.Cell(rec, col["Location"])))
+			s.Quarantine(line, c, pipeline.Error, pipeline.RuleBadCode, "Sex %s / Location %s not understood", pipeline.Excerpt(field(rec, col["Sex"])), pipeline.Excerpt(field(rec, col["Location"])))
 			return nil
 		}
 		l, c = t.pos(col["Value"])
@@ -540,9 +540,9 @@ func readSDG(s *source) error {
 			return nil
 		}
 		o := pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: area, UnitKind: pipeline.ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
-			UnitLabel: pipeline.Cell(rec, col["Units"]),
-			Note:      joinNote(pipeline.Cell(rec, col["FootNote"]), strings.TrimSpace(pipeline.Cell(rec, col["Source"])))}
-		if n := strings.TrimSpace(pipeline.Cell(rec, col["Nature"])); n == "E" || n == "M" {
+			UnitLabel: field(rec, col["Units"]),
+			Note:      joinNote(field(rec, col["FootNote"]), strings.TrimSpace(field(rec, col["Source"])))}
+		if n := strings.TrimSpace(field(rec, col["Nature"])); n == "E" || n == "M" {
 			o.Status = pipeline.StatusEstimated
 		}
 		s.Add(o)

@@ -58,14 +58,14 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	br := bufio.NewReaderSize(pipeline.NewLineLimit(rc, display, s.maxLine, 0), 64*1024)
-	if head, _ := br.Peek(3); bytes.Equal(head, pipeline.UTF8BOM) {
+	br := bufio.NewReaderSize(newLineLimit(rc, display, s.maxLine, 0), 64*1024)
+	if head, _ := br.Peek(3); bytes.Equal(head, bom) {
 		_, _ = br.Discard(3)
 	}
 	if head, err := br.Peek(1); len(head) == 0 {
 		rc.Close()
 		if err != nil && err != io.EOF {
-			return nil, nil, pipeline.CSVProblem(display, err)
+			return nil, nil, csvStructural(display, err)
 		}
 		return nil, nil, pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
@@ -112,9 +112,9 @@ func (t *csvTable) header(want ...string) (map[string]int, []string, error) {
 		return nil, nil, pipeline.Structural(t.file, 1, 0, pipeline.RuleEmptyFile, "the file has no header")
 	}
 	if err != nil {
-		return nil, nil, pipeline.CSVProblem(t.file, err)
+		return nil, nil, csvStructural(t.file, err)
 	}
-	t.col, t.hdr, err = pipeline.FindColumns(t.file, line, rec, want...)
+	t.col, t.hdr, err = findColumns(t.file, line, rec, want...)
 	return t.col, t.hdr, err
 }
 
@@ -139,7 +139,7 @@ func (s *source) eachRow(r rowReader, file string, fn func(rec []string, line in
 			if s.malformed(err) {
 				continue
 			}
-			return pipeline.CSVProblem(file, err)
+			return csvStructural(file, err)
 		}
 		if err := fn(rec, line); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (s *source) malformed(err error) bool {
 // emptyCell reports whether cell says "no data" (isMissingCell), counting
 // it as an empty cell in the file report.
 func (s *source) emptyCell(cell string) bool {
-	if !pipeline.IsMissingCell(cell) {
+	if !isMissingCell(cell) {
 		return false
 	}
 	s.Ignore("empty cells", 1)
@@ -209,8 +209,8 @@ func (s *source) emptyCell(cell string) bool {
 // cells", "'..' cells"), a bad number is quarantined (ParseValue); ok is
 // false for both.
 func (s *source) valueAt(rec []string, i, line int, indicator, missing string) (float64, bool) {
-	cell := pipeline.Cell(rec, i)
-	if pipeline.IsMissingCell(cell) {
+	cell := field(rec, i)
+	if isMissingCell(cell) {
 		s.Ignore(missing, 1)
 		return 0, false
 	}

@@ -112,7 +112,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			return pipeline.Structural(display, line+1, 0, pipeline.RuleUnreadable, "%v", rerr)
 		}
 		if line == 0 && idx == nil {
-			data = bytes.TrimPrefix(data, pipeline.UTF8BOM)
+			data = bytes.TrimPrefix(data, bom)
 			if len(bytes.TrimSpace(data)) == 0 {
 				return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 			}
@@ -126,7 +126,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 					// lines before it.
 					lb.refs.Store(1)
 					release(lb)
-					return finish(pipeline.LineTooLong(display, line+1, maxLine))
+					return finish(tooLongLine(display, line+1, maxLine))
 				}
 				carry = append(carry[:0], data...)
 				lb.refs.Store(1)
@@ -152,7 +152,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 				nl = len(block)
 			}
 			if nl > maxLine {
-				return pipeline.LineTooLong(display, 1, maxLine)
+				return tooLongLine(display, 1, maxLine)
 			}
 			hdr := strings.Split(strings.TrimRight(string(block[:nl]), "\r\n"), ",")
 			var err error
@@ -229,7 +229,7 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 		}
 		line++
 		if len(raw) > maxLine {
-			c.SetFatal(pipeline.LineTooLong(c.File(), line, maxLine))
+			c.SetFatal(tooLongLine(c.File(), line, maxLine))
 			return
 		}
 		raw = bytes.TrimSuffix(raw, []byte{'\r'})
