@@ -14,7 +14,7 @@ import (
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -28,7 +28,7 @@ var (
 func groupAPI(t *testing.T) *api.Server {
 	t.Helper()
 	apiOnce.Do(func() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			apiErr = err
 			return
