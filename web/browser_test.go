@@ -58,9 +58,11 @@ func TestBrowserDashboard(t *testing.T) {
 	if !web.Built() {
 		skipOrFail(t, "web/dist holds only the placeholder page: run `make web` to build the dashboard")
 	}
-	artifacts := os.Getenv("DRI_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = t.TempDir()
+	artifacts := cmp.Or(os.Getenv("DRI_ARTIFACTS"), filepath.Join("testdata", "screenshots"))
+	// axe-core (npm, a devDependency) checks every view for accessibility problems.
+	axeSource, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("no axe-core (npm ci in web/): %v", err))
 	}
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
@@ -175,6 +177,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("the table of countries the map cannot draw does not list Tuvalu (no shape in Natural Earth 1:50m): %q", text)
 	}
 	screenshot(t, ctx, artifacts, "map")
+	checkAxe(t, ctx, axeSource, "map")
 
 	// Selection that follows you: search Kenya by name on the map; the map marks it and its card
 	// shows the score, rank and stage of GET /v1/scores/compass?node=DRI (Kenya's row).
@@ -449,6 +452,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("profile tree, internet use: definition %q, want GET /v1/indicators/itu.internet_use's %q", def, want)
 	}
 	screenshot(t, ctx, artifacts, "profile")
+	checkAxe(t, ctx, axeSource, "profile")
 
 	// What-if: Kenya's index with People weighing 2 (the others 1) has the rank the API gives for
 	// the same scenario (POST /v1/scores/compass/what-if); the weights go into the URL.
@@ -533,6 +537,7 @@ func TestBrowserDashboard(t *testing.T) {
 	downloadCSV(t, ctx, "download-ldc")
 	downloadCSV(t, ctx, "download-ldc-means")
 	screenshot(t, ctx, artifacts, "ldc")
+	checkAxe(t, ctx, axeSource, "ldc")
 
 	// Gender gaps: Kenya with the default LDC and WLD.
 	do(t, ctx, "open the gender view", chromedp.Click(chromedp.CSS(`[data-testid="tab-gender"]`)))
@@ -549,6 +554,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	screenshot(t, ctx, artifacts, "gender")
+	checkAxe(t, ctx, axeSource, "gender")
 
 	// The indicator explorer, by sex.
 	do(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[data-testid="tab-explorer"]`)))
@@ -557,6 +563,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("explorer definition = %q, want GET /v1/indicators/itu.internet_use's %q and the ITU as publisher", def, want)
 	}
 	screenshot(t, ctx, artifacts, "explorer")
+	checkAxe(t, ctx, axeSource, "explorer")
 	do(t, ctx, "split by sex",
 		chromedp.SetValue(chromedp.CSS(`[data-testid="explorer-sex"]`), "bysex"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="explorer-sex"]').dispatchEvent(new Event("change", {bubbles: true}))`),
@@ -600,6 +607,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("About the data, M49: link and attribution %q, want the catalogue's", m49)
 	}
 	screenshot(t, ctx, artifacts, "about")
+	checkAxe(t, ctx, axeSource, "about")
 
 	// Desktop, 1440×900: the profile's top row is the score, the trend and the what-if side by
 	// side (no empty third), and the stage ladder never leaves one stage alone on a line.
@@ -630,6 +638,7 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Fatalf("%s view on a phone: charts not drawn: %v", view, err)
 		}
 		screenshot(t, ctx, artifacts, view+"-phone")
+		checkAxe(t, ctx, axeSource, view+" (phone)")
 		if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("on a 390 px wide phone the %s view is %v px wide: something does not wrap", view, w)
 		}
@@ -782,6 +791,42 @@ func whatIfRank(t *testing.T, base, fw, year, unit string, weights map[string]fl
 func mapYear(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	return evaluate[string](t, ctx, `document.querySelector('#view-map').dataset.year`)
+}
+
+// checkAxe runs axe-core on the page as it is and fails on serious or critical violations.
+// The script goes in through the DevTools protocol, which the page's Content-Security-Policy does not limit.
+func checkAxe(t *testing.T, ctx context.Context, source []byte, where string) {
+	t.Helper()
+	if !evaluate[bool](t, ctx, `typeof axe === "object"`) {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(source))); err != nil {
+			t.Fatalf("load axe-core: %v", err)
+		}
+	}
+	type violation struct {
+		ID     string     `json:"id"`
+		Impact string     `json:"impact"`
+		Help   string     `json:"help"`
+		Nodes  [][]string `json:"nodes"`
+	}
+	type result struct {
+		Passes     int         `json:"passes"`
+		Violations []violation `json:"violations"`
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[result](`axe.run(document).then((r) => ({
+		passes: r.passes.length,
+		violations: r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+			.map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.map(String))})),
+	}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", where, err)
+	}
+	if found.Passes == 0 {
+		t.Errorf("axe-core on %s: no rule passed, so none ran", where)
+	}
+	t.Logf("axe-core, %s view: %d rules pass, %d serious or critical violations", where, found.Passes, len(found.Violations))
+	for _, v := range found.Violations {
+		t.Errorf("axe-core, %s view: %s (%s): %s, at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
+	}
 }
 
 func skipOrFail(t *testing.T, why string) {
