@@ -4,13 +4,23 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build web run serve snapshot bench-peers test lint vet fmt-check bench fuzz load clean
+.PHONY: all build static docker web run serve snapshot bench-peers test lint vet fmt-check bench fuzz load clean
 
 all: build
 
 ## build: the binary (with the dashboard when `make web` has built it)
 build:
 	$(GO) build -o $(BIN) ./cmd/dri
+
+## static: a static binary (CGO off, no libc), as the container image builds it
+static:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/dri
+
+IMAGE ?= dri
+
+## docker: the container image (Dockerfile: dashboard, `make static`, distroless)
+docker:
+	docker build -t $(IMAGE) .
 
 ## web: the dashboard's assets (npm ci + esbuild), embedded by the next build
 web:

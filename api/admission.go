@@ -49,6 +49,14 @@ func ParseTrustedProxies(s string) ([]string, error) {
 // places. A request over its client's share is refused with 429, one that
 // finds every place taken with 503, both with Retry-After; cheap requests
 // never wait for it.
+//
+// It is an admission queue, not an errgroup: the jobs are independent
+// requests from different clients, not parts of one task, so one job's
+// error must not cancel the others (errgroup.WithContext would), a job
+// must be refused at once when the queue or its client's share is full
+// (errgroup's SetLimit blocks the caller instead, with no bound on waiters
+// and no per-client share), and the caller needs the job's own outcome and
+// a Retry-After estimate, not the group's first error.
 type admission struct {
 	workers, queue, share int
 	slots                 chan struct{} // a token per running job

@@ -76,6 +76,10 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		for _, p := range specs {
 			sch := map[string]any{"type": p.typ}
+			// Enums are for scalar parameters. A dimension's codes (sex,
+			// area, age) come from pipeline/dims through dimensionParam and
+			// are listed in the description: the value is a list ("F,M"),
+			// which an enum on a string would reject.
 			if enum := p.enum; len(enum) > 0 {
 				if p.name == "format" {
 					enum = routeFormats(rt)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // The query string is parsed here, once, by DRI itself rather than by
@@ -166,6 +168,36 @@ func (q *query) with(name, value string) string {
 	}
 	c.values[name] = []string{value}
 	return c.canonical()
+}
+
+// dimensionParam is the query parameter of a coded dimension (sex, area,
+// age): a list of its codes, named and described from the dimension table
+// (pipeline/dims), so the API takes and documents what the table holds.
+// The codes are in the description, not in an OpenAPI enum: the value is a
+// list ("F,M"), which an enum on a string would reject.
+func dimensionParam(d *dims.Dimension) paramSpec {
+	desc := d.Column + " codes " + d.Glossed()
+	if d.Enum() == nil { // open: the age bands are a pattern
+		desc = d.Column + " codes: " + d.Total + " or SDMX bands such as Y15T34"
+	}
+	return paramSpec{name: d.Column, typ: "string", list: true, desc: desc}
+}
+
+// checkCodes adds a parameter error for each item that is not a code the
+// dimension accepts, and returns the items.
+func checkCodes(r *request, d *dims.Dimension, items []string) []string {
+	for _, v := range items {
+		if !d.Valid(v) {
+			r.errs.add(d.Column, "%q: want %s", v, d.List(" or "))
+		}
+	}
+	return items
+}
+
+// dimensionColumn is a dimension's column in a response table, with its
+// SDMX concept as the SDMX-CSV column.
+func dimensionColumn(d *dims.Dimension) colSpec {
+	return colSpec{d.Column, KindString, d.Concept}
 }
 
 func kindNames(kinds map[string]paramKind) []string {

@@ -1,10 +1,10 @@
 package indicators
 
-// arena hands out the per-unit slices of one Result. A Result passed back as
-// Options.Recycle lends its arena to the next Score, which clears and reuses
-// the memory: scoring every year of a long panel then touches one result's
-// memory per worker instead of one per year (fresh memory is the dearer
-// part of batch scoring; docs/BENCHMARKS.md).
+// arena hands out the per-unit slices of one Result. ScoreYears hands a
+// year's arena on to the next year, which clears and reuses the memory:
+// scoring every year of a long panel then touches one result's memory per
+// loop instead of one per year (fresh memory is the dearer part of batch
+// scoring; docs/BENCHMARKS.md).
 type arena struct {
 	f64   slab[float64]
 	bools slab[bool]
@@ -15,7 +15,7 @@ type arena struct {
 }
 
 // nodeResults returns n pointers to zeroed NodeResults, from one block
-// (reused on recycling: a recycled Result is not read again).
+// (reused by the next year of ScoreYears: the earlier result is not read again).
 func (a *arena) nodeResults(n int) []*NodeResult {
 	if cap(a.nodes) < n {
 		a.nodes, a.ptrs = make([]NodeResult, n), make([]*NodeResult, n)

@@ -132,8 +132,8 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 // indicators, 4 levels: 7 pillars of 7 and 2 sub-indices here, ASEM has 8
 // pillars of 3-9), a Compass-like 193 x 20 (5 pillars of 4; the Compass has
 // 6 of 2-5), 200 x 50, 200 x 300 and 5,000 x 300 (levels 10, 5, 3). The
-// recycle case passes the previous result as Options.Recycle, as what-if
-// and uncertainty runs do.
+// recycle case scores in a ScoreYears loop, each build in the memory of the
+// one before, as dri score --year all does.
 func BenchmarkScore(b *testing.B) {
 	for _, shape := range []struct {
 		units, inds int
@@ -153,18 +153,23 @@ func BenchmarkScore(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			f, p := syntheticFramework(shape.units, shape.inds, shape.branching)
-			var prev *Result
 			b.ReportAllocs()
-			for b.Loop() {
-				opt := Options{Year: 2023}
-				if shape.recycle {
-					opt.Recycle = prev
+			if shape.recycle {
+				years := func(yield func(int) bool) {
+					for b.Loop() && yield(2023) {
+					}
 				}
-				res, err := Score(f, p, opt)
-				if err != nil {
+				for _, err := range ScoreYears(f, p, years, Options{}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				return
+			}
+			for b.Loop() {
+				if _, err := Score(f, p, Options{Year: 2023}); err != nil {
 					b.Fatal(err)
 				}
-				prev = res
 			}
 		})
 	}

@@ -12,15 +12,47 @@
 //
 // # Missing data
 //
-// A variable is a pair (x []float64, valid []bool): valid[i] false means
-// x[i] is missing and ignored; valid == nil means every value is present;
-// len(valid) != len(x) panics with an "indicators: ..." message. Kernels
-// set dst[i] = 0 where valid[i] is false and callers keep valid: a 0 in dst
-// is never a value unless valid says so. Statistics (min, max, mean, sd,
-// ranks) are over the present values only, as COINr's na.rm = TRUE.
+// "Missing" has one form in each layer a value crosses, and one place
+// where it changes form:
 //
-// A NaN or an infinity in a position marked valid is a caller bug: kernels
-// report it as an error wrapping ErrNaN and leave dst unmodified.
+//   - In the observation table (package pipeline) a missing value is an
+//     absent row; the table never holds NaN.
+//   - In a Panel, the input of scoring, it is an absent (year, value) pair
+//     in a unit's Series (a unit with no observation has an empty Series).
+//   - Inside the core, a variable is a pair (x []float64, valid []bool):
+//     valid[i] false means x[i] is missing and ignored; valid == nil means
+//     every value is present; len(valid) != len(x) panics with an
+//     "indicators: ..." message. Kernels set dst[i] = 0 where valid[i] is
+//     false and callers keep valid: a 0 in dst is never a value unless valid
+//     says so. NodeResult carries the same pairs (Value/Valid,
+//     Raw/RawValid, Gender/GValid), 0 where missing: a gender indicator's
+//     Raw, the parity score, is missing (not NaN) for a unit with no men's
+//     rate. Statistics (min, max, mean, sd, ranks)
+//     are over the present values only, as COINr's na.rm = TRUE.
+//   - At the edge (JSON, Arrow) a missing value is a null; encoders write
+//     one wherever valid is false.
+//
+// The series of a panel become masks in one place: the year selection of
+// Score (and the imputation from other years, which reads the same series).
+//
+// NaN never means "missing" in a masked vector: a NaN or an infinity in a
+// position marked valid is a caller bug, and kernels report it as an error
+// wrapping ErrNaN and leave dst unmodified. A NaN in a scalar result means
+// "undefined" (a parity score with no men's rate, the statistics of a group
+// with no data), as the kernel's "Special cases are:" table says.
+// Weights are not variables and carry no mask: an unknown population in
+// GroupAggregate's pop is NaN or <= 0, a weight that cannot weigh (the
+// engine's Population gives NaN for it).
+//
+// One layout keeps NaN as its marker of "no value", and it never leaves the
+// package: a panel read from a store (NewPanel) lays each series out by
+// year, one row of len(Units) values per year, which the year selection
+// reads whole. A mask beside those rows would add a byte per unit and year
+// and a second read per value, for nothing: the table never holds NaN, so a
+// NaN there cannot be taken for a value. The year selection turns it into
+// the mask above. For the same reason the series readers (LatestWithin,
+// Interpolate) pass over a NaN value as over an absent year, which lets a
+// caller mask a series in place (the scenario tests do).
 //
 // # Kernels
 //

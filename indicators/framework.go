@@ -68,9 +68,9 @@ type Node struct {
 // IsIndicator reports whether the node is a leaf naming an indicator.
 func (n *Node) IsIndicator() bool { return n.Indicator != "" }
 
-// Documented reports an aggregate with no indicator under it: part of the
+// NoData reports an aggregate with no indicator under it: part of the
 // original framework's structure that DRI ships no data for.
-func (n *Node) Documented() bool { return !n.IsIndicator() && n.leaves == 0 }
+func (n *Node) NoData() bool { return !n.IsIndicator() && n.leaves == 0 }
 
 // Key is the series a leaf reads: indicator and disaggregation.
 func (n *Node) Key() SeriesKey {
@@ -87,8 +87,8 @@ func (n *Node) Key() SeriesKey {
 	return k
 }
 
-// W is the node's weight (1 when not given).
-func (n *Node) W() float64 {
+// EffectiveWeight is the node's weight as given, 1 when not given.
+func (n *Node) EffectiveWeight() float64 {
 	if n.Weight == nil {
 		return 1
 	}

@@ -3,60 +3,10 @@ package indicators
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"sort"
-	"sync"
 )
-
-// SeriesKey identifies a series: an indicator and one disaggregation.
-type SeriesKey struct {
-	Indicator, Sex, Area, Age string
-}
-
-// Series is one unit's observations of a series, in any year order.
-type Series struct {
-	Years  []int
-	Values []float64
-}
-
-// YearRows are one series key's values by year: Values[y-First][u] is unit
-// u's value in year y, NaN where it has none.
-type YearRows struct {
-	First  int
-	Values [][]float64
-}
-
-// NewYearRows lays out per-unit series (years ascending or not) by year;
-// nil when they hold no value or span more than maxYears years.
-func NewYearRows(series []Series, maxYears int) *YearRows {
-	lo, hi := math.MaxInt, math.MinInt
-	for _, s := range series {
-		for _, y := range s.Years {
-			lo, hi = min(lo, y), max(hi, y)
-		}
-	}
-	if lo > hi || hi-lo+1 > maxYears {
-		return nil
-	}
-	n := len(series)
-	flat := make([]float64, (hi-lo+1)*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
-	r := &YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
-	for i := range r.Values {
-		r.Values[i] = flat[i*n : (i+1)*n : (i+1)*n]
-	}
-	for u, s := range series {
-		for i, y := range s.Years {
-			// The first non-NaN value of a year, as LatestWithin takes.
-			if v := s.Values[i]; !math.IsNaN(v) && math.IsNaN(r.Values[y-lo][u]) {
-				r.Values[y-lo][u] = v
-			}
-		}
-	}
-	return r
-}
 
 // IndicatorInfo is what scoring needs from the registry.
 type IndicatorInfo struct {
@@ -65,47 +15,6 @@ type IndicatorInfo struct {
 	// the indicator's units; nil when the registry gives none.
 	Goalposts *Range
 	Bounds    *Range
-}
-
-// Panel is the input of scoring: per series, each unit's observations.
-type Panel struct {
-	Units  []string
-	Info   map[string]IndicatorInfo
-	Series map[SeriesKey][]Series // each slice has len(Units) entries
-	// SortedYears says that every series' Years ascend strictly, so the
-	// value of a year is found by binary search (a long panel has many).
-	SortedYears bool
-	// ByYear optionally holds the same values year by year (see
-	// NewYearRows); scoring then reads a year's values as one row instead
-	// of searching every unit's series.
-	ByYear map[SeriesKey]*YearRows
-	// SeriesOf, when set, gives the series of a key that Series lacks, on
-	// first use (kept for later calls): a key laid out in ByYear needs its
-	// series only for imputation from other years and gender gaps.
-	SeriesOf func(SeriesKey) []Series
-	lazyMu   sync.Mutex
-	lazy     map[SeriesKey][]Series
-	// Groups are unit attributes for group imputation (income_group ->
-	// per-unit labels).
-	Groups map[string][]string
-}
-
-// series returns the series of a key: Series, else SeriesOf's (once).
-func (p *Panel) series(k SeriesKey) []Series {
-	if s, ok := p.Series[k]; ok || p.SeriesOf == nil {
-		return s
-	}
-	p.lazyMu.Lock()
-	defer p.lazyMu.Unlock()
-	s, ok := p.lazy[k]
-	if !ok {
-		s = p.SeriesOf(k)
-		if p.lazy == nil {
-			p.lazy = map[SeriesKey][]Series{}
-		}
-		p.lazy[k] = s
-	}
-	return s
 }
 
 // Options change a scoring run; zero values keep the framework's choices.
@@ -123,10 +32,6 @@ type Options struct {
 	// IndexRanksOnly leaves the indicators unranked (their Rank is nil):
 	// for batch runs that report only the composite nodes' ranks.
 	IndexRanksOnly bool
-	// Recycle is a result the caller is done with: Score reuses its memory
-	// (its slices are overwritten; do not read it afterwards). For batch
-	// runs that score many years one after the other.
-	Recycle *Result
 }
 
 // NodeResult is one node's scores over the units.
@@ -143,7 +48,7 @@ type NodeResult struct {
 	// Coverage is the share of the indicators under the node with data.
 	Coverage []float64
 	// Parts, for an aggregate, is per unit how many of its PartsOf taking
-	// children (documented-only children and excluded indicators do not
+	// children (children with no data and excluded indicators do not
 	// take part) have a value: a unit whose score rests on fewer than all
 	// of them is marked where its score and rank are shown.
 	Parts   []int
@@ -184,8 +89,8 @@ type Result struct {
 	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
 	PCA map[string]PCAResult
 
-	indexRanksOnly bool // Options.IndexRanksOnly
-	mem            *arena
+	indexRanksOnly bool   // Options.IndexRanksOnly
+	mem            *arena // the memory of the per-unit slices
 }
 
 // Node returns a node's result by code.
@@ -208,6 +113,37 @@ var ErrNoUnits = errors.New("indicators: panel has no units")
 // select year -> impute -> treat -> normalise -> weight -> aggregate -> rank
 // -> tier, keeping every step's output.
 func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
+	return score(f, p, opt, nil)
+}
+
+// ScoreYears scores a framework for each year that years yields (opt.Year
+// is ignored), one after the other, and yields each year's result or
+// error, in the order of years. It reuses one result's memory from year to
+// year (fresh memory is the dearer part of scoring every year of a long
+// panel; docs/BENCHMARKS.md): a result is valid only until the loop body
+// returns, when the next year overwrites it, so a caller keeps what it
+// needs of it, not the result. A year that fails yields (nil, err) and the
+// loop goes on; breaking out of the loop stops it.
+func ScoreYears(f *Framework, p *Panel, years iter.Seq[int], opt Options) iter.Seq2[*Result, error] {
+	return func(yield func(*Result, error) bool) {
+		var mem *arena
+		for y := range years {
+			o := opt
+			o.Year = y
+			res, err := score(f, p, o, mem)
+			if res != nil {
+				mem = res.mem
+			}
+			if !yield(res, err) {
+				return
+			}
+		}
+	}
+}
+
+// score is Score; a non-nil mem is an earlier result's arena, cleared and
+// reused.
+func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	if len(p.Units) == 0 {
 		return nil, ErrNoUnits
 	}
@@ -218,8 +154,8 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
 		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{},
 		indexRanksOnly: opt.IndexRanksOnly}
-	if r := opt.Recycle; r != nil && r.mem != nil {
-		res.mem, r.mem = r.mem, nil
+	if mem != nil {
+		res.mem = mem
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
@@ -261,7 +197,7 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 	n := len(p.Units)
 	res.Nodes = res.mem.nodeResults(len(f.nodes))
 	for i, node := range f.nodes {
-		w := node.W()
+		w := node.EffectiveWeight()
 		if ow, ok := opt.Weights[node.Code]; ok {
 			w = ow
 		}
@@ -289,17 +225,17 @@ func Score(f *Framework, p *Panel, opt Options) (*Result, error) {
 func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
-	if rows := p.ByYear[key]; rows != nil {
+	if rows := p.rows(key); rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
-			i := y - rows.First
+			i := y - rows.first
 			if i < 0 {
 				break
 			}
-			if i >= len(rows.Values) {
+			if i >= len(rows.values) {
 				continue
 			}
-			for u, v := range rows.Values[i] {
+			for u, v := range rows.values[i] {
 				if !nr.RawValid[u] && !math.IsNaN(v) {
 					nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
 				}
@@ -307,12 +243,12 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 		}
 		return
 	}
-	series := p.series(key)
+	series, sorted := p.series(key)
 	if series == nil {
 		return
 	}
 	latest := LatestWithin
-	if p.SortedYears {
+	if sorted {
 		latest = latestSorted
 	}
 	for u := 0; u < n; u++ {
@@ -490,7 +426,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 		}
 		markImputed(nr, nr.Imputed)
 	case ImputationLatest, ImputationLinear:
-		series := p.series(nr.Node.Key())
+		series, _ := p.series(nr.Node.Key())
 		if series == nil {
 			return nil
 		}
@@ -527,7 +463,7 @@ func markImputed(nr *NodeResult, imp []bool) {
 // aggregateTree computes every aggregate from its children, bottom-up.
 func aggregateTree(res *Result) error {
 	f := res.Framework
-	// Children of each aggregate that take part (documented-only children
+	// Children of each aggregate that take part (children with no data
 	// and excluded indicators do not).
 	// Scratch for one node at a time.
 	var kids []*NodeResult
@@ -537,13 +473,13 @@ func aggregateTree(res *Result) error {
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]
-		if node.IsIndicator() || node.Documented() {
+		if node.IsIndicator() || node.NoData() {
 			continue
 		}
 		kids = kids[:0]
 		for _, c := range node.Children {
 			cr := res.Nodes[c.index]
-			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
+			if c.NoData() || (c.IsIndicator() && cr.Excluded != "") {
 				continue
 			}
 			kids = append(kids, cr)
@@ -689,7 +625,7 @@ func scoreGender(res *Result, p *Panel) error {
 		leaves = append(leaves, nr)
 		fk, mk := node.Key(), node.Key()
 		fk.Sex, mk.Sex = "F", "M"
-		fs, ms := p.series(fk), p.series(mk)
+		fs, ms := p.SeriesOf(fk), p.SeriesOf(mk)
 		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
 		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
 		nr.Tier = res.mem.tiers.take(n)
@@ -704,7 +640,10 @@ func scoreGender(res *Result, p *Panel) error {
 			}
 			g := GenderGap(fv, mv, band.Lo, band.Hi, math.NaN(), math.NaN())
 			nr.Gender[u], nr.GValid[u] = g, true
-			nr.Raw[u], nr.RawValid[u], nr.Year[u] = g.GPS, !math.IsNaN(g.GPS), y
+			nr.Year[u] = y
+			if !math.IsNaN(g.GPS) { // no parity score without a men's rate: missing, not NaN
+				nr.Raw[u], nr.RawValid[u] = g.GPS, true
+			}
 			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
 			nr.Tier[u], _ = ParityBand(band).Classify(g.GPS)
 			count++
@@ -726,7 +665,7 @@ func scoreGender(res *Result, p *Panel) error {
 	root := res.Nodes[0]
 	x, v := make([]float64, len(leaves)), make([]bool, len(leaves))
 	// WIS is computed from every gender indicator (leaves), so it is a scored
-	// node, not a documented-only one.
+	// node, not one with no data.
 	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level, leaves: root.Node.leaves},
 		Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: 0}
 	for u := 0; u < n; u++ {

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -171,9 +172,47 @@ func TestIndexRanksOnly(t *testing.T) {
 	}
 }
 
-// Scoring from year rows (Panel.ByYear) gives exactly what scoring from the
-// per-unit series gives, for any year and window, with gaps, NaN values
-// and unsorted years.
+// seriesObservations are per-unit series as a store hands them over
+// (NewPanel's Observations): years ascending, one value a year (the first
+// non-NaN one, as LatestWithin takes).
+type seriesObservations map[SeriesKey][]Series
+
+func (o seriesObservations) Years(indicator string) []int {
+	var ys []int
+	for k, series := range o {
+		if k.Indicator == indicator {
+			for _, s := range series {
+				ys = append(ys, s.Years...)
+			}
+		}
+	}
+	slices.Sort(ys)
+	return slices.Compact(ys)
+}
+
+func (o seriesObservations) Each(k SeriesKey, fn func(u int, years []int16, values []float64)) {
+	for u, s := range o[k] {
+		byYear := map[int]float64{}
+		for i, y := range s.Years {
+			if _, ok := byYear[y]; !ok && !math.IsNaN(s.Values[i]) {
+				byYear[y] = s.Values[i]
+			}
+		}
+		if len(byYear) == 0 {
+			continue
+		}
+		var years []int16
+		var values []float64
+		for _, y := range slices.Sorted(maps.Keys(byYear)) {
+			years, values = append(years, int16(y)), append(values, byYear[y])
+		}
+		fn(u, years, values)
+	}
+}
+
+// A panel read from a store (NewPanel: year rows) scores exactly as a
+// panel of the same per-unit series built by hand, for any year and
+// window, with gaps, NaN values and unsorted years.
 func TestYearRowsSameScores(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for trial := range 20 {
@@ -207,11 +246,11 @@ func TestYearRowsSameScores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.ByYear = map[SeriesKey]*YearRows{}
-		for k, s := range p.Series {
-			p.ByYear[k] = NewYearRows(s, 200)
+		stored := NewPanel(p.Units, p.Info, p.Groups, seriesObservations(p.Series), slices.Collect(maps.Keys(p.Series)))
+		if len(stored.store.byYear) != len(p.Series) {
+			t.Fatalf("%d of %d keys laid out by year", len(stored.store.byYear), len(p.Series))
 		}
-		rows, err := Score(f, p, Options{Year: year})
+		rows, err := Score(f, stored, Options{Year: year})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,5 +260,45 @@ func TestYearRowsSameScores(t *testing.T) {
 				t.Fatalf("trial %d, year %d, window %d, node %s: series and year rows differ", trial, year, f.YearWindow, a.Node.Code)
 			}
 		}
+	}
+}
+
+// ScoreYears yields one (result, error) per year in order, goes on after a
+// year that fails (year 0: Score's "no year" error), scores each year as
+// Score does, and stops pulling years when the loop breaks.
+func TestScoreYears(t *testing.T) {
+	f, p := syntheticFramework(30, 12, []int{4})
+	want, err := Score(f, p, Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for res, err := range ScoreYears(f, p, slices.Values([]int{2023, 0, 2023}), Options{}) {
+		switch {
+		case err != nil:
+			got = append(got, "error: "+err.Error())
+		case fmt.Sprint(res.Root().Value, res.Root().Rank) != fmt.Sprint(want.Root().Value, want.Root().Rank):
+			got = append(got, "differs from Score")
+		default:
+			got = append(got, fmt.Sprint(res.Year))
+		}
+	}
+	if w := []string{"2023", "error: indicators: Score: no year", "2023"}; !slices.Equal(got, w) {
+		t.Errorf("ScoreYears yielded %q, want %q", got, w)
+	}
+	pulled := 0
+	years := func(yield func(int) bool) {
+		for range 5 {
+			pulled++
+			if !yield(2023) {
+				return
+			}
+		}
+	}
+	for range ScoreYears(f, p, years, Options{}) {
+		break
+	}
+	if pulled != 1 {
+		t.Errorf("a loop that breaks at once pulled %d years, want 1", pulled)
 	}
 }

@@ -10,7 +10,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // UncertaintyOptions say what varies in an uncertainty analysis (OECD/JRC
@@ -289,90 +290,85 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	}
 	out.Runs = len(runs)
 	out.RunRanks = make([][]int, len(runs))
-	var firstErr error
-	var errOnce sync.Once
 	var completed, mu = 0, sync.Mutex{}
-	// Workers take run indices from a shared counter (the package's tests
-	// shadow the builtin close, so no channel is closed here).
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	done := ctx.Done()
-	for w := 0; w < min(opt.Workers, len(runs)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := newRunBuffers(len(f.nodes), n)
-			weights := make([]float64, len(f.nodes))
-			for {
-				select {
-				case <-done:
-					return
-				default:
-				}
-				// A run takes a fraction of a millisecond; yielding between
-				// runs lets short work waiting for this core (a server's
-				// cheap requests) run now, not at the next preemption, up to
-				// 10 ms later.
-				runtime.Gosched()
-				j := int(next.Add(1) - 1)
-				if j >= len(runs) {
-					return
-				}
-				spec := runs[j]
-				ai := 0
-				for k := range weights {
-					weights[k] = nominal.Nodes[k].Weight
-				}
-				for code, w := range spec.weights {
-					nd, _ := f.Node(code)
-					weights[nd.index] = w
-				}
-				normIdx, impIdx := 0, 0
-				for k, in := range ins {
-					u := spec.u[k]
-					switch in.kind {
-					case 0:
-						fa := factor(in.level)
-						weights[in.node] *= 1 - fa + 2*fa*u
-					case 1:
-						normIdx = int(u * float64(len(norms)))
-					case 2:
-						ai = int(u * float64(len(aggs)))
-					case 3:
-						impIdx = int(u * float64(len(imps)))
-					}
-				}
-				vi := normIdx*len(imps) + impIdx
-				sh := 0.0
-				if aggs[ai].Method != AggArithmetic {
-					sh = shift
-				}
-				root, valid, err := pl.run(f, variants[vi], weights, aggs[ai], sh, buf)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					continue
-				}
-				ranks, err := Rank(nil, root, valid)
-				if err != nil {
-					errOnce.Do(func() { firstErr = err })
-					continue
-				}
-				out.RunRanks[j] = ranks
-				if opt.Progress != nil {
-					mu.Lock()
-					completed++
-					opt.Progress(completed, len(runs))
-					mu.Unlock()
+	// One goroutine per run, at most opt.Workers at a time, each run in
+	// one of opt.Workers scratch buffers (taken from bufs and given back:
+	// a run never waits for one). The first error stops the analysis.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opt.Workers)
+	bufs := make(chan *runBuffers, opt.Workers)
+	for range min(opt.Workers, len(runs)) {
+		bufs <- newRunBuffers(len(f.nodes), n)
+	}
+	for j := range runs {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			// A run takes a fraction of a millisecond; yielding before it
+			// lets short work waiting for this core (a server's cheap
+			// requests) run now, not at the next preemption, up to 10 ms
+			// later.
+			runtime.Gosched()
+			buf := <-bufs
+			defer func() { bufs <- buf }()
+			weights := buf.weights
+			spec := runs[j]
+			ai := 0
+			for k := range weights {
+				weights[k] = nominal.Nodes[k].Weight
+			}
+			for code, w := range spec.weights {
+				nd, _ := f.Node(code)
+				weights[nd.index] = w
+			}
+			normIdx, impIdx := 0, 0
+			for k, in := range ins {
+				u := spec.u[k]
+				switch in.kind {
+				case 0:
+					fa := factor(in.level)
+					weights[in.node] *= 1 - fa + 2*fa*u
+				case 1:
+					normIdx = int(u * float64(len(norms)))
+				case 2:
+					ai = int(u * float64(len(aggs)))
+				case 3:
+					impIdx = int(u * float64(len(imps)))
 				}
 			}
-		}()
+			vi := normIdx*len(imps) + impIdx
+			sh := 0.0
+			if aggs[ai].Method != AggArithmetic {
+				sh = shift
+			}
+			root, valid, err := pl.run(f, variants[vi], weights, aggs[ai], sh, buf)
+			if err != nil {
+				return err
+			}
+			ranks, err := Rank(nil, root, valid)
+			if err != nil {
+				return err
+			}
+			out.RunRanks[j] = ranks
+			if opt.Progress != nil {
+				mu.Lock()
+				completed++
+				opt.Progress(completed, len(runs))
+				mu.Unlock()
+			}
+			return nil
+		})
 	}
-	wg.Wait()
+	err = g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if firstErr != nil {
-		return nil, firstErr
+	if err != nil {
+		return nil, err
 	}
 	nomRoot := nominal.Root()
 	out.Units = make([]UnitUncertainty, n)
@@ -473,13 +469,13 @@ func compile(f *Framework, nominal *Result) *plan {
 	pl := &plan{}
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
-		if node.IsIndicator() || node.Documented() {
+		if node.IsIndicator() || node.NoData() {
 			continue
 		}
 		pn := planNode{index: i}
 		for _, c := range node.Children {
 			cr := nominal.Nodes[c.index]
-			if c.Documented() || (c.IsIndicator() && cr.Excluded != "") {
+			if c.NoData() || (c.IsIndicator() && cr.Excluded != "") {
 				continue
 			}
 			pn.kids = append(pn.kids, c.index)
@@ -504,10 +500,12 @@ type runBuffers struct {
 	cols  [][]float64
 	vals  [][]bool
 	w     []float64
+	// weights are one run's node weights.
+	weights []float64
 }
 
 func newRunBuffers(nodes, units int) *runBuffers {
-	b := &runBuffers{value: make([][]float64, nodes), valid: make([][]bool, nodes)}
+	b := &runBuffers{value: make([][]float64, nodes), valid: make([][]bool, nodes), weights: make([]float64, nodes)}
 	for i := range b.value {
 		b.value[i], b.valid[i] = make([]float64, units), make([]bool, units)
 	}

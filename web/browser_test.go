@@ -34,6 +34,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 	"github.com/dri-engine/dri/web"
 )
 
@@ -855,7 +856,7 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := pipeline.ComputeManifest(res, nil)
+	m, err := snapshot.ComputeManifest(res, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 func init() {
@@ -16,23 +17,24 @@ func init() {
 }
 
 func runData(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("data", "data --indicator ID [--unit A,B] [--sex F,M] [--area U,R] [--age BAND]\n"+
+	fs := newFlags("data", "data --indicator ID[,ID...] [--unit A,B] [--sex F,M] [--area U,R] [--age BAND]\n"+
 		"                [--date 2015:2024] [--mrv N | --mrnev N] [--format table|csv|json] [--data DIR]\n\n"+
-		"Prints the observations of one indicator with their status (A observed, E publisher's\n"+
-		"estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
+		"Prints the observations of the indicators, in the order listed, with their status (A observed,\n"+
+		"E publisher's estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
 		"WLD, ...) selects the group's member states, or with --aggregate gives the group's figure\n"+
 		"per year by the one group rule (value or \"withheld: reason\", members with data, population\n"+
 		"share, years used and method in the note; see dri gaps --help; --estimate imputes members\n"+
 		"without a value, status E). --mrv N keeps the N most recent years with\n"+
-		"data; --mrnev N keeps each series' N most recent values.", e)
+		"data; --mrnev N keeps each series' N most recent values. Lists take ',' or ';' as the API's\n"+
+		"parameters do (dri help syntax).", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
-	indicator := fs.String("indicator", "", "indicator id, e.g. egov.egdi (required; `dri data --list` shows them)")
+	indicator := fs.String("indicator", "", "indicator ids, e.g. egov.egdi or egov.egdi,itu.internet_use (required; `dri data --list` shows them)")
 	list := fs.Bool("list", false, "list the indicators with data and exit")
-	units := fs.String("unit", "", "comma-separated units: ISO3, ISO2, names or group codes")
-	sex := fs.String("sex", "", "comma-separated sex codes: _T, F, M")
-	area := fs.String("area", "", "comma-separated area codes: _T, U, R")
-	age := fs.String("age", "", "comma-separated age codes: _T or SDMX bands such as Y15T34")
+	units := fs.String("unit", "", "list of units: ISO3, ISO2, names or group codes")
+	sex := fs.String("sex", "", "list of sex codes: "+dims.Sex.List(", "))
+	area := fs.String("area", "", "list of area codes: "+dims.Area.List(", "))
+	age := fs.String("age", "", "list of age codes: "+dims.Total+" or SDMX bands such as Y15T34")
 	date := fs.String("date", "", "year or range: 2024, 2015:2024, 2015:, :2020")
 	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
 	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
@@ -58,7 +60,8 @@ func runData(ctx context.Context, args []string, e *env) error {
 			return usagef("data: --list takes no filters (%s)", strings.Join(given, ", "))
 		}
 	}
-	if *indicator == "" && !*list {
+	indicators := splitList(*indicator)
+	if len(indicators) == 0 && !*list {
 		return usagef("data: --indicator is required (see dri data --list)")
 	}
 	if *mrv < 0 || *mrnev < 0 {
@@ -68,11 +71,14 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	for flagName, vals := range map[string][]string{"sex": splitList(*sex), "area": splitList(*area)} {
-		allowed := map[string]bool{"_T": true, "F": flagName == "sex", "M": flagName == "sex", "U": flagName == "area", "R": flagName == "area"}
-		for _, v := range vals {
-			if !allowed[v] {
-				return usagef("--%s: unknown code %q", flagName, v)
+	// Sex before area: with both wrong, the same flag is named every time.
+	for _, f := range []struct {
+		dim  *dims.Dimension
+		vals []string
+	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}} {
+		for _, v := range f.vals {
+			if !f.dim.Valid(v) {
+				return usagef("--%s: unknown code %q", f.dim.Column, v)
 			}
 		}
 	}
@@ -99,50 +105,63 @@ func runData(ctx context.Context, args []string, e *env) error {
 		}
 		return t.write(e.stdout, *format)
 	}
-	if _, _, ok := res.Registry.Lookup(*indicator); !ok {
-		return usagef("--indicator: unknown indicator %q (see dri data --list)", *indicator)
+	var unknown []string
+	for _, id := range indicators {
+		if _, _, ok := res.Registry.Lookup(id); !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", id))
+		}
+	}
+	if len(unknown) > 0 {
+		return usagef("--indicator: unknown indicator %s (see dri data --list)", strings.Join(unknown, ", "))
 	}
 	if err := engine.CheckMembership(*membership); err != nil {
 		return usagef("--membership: %v", err)
 	}
-	q := pipeline.Query{Indicator: *indicator, Sex: splitList(*sex), Area: splitList(*area), Age: splitList(*age),
+	q := pipeline.Query{Sex: splitList(*sex), Area: splitList(*area), Age: splitList(*age),
 		From: from, To: to, MRV: *mrv, MRNEV: *mrnev}
-	var groupRows []pipeline.Row
+	var groups []string
 	unitRows := true
 	if us := splitList(*units); len(us) > 0 {
-		codes, groups, err := resolveUnits(res.Reference, us)
+		codes, gs, err := resolveUnits(res.Reference, us)
 		if err != nil {
 			return err
 		}
-		if *aggregate && len(groups) > 0 {
+		if *aggregate && len(gs) > 0 {
 			unitRows = len(codes) > 0
-			eng, err := service.NewEngine(store, res)
-			if err != nil {
-				return err
-			}
-			for _, g := range groups {
-				rows, err := eng.GroupSeries(g, *indicator, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
-					From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
-				if err != nil {
-					return err
-				}
-				groupRows = append(groupRows, rows...)
-			}
+			groups = gs
 		} else {
-			for _, g := range groups {
+			for _, g := range gs {
 				grp, _ := res.Reference.Group(g)
 				codes = append(codes, grp.Members...)
 			}
 		}
 		q.Units = codes
 	}
-	var rows []pipeline.Row
-	if unitRows {
-		for _, i := range store.Select(q) {
-			rows = append(rows, store.Row(i))
+	var eng *engine.Engine
+	if len(groups) > 0 {
+		if eng, err = service.NewEngine(store, res); err != nil {
+			return err
 		}
 	}
-	rows = append(rows, groupRows...)
+	// As /v1/data: each indicator in the order listed, its units' rows then
+	// its groups' figures.
+	var rows []pipeline.Row
+	for _, id := range indicators {
+		if unitRows {
+			q.Indicator = id
+			for _, i := range store.Select(q) {
+				rows = append(rows, store.Row(i))
+			}
+		}
+		for _, g := range groups {
+			gr, err := eng.GroupSeries(g, id, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
+				From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
+			if err != nil {
+				return err
+			}
+			rows = append(rows, gr...)
+		}
+	}
 	t := &table{header: []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "source", "note"}}
 	for _, r := range rows {
 		note := r.Note
@@ -153,7 +172,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 			num(r.Value), str(r.Status), str(r.Source), str(note))
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(e.stderr, "dri: no observations of %s match the filters\n", *indicator)
+		fmt.Fprintf(e.stderr, "dri: no observations of %s match the filters\n", strings.Join(indicators, ", "))
 	}
 	return t.write(e.stdout, *format)
 }

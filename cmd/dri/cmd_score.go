@@ -17,6 +17,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"golang.org/x/sync/errgroup"
 )
 
 func init() {
@@ -237,7 +238,7 @@ func orderedNodes(res *indicators.Result, level int) []*indicators.NodeResult {
 	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Node.Level < nodes[j].Node.Level })
 	var out []*indicators.NodeResult
 	for _, n := range nodes {
-		if n.Node.Documented() {
+		if n.Node.NoData() {
 			continue
 		}
 		if level == 0 || n.Node.Level == level {
@@ -302,11 +303,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 			}
 			// The children the overall score (and rank) rests on, e.g.
 			// "3/5" for a unit scored on three of five pillars.
-			restsOn := ""
-			if root.Parts != nil && root.Valid[u] {
-				restsOn = fmt.Sprintf("%d/%d", root.Parts[u], root.PartsOf)
-			}
-			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(restsOn))
+			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(engine.RestsOn(root, u)))
 		}
 		t.add(row...)
 	}
@@ -495,41 +492,49 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	// Each year's table is made as soon as it is scored, and the result
-	// (not cached) lends its memory to the worker's next year: the memory
-	// of a long panel is one result per core, not one per year.
 	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")
 	var mu sync.Mutex
 	finished := 0
-	var wg sync.WaitGroup
+	// One worker per core, each scoring its years in one ScoreYears loop:
+	// a year is scored in the memory of the worker's previous one, and its
+	// table is made before the next, so a long panel holds one result per
+	// core, not one per year. The workers are long-lived for that memory,
+	// so the group has a fixed number of them rather than SetLimit and a
+	// goroutine per year. A failing year (or an interrupt) stops the feed;
+	// every year handed out is scored to the end, so errs holds the first
+	// failing year in year order.
+	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan int)
-	go func() {
+	g.Go(func() error {
 		defer close(work)
 		for i := range years {
-			if ctx.Err() != nil {
-				return
+			select {
+			case work <- i:
+			case <-gctx.Done():
+				return nil
 			}
-			work <- i
 		}
-	}()
+		return nil
+	})
 	for range min(runtime.GOMAXPROCS(0), len(years)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var last *indicators.Result // a worker reuses its previous result's memory
-			for i := range work {
+		g.Go(func() error {
+			var i int // the year being scored
+			mine := func(yield func(int) bool) {
+				for i = range work {
+					if !yield(years[i]) {
+						return
+					}
+				}
+			}
+			for res, err := range eng.ScoreYears(id, mine, opt) {
 				y := years[i]
-				o := opt
-				o.Recycle = last
-				res, err := eng.ScoreOnce(id, y, o)
 				if err != nil {
 					errs[i] = err
 				} else {
 					tables[i] = withYear(scoreTable(res, eng.Reference(), keep, level, true), y, res)
-					last = res
 				}
 				mu.Lock()
 				finished++
@@ -537,10 +542,14 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 					p(finished, len(years), fmt.Sprint(y))
 				}
 				mu.Unlock()
+				if err != nil {
+					return err
+				}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // the errors are in errs, reported in year order below
 	done()
 	if err := ctx.Err(); err != nil {
 		return err

@@ -102,8 +102,8 @@ func TestExport(t *testing.T) {
 			t.Fatalf("export --framework egdi --year 2022 wrote %v", r)
 		}
 	}
-	if code, _, _ := dri(t, "export", "--format", "xlsx", "--out", t.TempDir()); code != exitUsage {
-		t.Errorf("export --format xlsx: exit %d, want usage", code)
+	if code, _, _ := dri(t, "export", "--format", "xls", "--out", t.TempDir()); code != exitUsage {
+		t.Errorf("export --format xls: exit %d, want usage", code)
 	}
 }
 

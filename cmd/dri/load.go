@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -144,8 +145,12 @@ func (e *env) load(ctx context.Context, opt pipeline.Options) (*pipeline.Result,
 func resolveUnits(ref *pipeline.Reference, list []string) (units []string, groups []string, err error) {
 	var bad []string
 	for _, s := range list {
+		// Each unit and group once however it was spelt (ldc,LDC; KEN,KE), as
+		// the API's parseUnits.
 		if g, ok := ref.Group(strings.ToUpper(s)); ok {
-			groups = append(groups, g.Code)
+			if !slices.Contains(groups, g.Code) {
+				groups = append(groups, g.Code)
+			}
 			continue
 		}
 		u, ok := ref.LookupUnit(s)
@@ -153,7 +158,9 @@ func resolveUnits(ref *pipeline.Reference, list []string) (units []string, group
 			bad = append(bad, s)
 			continue
 		}
-		units = append(units, u.Code)
+		if !slices.Contains(units, u.Code) {
+			units = append(units, u.Code)
+		}
 	}
 	if len(bad) > 0 {
 		return nil, nil, usagef("--unit: unknown unit(s) %s (use ISO 3166 alpha-3 or alpha-2 codes, or a group code such as LDC)", strings.Join(bad, ", "))

@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strings"
 	"syscall"
 )
 
@@ -47,6 +46,9 @@ type env struct {
 	stdout, stderr io.Writer
 	// stderrTTY says whether stderr is a terminal (progress bars only then).
 	stderrTTY bool
+	// onFlags, when set, is given every flag set a command makes (dri
+	// completion reads the commands' flags this way).
+	onFlags func(*flag.FlagSet)
 }
 
 var commands = map[string]*command{}
@@ -86,17 +88,15 @@ func main() {
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, stderrTTY: isTerminal(stderr)}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return exitCode(c.run(ctx, []string{"--help"}, e), stderr)
-			}
-		}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
+	if len(args) == 0 {
 		printUsage(stdout)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return runHelp(e, args[1:], func(args []string) int { return run(ctx, args, stdout, stderr) })
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -136,6 +136,8 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w)
+	printTopics(w)
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Data goes to standard output; logs and progress to standard error.")
 	fmt.Fprintln(w, "Exit codes: 0 success, 1 problems found or failure, 2 usage error.")
 }
@@ -145,6 +147,9 @@ func printUsage(w io.Writer) {
 func newFlags(name, usage string, e *env) *flag.FlagSet {
 	fs := flag.NewFlagSet("dri "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	if e.onFlags != nil {
+		e.onFlags(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(e.stdout, "Usage: dri %s\n\n", usage)
 		fs.SetOutput(e.stdout)
@@ -163,15 +168,4 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("%s: %v (see --help)", fs.Name(), err)
 	}
 	return nil
-}
-
-// splitList splits a comma-separated flag value, dropping empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -64,7 +64,7 @@ type GroupOptions struct {
 	// MinPopulationShare and MinMemberShare are the withholding thresholds
 	// (0: the defaults; a negative value switches the check off).
 	MinPopulationShare, MinMemberShare float64
-	// Estimate imputes members without a value (see imputeMembers); the
+	// Estimate imputes members without a value (see imputeMember); the
 	// figure's status is then "E".
 	Estimate bool
 	// MaxImputedShare is the largest share of the covered population, and
@@ -363,8 +363,8 @@ func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[breakdo
 	q.Indicator, q.From, q.To = indicator, 0, 0
 	out := map[breakdown]*unitSeries{}
 	for _, i := range e.store.Select(q) {
-		u, ok := e.unitIndex[e.store.Unit(i)]
-		if !ok {
+		u := e.unitOfIndex[e.store.UnitIndex(i)]
+		if u < 0 {
 			continue
 		}
 		k := breakdown{e.store.Sex(i), e.store.Area(i), e.store.Age(i)}

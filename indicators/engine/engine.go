@@ -9,15 +9,14 @@ package engine
 import (
 	"fmt"
 	"io/fs"
+	"iter"
 	"maps"
 	"math"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -30,6 +29,9 @@ type Engine struct {
 	reg       *pipeline.Registry
 	units     []string // scored units: UN members and sub-national units with data
 	unitIndex map[string]int
+	// unitOfIndex maps the store's unit dictionary indices to scored
+	// positions (-1: not scored), built once from Store.UnitCodes.
+	unitOfIndex []int
 	// unitIsMember is true for the scored units that are UN member states
 	// (the donors of imputed group members).
 	unitIsMember []bool
@@ -88,6 +90,15 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		e.unitIndex[u] = i
 		if ru, ok := ref.Unit(u); ok {
 			e.unitIsMember[i] = ru.Type == pipeline.UnitCountry
+		}
+	}
+	codes := store.UnitCodes()
+	e.unitOfIndex = make([]int, len(codes))
+	for d, code := range codes {
+		if u, ok := e.unitIndex[code]; ok {
+			e.unitOfIndex[d] = u
+		} else {
+			e.unitOfIndex[d] = -1
 		}
 	}
 	e.groups = map[string][]string{}
@@ -195,9 +206,6 @@ func (e *Engine) Reference() *pipeline.Reference { return e.ref }
 func (e *Engine) Registry() *pipeline.Registry   { return e.reg }
 func (e *Engine) Store() *pipeline.Store         { return e.store }
 
-// maxYearRows bounds the years a series may span to get year rows.
-const maxYearRows = 200
-
 // panel builds (once) the panel of a framework's series.
 func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	e.mu.Lock()
@@ -205,9 +213,6 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	if p, ok := e.panels[f.ID]; ok {
 		return p
 	}
-	// The store's series are sorted by year, one value a year.
-	p := &indicators.Panel{Units: e.units, Info: e.info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: e.groups,
-		SortedYears: true}
 	keys := map[indicators.SeriesKey]bool{}
 	for _, n := range f.Nodes() {
 		if !n.IsIndicator() {
@@ -224,92 +229,26 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 	for _, x := range f.Extras {
 		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
 	}
-	// Each key's year rows (8 bytes a unit and year), read from the store,
-	// so scoring a year reads rows instead of searching every unit's
-	// series; the per-unit series are made only for a key without rows,
-	// or on first use (imputation from other years, gender gaps). Keys are
-	// read in parallel (the store is read-only).
-	list := slices.Collect(maps.Keys(keys))
-	series := make([][]indicators.Series, len(list))
-	rows := make([]*indicators.YearRows, len(list))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(list)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(list); i = int(next.Add(1)) - 1 {
-				if rows[i] = e.yearRows(list[i]); rows[i] == nil {
-					series[i] = e.series(list[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	p.ByYear = map[indicators.SeriesKey]*indicators.YearRows{}
-	for i, k := range list {
-		if rows[i] != nil {
-			p.ByYear[k] = rows[i]
-		} else {
-			p.Series[k] = series[i]
-		}
-	}
-	p.SeriesOf = e.series
+	p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
 	e.panels[f.ID] = p
 	return p
 }
 
-// yearRows lays one key's values out by year straight from the store, as
-// indicators.NewYearRows does from its series (tested equal); nil when no
-// scored unit has a value or the values span more than maxYearRows years.
-func (e *Engine) yearRows(k indicators.SeriesKey) *indicators.YearRows {
-	// One pass over the store's runs, into rows spanning every year the
-	// indicator has (validated years: a few decades); the rows are then
-	// cut to the years this key's scored units have. An indicator spanning
-	// more than maxYearRows years keeps the per-unit series (same scores).
-	all := e.store.Years(k.Indicator)
-	if len(all) == 0 {
-		return nil
-	}
-	first, n := all[0], len(e.units)
-	span := all[len(all)-1] - first + 1
-	if span > maxYearRows {
-		return nil
-	}
-	flat := make([]float64, span*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
-	lo, hi := math.MaxInt, math.MinInt
-	e.eachSeries(k, func(u int, years []int16, values []float64) {
-		for i, y := range years {
-			yi := int(y)
-			lo, hi = min(lo, yi), max(hi, yi)
-			// The first non-NaN value of a year, as NewYearRows takes.
-			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && math.IsNaN(flat[at]) {
-				flat[at] = v
-			}
-		}
-	})
-	if lo > hi || hi-lo+1 > maxYearRows {
-		return nil
-	}
-	r := &indicators.YearRows{First: lo, Values: make([][]float64, hi-lo+1)}
-	for i := range r.Values {
-		at := (lo - first + i) * n
-		r.Values[i] = flat[at : at+n : at+n]
-	}
-	return r
-}
+// storeObservations are the store's observations of the scored units, as
+// a panel reads them.
+type storeObservations struct{ e *Engine }
 
-// eachSeries calls fn with each scored unit's series of a key (the
-// store's views: years ascending, not to be modified).
-func (e *Engine) eachSeries(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
-	e.store.Series(k.Indicator, func(unit, sex, area, age string, years []int16, values []float64) {
+// Years lists the years in which an indicator has any value.
+func (o storeObservations) Years(indicator string) []int { return o.e.store.Years(indicator) }
+
+// Each calls fn with each scored unit's series of a key (the store's
+// views: years ascending, not to be modified).
+func (o storeObservations) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
+	o.e.store.SeriesIndexed(k.Indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
 		if sex != k.Sex || area != k.Area || age != k.Age {
 			return
 		}
-		if u, ok := e.unitIndex[unit]; ok {
+		if u := o.e.unitOfIndex[unit]; u >= 0 {
 			fn(u, years, values)
 		}
 	})
@@ -354,28 +293,9 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 	return indicators.ParseFramework(name, data, func(string) bool { return true })
 }
 
-// series reads one series for every scored unit in one pass over the
-// indicator's rows; values are views of the store (read-only).
-func (e *Engine) series(k indicators.SeriesKey) []indicators.Series {
-	out := make([]indicators.Series, len(e.units))
-	var years []int
-	e.eachSeries(k, func(u int, ys []int16, vals []float64) {
-		if cap(years)-len(years) < len(ys) {
-			years = make([]int, 0, max(4096, 2*len(ys)))
-		}
-		start := len(years)
-		for _, y := range ys {
-			years = append(years, int(y))
-		}
-		out[u] = indicators.Series{Years: years[start:len(years):len(years)], Values: vals}
-	})
-	return out
-}
-
 // Score scores a framework for a year (0 = the default year) with method
 // overrides, cached per framework, year and options.
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
-	opt.Recycle = nil // a cached result is shared: it never reuses memory
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
@@ -398,15 +318,33 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 	return f, opt, nil
 }
 
-// ScoreOnce scores like Score without caching the result: for batch work
-// (every year of a large panel) whose results are used once, and may pass
-// the previous one as opt.Recycle.
+// ScoreOnce scores like Score without caching the result: for work whose
+// result is used once.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return indicators.Score(f, e.panel(f), opt)
+}
+
+// ScoreYears scores a framework for each year that years yields, uncached,
+// as indicators.ScoreYears does: each result is valid only until the loop
+// body returns (the next year reuses its memory). For batch work (every
+// year of a large panel). An unknown framework yields its error for each
+// year.
+func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Options) iter.Seq2[*indicators.Result, error] {
+	f, ok := e.Framework(id)
+	if !ok {
+		return func(yield func(*indicators.Result, error) bool) {
+			for range years {
+				if !yield(nil, &UnknownError{"framework", id}) {
+					return
+				}
+			}
+		}
+	}
+	return indicators.ScoreYears(f, e.panel(f), years, opt)
 }
 
 func optionsKey(o indicators.Options) string {
@@ -465,17 +403,13 @@ func (e *Engine) ScoredYears(f *indicators.Framework) []YearCount {
 		candidates = append(candidates, y)
 	}
 	sort.Ints(candidates)
-	panel := e.panel(f)
 	var out []YearCount
-	var prev *indicators.Result
-	for _, y := range candidates {
-		// Uncached, recycling the previous result: these results are only
-		// counted.
-		res, err := indicators.Score(f, panel, indicators.Options{Year: y, Recycle: prev})
+	// Uncached, each year in the memory of the one before: these results
+	// are only counted.
+	for res, err := range indicators.ScoreYears(f, e.panel(f), slices.Values(candidates), indicators.Options{}) {
 		if err != nil {
 			continue
 		}
-		prev = res
 		n := 0
 		for _, v := range res.Root().Valid {
 			if v {
@@ -483,7 +417,7 @@ func (e *Engine) ScoredYears(f *indicators.Framework) []YearCount {
 			}
 		}
 		if n > 0 {
-			out = append(out, YearCount{Year: y, Units: n})
+			out = append(out, YearCount{Year: res.Year, Units: n})
 		}
 	}
 	e.mu.Lock()
@@ -548,8 +482,9 @@ type UnknownError struct{ Kind, Name string }
 func (e *UnknownError) Error() string { return fmt.Sprintf("engine: unknown %s %q", e.Kind, e.Name) }
 
 // Population returns each scored unit's population in a year: the
-// wb.population value of exactly that year (World Bank WDI, 1990-2024 as
-// shipped); NaN when unknown. Group figures for years after the last year
+// wb.population value of exactly that year (World Bank WDI: the shipped
+// file runs 1960-2024, of which the years from 1990, DRI's range, are
+// loaded); NaN when unknown. Group figures for years after the last year
 // with population use PopulationYear's year instead.
 func (e *Engine) Population(year int) []float64 {
 	e.loadPopulation()

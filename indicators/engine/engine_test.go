@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -215,34 +218,31 @@ func TestUncertaintyCompass(t *testing.T) {
 	}
 }
 
-// TestScoreRecycle: a result scored in the memory of a recycled one equals
-// a freshly scored one, for every framework and year, and the memory is
-// really reused (the batch path of dri score --year all).
-func TestScoreRecycle(t *testing.T) {
+// TestScoreYearsReusesMemory: each result of ScoreYears, scored in the
+// memory of the year before, equals a freshly scored one, for every
+// framework and year, and the memory is really reused (the batch path of
+// dri score --year all).
+func TestScoreYearsReusesMemory(t *testing.T) {
 	e := testEngine(t)
 	for _, id := range e.Frameworks() {
 		f := mustFramework(t, e, id)
-		var prev *indicators.Result
-		for _, y := range e.Years(f) {
-			var was *float64
-			if prev != nil {
-				was = &prev.Root().Value[0]
-			}
-			got, err := e.ScoreOnce(id, y, indicators.Options{Recycle: prev})
+		var was *float64
+		for got, err := range e.ScoreYears(id, slices.Values(e.Years(f)), indicators.Options{}) {
 			if err != nil {
-				t.Fatalf("%s %d: %v", id, y, err)
+				t.Fatalf("%s: %v", id, err)
 			}
+			y := got.Year
 			if was != nil && was != &got.Root().Value[0] {
-				t.Errorf("%s %d: the recycled result's memory was not reused", id, y)
+				t.Errorf("%s %d: the previous result's memory was not reused", id, y)
 			}
+			was = &got.Root().Value[0]
 			want, err := e.ScoreOnce(id, y, indicators.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if dump(got) != dump(want) {
-				t.Fatalf("%s %d: the result scored in recycled memory differs from a fresh one", id, y)
+				t.Fatalf("%s %d: the result scored in reused memory differs from a fresh one", id, y)
 			}
-			prev = got
 		}
 	}
 }
@@ -323,36 +323,42 @@ func TestScoreNeedsOnlyItsSources(t *testing.T) {
 	}
 }
 
-// TestYearRowsFromStore: the year rows the engine reads from the store
-// equal indicators.NewYearRows of the same key's per-unit series, for
-// every key of every framework (sexes of the gender indicators included).
-func TestYearRowsFromStore(t *testing.T) {
+// TestPanelFromStore: the engine's panel (read from the store, laid out by
+// year) scores every shipped framework exactly as a panel built by hand
+// from the same per-unit series, in every year each framework scores.
+func TestPanelFromStore(t *testing.T) {
 	e := testEngine(t)
-	n := 0
 	for _, id := range e.Frameworks() {
 		f := mustFramework(t, e, id)
+		p := e.panel(f)
+		plain := &indicators.Panel{Units: p.Units, Info: p.Info, Groups: p.Groups, Series: map[indicators.SeriesKey][]indicators.Series{}}
 		for _, node := range f.Nodes() {
-			if !node.IsIndicator() {
-				continue
-			}
 			for _, sex := range []string{"_T", "F", "M"} {
 				k := node.Key()
 				k.Sex = sex
-				got, want := e.yearRows(k), indicators.NewYearRows(e.series(k), maxYearRows)
-				if (got == nil) != (want == nil) || got != nil && (got.First != want.First || fmt.Sprint(got.Values) != fmt.Sprint(want.Values)) {
-					t.Fatalf("%s %v: year rows from the store differ from NewYearRows of the series", id, k)
-				}
-				if got != nil {
-					n++
+				plain.Series[k] = p.SeriesOf(k)
+			}
+		}
+		for _, x := range f.Extras {
+			k := indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}
+			plain.Series[k] = p.SeriesOf(k)
+		}
+		for _, y := range e.Years(f) {
+			a, err := indicators.Score(f, p, indicators.Options{Year: y})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := indicators.Score(f, plain, indicators.Options{Year: y})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, an := range a.Nodes {
+				bn := b.Nodes[i]
+				if fmt.Sprint(an.Raw, an.Year, an.Value, an.Valid, an.Rank) != fmt.Sprint(bn.Raw, bn.Year, bn.Value, bn.Valid, bn.Rank) {
+					t.Fatalf("%s %d, node %s: the store's panel and the hand-built one differ", id, y, an.Node.Code)
 				}
 			}
 		}
-	}
-	// The shipped frameworks' indicator nodes by _T, F and M with values
-	// give 103 keys with year rows (counted on the embedded data, 2026-11);
-	// the floor only guards against a comparison of nothing.
-	if n < 50 {
-		t.Fatalf("only %d keys with year rows compared", n)
 	}
 }
 
@@ -575,4 +581,73 @@ func BenchmarkGroupSeries(b *testing.B) {
 			e.GroupGaps(res, ldc, GroupOptions{})
 		}
 	})
+}
+
+// BenchmarkAllYears is the work of `dri score --year all` on the embedded
+// data: the compass panel laid out from the store (panel), then every year
+// the framework scores, one after the other, each result's memory reused by
+// the next (years).
+func BenchmarkAllYears(b *testing.B) {
+	e := testEngine(b)
+	f := mustFramework(b, e, "compass")
+	years := e.Years(f)
+	b.Run("panel", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			e.mu.Lock()
+			delete(e.panels, f.ID)
+			e.mu.Unlock()
+			e.panel(f)
+		}
+	})
+	b.Run("years", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, err := range e.ScoreYears("compass", slices.Values(years), indicators.Options{IndexRanksOnly: true}) {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// TestScoresRecordAllocator: the scores table is built in the allocator it
+// is given, one row per unit and scored node (documented-only nodes left
+// out), its values those of Score, and releasing it returns every byte.
+func TestScoresRecordAllocator(t *testing.T) {
+	e := testEngine(t)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rec, err := e.ScoresRecord(mem, []string{"egdi"}, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	if mem.CurrentAlloc() == 0 {
+		t.Fatal("ScoresRecord allocated nothing from the allocator it was given")
+	}
+	res, err := e.Score("egdi", 2024, indicators.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scored []*indicators.NodeResult
+	for _, nr := range res.Nodes {
+		if !nr.Node.NoData() {
+			scored = append(scored, nr)
+		}
+	}
+	if got, want := rec.NumRows(), int64(len(res.Units)*len(scored)); got != want {
+		t.Fatalf("ScoresRecord rows = %d, want %d units x %d nodes", got, len(res.Units), len(scored))
+	}
+	values := rec.Column(10).(*array.Float64)
+	for u := range res.Units {
+		for k, nr := range scored {
+			row := u*len(scored) + k
+			if values.IsValid(row) != nr.Valid[u] || nr.Valid[u] && values.Value(row) != nr.Value[u] {
+				t.Fatalf("row %d (%s %s): value %v (valid %v), want %v (valid %v)", row, res.Units[u], nr.Node.Code,
+					values.Value(row), values.IsValid(row), nr.Value[u], nr.Valid[u])
+			}
+		}
+	}
 }

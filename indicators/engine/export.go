@@ -3,11 +3,11 @@ package engine
 import (
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -16,7 +16,7 @@ import (
 // ScoresSchema is the tidy scores table: one row per framework, year, unit
 // and node, with every step's output for indicators (value selected, year
 // used, imputed, normalised value) and for every node its score, rank,
-// tier and coverage. Documented-only nodes (no data shipped) are left out.
+// tier and coverage. Nodes with no data shipped (Node.NoData) are left out.
 var ScoresSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "framework", Type: arrow.BinaryTypes.String}, {Name: "year", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "unit", Type: arrow.BinaryTypes.String}, {Name: "node", Type: arrow.BinaryTypes.String},
@@ -35,8 +35,9 @@ var ScoresSchema = arrow.NewSchema([]arrow.Field{
 // ScoresRecord scores the frameworks (all when ids is empty) for every year
 // they have data (or only the given year, when year > 0) and returns the
 // tidy table, frameworks in the order given, then years, units and nodes.
-// Results are not cached. The caller releases the record.
-func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error) {
+// Results are not cached. The record's memory comes from mem; the caller
+// releases the record.
+func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arrow.RecordBatch, error) {
 	if len(ids) == 0 {
 		ids = e.Frameworks()
 	}
@@ -60,24 +61,18 @@ func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error)
 			jobs = append(jobs, &job{f: f, year: y})
 		}
 	}
-	// Score in parallel, write in order.
-	work := make(chan *job)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range work {
-				j.res, j.err = e.ScoreOnce(j.f.ID, j.year, indicators.Options{})
-			}
-		}()
-	}
+	// Score in parallel, write in order (a job'''s error is reported in
+	// that order too).
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, j := range jobs {
-		work <- j
+		g.Go(func() error {
+			j.res, j.err = e.ScoreOnce(j.f.ID, j.year, indicators.Options{})
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
-	b := array.NewRecordBuilder(memory.DefaultAllocator, ScoresSchema)
+	_ = g.Wait() // the jobs keep their errors
+	b := array.NewRecordBuilder(mem, ScoresSchema)
 	defer b.Release()
 	str := func(i int, s string) { pipeline.AppendStringOrNull(b.Field(i).(*array.StringBuilder), s) } // "" is missing
 	i32 := func(i int, v int) { b.Field(i).(*array.Int32Builder).Append(int32(v)) }
@@ -96,7 +91,7 @@ func (e *Engine) ScoresRecord(ids []string, year int) (arrow.RecordBatch, error)
 		for u, unit := range res.Units {
 			for _, nr := range res.Nodes {
 				n := nr.Node
-				if n.Documented() {
+				if n.NoData() {
 					continue
 				}
 				str(0, res.Framework.ID)

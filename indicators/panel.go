@@ -1,0 +1,196 @@
+package indicators
+
+import (
+	"math"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// SeriesKey identifies a series: an indicator and one disaggregation.
+type SeriesKey struct {
+	Indicator, Sex, Area, Age string
+}
+
+// Series is one unit's observations of a series, in any year order.
+type Series struct {
+	Years  []int
+	Values []float64
+}
+
+// Panel is the input of scoring: per series, each unit's observations.
+// A panel is either built by hand (Units, Info, Series and Groups set) or
+// read from a store of observations with NewPanel; either way it is
+// read-only once scoring starts, and safe to score concurrently.
+type Panel struct {
+	Units []string
+	Info  map[string]IndicatorInfo
+	// Series holds, per key, one entry per unit (len(Units) entries). A
+	// panel from NewPanel reads its series from the store instead.
+	Series map[SeriesKey][]Series
+	// Groups are unit attributes for group imputation (income_group ->
+	// per-unit labels).
+	Groups map[string][]string
+
+	store *storeLookup // NewPanel's: nil for a panel built by hand
+}
+
+// Observations is a store of observations a panel reads its series from
+// (NewPanel): the engine's view of the pipeline's table.
+type Observations interface {
+	// Years lists the years in which an indicator has any value, ascending.
+	Years(indicator string) []int
+	// Each calls fn with each unit's observations of a key: u is the
+	// unit's position in the panel's units, years ascend strictly, and the
+	// slices are views valid as long as the store, which fn does not
+	// modify (the panel keeps the values of the series it reads).
+	Each(k SeriesKey, fn func(u int, years []int16, values []float64))
+}
+
+// NewPanel returns a panel over units whose series are read from obs. The
+// keys a framework scores are read up front, in parallel, each laid out
+// year by year (scoring a year then reads one row per key instead of
+// searching every unit's series); any other key, and a key's per-unit
+// series when imputation or a gender gap needs them, is read on first use.
+func NewPanel(units []string, info map[string]IndicatorInfo, groups map[string][]string, obs Observations, keys []SeriesKey) *Panel {
+	l := &storeLookup{obs: obs, units: len(units), byYear: map[SeriesKey]*yearRows{}, series: map[SeriesKey][]Series{}}
+	rows := make([]*yearRows, len(keys))
+	series := make([][]Series, len(keys))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, k := range keys {
+		g.Go(func() error {
+			if rows[i] = l.readYearRows(k); rows[i] == nil {
+				series[i] = l.readSeries(k)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // the readers return no error
+	for i, k := range keys {
+		if rows[i] != nil {
+			l.byYear[k] = rows[i]
+		} else {
+			l.series[k] = series[i]
+		}
+	}
+	return &Panel{Units: units, Info: info, Groups: groups, Series: map[SeriesKey][]Series{}, store: l}
+}
+
+// SeriesOf returns each unit's observations of a key (len(Units) entries;
+// nil when the panel has no such series). The values are read-only.
+func (p *Panel) SeriesOf(k SeriesKey) []Series {
+	s, _ := p.series(k)
+	return s
+}
+
+// series returns the series of a key and whether their years ascend
+// strictly (then the value of a year is found by binary search).
+func (p *Panel) series(k SeriesKey) (s []Series, sorted bool) {
+	if s, ok := p.Series[k]; ok || p.store == nil {
+		return s, false
+	}
+	return p.store.seriesOf(k), true
+}
+
+// rows returns a key's year rows (nil when the panel has none).
+func (p *Panel) rows(k SeriesKey) *yearRows {
+	if p.store == nil {
+		return nil
+	}
+	return p.store.byYear[k]
+}
+
+// storeLookup is how a panel from NewPanel finds its values: year rows
+// for the keys read up front (fixed after NewPanel) and per-unit series,
+// read on first use and kept.
+type storeLookup struct {
+	obs    Observations
+	units  int
+	byYear map[SeriesKey]*yearRows
+	mu     sync.Mutex
+	series map[SeriesKey][]Series
+}
+
+func (l *storeLookup) seriesOf(k SeriesKey) []Series {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s, ok := l.series[k]
+	if !ok {
+		s = l.readSeries(k)
+		l.series[k] = s
+	}
+	return s
+}
+
+// readSeries reads a key's series for every unit in one pass; the values
+// are views of the store.
+func (l *storeLookup) readSeries(k SeriesKey) []Series {
+	out := make([]Series, l.units)
+	var years []int
+	l.obs.Each(k, func(u int, ys []int16, vals []float64) {
+		if cap(years)-len(years) < len(ys) {
+			years = make([]int, 0, max(4096, 2*len(ys)))
+		}
+		start := len(years)
+		for _, y := range ys {
+			years = append(years, int(y))
+		}
+		out[u] = Series{Years: years[start:len(years):len(years)], Values: vals}
+	})
+	return out
+}
+
+// maxYearRows bounds the years a series may span to be laid out by year;
+// a longer one keeps its per-unit series (same scores).
+const maxYearRows = 200
+
+// yearRows are one key's values by year: values[y-first][u] is unit u's
+// value in year y, NaN where it has none (the one place NaN marks a
+// missing value: see the package doc).
+type yearRows struct {
+	first  int
+	values [][]float64
+}
+
+// readYearRows lays one key's values out by year; nil when no unit has a
+// value or the values span more than maxYearRows years. Where a unit has
+// two values in a year the first non-NaN one counts, as LatestWithin takes.
+func (l *storeLookup) readYearRows(k SeriesKey) *yearRows {
+	// One pass over the store's series, into rows spanning every year the
+	// indicator has (validated years: a few decades), then cut to the
+	// years this key's units have.
+	all := l.obs.Years(k.Indicator)
+	if len(all) == 0 {
+		return nil
+	}
+	first, n := all[0], l.units
+	span := all[len(all)-1] - first + 1
+	if span > maxYearRows {
+		return nil
+	}
+	flat := make([]float64, span*n)
+	for i := range flat {
+		flat[i] = math.NaN()
+	}
+	lo, hi := math.MaxInt, math.MinInt
+	l.obs.Each(k, func(u int, years []int16, values []float64) {
+		for i, y := range years {
+			yi := int(y)
+			lo, hi = min(lo, yi), max(hi, yi)
+			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && math.IsNaN(flat[at]) {
+				flat[at] = v
+			}
+		}
+	})
+	if lo > hi || hi-lo+1 > maxYearRows {
+		return nil
+	}
+	r := &yearRows{first: lo, values: make([][]float64, hi-lo+1)}
+	for i := range r.values {
+		at := (lo - first + i) * n
+		r.values[i] = flat[at : at+n : at+n]
+	}
+	return r
+}

@@ -1,0 +1,229 @@
+// Package dims is the one table of DRI's coded dimensions.
+//
+// The promise: for every coded column of the canonical observation table
+// whose codes are a fixed list (sex, area, age, status), this package is the
+// only place that says the column's name, its SDMX concept and code list,
+// its codes with their labels, and its total code. The pipeline's schema and
+// validators, the API's parameter checks and descriptions, and the CLI's
+// flags are derived from it; a new breakdown (income, education, labour-force
+// status) is one more [Dimension] here and one more entry in [Breakdowns].
+//
+// The unit, indicator and source columns are coded too, but by tables that
+// are data (the reference units and groups, the indicator registry, the
+// catalogue), not by a fixed list; they are not here.
+//
+// Code lists, as published in the SDMX Global Registry
+// (https://registry.sdmx.org/sdmx/v2/structure/codelist/AGENCY/ID/VERSION):
+//   - sex: SDMX:CL_SEX(2.1), cross-domain concept SEX;
+//   - area: IAEG-SDGs:CL_URBANISATION(1.10), concept URBANISATION (the SDMX
+//     agency's own SDMX:CL_DEG_URB(1.0) spells urban and rural URB and RUR;
+//     DRI, like the UN SDG database, uses U and R);
+//   - age: IAEG-SDGs:CL_AGE(1.25), concept AGE (the SDMX agency's
+//     SDMX:CL_AGE(1.0) lists units of age, not age bands);
+//   - status: SDMX:CL_OBS_STATUS(2.3), concept OBS_STATUS.
+//
+// DRI accepts a subset of each list: the codes its sources publish.
+package dims
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Total is the code of "no breakdown" in every breakdown dimension (SDMX's
+// reserved code for totals).
+const Total = "_T"
+
+// Codes of the sex, area and status dimensions.
+const (
+	Female = "F"
+	Male   = "M"
+	Urban  = "U"
+	Rural  = "R"
+
+	Observed  = "A" // observed, as published (SDMX "Normal value")
+	Estimated = "E" // estimate by the publisher, or a group figure DRI estimates
+	Imputed   = "I" // imputed by DRI; never in an input file
+)
+
+// Codelist names an SDMX code list: maintenance agency, id and version.
+type Codelist struct {
+	Agency, ID, Version string
+}
+
+// String is the list's short reference, AGENCY:ID(VERSION).
+func (c Codelist) String() string { return c.Agency + ":" + c.ID + "(" + c.Version + ")" }
+
+// Code is one code of a dimension.
+type Code struct {
+	ID    string // the code, as in the table, the files and the API
+	Label string // its English name in the SDMX code list
+	// Gloss is DRI's word for the code in help texts and messages, where
+	// the code alone does not say it (U could be "unknown"); empty when the
+	// code is clear by itself (F, M).
+	Gloss string
+	// Reserved codes are written by DRI only; an input carrying one is an
+	// error (status I: imputed by DRI).
+	Reserved bool
+}
+
+// Dimension is one coded column of the canonical observation table.
+type Dimension struct {
+	Column   string   // column name in the table, the files and the API
+	Concept  string   // SDMX concept id (the SDMX-CSV column)
+	Codelist Codelist // the SDMX code list the codes come from
+	// Total is the code of "no breakdown" ("" when the dimension has none:
+	// a status is not a breakdown).
+	Total string
+	codes []Code
+	// bands accepts codes beyond the listed ones (the age dimension's SDMX
+	// age bands); nil when the list is closed.
+	bands *regexp.Regexp
+}
+
+// The dimensions, in the order of the table's columns.
+var (
+	Sex = &Dimension{
+		Column: "sex", Concept: "SEX", Codelist: Codelist{"SDMX", "CL_SEX", "2.1"}, Total: Total,
+		codes: []Code{
+			{ID: Total, Label: "Total"},
+			{ID: Female, Label: "Female"},
+			{ID: Male, Label: "Male"},
+		},
+	}
+	Area = &Dimension{
+		Column: "area", Concept: "URBANISATION", Codelist: Codelist{"IAEG-SDGs", "CL_URBANISATION", "1.10"}, Total: Total,
+		codes: []Code{
+			{ID: Total, Label: "Total"},
+			{ID: Urban, Label: "Urban", Gloss: "urban"},
+			{ID: Rural, Label: "Rural", Gloss: "rural"},
+		},
+	}
+	// Age takes _T and any SDMX age band: Y15T24 (15 to 24 years old),
+	// Y_GE15 (15 years old and over), Y_LT25 (under 25), with up to three
+	// digits per bound.
+	Age = &Dimension{
+		Column: "age", Concept: "AGE", Codelist: Codelist{"IAEG-SDGs", "CL_AGE", "1.25"}, Total: Total,
+		codes: []Code{{ID: Total, Label: "All age ranges or no breakdown by age"}},
+		bands: regexp.MustCompile(`^(Y\d{1,3}T\d{1,3}|Y_GE\d{1,3}|Y_LT\d{1,3})$`),
+	}
+	Status = &Dimension{
+		Column: "status", Concept: "OBS_STATUS", Codelist: Codelist{"SDMX", "CL_OBS_STATUS", "2.3"},
+		codes: []Code{
+			{ID: Observed, Label: "Normal value", Gloss: "observed"},
+			{ID: Estimated, Label: "Estimated value", Gloss: "estimate"},
+			{ID: Imputed, Label: "Imputed value (CCSA definition)", Gloss: "imputed by DRI", Reserved: true},
+		},
+	}
+)
+
+// Breakdowns are the dimensions that are part of an observation's key after
+// unit, year and indicator, in column order. Each has the total code [Total].
+var Breakdowns = []*Dimension{Sex, Area, Age}
+
+// All are every dimension of this package, in column order.
+var All = []*Dimension{Sex, Area, Age, Status}
+
+// Codes returns the dimension's listed codes, in order (a copy). For the
+// age dimension these are the named codes only, not every band it accepts.
+func (d *Dimension) Codes() []Code { return slices.Clone(d.codes) }
+
+func (d *Dimension) code(id string) (Code, bool) {
+	for _, c := range d.codes {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Code{}, false
+}
+
+// Valid reports whether code is a code of the dimension that an input may
+// carry: listed and not reserved, or (age) an SDMX age band.
+func (d *Dimension) Valid(code string) bool {
+	if c, ok := d.code(code); ok {
+		return !c.Reserved
+	}
+	return d.bands != nil && d.bands.MatchString(code)
+}
+
+// Reserved reports whether code is one DRI writes and inputs may not carry.
+func (d *Dimension) Reserved(code string) bool {
+	c, ok := d.code(code)
+	return ok && c.Reserved
+}
+
+// Label returns the SDMX label of a listed code.
+func (d *Dimension) Label(code string) (string, bool) {
+	c, ok := d.code(code)
+	return c.Label, ok
+}
+
+// Labels returns the SDMX label of every listed code, by code.
+func (d *Dimension) Labels() map[string]string {
+	m := make(map[string]string, len(d.codes))
+	for _, c := range d.codes {
+		m[c.ID] = c.Label
+	}
+	return m
+}
+
+// Enum returns the codes an input may carry, in order, for an enumeration
+// (an OpenAPI enum, a code list in a structure message); nil when the
+// dimension is open (age bands are a pattern, not a list).
+func (d *Dimension) Enum() []string {
+	if d.bands != nil {
+		return nil
+	}
+	var ids []string
+	for _, c := range d.codes {
+		if !c.Reserved {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// List returns the codes an input may carry as text, separated by ", " and
+// the last by last: List(", ") is "_T, F, M", List(" or ") "_T, F or M".
+func (d *Dimension) List(last string) string {
+	return join(d.inputs(func(c Code) string { return c.ID }), last)
+}
+
+// Glossed is [Dimension.List] with each code's gloss in parentheses where it
+// has one: "_T, U (urban), R (rural)", "A (observed), E (estimate)".
+func (d *Dimension) Glossed() string {
+	return join(d.inputs(func(c Code) string {
+		if c.Gloss == "" {
+			return c.ID
+		}
+		return c.ID + " (" + c.Gloss + ")"
+	}), ", ")
+}
+
+func (d *Dimension) inputs(text func(Code) string) []string {
+	var out []string
+	for _, c := range d.codes {
+		if !c.Reserved {
+			out = append(out, text(c))
+		}
+	}
+	return out
+}
+
+func join(items []string, last string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
+}
+
+// ByColumn returns the dimension of a column name.
+func ByColumn(column string) (*Dimension, bool) {
+	for _, d := range All {
+		if d.Column == column {
+			return d, true
+		}
+	}
+	return nil, false
+}
