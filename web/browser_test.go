@@ -444,9 +444,9 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	// Sources by publisher (not internal ids) and indicator definitions in the tree: Kenya's
 	// internet use comes from the ITU (GET /v1/scores/compass/KEN gives the source id, /v1/snapshot its publisher).
-	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent] : []; })()`)
-	if len(srcCell) != 2 || srcCell[1] == srcCell[0] || !strings.Contains(srcCell[1], publisherOf(t, base, srcCell[0])) {
-		t.Errorf("profile tree, internet use: source cell %q, want the publisher of the source, not its id", srcCell)
+	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent, r.title] : []; })()`)
+	if len(srcCell) != 3 || !strings.HasPrefix(srcCell[1], "ITU (") || !strings.HasPrefix(srcCell[2], publisherOf(t, base, srcCell[0])) {
+		t.Errorf("profile tree, internet use: source cell %q, want \"ITU (vintage)\" titled with the source's publisher, not its id", srcCell)
 	}
 	waitFor(t, ctx, `[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] details.definition[data-loaded="true"]`)
 	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .definition-text').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.HasPrefix(def, want) {
