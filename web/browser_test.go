@@ -494,7 +494,7 @@ func TestBrowserDashboard(t *testing.T) {
 	// LDCs against the world.
 	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
 	waitView(t, ctx, "ldc", `[data-testid="ldc-chart"][data-rendered="true"]`)
-	// Kenya, the chosen country, is marked among the LDCs and the world (it is an LDC).
+	// Kenya, the chosen country, is ringed on its rows: among all UN members (it is not an LDC).
 	waitFor(t, ctx, `[data-testid="ldc-chart"][data-marked="KEN"]`)
 	if legend := evaluate[string](t, ctx, `document.querySelector('#view-ldc .chart-legend').textContent`); !strings.Contains(legend, "Kenya") {
 		t.Errorf("LDC chart legend %q does not name Kenya, the chosen country", legend)
