@@ -313,6 +313,9 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("map PNG export: %v, %d px wide (want the chart at twice its size)", err, img.Width)
 	}
 	do(t, ctx, "export the map as SVG", chromedp.Click(chromedp.CSS(`[data-testid="export-svg-map"]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('[data-testid="export-svg-map"]').href.startsWith("data:image/svg+xml")`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("map SVG export never made its file: %v", err)
+	}
 	svg := evaluate[string](t, ctx, `decodeURIComponent(document.querySelector('[data-testid="export-svg-map"]').href.replace("data:image/svg+xml;charset=utf-8,", ""))`)
 	if !strings.HasPrefix(svg, "<svg") || strings.Count(svg, "<path") < 150 {
 		t.Errorf("map SVG export: %d bytes, %d paths, want an <svg> with the countries", len(svg), strings.Count(svg, "<path"))
