@@ -1,9 +1,11 @@
 // View 1, the world map: a choropleth of one framework node (the index by
-// default) for one year. Shapes are world-atlas's Natural Earth 1:50m
-// countries, keyed by ISO 3166-1 numeric code, matched to DRI's units through
-// their m49 code. Countries too small to see get a dot at their centroid;
-// units with no shape at all are listed under the map; every value is also in
-// a ranked table, which is the keyboard route to the profiles.
+// default) for one year; an indicator is coloured by its value as published.
+// Shapes are world-atlas's Natural Earth 1:50m countries, projected and
+// simplified at build time (shapes.mjs), keyed by ISO 3166-1 numeric code and
+// matched to DRI's units through their m49 code. Countries too small to see
+// get a dot; units with no shape at all are listed under the map; every value
+// is also in a ranked table, which is the keyboard route to the profiles. The
+// chosen country (list, search, click or tap) is outlined, with its card.
 import type { FeatureCollection } from "geojson";
 import { apiURL, csvURL, get, type DataRow, type ScoreRow } from "./api";
 import { chart, echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";

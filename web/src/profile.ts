@@ -1,7 +1,9 @@
 // View 2, the country profile: the index score, stage and rank; the trend;
 // the country beside the LDCs, its region, its income group and the world;
-// and the framework tree down to each indicator with its raw value, year,
-// source and status. One request: GET /v1/scores/{framework}/{unit}.
+// the framework tree down to each indicator with its raw value, year, source
+// (publisher, from sources.ts), definition and status; and the what-if
+// weights (whatif.ts). Data: GET /v1/scores/{framework}/{unit}, the rank
+// intervals, /v1/compare for the comparison CSV, definitions on demand.
 import { apiURL, csvURL, get, type Comparison, type Profile, type ProfileNode } from "./api";
 import { CATEGORICAL, draw, legend, MUTED, OKABE_ITO } from "./charts";
 import "./plots";
