@@ -439,8 +439,8 @@ func TestBrowserDashboard(t *testing.T) {
 	// UNDP's own published Compass scores next to DRI's: Kenya's Economy was published as 1.94
 	// (datasets/sources/ddc/ddc_indicator_scores_ui-database-raw_2024-02-29.csv line 630).
 	econ := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="profile-published-table"] tr[data-node="ECONOMY"] td')].map((td) => td.textContent)`)
-	if len(econ) < 6 || econ[2] != "1.94" || econ[4] != "ddc.economy" {
-		t.Errorf("profile published table, Economy row = %q, want UNDP's 1.94 (ddc.economy)", econ)
+	if len(econ) < 6 || econ[2] != "1.94" || econ[4] != "ddc.economy" || !strings.HasPrefix(econ[5], "UNDP (") {
+		t.Errorf("profile published table, Economy row = %q, want UNDP's 1.94 (ddc.economy), source shown as UNDP and its vintage", econ)
 	}
 	if about := evaluate[string](t, ctx, `document.querySelector('[data-testid="framework-about"]').textContent`); !strings.Contains(about, "Departures from the original") || !strings.Contains(about, "Stand-ins") {
 		t.Errorf("profile's framework description = %q, want the departures and stand-ins", about)

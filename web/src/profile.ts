@@ -121,8 +121,9 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}/${encodeURIComponent(state.unit)}`, { year });
         let p: Profile;
         let intervals: Map<string, RankInterval>;
+        let sources: Map<string, Source>;
         try {
-          [p, intervals] = await Promise.all([get<Profile>(url).then((r) => r.data), rankIntervals(fw, year)]);
+          [p, intervals, sources] = await Promise.all([get<Profile>(url).then((r) => r.data), rankIntervals(fw, year), loadSources().then((s) => s.byId)]);
         } catch (err) {
           body.hidden = true;
           throw err;
@@ -171,7 +172,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
                   fixed(n.published!.value, d),
                   signed(n.published!.difference, d),
                   n.published!.indicator,
-                  n.published!.source,
+                  sourceLink(sources.get(n.published!.source), n.published!.source),
                 ],
               })),
               [false, true, true, true, false, false],
@@ -226,8 +227,6 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
           " ",
           downloadLink("download-comparison-api", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare-api.csv`, "The API's CSV"),
         );
-        const { byId: sources } = await loadSources();
-        if (stale()) return;
         drawTree(tree, treeButtons, ctx, p, d, sources);
         whatifOf = top.of;
         whatif.show(fw, p.year, p.unit.code, top.of, state.weights);
