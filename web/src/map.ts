@@ -76,6 +76,12 @@ function loadShapes(ctx: Ctx): Promise<Shapes> {
     };
     echarts.registerMap(MAP, fc as never);
     await yieldToPage();
+    // ECharts reads a registered map into its regions the first time a chart uses it: do that here,
+    // in a task of its own (a hidden geo draws nothing), so the first draw only draws.
+    const warm = echarts.init(document.createElement("div"), null, { width: 8, height: 8 });
+    warm.setOption({ geo: { map: MAP, show: false } });
+    warm.dispose();
+    await yieldToPage();
     return { drawn, dots };
   })();
   shapes.catch(() => (shapes = undefined));
