@@ -424,7 +424,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         c.on("click", (p: { name?: string }) => {
           const code = p.name ?? "";
           // A click or tap chooses the country: its card opens beside the map (the card links to the profile).
-          if (coarse) c.dispatchAction({ type: "hideTip" });
+          // The card now says what the tooltip said (on a phone the tooltip would cover the map).
+          c.dispatchAction({ type: "hideTip" });
           if (scored(ctx.unitByCode.get(code))) nav.update({ unit: code });
           else if (current) select(current);
         });
