@@ -60,9 +60,11 @@ func TestBrowserDashboard(t *testing.T) {
 	if !web.Built() {
 		skipOrFail(t, "web/dist holds only the placeholder page: run `make web` to build the dashboard")
 	}
-	artifacts := os.Getenv("DRI_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = t.TempDir()
+	artifacts := cmp.Or(os.Getenv("DRI_ARTIFACTS"), filepath.Join("testdata", "screenshots"))
+	// axe-core (npm, a devDependency) checks every view for accessibility problems.
+	axeSource, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("no axe-core (npm ci in web/): %v", err))
 	}
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
@@ -177,6 +179,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("the table of countries the map cannot draw does not list Tuvalu (no shape in Natural Earth 1:50m): %q", text)
 	}
 	screenshot(t, ctx, artifacts, "map")
+	checkAxe(t, ctx, axeSource, "map")
 
 	// Selection that follows you: search Kenya by name on the map; the map marks it and its card
 	// shows the score, rank and stage of GET /v1/scores/compass?node=DRI (Kenya's row).
@@ -311,6 +314,9 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("map PNG export: %v, %d px wide (want the chart at twice its size)", err, img.Width)
 	}
 	do(t, ctx, "export the map as SVG", chromedp.Click(chromedp.CSS(`[data-testid="export-svg-map"]`)))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('[data-testid="export-svg-map"]').href.startsWith("data:image/svg+xml")`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("map SVG export never made its file: %v", err)
+	}
 	svg := evaluate[string](t, ctx, `decodeURIComponent(document.querySelector('[data-testid="export-svg-map"]').href.replace("data:image/svg+xml;charset=utf-8,", ""))`)
 	if !strings.HasPrefix(svg, "<svg") || strings.Count(svg, "<path") < 150 {
 		t.Errorf("map SVG export: %d bytes, %d paths, want an <svg> with the countries", len(svg), strings.Count(svg, "<path"))
@@ -434,23 +440,24 @@ func TestBrowserDashboard(t *testing.T) {
 	// UNDP's own published Compass scores next to DRI's: Kenya's Economy was published as 1.94
 	// (datasets/sources/ddc/ddc_indicator_scores_ui-database-raw_2024-02-29.csv line 630).
 	econ := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="profile-published-table"] tr[data-node="ECONOMY"] td')].map((td) => td.textContent)`)
-	if len(econ) < 6 || econ[2] != "1.94" || econ[4] != "ddc.economy" {
-		t.Errorf("profile published table, Economy row = %q, want UNDP's 1.94 (ddc.economy)", econ)
+	if len(econ) < 6 || econ[2] != "1.94" || econ[4] != "ddc.economy" || !strings.HasPrefix(econ[5], "UNDP (") {
+		t.Errorf("profile published table, Economy row = %q, want UNDP's 1.94 (ddc.economy), source shown as UNDP and its vintage", econ)
 	}
 	if about := evaluate[string](t, ctx, `document.querySelector('[data-testid="framework-about"]').textContent`); !strings.Contains(about, "Departures from the original") || !strings.Contains(about, "Stand-ins") {
 		t.Errorf("profile's framework description = %q, want the departures and stand-ins", about)
 	}
 	// Sources by publisher (not internal ids) and indicator definitions in the tree: Kenya's
 	// internet use comes from the ITU (GET /v1/scores/compass/KEN gives the source id, /v1/snapshot its publisher).
-	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent] : []; })()`)
-	if len(srcCell) != 2 || srcCell[1] == srcCell[0] || !strings.Contains(srcCell[1], publisherOf(t, base, srcCell[0])) {
-		t.Errorf("profile tree, internet use: source cell %q, want the publisher of the source, not its id", srcCell)
+	srcCell := evaluate[[]string](t, ctx, `(() => { const r = document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .source'); return r ? [r.dataset.source, r.textContent, r.title] : []; })()`)
+	if len(srcCell) != 3 || !strings.HasPrefix(srcCell[1], "ITU (") || !strings.HasPrefix(srcCell[2], publisherOf(t, base, srcCell[0])) {
+		t.Errorf("profile tree, internet use: source cell %q, want \"ITU (vintage)\" titled with the source's publisher, not its id", srcCell)
 	}
 	waitFor(t, ctx, `[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] details.definition[data-loaded="true"]`)
 	if def, want := evaluate[string](t, ctx, `document.querySelector('[data-testid="profile-tree"] tr[data-node="PEOPLE.usage.internet"] .definition-text').textContent`), definitionOf(t, base, "itu.internet_use"); !strings.HasPrefix(def, want) {
 		t.Errorf("profile tree, internet use: definition %q, want GET /v1/indicators/itu.internet_use's %q", def, want)
 	}
 	screenshot(t, ctx, artifacts, "profile")
+	checkAxe(t, ctx, axeSource, "profile")
 
 	// What-if: Kenya's index with People weighing 2 (the others 1) has the rank the API gives for
 	// the same scenario (POST /v1/scores/compass/what-if); the weights go into the URL.
@@ -491,7 +498,7 @@ func TestBrowserDashboard(t *testing.T) {
 	// LDCs against the world.
 	do(t, ctx, "open the LDC view", chromedp.Click(chromedp.CSS(`[data-testid="tab-ldc"]`)))
 	waitView(t, ctx, "ldc", `[data-testid="ldc-chart"][data-rendered="true"]`)
-	// Kenya, the chosen country, is marked among the LDCs and the world (it is an LDC).
+	// Kenya, the chosen country, is ringed on its rows: among all UN members (it is not an LDC).
 	waitFor(t, ctx, `[data-testid="ldc-chart"][data-marked="KEN"]`)
 	if legend := evaluate[string](t, ctx, `document.querySelector('#view-ldc .chart-legend').textContent`); !strings.Contains(legend, "Kenya") {
 		t.Errorf("LDC chart legend %q does not name Kenya, the chosen country", legend)
@@ -535,6 +542,7 @@ func TestBrowserDashboard(t *testing.T) {
 	downloadCSV(t, ctx, "download-ldc")
 	downloadCSV(t, ctx, "download-ldc-means")
 	screenshot(t, ctx, artifacts, "ldc")
+	checkAxe(t, ctx, axeSource, "ldc")
 
 	// Gender gaps: Kenya with the default LDC and WLD.
 	do(t, ctx, "open the gender view", chromedp.Click(chromedp.CSS(`[data-testid="tab-gender"]`)))
@@ -551,6 +559,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	screenshot(t, ctx, artifacts, "gender")
+	checkAxe(t, ctx, axeSource, "gender")
 
 	// The indicator explorer, by sex.
 	do(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[data-testid="tab-explorer"]`)))
@@ -559,6 +568,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("explorer definition = %q, want GET /v1/indicators/itu.internet_use's %q and the ITU as publisher", def, want)
 	}
 	screenshot(t, ctx, artifacts, "explorer")
+	checkAxe(t, ctx, axeSource, "explorer")
 	do(t, ctx, "split by sex",
 		chromedp.SetValue(chromedp.CSS(`[data-testid="explorer-sex"]`), "bysex"),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="explorer-sex"]').dispatchEvent(new Event("change", {bubbles: true}))`),
@@ -602,6 +612,7 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Errorf("About the data, M49: link and attribution %q, want the catalogue's", m49)
 	}
 	screenshot(t, ctx, artifacts, "about")
+	checkAxe(t, ctx, axeSource, "about")
 
 	// Desktop, 1440×900: the profile's top row is the score, the trend and the what-if side by
 	// side (no empty third), and the stage ladder never leaves one stage alone on a line.
@@ -632,6 +643,7 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Fatalf("%s view on a phone: charts not drawn: %v", view, err)
 		}
 		screenshot(t, ctx, artifacts, view+"-phone")
+		checkAxe(t, ctx, axeSource, view+" (phone)")
 		if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("on a 390 px wide phone the %s view is %v px wide: something does not wrap", view, w)
 		}
@@ -784,6 +796,42 @@ func whatIfRank(t *testing.T, base, fw, year, unit string, weights map[string]fl
 func mapYear(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	return evaluate[string](t, ctx, `document.querySelector('#view-map').dataset.year`)
+}
+
+// checkAxe runs axe-core on the page as it is and fails on serious or critical violations.
+// The script goes in through the DevTools protocol, which the page's Content-Security-Policy does not limit.
+func checkAxe(t *testing.T, ctx context.Context, source []byte, where string) {
+	t.Helper()
+	if !evaluate[bool](t, ctx, `typeof axe === "object"`) {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(source))); err != nil {
+			t.Fatalf("load axe-core: %v", err)
+		}
+	}
+	type violation struct {
+		ID     string     `json:"id"`
+		Impact string     `json:"impact"`
+		Help   string     `json:"help"`
+		Nodes  [][]string `json:"nodes"`
+	}
+	type result struct {
+		Passes     int         `json:"passes"`
+		Violations []violation `json:"violations"`
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[result](`axe.run(document).then((r) => ({
+		passes: r.passes.length,
+		violations: r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+			.map((v) => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.map(String))})),
+	}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe-core on %s: %v", where, err)
+	}
+	if found.Passes == 0 {
+		t.Errorf("axe-core on %s: no rule passed, so none ran", where)
+	}
+	t.Logf("axe-core, %s view: %d rules pass, %d serious or critical violations", where, found.Passes, len(found.Violations))
+	for _, v := range found.Violations {
+		t.Errorf("axe-core, %s view: %s (%s): %s, at %v", where, v.ID, v.Impact, v.Help, v.Nodes)
+	}
 }
 
 func skipOrFail(t *testing.T, why string) {

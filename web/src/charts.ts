@@ -13,11 +13,17 @@ import { install as GeoComponent } from "echarts/lib/component/geo/install.js";
 import { install as TooltipComponent } from "echarts/lib/component/tooltip/install.js";
 import { install as VisualMapContinuousComponent } from "echarts/lib/component/visualMap/installVisualMapContinuous.js";
 import { install as CanvasRenderer } from "echarts/lib/renderer/installCanvasRenderer.js";
-import { install as SVGRenderer } from "echarts/lib/renderer/installSVGRenderer.js";
 
 import { h } from "./dom";
 
-echarts.use([MapChart, ScatterChart, AriaComponent, GeoComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer] as never);
+echarts.use([MapChart, ScatterChart, AriaComponent, GeoComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer] as never);
+
+/** svgRenderer loads ECharts' SVG renderer the first time a chart is exported as SVG (or the link is focused). */
+let svgRenderer: Promise<void> | undefined;
+function loadSVGRenderer(): Promise<void> {
+  svgRenderer ??= import("./svg").then((m) => m.register(echarts));
+  return svgRenderer;
+}
 
 export { echarts };
 
@@ -148,14 +154,26 @@ export function exportLinks(el: HTMLElement): HTMLElement {
     const c = charts.get(el);
     if (c) png.href = c.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#ffffff" });
   };
+  let svgReady = false;
   const fillSVG = () => {
     const c = charts.get(el);
     if (c) svg.href = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(toSVG(c, el));
   };
   png.addEventListener("click", fillPNG);
   png.addEventListener("focus", fillPNG);
-  svg.addEventListener("click", fillSVG);
-  svg.addEventListener("focus", fillSVG);
+  // The SVG renderer is not in the first bundle: the first click waits for it, then clicks again.
+  svg.addEventListener("focus", () => void loadSVGRenderer().then(() => (svgReady = true)));
+  svg.addEventListener("click", (e) => {
+    if (svgReady) {
+      fillSVG();
+      return;
+    }
+    e.preventDefault();
+    void loadSVGRenderer().then(() => {
+      svgReady = true;
+      svg.click();
+    });
+  });
   return h("p", { class: "exports" }, "Save the chart: ", png, " ", svg);
 }
 

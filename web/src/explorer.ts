@@ -102,7 +102,7 @@ export function createExplorerView(ctx: Ctx, section: HTMLElement, nav: Nav): Vi
             "p",
             { class: "muted" },
             "Sources: ",
-            detail.sources.map((id, i) => [i > 0 && "; ", sourceLink(sources.get(id), id), sources.get(id)?.licence ? `, ${sources.get(id)!.licence}` : ""]),
+            detail.sources.map((id, i) => [i > 0 && "; ", sourceLink(sources.get(id), id, true), sources.get(id)?.licence ? `, ${sources.get(id)!.licence}` : ""]),
             ".",
           ),
         );

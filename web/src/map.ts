@@ -1,9 +1,11 @@
 // View 1, the world map: a choropleth of one framework node (the index by
-// default) for one year. Shapes are world-atlas's Natural Earth 1:50m
-// countries, keyed by ISO 3166-1 numeric code, matched to DRI's units through
-// their m49 code. Countries too small to see get a dot at their centroid;
-// units with no shape at all are listed under the map; every value is also in
-// a ranked table, which is the keyboard route to the profiles.
+// default) for one year; an indicator is coloured by its value as published.
+// Shapes are world-atlas's Natural Earth 1:50m countries, projected and
+// simplified at build time (shapes.mjs), keyed by ISO 3166-1 numeric code and
+// matched to DRI's units through their m49 code. Countries too small to see
+// get a dot; units with no shape at all are listed under the map; every value
+// is also in a ranked table, which is the keyboard route to the profiles. The
+// chosen country (list, search, click or tap) is outlined, with its card.
 import type { FeatureCollection } from "geojson";
 import { apiURL, csvURL, get, type DataRow, type ScoreRow } from "./api";
 import { chart, echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
@@ -73,6 +75,12 @@ function loadShapes(ctx: Ctx): Promise<Shapes> {
       })),
     };
     echarts.registerMap(MAP, fc as never);
+    await yieldToPage();
+    // ECharts reads a registered map into its regions the first time a chart uses it: do that here,
+    // in a task of its own (a hidden geo draws nothing), so the first draw only draws.
+    const warm = echarts.init(document.createElement("div"), null, { width: 8, height: 8 });
+    warm.setOption({ geo: { map: MAP, show: false } });
+    warm.dispose();
     await yieldToPage();
     return { drawn, dots };
   })();
@@ -416,7 +424,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
         c.on("click", (p: { name?: string }) => {
           const code = p.name ?? "";
           // A click or tap chooses the country: its card opens beside the map (the card links to the profile).
-          if (coarse) c.dispatchAction({ type: "hideTip" });
+          // The card now says what the tooltip said (on a phone the tooltip would cover the map).
+          c.dispatchAction({ type: "hideTip" });
           if (scored(ctx.unitByCode.get(code))) nav.update({ unit: code });
           else if (current) select(current);
         });

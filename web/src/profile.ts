@@ -1,7 +1,9 @@
 // View 2, the country profile: the index score, stage and rank; the trend;
 // the country beside the LDCs, its region, its income group and the world;
-// and the framework tree down to each indicator with its raw value, year,
-// source and status. One request: GET /v1/scores/{framework}/{unit}.
+// the framework tree down to each indicator with its raw value, year, source
+// (publisher, from sources.ts), definition and status; and the what-if
+// weights (whatif.ts). Data: GET /v1/scores/{framework}/{unit}, the rank
+// intervals, /v1/compare for the comparison CSV, definitions on demand.
 import { apiURL, csvURL, get, type Comparison, type Profile, type ProfileNode } from "./api";
 import { CATEGORICAL, draw, legend, MUTED, OKABE_ITO } from "./charts";
 import "./plots";
@@ -119,8 +121,9 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
         const url = apiURL(`scores/${encodeURIComponent(fw.id)}/${encodeURIComponent(state.unit)}`, { year });
         let p: Profile;
         let intervals: Map<string, RankInterval>;
+        let sources: Map<string, Source>;
         try {
-          [p, intervals] = await Promise.all([get<Profile>(url).then((r) => r.data), rankIntervals(fw, year)]);
+          [p, intervals, sources] = await Promise.all([get<Profile>(url).then((r) => r.data), rankIntervals(fw, year), loadSources().then((s) => s.byId)]);
         } catch (err) {
           body.hidden = true;
           throw err;
@@ -169,7 +172,7 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
                   fixed(n.published!.value, d),
                   signed(n.published!.difference, d),
                   n.published!.indicator,
-                  n.published!.source,
+                  sourceLink(sources.get(n.published!.source), n.published!.source),
                 ],
               })),
               [false, true, true, true, false, false],
@@ -224,8 +227,6 @@ export function createProfileView(ctx: Ctx, section: HTMLElement, nav: Nav): Vie
           " ",
           downloadLink("download-comparison-api", csvURL(compareURL), `dri-${fw.id}-${p.unit.code}-${p.year}-compare-api.csv`, "The API's CSV"),
         );
-        const { byId: sources } = await loadSources();
-        if (stale()) return;
         drawTree(tree, treeButtons, ctx, p, d, sources);
         whatifOf = top.of;
         whatif.show(fw, p.year, p.unit.code, top.of, state.weights);

@@ -71,16 +71,27 @@ export function loadSources() {
   return sources;
 }
 
-/** sourceLabel is a short "Publisher (vintage)" for a source id. */
-export function sourceLabel(src: Source | undefined, id: string): string {
-  if (!src) return id;
-  return `${src.publisher}${src.vintage ? ` (${src.vintage})` : ""}`;
+/**
+ * shortPublisher is a publisher's name as a table cell can hold it: an
+ * acronym in brackets stands for the name before it, and what follows the
+ * first comma (the division, the database) is left out:
+ * "International Telecommunication Union (ITU), ICT DataHub" is "ITU".
+ */
+export function shortPublisher(publisher: string): string {
+  const short = publisher.replace(/^[^(,]*\(([A-Z][A-Za-z]{1,9})\)/, "$1");
+  return short.split(",")[0].trim() || publisher;
 }
 
-/** sourceLink shows a source by publisher and vintage, titled with its title, licence and id, linked to the original. */
-export function sourceLink(src: Source | undefined, id: string): HTMLElement {
-  const label = sourceLabel(src, id);
-  const title = src ? [src.title, `licence: ${src.licence}`, `source id: ${id}`].filter(Boolean).join(" · ") : id;
+/** sourceLabel is "Publisher (vintage)" for a source id, the publisher shortened unless full. */
+export function sourceLabel(src: Source | undefined, id: string, full = false): string {
+  if (!src) return id;
+  return `${full ? src.publisher : shortPublisher(src.publisher)}${src.vintage ? ` (${src.vintage})` : ""}`;
+}
+
+/** sourceLink shows a source by publisher and vintage, titled with its publisher, title, licence and id, linked to the original. */
+export function sourceLink(src: Source | undefined, id: string, full = false): HTMLElement {
+  const label = sourceLabel(src, id, full);
+  const title = src ? [src.publisher, src.title, `licence: ${src.licence}`, `source id: ${id}`].filter(Boolean).join(" · ") : id;
   return src?.url
     ? h("a", { href: src.url, title, rel: "noopener", target: "_blank", class: "source", "data-source": id }, label)
     : h("span", { title, class: "source", "data-source": id }, label);

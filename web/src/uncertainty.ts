@@ -1,7 +1,8 @@
 // Rank uncertainty: GET /v1/sensitivity/{framework} runs a seeded Monte Carlo
 // analysis (weights drawn within +-25 % of the framework's, 1,000 runs) and
-// gives each unit's 5th and 95th percentile rank. The map tooltip (index
-// only) and the country profile show that interval next to the rank.
+// gives each unit's 5th and 95th percentile rank. The map (tooltip, card and
+// ranked table; index only), the country profile and the CSVs with a rank
+// show that interval next to the rank.
 
 import { apiURL, get, type Framework } from "./api";
 
