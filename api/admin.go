@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // Admin is what the admin routes need: accept a source file with its
@@ -307,7 +308,7 @@ func (s *Server) adminResult(r *request, who, what string, out *AdminOutcome, er
 		}
 		p.Changes = out.Changes
 		return nil, p
-	case errors.Is(err, pipeline.ErrTooLarge):
+	case errors.Is(err, snapshot.ErrTooLarge):
 		s.audit(r, who, what, "too large", nil)
 		return nil, newProblem(http.StatusRequestEntityTooLarge, CodeTooLarge, "the file is over the size limit")
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
@@ -333,16 +334,16 @@ func relativeFile(f string) string {
 		return f
 	}
 	f = filepath.ToSlash(f)
-	if i := strings.LastIndex(f, "/"+pipeline.StateUploads+"/"); i >= 0 {
+	if i := strings.LastIndex(f, "/"+snapshot.StateUploads+"/"); i >= 0 {
 		return f[i+1:]
 	}
 	return path.Base(f)
 }
 
 // publicManifest is the manifest with relative file names.
-func publicManifest(m *pipeline.Manifest) *pipeline.Manifest {
+func publicManifest(m *snapshot.Manifest) *snapshot.Manifest {
 	out := *m
-	out.Sources = make([]pipeline.ManifestSource, len(m.Sources))
+	out.Sources = make([]snapshot.ManifestSource, len(m.Sources))
 	for i, src := range m.Sources {
 		src.File = relativeFile(src.File)
 		out.Sources[i] = src

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // TestUploadDiskFullReal (issue 12 item 12) runs the upload on a real full
@@ -26,7 +26,7 @@ func TestUploadDiskFullReal(t *testing.T) {
 		t.Skipf("cannot mount a tmpfs: %v", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, 0) })
-	st, err := pipeline.OpenState(dir)
+	st, err := snapshot.OpenState(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 const token = "s3cret-admin-token-0123456789"
@@ -30,7 +31,7 @@ const token = "s3cret-admin-token-0123456789"
 // adminServer serves a fresh state directory with admin routes on.
 func adminServer(t testing.TB) (http.Handler, *service.Service) {
 	t.Helper()
-	st, err := pipeline.OpenState(t.TempDir())
+	st, err := snapshot.OpenState(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +334,7 @@ func TestUploadRefusesDestructive(t *testing.T) {
 			t.Fatalf("%s: a refused upload changed the data", tc.name)
 		}
 	}
-	entries, _ := os.ReadDir(filepath.Join(svc.State.Dir, pipeline.StateUploads))
+	entries, _ := os.ReadDir(filepath.Join(svc.State.Dir, snapshot.StateUploads))
 	if len(entries) != 0 {
 		t.Errorf("refused uploads left %d stored files", len(entries))
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden responses in testdata/golden")
@@ -56,7 +57,7 @@ func testDataset(t testing.TB) *api.Dataset {
 			setupErr = err
 			return
 		}
-		m, err := pipeline.ComputeManifest(res, nil)
+		m, err := snapshot.ComputeManifest(res, nil)
 		if err != nil {
 			setupErr = err
 			return

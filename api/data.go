@@ -21,12 +21,14 @@ var dataParams = []paramSpec{
 	membershipParam, estimateParam,
 }
 
-var dataColumns = []colSpec{
+// dataColumns: an observation, and on a group's row its figure's
+// provenance (figureColumns).
+var dataColumns = append([]colSpec{
 	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
 	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, {"sex", KindString, "SEX"},
 	{"area", KindString, "URBANISATION"}, {"age", KindString, "AGE"}, {"value", KindFloat, "OBS_VALUE"},
 	{"status", KindString, "OBS_STATUS"}, {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
-}
+}, figureColumns...)
 
 // SDMX dataflow of observations.
 const sdmxObservations = "DRI:DF_OBSERVATIONS(1.0)"
@@ -108,6 +110,7 @@ func handleData(r *request) (*Result, error) {
 		return nil, p
 	}
 	t := newTable(dataColumns)
+	w := newRowWriter(t)
 	s := r.ds.Store
 	names := map[string]string{}
 	for _, u := range r.ds.Reference.Units() {
@@ -126,7 +129,8 @@ func handleData(r *request) (*Result, error) {
 				if ok {
 					typ = unit.Type
 				}
-				addDataRow(t, row, names[row.Unit], typ)
+				setDataRow(w, row, names[row.Unit], typ)
+				w.end()
 			}
 		}
 		for _, g := range q.groups {
@@ -135,7 +139,9 @@ func handleData(r *request) (*Result, error) {
 				return nil, err
 			}
 			for _, row := range rows {
-				addDataRow(t, row, g.Name, pipeline.UnitGroup)
+				setDataRow(w, row.Row, g.Name, pipeline.UnitGroup)
+				setFigure(w, row.Figure)
+				w.end()
 			}
 		}
 	}
@@ -143,28 +149,29 @@ func handleData(r *request) (*Result, error) {
 	return &Result{Table: t, Paged: true, SDMXID: sdmxObservations, Meta: meta}, nil
 }
 
-func addDataRow(t *Table, row pipeline.Row, name, typ string) {
-	c := t.Cols
-	c[0].AddS(row.Unit)
-	c[1].AddS(name)
-	c[2].AddS(typ)
-	c[3].AddI(row.Year)
-	c[4].AddS(row.Indicator)
-	c[5].AddS(row.Sex)
-	c[6].AddS(row.Area)
-	c[7].AddS(row.Age)
-	c[8].AddF(row.Value)
-	c[9].AddS(row.Status)
-	c[10].AddS(row.Source)
-	c[11].AddS(row.Note)
+// setDataRow sets the cells of an observation's row (the row is not ended:
+// a group row adds its figure's fields).
+func setDataRow(w *rowWriter, row pipeline.Row, name, typ string) {
+	w.str("unit", row.Unit)
+	w.str("unit_name", name)
+	w.str("type", typ)
+	w.integer("year", row.Year)
+	w.str("indicator", row.Indicator)
+	w.str("sex", row.Sex)
+	w.str("area", row.Area)
+	w.str("age", row.Age)
+	w.float("value", row.Value)
+	w.str("status", row.Status)
+	w.str("source", row.Source)
+	w.str("note", row.Note)
 }
 
-// groupDataRows computes a group's aggregate rows for /v1/data through the
-// dataset's scorer (population-weighted where population is known).
-func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuery) ([]pipeline.Row, error) {
+// groupDataRows computes a group's aggregate rows for /v1/data, each with
+// its figure, through the dataset's scorer (the one group rule).
+func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuery) ([]engine.GroupFigure, error) {
 	if ds.Scores == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
 	}
-	return ds.Scores.GroupSeries(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
+	return ds.Scores.GroupFigures(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
 		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev, Options: q.groupOpt})
 }

@@ -31,3 +31,25 @@ func groupOptions(r *request) engine.GroupOptions {
 	opt.Estimate = est
 	return opt
 }
+
+// figureColumns are a group figure's provenance as fields, after the note
+// that says the same in words, on every table whose rows can be a group's
+// (null on a unit's row); dri gaps prints the same columns.
+var figureColumns = []colSpec{{"members_with_data", KindInt, ""}, {"members", KindInt, ""},
+	{"population_share", KindFloat, ""}, {"years", KindString, ""}, {"method", KindString, ""},
+	{"imputed_share", KindFloat, ""}}
+
+// setFigure sets a group row's figureColumns: members with data (imputed
+// ones included when estimated) of members, the share of the members'
+// population they hold, the years of the values used, the method, and for
+// an estimated figure the share of the covered population imputed.
+func setFigure(w *rowWriter, a engine.Aggregate) {
+	w.integer("members_with_data", a.N)
+	w.integer("members", a.Members)
+	w.float("population_share", a.PopCoverage)
+	w.str("years", engine.YearsUsed(a))
+	w.str("method", a.Method)
+	if a.Status == engine.StatusEstimated {
+		w.float("imputed_share", a.ImputedPopShare)
+	}
+}

@@ -92,22 +92,22 @@ var unitColumns = []colSpec{
 	{"ldc", KindBool, ""}, {"lldc", KindBool, ""}, {"sids", KindBool, ""},
 }
 
-func addUnitRow(t *Table, u *pipeline.Unit) {
-	c := t.Cols
-	c[0].AddS(u.Code)
-	c[1].AddS(u.ISO2)
-	c[2].AddS(u.M49)
-	c[3].AddS(u.Name)
-	c[4].AddS(u.Type)
-	c[5].AddB(u.UNMember)
-	c[6].AddS(u.Region)
-	c[7].AddS(u.SubRegion)
-	c[8].AddS(u.IntermediateRegion)
-	c[9].AddS(u.IncomeGroup)
-	c[10].AddS(u.WBRegion)
-	c[11].AddB(u.LDC)
-	c[12].AddB(u.LLDC)
-	c[13].AddB(u.SIDS)
+func addUnitRow(w *rowWriter, u *pipeline.Unit) {
+	w.str("code", u.Code)
+	w.str("iso2", u.ISO2)
+	w.str("m49", u.M49)
+	w.str("name", u.Name)
+	w.str("type", u.Type)
+	w.boolean("un_member", u.UNMember)
+	w.str("region", u.Region)
+	w.str("sub_region", u.SubRegion)
+	w.str("intermediate_region", u.IntermediateRegion)
+	w.str("income_group", u.IncomeGroup)
+	w.str("wb_region", u.WBRegion)
+	w.boolean("ldc", u.LDC)
+	w.boolean("lldc", u.LLDC)
+	w.boolean("sids", u.SIDS)
+	w.end()
 }
 
 func handleSnapshot(r *request) (*Result, error) {
@@ -115,19 +115,20 @@ func handleSnapshot(r *request) (*Result, error) {
 	t := newTable([]colSpec{{"id", KindString, ""}, {"file", KindString, ""}, {"adapter", KindString, ""}, {"publisher", KindString, ""},
 		{"vintage", KindString, ""}, {"licence", KindString, ""}, {"sha256", KindString, ""}, {"read", KindInt, ""},
 		{"loaded", KindInt, ""}, {"quarantined", KindInt, ""}, {"superseded", KindInt, ""}})
+	w := newRowWriter(t)
 	for _, src := range m.Sources {
-		c := t.Cols
-		c[0].AddS(src.ID)
-		c[1].AddS(relativeFile(src.File))
-		c[2].AddS(src.Adapter)
-		c[3].AddS(src.Publisher)
-		c[4].AddS(src.Vintage)
-		c[5].AddS(src.Licence)
-		c[6].AddS(src.SHA256)
-		c[7].AddI(src.Read)
-		c[8].AddI(src.Loaded)
-		c[9].AddI(src.Quarantined)
-		c[10].AddI(src.Superseded)
+		w.str("id", src.ID)
+		w.str("file", relativeFile(src.File))
+		w.str("adapter", src.Adapter)
+		w.str("publisher", src.Publisher)
+		w.str("vintage", src.Vintage)
+		w.str("licence", src.Licence)
+		w.str("sha256", src.SHA256)
+		w.integer("read", src.Read)
+		w.integer("loaded", src.Loaded)
+		w.integer("quarantined", src.Quarantined)
+		w.integer("superseded", src.Superseded)
+		w.end()
 	}
 	res := &Result{Object: publicManifest(m), Table: t}
 	if r.ds.Uploads != nil { // served from a state directory
@@ -166,11 +167,12 @@ func handleUnits(r *request) (*Result, error) {
 		}
 	}
 	t := newTable(unitColumns)
+	w := newRowWriter(t)
 	for _, u := range publishedUnits(r.ds) {
 		if (typ != "" && u.Type != typ) || (members != nil && !members[u.Code]) {
 			continue
 		}
-		addUnitRow(t, u)
+		addUnitRow(w, u)
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
@@ -200,7 +202,7 @@ func handleUnit(r *request) (*Result, error) {
 		}
 	}
 	t := newTable(unitColumns)
-	addUnitRow(t, u)
+	addUnitRow(newRowWriter(t), u)
 	return &Result{Object: d, Table: t}, nil
 }
 
@@ -210,17 +212,18 @@ var groupColumns = []colSpec{{"code", KindString, ""}, {"name", KindString, ""},
 func handleGroups(r *request) (*Result, error) {
 	kind := r.str("kind")
 	t := newTable(groupColumns)
+	w := newRowWriter(t)
 	for _, g := range r.ds.Reference.Groups() {
 		if kind != "" && g.Kind != kind {
 			continue
 		}
-		c := t.Cols
-		c[0].AddS(g.Code)
-		c[1].AddS(g.Name)
-		c[2].AddS(g.Kind)
-		c[3].AddS(g.Definition)
-		c[4].AddI(len(g.Members))
-		c[5].AddS(pipeline.UnitGroup)
+		w.str("code", g.Code)
+		w.str("name", g.Name)
+		w.str("kind", g.Kind)
+		w.str("definition", g.Definition)
+		w.integer("members", len(g.Members))
+		w.str("type", pipeline.UnitGroup)
+		w.end()
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
@@ -236,9 +239,10 @@ func handleGroup(r *request) (*Result, error) {
 
 func groupResult(r *request, g *pipeline.Group) *Result {
 	t := newTable(unitColumns)
+	w := newRowWriter(t)
 	for _, m := range g.Members {
 		if u, ok := r.ds.Reference.Unit(m); ok {
-			addUnitRow(t, u)
+			addUnitRow(w, u)
 		}
 	}
 	obj := struct {
@@ -266,6 +270,7 @@ func (s *Server) handleIndicators(r *request) (*Result, error) {
 		}
 	}
 	t := newTable(indicatorColumns)
+	w := newRowWriter(t)
 	inds := append([]*pipeline.Indicator(nil), r.ds.Registry.Indicators...)
 	sort.Slice(inds, func(i, j int) bool { return inds[i].ID < inds[j].ID })
 	for _, ind := range inds {
@@ -275,29 +280,26 @@ func (s *Server) handleIndicators(r *request) (*Result, error) {
 		if inFramework != nil && !inFramework[ind.ID] {
 			continue
 		}
-		addIndicatorRow(t, r.ds.Store, ind)
+		addIndicatorRow(w, r.ds.Store, ind)
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
 
 // addIndicatorRow adds an indicator's row: registry fields, number of
 // observations, first and last year (null without data).
-func addIndicatorRow(t *Table, s *pipeline.Store, ind *pipeline.Indicator) {
-	c := t.Cols
-	c[0].AddS(ind.ID)
-	c[1].AddS(ind.Name)
-	c[2].AddS(ind.Unit)
-	c[3].AddI(ind.Polarity)
-	c[4].AddS(strings.Join(ind.Disaggregations, ","))
-	c[5].AddS(strings.Join(ind.Sources, ","))
-	c[6].AddI(s.Count(ind.ID))
-	if years := s.Years(ind.ID); len(years) == 0 {
-		c[7].AddNull()
-		c[8].AddNull()
-	} else {
-		c[7].AddI(years[0])
-		c[8].AddI(years[len(years)-1])
+func addIndicatorRow(w *rowWriter, s *pipeline.Store, ind *pipeline.Indicator) {
+	w.str("id", ind.ID)
+	w.str("name", ind.Name)
+	w.str("unit", ind.Unit)
+	w.integer("polarity", ind.Polarity)
+	w.str("disaggregations", strings.Join(ind.Disaggregations, ","))
+	w.str("sources", strings.Join(ind.Sources, ","))
+	w.integer("observations", s.Count(ind.ID))
+	if years := s.Years(ind.ID); len(years) > 0 {
+		w.integer("first_year", years[0])
+		w.integer("last_year", years[len(years)-1])
 	}
+	w.end()
 }
 
 type indicatorDetail struct {
@@ -318,7 +320,7 @@ func handleIndicator(r *request) (*Result, error) {
 		years = []int{}
 	}
 	t := newTable(indicatorColumns)
-	addIndicatorRow(t, r.ds.Store, ind)
+	addIndicatorRow(newRowWriter(t), r.ds.Store, ind)
 	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(id), Years: years}, Table: t}, nil
 }
 

@@ -8,49 +8,63 @@ import (
 	"github.com/dri-engine/dri/pipeline"
 )
 
-// Scorer is what the scoring routes need from the engine; cmd wires the
-// implementation (*engine.Engine) in, and the api package computes nothing
-// itself.
+// Scorer is what the scoring routes need from the engine, and no more: the
+// frameworks, scoring, and the engine's typed views that handlers only
+// render. cmd wires the implementation (*engine.Engine) in; the api package
+// computes nothing itself. (The uncertainty analysis, needed by one route,
+// is uncertaintyScorer.)
 type Scorer interface {
 	// Frameworks lists the framework ids; Framework returns one.
 	Frameworks() []string
 	Framework(id string) (*indicators.Framework, bool)
-	// FrameworkIndicators lists the indicator ids a framework uses.
-	FrameworkIndicators(framework string) ([]string, bool)
-	// Years in which a framework scores at least one unit (ScoredYears
-	// with the number of units), and the default year scored.
-	Years(f *indicators.Framework) []int
+	// ScoredYears are the years in which a framework scores at least one
+	// unit, with the number of units; DefaultYear is the year scored when
+	// none is asked for.
 	ScoredYears(f *indicators.Framework) []engine.YearCount
 	DefaultYear(f *indicators.Framework) int
 	// Score scores a framework for a year (0 = default) with overrides.
 	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)
-	// Units are the scored units in result order.
-	Units() []string
 	// GroupNodes are a group's figures on every node of a result (the one
-	// group rule, engine.groupFigure), in node order.
+	// group rule), in node order.
 	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate
-	// Compare sets a unit against groups on every node of a result.
-	Compare(res *indicators.Result, unit string, groups []*pipeline.Group, opt engine.GroupOptions) ([]engine.NodeComparison, error)
-	// GroupSeries returns a group's aggregate of an indicator, one row per
-	// year and disaggregation, in the row order of /v1/data.
-	GroupSeries(group, indicator string, q engine.GroupSeriesQuery) ([]pipeline.Row, error)
-	// Gaps and GroupGaps flatten a gender framework result.
-	Gaps(res *indicators.Result) []engine.GapRow
-	GroupGaps(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.GapRow
-	// Published returns the publisher's own scores for a unit on the nodes
-	// of a framework DRI recomputes (compass: UNDP's ddc.*), the latest in
-	// or before year.
-	Published(framework, unit string, year int) []engine.Published
+	// GroupFigures returns a group's aggregate of an indicator, one row per
+	// year and disaggregation in the row order of /v1/data, each with its
+	// figure (members with data, population share, years, method).
+	GroupFigures(group, indicator string, q engine.GroupSeriesQuery) ([]engine.GroupFigure, error)
+	// Profile, CompareUnit and GenderTable are the typed results the
+	// profile, /v1/compare and /v1/gender render (dri compare and dri gaps
+	// print the same).
+	Profile(unit, framework string, year int) (*engine.Profile, error)
+	CompareUnit(q engine.CompareQuery) (*engine.UnitComparison, error)
+	GenderTable(q engine.GapsQuery) (*engine.GenderTable, error)
+}
+
+// scoredYears are the years in which a framework scores at least one unit,
+// ascending.
+func scoredYears(sc Scorer, f *indicators.Framework) []int {
+	yc := sc.ScoredYears(f)
+	years := make([]int, len(yc))
+	for i, c := range yc {
+		years[i] = c.Year
+	}
+	return years
 }
 
 func frameworkIndicators(ds *Dataset, framework string) ([]string, error) {
 	if ds.Scores == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "frameworks need the scoring engine, which is not loaded")
 	}
-	ids, ok := ds.Scores.FrameworkIndicators(framework)
+	f, ok := ds.Scores.Framework(framework)
 	if !ok {
 		return nil, newProblem(http.StatusNotFound, CodeUnknownFramework, "unknown framework "+framework,
 			ParamError{Param: "framework", In: "query", Message: "see /v1/frameworks"})
 	}
-	return ids, nil
+	return f.Indicators(), nil
 }
+
+// The engine is the one implementation: checked here, so a change of
+// either side fails the build rather than a route at run time.
+var (
+	_ Scorer            = (*engine.Engine)(nil)
+	_ uncertaintyScorer = (*engine.Engine)(nil)
+)

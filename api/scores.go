@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
 
@@ -42,7 +41,7 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
 		params: []paramSpec{
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
-			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it)"},
+			{name: "year", typ: "integer", desc: "year (values up to the framework's window before it); any year: group rows say why a figure is withheld where no member has data"},
 			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
 			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
@@ -73,21 +72,31 @@ func framework(r *request, sc Scorer, id string) (*indicators.Framework, error) 
 	return f, nil
 }
 
-// scoreFor scores with the request's year parameter, checking it.
-func scoreFor(r *request, sc Scorer, f *indicators.Framework, opt indicators.Options) (*indicators.Result, error) {
+// requestYear reads and checks the request's year parameter against the
+// years the framework scores (0: the framework's default year).
+func requestYear(r *request, sc Scorer, f *indicators.Framework) (int, error) {
 	year := r.integer("year", 0, 1990, 2100)
 	if p := r.errs.problem(); p != nil {
-		return nil, p
+		return 0, p
 	}
 	if year != 0 {
-		years := sc.Years(f)
+		years := scoredYears(sc, f)
 		if len(years) == 0 || year < years[0] || year > years[len(years)-1] {
 			span := "none"
 			if len(years) > 0 {
 				span = fmt.Sprintf("%d-%d", years[0], years[len(years)-1])
 			}
-			return nil, badParam("year", "%d: %s has data for %s", year, f.ID, span)
+			return 0, badParam("year", "%d: %s has data for %s", year, f.ID, span)
 		}
+	}
+	return year, nil
+}
+
+// scoreFor scores with the request's year parameter, checking it.
+func scoreFor(r *request, sc Scorer, f *indicators.Framework, opt indicators.Options) (*indicators.Result, error) {
+	year, err := requestYear(r, sc, f)
+	if err != nil {
+		return nil, err
 	}
 	res, err := sc.Score(f.ID, year, opt)
 	if err != nil {
@@ -96,10 +105,16 @@ func scoreFor(r *request, sc Scorer, f *indicators.Framework, opt indicators.Opt
 	return res, nil
 }
 
+// engineError maps the engine's errors to problems: an unknown name or a
+// unit the framework does not score is 404, anything else 422.
 func engineError(err error) error {
 	var ue *engine.UnknownError
 	if errors.As(err, &ue) {
 		return notFound(CodeNotFound, "%v", err)
+	}
+	var ns *engine.NotScoredError
+	if errors.As(err, &ns) {
+		return notFound(CodeUnknownUnit, "%v", err)
 	}
 	return newProblem(http.StatusUnprocessableEntity, CodeUnprocessable, err.Error())
 }
@@ -114,37 +129,31 @@ func handleFrameworks(r *request) (*Result, error) {
 		return nil, err
 	}
 	t := newTable(frameworkColumns)
+	w := newRowWriter(t)
 	for _, id := range sc.Frameworks() {
 		f, _ := sc.Framework(id)
-		addFrameworkRow(t, sc, f)
+		addFrameworkRow(w, sc, f)
 	}
 	return &Result{Table: t, Paged: true}, nil
 }
 
-func addFrameworkRow(t *Table, sc Scorer, f *indicators.Framework) {
-	c := t.Cols
-	kind := f.Kind
-	if kind == "" {
-		kind = "composite"
+// addFrameworkRow adds a framework's row: the years null when it scores no
+// unit in any year.
+func addFrameworkRow(w *rowWriter, sc Scorer, f *indicators.Framework) {
+	w.str("id", f.ID)
+	w.str("name", f.Name)
+	w.str("kind", kindName(f))
+	w.integer("levels", f.Levels())
+	w.integer("indicators", len(f.Indicators()))
+	w.float("scale_lo", f.Scale.Lo)
+	w.float("scale_hi", f.Scale.Hi)
+	w.str("tiers", f.Tiers.Scheme)
+	if years := scoredYears(sc, f); len(years) > 0 {
+		w.integer("first_year", years[0])
+		w.integer("last_year", years[len(years)-1])
+		w.integer("default_year", sc.DefaultYear(f))
 	}
-	c[0].AddS(f.ID)
-	c[1].AddS(f.Name)
-	c[2].AddS(kind)
-	c[3].AddI(f.Levels())
-	c[4].AddI(len(f.Indicators()))
-	c[5].AddF(f.Scale.Lo)
-	c[6].AddF(f.Scale.Hi)
-	c[7].AddS(f.Tiers.Scheme)
-	years := sc.Years(f)
-	if len(years) == 0 {
-		c[8].AddNull()
-		c[9].AddNull()
-		c[10].AddNull()
-		return
-	}
-	c[8].AddI(years[0])
-	c[9].AddI(years[len(years)-1])
-	c[10].AddI(sc.DefaultYear(f))
+	w.end()
 }
 
 // frameworkNode is a node of /v1/frameworks/{id}.
@@ -169,6 +178,7 @@ func handleFramework(r *request) (*Result, error) {
 	var nodes []frameworkNode
 	t := newTable([]colSpec{{"code", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"parent", KindString, ""},
 		{"indicator", KindString, ""}, {"weight", KindFloat, ""}, {"no_data_shipped", KindBool, ""}})
+	w := newRowWriter(t)
 	for _, n := range f.Nodes() {
 		fn := frameworkNode{Code: n.Code, Name: n.Name, Level: n.Level, Indicator: n.Indicator, Weight: n.EffectiveWeight(), NoData: n.NoData(),
 			Direction: n.Direction, Aggregated: n.Aggregate}
@@ -179,16 +189,16 @@ func handleFramework(r *request) (*Result, error) {
 			fn.Children = append(fn.Children, c.Code)
 		}
 		nodes = append(nodes, fn)
-		c := t.Cols
-		c[0].AddS(n.Code)
-		c[1].AddS(n.Name)
-		c[2].AddI(n.Level)
-		c[3].AddS(fn.Parent)
-		c[4].AddS(n.Indicator)
-		c[5].AddF(n.EffectiveWeight())
-		c[6].AddB(fn.NoData)
+		w.str("code", fn.Code)
+		w.str("name", fn.Name)
+		w.integer("level", fn.Level)
+		w.str("parent", fn.Parent)
+		w.str("indicator", fn.Indicator)
+		w.float("weight", fn.Weight)
+		w.boolean("no_data_shipped", fn.NoData)
+		w.end()
 	}
-	years := sc.Years(f)
+	years := scoredYears(sc, f)
 	obj := map[string]any{
 		"id": f.ID, "kind": kindName(f), "name": f.Name, "description": f.Description, "source": f.Source,
 		"departures": f.Departures, "year_window": f.YearWindow, "scale": f.Scale, "methods": f.Methods,
@@ -247,6 +257,7 @@ func handleScores(r *request) (*Result, error) {
 		return nil, err
 	}
 	t := newTable(scoreColumns)
+	w := newRowWriter(t)
 	names := unitNames(r.ds)
 	wantUnit := map[string]bool{}
 	for _, u := range units {
@@ -271,30 +282,23 @@ func handleScores(r *request) (*Result, error) {
 			if !keepNode(nr) {
 				continue
 			}
-			c := t.Cols
-			c[0].AddS(code)
-			c[1].AddS(names[code])
-			c[2].AddS(unitType(r.ds, code))
-			c[3].AddI(res.Year)
-			c[4].AddS(nr.Node.Code)
-			c[5].AddI(nr.Node.Level)
+			w.str("unit", code)
+			w.str("unit_name", names[code])
+			w.str("type", unitType(r.ds, code))
+			w.integer("year", res.Year)
+			w.str("node", nr.Node.Code)
+			w.integer("level", nr.Node.Level)
 			if nr.Valid[u] {
-				c[6].AddF(nr.Value[u])
-				c[7].AddI(nr.Rank[u])
-			} else {
-				c[6].AddNull()
-				c[7].AddNull()
+				w.float("value", nr.Value[u])
+				w.integer("rank", nr.Rank[u])
 			}
-			c[8].AddS(restsOn(nr, u))
-			tier := ""
+			w.str("rests_on", engine.RestsOn(nr, u))
 			if nr.Tier != nil && (nr.Valid[u] || nr.Node.IsIndicator()) {
-				tier = nr.Tier[u].Name
+				w.str("tier", nr.Tier[u].Name)
 			}
-			c[9].AddS(tier)
-			c[10].AddF(nr.Coverage[u])
-			c[11].AddS(scoreNote(nr, u))
-			c[12].AddNull()
-			c[13].AddNull()
+			w.float("coverage", nr.Coverage[u])
+			w.str("note", scoreNote(nr, u))
+			w.end()
 		}
 	}
 	for _, g := range groups {
@@ -304,21 +308,18 @@ func handleScores(r *request) (*Result, error) {
 				continue
 			}
 			a := figures[k]
-			c := t.Cols
-			c[0].AddS(g.Code)
-			c[1].AddS(g.Name)
-			c[2].AddS(pipeline.UnitGroup)
-			c[3].AddI(res.Year)
-			c[4].AddS(nr.Node.Code)
-			c[5].AddI(nr.Node.Level)
-			c[6].AddF(a.Value)
-			c[7].AddNull()
-			c[8].AddS("")
-			c[9].AddS("")
-			c[10].AddF(a.Coverage)
-			c[11].AddS(a.Note())
-			c[12].AddI(a.N)
-			c[13].AddI(a.Members)
+			w.str("unit", g.Code)
+			w.str("unit_name", g.Name)
+			w.str("type", pipeline.UnitGroup)
+			w.integer("year", res.Year)
+			w.str("node", nr.Node.Code)
+			w.integer("level", nr.Node.Level)
+			w.float("value", a.Value)
+			w.float("coverage", a.Coverage)
+			w.str("note", a.Note())
+			w.integer("members_with_data", a.N)
+			w.integer("members", a.Members)
+			w.end()
 		}
 	}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
@@ -354,438 +355,13 @@ func unitType(ds *Dataset, code string) string {
 }
 
 // profileNode is one node of a unit's profile.
-type profileNode struct {
-	Code   string   `json:"code"`
-	Name   string   `json:"name"`
-	Level  int      `json:"level"`
-	Parent string   `json:"parent,omitempty"`
-	Value  *float64 `json:"value"`
-	Rank   *int     `json:"rank"`
-	Of     int      `json:"of"`
-	// Aggregates: how many of the node's taking children the score rests
-	// on ("3/5"); Partial when fewer than all of them.
-	RestsOn   string  `json:"rests_on,omitempty"`
-	Partial   bool    `json:"partial,omitempty"`
-	Tier      string  `json:"tier,omitempty"`
-	Class     string  `json:"class,omitempty"`
-	Coverage  float64 `json:"coverage"`
-	Weight    float64 `json:"weight"`
-	NoData    bool    `json:"no_data_shipped,omitempty"`
-	Excluded  string  `json:"excluded,omitempty"`
-	Indicator string  `json:"indicator,omitempty"`
-	// Indicators: the raw value used, its year, source, status and note.
-	Raw     *float64 `json:"raw,omitempty"`
-	RawYear int      `json:"year,omitempty"`
-	Source  string   `json:"source,omitempty"`
-	Status  string   `json:"status,omitempty"`
-	Note    string   `json:"note,omitempty"`
-	Imputed bool     `json:"imputed,omitempty"`
-	// Gender indicators.
-	Female *float64 `json:"female,omitempty"`
-	Male   *float64 `json:"male,omitempty"`
-	GPS    *float64 `json:"parity_score,omitempty"`
-	// Published: the publisher's own score for this node (compass: UNDP's
-	// published Compass score, indicator ddc.*) next to DRI's.
-	Published *publishedScore `json:"published,omitempty"`
-}
-
-// publishedScore is a publisher's own score for a profile node, with
-// DRI's recomputation minus it (null when DRI has no score).
-type publishedScore struct {
-	Indicator  string   `json:"indicator"`
-	Value      float64  `json:"value"`
-	Year       int      `json:"year"`
-	Source     string   `json:"source"`
-	Difference *float64 `json:"difference"`
-}
-
-type trendPoint struct {
-	Year  int      `json:"year"`
-	Value *float64 `json:"value"`
-	Rank  *int     `json:"rank"`
-	// RestsOn: the pillars (children) the year's index rests on, "3/5".
-	RestsOn string `json:"rests_on,omitempty"`
-	Tier    string `json:"tier,omitempty"`
-}
-
-type comparisonEntry struct {
-	Node       string   `json:"node"`
-	Group      string   `json:"group"`
-	GroupName  string   `json:"group_name"`
-	Value      *float64 `json:"value"`
-	GroupValue *float64 `json:"group_value"`
-	Difference *float64 `json:"difference"`
-	Ratio      *float64 `json:"ratio"`
-	Percentile *float64 `json:"percentile"`
-	Rank       *int     `json:"rank"`
-	Of         int      `json:"of"`
-	N          int      `json:"members_with_data"`
-	Members    int      `json:"members"`
-	Withheld   string   `json:"withheld,omitempty"`
-}
-
-func fptr(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
+// scoreNote is a unit row's note: why an indicator took no part, or that a
+// score (and so its rank) rests on fewer children than the node has.
+func scoreNote(nr *indicators.NodeResult, u int) string {
+	if nr.Parts != nil && nr.Valid[u] && nr.Parts[u] < nr.PartsOf {
+		return fmt.Sprintf("rests on %d of %d children with data", nr.Parts[u], nr.PartsOf)
 	}
-	return &v
-}
-
-func iptr(v int) *int { return &v }
-
-func handleProfile(r *request) (*Result, error) {
-	sc, f, err := scorerFramework(r, r.param("framework"))
-	if err != nil {
-		return nil, err
-	}
-	unit, ok := r.ds.Reference.LookupUnit(r.param("unit"))
-	if !ok {
-		return nil, notFound(CodeUnknownUnit, "unknown unit %q", r.param("unit"))
-	}
-	res, err := scoreFor(r, sc, f, indicators.Options{})
-	if err != nil {
-		return nil, err
-	}
-	ui := -1
-	for i, u := range res.Units {
-		if u == unit.Code {
-			ui = i
-		}
-	}
-	if ui < 0 {
-		return nil, notFound(CodeUnknownUnit, "%s (%s) is not scored: frameworks score UN member states and sub-national units with data", unit.Name, unit.Code)
-	}
-	scored := 0
-	for _, v := range res.Root().Valid {
-		if v {
-			scored++
-		}
-	}
-	published := map[string]engine.Published{}
-	for _, p := range sc.Published(f.ID, unit.Code, res.Year) {
-		published[p.Code] = p
-	}
-	var nodes []profileNode
-	t := newTable([]colSpec{{"node", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"value", KindFloat, ""},
-		{"rank", KindInt, ""}, {"tier", KindString, ""}, {"coverage", KindFloat, ""}, {"indicator", KindString, ""},
-		{"raw", KindFloat, ""}, {"year", KindInt, ""}, {"source", KindString, ""}, {"status", KindString, ""},
-		{"rests_on", KindString, ""}, {"published", KindFloat, ""}, {"published_year", KindInt, ""},
-		{"difference", KindFloat, ""}})
-	for _, nr := range res.Nodes {
-		n := nr.Node
-		p := profileNode{Code: n.Code, Name: n.Name, Level: n.Level, Coverage: nr.Coverage[ui], Weight: nr.Weight,
-			NoData: n.NoData(), Excluded: nr.Excluded, Indicator: n.Indicator, Of: scored}
-		if n.Parent != nil {
-			p.Parent = n.Parent.Code
-		} else if n.Code == "WIS" {
-			p.Parent = ""
-		}
-		if nr.Valid[ui] {
-			p.Value, p.Rank = fptr(nr.Value[ui]), iptr(nr.Rank[ui])
-			p.RestsOn = restsOn(nr, ui)
-			p.Partial = nr.Parts != nil && nr.Parts[ui] < nr.PartsOf
-		}
-		if nr.Tier != nil && (nr.Valid[ui] || n.IsIndicator()) {
-			p.Tier = nr.Tier[ui].Name
-		}
-		if nr.Class != nil && nr.Valid[ui] {
-			p.Class = nr.Class[ui].Name
-		}
-		if n.IsIndicator() && nr.RawValid != nil && nr.RawValid[ui] {
-			p.Raw, p.RawYear, p.Imputed = fptr(nr.Raw[ui]), nr.Year[ui], nr.Imputed[ui]
-			if !nr.Imputed[ui] {
-				p.Source, p.Status, p.Note = provenance(r.ds, unit.Code, n.Key(), nr.Year[ui])
-			} else {
-				p.Status, p.Source = pipeline.StatusImputed, "dri"
-			}
-			if nr.GValid != nil && nr.GValid[ui] {
-				g := nr.Gender[ui]
-				p.Female, p.Male, p.GPS = fptr(g.Female), fptr(g.Male), fptr(g.GPS)
-				p.Source, p.Status, p.Note = "", "", ""
-			}
-		}
-		if pub, ok := published[n.Code]; ok {
-			p.Published = &publishedScore{Indicator: pub.Indicator, Value: pub.Value, Year: pub.Year, Source: pub.Source}
-			if p.Value != nil {
-				p.Published.Difference = fptr(*p.Value - pub.Value)
-			}
-		}
-		nodes = append(nodes, p)
-		c := t.Cols
-		c[0].AddS(p.Code)
-		c[1].AddS(p.Name)
-		c[2].AddI(p.Level)
-		addPtr(c[3], p.Value)
-		if p.Rank != nil {
-			c[4].AddI(*p.Rank)
-		} else {
-			c[4].AddNull()
-		}
-		c[5].AddS(p.Tier)
-		c[6].AddF(p.Coverage)
-		c[7].AddS(p.Indicator)
-		addPtr(c[8], p.Raw)
-		if p.RawYear > 0 {
-			c[9].AddI(p.RawYear)
-		} else {
-			c[9].AddNull()
-		}
-		c[10].AddS(p.Source)
-		c[11].AddS(p.Status)
-		c[12].AddS(p.RestsOn)
-		if p.Published != nil {
-			c[13].AddF(p.Published.Value)
-			c[14].AddI(p.Published.Year)
-			addPtr(c[15], p.Published.Difference)
-		} else {
-			c[13].AddNull()
-			c[14].AddNull()
-			c[15].AddNull()
-		}
-	}
-	// Trend: the index over the years with data.
-	var trend []trendPoint
-	for _, y := range sc.Years(f) {
-		if y > res.Year || y < res.Year-15 {
-			continue
-		}
-		ry, err := sc.Score(f.ID, y, indicators.Options{})
-		if err != nil {
-			continue
-		}
-		root := ry.Root()
-		tp := trendPoint{Year: y}
-		if root.Valid[ui] {
-			tp.Value, tp.Rank, tp.RestsOn = fptr(root.Value[ui]), iptr(root.Rank[ui]), restsOn(root, ui)
-			if root.Tier != nil {
-				tp.Tier = root.Tier[ui].Name
-			}
-		}
-		trend = append(trend, tp)
-	}
-	groups := r.ds.Reference.ComparisonGroups(unit)
-	cmp, err := sc.Compare(res, unit.Code, groups, engine.GroupOptions{})
-	if err != nil {
-		return nil, engineError(err)
-	}
-	var comparisons []comparisonEntry
-	for _, c := range cmp {
-		comparisons = append(comparisons, comparison(r.ds, c))
-	}
-	groupCodes := []string{}
-	for _, g := range r.ds.Reference.Groups() {
-		for _, m := range g.Members {
-			if m == unit.Code {
-				groupCodes = append(groupCodes, g.Code)
-			}
-		}
-	}
-	obj := map[string]any{
-		"unit": map[string]any{"code": unit.Code, "name": unit.Name, "type": unit.Type, "region": unit.Region,
-			"sub_region": unit.SubRegion, "income_group": unit.IncomeGroup, "ldc": unit.LDC, "lldc": unit.LLDC,
-			"sids": unit.SIDS, "groups": groupCodes},
-		"framework": f.ID, "framework_name": f.Name, "year": res.Year, "scale": f.Scale, "tiers": tierInfo(f),
-		"nodes": nodes, "trend": trend, "comparisons": comparisons, "notes": nonNil(res.Notes),
-	}
-	meta := scoreMeta(res)
-	return &Result{Object: obj, Table: t, Meta: meta}, nil
-}
-
-func addPtr(c *Col, v *float64) {
-	if v == nil {
-		c.AddNull()
-		return
-	}
-	c.AddF(*v)
-}
-
-// provenance finds the observation a leaf's value came from.
-func provenance(ds *Dataset, unit string, k indicators.SeriesKey, year int) (source, status, note string) {
-	rows := ds.Store.Select(pipeline.Query{Indicator: k.Indicator, Units: []string{unit}, Sex: []string{k.Sex},
-		Area: []string{k.Area}, Age: []string{k.Age}, From: year, To: year})
-	if len(rows) != 1 {
-		return "", "", ""
-	}
-	row := ds.Store.Row(rows[0])
-	return row.Source, row.Status, row.Note
-}
-
-func comparison(ds *Dataset, c engine.NodeComparison) comparisonEntry {
-	g, _ := ds.Reference.Group(c.Group)
-	e := comparisonEntry{Node: c.Code, Group: c.Group, Value: fptr(c.Value), GroupValue: fptr(c.Agg.Value),
-		N: c.Agg.N, Members: c.Agg.Members}
-	if g != nil {
-		e.GroupName = g.Name
-	}
-	if c.HasCmp {
-		e.Difference, e.Ratio, e.Percentile = fptr(c.Cmp.Difference), fptr(c.Cmp.Ratio), fptr(c.Cmp.Percentile)
-		e.Rank, e.Of = iptr(c.Cmp.Rank), c.Cmp.Of
-	}
-	if c.Agg.Withheld {
-		e.Withheld = c.Agg.Reason
-	}
-	return e
-}
-
-var compareColumns = []colSpec{{"unit", KindString, ""}, {"node", KindString, ""}, {"level", KindInt, ""}, {"name", KindString, ""},
-	{"group", KindString, ""}, {"value", KindFloat, ""}, {"group_value", KindFloat, ""}, {"difference", KindFloat, ""},
-	{"ratio", KindFloat, ""}, {"percentile", KindFloat, ""}, {"rank", KindInt, ""}, {"of", KindInt, ""},
-	{"members_with_data", KindInt, ""}, {"coverage", KindFloat, ""}, {"note", KindString, ""}}
-
-func handleCompare(r *request) (*Result, error) {
-	sc, err := scorer(r)
-	if err != nil {
-		return nil, err
-	}
-	us := r.list("unit")
-	if len(us) != 1 {
-		r.errs.add("unit", "required: exactly one unit (ISO3 or ISO2), e.g. unit=KEN")
-		return nil, r.errs.problem()
-	}
-	unit, ok := r.ds.Reference.LookupUnit(us[0])
-	if !ok {
-		return nil, notFound(CodeUnknownUnit, "unknown unit %q", us[0])
-	}
-	gopt := groupOptions(r)
-	var groups []*pipeline.Group
-	for _, code := range r.list("against") {
-		g, ok := r.ds.Reference.Group(strings.ToUpper(code))
-		if !ok {
-			r.errs.add("against", "unknown group %q (see /v1/groups)", code)
-			continue
-		}
-		groups = append(groups, g)
-	}
-	if len(r.list("against")) == 0 {
-		groups = r.ds.Reference.ComparisonGroups(unit)
-	}
-	fid := r.str("framework")
-	if fid == "" {
-		fid = "compass"
-	}
-	f, err := framework(r, sc, fid)
-	if err != nil {
-		return nil, err
-	}
-	if p := r.errs.problem(); p != nil {
-		return nil, p
-	}
-	res, err := scoreFor(r, sc, f, indicators.Options{})
-	if err != nil {
-		return nil, err
-	}
-	cmp, err := sc.Compare(res, unit.Code, groups, gopt)
-	if err != nil {
-		return nil, notFound(CodeUnknownUnit, "%s (%s) is not scored: frameworks score UN member states and sub-national units with data", unit.Name, unit.Code)
-	}
-	t := newTable(compareColumns)
-	for _, c := range cmp {
-		col := t.Cols
-		col[0].AddS(unit.Code)
-		col[1].AddS(c.Code)
-		col[2].AddI(c.Level)
-		col[3].AddS(c.Name)
-		col[4].AddS(c.Group)
-		col[5].AddF(c.Value)
-		col[6].AddF(c.Agg.Value)
-		if c.HasCmp {
-			col[7].AddF(c.Cmp.Difference)
-			col[8].AddF(c.Cmp.Ratio)
-			col[9].AddF(c.Cmp.Percentile)
-			col[10].AddI(c.Cmp.Rank)
-			col[11].AddI(c.Cmp.Of)
-		} else {
-			col[7].AddNull()
-			col[8].AddNull()
-			col[9].AddNull()
-			col[10].AddNull()
-			col[11].AddNull()
-		}
-		col[12].AddI(c.Agg.N)
-		col[13].AddF(c.Agg.Coverage)
-		note := ""
-		if c.Agg.Withheld {
-			note = "group value withheld: " + c.Agg.Reason
-		} else if c.Agg.Status == engine.StatusEstimated {
-			note = c.Agg.Note() // an estimated group value says what it imputed
-		}
-		col[14].AddS(note)
-	}
-	meta := scoreMeta(res)
-	meta["unit"] = unit.Code
-	return &Result{Table: t, Paged: true, Meta: meta}, nil
-}
-
-var genderColumns = []colSpec{{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
-	{"indicator", KindString, "INDICATOR"}, {"year", KindInt, "TIME_PERIOD"}, {"female", KindFloat, ""}, {"male", KindFloat, ""},
-	{"parity_score", KindFloat, "OBS_VALUE"}, {"parity", KindString, ""}, {"gap_points", KindFloat, ""},
-	{"gap_relative", KindFloat, ""}, {"weight", KindFloat, ""}, {"note", KindString, "COMMENT"}}
-
-const sdmxGender = "DRI:DF_GENDER_PARITY(1.0)"
-
-func handleGender(r *request) (*Result, error) {
-	sc, f, err := scorerFramework(r, "gender")
-	if err != nil {
-		return nil, err
-	}
-	units, groups := parseUnits(r, "unit")
-	gopt := groupOptions(r)
-	inds := r.list("indicator")
-	known := map[string]bool{"composite": true, "wis": true}
-	for _, id := range f.Indicators() {
-		known[id] = true
-	}
-	for _, id := range inds {
-		if !known[id] {
-			r.errs.add("indicator", "%q is not a gender indicator (have %s, composite, wis)", id, strings.Join(f.Indicators(), ", "))
-		}
-	}
-	res, err := scoreFor(r, sc, f, indicators.Options{})
-	if err != nil {
-		return nil, err
-	}
-	wantU, wantI := set(units), set(inds)
-	names := unitNames(r.ds)
-	t := newTable(genderColumns)
-	add := func(g engine.GapRow, name, typ string) {
-		if len(wantI) > 0 && !wantI[g.Indicator] {
-			return
-		}
-		c := t.Cols
-		c[0].AddS(g.Unit)
-		c[1].AddS(name)
-		c[2].AddS(typ)
-		c[3].AddS(g.Indicator)
-		if g.Year > 0 {
-			c[4].AddI(g.Year)
-		} else {
-			c[4].AddI(res.Year)
-		}
-		c[5].AddF(g.Female)
-		c[6].AddF(g.Male)
-		c[7].AddF(g.GPS)
-		c[8].AddS(g.Class)
-		c[9].AddF(g.PointGap)
-		c[10].AddF(g.RelativeGap)
-		c[11].AddF(g.Weight)
-		c[12].AddS(g.Note)
-	}
-	if len(units) > 0 || len(groups) == 0 {
-		for _, g := range sc.Gaps(res) {
-			if len(wantU) > 0 && !wantU[g.Unit] {
-				continue
-			}
-			add(g, names[g.Unit], unitType(r.ds, g.Unit))
-		}
-	}
-	for _, grp := range groups {
-		for _, g := range sc.GroupGaps(res, grp, gopt) {
-			add(g, grp.Name, pipeline.UnitGroup)
-		}
-	}
-	meta := scoreMeta(res)
-	meta["parity_band"] = f.ParityBand
-	return &Result{Table: t, Paged: true, SDMXID: sdmxGender, Meta: meta}, nil
+	return nr.Excluded
 }
 
 func set(list []string) map[string]bool {
@@ -794,24 +370,4 @@ func set(list []string) map[string]bool {
 		m[s] = true
 	}
 	return m
-}
-
-// restsOn is how many of an aggregate's taking children a unit's score
-// rests on, "3/5", next to its rank; "" for indicators and unscored units.
-// The framework's coverage rule (methods.coverage, a share of children at
-// every level) decides whether the score exists; this says what it stands on.
-func restsOn(nr *indicators.NodeResult, u int) string {
-	if nr.Parts == nil || !nr.Valid[u] {
-		return ""
-	}
-	return fmt.Sprintf("%d/%d", nr.Parts[u], nr.PartsOf)
-}
-
-// scoreNote is a unit row's note: why an indicator took no part, or that a
-// score (and so its rank) rests on fewer children than the node has.
-func scoreNote(nr *indicators.NodeResult, u int) string {
-	if nr.Parts != nil && nr.Valid[u] && nr.Parts[u] < nr.PartsOf {
-		return fmt.Sprintf("rests on %d of %d children with data", nr.Parts[u], nr.PartsOf)
-	}
-	return nr.Excluded
 }

@@ -34,15 +34,20 @@ func (s *Server) registerSensitivity() {
 			"504": "The analysis did not finish within the request's deadline"}})
 }
 
+// uncertaintyScorer is what the sensitivity route needs besides a Scorer:
+// the Monte Carlo analysis, run under the request's context, and a look at
+// its cache (a cached analysis is answered without taking a worker).
+type uncertaintyScorer interface {
+	UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
+	CachedUncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, bool)
+}
+
 func handleSensitivity(r *request) (*Result, error) {
 	sc, err := scorer(r)
 	if err != nil {
 		return nil, err
 	}
-	ua, ok := sc.(interface {
-		UncertaintyContext(context.Context, engine.UncertaintyRequest) (*indicators.UncertaintyResult, error)
-		CachedUncertainty(engine.UncertaintyRequest) (*indicators.UncertaintyResult, bool)
-	})
+	ua, ok := sc.(uncertaintyScorer)
 	if !ok {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "uncertainty analysis is not available")
 	}
@@ -96,24 +101,23 @@ func handleSensitivity(r *request) (*Result, error) {
 	want := set(units)
 	names := unitNames(r.ds)
 	t := newTable(sensitivityColumns)
+	w := newRowWriter(t)
 	for _, u := range engine.SortedUnits(res) {
 		if (len(want) > 0 && !want[u.Unit]) || (u.Nominal == 0 && u.Runs == 0) {
 			continue
 		}
-		c := t.Cols
-		c[0].AddS(u.Unit)
-		c[1].AddS(names[u.Unit])
+		w.str("unit", u.Unit)
+		w.str("unit_name", names[u.Unit])
 		if u.Nominal > 0 {
-			c[2].AddI(u.Nominal)
-		} else {
-			c[2].AddNull()
+			w.integer("nominal_rank", u.Nominal)
 		}
-		c[3].AddF(u.Mean)
-		c[4].AddF(u.Median)
-		c[5].AddF(u.P5)
-		c[6].AddF(u.P95)
-		c[7].AddF(u.MeanShift)
-		c[8].AddI(u.Runs)
+		w.float("mean_rank", u.Mean)
+		w.float("median_rank", u.Median)
+		w.float("p5_rank", u.P5)
+		w.float("p95_rank", u.P95)
+		w.float("mean_shift", u.MeanShift)
+		w.integer("runs", u.Runs)
+		w.end()
 	}
 	meta := map[string]any{"framework": f.ID, "year": res.Year, "runs": res.Runs, "seed": res.Seed,
 		"vary": req.Vary.String(), "factor": req.WeightFactor, "inputs": len(res.Inputs)}

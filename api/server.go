@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // Dataset is one immutable served state: a snapshot's tables and what was
@@ -26,7 +27,7 @@ import (
 type Dataset struct {
 	ID        string
 	Created   time.Time
-	Manifest  *pipeline.Manifest
+	Manifest  *snapshot.Manifest
 	Result    *pipeline.Result
 	Store     *pipeline.Store
 	Reference *pipeline.Reference
@@ -35,7 +36,7 @@ type Dataset struct {
 	Scores Scorer
 	// Uploads are the files of the state's upload store (nil without a
 	// state directory, empty with none), listed by /v1/snapshot.
-	Uploads []pipeline.StoredUpload
+	Uploads []snapshot.StoredUpload
 }
 
 // Provider gives the Dataset to serve now.

@@ -219,3 +219,84 @@ func (t *Table) slice(lo, hi int) *Table {
 	}
 	return out
 }
+
+// rowWriter adds rows to a table cell by cell, by column name: a handler
+// says which value goes in which named column, never at which position.
+// A column not set in a row is missing (null; "" in a string column; false
+// in a boolean one). Naming an unknown column, setting a column twice in a
+// row or with the wrong kind panics: a programming error the route's tests
+// meet at once.
+type rowWriter struct {
+	t     *Table
+	index map[string]int
+	set   []bool
+}
+
+func newRowWriter(t *Table) *rowWriter {
+	w := &rowWriter{t: t, index: make(map[string]int, len(t.Cols)), set: make([]bool, len(t.Cols))}
+	for i, c := range t.Cols {
+		w.index[c.Name] = i
+	}
+	return w
+}
+
+// cell returns the named column, checking its kind and that the row has
+// not set it yet.
+func (w *rowWriter) cell(name string, k Kind) *Col {
+	i, ok := w.index[name]
+	if !ok {
+		panic("api: table has no column " + name)
+	}
+	c := w.t.Cols[i]
+	if c.Kind != k {
+		panic("api: column " + name + " is of another kind")
+	}
+	if w.set[i] {
+		panic("api: column " + name + " set twice in a row")
+	}
+	w.set[i] = true
+	return c
+}
+
+// str, integer, float and boolean set a cell of the row being written.
+func (w *rowWriter) str(name, v string)         { w.cell(name, KindString).AddS(v) }
+func (w *rowWriter) integer(name string, v int) { w.cell(name, KindInt).AddI(v) }
+func (w *rowWriter) float(name string, v float64) {
+	w.cell(name, KindFloat).AddF(v) // NaN and infinities are missing
+}
+func (w *rowWriter) boolean(name string, v bool) { w.cell(name, KindBool).AddB(v) }
+
+// floatPtr sets a float cell, nil as missing.
+func (w *rowWriter) floatPtr(name string, v *float64) {
+	if v == nil {
+		w.cell(name, KindFloat).AddNull()
+		return
+	}
+	w.float(name, *v)
+}
+
+// intPtr sets an integer cell, nil as missing.
+func (w *rowWriter) intPtr(name string, v *int) {
+	if v == nil {
+		w.cell(name, KindInt).AddNull()
+		return
+	}
+	w.integer(name, *v)
+}
+
+// end completes the row: every column not set is missing.
+func (w *rowWriter) end() {
+	for i, done := range w.set {
+		if !done {
+			switch c := w.t.Cols[i]; c.Kind {
+			case KindString:
+				c.AddS("")
+			case KindBool:
+				c.AddB(false)
+			default:
+				c.AddNull()
+			}
+		}
+		w.set[i] = false
+	}
+}

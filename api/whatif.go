@@ -227,7 +227,7 @@ func handleWhatIf(r *request) (*Result, error) {
 	if body.Level < 0 || body.Level > f.Levels() {
 		bad.add("level", "bad level", "%d: the framework has levels 1..%d", body.Level, f.Levels())
 	}
-	years := sc.Years(f)
+	years := scoredYears(sc, f)
 	if body.Year != 0 && (len(years) == 0 || body.Year < years[0] || body.Year > years[len(years)-1]) {
 		bad.add("year", "bad year", "%d: %s has data for %d-%d", body.Year, f.ID, years[0], years[len(years)-1])
 	}
@@ -259,6 +259,7 @@ func handleWhatIf(r *request) (*Result, error) {
 		return nil, err
 	}
 	t := newTable(whatIfColumns)
+	w := newRowWriter(t)
 	for u, code := range res.Units {
 		if len(want) > 0 && !want[code] {
 			continue
@@ -268,17 +269,21 @@ func handleWhatIf(r *request) (*Result, error) {
 				continue
 			}
 			br := base.Nodes[i]
-			c := t.Cols
-			c[0].AddS(code)
-			c[1].AddS(nr.Node.Code)
-			c[2].AddI(nr.Node.Level)
-			addValueRank(c[3], c[4], nr, u)
-			addValueRank(c[5], c[6], br, u)
-			if nr.Valid[u] && br.Valid[u] {
-				c[7].AddI(br.Rank[u] - nr.Rank[u])
-			} else {
-				c[7].AddNull()
+			w.str("unit", code)
+			w.str("node", nr.Node.Code)
+			w.integer("level", nr.Node.Level)
+			if nr.Valid[u] {
+				w.float("value", nr.Value[u])
+				w.integer("rank", nr.Rank[u])
 			}
+			if br.Valid[u] {
+				w.float("baseline_value", br.Value[u])
+				w.integer("baseline_rank", br.Rank[u])
+			}
+			if nr.Valid[u] && br.Valid[u] {
+				w.integer("rank_change", br.Rank[u]-nr.Rank[u])
+			}
+			w.end()
 		}
 	}
 	meta := scoreMeta(res)
@@ -286,14 +291,4 @@ func handleWhatIf(r *request) (*Result, error) {
 	meta["weights"] = opt.Weights
 	meta["note"] = strings.TrimSpace("rank_change = baseline rank - new rank (positive: the unit moves up); nothing is stored")
 	return &Result{Table: t, Meta: meta}, nil
-}
-
-func addValueRank(v, rank *Col, nr *indicators.NodeResult, u int) {
-	if !nr.Valid[u] {
-		v.AddNull()
-		rank.AddNull()
-		return
-	}
-	v.AddF(nr.Value[u])
-	rank.AddI(nr.Rank[u])
 }

@@ -25,7 +25,9 @@
 //     "indicators: ..." message. Kernels set dst[i] = 0 where valid[i] is
 //     false and callers keep valid: a 0 in dst is never a value unless valid
 //     says so. NodeResult carries the same pairs (Value/Valid,
-//     Raw/RawValid, Gender/GValid). Statistics (min, max, mean, sd, ranks)
+//     Raw/RawValid, Gender/GValid), 0 where missing: a gender indicator's
+//     Raw, the parity score, is missing (not NaN) for a unit with no men's
+//     rate. Statistics (min, max, mean, sd, ranks)
 //     are over the present values only, as COINr's na.rm = TRUE.
 //   - At the edge (JSON, Arrow) a missing value is a null; encoders write
 //     one wherever valid is false.
@@ -38,6 +40,9 @@
 // wrapping ErrNaN and leave dst unmodified. A NaN in a scalar result means
 // "undefined" (a parity score with no men's rate, the statistics of a group
 // with no data), as the kernel's "Special cases are:" table says.
+// Weights are not variables and carry no mask: an unknown population in
+// GroupAggregate's pop is NaN or <= 0, a weight that cannot weigh (the
+// engine's Population gives NaN for it).
 //
 // One layout keeps NaN as its marker of "no value", and it never leaves the
 // package: a panel read from a store (NewPanel) lays each series out by

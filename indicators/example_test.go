@@ -2,6 +2,7 @@ package indicators_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dri-engine/dri/indicators"
 )
@@ -125,4 +126,37 @@ func ExampleGroupAggregate() {
 	g := indicators.GroupAggregate(x, valid, pop, 0.5)
 	fmt.Printf("mean %.2f, weighted %.2f, coverage %.2f of members, %.2f of people\n", g.Mean, g.WeightedMean, g.Coverage, g.PopCoverage)
 	// Output: mean 23.33, weighted 28.75, coverage 0.75 of members, 0.80 of people
+}
+
+// ScoreYears scores one year after the other in the same memory: keep what
+// you need of each result (here the index values, printed) before the next.
+func ExampleScoreYears() {
+	f := &indicators.Framework{ID: "example", Scale: indicators.Range{Lo: 0, Hi: 100},
+		Methods: indicators.Methods{Normalise: "minmax:0,100", Aggregate: "amean"},
+		Tree: []*indicators.Node{{Code: "Index", Children: []*indicators.Node{
+			{Code: "A", Indicator: "a"}, {Code: "B", Indicator: "b"}}}}}
+	if err := f.Init(nil); err != nil {
+		panic(err)
+	}
+	years := []int{2022, 2023}
+	series := func(v ...float64) []indicators.Series { // one unit per pair of years
+		return []indicators.Series{{Years: years, Values: v[0:2]}, {Years: years, Values: v[2:4]}, {Years: years, Values: v[4:6]}}
+	}
+	p := &indicators.Panel{Units: []string{"X", "Y", "Z"},
+		Info: map[string]indicators.IndicatorInfo{"a": {Polarity: 1}, "b": {Polarity: 1}},
+		Series: map[indicators.SeriesKey][]indicators.Series{
+			{Indicator: "a", Sex: "_T", Area: "_T", Age: "_T"}: series(10, 10, 20, 30, 30, 20),
+			{Indicator: "b", Sex: "_T", Area: "_T", Age: "_T"}: series(1, 3, 2, 2, 3, 1),
+		}}
+	// hand-computed: in 2022 a and b both min-max to 0, 50, 100; in 2023 a
+	// to 0, 100, 50 and b to 100, 50, 0, means 50, 75, 25.
+	for res, err := range indicators.ScoreYears(f, p, slices.Values(years), indicators.Options{}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(res.Year, res.Root().Value)
+	}
+	// Output:
+	// 2022 [0 50 100]
+	// 2023 [50 75 25]
 }

@@ -43,7 +43,8 @@ type Observations interface {
 	Years(indicator string) []int
 	// Each calls fn with each unit's observations of a key: u is the
 	// unit's position in the panel's units, years ascend strictly, and the
-	// slices are views that fn does not modify or keep.
+	// slices are views valid as long as the store, which fn does not
+	// modify (the panel keeps the values of the series it reads).
 	Each(k SeriesKey, fn func(u int, years []int16, values []float64))
 }
 

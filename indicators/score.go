@@ -640,7 +640,10 @@ func scoreGender(res *Result, p *Panel) error {
 			}
 			g := GenderGap(fv, mv, band.Lo, band.Hi, math.NaN(), math.NaN())
 			nr.Gender[u], nr.GValid[u] = g, true
-			nr.Raw[u], nr.RawValid[u], nr.Year[u] = g.GPS, !math.IsNaN(g.GPS), y
+			nr.Year[u] = y
+			if !math.IsNaN(g.GPS) { // no parity score without a men's rate: missing, not NaN
+				nr.Raw[u], nr.RawValid[u] = g.GPS, true
+			}
 			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
 			nr.Tier[u], _ = ParityBand(band).Classify(g.GPS)
 			count++

@@ -262,3 +262,43 @@ func TestYearRowsSameScores(t *testing.T) {
 		}
 	}
 }
+
+// ScoreYears yields one (result, error) per year in order, goes on after a
+// year that fails (year 0: Score's "no year" error), scores each year as
+// Score does, and stops pulling years when the loop breaks.
+func TestScoreYears(t *testing.T) {
+	f, p := syntheticFramework(30, 12, []int{4})
+	want, err := Score(f, p, Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for res, err := range ScoreYears(f, p, slices.Values([]int{2023, 0, 2023}), Options{}) {
+		switch {
+		case err != nil:
+			got = append(got, "error: "+err.Error())
+		case fmt.Sprint(res.Root().Value, res.Root().Rank) != fmt.Sprint(want.Root().Value, want.Root().Rank):
+			got = append(got, "differs from Score")
+		default:
+			got = append(got, fmt.Sprint(res.Year))
+		}
+	}
+	if w := []string{"2023", "error: indicators: Score: no year", "2023"}; !slices.Equal(got, w) {
+		t.Errorf("ScoreYears yielded %q, want %q", got, w)
+	}
+	pulled := 0
+	years := func(yield func(int) bool) {
+		for range 5 {
+			pulled++
+			if !yield(2023) {
+				return
+			}
+		}
+	}
+	for range ScoreYears(f, p, years, Options{}) {
+		break
+	}
+	if pulled != 1 {
+		t.Errorf("a loop that breaks at once pulled %d years, want 1", pulled)
+	}
+}

@@ -1,16 +1,8 @@
 package pipeline
 
 import (
-	"io"
 	"strings"
 )
-
-func init() {
-	register("ddc-scores", adapter{read: readDDCScores,
-		doc: "UNDP Digital Development Compass site data flattened (iso3, framework, pillar, subpillar, score): external reference scores"})
-	register("ddc-indicator-scores", adapter{read: readDDCIndicatorScores,
-		doc: "UNDP Digital Development Compass ui/database scores.csv (Country Name, Pillar, Sub-Pillar, Indicator, new_rank_score): overall, pillar and sub-pillar scores"})
-}
 
 type ddcOptions struct {
 	// Year is the reference year given to the scores (the files have none).
@@ -71,39 +63,23 @@ func slug(s string) string {
 
 func readDDCScores(s *source) error {
 	var opt ddcOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "iso3", "framework", "pillar", "subpillar", "score", "stage_name", "confidence")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("iso3", "framework", "pillar", "subpillar", "score", "stage_name", "confidence")
-	if err != nil {
-		return err
-	}
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		cell := field(rec, col["score"])
 		if isMissingCell(cell) {
 			s.Ignore("rows without a score (pillar rows carry only a rank)", 1)
-			continue
+			return nil
 		}
 		id := DDCIndicatorID(field(rec, col["framework"]), field(rec, col["pillar"]), field(rec, col["subpillar"]))
 		l, c := t.pos(col["score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
-			continue
+			return nil
 		}
 		var note []string
 		if st := strings.TrimSpace(field(rec, col["stage_name"])); st != "" {
@@ -114,51 +90,36 @@ func readDDCScores(s *source) error {
 		}
 		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: ByCode, Year: opt.Year, Indicator: id,
 			Value: v, Note: strings.Join(note, "; ")})
-	}
+		return nil
+	})
 }
 
 func readDDCIndicatorScores(s *source) error {
 	var opt ddcOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "Country Name", "Pillar", "Sub-Pillar", "Indicator", "new_rank_score")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("Country Name", "Pillar", "Sub-Pillar", "Indicator", "new_rank_score")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	seen := map[string]bool{}
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		if strings.TrimSpace(field(rec, col["Indicator"])) != "" {
 			s.Ignore("indicator-level rows (third-party raw values)", 1)
-			continue
+			return nil
 		}
 		cell := field(rec, col["new_rank_score"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
-			continue
+		if s.emptyCell(cell) {
+			return nil
 		}
 		line, _ := t.pos(0)
 		id := DDCIndicatorID("DDC", opt.rename(s, seen, line, field(rec, col["Pillar"])), opt.rename(s, seen, line, field(rec, col["Sub-Pillar"])))
 		l, c := t.pos(col["new_rank_score"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
-			continue
+			return nil
 		}
 		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: ByName, Year: opt.Year, Indicator: id, Value: v})
-	}
+		return nil
+	})
 }

@@ -1,15 +1,9 @@
 package pipeline
 
 import (
-	"io"
 	"sort"
 	"strings"
 )
-
-func init() {
-	register("egov", adapter{read: readEGov,
-		doc: "UN E-Government Survey Data Center CSV (EGOV_DATA_YYYY) and the UNU-EGOV variant: one row per country"})
-}
 
 type egovOptions struct {
 	// UnitColumn holds the country: a name (UN file) or ISO3 (UNU file).
@@ -37,20 +31,17 @@ func readEGov(s *source) error {
 	if opt.UnitKind == "code" {
 		kind = ByCode
 	}
-	t, cl, err := s.openCSV("", ',')
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
 	want := []string{opt.UnitColumn}
 	if opt.YearColumn != "" {
 		want = append(want, opt.YearColumn)
 	}
 	want = append(want, sortedKeys(opt.Columns)...)
-	col, hdr, err := t.header(want...)
+	t, err := s.openTable(nil, ',', want...)
 	if err != nil {
 		return err
 	}
+	defer t.Close()
+	col, hdr := t.col, t.hdr
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
 			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
@@ -72,17 +63,7 @@ func readEGov(s *source) error {
 	// Values in the file's column order, so problems come out in order.
 	cols := sortedKeys(opt.Columns)
 	sort.Slice(cols, func(i, j int) bool { return col[cols[i]] < col[cols[j]] })
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		unit := field(rec, col[opt.UnitColumn])
 		year := opt.Year
 		_, unitCol := t.pos(col[opt.UnitColumn])
@@ -92,7 +73,7 @@ func readEGov(s *source) error {
 			yearCol = c
 			y, ok := s.ParseYear(field(rec, col[opt.YearColumn]), l, c)
 			if !ok {
-				continue
+				return nil
 			}
 			year = y
 		}
@@ -104,14 +85,13 @@ func readEGov(s *source) error {
 		}
 		ul, uc := t.pos(col[opt.UnitColumn])
 		if present > 0 && !s.CheckUnit(unit, kind, ul, uc, present) {
-			continue
+			return nil
 		}
 		notAssessed := egdiCol != "" && isZero(field(rec, col[egdiCol]))
 		for _, c := range cols {
 			i := col[c]
 			cell := field(rec, i)
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			l, cpos := t.pos(i)
@@ -126,7 +106,8 @@ func readEGov(s *source) error {
 			}
 			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
-	}
+		return nil
+	})
 }
 
 func isZero(s string) bool {

@@ -1,18 +1,10 @@
 package pipeline
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
 )
-
-func init() {
-	register("itu-datahub", adapter{read: readITUDataHub,
-		doc: "ITU ICT DataHub export (long: seriesCode, entityIso, dataValue, dataYear, dataSource, ...)"})
-	register("itu-by-sex", adapter{read: readITUBySex,
-		doc: "ITU 'Individuals using the Internet by gender and urban/rural location' sheet (multi-row header, footnotes)"})
-}
 
 type ituOptions struct {
 	// Series maps ITU series codes to indicator ids; other series in the
@@ -38,15 +30,12 @@ func readITUDataHub(s *source) error {
 	}
 	// First pass over the series codes and unit labels is folded into the
 	// read: the rows are buffered per file (DataHub exports are small).
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "seriesCode", "seriesUnits", "entityIso", "dataValue", "dataYear", "dataNote", "dataSource")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("seriesCode", "seriesUnits", "entityIso", "dataValue", "dataYear", "dataNote", "dataSource")
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col := t.col
 	type row struct {
 		line, valCol, yearCol   int
 		unitCol                 int
@@ -55,17 +44,7 @@ func readITUDataHub(s *source) error {
 	}
 	var rows []row
 	labels := map[string]map[string]bool{} // series -> labels
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		r := row{line: line, code: strings.TrimSpace(field(rec, col["seriesCode"])), unit: field(rec, col["entityIso"]),
 			label: field(rec, col["seriesUnits"]), year: field(rec, col["dataYear"]), value: field(rec, col["dataValue"]),
 			note: field(rec, col["dataNote"]), src: field(rec, col["dataSource"])}
@@ -77,6 +56,10 @@ func readITUDataHub(s *source) error {
 			labels[r.code] = map[string]bool{}
 		}
 		labels[r.code][r.label] = true
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	// The export defect: several series, one label between them.
 	trustLabels := true
@@ -94,15 +77,13 @@ func readITUDataHub(s *source) error {
 				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
-	unused := map[string]int{}
 	for _, r := range rows {
 		id, ok := opt.Series[r.code]
 		if !ok {
-			unused[r.code]++
+			s.skipSeries(r.code)
 			continue
 		}
-		if isMissingCell(r.value) {
-			s.Ignore("empty cells", 1)
+		if s.emptyCell(r.value) {
 			continue
 		}
 		year, ok := s.ParseYear(r.year, r.line, r.yearCol)
@@ -124,9 +105,6 @@ func readITUDataHub(s *source) error {
 		}
 		o.Note = joinNote(r.note, src)
 		s.Add(o)
-	}
-	for _, code := range sortedKeys(unused) {
-		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
 	}
 	return nil
 }
@@ -177,19 +155,13 @@ func readITUBySex(s *source) error {
 	defer cl.Close()
 	var recs [][]string
 	var lines []int
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		recs = append(recs, append([]string(nil), rec...))
 		lines = append(lines, line)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(recs) < 4 {
 		return structural(t.file, 1, 0, RuleWrongHeader, "want a title line and two header lines before the data")

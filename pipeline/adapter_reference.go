@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,38 +11,16 @@ import (
 // Reference adapters build the units and groups tables. Their rows count as
 // read and loaded like observations, so every file has the same accounting.
 
-func init() {
-	register("m49", adapter{phase: 1, read: readM49,
-		doc: "UNSD M49 methodology table (';'-separated, BOM): units, regions, LDC/LLDC/SIDS flags"})
-	register("units-extra", adapter{phase: 2, read: readUnitsExtra,
-		doc: "DRI's list of economies that publishers report but M49 omits (code,iso2,m49,name,note)"})
-	register("un-members", adapter{phase: 3, read: readUNMembers,
-		doc: "DRI's list of the 193 UN member states (iso3,name)"})
-	register("wb-class", adapter{phase: 3, read: readWBClass,
-		doc: "World Bank CLASS economies sheet: income group and region per economy"})
-	register("wb-class-groups", adapter{phase: 3, read: readWBClassGroups,
-		doc: "World Bank CLASS groups sheet: the World Bank's aggregate codes"})
-	register("ldc-membership", adapter{phase: 3, read: readLDCMembership,
-		doc: "DRI's table of the UN LDC list by date (iso3,country,added,graduated,source): a year's LDCs are the states added by then and not yet graduated at mid-year"})
-	register("subdivisions", adapter{phase: 3, read: readSubdivisions,
-		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"})
-	register("aliases", adapter{phase: 4, read: readAliases,
-		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"})
-}
-
 func readM49(s *source) error {
-	t, cl, err := s.openCSV("", ';')
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	col, _, err := t.header("Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
+	t, err := s.openTable(nil, ';', "Global Code", "Region Code", "Region Name", "Sub-region Code", "Sub-region Name",
 		"Intermediate Region Code", "Intermediate Region Name", "Country or Area", "M49 Code",
 		"ISO-alpha2 Code", "ISO-alpha3 Code", "Least Developed Countries (LDC)",
 		"Land Locked Developing Countries (LLDC)", "Small Island Developing States (SIDS)")
 	if err != nil {
 		return err
 	}
+	defer t.Close()
+	col := t.col
 	pad := func(c string) string {
 		c = strings.TrimSpace(c)
 		if c == "" {
@@ -51,17 +28,7 @@ func readM49(s *source) error {
 		}
 		return fmt.Sprintf("%03s", c)
 	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		for _, c := range []string{"Global Code", "Region Code", "Sub-region Code", "Intermediate Region Code"} {
 			if code := pad(field(rec, col[c])); code != "" {
 				s.ref.aggregates["M49:"+code] = field(rec, col[c])
@@ -73,7 +40,7 @@ func readM49(s *source) error {
 			_, c := t.pos(col["ISO-alpha3 Code"])
 			s.report.Quarantined++
 			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %s is not three letters", excerpt(iso3))
-			continue
+			return nil
 		}
 		u := &Unit{
 			Code: iso3, ISO2: strings.TrimSpace(field(rec, col["ISO-alpha2 Code"])),
@@ -90,10 +57,11 @@ func readM49(s *source) error {
 		if _, err := s.ref.addUnit(u); err != nil {
 			s.report.Quarantined++
 			s.Problem(line, 0, Error, RuleDuplicateKey, "%v", err)
-			continue
+			return nil
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func flag(s string) bool {
@@ -107,28 +75,15 @@ func flag(s string) bool {
 // readRows reads a small DRI reference CSV with a header and calls fn for each
 // record; fn returns an error to quarantine the row.
 func readRows(s *source, want []string, fn func(rec []string, col map[string]int) error) error {
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', want...)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header(want...)
-	if err != nil {
-		return err
-	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue
+			return nil
 		}
 		s.report.Read++
 		if err := fn(rec, col); err != nil {
@@ -140,10 +95,11 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 				re = &ruleError{rule: RuleBadCode, msg: err.Error()}
 			}
 			s.Problem(line, 0, Error, re.rule, "%s", re.msg)
-			continue
+			return nil
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func (e *ruleError) Error() string { return e.msg }
@@ -199,30 +155,17 @@ func readWBClass(s *source) error {
 	for _, r := range wbRegions {
 		region[strings.ToLower(r.name)] = r.code
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "Economy", "Code", "Region", "Income group")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("Economy", "Code", "Region", "Income group")
-	if err != nil {
-		return err
-	}
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["Code"]))
 		if code == "" {
 			s.Ignore("blank lines", 1)
-			continue
+			return nil
 		}
 		ig := strings.TrimSpace(field(rec, col["Income group"]))
 		rg := strings.TrimSpace(field(rec, col["Region"]))
@@ -231,10 +174,10 @@ func readWBClass(s *source) error {
 			if ig == "" && rg == "" {
 				s.ref.aggregates[code] = field(rec, col["Economy"])
 				s.Ignore("World Bank aggregates", 1)
-				continue
+				return nil
 			}
 			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", excerpt(code), excerpt(field(rec, col["Economy"])))
-			continue
+			return nil
 		}
 		s.report.Read++
 		u := s.ref.units[i]
@@ -248,7 +191,7 @@ func readWBClass(s *source) error {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Income group"])
 				s.Problem(line, cpos, Error, RuleBadCode, "income group %s is not one of the four World Bank groups", excerpt(ig))
-				continue
+				return nil
 			}
 			u.IncomeGroup = c
 		}
@@ -258,12 +201,13 @@ func readWBClass(s *source) error {
 				s.report.Quarantined++
 				_, cpos := t.pos(col["Region"])
 				s.Problem(line, cpos, Error, RuleBadCode, "region %s is not one of the seven World Bank regions", excerpt(rg))
-				continue
+				return nil
 			}
 			u.WBRegion = c
 		}
 		s.report.Loaded++
-	}
+		return nil
+	})
 }
 
 func readWBClassGroups(s *source) error {

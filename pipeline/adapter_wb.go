@@ -9,21 +9,6 @@ import (
 	"strings"
 )
 
-func init() {
-	register("wb-databank", adapter{read: readWBDataBank,
-		doc: "World Bank DataBank extract: series in rows and years in columns ('2017 [YR2017]'), or series x years in columns ('Name [code] - 2017 [YR2017]'); '..' = no data; footer lines"})
-	register("findex-databank", adapter{read: readFindexDatabank,
-		doc: "Global Findex Databank wide sheet: one row per economy and wave, one column per indicator label; values may carry a '%' sign"})
-	register("wb-api-long", adapter{read: readWBAPILong,
-		doc: "World Bank API pull in long form (ind_id, cty_iso, date, value)"})
-	register("wdi-wide", adapter{read: readWDIWide,
-		doc: "World Bank WDI API CSV (metadata lines, then Country Name, Country Code, Indicator Name, Indicator Code, one column per year)"})
-	register("ddf", adapter{read: readDDF,
-		doc: "Gapminder DDF datapoints (geo,time,<concept>) as published by open-numbers for WDI series"})
-	register("sdg", adapter{read: readSDG,
-		doc: "UN SDG Global Database export (SeriesCode, GeoAreaCode (M49), TimePeriod, Value, Sex, Units, ...)"})
-}
-
 // seriesTarget says where a publisher's series lands.
 type seriesTarget struct {
 	Indicator string `yaml:"indicator"`
@@ -173,33 +158,20 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 	if len(years) == 0 {
 		return structural(s.name, hline, 0, RuleMissingColumn, "no year columns ('2017 [YR2017]')")
 	}
-	unused := map[string]int{}
-	aggregates := 0
-	for {
-		rec, line, err := d.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(s.name, err)
-		}
+	err = s.eachRow(d, s.name, func(rec []string, line int) error {
 		if isDataBankFooter(rec) {
 			s.Ignore("footer lines", 1)
-			continue
+			return nil
 		}
 		code := strings.TrimSpace(field(rec, col["Series Code"]))
 		target, ok := opt.Series[code]
 		if !ok {
-			unused[code]++
-			continue
+			s.skipRow("rows of series not used")
+			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
-			aggregates++
-			continue
+		if s.skipAggregate(unit, ByCode, wbAggregates) {
+			return nil
 		}
 		for _, yc := range years {
 			cell := field(rec, yc.idx)
@@ -214,10 +186,9 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
 		}
-	}
-	s.Ignore("rows of series not used", sum(unused))
-	s.Ignore("rows of World Bank aggregates", aggregates)
-	return nil
+		return nil
+	})
+	return err
 }
 
 func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
@@ -247,26 +218,14 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 	if len(cols) == 0 {
 		return structural(s.name, hline, 0, RuleMissingColumn, "no column of a mapped series ('Name [code] - 2017 [YR2017]')")
 	}
-	aggregates := 0
-	for {
-		rec, line, err := d.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(s.name, err)
-		}
+	err = s.eachRow(d, s.name, func(rec []string, line int) error {
 		if isDataBankFooter(rec) {
 			s.Ignore("footer lines", 1)
-			continue
+			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
-			aggregates++
-			continue
+		if s.skipAggregate(unit, ByCode, wbAggregates) {
+			return nil
 		}
 		for _, c := range cols {
 			cell := field(rec, c.idx)
@@ -281,17 +240,9 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 			s.Add(Obs{Line: line, Column: c.idx + 1, Unit: unit, UnitKind: ByCode, Year: c.year, Indicator: c.target.Indicator,
 				Sex: c.target.Sex, Area: c.target.Area, Age: c.target.Age, Value: v})
 		}
-	}
-	s.Ignore("rows of World Bank aggregates", aggregates)
-	return nil
-}
-
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
+		return nil
+	})
+	return err
 }
 
 type findexDatabankOptions struct {
@@ -307,48 +258,31 @@ func readFindexDatabank(s *source) error {
 	if err := decodeOptions(s.entry, &opt); err != nil {
 		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)...)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	want := append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)
-	col, hdr, err := t.header(want...)
-	if err != nil {
-		return err
-	}
+	defer t.Close()
+	col, hdr := t.col, t.hdr
 	labels := sortedKeys(opt.Columns)
 	s.Ignore("columns not used", len(hdr)-len(labels)-2)
 	percent, firstPercent := 0, 0
-	aggregates := 0
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		unit := field(rec, col["Country code"])
-		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
-			aggregates++
-			continue
+		if s.skipAggregate(unit, ByCode, wbAggregates) {
+			return nil
 		}
 		l, c := t.pos(col["Year"])
 		year, ok := s.ParseYear(field(rec, col["Year"]), l, c)
 		if !ok {
-			continue
+			return nil
 		}
 		_, unitCol := t.pos(col["Country code"])
 		fields := FieldColumns{Unit: unitCol, Year: c}
 		for _, label := range labels {
 			i := col[label]
 			cell := strings.TrimSpace(field(rec, i))
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			if strings.HasSuffix(cell, "%") {
@@ -368,12 +302,15 @@ func readFindexDatabank(s *source) error {
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v,
 				Note: "rounded to whole percent in this copy"})
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if percent > 0 {
 		s.Problem(firstPercent, 0, Notice, RuleKnownDefect,
 			"%d values are written with a '%%' sign and rounded to whole percent (spreadsheet display format); the sign was stripped", percent)
 	}
-	s.Ignore("rows of World Bank aggregates", aggregates)
 	return nil
 }
 
@@ -384,69 +321,50 @@ type seriesOptions struct {
 // readWBAPILong reads a World Bank API pull in long form.
 func readWBAPILong(s *source) error {
 	var opt seriesOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "ind_id", "cty_iso", "date", "value")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("ind_id", "cty_iso", "date", "value")
-	if err != nil {
-		return err
-	}
-	unused := map[string]int{}
-	aggregates := 0
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["ind_id"]))
 		target, ok := opt.Series[code]
 		if !ok {
-			unused[code]++
-			continue
+			s.skipSeries(code)
+			return nil
 		}
 		unit := field(rec, col["cty_iso"])
 		// The API leaves cty_iso empty for its income and lending aggregates
 		// ("High income", cty_id XD).
-		if _, agg, _ := s.ref.resolve(unit, ByCode); agg || strings.TrimSpace(unit) == "" {
-			aggregates++
-			continue
+		if strings.TrimSpace(unit) == "" {
+			s.skipRow(wbAggregates)
+			return nil
+		}
+		if s.skipAggregate(unit, ByCode, wbAggregates) {
+			return nil
 		}
 		cell := field(rec, col["value"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
-			continue
+		if s.emptyCell(cell) {
+			return nil
 		}
 		l, c := t.pos(col["date"])
 		year, ok := s.ParseYear(field(rec, col["date"]), l, c)
 		if !ok {
-			continue
+			return nil
 		}
 		_, unitCol := t.pos(col["cty_iso"])
 		fields := FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col["value"])
 		v, ok := s.ParseValue(cell, l, c, target.Indicator)
 		if !ok {
-			continue
+			return nil
 		}
 		s.Add(Obs{Line: line, Column: c, Fields: fields, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
 			Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
-	}
-	for _, code := range sortedKeys(unused) {
-		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
-	}
-	s.Ignore("rows of World Bank aggregates", aggregates)
-	return nil
+		return nil
+	})
+	return err
 }
 
 var unitInName = regexp.MustCompile(`\(([^()]*)\)\s*$`)
@@ -500,33 +418,20 @@ func readWDIWide(s *source) error {
 	if early > 0 {
 		s.Problem(0, 0, Notice, RuleIgnoredColumn, "%d year columns before %d are outside DRI's range and not read", early, MinYear)
 	}
-	unused := map[string]int{}
-	aggregates := 0
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			s.Ignore("blank lines", 1)
-			continue
+			return nil
 		}
 		code := strings.TrimSpace(field(rec, col["Indicator Code"]))
 		target, ok := opt.Series[code]
 		if !ok {
-			unused[code]++
-			continue
+			s.skipSeries(code)
+			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if _, agg, _ := s.ref.resolve(unit, ByCode); agg {
-			aggregates++
-			continue
+		if s.skipAggregate(unit, ByCode, wbAggregates) {
+			return nil
 		}
 		label := ""
 		if m := unitInName.FindStringSubmatch(field(rec, col["Indicator Name"])); m != nil {
@@ -534,8 +439,7 @@ func readWDIWide(s *source) error {
 		}
 		for _, yc := range years {
 			cell := field(rec, yc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("empty cells", 1)
+			if s.emptyCell(cell) {
 				continue
 			}
 			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
@@ -545,12 +449,9 @@ func readWDIWide(s *source) error {
 			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v, UnitLabel: label})
 		}
-	}
-	for _, code := range sortedKeys(unused) {
-		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
-	}
-	s.Ignore("rows of World Bank aggregates", aggregates)
-	return nil
+		return nil
+	})
+	return err
 }
 
 type ddfOptions struct {
@@ -568,46 +469,33 @@ func readDDF(s *source) error {
 	if err := decodeOptions(s.entry, &opt); err != nil {
 		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
 	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(nil, ',', "geo", "time", opt.Concept)
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("geo", "time", opt.Concept)
-	if err != nil {
-		return err
-	}
-	for {
-		rec, _, err := t.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	return s.eachRow(t, t.file, func(rec []string, _ int) error {
 		cell := field(rec, col[opt.Concept])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
-			continue
+		if s.emptyCell(cell) {
+			return nil
 		}
 		l, c := t.pos(col["time"])
 		year, ok := s.ParseYear(field(rec, col["time"]), l, c)
 		if !ok {
-			continue
+			return nil
 		}
 		_, unitCol := t.pos(col["geo"])
 		fields := FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col[opt.Concept])
 		v, ok := s.ParseValue(cell, l, c, opt.Indicator)
 		if !ok {
-			continue
+			return nil
 		}
 		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: field(rec, col["geo"]), UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
 			Sex: opt.Sex, Area: opt.Area, Age: opt.Age, Value: v})
-	}
+		return nil
+	})
 }
 
 var sdgSex = map[string]string{"BOTHSEX": Total, "FEMALE": Female, "MALE": Male, "": Total}
@@ -621,51 +509,31 @@ type sdgOptions struct {
 // regional aggregates are not data here.
 func readSDG(s *source) error {
 	var opt sdgOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	t, cl, err := s.openCSV("", ',')
+	t, err := s.openTable(&opt, ',', "SeriesCode", "GeoAreaCode", "TimePeriod", "Value", "Sex", "Units", "Source", "FootNote", "Nature", "Location")
 	if err != nil {
 		return err
 	}
-	defer cl.Close()
-	col, _, err := t.header("SeriesCode", "GeoAreaCode", "TimePeriod", "Value", "Sex", "Units", "Source", "FootNote", "Nature", "Location")
-	if err != nil {
-		return err
-	}
-	unused := map[string]int{}
-	aggregates := 0
-	for {
-		rec, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if s.malformed(err) {
-				continue
-			}
-			return csvStructural(t.file, err)
-		}
+	defer t.Close()
+	col := t.col
+	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		code := strings.TrimSpace(field(rec, col["SeriesCode"]))
 		id, ok := opt.Series[code]
 		if !ok {
-			unused[code]++
-			continue
+			s.skipSeries(code)
+			return nil
 		}
 		area := field(rec, col["GeoAreaCode"])
-		if _, agg, _ := s.ref.resolve(area, ByM49); agg {
-			aggregates++
-			continue
+		if s.skipAggregate(area, ByM49, regionalAggregates) {
+			return nil
 		}
 		cell := field(rec, col["Value"])
-		if isMissingCell(cell) {
-			s.Ignore("empty cells", 1)
-			continue
+		if s.emptyCell(cell) {
+			return nil
 		}
 		l, c := t.pos(col["TimePeriod"])
 		year, ok := s.ParseYear(field(rec, col["TimePeriod"]), l, c)
 		if !ok {
-			continue
+			return nil
 		}
 		_, unitCol := t.pos(col["GeoAreaCode"])
 		_, sexCol := t.pos(col["Sex"])
@@ -676,12 +544,12 @@ func readSDG(s *source) error {
 		if !ok1 || !ok2 {
 			_, c := t.pos(col["Sex"])
 			s.Quarantine(line, c, Error, RuleBadCode, "Sex %s / Location %s not understood", excerpt(field(rec, col["Sex"])), excerpt(field(rec, col["Location"])))
-			continue
+			return nil
 		}
 		l, c = t.pos(col["Value"])
 		v, ok := s.ParseValue(cell, l, c, id)
 		if !ok {
-			continue
+			return nil
 		}
 		o := Obs{Line: l, Column: c, Fields: fields, Unit: area, UnitKind: ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
 			UnitLabel: field(rec, col["Units"]),
@@ -690,10 +558,7 @@ func readSDG(s *source) error {
 			o.Status = StatusEstimated
 		}
 		s.Add(o)
-	}
-	for _, code := range sortedKeys(unused) {
-		s.Ignore(fmt.Sprintf("series %s not used", code), unused[code])
-	}
-	s.Ignore("rows of regional aggregates", aggregates)
-	return nil
+		return nil
+	})
+	return err
 }

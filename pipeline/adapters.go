@@ -6,68 +6,45 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"sort"
 	"strings"
 )
-
-// adapter reads one publisher format. phase 0 adapters produce observations
-// and run in parallel; phase > 0 adapters build the reference tables and run
-// first, in phase order.
-type adapter struct {
-	phase int
-	// observations is set for phase > 0 adapters that also produce
-	// observations (they run in sequence because they extend the registry).
-	observations bool
-	read         func(s *source) error
-	doc          string
-}
-
-// producesObservations reports whether the adapter's sources are observation
-// sources (subject to Options.Only and merged into the table).
-func (a adapter) producesObservations() bool { return a.phase == 0 || a.observations }
-
-// adapters by the name catalogue entries use. Filled by the adapter files'
-// init functions so each format lives next to its reader.
-var adapters = map[string]adapter{}
-
-func register(name string, a adapter) { adapters[name] = a }
-
-func adapterNames() string {
-	names := make([]string, 0, len(adapters))
-	for n := range adapters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
-// Adapters lists the adapter names with a one-line description each.
-func Adapters() map[string]string {
-	out := map[string]string{}
-	for n, a := range adapters {
-		out[n] = a.doc
-	}
-	return out
-}
-
-func init() {
-	register("document", adapter{phase: 9, doc: "a file shipped for reference only (notes, licences); not read as data",
-		read: func(s *source) error {
-			rc, _, err := s.open("")
-			if err != nil {
-				return err
-			}
-			return rc.Close()
-		}})
-}
 
 // csvTable reads a delimited file whole-record by whole-record with exact
 // positions (encoding/csv FieldPos): the positions are the point of using it
 // rather than Arrow's CSV reader, which reports none.
 type csvTable struct {
-	r    *csv.Reader
-	file string
-	n    int // fields in the last record
+	r      *csv.Reader
+	file   string
+	n      int // fields in the last record
+	closer io.Closer
+	// col and hdr are the header's (set by header): the index of each
+	// column by name, and the names trimmed.
+	col map[string]int
+	hdr []string
+}
+
+// Close closes the file the table reads.
+func (t *csvTable) Close() error { return t.closer.Close() }
+
+// openTable decodes the catalogue entry's options into opt (unless nil),
+// opens the entry's file as CSV separated by comma and reads its header,
+// which must name the want columns (see header). The caller closes the
+// table.
+func (s *source) openTable(opt any, comma rune, want ...string) (*csvTable, error) {
+	if opt != nil {
+		if err := decodeOptions(s.entry, opt); err != nil {
+			return nil, structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+		}
+	}
+	t, cl, err := s.openCSV("", comma)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := t.header(want...); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return t, nil
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -104,7 +81,7 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvTable{r: r, file: display}, rc, nil
+	return &csvTable{r: r, file: display, closer: rc}, rc, nil
 }
 
 // next returns the next record and the line it starts on; io.EOF at the end.
@@ -145,7 +122,8 @@ func (t *csvTable) header(want ...string) (map[string]int, []string, error) {
 	if err != nil {
 		return nil, nil, csvStructural(t.file, err)
 	}
-	return findColumns(t.file, line, rec, want...)
+	t.col, t.hdr, err = findColumns(t.file, line, rec, want...)
+	return t.col, t.hdr, err
 }
 
 func findColumns(file string, line int, rec []string, want ...string) (map[string]int, []string, error) {
@@ -237,6 +215,72 @@ func tooLongLine(file string, line, max int) *LoadError {
 	return structural(file, line, 0, RuleTooLarge, "line is longer than %d bytes, the line limit (--max-line-bytes)", max)
 }
 
+// rowReader yields a file's records with the line each starts on, and
+// io.EOF after the last (csvTable, dataBankLines).
+type rowReader interface {
+	next() ([]string, int, error)
+}
+
+// eachRow is the read loop of every adapter: it calls fn with each record
+// of r and the line it starts on, up to the end of the file. A record the
+// CSV reader cannot parse is quarantined as a malformed row and reading
+// goes on; any other read error rejects the file (display name file). fn
+// returns a non-nil error to stop with it (a structural problem).
+func (s *source) eachRow(r rowReader, file string, fn func(rec []string, line int) error) error {
+	for {
+		rec, line, err := r.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if s.malformed(err) {
+				continue
+			}
+			return csvStructural(file, err)
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
+// skipRow counts a row the adapter leaves out on purpose; reason says why
+// ("rows of World Bank aggregates"). The counts go into the file report's
+// Ignored once the file has been read whole: a rejected file reports none.
+func (s *source) skipRow(reason string) {
+	if s.skipped == nil {
+		s.skipped = map[string]int{}
+	}
+	s.skipped[reason]++
+}
+
+// skipSeries counts a row of a series the catalogue entry does not map
+// (reported as "series CODE not used").
+func (s *source) skipSeries(code string) {
+	if s.skippedSeries == nil {
+		s.skippedSeries = map[string]int{}
+	}
+	s.skippedSeries[code]++
+}
+
+// skipAggregate reports whether unit is one of a publisher's aggregates
+// (the World Bank's WLD, LDC, SSF, ...; M49's regions, by kind): DRI
+// computes its own groups from their members, so such a row is skipped and
+// counted under reason.
+func (s *source) skipAggregate(unit string, kind UnitKind, reason string) bool {
+	if _, agg, _ := s.ref.resolve(unit, kind); !agg {
+		return false
+	}
+	s.skipRow(reason)
+	return true
+}
+
+// Reasons for skipping a publisher's aggregate rows.
+const (
+	wbAggregates       = "rows of World Bank aggregates"
+	regionalAggregates = "rows of regional aggregates"
+)
+
 // malformed quarantines a record the CSV reader could not parse.
 func (c *Collector) malformed(err error) bool {
 	var pe *csv.ParseError
@@ -254,6 +298,16 @@ func isMissingCell(s string) bool {
 		return true
 	}
 	return false
+}
+
+// emptyCell reports whether cell says "no data" (isMissingCell), counting
+// it as an empty cell in the file report.
+func (s *source) emptyCell(cell string) bool {
+	if !isMissingCell(cell) {
+		return false
+	}
+	s.Ignore("empty cells", 1)
+	return true
 }
 
 // field returns rec[i] or "" when the record is short.

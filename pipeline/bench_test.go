@@ -6,6 +6,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // BenchmarkLoadEmbedded is the pipeline part of `dri run`: read, validate
@@ -28,7 +29,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 func BenchmarkWriteSnapshot(b *testing.B) {
 	res, _ := loadEmbedded(b)
 	for b.Loop() {
-		if _, err := pipeline.WriteSnapshot(b.TempDir(), res, nil); err != nil {
+		if _, err := snapshot.Write(b.TempDir(), res, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -400,11 +400,6 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 	return d, nil
 }
 
-func init() {
-	register("wide", adapter{phase: 5, observations: true, read: readWide,
-		doc: "COINr-style iData (one row per unit, one column per indicator; uCode, uName, Time) with its iMeta (options.imeta)"})
-}
-
 type wideOptions struct {
 	IMeta string `yaml:"imeta"`
 	// Year for every row when iData has no Time column.

@@ -2,10 +2,11 @@ package pipeline
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // Obs is one observation as an adapter offers it, before validation. Line and
@@ -83,122 +84,6 @@ var (
 	statusInput = map[string]uint8{"": 0, StatusObserved: 0, StatusEstimated: 1}
 )
 
-// columns holds observations column by column (no row structs): the same
-// layout the Arrow record gets, with dense ids instead of strings.
-//
-// The optional columns (sex, area, age, status, note) stay nil while every
-// value is the default (code 0: _T, A, no note), and line stays nil while
-// the rows' lines are consecutive from line0: a large clean file in the
-// long format then costs 14 bytes a row here instead of 33, and the merge
-// gathers only the columns some source gave (read them with the At
-// methods).
-type columns struct {
-	unit      []int32
-	year      []int16
-	indicator []int32
-	value     []float64
-	sex       []uint8
-	area      []uint8
-	age       []int32
-	status    []uint8
-	note      []int32 // 0 = no note
-	line      []int32
-	line0     int32
-}
-
-func (c *columns) len() int { return len(c.value) }
-
-func (c *columns) sexAt(i uint32) uint8    { return at(c.sex, i) }
-func (c *columns) areaAt(i uint32) uint8   { return at(c.area, i) }
-func (c *columns) ageAt(i uint32) int32    { return at(c.age, i) }
-func (c *columns) statusAt(i uint32) uint8 { return at(c.status, i) }
-func (c *columns) noteAt(i uint32) int32   { return at(c.note, i) }
-func (c *columns) lineAt(i uint32) int32 {
-	if c.line == nil {
-		return c.line0 + int32(i)
-	}
-	return c.line[i]
-}
-
-// at reads an optional column (nil = all zero).
-func at[T uint8 | int32](col []T, i uint32) T {
-	if col == nil {
-		return 0
-	}
-	return col[i]
-}
-
-// reserve makes room for n more rows.
-func (c *columns) reserve(n int) {
-	c.unit = slices.Grow(c.unit, n)
-	c.year = slices.Grow(c.year, n)
-	c.indicator = slices.Grow(c.indicator, n)
-	c.value = slices.Grow(c.value, n)
-	for _, col := range []*[]uint8{&c.sex, &c.area, &c.status} {
-		if *col != nil {
-			*col = slices.Grow(*col, n)
-		}
-	}
-	for _, col := range []*[]int32{&c.age, &c.note, &c.line} {
-		if *col != nil {
-			*col = slices.Grow(*col, n)
-		}
-	}
-}
-
-// push appends one row.
-func (c *columns) push(unit int32, year int16, ind int32, sex, area uint8, age int32, v float64, status uint8, note, line int32) {
-	n := len(c.value)
-	c.sex = pushOpt(c.sex, n, cap(c.value), sex)
-	c.area = pushOpt(c.area, n, cap(c.value), area)
-	c.age = pushOpt(c.age, n, cap(c.value), age)
-	c.status = pushOpt(c.status, n, cap(c.value), status)
-	c.note = pushOpt(c.note, n, cap(c.value), note)
-	switch {
-	case c.line != nil:
-		c.line = append(c.line, line)
-	case n == 0:
-		c.line0 = line
-	case line != c.line0+int32(n):
-		c.line = make([]int32, n, max(cap(c.value), n+1))
-		for i := range c.line {
-			c.line[i] = c.line0 + int32(i)
-		}
-		c.line = append(c.line, line)
-	}
-	c.unit = append(c.unit, unit)
-	c.year = append(c.year, year)
-	c.indicator = append(c.indicator, ind)
-	c.value = append(c.value, v)
-}
-
-// pushDefaults appends a row with the default sex, area, age, status and
-// no note: four appends while no optional column exists and the lines run
-// on.
-func (c *columns) pushDefaults(unit int32, year int16, ind int32, v float64, line int32) {
-	n := len(c.value)
-	if n == 0 || c.sex != nil || c.area != nil || c.age != nil || c.status != nil || c.note != nil || c.line != nil || line != c.line0+int32(n) {
-		c.push(unit, year, ind, 0, 0, 0, v, 0, 0, line)
-		return
-	}
-	c.unit = append(c.unit, unit)
-	c.year = append(c.year, year)
-	c.indicator = append(c.indicator, ind)
-	c.value = append(c.value, v)
-}
-
-// pushOpt appends v to an optional column of n values, materialising it
-// (zeros, capacity as the required columns) at its first non-zero value.
-func pushOpt[T uint8 | int32](col []T, n, capacity int, v T) []T {
-	if col == nil {
-		if v == 0 {
-			return nil
-		}
-		col = make([]T, n, max(capacity, n+1))
-	}
-	return append(col, v)
-}
-
 // Collector validates the observations of one source file and keeps those
 // that pass, column by column. Adapters call Add for each value and Problem
 // for what they find themselves. A Collector is used by one goroutine.
@@ -209,7 +94,7 @@ type Collector struct {
 	ages   *interner
 	notes  *interner
 	report *FileReport
-	cols   columns
+	cols   longload.Columns
 	// Caches: units by code, age codes, the last indicator looked up.
 	unitCache   map[string]int32
 	unitName    map[int32]string // unitCache's keys by index
@@ -261,7 +146,7 @@ func (c *Collector) Ignore(reason string, n int) { c.report.ignore(reason, n) }
 // ParseValue parses a numeric cell. On failure it quarantines the value with a
 // not-a-number problem and returns ok=false.
 func (c *Collector) ParseValue(s string, line, col int, what string) (float64, bool) {
-	v, err := parseFloat(strings.TrimSpace(s))
+	v, err := longload.ParseFloat(strings.TrimSpace(s))
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is outside the range of a float64", what, excerpt(s))
@@ -444,12 +329,10 @@ func (c *Collector) add(o *Obs) *ruleError {
 			note = c.notes.id(n)
 		}
 	}
-	c.cols.push(unit, int16(o.Year), int32(indIdx), sex, area, age, o.Value, status, note, int32(o.Line))
+	c.cols.Push(unit, int16(o.Year), int32(indIdx), sex, area, age, o.Value, status, note, int32(o.Line))
 	return nil
 }
 
-// unitIndex resolves a unit field, with a cache per collector (files repeat
-// the same units many times).
 // addKnown adds an observation whose unit and indicator are already
 // resolved and whose sex, area, age, status and note are the defaults
 // (totals, observed, none): what a dictionary-encoded long file gives once
@@ -461,7 +344,7 @@ func (c *Collector) addKnown(unit int32, ind *Indicator, indIdx int, year int, v
 	}
 	c.report.Read++
 	c.report.Loaded++
-	c.cols.pushDefaults(unit, int16(year), int32(indIdx), v, int32(line))
+	c.cols.PushDefaults(unit, int16(year), int32(indIdx), v, int32(line))
 	return true
 }
 
@@ -475,6 +358,8 @@ func inputCode(m map[string]uint8, s string) (uint8, bool) {
 	return v, ok
 }
 
+// unitIndex resolves a unit field, with a cache per collector (files repeat
+// the same units many times).
 func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	if kind == ByCode {
 		if raw == c.lastUnit && raw != "" {

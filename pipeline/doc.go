@@ -11,9 +11,11 @@
 // the row. Known defects of the shipped publisher files are handled by the
 // adapters and reported as notices, never patched silently.
 //
-// Data flow: [datasets] (embedded files) -> adapters -> [Collector] (validation
-// into columnar buffers) -> merge by catalogue precedence -> Arrow record ->
-// [WriteSnapshot] (Parquet + manifest.json).
+// Data flow: [datasets] (embedded files) -> adapters (adapter_list.go, in
+// reading order) -> [Collector] (validation into column buffers) -> merge by
+// catalogue precedence -> Arrow record -> [WriteSnapshot] (Parquet +
+// manifest.json). The column buffers, the merge's ordering and the
+// allocators tuned for large panels are in pipeline/internal/longload.
 //
 // Missing data is the absence of a row; values are never NaN in the table.
 // Functions returning Arrow data say who releases it; the package takes a

@@ -97,7 +97,7 @@ func runFuzzed(t *testing.T, e *Entry, data []byte, aux map[string][]byte) {
 	}
 	rows := 0
 	for _, p := range s.allParts() {
-		rows += p.len()
+		rows += p.Len()
 	}
 	if adapters[e.Adapter].producesObservations() && fr.Loaded != rows {
 		t.Fatalf("%s: loaded %d but %d rows collected", e.Adapter, fr.Loaded, rows)

@@ -16,6 +16,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // Names of the files at the root of a data directory.
@@ -23,9 +26,6 @@ const (
 	CatalogueFile = "catalog.yaml"
 	RegistryFile  = "indicators.yaml"
 )
-
-// referencePhases is the last adapter phase that builds reference tables.
-const referencePhases = 4
 
 // Options says what to load.
 type Options struct {
@@ -121,7 +121,7 @@ type source struct {
 	// pending are parsed shards not yet absorbed (the parallel long reader);
 	// parts are the rows of absorbed shards, in file order.
 	pending []*Collector
-	parts   []*columns
+	parts   []*longload.Columns
 	*Collector
 	ref       *Reference
 	checksums map[string]string
@@ -129,6 +129,9 @@ type source struct {
 	// Reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
 	maxLine    int
 	maxMessage int64
+	// skipped counts the rows left out on purpose, by reason (skipRow);
+	// skippedSeries those of series not used, by code (skipSeries).
+	skipped, skippedSeries map[string]int
 }
 
 // open opens a file of the source's file system (the entry's file when name
@@ -346,7 +349,7 @@ func readCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
 }
 
 func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue, opt Options, mem memory.Allocator) (*Result, error) {
-	traceT("start")
+	tracePhaseEnd("start")
 	ref := NewReference()
 	ages := newInterner(Total)
 	notes := newInterner("")
@@ -366,7 +369,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 
 	// seq run one by one in phase order (reference tables, then adapters
-	// that extend the registry); par run in parallel. Observation sources of
+	// that extend the registry, see adapterList); par run in parallel. Observation sources of
 	// both kinds are merged into the table.
 	var seq, par, obs []*source
 	only := map[string]bool{}
@@ -391,10 +394,10 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		if a.producesObservations() && opt.Only != nil && !only[s.entry.ID] && !s.extra {
 			continue
 		}
-		if a.phase == 0 && s.base && opt.Indicators != nil && !needed[s.entry.ID] {
+		if a.phase == phaseObservations && s.base && opt.Indicators != nil && !needed[s.entry.ID] {
 			continue
 		}
-		if a.phase > 0 {
+		if a.phase != phaseObservations {
 			seq = append(seq, s)
 		} else {
 			par = append(par, s)
@@ -415,13 +418,13 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		return adapters[seq[i].entry.Adapter].phase < adapters[seq[j].entry.Adapter].phase
 	})
 	// Groups are built from the unit attributes once the reference tables
-	// (phases 1-4) are read, before any adapter that produces observations.
+	// are read, before any adapter that produces observations.
 	built := false
 	for _, s := range seq {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !built && adapters[s.entry.Adapter].phase > referencePhases {
+		if !built && !adapters[s.entry.Adapter].referenceTables() {
 			ref.buildGroups()
 			built = true
 		}
@@ -432,29 +435,10 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	if !built {
 		ref.buildGroups()
 	}
-	traceT("reference")
+	tracePhaseEnd("reference")
 
-	// Parallel sources; the report keeps catalogue order.
-	reports := make([]*FileReport, len(par))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var pmu sync.Mutex
-	for range min(runtime.GOMAXPROCS(0), max(len(par), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				s := par[i]
-				runAdapter(s)
-				reports[i] = s.report
-				pmu.Lock()
-				progress(s)
-				pmu.Unlock()
-			}
-		}()
-	}
-	// Largest files first (a long panel must not wait for the small
-	// sources); the report keeps catalogue order regardless.
+	// Parallel sources, largest files first (a long panel must not wait
+	// for the small sources); the report keeps catalogue order regardless.
 	order := make([]int, len(par))
 	sizes := make([]int64, len(par))
 	for i, s := range par {
@@ -464,31 +448,42 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	reports := make([]*FileReport, len(par))
+	var pmu sync.Mutex
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, i := range order {
 		if ctx.Err() != nil {
 			break
 		}
-		work <- i
+		g.Go(func() error {
+			s := par[i]
+			runAdapter(s)
+			reports[i] = s.report
+			pmu.Lock()
+			progress(s)
+			pmu.Unlock()
+			return nil
+		})
 	}
-	close(work)
-	wg.Wait()
+	_ = g.Wait() // runAdapter reports its errors in the file's report
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	report.Files = append(report.Files, reports...)
 
-	traceT("adapters")
+	tracePhaseEnd("adapters")
 	rec, err := merge(obs, ref, reg, ages.strings(), notes.strings(), mem)
-	traceT("merge")
+	tracePhaseEnd("merge")
 	if err != nil {
 		return nil, err
 	}
 	rows := 0
 	for _, s := range obs {
 		for _, p := range s.allParts() {
-			rows += p.len()
+			rows += p.Len()
 		}
-		s.cols, s.parts = columns{}, nil // now in the record
+		s.cols, s.parts = longload.Columns{}, nil // now in the record
 	}
 	if rows >= bigLoad {
 		// The parsed columns and the merge's order (22-41 bytes a row)
@@ -497,7 +492,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		// the table plus the merge, not two. A collection costs little here
 		// (the big slices hold no pointers).
 		runtime.GC()
-		traceT("gc")
+		tracePhaseEnd("gc")
 	}
 	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
 }
@@ -519,6 +514,12 @@ func runAdapter(s *source) {
 		return a.read(s)
 	}()
 	if err == nil {
+		for reason, n := range s.skipped {
+			s.Ignore(reason, n)
+		}
+		for code, n := range s.skippedSeries {
+			s.Ignore(fmt.Sprintf("series %s not used", code), n)
+		}
 		return
 	}
 	if ferr := s.absorbPending(); ferr != nil {
@@ -535,6 +536,6 @@ func runAdapter(s *source) {
 	r.Rejected = true
 	r.Quarantined += r.Loaded
 	r.Loaded = 0
-	s.cols, s.parts = columns{}, nil
+	s.cols, s.parts = longload.Columns{}, nil
 	r.add(le.Problem())
 }

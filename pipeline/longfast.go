@@ -6,9 +6,12 @@ import (
 	"io/fs"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // The long format is what users write for large panels (millions of rows),
@@ -36,7 +39,7 @@ type longBuf struct {
 // parses the shards into collectors of their own (no barrier between
 // blocks), and the collectors join the source in file order.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
-	traceT("read " + display)
+	tracePhaseEnd("read " + display)
 	// Buffers are made when needed, no larger than the file.
 	bufSize := longBlock
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -69,25 +72,20 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		c           *Collector
 		buf         *longBuf
 	}
-	var (
-		jobs     chan job
-		workers  sync.WaitGroup
-		inflight sync.WaitGroup
-		idx      map[string]int
-	)
-	stop := func() { // ends the workers (idempotent)
-		if jobs != nil {
-			close(jobs)
-			workers.Wait()
-			jobs = nil
-		}
-	}
-	defer stop()
+	// The shards are parsed by up to GOMAXPROCS goroutines at a time; the
+	// reader waits to hand over a shard while all are busy. A deeper limit
+	// (3 x GOMAXPROCS, the former hand-rolled pool's workers plus queue)
+	// made the peak memory of `dri validate` on a 5.7M-row synthetic panel
+	// 507-532 MB instead of 490 MB (more collectors growing at once), for
+	// no measurable speed.
+	var parsers errgroup.Group
+	parsers.SetLimit(runtime.GOMAXPROCS(0))
+	defer func() { _ = parsers.Wait() }() // an early return waits for the shards in flight
+	var idx map[string]int
 	// finish waits for the shards in flight and takes them over; it
 	// returns the first line over the limit a shard found, else err.
 	finish := func(err error) error {
-		inflight.Wait()
-		stop()
+		_ = parsers.Wait() // the parsers return no error
 		if ferr := s.absorbPending(); ferr != nil {
 			return ferr
 		}
@@ -168,19 +166,6 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 			line = 1
 			block = block[min(nl+1, len(block)):]
-			jobs = make(chan job, 2*runtime.GOMAXPROCS(0))
-			for range runtime.GOMAXPROCS(0) {
-				workers.Add(1)
-				go func() {
-					defer workers.Done()
-					for j := range jobs {
-						j.c.cols.reserve(j.rows + 1)
-						parseLongLines(j.c, j.data, j.start, idx, maxLine)
-						release(j.buf)
-						inflight.Done()
-					}
-				}()
-			}
 		}
 		// Cut the block into shards; each holds a reference to the buffer.
 		var shards []job
@@ -203,12 +188,16 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		lb.refs.Store(int32(len(shards)) + 1) // the shards and this loop
 		for _, j := range shards {
 			s.pending = append(s.pending, j.c)
-			inflight.Add(1)
-			jobs <- j
+			parsers.Go(func() error {
+				j.c.cols.Reserve(j.rows + 1)
+				parseLongLines(j.c, j.data, j.start, idx, maxLine)
+				release(j.buf)
+				return nil
+			})
 		}
 		release(lb)
 		if eof {
-			traceT("parsed")
+			tracePhaseEnd("parsed")
 			return finish(nil)
 		}
 	}
@@ -332,7 +321,7 @@ func (s *source) absorbPending() error {
 			first = c.fatal
 		}
 		s.report.absorb(c.report)
-		if c.cols.len() > 0 {
+		if c.cols.Len() > 0 {
 			part := c.cols
 			s.parts = append(s.parts, &part)
 		}
@@ -344,8 +333,8 @@ func (s *source) absorbPending() error {
 
 // allParts returns the source's rows: the absorbed shards, then what was
 // added to its own collector (always after them in the file).
-func (s *source) allParts() []*columns {
-	if s.cols.len() == 0 {
+func (s *source) allParts() []*longload.Columns {
+	if s.cols.Len() == 0 {
 		return s.parts
 	}
 	return append(s.parts[:len(s.parts):len(s.parts)], &s.cols)

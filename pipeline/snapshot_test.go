@@ -21,17 +21,18 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func TestSnapshotRoundTrip(t *testing.T) {
 	res, _ := loadEmbedded(t)
 	dir := t.TempDir()
-	m, err := pipeline.WriteSnapshot(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
+	m, err := snapshot.Write(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Same content, same id; the first copy stays.
-	m2, err := pipeline.WriteSnapshot(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
+	m2, err := snapshot.Write(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	back, bm, err := pipeline.ReadSnapshot(filepath.Join(dir, m.ID), mem)
+	back, bm, err := snapshot.Read(filepath.Join(dir, m.ID), mem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,17 +94,17 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotDetectsCorruption(t *testing.T) {
 	res, _ := loadEmbedded(t)
 	dir := t.TempDir()
-	m, err := pipeline.WriteSnapshot(dir, res, nil)
+	m, err := snapshot.Write(dir, res, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, m.ID, pipeline.ObservationsFile)
+	path := filepath.Join(dir, m.ID, snapshot.ObservationsFile)
 	data, _ := os.ReadFile(path)
 	data[len(data)/2] ^= 0xff
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := pipeline.ReadSnapshot(filepath.Join(dir, m.ID), nil); err == nil {
+	if _, _, err := snapshot.Read(filepath.Join(dir, m.ID), nil); err == nil {
 		t.Fatal("ReadSnapshot of a modified file: no error")
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 func TestAppendCSVString(t *testing.T) {
@@ -122,6 +124,25 @@ func readTable(data []byte, format string, mem memory.Allocator) (arrow.RecordBa
 	if err != nil {
 		return nil, err
 	}
+	rec.Retain()
+	return rec, nil
+}
+
+// readParquet reads back a Parquet file written by WriteTable as one
+// record (the tables these tests write fit in one row group). The caller
+// releases it.
+func readParquet(data []byte, mem memory.Allocator) (arrow.RecordBatch, error) {
+	tbl, err := pqarrow.ReadTable(context.Background(), bytes.NewReader(data), nil, pqarrow.ArrowReadProperties{}, mem)
+	if err != nil {
+		return nil, err
+	}
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	if !tr.Next() || tr.RecordBatch().NumRows() != tbl.NumRows() {
+		return nil, fmt.Errorf("the table of %d rows does not read back as one record", tbl.NumRows())
+	}
+	rec := tr.RecordBatch()
 	rec.Retain()
 	return rec, nil
 }

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -33,6 +34,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 	"github.com/dri-engine/dri/web"
 )
 
@@ -118,11 +120,55 @@ func TestBrowserDashboard(t *testing.T) {
 		})
 		return err
 	}))
+	// Long main-thread tasks, from the first script on (a PerformanceObserver installed before the page's own).
+	do(t, ctx, "observe long tasks", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+			window.__longtasks = [];
+			new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push([e.startTime, e.duration]); }).observe({type: "longtask", buffered: true});`})
+		return err
+	}))
 	do(t, ctx, "open the dashboard", chromedp.Navigate(base+"/"))
 	waitFor(t, ctx, `body[data-ready="true"]`)
 
 	// The world map.
 	waitView(t, ctx, "map", `[data-testid="map"][data-rendered="true"]`)
+	// First paint: bytes over the wire until the map is drawn, the time it is drawn (from the
+	// navigation's start) and the longest main-thread task (PerformanceObserver "longtask").
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`performance.getEntriesByName("dri:map-drawn").length > 0`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("the map never set the dri:map-drawn mark: %v", err)
+	}
+	type firstLoad struct {
+		Bytes     float64      `json:"bytes"`
+		Decoded   float64      `json:"decoded"`
+		MapDrawn  float64      `json:"mapDrawn"`
+		LongTasks [][2]float64 `json:"longTasks"`
+	}
+	fl := evaluate[firstLoad](t, ctx, `(() => {
+		const drawn = performance.getEntriesByName("dri:map-drawn")[0].startTime;
+		const nav = performance.getEntriesByType("navigation")[0];
+		const res = performance.getEntriesByType("resource").filter((r) => r.responseEnd <= drawn);
+		return {
+			bytes: nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0),
+			decoded: nav.decodedBodySize + res.reduce((s, r) => s + r.decodedBodySize, 0),
+			mapDrawn: drawn,
+			longTasks: window.__longtasks.filter(([start]) => start <= drawn),
+		};
+	})()`)
+	longest := 0.0
+	for _, d := range fl.LongTasks {
+		longest = max(longest, d[1])
+	}
+	t.Logf("first load: %.0f bytes over the wire (%.0f decoded), map drawn at %.0f ms, longest main-thread task %.0f ms (long tasks [start, ms]: %v)",
+		fl.Bytes, fl.Decoded, fl.MapDrawn, longest, fl.LongTasks)
+	// The goal is no task over 200 ms (issue 16; quiet machine). The test fails past 600 ms, three
+	// times that, which a shared CI runner stays under and the old drawing (1.5-2 s in one task) did not.
+	limit := 600.0
+	if v, err := strconv.ParseFloat(os.Getenv("DRI_LONGTASK_LIMIT_MS"), 64); err == nil {
+		limit = v
+	}
+	if longest > limit {
+		t.Errorf("first load: a main-thread task took %.0f ms, over the %.0f ms limit (DRI_LONGTASK_LIMIT_MS sets it)", longest, limit)
+	}
 	if n := count(t, ctx, `[data-testid="map-table"] tbody tr`); n < 150 {
 		t.Errorf("map table has %d countries, want at least 150", n)
 	}
@@ -602,11 +648,13 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	do(t, ctx, "open the map", chromedp.Click(chromedp.CSS(`[data-testid="tab-map"]`)))
 	waitView(t, ctx, "map", `[data-testid="map"][data-rendered="true"]`)
-	// A tap on Tanzania (35°E, 6.5°S) chooses it: its card opens, the view stays the map.
+	// A tap on Tanzania (the centre of its outline on the map) chooses it: its card opens, the view stays the map.
 	xy := evaluate[[]float64](t, ctx, `(() => {
 		const el = document.querySelector('[data-testid="map"]');
 		el.scrollIntoView({block: "center"});
-		const [x, y] = driChart(el).convertToPixel({geoIndex: 0}, [35, -6.5]);
+		const c = driChart(el);
+		const centre = c.getModel().getComponent("geo", 0).coordinateSystem.getRegion("TZA").getCenter();
+		const [x, y] = c.convertToPixel({geoIndex: 0}, centre);
 		const r = el.getBoundingClientRect();
 		return [r.left + x, r.top + y];
 	})()`)
@@ -763,7 +811,7 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := pipeline.ComputeManifest(res, nil)
+	m, err := snapshot.ComputeManifest(res, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

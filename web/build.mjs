@@ -1,8 +1,9 @@
 // build.mjs bundles the dashboard into dist/ (npm run build; make web).
 //
 // dist/index.html   the page, from src/index.html with the hashed asset names
-// dist/assets/      main-HASH.js, main-HASH.css, countries-50m-HASH.json (the
-//                   world-atlas shapes, fetched at run time), catalogue-HASH.json
+// dist/assets/      main-HASH.js, main-HASH.css, countries-50m-equal-earth-HASH.json
+//                   (world-atlas's shapes projected and simplified by shapes.mjs,
+//                   fetched by the map), catalogue-HASH.json
 //                   (datasets/catalog.yaml's sources: titles, licences, links),
 //                   the bundles' licence notices (*.LEGAL.txt), and a .gz copy of each
 //
@@ -13,6 +14,7 @@ import { readFile, readdir, rm, writeFile, mkdir, stat } from "node:fs/promises"
 import { gzipSync, constants } from "node:zlib";
 import { createHash } from "node:crypto";
 import { parse as parseYAML } from "yaml";
+import { buildShapes } from "./shapes.mjs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,7 +40,14 @@ const entries = catalogue.sources.map((src, i) => {
   return Object.fromEntries(fields.filter((f) => src[f] != null).map((f) => [f, String(src[f])]));
 });
 const catalogueJSON = JSON.stringify(entries);
-const catalogueName = `catalogue-${createHash("sha256").update(catalogueJSON).digest("hex").slice(0, 8).toUpperCase()}.json`;
+const hashed = (stem, body) => `${stem}-${createHash("sha256").update(body).digest("hex").slice(0, 8).toUpperCase()}.json`;
+
+// The map: Natural Earth 1:50m from world-atlas, projected and simplified here
+// (shapes.mjs) so the page only draws it.
+const shapesJSON = JSON.stringify(await buildShapes(path.join(root, "node_modules", "world-atlas", "countries-50m.json")));
+const shapesName = hashed("countries-50m-equal-earth", shapesJSON);
+await writeFile(path.join(assets, shapesName), shapesJSON);
+const catalogueName = hashed("catalogue", catalogueJSON);
 await writeFile(path.join(assets, catalogueName), catalogueJSON);
 
 const result = await esbuild.build({
@@ -52,13 +61,13 @@ const result = await esbuild.build({
   legalComments: "linked",
   outdir: assets,
   entryNames: "[name]-[hash]",
+  // The views other than the map are imported on demand: their code (and the
+  // ECharts charts only they draw) are chunks loaded when first shown.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   assetNames: "[name]-[hash]",
-  // The map shapes are imported as a URL (a hashed file beside the bundle),
-  // not parsed into the JavaScript: the page fetches them only for the map.
-  loader: { ".json": "file" },
-  publicPath: "assets",
   metafile: true,
-  define: { __CATALOGUE_URL__: JSON.stringify(`assets/${catalogueName}`) },
+  define: { __CATALOGUE_URL__: JSON.stringify(`assets/${catalogueName}`), __SHAPES_URL__: JSON.stringify(`assets/${shapesName}`) },
   logLevel: "warning",
 });
 

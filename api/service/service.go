@@ -20,18 +20,19 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // NewDataset indexes a loaded result for serving: store, scoring engine and
 // manifest (computed as a snapshot would have it when m is nil, so the id is
 // the content hash `dri run` gives). It warms the engine (default years).
-func NewDataset(res *pipeline.Result, m *pipeline.Manifest) (*api.Dataset, error) {
+func NewDataset(res *pipeline.Result, m *snapshot.Manifest) (*api.Dataset, error) {
 	store, err := pipeline.NewStore(res.Observations)
 	if err != nil {
 		return nil, err
 	}
 	if m == nil {
-		if m, err = pipeline.ComputeManifest(res, nil); err != nil {
+		if m, err = snapshot.ComputeManifest(res, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -54,7 +55,7 @@ func NewEngine(store *pipeline.Store, res *pipeline.Result) (*engine.Engine, err
 
 // Service owns the served dataset and the state directory.
 type Service struct {
-	State  *pipeline.State
+	State  *snapshot.State
 	Holder *api.Holder
 	Log    *slog.Logger
 	// MaxUpload bounds an uploaded file (default 64 MiB).
@@ -119,7 +120,7 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 	}
 	if info != nil {
-		res, m, err := pipeline.ReadSnapshot(info.Path, nil)
+		res, m, err := snapshot.Read(info.Path, nil)
 		if err != nil {
 			return s.State.Relative(err)
 		}
@@ -251,7 +252,7 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 			return &Outcome{Changes: changes, Refused: refused}, ErrDestructive
 		}
 	}
-	m, err := pipeline.WriteSnapshot(s.State.SnapshotsDir(), res, nil)
+	m, err := snapshot.Write(s.State.SnapshotsDir(), res, nil)
 	if err != nil {
 		res.Release()
 		return nil, err
@@ -265,7 +266,7 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		res.Release()
 		return nil, err
 	}
-	pipeline.CrashPoint("current-set")
+	snapshot.CrashPoint("current-set")
 	s.serve(ds)
 	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
 	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID, Changes: changes}, nil
@@ -286,7 +287,7 @@ func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := displayName(up.Filename)
-	ext, err := pipeline.UploadExt(up.Filename)
+	ext, err := snapshot.UploadExt(up.Filename)
 	if err != nil {
 		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
 	}
@@ -294,7 +295,7 @@ func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 	if err != nil {
 		return nil, s.State.Relative(err)
 	}
-	pipeline.CrashPoint("upload-stored")
+	snapshot.CrashPoint("upload-stored")
 	entry := up.Entry
 	entry.File = rel
 	if entry.Precedence == 0 {
@@ -343,7 +344,7 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	if ds := s.Holder.Current(); cur != "" && (ds == nil || ds.ID != cur) {
-		res, m, err := pipeline.ReadSnapshot(filepath.Join(s.State.SnapshotsDir(), cur), nil)
+		res, m, err := snapshot.Read(filepath.Join(s.State.SnapshotsDir(), cur), nil)
 		if err != nil {
 			return nil, s.State.Relative(err)
 		}
@@ -364,7 +365,7 @@ func (s *Service) userCatalogue() *pipeline.Catalogue {
 	if ds == nil || ds.Result == nil || ds.Result.Catalogue == nil {
 		return &pipeline.Catalogue{}
 	}
-	return &pipeline.Catalogue{Sources: pipeline.UserEntries(ds.Result.Catalogue)}
+	return &pipeline.Catalogue{Sources: snapshot.UserEntries(ds.Result.Catalogue)}
 }
 
 // removeRefused deletes the stored file of a refused upload, unless it was

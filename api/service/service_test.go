@@ -13,11 +13,12 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func newService(t *testing.T, dir string) *Service {
 	t.Helper()
-	st, err := pipeline.OpenState(dir)
+	st, err := snapshot.OpenState(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestRollbackAndIncomplete(t *testing.T) {
 	os.WriteFile(filepath.Join(tmp, "observations.parquet"), []byte("half"), 0o644)
 	damaged := filepath.Join(s.State.SnapshotsDir(), "ffffffffffffffffffffffffffffffff")
 	os.MkdirAll(damaged, 0o755)
-	os.WriteFile(filepath.Join(damaged, pipeline.ManifestFile), []byte("{"), 0o644)
+	os.WriteFile(filepath.Join(damaged, snapshot.ManifestFile), []byte("{"), 0o644)
 
 	list, bad, err := s.State.Snapshots()
 	if err != nil || len(list) != 2 || len(bad) != 2 {
@@ -161,10 +162,10 @@ func TestUploadTooLarge(t *testing.T) {
 	s := newService(t, t.TempDir())
 	s.MaxUpload = 100
 	_, err := s.Upload(context.Background(), api.Upload{Entry: entry("big"), Filename: "big.csv", File: io.LimitReader(zeros{}, 1000)})
-	if !errors.Is(err, pipeline.ErrTooLarge) {
+	if !errors.Is(err, snapshot.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	entries, _ := os.ReadDir(filepath.Join(s.State.Dir, pipeline.StateUploads))
+	entries, _ := os.ReadDir(filepath.Join(s.State.Dir, snapshot.StateUploads))
 	if len(entries) != 0 {
 		t.Errorf("oversize upload left %d files", len(entries))
 	}
@@ -191,8 +192,8 @@ func TestDamagedSnapshotKeepsUploads(t *testing.T) {
 		damage  []string // files of the current snapshot overwritten
 		rebuilt bool
 	}{
-		{"observations damaged", []string{pipeline.ObservationsFile}, true},
-		{"catalogue damaged too", []string{pipeline.ObservationsFile, pipeline.SnapshotCatalog}, false},
+		{"observations damaged", []string{snapshot.ObservationsFile}, true},
+		{"catalogue damaged too", []string{snapshot.ObservationsFile, snapshot.CatalogFile}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -210,7 +211,7 @@ func TestDamagedSnapshotKeepsUploads(t *testing.T) {
 			}
 			s2 := newService(t, dir)
 			ds := s2.Holder.Current()
-			uploads, _ := os.ReadDir(filepath.Join(dir, pipeline.StateUploads))
+			uploads, _ := os.ReadDir(filepath.Join(dir, snapshot.StateUploads))
 			if len(uploads) != 1 {
 				t.Fatalf("%d stored uploads after restart, want the acknowledged one kept", len(uploads))
 			}
@@ -221,7 +222,7 @@ func TestDamagedSnapshotKeepsUploads(t *testing.T) {
 				if v, ok := value(t, ds, "itu.internet_use", "KEN", 2025); !ok || v != 55.5 {
 					t.Errorf("rebuilt value %v %v, want 55.5", v, ok)
 				}
-				if _, err := pipeline.VerifySnapshot(filepath.Join(s2.State.SnapshotsDir(), acked)); err != nil {
+				if _, err := snapshot.Verify(filepath.Join(s2.State.SnapshotsDir(), acked)); err != nil {
 					t.Errorf("rebuilt snapshot: %v", err)
 				}
 				return
@@ -229,7 +230,7 @@ func TestDamagedSnapshotKeepsUploads(t *testing.T) {
 			if ds.ID != first {
 				t.Errorf("serving %s, want the newest complete snapshot %s", ds.ID, first)
 			}
-			if len(ds.Uploads) != 1 || len(ds.Uploads[0].Snapshots) != 0 || ds.Uploads[0].File != pipeline.StateUploads+"/"+uploads[0].Name() {
+			if len(ds.Uploads) != 1 || len(ds.Uploads[0].Snapshots) != 0 || ds.Uploads[0].File != snapshot.StateUploads+"/"+uploads[0].Name() {
 				t.Errorf("uploads listed %+v, want the kept upload with no snapshot", ds.Uploads)
 			}
 		})
@@ -279,7 +280,7 @@ func TestPruneSnapshots(t *testing.T) {
 	if list, _, _ := s.State.Snapshots(); len(list) != 2 {
 		t.Errorf("%d snapshots after a rollback with KeepSnapshots 1, want 2 (the newest and the current)", len(list))
 	}
-	uploads, _ := os.ReadDir(filepath.Join(dir, pipeline.StateUploads))
+	uploads, _ := os.ReadDir(filepath.Join(dir, snapshot.StateUploads))
 	if len(uploads) != 5 {
 		t.Errorf("%d stored uploads, want all 5 kept (pruning never removes uploads)", len(uploads))
 	}

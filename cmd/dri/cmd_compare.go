@@ -68,27 +68,19 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	if _, ok := eng.Framework(*framework); !ok {
 		return usagef("--framework: unknown framework %q (have %s)", *framework, strings.Join(eng.Frameworks(), ", "))
 	}
-	res, err := eng.Score(*framework, *year, indicators.Options{})
-	if err != nil {
-		return err
-	}
 	if err := engine.CheckMembership(*membership); err != nil {
 		return usagef("--membership: %v", err)
 	}
-	cmp, err := eng.Compare(res, unit.Code, groups, engine.GroupOptions{Membership: *membership})
+	cmp, err := eng.CompareUnit(engine.CompareQuery{Unit: unit.Code, Framework: *framework, Year: *year, Groups: groups,
+		Options: engine.GroupOptions{Membership: *membership}})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(groups), res.Framework.Name, res.Year)
+	res := cmp.Result
+	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(cmp.Groups), res.Framework.Name, res.Year)
 	t := &table{header: []string{"node", "level", "name", "group", "value", "group_value", "difference", "ratio",
 		"percentile", "rank", "of", "members_with_data", "coverage", "note", "published", "published_year", "value_minus_published"}}
-	// The publisher's own score for the node where DRI recomputes a
-	// published index (compass: UNDP's ddc.* scores), next to DRI's.
-	published := map[string]engine.Published{}
-	for _, p := range eng.Published(res.Framework.ID, unit.Code, res.Year) {
-		published[p.Code] = p
-	}
-	for _, c := range cmp {
+	for _, c := range cmp.Rows {
 		row := []cell{str(c.Code), integer(c.Level), str(c.Name), str(c.Group), num(c.Value), num(c.Agg.Value)}
 		if c.HasCmp {
 			row = append(row, num(c.Cmp.Difference), num(c.Cmp.Ratio), num(c.Cmp.Percentile), integer(c.Cmp.Rank), integer(c.Cmp.Of))
@@ -103,7 +95,9 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 			note = c.Agg.Note()
 		}
 		row = append(row, integer(c.Agg.N), num(c.Agg.Coverage), str(note))
-		if p, ok := published[c.Code]; ok {
+		// The publisher's own score for the node where DRI recomputes a
+		// published index (compass: UNDP's ddc.* scores), next to DRI's.
+		if p, ok := cmp.Published[c.Code]; ok {
 			row = append(row, num(p.Value), integer(p.Year), num(c.Value-p.Value))
 		} else {
 			row = append(row, num(math.NaN()), cell{null: true, isNum: true}, num(math.NaN()))
@@ -174,12 +168,8 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer res0.Release()
-	res, err := eng.Score("gender", *year, indicators.Options{})
-	if err != nil {
-		return err
-	}
+	q := engine.GapsQuery{Year: *year, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}}
 	var keep map[string]bool
-	var groups []string
 	if us := splitList(*units); len(us) > 0 {
 		codes, gs, err := resolveUnits(eng.Reference(), us)
 		if err != nil {
@@ -189,48 +179,49 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		for _, c := range codes {
 			keep[c] = true
 		}
-		groups = gs
+		q.Units = codes
+		for _, code := range gs {
+			grp, _ := eng.Reference().Group(code)
+			q.Groups = append(q.Groups, grp)
+		}
 	}
-	gaps := eng.Gaps(res)
+	gt, err := eng.GenderTable(q)
+	if err != nil {
+		return err
+	}
+	res := gt.Result
 	fmt.Fprintf(e.stderr, "dri: gender gaps, year %d (units: values from %d-%d; groups: each indicator's group window, see the years column)\n",
 		res.Year, res.Year-res.Framework.YearWindow, res.Year)
+	// The columns of GET /v1/gender (less the unit's name and type): the
+	// same rows, cell for cell.
 	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight",
-		"members_with_data", "population_share", "years", "note"}}
+		"note", "members_with_data", "members", "population_share", "years", "method", "imputed_share"}}
 	var shown []string
-	for _, g := range gaps {
-		if (keep == nil && len(groups) > 0) || (keep != nil && !keep[g.Unit]) {
-			continue
+	for _, g := range gt.Rows {
+		if g.Group == nil {
+			shown = append(shown, g.Unit)
 		}
 		addGapRow(t, g)
-		shown = append(shown, g.Unit)
 	}
 	warnUnscored(e, keep, shown)
-	for _, code := range groups {
-		grp, _ := eng.Reference().Group(code)
-		for _, g := range eng.GroupGaps(res, grp, engine.GroupOptions{Membership: *membership, Estimate: *estimate}) {
-			addGapRow(t, g)
-		}
-	}
 	return t.write(e.stdout, *format)
 }
 
-func addGapRow(t *table, g engine.GapRow) {
-	yearCell := cell{null: true, isNum: true}
-	if g.Year > 0 {
-		yearCell = integer(g.Year)
-	}
-	row := []cell{str(g.Unit), str(g.Indicator), yearCell, num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
-		num(g.PointGap), num(g.RelativeGap), num(g.Weight)}
-	if g.FemaleAgg.Members == 0 { // a unit's row
-		row = append(row, str(""), num(math.NaN()), str(""), str(g.Note))
+func addGapRow(t *table, g engine.GenderRow) {
+	missing := cell{null: true, isNum: true}
+	row := []cell{str(g.Unit), str(g.Indicator), integer(g.Year), num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
+		num(g.PointGap), num(g.RelativeGap), num(g.Weight), str(g.Note)}
+	if g.Group == nil { // a unit's row
+		row = append(row, missing, missing, missing, str(""), str(""), missing)
 	} else {
-		// The less covered of the female and male figures.
-		a := g.GroupAggregate()
-		years := ""
-		if a.N > 0 {
-			years = fmt.Sprintf("%d-%d", a.YearFrom, a.YearTo)
+		// The group figure's provenance (the less covered of the female
+		// and male figures): api.setFigure's fields.
+		a := g.Figure
+		imputed := missing
+		if a.Status == engine.StatusEstimated {
+			imputed = num(a.ImputedPopShare)
 		}
-		row = append(row, str(fmt.Sprintf("%d/%d", a.N, a.Members)), num(a.PopCoverage), str(years), str(g.Note))
+		row = append(row, integer(a.N), integer(a.Members), num(a.PopCoverage), str(engine.YearsUsed(a)), str(a.Method), imputed)
 	}
 	t.add(row...)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"golang.org/x/sync/errgroup"
 )
 
 func init() {
@@ -302,11 +303,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 			}
 			// The children the overall score (and rank) rests on, e.g.
 			// "3/5" for a unit scored on three of five pillars.
-			restsOn := ""
-			if root.Parts != nil && root.Valid[u] {
-				restsOn = fmt.Sprintf("%d/%d", root.Parts[u], root.PartsOf)
-			}
-			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(restsOn))
+			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(engine.RestsOn(root, u)))
 		}
 		t.add(row...)
 	}
@@ -495,33 +492,36 @@ func asProblems(err error, target **pipeline.ProblemsError) bool { return errors
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	// Each year's table is made as soon as it is scored, and the result
-	// (not cached) lends its memory to the worker's next year: the memory
-	// of a long panel is one result per core, not one per year.
 	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")
 	var mu sync.Mutex
 	finished := 0
-	var wg sync.WaitGroup
+	// One worker per core, each scoring its years in one ScoreYears loop:
+	// a year is scored in the memory of the worker's previous one, and its
+	// table is made before the next, so a long panel holds one result per
+	// core, not one per year. The workers are long-lived for that memory,
+	// so the group has a fixed number of them rather than SetLimit and a
+	// goroutine per year. A failing year (or an interrupt) stops the feed;
+	// every year handed out is scored to the end, so errs holds the first
+	// failing year in year order.
+	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan int)
-	go func() {
+	g.Go(func() error {
 		defer close(work)
 		for i := range years {
-			if ctx.Err() != nil {
-				return
+			select {
+			case work <- i:
+			case <-gctx.Done():
+				return nil
 			}
-			work <- i
 		}
-	}()
+		return nil
+	})
 	for range min(runtime.GOMAXPROCS(0), len(years)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A worker scores its years in one ScoreYears loop, each in
-			// the memory of its previous one; i is the year being scored.
-			var i int
+		g.Go(func() error {
+			var i int // the year being scored
 			mine := func(yield func(int) bool) {
 				for i = range work {
 					if !yield(years[i]) {
@@ -542,10 +542,14 @@ func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, o
 					p(finished, len(years), fmt.Sprint(y))
 				}
 				mu.Unlock()
+				if err != nil {
+					return err
+				}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // the errors are in errs, reported in year order below
 	done()
 	if err := ctx.Err(); err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
-	"github.com/dri-engine/dri/pipeline"
+	snap "github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func init() {
@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		apiCfg.RatePerSecond = -1
 	}
 	if cfg.state != "" {
-		st, err := pipeline.OpenState(cfg.state)
+		st, err := snap.OpenState(cfg.state)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func adminTokens(file string) ([]string, error) {
 // (embedded plus --data), refusing data with validation errors.
 func (e *env) dataset(ctx context.Context, data dataFlag, snapshot string) (*api.Dataset, error) {
 	if snapshot != "" {
-		res, m, err := pipeline.ReadSnapshot(snapshot, nil)
+		res, m, err := snap.Read(snapshot, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func init() {
@@ -33,7 +33,7 @@ func runSnapshots(ctx context.Context, args []string, e *env) error {
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
 	}
-	st, err := pipeline.OpenState(*state)
+	st, err := snapshot.OpenState(*state)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func runRollback(ctx context.Context, args []string, e *env) error {
 	if id == "" || *state == "" {
 		return usagef("rollback: want a snapshot id and --state DIR (see dri snapshots)")
 	}
-	st, err := pipeline.OpenState(*state)
+	st, err := snapshot.OpenState(*state)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func init() {
@@ -128,7 +129,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintf(e.stderr, "dri: %d errors: no snapshot written\n", n)
 		return errProblems
 	}
-	m, err := pipeline.WriteSnapshot(*out, res, nil)
+	m, err := snapshot.Write(*out, res, nil)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 func init() {
@@ -26,7 +27,7 @@ type buildVersion struct {
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
 	// Snapshot is the id /v1/snapshot gives when serving the embedded data
-	// (pipeline.ComputeManifest: a hash of the snapshot's files).
+	// (snapshot.ComputeManifest: a hash of the snapshot's files).
 	Snapshot string `json:"snapshot,omitempty"`
 }
 
@@ -93,7 +94,7 @@ func embeddedSnapshotID(ctx context.Context, e *env) (string, error) {
 		return "", err
 	}
 	defer res.Release()
-	m, err := pipeline.ComputeManifest(res, nil)
+	m, err := snapshot.ComputeManifest(res, nil)
 	if err != nil {
 		return "", err
 	}

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 const crashToken = "crash-test-admin-token-0123456789"
@@ -258,8 +258,8 @@ func TestCrashSafety(t *testing.T) {
 			if tc.committed != (v == "70") {
 				t.Errorf("pending value after restart = %q, committed = %v", v, tc.committed)
 			}
-			st, _ := pipeline.OpenState(state)
-			if _, err := pipeline.VerifySnapshot(filepath.Join(st.SnapshotsDir(), served)); err != nil {
+			st, _ := snapshot.OpenState(state)
+			if _, err := snapshot.Verify(filepath.Join(st.SnapshotsDir(), served)); err != nil {
 				t.Errorf("served snapshot %s is not complete: %v", served, err)
 			}
 			entries, _ := os.ReadDir(st.SnapshotsDir())
@@ -268,7 +268,7 @@ func TestCrashSafety(t *testing.T) {
 					t.Errorf("temporary snapshot %s left after restart", e.Name())
 				}
 			}
-			uploads, _ := os.ReadDir(filepath.Join(state, pipeline.StateUploads))
+			uploads, _ := os.ReadDir(filepath.Join(state, snapshot.StateUploads))
 			if len(uploads) != 2 {
 				t.Errorf("%d stored uploads after restart, want 2 (uploads are never removed)", len(uploads))
 			}
@@ -300,8 +300,8 @@ func TestDamagedSnapshotRestart(t *testing.T) {
 	resp.Body.Close()
 	_, acked := s.value(t, 2026)
 	s.kill()
-	st, _ := pipeline.OpenState(state)
-	if err := os.WriteFile(filepath.Join(st.SnapshotsDir(), acked, pipeline.ObservationsFile), []byte("damaged"), 0o644); err != nil {
+	st, _ := snapshot.OpenState(state)
+	if err := os.WriteFile(filepath.Join(st.SnapshotsDir(), acked, snapshot.ObservationsFile), []byte("damaged"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	s = startServer(t, bin, state, "")
@@ -314,7 +314,7 @@ func TestDamagedSnapshotRestart(t *testing.T) {
 	if strings.Contains(s.stderr.String(), state) {
 		t.Errorf("the log shows the state path %s:\n%s", state, s.stderr.String())
 	}
-	uploads, _ := os.ReadDir(filepath.Join(state, pipeline.StateUploads))
+	uploads, _ := os.ReadDir(filepath.Join(state, snapshot.StateUploads))
 	if len(uploads) != 1 {
 		t.Errorf("%d stored uploads after restart, want the acknowledged one", len(uploads))
 	}

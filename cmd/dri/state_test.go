@@ -10,7 +10,7 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // TestSnapshotsListsQuarantinedUploads (issue 12 items 11 and 13): a stored
@@ -19,7 +19,7 @@ import (
 // snapshots, with names relative to the state directory.
 func TestSnapshotsListsQuarantinedUploads(t *testing.T) {
 	dir := t.TempDir()
-	st, err := pipeline.OpenState(dir)
+	st, err := snapshot.OpenState(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

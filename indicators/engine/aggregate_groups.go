@@ -64,7 +64,7 @@ type GroupOptions struct {
 	// MinPopulationShare and MinMemberShare are the withholding thresholds
 	// (0: the defaults; a negative value switches the check off).
 	MinPopulationShare, MinMemberShare float64
-	// Estimate imputes members without a value (see imputeMembers); the
+	// Estimate imputes members without a value (see imputeMember); the
 	// figure's status is then "E".
 	Estimate bool
 	// MaxImputedShare is the largest share of the covered population, and

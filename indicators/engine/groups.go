@@ -2,7 +2,6 @@ package engine
 
 import (
 	"math"
-	"sort"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -49,113 +48,17 @@ type GroupSeriesQuery struct {
 }
 
 // GroupSeries is a group's figure of an indicator per year and breakdown,
-// as rows shaped like /v1/data's (api.Scorer): every year from the
-// breakdown's first value to the indicator's last year, a withheld year
-// with a null value and the reason in its note.
+// as rows shaped like /v1/data's: GroupFigures without the figures.
 func (e *Engine) GroupSeries(group, indicator string, q GroupSeriesQuery) ([]pipeline.Row, error) {
-	g, ok := e.ref.Group(group)
-	if !ok {
-		return nil, &UnknownError{"group", group}
-	}
-	if err := CheckMembership(q.Options.Membership); err != nil {
+	figures, err := e.GroupFigures(group, indicator, q)
+	if err != nil || len(figures) == 0 {
 		return nil, err
 	}
-	weighting, window := e.indicatorRule(indicator)
-	if weighting == pipeline.GroupNone {
-		return nil, nil
+	rows := make([]pipeline.Row, len(figures))
+	for i, f := range figures {
+		rows[i] = f.Row
 	}
-	all := e.indicatorSeries(indicator, pipeline.Query{Sex: q.Sex, Area: q.Area, Age: q.Age})
-	last := 0
-	for _, s := range e.indicatorSeries(indicator, pipeline.Query{}) {
-		last = max(last, s.max)
-	}
-	keys := make([]breakdown, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	// The order of /v1/data: totals first, then F/M and U/R, then ages.
-	code := func(s string) string {
-		switch s {
-		case "_T":
-			return "0"
-		case "F", "U":
-			return "1"
-		case "M", "R":
-			return "2"
-		}
-		return "3" + s
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		x, y := keys[a], keys[b]
-		if x.sex != y.sex {
-			return code(x.sex) < code(y.sex)
-		}
-		if x.area != y.area {
-			return code(x.area) < code(y.area)
-		}
-		return code(x.age) < code(y.age)
-	})
-	var out []pipeline.Row
-	for _, k := range keys {
-		s := all[k]
-		from, to := s.first, last
-		if q.From > 0 {
-			from = max(from, q.From)
-		}
-		if q.To > 0 {
-			to = min(to, q.To)
-		}
-		for year := from; year <= to; year++ {
-			a := e.figureOfSeries(g, s, year, window, weighting, q.Options)
-			a.sexSpecific(k.sex)
-			if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
-				continue // "most recent values" of a group are its most recent shown values
-			}
-			out = append(out, pipeline.Row{Unit: g.Code, Year: year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
-				Value: a.Value, Status: a.Status, Source: "dri group aggregate", Note: a.Note()})
-		}
-	}
-	if q.MRV > 0 || q.MRNEV > 0 {
-		out = recent(out, q.MRV, q.MRNEV)
-	}
-	return out, nil
-}
-
-// recent keeps the most recent years (mrv) or values per series (mrnev) of
-// rows sorted by series then year.
-func recent(rows []pipeline.Row, mrv, mrnev int) []pipeline.Row {
-	if mrv > 0 {
-		years := map[int]bool{}
-		for _, r := range rows {
-			years[r.Year] = true
-		}
-		ys := make([]int, 0, len(years))
-		for y := range years {
-			ys = append(ys, y)
-		}
-		sort.Sort(sort.Reverse(sort.IntSlice(ys)))
-		keep := map[int]bool{}
-		for _, y := range ys[:min(mrv, len(ys))] {
-			keep[y] = true
-		}
-		var out []pipeline.Row
-		for _, r := range rows {
-			if keep[r.Year] {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
-	var out []pipeline.Row
-	for a := 0; a < len(rows); {
-		b := a
-		for b < len(rows) && rows[b].Sex == rows[a].Sex && rows[b].Area == rows[a].Area && rows[b].Age == rows[a].Age {
-			b++
-		}
-		out = append(out, rows[max(a, b-mrnev):b]...)
-		a = b
-	}
-	return out
+	return rows, nil
 }
 
 // NodeComparison sets a unit's score on one node against a group.

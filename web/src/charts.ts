@@ -3,40 +3,21 @@
 // for values, Okabe-Ito (Okabe & Ito 2008, "Color Universal Design") for
 // categories.
 import * as echarts from "echarts/core";
-import { BarChart, BoxplotChart, LineChart, MapChart, ScatterChart } from "echarts/charts";
-import {
-  AriaComponent,
-  GeoComponent,
-  GridComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  MarkPointComponent,
-  TooltipComponent,
-  VisualMapContinuousComponent,
-} from "echarts/components";
-import { ScatterJitter } from "echarts/features";
-import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
+// The map's parts only: the other views' charts (bars, lines, box plots on
+// axes) are registered by plots.ts, which loads with those views, so the
+// first screen compiles less script.
+import { install as MapChart } from "echarts/lib/chart/map/install.js";
+import { install as ScatterChart } from "echarts/lib/chart/scatter/install.js";
+import { install as AriaComponent } from "echarts/lib/component/aria/install.js";
+import { install as GeoComponent } from "echarts/lib/component/geo/install.js";
+import { install as TooltipComponent } from "echarts/lib/component/tooltip/install.js";
+import { install as VisualMapContinuousComponent } from "echarts/lib/component/visualMap/installVisualMapContinuous.js";
+import { install as CanvasRenderer } from "echarts/lib/renderer/installCanvasRenderer.js";
+import { install as SVGRenderer } from "echarts/lib/renderer/installSVGRenderer.js";
 
 import { h } from "./dom";
 
-echarts.use([
-  BarChart,
-  BoxplotChart,
-  LineChart,
-  MapChart,
-  ScatterChart,
-  AriaComponent,
-  GeoComponent,
-  GridComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  MarkPointComponent,
-  TooltipComponent,
-  VisualMapContinuousComponent,
-  ScatterJitter,
-  CanvasRenderer,
-  SVGRenderer,
-]);
+echarts.use([MapChart, ScatterChart, AriaComponent, GeoComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer] as never);
 
 export { echarts };
 
@@ -115,7 +96,12 @@ export function legend(items: LegendItem[]): HTMLElement {
 
 const charts = new WeakMap<HTMLElement, echarts.ECharts>();
 const observer = new ResizeObserver((entries) => {
-  for (const e of entries) charts.get(e.target as HTMLElement)?.resize();
+  // The observer also reports each element once when it starts watching: a chart already at that size is not drawn again.
+  for (const e of entries) {
+    const el = e.target as HTMLElement;
+    const c = charts.get(el);
+    if (c && (c.getWidth() !== el.clientWidth || c.getHeight() !== el.clientHeight)) c.resize();
+  }
 });
 
 /**
@@ -139,10 +125,11 @@ export function chart(el: HTMLElement): echarts.ECharts {
 (window as unknown as { driChart: (el: Element) => echarts.ECharts | undefined }).driChart = (el) => charts.get(el as HTMLElement);
 
 /** draw replaces a chart's option; the first draw puts the PNG and SVG export links under the chart. */
-export function draw(el: HTMLElement, opt: echarts.EChartsCoreOption): echarts.ECharts {
+export function draw(el: HTMLElement, opt: echarts.EChartsCoreOption, lazy = false): echarts.ECharts {
   const c = chart(el);
   el.setAttribute("data-rendered", "false");
-  c.setOption({ ...base(), ...opt }, { notMerge: true });
+  // lazy: the option is taken now and drawn at the next frame, two tasks instead of one.
+  c.setOption({ ...base(), ...opt }, { notMerge: true, lazyUpdate: lazy });
   if (!el.nextElementSibling?.classList.contains("exports") && el.parentNode) el.after(exportLinks(el));
   return c;
 }

@@ -4,6 +4,7 @@
 // disaggregated by sex. GET /v1/data.
 import { apiURL, csvURL, get, type DataRow } from "./api";
 import { CATEGORICAL, draw, legend, SYMBOLS } from "./charts";
+import "./plots";
 import { unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { num, sexLabel, statusLabel, withUnit } from "./format";

@@ -4,6 +4,7 @@
 // marked; and the table of values and gaps. GET /v1/gender.
 import { apiURL, csvURL, get, type GenderRow } from "./api";
 import { CATEGORICAL, draw, legend, MUTED, SYMBOLS } from "./charts";
+import "./plots";
 import { framework, unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, option, replace, table } from "./dom";
 import { fixed, full, NO_DATA, pct, withUnit } from "./format";

@@ -6,6 +6,7 @@ import prepareBoxplotData from "echarts/extension/dataTool/prepareBoxplotData.js
 
 import { apiURL, csvURL, get, type Group, type ScoreRow } from "./api";
 import { draw, legend, MUTED, OKABE_ITO, TEXT } from "./charts";
+import "./plots";
 import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table } from "./dom";
 import { fixed, full, NO_DATA, scoreDecimals, signed } from "./format";

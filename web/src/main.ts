@@ -5,12 +5,7 @@ import "./style.css";
 
 import { framework, loadContext, scored, VIEWS, type Ctx, type State, type View } from "./context";
 import { byId, h, option, replace } from "./dom";
-import { createAboutView } from "./about";
-import { createExplorerView } from "./explorer";
-import { createGenderView } from "./gender";
-import { createLDCView } from "./ldc";
 import { createMapView } from "./map";
-import { createProfileView } from "./profile";
 import { setStatus, type Nav, type ViewImpl } from "./view";
 
 const DEFAULT_COMPARE = ["LDC", "WLD"];
@@ -122,13 +117,15 @@ async function main() {
   const tabs = byId("tabs");
   const tabButtons = new Map<View, HTMLButtonElement>();
   const views = new Map<View, ViewImpl>();
-  const makers: Record<View, (ctx: Ctx, el: HTMLElement, nav: Nav) => ViewImpl> = {
-    map: createMapView,
-    profile: createProfileView,
-    ldc: createLDCView,
-    gender: createGenderView,
-    explorer: createExplorerView,
-    about: createAboutView,
+  // The map is in the first bundle; the other views load when first shown (less script before the first map).
+  type Maker = (ctx: Ctx, el: HTMLElement, nav: Nav) => ViewImpl;
+  const makers: Record<View, () => Promise<Maker>> = {
+    map: async () => createMapView,
+    profile: async () => (await import("./profile")).createProfileView,
+    ldc: async () => (await import("./ldc")).createLDCView,
+    gender: async () => (await import("./gender")).createGenderView,
+    explorer: async () => (await import("./explorer")).createExplorerView,
+    about: async () => (await import("./about")).createAboutView,
   };
   for (const v of VIEWS) {
     const b = h(
@@ -173,12 +170,23 @@ async function main() {
     const key = JSON.stringify({ ...state, view: undefined, weights: state.view === "profile" ? state.weights : undefined });
     if (rendered.get(state.view) !== key) {
       rendered.set(state.view, key);
-      let view = views.get(state.view);
+      const shown = state.view;
+      let view = views.get(shown);
       if (!view) {
-        view = makers[state.view](ctx, byId(`view-${state.view}`), nav);
-        views.set(state.view, view);
+        const section = byId(`view-${shown}`);
+        section.setAttribute("aria-busy", "true");
+        try {
+          view = (await makers[shown]())(ctx, section, nav);
+        } catch (err) {
+          rendered.delete(shown);
+          section.setAttribute("aria-busy", "false");
+          setStatus(appStatus, `The ${shown} view cannot load: ${err instanceof Error ? err.message : String(err)}`, true);
+          return;
+        }
+        views.set(shown, view);
       }
-      void view.render(state);
+      // A newer render may have moved on while the view's script loaded: draw the state as it is now.
+      if (state.view === shown) void view.render(state);
     }
     try {
       const fw = await framework(state.fw);

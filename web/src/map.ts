@@ -4,12 +4,7 @@
 // their m49 code. Countries too small to see get a dot at their centroid;
 // units with no shape at all are listed under the map; every value is also in
 // a ranked table, which is the keyboard route to the profiles.
-import { feature, merge } from "topojson-client";
-import type { GeometryCollection, GeometryObject, Topology } from "topojson-specification";
-import type { Feature, FeatureCollection, Geometry } from "geojson";
-import { geoArea, geoCentroid, geoEqualEarth } from "d3-geo";
-import shapesURL from "world-atlas/countries-50m.json";
-
+import type { FeatureCollection } from "geojson";
 import { apiURL, csvURL, get, type DataRow, type ScoreRow } from "./api";
 import { chart, echarts, draw, MUTED, NO_DATA_COLOUR, VIRIDIS, TEXT } from "./charts";
 import { framework, nodeName, root, scored, unitName, yearOf, type Ctx, type State } from "./context";
@@ -20,60 +15,77 @@ import { intervalColumns, rowsLink, SCORE_UNIT } from "./csv";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 const MAP = "world";
-/** Shapes smaller than this (steradians; about 4,900 km²) cover a pixel or two: they get a dot. */
-const SMALL_AREA = 1.2e-4;
-const ANTARCTICA = "010";
+
+interface ShapeFile {
+  width: number;
+  height: number;
+  /** polygons: rings of x0,y0,x1,y1,... in tenths of a pixel (y up), the first ring the outline; dot: where a small country's dot goes. */
+  features: { id: string; name: string; polygons: number[][][]; dot?: [number, number] }[];
+}
 
 interface Shapes {
   /** drawn holds the unit codes that have a shape. */
   drawn: Set<string>;
-  /** dots gives the centroid [lon, lat] of units whose shapes are too small to see. */
+  /** dots gives the position of units whose shapes are too small to see. */
   dots: Map<string, [number, number]>;
 }
 
 let shapes: Promise<Shapes> | undefined;
 
-/** loadShapes fetches the atlas once, joins it to the units and registers it with ECharts. */
+/** yieldToPage lets the browser paint and handle input between steps of work (no long task). */
+const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * loadShapes fetches the map once (already projected and simplified by the
+ * build: shapes.mjs), joins it to the units by M49 code (or name) and
+ * registers it with ECharts.
+ */
 function loadShapes(ctx: Ctx): Promise<Shapes> {
   shapes ??= (async () => {
-    const res = await fetch(shapesURL);
+    const res = await fetch(__SHAPES_URL__);
     if (!res.ok) throw new Error(`map shapes: ${res.status} ${res.statusText}`);
-    const topo = (await res.json()) as Topology;
-    const countries = topo.objects.countries as GeometryCollection<{ name: string }>;
+    const file = (await res.json()) as ShapeFile;
+    await yieldToPage();
     const byM49 = new Map(ctx.units.map((u) => [u.m49, u.code]));
     const byName = new Map(ctx.units.map((u) => [u.name, u.code]));
-    // Several atlas features can share a code (Australia and the Ashmore
-    // and Cartier Islands): merge them into one region per unit.
-    const parts = new Map<string, GeometryObject<{ name: string }>[]>();
-    for (const g of countries.geometries) {
-      if (g.id === ANTARCTICA) continue;
-      const name = (g.properties as { name?: string } | undefined)?.name ?? "";
-      // Features without a numeric code (Kosovo, Somaliland, ...) match a unit by name or stay unnamed shapes.
-      const key = (g.id != null && byM49.get(String(g.id))) || byName.get(name) || `atlas:${name}`;
-      parts.set(key, [...(parts.get(key) ?? []), g]);
-    }
-    const features: Feature<Geometry, { name: string; label: string }>[] = [];
+    const parts = new Map<string, number[][][]>();
     const drawn = new Set<string>();
     const dots = new Map<string, [number, number]>();
-    for (const [key, geoms] of parts) {
-      const geometry: Geometry =
-        geoms.length === 1 ? (feature(topo, geoms[0]) as Feature).geometry : merge(topo, geoms as never);
-      const label = key.startsWith("atlas:") ? key.slice(6) : (ctx.unitByCode.get(key)?.name ?? key);
-      const f: Feature<Geometry, { name: string; label: string }> = { type: "Feature", geometry, properties: { name: key, label } };
-      features.push(f);
+    for (const f of file.features) {
+      // Features without a numeric code (Kosovo, Somaliland, ...) match a unit by name or stay unnamed shapes.
+      const key = (f.id && byM49.get(f.id)) || byName.get(f.name) || `atlas:${f.name}`;
+      parts.set(key, [...(parts.get(key) ?? []), ...f.polygons]);
       if (key.startsWith("atlas:")) continue;
       drawn.add(key);
-      if (geoArea(f) < SMALL_AREA) dots.set(key, geoCentroid(f) as [number, number]);
+      if (f.dot) dots.set(key, [f.dot[0] / 10, f.dot[1] / 10]);
     }
-    const fc: FeatureCollection = { type: "FeatureCollection", features };
+    const ring = (r: number[]) => {
+      const out: [number, number][] = new Array(r.length / 2);
+      for (let i = 0; i < r.length; i += 2) out[i / 2] = [r[i] / 10, r[i + 1] / 10];
+      return out;
+    };
+    const fc: FeatureCollection = {
+      type: "FeatureCollection",
+      features: [...parts].map(([key, polygons]) => ({
+        type: "Feature",
+        properties: { name: key },
+        geometry: { type: "MultiPolygon", coordinates: polygons.map((p) => p.map(ring)) },
+      })),
+    };
     echarts.registerMap(MAP, fc as never);
+    await yieldToPage();
     return { drawn, dots };
   })();
   shapes.catch(() => (shapes = undefined));
   return shapes;
 }
 
-const projection = geoEqualEarth();
+
+/** MAP_DRAWN is the performance mark set when the first map has been drawn. */
+const MAP_DRAWN = "dri:map-drawn";
+function markDrawn() {
+  if (performance.getEntriesByName(MAP_DRAWN).length === 0) performance.mark(MAP_DRAWN);
+}
 /** coarse is true on touch screens, where the map zooms and pans. */
 const coarse = window.matchMedia("(pointer: coarse)").matches;
 
@@ -338,6 +350,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           calculable: false,
           precision: raw ? 2 : decimals,
         };
+        // The first map on screen: the browser test reads this mark (time to map drawn).
+        if (performance.getEntriesByName(MAP_DRAWN).length === 0) chart(mapEl).on("finished", markDrawn);
         const c = draw(mapEl, {
           aria: { enabled: true, label: { description: `Choropleth map: ${what}, ${year}. The same values are in the ranked table below the map.` } },
           tooltip: {
@@ -361,12 +375,8 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
           ],
           geo: {
             map: MAP,
-            // d3's projection stream clips polygons at the antimeridian (Russia, Fiji), which plain project() would smear across the map.
-            projection: {
-              project: (p: number[]) => projection(p as [number, number]),
-              unproject: (p: number[]) => projection.invert!(p as [number, number]),
-              stream: projection.stream as never,
-            },
+            // The shapes are projected already (Equal Earth, by the build): drawn as they are, without ECharts' latitude squash.
+            aspectScale: 1,
             top: 8,
             bottom: 44,
             left: 4,
@@ -376,7 +386,10 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               label: { show: false },
               itemStyle: { areaColor: null, color: null, borderColor: "#000000", borderWidth: 1.2 },
             },
-            select: { disabled: true },
+            // No region label in any state: ECharts would lay out (measure) a text per country.
+            label: { show: false },
+            select: { disabled: true, label: { show: false } },
+            blur: { label: { show: false } },
             regions: regions(state.unit),
             // Pinch and drag on touch screens; a mouse wheel keeps scrolling the page.
             roam: coarse,
@@ -398,7 +411,7 @@ export function createMapView(ctx: Ctx, section: HTMLElement, nav: Nav): ViewImp
               emphasis: { scale: 1.6 },
             },
           ],
-        });
+        }, true);
         c.off("click");
         c.on("click", (p: { name?: string }) => {
           const code = p.name ?? "";

@@ -21,3 +21,13 @@ declare module "*.css";
 
 // The URL of the data catalogue's JSON (build.mjs writes it beside the bundle).
 declare const __CATALOGUE_URL__: string;
+
+// The URL of the map shapes (shapes.mjs: projected, simplified; build.mjs writes them beside the bundle).
+declare const __SHAPES_URL__: string;
+
+// ECharts' installers, imported one by one (charts.ts, plots.ts) so that the
+// bundle splits between the map and the other views.
+declare module "echarts/lib/*.js" {
+  export function install(registers: unknown): void;
+  export function installScatterJitter(registers: unknown): void;
+}

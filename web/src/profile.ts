@@ -4,6 +4,7 @@
 // source and status. One request: GET /v1/scores/{framework}/{unit}.
 import { apiURL, csvURL, get, type Comparison, type Profile, type ProfileNode } from "./api";
 import { CATEGORICAL, draw, legend, MUTED, OKABE_ITO } from "./charts";
+import "./plots";
 import { framework, nodeName, pillars, root, yearOf, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table, type Row } from "./dom";
 import { fixed, full, NO_DATA, pct, scoreDecimals, signed, statusLabel, withUnit } from "./format";

@@ -1,4 +1,4 @@
-package pipeline
+package longload
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 // The pool hands back freed buffers zeroed and 64-byte aligned, and keeps
 // the capacity of their size class.
 func TestPoolAllocator(t *testing.T) {
-	p := new(poolAllocator)
+	p := new(PoolAllocator)
 	for _, size := range []int{0, 1, 63, 64, 65, 1000, 1 << 16, 1<<16 + 1} {
 		b := p.Allocate(size)
 		if len(b) != size || cap(b) < size || cap(b)&(cap(b)-1) != 0 {

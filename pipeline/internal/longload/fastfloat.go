@@ -1,4 +1,4 @@
-package pipeline
+package longload
 
 import "strconv"
 
@@ -6,13 +6,13 @@ import "strconv"
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// parseFloat is strconv.ParseFloat(s, 64) with a fast path for the plain
+// ParseFloat is strconv.ParseFloat(s, 64) with a fast path for the plain
 // decimals data files are made of ("19.7079", "-3", "100.0"): when the
 // digits fit in 2^53 and there are at most 22 decimals, m / 10^k of the two
 // exact float64s is correctly rounded (Clinger's fast path, the one strconv
 // itself takes first), so the result is bit for bit strconv's. Everything
 // else (exponents, long mantissas, NaN, Inf, errors) goes to strconv.
-func parseFloat(s string) (float64, error) {
+func ParseFloat(s string) (float64, error) {
 	i, neg := 0, false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-'

@@ -1,4 +1,4 @@
-package pipeline
+package snapshot
 
 import (
 	"bytes"
@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +25,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/goccy/go-yaml"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Files of a snapshot directory.
@@ -32,12 +36,12 @@ const (
 	UnitsFile        = "units.parquet"
 	GroupsFile       = "groups.parquet"
 	ReportFile       = "report.json"
-	SnapshotCatalog  = "catalog.json"
-	SnapshotRegistry = "indicators.yaml"
+	CatalogFile      = "catalog.json"
+	RegistryFile     = "indicators.yaml"
 )
 
-// SnapshotFormat is the version of the snapshot layout.
-const SnapshotFormat = 1
+// Format is the version of the snapshot layout.
+const Format = 1
 
 // Manifest describes a snapshot: what it holds and where it came from.
 type Manifest struct {
@@ -84,45 +88,24 @@ type ValidationCounts struct {
 	Notices     int `json:"notices"`
 }
 
-// PublishedUnits returns the units table of a result: the UN member states,
-// plus every other unit that has at least one observation, flagged by type.
-func (r *Result) PublishedUnits() []*Unit {
-	used := map[string]bool{}
-	if r.Observations != nil && r.Observations.NumRows() > 0 {
-		d := r.Observations.Column(IdxUnit).(*array.Dictionary)
-		vals := d.Dictionary().(*array.String)
-		for _, i := range d.Indices().(*array.Int32).Int32Values() {
-			used[vals.Value(int(i))] = true
-		}
-	}
-	var out []*Unit
-	for _, u := range r.Reference.Units() {
-		if u.UNMember || used[u.Code] {
-			out = append(out, u)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out
-}
-
-// ComputeManifest returns the manifest WriteSnapshot would write for the
+// ComputeManifest returns the manifest Write would write for the
 // result (same id), without writing anything.
-func ComputeManifest(r *Result, extra map[string][]byte) (*Manifest, error) {
-	files, err := r.snapshotFiles(extra)
+func ComputeManifest(r *pipeline.Result, extra map[string][]byte) (*Manifest, error) {
+	files, err := snapshotFiles(r, extra)
 	if err != nil {
 		return nil, err
 	}
-	return r.manifest(files), nil
+	return manifest(r, files), nil
 }
 
 // snapshotFiles renders the snapshot's files (all but the manifest).
-func (r *Result) snapshotFiles(extra map[string][]byte) (map[string][]byte, error) {
+func snapshotFiles(r *pipeline.Result, extra map[string][]byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var err error
 	if files[ObservationsFile], err = parquetBytes(r.Observations); err != nil {
 		return nil, err
 	}
-	units, groups := unitsRecord(r.PublishedUnits()), groupsRecord(r.Reference.Groups())
+	units, groups := r.ReferenceRecords()
 	defer units.Release()
 	defer groups.Release()
 	if files[UnitsFile], err = parquetBytes(units); err != nil {
@@ -134,10 +117,10 @@ func (r *Result) snapshotFiles(extra map[string][]byte) (map[string][]byte, erro
 	if files[ReportFile], err = json.MarshalIndent(r.Report, "", "  "); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
 	}
-	if files[SnapshotCatalog], err = json.MarshalIndent(r.Catalogue, "", "  "); err != nil {
+	if files[CatalogFile], err = json.MarshalIndent(r.Catalogue, "", "  "); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
 	}
-	if files[SnapshotRegistry], err = yaml.Marshal(r.Registry); err != nil {
+	if files[RegistryFile], err = yaml.Marshal(r.Registry); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
 	}
 	for name, data := range extra {
@@ -149,21 +132,21 @@ func (r *Result) snapshotFiles(extra map[string][]byte) (map[string][]byte, erro
 	return files, nil
 }
 
-// WriteSnapshot writes the result as an immutable snapshot directory under
+// Write writes the result as an immutable snapshot directory under
 // dir, named by its content hash, and returns the manifest. Files are written
 // into a temporary directory, fsynced, and the directory is renamed into
 // place, so a crash leaves either no snapshot or a complete one. Writing the
 // same content twice yields the same id and leaves the first copy in place.
 // Extra files (name -> bytes, e.g. scores) are written alongside and hashed.
-func WriteSnapshot(dir string, r *Result, extra map[string][]byte) (*Manifest, error) {
+func Write(dir string, r *pipeline.Result, extra map[string][]byte) (*Manifest, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("pipeline: snapshot: %w", err)
 	}
-	files, err := r.snapshotFiles(extra)
+	files, err := snapshotFiles(r, extra)
 	if err != nil {
 		return nil, err
 	}
-	m := r.manifest(files)
+	m := manifest(r, files)
 	final := filepath.Join(dir, m.ID)
 	if _, err := os.Stat(filepath.Join(final, ManifestFile)); err == nil {
 		return ReadManifest(final)
@@ -227,8 +210,8 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
-func (r *Result) manifest(files map[string][]byte) *Manifest {
-	m := &Manifest{Format: SnapshotFormat, Created: time.Now().UTC().Truncate(time.Second), Files: map[string]string{}}
+func manifest(r *pipeline.Result, files map[string][]byte) *Manifest {
+	m := &Manifest{Format: Format, Created: time.Now().UTC().Truncate(time.Second), Files: map[string]string{}}
 	h := sha256.New()
 	for _, name := range sortedKeys(files) {
 		sum := sha256.Sum256(files[name])
@@ -236,7 +219,7 @@ func (r *Result) manifest(files map[string][]byte) *Manifest {
 		fmt.Fprintf(h, "%s %s\n", m.Files[name], name)
 	}
 	m.ID = hex.EncodeToString(h.Sum(nil))[:32]
-	byID := map[string]*FileReport{}
+	byID := map[string]*pipeline.FileReport{}
 	for _, f := range r.Report.Files {
 		byID[f.Source] = f
 	}
@@ -297,87 +280,6 @@ func parquetBytes(rec arrow.RecordBatch) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-var unitsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "code", Type: arrow.BinaryTypes.String}, {Name: "iso2", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "m49", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "type", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "un_member", Type: arrow.FixedWidthTypes.Boolean},
-	{Name: "region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "region", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "sub_region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "sub_region", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "intermediate_region_code", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "intermediate_region", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "income_group", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "wb_region", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "ldc", Type: arrow.FixedWidthTypes.Boolean}, {Name: "lldc", Type: arrow.FixedWidthTypes.Boolean},
-	{Name: "sids", Type: arrow.FixedWidthTypes.Boolean}, {Name: "parent", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
-
-func unitStrings(u *Unit) []string {
-	return []string{u.Code, u.ISO2, u.M49, u.Name, u.Type, "", u.RegionCode, u.Region, u.SubRegionCode, u.SubRegion,
-		u.IntermediateRegionCode, u.IntermediateRegion, u.IncomeGroup, u.WBRegion, "", "", "", u.Parent}
-}
-
-func unitsRecord(units []*Unit) arrow.RecordBatch {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, unitsSchema)
-	defer b.Release()
-	for _, u := range units {
-		for i, s := range unitStrings(u) {
-			switch i {
-			case 5:
-				b.Field(i).(*array.BooleanBuilder).Append(u.UNMember)
-			case 14:
-				b.Field(i).(*array.BooleanBuilder).Append(u.LDC)
-			case 15:
-				b.Field(i).(*array.BooleanBuilder).Append(u.LLDC)
-			case 16:
-				b.Field(i).(*array.BooleanBuilder).Append(u.SIDS)
-			default:
-				AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
-			}
-		}
-	}
-	return b.NewRecordBatch()
-}
-
-var groupsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "kind", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "definition", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "member", Type: arrow.BinaryTypes.String},
-	// member_from and member_to are a dated group's member years (0: open);
-	// null for a group whose members hold every year.
-	{Name: "member_from", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-	{Name: "member_to", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-}, nil)
-
-// groupsRecord writes one row per member: a dated group's rows are its
-// Periods (former members included, current ones with member_to 0).
-func groupsRecord(groups []*Group) arrow.RecordBatch {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, groupsSchema)
-	defer b.Release()
-	row := func(g *Group, m string, p *MemberPeriod) {
-		for i, s := range []string{g.Code, g.Name, g.Kind, g.Definition, m} {
-			AppendStringOrNull(b.Field(i).(*array.StringBuilder), s)
-		}
-		from, to := b.Field(5).(*array.Int32Builder), b.Field(6).(*array.Int32Builder)
-		if p == nil {
-			from.AppendNull()
-			to.AppendNull()
-			return
-		}
-		from.Append(int32(p.From))
-		to.Append(int32(p.To))
-	}
-	for _, g := range groups {
-		if g.Periods != nil {
-			for i := range g.Periods {
-				row(g, g.Periods[i].Unit, &g.Periods[i])
-			}
-			continue
-		}
-		for _, m := range g.Members {
-			row(g, m, nil)
-		}
-	}
-	return b.NewRecordBatch()
-}
-
 // ReadManifest reads the manifest of a snapshot directory.
 func ReadManifest(dir string) (*Manifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
@@ -391,10 +293,10 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// ReadSnapshot loads a snapshot directory written by WriteSnapshot, checking
+// Read loads a snapshot directory written by Write, checking
 // every file against the manifest's checksums. The caller releases the
 // result.
-func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) {
+func Read(dir string, mem memory.Allocator) (*pipeline.Result, *Manifest, error) {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
@@ -402,8 +304,8 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Format != SnapshotFormat {
-		return nil, nil, fmt.Errorf("pipeline: snapshot %s: format %d, want %d", dir, m.Format, SnapshotFormat)
+	if m.Format != Format {
+		return nil, nil, fmt.Errorf("pipeline: snapshot %s: format %d, want %d", dir, m.Format, Format)
 	}
 	read := func(name string) ([]byte, error) {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -416,15 +318,15 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 		}
 		return data, nil
 	}
-	res := &Result{Report: &Report{}, Catalogue: &Catalogue{}, Checksums: map[string]string{}}
-	data, err := read(SnapshotRegistry)
+	res := &pipeline.Result{Report: &pipeline.Report{}, Catalogue: &pipeline.Catalogue{}, Checksums: map[string]string{}}
+	data, err := read(RegistryFile)
 	if err != nil {
 		return nil, nil, err
 	}
-	if res.Registry, err = ParseRegistry(SnapshotRegistry, data); err != nil {
+	if res.Registry, err = pipeline.ParseRegistry(RegistryFile, data); err != nil {
 		return nil, nil, err
 	}
-	for name, dst := range map[string]any{ReportFile: res.Report, SnapshotCatalog: res.Catalogue} {
+	for name, dst := range map[string]any{ReportFile: res.Report, CatalogFile: res.Catalogue} {
 		data, err := read(name)
 		if err != nil {
 			return nil, nil, err
@@ -451,12 +353,12 @@ func ReadSnapshot(dir string, mem memory.Allocator) (*Result, *Manifest, error) 
 		tables[name] = rec
 	}
 	obs := tables[ObservationsFile]
-	if !sameFields(obs.Schema(), Schema) {
+	if !sameFields(obs.Schema(), pipeline.Schema) {
 		return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: not the canonical schema: %v", dir, ObservationsFile, obs.Schema())
 	}
-	res.Reference = referenceFromRecords(tables[UnitsFile], tables[GroupsFile])
+	res.Reference = pipeline.ReferenceFromRecords(tables[UnitsFile], tables[GroupsFile])
 	// Parquet adds field ids as metadata; the table gets the canonical schema.
-	res.Observations = array.NewRecordBatch(Schema, obs.Columns(), obs.NumRows())
+	res.Observations = array.NewRecordBatch(pipeline.Schema, obs.Columns(), obs.NumRows())
 	return res, m, nil
 }
 
@@ -524,44 +426,8 @@ func concatTable(tbl arrow.Table, mem memory.Allocator) (arrow.RecordBatch, erro
 	return array.NewRecordBatch(tbl.Schema(), cols, tbl.NumRows()), nil
 }
 
-func referenceFromRecords(units, groups arrow.RecordBatch) *Reference {
-	ref := NewReference()
-	str := func(rec arrow.RecordBatch, c, i int) string {
-		if col := rec.Column(c).(*array.String); col.IsValid(i) {
-			return col.Value(i)
-		}
-		return "" // a missing string (older snapshots wrote "")
-	}
-	boolean := func(rec arrow.RecordBatch, c, i int) bool { return rec.Column(c).(*array.Boolean).Value(i) }
-	for i := 0; i < int(units.NumRows()); i++ {
-		u := &Unit{Code: str(units, 0, i), ISO2: str(units, 1, i), M49: str(units, 2, i), Name: str(units, 3, i),
-			Type: str(units, 4, i), UNMember: boolean(units, 5, i), RegionCode: str(units, 6, i), Region: str(units, 7, i),
-			SubRegionCode: str(units, 8, i), SubRegion: str(units, 9, i), IntermediateRegionCode: str(units, 10, i),
-			IntermediateRegion: str(units, 11, i), IncomeGroup: str(units, 12, i), WBRegion: str(units, 13, i),
-			LDC: boolean(units, 14, i), LLDC: boolean(units, 15, i), SIDS: boolean(units, 16, i), Parent: str(units, 17, i)}
-		_, _ = ref.addUnit(u)
-	}
-	for i := 0; i < int(groups.NumRows()); i++ {
-		code := str(groups, 0, i)
-		gi, ok := ref.groupIdx[code]
-		if !ok {
-			gi = len(ref.groups)
-			ref.groupIdx[code] = gi
-			ref.groups = append(ref.groups, &Group{Code: code, Name: str(groups, 1, i), Kind: str(groups, 2, i), Definition: str(groups, 3, i)})
-		}
-		g, m := ref.groups[gi], str(groups, 4, i)
-		if groups.NumCols() < 7 || groups.Column(5).IsNull(i) {
-			g.Members = append(g.Members, m)
-			continue
-		}
-		p := MemberPeriod{Unit: m, From: int(groups.Column(5).(*array.Int32).Value(i)), To: int(groups.Column(6).(*array.Int32).Value(i))}
-		g.Periods = append(g.Periods, p)
-		if p.To == 0 {
-			g.Members = append(g.Members, m)
-		}
-	}
-	return ref
-}
-
 // ErrNoSnapshot is returned when a directory holds no complete snapshot.
 var ErrNoSnapshot = errors.New("no complete snapshot")
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

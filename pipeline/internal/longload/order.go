@@ -1,10 +1,11 @@
-package pipeline
+package longload
 
 import (
 	"runtime"
 	"slices"
 	"sort"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The merge puts every row in key order (indicator, unit, sex, area, age,
@@ -24,8 +25,8 @@ import (
 //
 // TestMergeOrderPaths checks that both give the same table and problems.
 
-// loss is a row that lost its key to another row (refs).
-type loss struct{ loser, winner uint64 }
+// Loss is a row that lost its key to another row: the refs of both.
+type Loss struct{ Loser, Winner uint64 }
 
 // dropped marks a loser's slot in the order until it is compacted away.
 const dropped = ^uint64(0)
@@ -35,16 +36,16 @@ const dropped = ^uint64(0)
 // area 2, age rank 8, year - 1900 8, then 12 bits of precedence order
 // (lower = wins) that do not belong to the observation key.
 type keyer struct {
-	parts                      []part
+	parts                      []Part
 	off                        []int // global row offset of each part, the total last
 	indRank, unitRank, ageRank []int
 	precRank                   []uint64
 }
 
-func newKeyer(parts []part, indRank, unitRank, ageRank []int, precRank []uint64) *keyer {
+func newKeyer(parts []Part, indRank, unitRank, ageRank []int, precRank []uint64) *keyer {
 	k := &keyer{parts: parts, off: make([]int, len(parts)+1), indRank: indRank, unitRank: unitRank, ageRank: ageRank, precRank: precRank}
 	for pi, p := range parts {
-		k.off[pi+1] = k.off[pi] + p.cols.len()
+		k.off[pi+1] = k.off[pi] + p.Cols.Len()
 	}
 	return k
 }
@@ -54,20 +55,20 @@ func (k *keyer) rows() int { return k.off[len(k.parts)] }
 
 func (k *keyer) key(ref uint64) uint64 {
 	p := &k.parts[ref>>32]
-	c, i := p.cols, uint32(ref)
+	c, i := p.Cols, uint32(ref)
 	return uint64(k.indRank[c.indicator[i]])<<52 | uint64(k.unitRank[c.unit[i]])<<32 | k.subKey(p, i)
 }
 
 // subKey is the low 32 bits of the key: all but indicator and unit.
-func (k *keyer) subKey(p *part, i uint32) uint64 {
-	c := p.cols
-	return uint64(c.sexAt(i))<<30 | uint64(c.areaAt(i))<<28 | uint64(k.ageRank[c.ageAt(i)])<<20 |
-		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.src]
+func (k *keyer) subKey(p *Part, i uint32) uint64 {
+	c := p.Cols
+	return uint64(c.SexAt(i))<<30 | uint64(c.AreaAt(i))<<28 | uint64(k.ageRank[c.AgeAt(i)])<<20 |
+		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.Src]
 }
 
 // forRows calls f for the parts' row ranges that fall in global rows
 // [lo, hi), in order.
-func forRows(parts []part, off []int, lo, hi int, f func(pi, lo, hi int)) {
+func forRows(parts []Part, off []int, lo, hi int, f func(pi, lo, hi int)) {
 	pi := sort.Search(len(parts), func(p int) bool { return off[p+1] > lo })
 	for ; pi < len(parts) && off[pi] < hi; pi++ {
 		a, b := max(lo, off[pi])-off[pi], min(hi, off[pi+1])-off[pi]
@@ -77,21 +78,21 @@ func forRows(parts []part, off []int, lo, hi int, f func(pi, lo, hi int)) {
 	}
 }
 
-// workers runs f(w) for w in [0, n) in parallel and waits.
+// workers runs f(w) for w in [0, n) in parallel and waits: a fork-join
+// over n ranges of the rows, one goroutine each.
 func workers(n int, f func(w int)) {
 	if n == 1 {
 		f(0)
 		return
 	}
-	var wg sync.WaitGroup
+	var g errgroup.Group
 	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			f(w)
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // f returns no error
 }
 
 // maxCountBuckets is how many (indicator, unit) buckets orderByCount takes
@@ -108,14 +109,14 @@ func (k *keyer) countable(nInd, nUnits int) bool {
 // orderByCount orders the rows by a counting sort on (indicator, unit),
 // writing each row into rec (of one slot per row) as it places it; the
 // winners end up in rec's first len(order) slots, in order.
-func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64, losses []loss) {
+func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64, losses []Loss) {
 	off, n := k.off, k.rows()
 	buckets := nInd * nUnits
 	w := runtime.GOMAXPROCS(0)
 	if n < 1<<16 {
 		w = 1
 	}
-	bucket := func(c *columns, i int) int {
+	bucket := func(c *Columns, i int) int {
 		return k.indRank[c.indicator[i]]*nUnits + k.unitRank[c.unit[i]]
 	}
 	// Count per worker (each a contiguous range of rows), then turn the
@@ -125,7 +126,7 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 	workers(w, func(x int) {
 		cnt := make([]int32, buckets)
 		forRows(k.parts, off, n*x/w, n*(x+1)/w, func(pi, lo, hi int) {
-			c := k.parts[pi].cols
+			c := k.parts[pi].Cols
 			for i := lo; i < hi; i++ {
 				cnt[bucket(c, i)]++
 			}
@@ -145,7 +146,7 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 		next := pos[x]
 		forRows(k.parts, off, n*x/w, n*(x+1)/w, func(pi, lo, hi int) {
 			p := &k.parts[pi]
-			c := p.cols
+			c := p.Cols
 			for i := lo; i < hi; i++ {
 				b := bucket(c, i)
 				at := next[b]
@@ -158,7 +159,7 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 	ends := pos[w-1] // after the scatter: where each bucket ends
 	// Sort within buckets and find the losers, buckets split between the
 	// workers by rows; the losses come out in key order.
-	lost := make([][]loss, w)
+	lost := make([][]Loss, w)
 	workers(w, func(x int) {
 		blo := sort.Search(buckets, func(b int) bool { return int(ends[b]) > n*x/w })
 		bhi := sort.Search(buckets, func(b int) bool { return int(ends[b]) > n*(x+1)/w })
@@ -206,7 +207,7 @@ func (k *keyer) orderByCount(nInd, nUnits int, rec *recordCols) (order []uint64,
 					continue
 				}
 				if e.sub>>keyPrecBits == win.sub>>keyPrecBits {
-					lost[x] = append(lost[x], loss{e.ref, win.ref})
+					lost[x] = append(lost[x], Loss{e.ref, win.ref})
 					order[lo+j] = dropped
 					continue
 				}
@@ -238,7 +239,7 @@ type subRef struct {
 }
 
 // orderBySort orders the rows by sorting (key, ref) entries.
-func (k *keyer) orderBySort() (order []uint64, losses []loss) {
+func (k *keyer) orderBySort() (order []uint64, losses []Loss) {
 	off := k.off
 	entries := make([]subRef, k.rows()) // here sub is the whole key
 	parallelRanges(len(k.parts), 2, func(lo, hi int) []struct{} {
@@ -260,7 +261,7 @@ func (k *keyer) orderBySort() (order []uint64, losses []loss) {
 			order = append(order, e.ref)
 			continue
 		}
-		losses = append(losses, loss{e.ref, win.ref})
+		losses = append(losses, Loss{e.ref, win.ref})
 	}
 	return order, losses
 }
@@ -301,17 +302,16 @@ func sortEntries(e []subRef) []subRef {
 		out[next[b]] = x
 		next[b]++
 	}
-	work := make(chan int, maxIndRank)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for b := range maxIndRank {
 		if start[b+1]-start[b] > 1 {
-			work <- b
+			g.Go(func() error {
+				slices.SortFunc(out[start[b]:start[b+1]], less)
+				return nil
+			})
 		}
 	}
-	close(work)
-	workers(runtime.GOMAXPROCS(0), func(int) {
-		for b := range work {
-			slices.SortFunc(out[start[b]:start[b+1]], less)
-		}
-	})
+	_ = g.Wait() // the sorts return no error
 	return out
 }

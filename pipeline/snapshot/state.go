@@ -1,4 +1,4 @@
-package pipeline
+package snapshot
 
 import (
 	"crypto/sha256"
@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // State is a data directory that survives restarts: accepted uploads
@@ -52,8 +54,8 @@ func OpenState(dir string) (*State, error) {
 // SnapshotsDir is where snapshots are written.
 func (s *State) SnapshotsDir() string { return filepath.Join(s.Dir, StateSnapshots) }
 
-// SnapshotInfo describes a snapshot found in the state.
-type SnapshotInfo struct {
+// Info describes a snapshot found in the state.
+type Info struct {
 	ID       string
 	Created  time.Time
 	Path     string
@@ -73,15 +75,15 @@ type Incomplete struct {
 // directories (temporary leftovers of a crash, missing or mismatching
 // files). A snapshot is complete when its manifest exists and every file's
 // checksum matches.
-func (s *State) Snapshots() ([]SnapshotInfo, []Incomplete, error) {
-	return s.snapshots(VerifySnapshot)
+func (s *State) Snapshots() ([]Info, []Incomplete, error) {
+	return s.snapshots(Verify)
 }
 
 // Manifests lists the snapshots whose manifest is readable and names its
 // directory, newest first, without reading their files: the cheap listing
 // for pruning and for listing the uploads (Snapshots reads and checks every
 // file, which is for choosing what to serve).
-func (s *State) Manifests() ([]SnapshotInfo, error) {
+func (s *State) Manifests() ([]Info, error) {
 	ok, _, err := s.snapshots(func(dir string) (*Manifest, error) {
 		m, err := ReadManifest(dir)
 		if err == nil && filepath.Base(dir) != m.ID {
@@ -92,13 +94,13 @@ func (s *State) Manifests() ([]SnapshotInfo, error) {
 	return ok, err
 }
 
-func (s *State) snapshots(check func(dir string) (*Manifest, error)) ([]SnapshotInfo, []Incomplete, error) {
+func (s *State) snapshots(check func(dir string) (*Manifest, error)) ([]Info, []Incomplete, error) {
 	entries, err := os.ReadDir(s.SnapshotsDir())
 	if err != nil {
 		return nil, nil, fmt.Errorf("pipeline: state: %w", err)
 	}
 	cur, _ := s.Current()
-	var ok []SnapshotInfo
+	var ok []Info
 	var bad []Incomplete
 	for _, e := range entries {
 		if !e.IsDir() {
@@ -123,7 +125,7 @@ func (s *State) snapshots(check func(dir string) (*Manifest, error)) ([]Snapshot
 		if fi, err := e.Info(); err == nil {
 			written = fi.ModTime()
 		}
-		ok = append(ok, SnapshotInfo{ID: m.ID, Created: m.Created, Path: path, Current: m.ID == cur, Manifest: m, written: written})
+		ok = append(ok, Info{ID: m.ID, Created: m.Created, Path: path, Current: m.ID == cur, Manifest: m, written: written})
 	}
 	// Newest first. Created has whole seconds (it is part of the
 	// manifest); snapshots written within one second are told apart by
@@ -140,10 +142,10 @@ func (s *State) snapshots(check func(dir string) (*Manifest, error)) ([]Snapshot
 	return ok, bad, nil
 }
 
-// VerifySnapshot checks a snapshot directory against its manifest: the
+// Verify checks a snapshot directory against its manifest: the
 // directory is named by the id and every file listed is there with its
 // checksum.
-func VerifySnapshot(dir string) (*Manifest, error) {
+func Verify(dir string) (*Manifest, error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil, err
@@ -183,7 +185,7 @@ func (s *State) Current() (string, error) {
 
 // SetCurrent points the state at a complete snapshot, atomically.
 func (s *State) SetCurrent(id string) error {
-	if _, err := VerifySnapshot(filepath.Join(s.SnapshotsDir(), id)); err != nil {
+	if _, err := Verify(filepath.Join(s.SnapshotsDir(), id)); err != nil {
 		return err
 	}
 	return writeAtomic(s.Dir, StateCurrent, []byte(id+"\n"))
@@ -191,7 +193,7 @@ func (s *State) SetCurrent(id string) error {
 
 // Serving returns the snapshot to serve: the current one if complete, else
 // the newest complete snapshot (reported in the returned note).
-func (s *State) Serving() (info *SnapshotInfo, incomplete []Incomplete, note string, err error) {
+func (s *State) Serving() (info *Info, incomplete []Incomplete, note string, err error) {
 	list, bad, err := s.Snapshots()
 	if err != nil {
 		return nil, nil, "", err
@@ -250,7 +252,7 @@ type StoredUpload struct {
 // from Snapshots or Manifests). An upload no complete snapshot uses is
 // quarantined: kept, not served, reported (its request was interrupted
 // before the commit point, or its snapshot was damaged or pruned).
-func (s *State) Uploads(list []SnapshotInfo) ([]StoredUpload, error) {
+func (s *State) Uploads(list []Info) ([]StoredUpload, error) {
 	files, err := os.ReadDir(filepath.Join(s.Dir, StateUploads))
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: state: %w", s.Relative(err))
@@ -285,23 +287,23 @@ func (s *State) Uploads(list []SnapshotInfo) ([]StoredUpload, error) {
 // readSnapshotCatalogue reads the catalogue of a snapshot directory (not
 // checked against the manifest: the caller has verified it, or is
 // recovering a damaged snapshot's sources).
-func readSnapshotCatalogue(dir string) (*Catalogue, error) {
-	data, err := os.ReadFile(filepath.Join(dir, SnapshotCatalog))
+func readSnapshotCatalogue(dir string) (*pipeline.Catalogue, error) {
+	data, err := os.ReadFile(filepath.Join(dir, CatalogFile))
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: state: %w", err)
 	}
-	var c Catalogue
+	var c pipeline.Catalogue
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("pipeline: state: %s: %s: %w", filepath.Base(dir), SnapshotCatalog, err)
+		return nil, fmt.Errorf("pipeline: state: %s: %s: %w", filepath.Base(dir), CatalogFile, err)
 	}
 	return &c, nil
 }
 
 // DamagedSources returns the accepted uploads of a snapshot that cannot be
-// served (its id names a directory that fails VerifySnapshot), read from its
+// served (its id names a directory that fails Verify), read from its
 // catalogue, when that catalogue is still readable and every upload it names
 // is in the store: the sources to rebuild it from.
-func (s *State) DamagedSources(id string) (*Catalogue, error) {
+func (s *State) DamagedSources(id string) (*pipeline.Catalogue, error) {
 	if id == "" || strings.ContainsAny(id, `/\.`) {
 		return nil, fmt.Errorf("pipeline: state: bad snapshot id %q", id)
 	}
@@ -309,7 +311,7 @@ func (s *State) DamagedSources(id string) (*Catalogue, error) {
 	if err != nil {
 		return nil, s.Relative(err)
 	}
-	user := &Catalogue{Sources: UserEntries(c)}
+	user := &pipeline.Catalogue{Sources: UserEntries(c)}
 	for _, e := range user.Sources {
 		if strings.Contains(e.File, "..") {
 			return nil, fmt.Errorf("pipeline: state: snapshot %s names %q outside the upload store", id, e.File)
@@ -538,8 +540,8 @@ func writeAtomic(dir, name string, data []byte) error {
 
 // UserEntries returns the entries of a catalogue whose files live in the
 // state's upload store (the sources accepted by uploads).
-func UserEntries(c *Catalogue) []*Entry {
-	var out []*Entry
+func UserEntries(c *pipeline.Catalogue) []*pipeline.Entry {
+	var out []*pipeline.Entry
 	for _, e := range c.Sources {
 		if strings.HasPrefix(e.File, StateUploads+"/") {
 			out = append(out, e)

@@ -1,4 +1,4 @@
-package pipeline
+package longload
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// parseFloat agrees with strconv.ParseFloat bit for bit, errors included.
+// ParseFloat agrees with strconv.ParseFloat bit for bit, errors included.
 func TestParseFloat(t *testing.T) {
 	cases := []string{"", "-", "+", ".", "-.", "0", "-0", "+0", "0.0", "-0.0", "19.7079", "100", "100.",
 		".5", "-.5", "1e3", "1E-3", "NaN", "Inf", "-Inf", "1,5", "1.2.3", " 1", "1 ", "0x10", "1_000",
@@ -34,15 +34,15 @@ func TestParseFloat(t *testing.T) {
 	}
 	for _, s := range cases {
 		want, werr := strconv.ParseFloat(s, 64)
-		got, gerr := parseFloat(s)
+		got, gerr := ParseFloat(s)
 		if fmt.Sprint(werr) != fmt.Sprint(gerr) || math.Float64bits(got) != math.Float64bits(want) {
-			t.Fatalf("parseFloat(%q) = %v, %v; strconv: %v, %v", s, got, gerr, want, werr)
+			t.Fatalf("ParseFloat(%q) = %v, %v; strconv: %v, %v", s, got, gerr, want, werr)
 		}
 	}
 }
 
 func BenchmarkParseFloat(b *testing.B) {
 	for b.Loop() {
-		_, _ = parseFloat("19.7079")
+		_, _ = ParseFloat("19.7079")
 	}
 }
