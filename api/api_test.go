@@ -27,6 +27,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -42,7 +43,7 @@ var (
 func testDataset(t testing.TB) *api.Dataset {
 	t.Helper()
 	setupOnce.Do(func() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			setupErr = err
 			return

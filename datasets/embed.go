@@ -4,7 +4,7 @@
 // indicator registry (indicators.yaml) and the framework definitions
 // (frameworks/).
 //
-// FS is the root of that tree, ready for pipeline.Options.Base.
+// FS is the root of that tree, ready for load.Options.Base.
 package datasets
 
 import (

@@ -13,6 +13,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // The reference oracle: a plain implementation of the documented rules of
@@ -343,7 +344,7 @@ var (
 func embeddedEngine(t testing.TB) *engine.Engine {
 	t.Helper()
 	refOnce.Do(func() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			refErr = err
 			return

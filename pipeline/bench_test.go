@@ -6,6 +6,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -13,7 +14,7 @@ import (
 // and merge every embedded file into the canonical table.
 func BenchmarkLoadEmbedded(b *testing.B) {
 	for b.Loop() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			b.Fatal(err)
 		}

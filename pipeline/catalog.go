@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 )
@@ -90,7 +92,7 @@ func (e *Entry) Check() error {
 	if !sourceID.MatchString(e.ID) {
 		errs = append(errs, fmt.Errorf("id %q: want lower-case letters, digits, '.', '_' or '-'", e.ID))
 	}
-	if _, ok := adapters[e.Adapter]; !ok {
+	if _, ok := CatalogueAdapters[e.Adapter]; !ok {
 		errs = append(errs, fmt.Errorf("%s: unknown adapter %q (known: %s)", e.ID, e.Adapter, adapterNames()))
 	}
 	for field, v := range map[string]string{"file": e.File, "publisher": e.Publisher, "vintage": e.Vintage, "licence": e.Licence} {
@@ -121,9 +123,9 @@ func (c *Catalogue) Merge(user *Catalogue) *Catalogue {
 	return out
 }
 
-// decodeOptions decodes an entry's options into the adapter's settings,
+// DecodeOptions decodes an entry's options into the adapter's settings,
 // rejecting unknown keys.
-func decodeOptions(e *Entry, dst any) error {
+func DecodeOptions(e *Entry, dst any) error {
 	if len(e.Options) == 0 {
 		return nil
 	}
@@ -135,4 +137,44 @@ func decodeOptions(e *Entry, dst any) error {
 		return fmt.Errorf("options: %w", err)
 	}
 	return nil
+}
+
+// CatalogueAdapters are the adapter names a catalogue entry may give, each
+// with whether its sources hold observations (merged into the table) rather
+// than build the reference tables or ship a document. Package load has an
+// adapter for each name, in reading order (its TestAdapterList checks that
+// the two lists agree).
+var CatalogueAdapters = map[string]bool{
+	"m49":                  false,
+	"units-extra":          false,
+	"un-members":           false,
+	"wb-class":             false,
+	"wb-class-groups":      false,
+	"ldc-membership":       false,
+	"subdivisions":         false,
+	"aliases":              false,
+	"wide":                 true,
+	"document":             false,
+	"egov":                 true,
+	"itu-datahub":          true,
+	"itu-by-sex":           true,
+	"wb-databank":          true,
+	"findex-databank":      true,
+	"wb-api-long":          true,
+	"wdi-wide":             true,
+	"ddf":                  true,
+	"sdg":                  true,
+	"country-year-value":   true,
+	"ddc-scores":           true,
+	"ddc-indicator-scores": true,
+	"long":                 true,
+}
+
+func adapterNames() string {
+	names := make([]string, 0, len(CatalogueAdapters))
+	for n := range CatalogueAdapters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

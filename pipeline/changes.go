@@ -178,7 +178,7 @@ func referenceChanges(old, new *Result) []SourceChange {
 	isReference := func(r *Result) map[string]bool {
 		out := map[string]bool{}
 		for _, e := range r.Catalogue.Sources {
-			if a, ok := adapters[e.Adapter]; ok && !a.producesObservations() {
+			if obs, ok := CatalogueAdapters[e.Adapter]; ok && !obs {
 				out[e.ID] = true
 			}
 		}

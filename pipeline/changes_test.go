@@ -9,6 +9,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // loadWithUser loads the embedded data with one user entry replacing or
@@ -17,7 +18,7 @@ func loadWithUser(t testing.TB, e *pipeline.Entry, content string) *pipeline.Res
 	t.Helper()
 	e.File = "uploads/" + e.ID + ".csv"
 	fsys := fstest.MapFS{e.File: {Data: []byte(content)}}
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, User: fsys,
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, User: fsys,
 		UserCatalogue: &pipeline.Catalogue{Sources: []*pipeline.Entry{e}}})
 	if err != nil {
 		t.Fatal(err)

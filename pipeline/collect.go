@@ -36,23 +36,24 @@ type FieldColumns struct {
 	Unit, Year, Indicator, Sex, Area, Age, Status int
 }
 
-// interner gives small dense ids to strings (age codes, notes) shared by all
+// Interner gives small dense ids to strings (age codes, notes) shared by all
 // collectors of a load.
-type interner struct {
+type Interner struct {
 	mu  sync.Mutex
 	ids map[string]int32
 	s   []string
 }
 
-func newInterner(first ...string) *interner {
-	in := &interner{ids: map[string]int32{}}
+// NewInterner returns an interner whose first ids are those of first.
+func NewInterner(first ...string) *Interner {
+	in := &Interner{ids: map[string]int32{}}
 	for _, s := range first {
-		in.id(s)
+		in.ID(s)
 	}
 	return in
 }
 
-func (in *interner) id(s string) int32 {
+func (in *Interner) ID(s string) int32 {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if id, ok := in.ids[s]; ok {
@@ -65,19 +66,21 @@ func (in *interner) id(s string) int32 {
 	return id
 }
 
-func (in *interner) strings() []string {
+func (in *Interner) Strings() []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return append([]string(nil), in.s...)
 }
 
 var (
-	sexIndex    = map[string]uint8{Total: 0, Female: 1, Male: 2}
-	sexCodesOrd = []string{Total, Female, Male}
+	sexIndex = map[string]uint8{Total: 0, Female: 1, Male: 2}
+	// SexCodes, AreaCodes and StatusCodes are the codes of the table's sex,
+	// area and status columns, in the order of their ids.
+	SexCodes    = []string{Total, Female, Male}
 	areaIndex   = map[string]uint8{Total: 0, Urban: 1, Rural: 2}
-	areaOrd     = []string{Total, Urban, Rural}
+	AreaCodes   = []string{Total, Urban, Rural}
 	statusIndex = map[string]uint8{StatusObserved: 0, StatusEstimated: 1, StatusImputed: 2}
-	statusOrd   = []string{StatusObserved, StatusEstimated, StatusImputed}
+	StatusCodes = []string{StatusObserved, StatusEstimated, StatusImputed}
 	// What input files may write (empty = the default).
 	sexInput    = map[string]uint8{"": 0, Total: 0, Female: 1, Male: 2}
 	areaInput   = map[string]uint8{"": 0, Total: 0, Urban: 1, Rural: 2}
@@ -91,8 +94,8 @@ type Collector struct {
 	file   string
 	ref    *Reference
 	reg    *Registry
-	ages   *interner
-	notes  *interner
+	ages   *Interner
+	notes  *Interner
 	report *FileReport
 	cols   longload.Columns
 	// Caches: units by code, age codes, the last indicator looked up.
@@ -113,7 +116,10 @@ type Collector struct {
 	fatal *LoadError
 }
 
-func newCollector(file string, ref *Reference, reg *Registry, ages, notes *interner, report *FileReport, maxYear int) *Collector {
+// NewCollector returns the collector of one file of a load: its problems go
+// to report, its rows are checked against ref and reg and the years up to
+// maxYear; ages and notes are the load's shared interners.
+func NewCollector(file string, ref *Reference, reg *Registry, ages, notes *Interner, report *FileReport, maxYear int) *Collector {
 	return &Collector{file: file, ref: ref, reg: reg, ages: ages, notes: notes, report: report,
 		unitCache: map[string]int32{}, unitName: map[int32]string{}, ageIDs: map[string]int32{"": 0, Total: 0}, ageCode: map[int32]string{0: Total}, maxY: maxYear}
 }
@@ -149,9 +155,9 @@ func (c *Collector) ParseValue(s string, line, col int, what string) (float64, b
 	v, err := longload.ParseFloat(strings.TrimSpace(s))
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is outside the range of a float64", what, excerpt(s))
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is outside the range of a float64", what, Excerpt(s))
 		} else {
-			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is not a number", what, excerpt(s))
+			c.Quarantine(line, col, Error, RuleNotANumber, "%s %s is not a number", what, Excerpt(s))
 		}
 		return 0, false
 	}
@@ -165,7 +171,7 @@ func (c *Collector) ParseYear(s string, line, col int) (int, bool) {
 	t = strings.TrimSuffix(t, ".0")
 	y, err := strconv.Atoi(t)
 	if err != nil {
-		c.Quarantine(line, col, Error, RuleNotANumber, "year %s is not a whole number", excerpt(s))
+		c.Quarantine(line, col, Error, RuleNotANumber, "year %s is not a whole number", Excerpt(s))
 		return 0, false
 	}
 	return y, true
@@ -180,7 +186,7 @@ func (c *Collector) CheckUnit(raw string, kind UnitKind, line, col, n int) bool 
 		return true
 	}
 	if aggregate {
-		err = fmt.Errorf("%s is a publisher's aggregate, not a country or territory", excerpt(raw))
+		err = fmt.Errorf("%s is a publisher's aggregate, not a country or territory", Excerpt(raw))
 	}
 	o := Obs{Unit: raw, UnitKind: kind}
 	c.report.Read += n
@@ -231,18 +237,24 @@ func (c *Collector) knownDefect(rule Rule, o *Obs) *KnownDefect {
 	return nil
 }
 
-type ruleError struct {
+// RuleError is a row problem an adapter or a check finds: its rule, message
+// and (at) the column of the offending field.
+type RuleError struct {
 	rule   Rule
 	msg    string
 	column int // the offending field's column; 0 = the value's
 }
 
-func reject(rule Rule, format string, args ...any) *ruleError {
-	return &ruleError{rule: rule, msg: fmt.Sprintf(format, args...)}
+// Error is the problem's message.
+func (e *RuleError) Error() string { return e.msg }
+
+// Reject returns a row problem of rule with a formatted message.
+func Reject(rule Rule, format string, args ...any) *RuleError {
+	return &RuleError{rule: rule, msg: fmt.Sprintf(format, args...)}
 }
 
 // at locates the problem at column (0 leaves it at the value).
-func (e *ruleError) at(column int) *ruleError {
+func (e *RuleError) at(column int) *RuleError {
 	e.column = column
 	return e
 }
@@ -255,8 +267,8 @@ func orTotal(s string) string {
 	return s
 }
 
-func (c *Collector) add(o *Obs) *ruleError {
-	unit, err := c.unitIndex(o.Unit, o.UnitKind)
+func (c *Collector) add(o *Obs) *RuleError {
+	unit, err := c.UnitIndex(o.Unit, o.UnitKind)
 	if err != nil {
 		return err.at(o.Fields.Unit)
 	}
@@ -264,29 +276,29 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if ind == nil || ind.ID != o.Indicator {
 		var ok bool
 		if ind, indIdx, ok = c.reg.Lookup(o.Indicator); !ok {
-			return reject(RuleUnknownIndicator, "unknown indicator %s (not in the registry)", excerpt(o.Indicator)).at(o.Fields.Indicator)
+			return Reject(RuleUnknownIndicator, "unknown indicator %s (not in the registry)", Excerpt(o.Indicator)).at(o.Fields.Indicator)
 		}
 		c.lastInd, c.lastIndIdx = ind, indIdx
 	}
 	if o.UnitLabel != "" {
 		if m, ok := c.reg.MeasureOfLabel(o.UnitLabel); ok && m != ind.Unit {
-			return reject(RuleUnitMismatch, "%s is measured in %s but the file labels it %s (%s)", ind.ID, ind.Unit, excerpt(o.UnitLabel), m)
+			return Reject(RuleUnitMismatch, "%s is measured in %s but the file labels it %s (%s)", ind.ID, ind.Unit, Excerpt(o.UnitLabel), m)
 		}
 	}
 	if o.Year < MinYear || o.Year > c.maxY {
-		return reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY).at(o.Fields.Year)
+		return Reject(RuleYearRange, "year %d is outside %d..%d", o.Year, MinYear, c.maxY).at(o.Fields.Year)
 	}
 	sex, ok := inputCode(sexInput, o.Sex)
 	if !ok {
 		if err := checkSex(orTotal(o.Sex)); err != nil {
-			return reject(RuleBadCode, "%v", err).at(o.Fields.Sex)
+			return Reject(RuleBadCode, "%v", err).at(o.Fields.Sex)
 		}
 		sex = sexIndex[orTotal(o.Sex)]
 	}
 	area, ok := inputCode(areaInput, o.Area)
 	if !ok {
 		if err := checkArea(orTotal(o.Area)); err != nil {
-			return reject(RuleBadCode, "%v", err).at(o.Fields.Area)
+			return Reject(RuleBadCode, "%v", err).at(o.Fields.Area)
 		}
 		area = areaIndex[orTotal(o.Area)]
 	}
@@ -297,9 +309,9 @@ func (c *Collector) add(o *Obs) *ruleError {
 	if !ok {
 		a := strings.Clone(orTotal(o.Age))
 		if err := checkAge(a); err != nil {
-			return reject(RuleBadCode, "%v", err).at(o.Fields.Age)
+			return Reject(RuleBadCode, "%v", err).at(o.Fields.Age)
 		}
-		age = c.ages.id(a)
+		age = c.ages.ID(a)
 		c.ageIDs[strings.Clone(o.Age)] = age
 		c.ageCode[age] = a
 	}
@@ -310,35 +322,35 @@ func (c *Collector) add(o *Obs) *ruleError {
 			st = StatusObserved
 		}
 		if err := checkStatus(st); err != nil {
-			return reject(RuleBadCode, "%v", err).at(o.Fields.Status)
+			return Reject(RuleBadCode, "%v", err).at(o.Fields.Status)
 		}
 		status = statusIndex[st]
 	}
 	if sex != 0 || area != 0 || age != 0 {
-		if dim, err := disaggregationAllowed(ind, sexCodesOrd[sex], areaOrd[area], c.ageCode[age]); err != nil {
+		if dim, err := disaggregationAllowed(ind, SexCodes[sex], AreaCodes[area], c.ageCode[age]); err != nil {
 			column := map[string]int{"sex": o.Fields.Sex, "area": o.Fields.Area, "age": o.Fields.Age}[dim]
-			return reject(RuleBadCode, "%v", err).at(column)
+			return Reject(RuleBadCode, "%v", err).at(column)
 		}
 	}
 	if err := ind.checkValue(o.Value); err != nil {
-		return reject(RuleOutOfBounds, "%v", err)
+		return Reject(RuleOutOfBounds, "%v", err)
 	}
 	var note int32
 	if o.Note != "" {
 		if n := strings.TrimSpace(o.Note); n != "" {
-			note = c.notes.id(n)
+			note = c.notes.ID(n)
 		}
 	}
 	c.cols.Push(unit, int16(o.Year), int32(indIdx), sex, area, age, o.Value, status, note, int32(o.Line))
 	return nil
 }
 
-// addKnown adds an observation whose unit and indicator are already
+// AddKnown adds an observation whose unit and indicator are already
 // resolved and whose sex, area, age, status and note are the defaults
 // (totals, observed, none): what a dictionary-encoded long file gives once
 // per distinct code. It reports false, adding nothing, when a row-level
 // check fails, and the caller then calls Add for the exact problem.
-func (c *Collector) addKnown(unit int32, ind *Indicator, indIdx int, year int, v float64, line, column int) bool {
+func (c *Collector) AddKnown(unit int32, ind *Indicator, indIdx int, year int, v float64, line, column int) bool {
 	if year < MinYear || year > c.maxY || ind.checkValue(v) != nil {
 		return false
 	}
@@ -358,9 +370,9 @@ func inputCode(m map[string]uint8, s string) (uint8, bool) {
 	return v, ok
 }
 
-// unitIndex resolves a unit field, with a cache per collector (files repeat
+// UnitIndex resolves a unit field, with a cache per collector (files repeat
 // the same units many times).
-func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
+func (c *Collector) UnitIndex(raw string, kind UnitKind) (int32, *RuleError) {
 	if kind == ByCode {
 		if raw == c.lastUnit && raw != "" {
 			return c.lastUnitIdx, nil
@@ -374,10 +386,10 @@ func (c *Collector) unitIndex(raw string, kind UnitKind) (int32, *ruleError) {
 	if aggregate {
 		// Adapters filter aggregates before Add; one that reaches here is a
 		// publisher's aggregate in a file that should not have one.
-		return 0, reject(RuleUnknownUnit, "%s is a publisher's aggregate, not a country or territory", excerpt(raw))
+		return 0, Reject(RuleUnknownUnit, "%s is a publisher's aggregate, not a country or territory", Excerpt(raw))
 	}
 	if err != nil {
-		return 0, reject(RuleUnknownUnit, "%v", err)
+		return 0, Reject(RuleUnknownUnit, "%v", err)
 	}
 	if kind == ByCode {
 		key := strings.Clone(raw)

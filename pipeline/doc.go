@@ -1,21 +1,23 @@
-// Package pipeline turns publishers' country datasets into one validated table
-// of observations in Apache Arrow, and writes and reads snapshots of it.
+// Package pipeline is DRI's canonical table of observations in Apache
+// Arrow: its schema ([Schema]), the validation of every value against the
+// indicator registry and the reference tables of units and groups
+// ([Collector], with problems located as file:line[:column]: rule: message
+// in a [Report]), the types of the catalogue, registry and reference
+// tables, and the query [Store] over a loaded table.
 //
-// The promise: every source file listed in a catalogue is read by the adapter
-// its entry names, every value is checked against the indicator registry and
-// the reference tables of units and groups, and the result is one canonical
-// Arrow record (see [Schema]) plus a [Report] that accounts for every value
-// read: read = loaded + quarantined for each file. Problems are located as
-// file:line[:column]: rule: message. A structural problem (missing column,
-// wrong header, empty file) rejects the whole file; a row problem quarantines
-// the row. Known defects of the shipped publisher files are handled by the
-// adapters and reported as notices, never patched silently.
+// The promise: a value enters the table only through a Collector, which
+// checks its unit, year, indicator, codes and bounds, quarantines what
+// fails with a located problem, and keeps the accounting read = loaded +
+// quarantined for each file. Known defects of the shipped publisher files
+// are acknowledged in the catalogue and reported as notices, never patched
+// silently.
 //
-// Data flow: [datasets] (embedded files) -> adapters (adapter_list.go, in
-// reading order) -> [Collector] (validation into column buffers) -> merge by
-// catalogue precedence -> Arrow record -> [WriteSnapshot] (Parquet +
-// manifest.json). The column buffers, the merge's ordering and the
-// allocators tuned for large panels are in pipeline/internal/longload.
+// Packages around it, with the arrows pointing one way: pipeline/load (the
+// adapters, one per publisher format, and the loader: catalogue -> adapters
+// -> Collector -> merge -> Arrow record) and pipeline/snapshot (snapshot
+// directories and the state directory) import it; it imports only
+// pipeline/internal/longload (column buffers, the merge's ordering, the
+// allocators tuned for large panels).
 //
 // Missing data is the absence of a row; values are never NaN in the table.
 // Functions returning Arrow data say who releases it; the package takes a

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 var (
@@ -27,7 +28,7 @@ var (
 func loadEmbedded(t testing.TB) (*pipeline.Result, *pipeline.Store) {
 	t.Helper()
 	embeddedOnce.Do(func() {
-		embedded, embeddedErr = pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		embedded, embeddedErr = load.Load(context.Background(), load.Options{Base: datasets.FS})
 	})
 	if embeddedErr != nil {
 		t.Fatal(embeddedErr)
@@ -284,7 +285,7 @@ func TestNoNaNAndSortedKeys(t *testing.T) {
 func TestSexSourcesAgree(t *testing.T) {
 	ctx := context.Background()
 	only := func(id string) *pipeline.Store {
-		res, err := pipeline.Load(ctx, pipeline.Options{Base: datasets.FS, Only: []string{id}})
+		res, err := load.Load(ctx, load.Options{Base: datasets.FS, Only: []string{id}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,7 +321,7 @@ func TestSexSourcesAgree(t *testing.T) {
 func TestNoLeaks(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Allocator: mem})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Allocator: mem})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestRegistryListsEverySource(t *testing.T) {
 func TestLoadForIndicators(t *testing.T) {
 	fullRes, full := loadEmbedded(t)
 	want := []string{"itu.internet_use", "wb.population", "egov.egdi"}
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Indicators: want})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Indicators: want})
 	if err != nil {
 		t.Fatal(err)
 	}

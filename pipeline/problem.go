@@ -93,11 +93,11 @@ func (p Problem) String() string {
 // excerptBytes is the most of a cell or header a problem message quotes.
 const excerptBytes = 64
 
-// excerpt quotes a cell or header from a file for a problem message (Go
+// Excerpt quotes a cell or header from a file for a problem message (Go
 // syntax, as %q): whole when it has at most excerptBytes bytes, else its
 // first excerptBytes (cut at a character boundary), an ellipsis and its
 // full length, so that a 60 MB cell makes a message of about 100 bytes.
-func excerpt(s string) string {
+func Excerpt(s string) string {
 	if len(s) <= excerptBytes {
 		return strconv.Quote(s)
 	}
@@ -132,7 +132,8 @@ func (e *LoadError) Problem() Problem {
 	return Problem{File: e.File, Line: e.Line, Column: e.Column, Rule: e.Rule, Message: e.Err.Error()}
 }
 
-func structural(file string, line, col int, rule Rule, format string, args ...any) *LoadError {
+// Structural is a problem that rejects a whole file, at file:line:col.
+func Structural(file string, line, col int, rule Rule, format string, args ...any) *LoadError {
 	return &LoadError{File: file, Line: line, Column: col, Rule: rule, Err: fmt.Errorf(format, args...)}
 }
 

@@ -118,9 +118,9 @@ func NewReference() *Reference {
 	}
 }
 
-// normName folds a publisher's name for matching: Unicode NFC, case-folded,
+// NormName folds a publisher's name for matching: Unicode NFC, case-folded,
 // inner whitespace collapsed, outer trimmed ("Iraq " matches "Iraq").
-func normName(s string) string {
+func NormName(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(norm.NFC.String(s)), " "))
 }
 
@@ -138,7 +138,7 @@ func (r *Reference) addUnit(u *Unit) (*Unit, error) {
 		r.byM49[u.M49] = i
 	}
 	if u.Name != "" {
-		r.byName[normName(u.Name)] = i
+		r.byName[NormName(u.Name)] = i
 	}
 	return u, nil
 }
@@ -239,13 +239,13 @@ func (r *Reference) resolve(s string, kind UnitKind) (idx int, aggregate bool, e
 	}
 	pi, ok := r.byISO2[m[1]]
 	if !ok {
-		return -1, false, fmt.Errorf("unit %s: %q is not the ISO 3166-1 alpha-2 code of a known country", excerpt(s), m[1])
+		return -1, false, fmt.Errorf("unit %s: %q is not the ISO 3166-1 alpha-2 code of a known country", Excerpt(s), m[1])
 	}
 	code := strings.Clone(m[0]) // s may be a view of a reused read buffer
 	name := code
 	if r.subdivisions != nil {
 		if name, ok = r.subdivisions[code]; !ok {
-			return -1, false, fmt.Errorf("unit %s is not an ISO 3166-2 subdivision code of %s (%s)", excerpt(s), r.units[pi].Name, strings.Join(r.subdivisionList, ", "))
+			return -1, false, fmt.Errorf("unit %s is not an ISO 3166-2 subdivision code of %s (%s)", Excerpt(s), r.units[pi].Name, strings.Join(r.subdivisionList, ", "))
 		}
 	}
 	u, _ := r.addUnit(&Unit{Code: code, Name: name, Type: UnitSubnational, Parent: r.units[pi].Code})
@@ -260,7 +260,7 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if i, ok := r.byCode[up]; ok {
 			return i, false, nil
 		}
-		if code, ok := r.alias[normName(t)]; ok {
+		if code, ok := r.alias[NormName(t)]; ok {
 			if i, ok := r.byCode[code]; ok {
 				return i, false, nil
 			}
@@ -268,11 +268,11 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if _, ok := r.aggregates[up]; ok {
 			return -1, true, nil
 		}
-		return -1, false, fmt.Errorf("unknown unit code %s", excerpt(s))
+		return -1, false, fmt.Errorf("unknown unit code %s", Excerpt(s))
 	case ByM49:
 		code := strings.TrimLeft(t, "0")
 		if code == "" || len(code) > 3 || strings.Trim(code, "0123456789") != "" {
-			return -1, false, fmt.Errorf("unknown M49 code %s", excerpt(s))
+			return -1, false, fmt.Errorf("unknown M49 code %s", Excerpt(s))
 		}
 		if i, ok := r.byM49[fmt.Sprintf("%03s", code)]; ok {
 			return i, false, nil
@@ -280,9 +280,9 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if _, ok := r.aggregates["M49:"+fmt.Sprintf("%03s", code)]; ok {
 			return -1, true, nil
 		}
-		return -1, false, fmt.Errorf("unknown M49 code %s", excerpt(s))
+		return -1, false, fmt.Errorf("unknown M49 code %s", Excerpt(s))
 	default:
-		n := normName(t)
+		n := NormName(t)
 		if code, ok := r.alias[n]; ok {
 			if i, ok := r.byCode[code]; ok {
 				return i, false, nil
@@ -291,7 +291,7 @@ func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 		if i, ok := r.byName[n]; ok {
 			return i, false, nil
 		}
-		return -1, false, fmt.Errorf("unknown country name %s (add it to the alias table)", excerpt(s))
+		return -1, false, fmt.Errorf("unknown country name %s (add it to the alias table)", Excerpt(s))
 	}
 }
 
@@ -368,21 +368,23 @@ func (r *Reference) buildGroups() {
 			return u.RegionCode == code || u.SubRegionCode == code || u.IntermediateRegionCode == code
 		})
 	}
-	for _, ig := range incomeGroups {
-		code := ig.code
-		add(code, ig.name, "income", "World Bank income group (CLASS FY2025), the current classification for every year (no history shipped)", func(u *Unit) bool { return u.IncomeGroup == code })
+	for _, ig := range IncomeGroups {
+		code := ig.Code
+		add(code, ig.Name, "income", "World Bank income group (CLASS FY2025), the current classification for every year (no history shipped)", func(u *Unit) bool { return u.IncomeGroup == code })
 	}
-	for _, wr := range wbRegions {
-		code := wr.code
-		add(code, wr.name, "wb-region", "World Bank region (CLASS)", func(u *Unit) bool { return u.WBRegion == code })
+	for _, wr := range WBRegions {
+		code := wr.Code
+		add(code, wr.Name, "wb-region", "World Bank region (CLASS)", func(u *Unit) bool { return u.WBRegion == code })
 	}
 }
 
-var incomeGroups = []struct{ code, name string }{
+// IncomeGroups are the World Bank's four income groups (CLASS codes and names).
+var IncomeGroups = []struct{ Code, Name string }{
 	{"LIC", "Low income"}, {"LMC", "Lower middle income"}, {"UMC", "Upper middle income"}, {"HIC", "High income"},
 }
 
-var wbRegions = []struct{ code, name string }{
+// WBRegions are the World Bank's seven regions (CLASS codes and names).
+var WBRegions = []struct{ Code, Name string }{
 	{"EAS", "East Asia & Pacific"}, {"ECS", "Europe & Central Asia"}, {"LCN", "Latin America & Caribbean"},
 	{"MEA", "Middle East & North Africa"}, {"NAC", "North America"}, {"SAS", "South Asia"}, {"SSF", "Sub-Saharan Africa"},
 }

@@ -82,31 +82,31 @@ var (
 
 func checkSex(s string) error {
 	if !sexCodes[s] {
-		return fmt.Errorf("sex %s is not one of _T, F, M", excerpt(s))
+		return fmt.Errorf("sex %s is not one of _T, F, M", Excerpt(s))
 	}
 	return nil
 }
 
 func checkArea(s string) error {
 	if !areaCodes[s] {
-		return fmt.Errorf("area %s is not one of _T, U, R", excerpt(s))
+		return fmt.Errorf("area %s is not one of _T, U, R", Excerpt(s))
 	}
 	return nil
 }
 
 func checkAge(s string) error {
 	if !ageCode.MatchString(s) {
-		return fmt.Errorf("age %s is not _T or an SDMX age band (Y15T24, Y_GE15, Y_LT25)", excerpt(s))
+		return fmt.Errorf("age %s is not _T or an SDMX age band (Y15T24, Y_GE15, Y_LT25)", Excerpt(s))
 	}
 	return nil
 }
 
 func checkStatus(s string) error {
 	if s == StatusImputed {
-		return fmt.Errorf("status %s is reserved for values DRI imputes", excerpt(s))
+		return fmt.Errorf("status %s is reserved for values DRI imputes", Excerpt(s))
 	}
 	if !statusCodes[s] {
-		return fmt.Errorf("status %s is not one of A (observed), E (estimate)", excerpt(s))
+		return fmt.Errorf("status %s is not one of A (observed), E (estimate)", Excerpt(s))
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,93 +20,8 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
-	"github.com/dri-engine/dri/pipeline/snapshot"
+	"github.com/dri-engine/dri/pipeline/load"
 )
-
-func TestSnapshotRoundTrip(t *testing.T) {
-	res, _ := loadEmbedded(t)
-	dir := t.TempDir()
-	m, err := snapshot.Write(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Same content, same id; the first copy stays.
-	m2, err := snapshot.Write(dir, res, map[string][]byte{"extra.txt": []byte("scores go here")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m2.ID != m.ID {
-		t.Errorf("second write: id %s, want %s (content-addressed)", m2.ID, m.ID)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 || entries[0].Name() != m.ID {
-		t.Errorf("snapshot dir holds %v, want only %s (no temporary leftovers)", entries, m.ID)
-	}
-	if m.Counts.Observations != int(res.Observations.NumRows()) || m.Counts.Units != len(res.PublishedUnits()) {
-		t.Errorf("manifest counts %+v", m.Counts)
-	}
-	for _, s := range m.Sources {
-		if s.ID == "egov-2024" && (s.SHA256 == "" || s.Loaded != 1158) {
-			t.Errorf("manifest source egov-2024 = %+v, want checksum and 1158 loaded", s)
-		}
-	}
-
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	back, bm, err := snapshot.Read(filepath.Join(dir, m.ID), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer back.Release()
-	if bm.ID != m.ID {
-		t.Errorf("read manifest id %s, want %s", bm.ID, m.ID)
-	}
-	a, err := pipeline.NewStore(res.Observations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := pipeline.NewStore(back.Observations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Len() != b.Len() {
-		t.Fatalf("read back %d observations, wrote %d", b.Len(), a.Len())
-	}
-	for i := 0; i < a.Len(); i++ {
-		if a.Row(i) != b.Row(i) {
-			t.Fatalf("row %d: read back %+v, wrote %+v", i, b.Row(i), a.Row(i))
-		}
-	}
-	if g, ok := back.Reference.Group("LDC"); !ok || len(g.Members) != 44 {
-		t.Errorf("LDC from snapshot: %v", g)
-	} else if orig, _ := res.Reference.Group("LDC"); !slices.Equal(g.Periods, orig.Periods) || len(g.Periods) != 52 {
-		t.Errorf("LDC periods from snapshot = %v, want the 52 written", g.Periods)
-	}
-	if u, ok := back.Reference.Unit("KEN"); !ok || !u.UNMember || u.IncomeGroup != "LMC" || u.SubRegion != "Sub-Saharan Africa" {
-		t.Errorf("KEN from snapshot = %+v", u)
-	}
-	if back.Report.Errors() != 0 || len(back.Report.Files) != len(res.Report.Files) {
-		t.Errorf("report from snapshot differs")
-	}
-}
-
-func TestSnapshotDetectsCorruption(t *testing.T) {
-	res, _ := loadEmbedded(t)
-	dir := t.TempDir()
-	m, err := snapshot.Write(dir, res, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, m.ID, snapshot.ObservationsFile)
-	data, _ := os.ReadFile(path)
-	data[len(data)/2] ^= 0xff
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := snapshot.Read(filepath.Join(dir, m.ID), nil); err == nil {
-		t.Fatal("ReadSnapshot of a modified file: no error")
-	}
-}
 
 // TestLongFormats loads the same observations as CSV, Parquet and Arrow IPC
 // and expects the same table.
@@ -159,8 +73,8 @@ func TestLongFormats(t *testing.T) {
 	}
 	for _, name := range []string{"obs.csv", "obs.parquet", "obs.arrow"} {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, Allocator: mem,
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{}, Allocator: mem,
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,8 +157,8 @@ func TestLongLargeFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSubdivisions(t, filepath.Join(dir, "big.subdivisions.csv"), code, u)
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+		Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "big.csv", Name: "big.csv"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,8 +252,8 @@ func TestLongParquetMatchesCSV(t *testing.T) {
 		}
 	}
 	load := func(name string, lineOffset int) (problems []string, table []string) {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -405,8 +319,8 @@ func TestLongLargeFileQuoteLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSubdivisions(t, filepath.Join(dir, "late.subdivisions.csv"), code, u)
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-		Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+		Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "late.csv", Name: "late.csv"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 	"github.com/dri-engine/dri/web"
 )
@@ -798,7 +799,7 @@ func skipOrFail(t *testing.T, why string) {
 func startServer(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	res, err := pipeline.Load(ctx, pipeline.Options{Base: datasets.FS})
+	res, err := load.Load(ctx, load.Options{Base: datasets.FS})
 	if err != nil {
 		t.Fatal(err)
 	}

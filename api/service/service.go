@@ -20,6 +20,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -210,13 +211,13 @@ var ErrRejected = api.ErrRejected
 // dataset served before; with guard set, changes that would remove data
 // (pipeline.Changes.Destructive) are refused with ErrDestructive.
 func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard bool) (*Outcome, error) {
-	opt := pipeline.Options{Base: datasets.FS}
+	opt := load.Options{Base: datasets.FS}
 	if len(user.Sources) > 0 {
 		// Files are named relative to the state directory (uploads/...):
 		// reports, manifests and problems never show where the state lives.
 		opt.User, opt.UserCatalogue = os.DirFS(s.State.Dir), user
 	}
-	res, err := pipeline.Load(ctx, opt)
+	res, err := load.Load(ctx, opt)
 	if err != nil {
 		return nil, err
 	}

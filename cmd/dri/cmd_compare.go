@@ -195,7 +195,8 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	// The columns of GET /v1/gender (less the unit's name and type): the
 	// same rows, cell for cell.
 	t := &table{header: []string{"unit", "indicator", "year", "female", "male", "parity_score", "parity", "gap_points", "gap_relative", "weight",
-		"note", "members_with_data", "members", "population_share", "years", "method", "imputed_share"}}
+		"note"}}
+	t.header = append(t.header, figureColumns...)
 	var shown []string
 	for _, g := range gt.Rows {
 		if g.Group == nil {
@@ -208,22 +209,32 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 }
 
 func addGapRow(t *table, g engine.GenderRow) {
-	missing := cell{null: true, isNum: true}
 	row := []cell{str(g.Unit), str(g.Indicator), integer(g.Year), num(g.Female), num(g.Male), num(g.GPS), str(g.Class),
 		num(g.PointGap), num(g.RelativeGap), num(g.Weight), str(g.Note)}
-	if g.Group == nil { // a unit's row
-		row = append(row, missing, missing, missing, str(""), str(""), missing)
-	} else {
-		// The group figure's provenance (the less covered of the female
-		// and male figures): api.setFigure's fields.
-		a := g.Figure
-		imputed := missing
-		if a.Status == engine.StatusEstimated {
-			imputed = num(a.ImputedPopShare)
-		}
-		row = append(row, integer(a.N), integer(a.Members), num(a.PopCoverage), str(engine.YearsUsed(a)), str(a.Method), imputed)
+	var fig *engine.Aggregate
+	if g.Group != nil {
+		fig = &g.Figure // the less covered of the female and male figures
 	}
-	t.add(row...)
+	t.add(append(row, figureCells(fig)...)...)
+}
+
+// figureColumns are a group figure's provenance columns, after the note, on
+// every table that shows group figures (dri gaps, dri data --aggregate), as
+// /v1/gender and /v1/data have them (api.setFigure).
+var figureColumns = []string{"members_with_data", "members", "population_share", "years", "method", "imputed_share"}
+
+// figureCells are the cells of figureColumns: a group figure's fields, or
+// missing ones on a unit's row (fig nil).
+func figureCells(fig *engine.Aggregate) []cell {
+	missing := cell{null: true, isNum: true}
+	if fig == nil {
+		return []cell{missing, missing, missing, str(""), str(""), missing}
+	}
+	imputed := missing
+	if fig.Status == engine.StatusEstimated {
+		imputed = num(fig.ImputedPopShare)
+	}
+	return []cell{integer(fig.N), integer(fig.Members), num(fig.PopCoverage), str(engine.YearsUsed(*fig)), str(fig.Method), imputed}
 }
 
 // membershipFlag declares --membership on a command that shows group figures.

@@ -22,10 +22,10 @@ func runData(ctx context.Context, args []string, e *env) error {
 		"Prints the observations of the indicators, in the order listed, with their status (A observed,\n"+
 		"E publisher's estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
 		"WLD, ...) selects the group's member states, or with --aggregate gives the group's figure\n"+
-		"per year by the one group rule (value or \"withheld: reason\", members with data, population\n"+
-		"share, years used and method in the note; see dri gaps --help; --estimate imputes members\n"+
-		"without a value, status E). --mrv N keeps the N most recent years with\n"+
-		"data; --mrnev N keeps each series' N most recent values. Lists take ',' or ';' as the API's\n"+
+		"per year by the one group rule (value or \"withheld: reason\" in the note, and the columns\n"+
+		"members_with_data, members, population_share, years, method, imputed_share as on /v1/data;\n"+
+		"see dri gaps --help; --estimate imputes members without a value, status E). --mrv N keeps\n"+
+		"the N most recent years with data; --mrnev N keeps each series' N most recent values. Lists take ',' or ';' as the API's\n"+
 		"parameters do (dri help syntax).", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
@@ -144,32 +144,48 @@ func runData(ctx context.Context, args []string, e *env) error {
 		}
 	}
 	// As /v1/data: each indicator in the order listed, its units' rows then
-	// its groups' figures.
-	var rows []pipeline.Row
+	// its groups' figures, a group's row with its figure's fields.
+	type dataRow struct {
+		pipeline.Row
+		fig *engine.Aggregate
+	}
+	var rows []dataRow
 	for _, id := range indicators {
 		if unitRows {
 			q.Indicator = id
 			for _, i := range store.Select(q) {
-				rows = append(rows, store.Row(i))
+				rows = append(rows, dataRow{Row: store.Row(i)})
 			}
 		}
 		for _, g := range groups {
-			gr, err := eng.GroupSeries(g, id, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
+			gr, err := eng.GroupFigures(g, id, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
 				From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
 			if err != nil {
 				return err
 			}
-			rows = append(rows, gr...)
+			for _, f := range gr {
+				rows = append(rows, dataRow{Row: f.Row, fig: &f.Figure})
+			}
 		}
 	}
+	// Group figures carry their fields (members with data, population
+	// share, years, method), as on /v1/data; a table of observations only
+	// does without those columns.
 	t := &table{header: []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "source", "note"}}
+	if len(groups) > 0 {
+		t.header = append(t.header, figureColumns...)
+	}
 	for _, r := range rows {
 		note := r.Note
-		if *format == "table" && len(note) > 60 && r.Source != "dri group aggregate" {
+		if *format == "table" && len(note) > 60 && r.fig == nil {
 			note = note[:57] + "..."
 		}
-		t.add(str(r.Unit), integer(r.Year), str(r.Indicator), str(r.Sex), str(r.Area), str(r.Age),
-			num(r.Value), str(r.Status), str(r.Source), str(note))
+		cells := []cell{str(r.Unit), integer(r.Year), str(r.Indicator), str(r.Sex), str(r.Area), str(r.Age),
+			num(r.Value), str(r.Status), str(r.Source), str(note)}
+		if len(groups) > 0 {
+			cells = append(cells, figureCells(r.fig)...)
+		}
+		t.add(cells...)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintf(e.stderr, "dri: no observations of %s match the filters\n", strings.Join(indicators, ", "))

@@ -17,6 +17,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -316,7 +317,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		return usagef("--imeta: %v", err)
 	}
 	defer mf.Close()
-	meta, err := pipeline.ParseIMeta(imetaPath, mf)
+	meta, err := load.ParseIMeta(imetaPath, mf)
 	if err != nil {
 		return reportProblems(e, err)
 	}
@@ -325,7 +326,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		return usagef("--idata: %v", err)
 	}
 	defer df.Close()
-	data, err := pipeline.ParseIData(idataPath, df, meta)
+	data, err := load.ParseIData(idataPath, df, meta)
 	if err != nil {
 		return reportProblems(e, err)
 	}
@@ -446,7 +447,7 @@ func subPanel(p *indicators.Panel, keep map[string]bool) *indicators.Panel {
 
 // reportProblems prints a file's located problems and returns errProblems.
 func reportProblems(e *env, err error) error {
-	var pe *pipeline.ProblemsError
+	var pe *load.ProblemsError
 	if asProblems(err, &pe) {
 		for _, p := range pe.Problems {
 			fmt.Fprintf(e.stderr, "%s\n", p)
@@ -485,7 +486,7 @@ func (e *env) engine(ctx context.Context, data dataFlag) (*engine.Engine, *pipel
 	return eng, res, nil
 }
 
-func asProblems(err error, target **pipeline.ProblemsError) bool { return errors.As(err, target) }
+func asProblems(err error, target **load.ProblemsError) bool { return errors.As(err, target) }
 
 // scoreAllYears scores every year with data in parallel and writes one row
 // per unit and year (units without any data for a year are left out).

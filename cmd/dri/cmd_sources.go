@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 func init() {
@@ -26,7 +26,7 @@ func runSources(ctx context.Context, args []string, e *env) error {
 	}
 	if *listAdapters {
 		t := &table{header: []string{"adapter", "reads"}}
-		docs := pipeline.Adapters()
+		docs := load.Adapters()
 		names := make([]string, 0, len(docs))
 		for n := range docs {
 			names = append(names, n)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -63,7 +64,7 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 
 // selectFiles restricts the load to the catalogue entries whose file is one
 // of files; other files are loaded as long-format files.
-func selectFiles(opt *pipeline.Options, data dataFlag, files []string) error {
+func selectFiles(opt *load.Options, data dataFlag, files []string) error {
 	entries := map[string]string{} // path as the user may write it -> source id
 	add := func(cat *pipeline.Catalogue, dir string) {
 		for _, e := range cat.Sources {

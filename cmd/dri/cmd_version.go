@@ -9,7 +9,7 @@ import (
 	"runtime/debug"
 
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -89,7 +89,7 @@ func runVersion(ctx context.Context, args []string, e *env) error {
 // embeddedSnapshotID loads the embedded data and returns the id of the
 // snapshot they make, computed as dri serve and dri run compute it.
 func embeddedSnapshotID(ctx context.Context, e *env) (string, error) {
-	res, err := e.load(ctx, pipeline.Options{Base: datasets.FS})
+	res, err := e.load(ctx, load.Options{Base: datasets.FS})
 	if err != nil {
 		return "", err
 	}

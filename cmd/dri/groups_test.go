@@ -14,7 +14,7 @@ import (
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
 	"github.com/dri-engine/dri/datasets"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -28,7 +28,7 @@ var (
 func groupAPI(t *testing.T) *api.Server {
 	t.Helper()
 	apiOnce.Do(func() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			apiErr = err
 			return
@@ -126,7 +126,9 @@ var crossGroups = []string{"LDC", "WLD", "M49-002", "LIC"}
 // the CLI's dri data --aggregate and dri gaps give the same number, or all
 // withhold it. The subtest estimate does the same with estimated figures
 // (estimate=true, --estimate; issue 14 item 2), and checks that the API
-// and the CLI give the same status E.
+// and the CLI give the same status E. dri data --aggregate and /v1/data
+// also agree on the figure's fields (members with data, members, population
+// share, years, method, imputed share).
 func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
 	t.Run("observed", func(t *testing.T) { groupFiguresAgree(t, false) })
 	t.Run("estimate", func(t *testing.T) { groupFiguresAgree(t, true) })
@@ -150,10 +152,12 @@ func groupFiguresAgree(t *testing.T, estimate bool) {
 		for _, sex := range []string{"F", "M"} {
 			q := fmt.Sprintf("/v1/data?indicator=%s&unit=%s&sex=%s&area=_T&age=_T&per_page=10000%s", ind, units, sex, est)
 			apiStatus := map[key]any{}
+			apiRow := map[key]map[string]any{}
 			for _, r := range apiRows(t, q) {
 				k := key{r["unit"].(string), ind, sex, int(number(r["year"]))}
 				data[k] = figure{number(r["value"]), withheld(r["note"])}
 				apiStatus[k] = r["status"]
+				apiRow[k] = r
 				s, _ := r["status"].(string)
 				status[s]++
 			}
@@ -167,6 +171,12 @@ func groupFiguresAgree(t *testing.T, estimate bool) {
 				}
 				if fmt.Sprint(r["status"]) != fmt.Sprint(apiStatus[k]) {
 					t.Errorf("%v: dri data status %v, /v1/data %v", k, r["status"], apiStatus[k])
+				}
+				// The figure's fields (issue 14: not only in the note).
+				for _, f := range []string{"members_with_data", "members", "population_share", "years", "method", "imputed_share"} {
+					if fmt.Sprint(r[f]) != fmt.Sprint(apiRow[k][f]) {
+						t.Errorf("%v: dri data %s %v, /v1/data %v", k, f, r[f], apiRow[k][f])
+					}
 				}
 				n++
 			}

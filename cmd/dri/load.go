@@ -18,6 +18,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 func isTerminal(w io.Writer) bool {
@@ -27,11 +28,11 @@ func isTerminal(w io.Writer) bool {
 
 // dataFlag is the --data option shared by the commands: a directory with its
 // own catalog.yaml, or a single file in the long format. indicators, when
-// set, are all the command reads (pipeline.Options.Indicators).
+// set, are all the command reads (load.Options.Indicators).
 type dataFlag struct {
 	path       string
 	indicators []string
-	// Reader limits (pipeline.Options.MaxLineBytes, MaxMessageBytes), set
+	// Reader limits (load.Options.MaxLineBytes, MaxMessageBytes), set
 	// by limitFlags; 0 means the pipeline's defaults.
 	maxLine    int
 	maxMessage int64
@@ -49,8 +50,8 @@ func (d *dataFlag) limitFlags(fs *flag.FlagSet) {
 const dataUsage = "a data directory with its catalog.yaml (adds to or overrides the embedded sources), or one long-format file (.csv, .parquet, .arrow)"
 
 // options builds the load options for the embedded data plus --data.
-func (d dataFlag) options() (pipeline.Options, error) {
-	opt := pipeline.Options{Base: datasets.FS, Indicators: d.indicators, MaxLineBytes: d.maxLine, MaxMessageBytes: d.maxMessage}
+func (d dataFlag) options() (load.Options, error) {
+	opt := load.Options{Base: datasets.FS, Indicators: d.indicators, MaxLineBytes: d.maxLine, MaxMessageBytes: d.maxMessage}
 	if d.maxLine < 0 || d.maxMessage < 0 {
 		return opt, usagef("--max-line-bytes and --max-message-bytes must not be negative")
 	}
@@ -88,12 +89,12 @@ func frameworkNeeds(id string) []string {
 	return engine.NeedsOf(datasets.Frameworks, id)
 }
 
-func extraFile(path string) pipeline.ExtraFile {
+func extraFile(path string) load.ExtraFile {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
-	return pipeline.ExtraFile{FS: os.DirFS(filepath.Dir(abs)), Path: filepath.Base(abs), Name: path}
+	return load.ExtraFile{FS: os.DirFS(filepath.Dir(abs)), Path: filepath.Base(abs), Name: path}
 }
 
 // progress returns a progress callback drawing a bar on stderr when stderr is
@@ -131,11 +132,11 @@ func shorten(s string, n int) string {
 var pipelineLoads atomic.Int64
 
 // load runs the pipeline with a progress bar.
-func (e *env) load(ctx context.Context, opt pipeline.Options) (*pipeline.Result, error) {
+func (e *env) load(ctx context.Context, opt load.Options) (*pipeline.Result, error) {
 	pipelineLoads.Add(1)
 	p, done := e.progress("loading")
 	opt.Progress = p
-	res, err := pipeline.Load(ctx, opt)
+	res, err := load.Load(ctx, opt)
 	done()
 	return res, err
 }

@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/dri-engine/dri/indicators"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // COINr builds a framework and a panel from COINr's iMeta and iData, with
@@ -14,7 +14,7 @@ import (
 // availability threshold. Directions come from iMeta; weights from its
 // Weight column. The returned years are the iData Time values (one score
 // per year, as a COINr purse), or [year] when iData has no Time column.
-func COINr(meta *pipeline.IMeta, data *pipeline.IData, year int) (*indicators.Framework, *indicators.Panel, []int, error) {
+func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework, *indicators.Panel, []int, error) {
 	nodes := map[string]*indicators.Node{}
 	var roots []*indicators.Node
 	for _, r := range meta.Rows {

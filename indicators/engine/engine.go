@@ -259,7 +259,7 @@ const populationIndicator = "wb.population"
 
 // Needs lists the indicators scoring f reads: its indicators, its extras,
 // and population for the group aggregates. A load restricted to their
-// sources (pipeline.Options.Indicators) scores f exactly as a full one.
+// sources (load.Options.Indicators) scores f exactly as a full one.
 func Needs(f *indicators.Framework) []string {
 	return slices.Compact(slices.Sorted(slices.Values(append(append(f.Indicators(), f.Extras...), populationIndicator))))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 var (
@@ -26,7 +27,7 @@ var (
 func testEngine(t testing.TB) *Engine {
 	t.Helper()
 	once.Do(func() {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 		if err != nil {
 			panic(err)
 		}
@@ -267,7 +268,7 @@ func TestScoreNeedsOnlyItsSources(t *testing.T) {
 	full := testEngine(t)
 	for _, id := range full.Frameworks() {
 		f := mustFramework(t, full, id)
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Indicators: Needs(f)})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Indicators: Needs(f)})
 		if err != nil {
 			t.Fatal(err)
 		}

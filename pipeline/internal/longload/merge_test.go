@@ -15,6 +15,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/internal/longload"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // TestMergeOrderPaths: the counting-sort merge (orderByCount) and the
@@ -55,8 +56,8 @@ func TestMergeOrderPaths(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	load := func() (*pipeline.Result, string) {
 		t.Helper()
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Allocator: mem,
-			Extra: []pipeline.ExtraFile{{FS: fsys, Path: "shuffled.csv", Name: "shuffled.csv"}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Allocator: mem,
+			Extra: []load.ExtraFile{{FS: fsys, Path: "shuffled.csv", Name: "shuffled.csv"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

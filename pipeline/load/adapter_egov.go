@@ -1,8 +1,10 @@
-package pipeline
+package load
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type egovOptions struct {
@@ -24,12 +26,12 @@ type egovOptions struct {
 // notices, the components published for them are kept.
 func readEGov(s *source) error {
 	var opt egovOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
-	kind := ByName
+	kind := pipeline.ByName
 	if opt.UnitKind == "code" {
-		kind = ByCode
+		kind = pipeline.ByCode
 	}
 	want := []string{opt.UnitColumn}
 	if opt.YearColumn != "" {
@@ -44,11 +46,11 @@ func readEGov(s *source) error {
 	col, hdr := t.col, t.hdr
 	for i, h := range hdr {
 		if why, ok := opt.IgnoreColumns[h]; ok {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not used: %s", excerpt(h), why)
+			s.Problem(1, i+1, pipeline.Notice, pipeline.RuleIgnoredColumn, "column %s is not used: %s", pipeline.Excerpt(h), why)
 			continue
 		}
 		if _, mapped := opt.Columns[h]; !mapped && h != opt.UnitColumn && h != opt.YearColumn {
-			s.Problem(1, i+1, Notice, RuleIgnoredColumn, "column %s is not mapped to an indicator", excerpt(h))
+			s.Problem(1, i+1, pipeline.Notice, pipeline.RuleIgnoredColumn, "column %s is not mapped to an indicator", pipeline.Excerpt(h))
 		}
 	}
 	var egdiCol, rankCol string
@@ -96,7 +98,7 @@ func readEGov(s *source) error {
 			}
 			l, cpos := t.pos(i)
 			if notAssessed && (c == egdiCol || c == rankCol) {
-				s.Quarantine(l, cpos, Notice, RuleNotAssessed,
+				s.Quarantine(l, cpos, pipeline.Notice, pipeline.RuleNotAssessed,
 					"%s %d: %s %s is the survey's placeholder for a state not assessed (EGDI 0)", strings.TrimSpace(unit), year, opt.Columns[c], strings.TrimSpace(cell))
 				continue
 			}
@@ -104,7 +106,7 @@ func readEGov(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Fields: FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
+			s.Add(pipeline.Obs{Line: l, Column: cpos, Fields: pipeline.FieldColumns{Unit: unitCol, Year: yearCol}, Unit: unit, UnitKind: kind, Year: year, Indicator: opt.Columns[c], Value: v})
 		}
 		return nil
 	})

@@ -1,4 +1,4 @@
-package pipeline_test
+package load_test
 
 import (
 	"bytes"
@@ -20,19 +20,20 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 // loadFile loads one long-format file with the given limits and returns its
 // report.
-func loadFile(t *testing.T, name string, data []byte, opt pipeline.Options) *pipeline.FileReport {
+func loadFile(t *testing.T, name string, data []byte, opt load.Options) *pipeline.FileReport {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	opt.Base, opt.Only = datasets.FS, []string{}
-	opt.Extra = []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}
-	res, err := pipeline.Load(context.Background(), opt)
+	opt.Extra = []load.ExtraFile{{FS: os.DirFS(dir), Path: name, Name: name}}
+	res, err := load.Load(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestLineLimit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fr := loadFile(t, c.file, []byte(c.data), pipeline.Options{MaxLineBytes: limit})
+			fr := loadFile(t, c.file, []byte(c.data), load.Options{MaxLineBytes: limit})
 			got := problemStrings(fr)
 			if !fr.Rejected || len(got) != 1 || got[0] != c.want {
 				t.Errorf("rejected %v, problems %q; want rejected with %q", fr.Rejected, got, c.want)
@@ -94,8 +95,8 @@ func TestLineLimit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{}, MaxLineBytes: limit,
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "flat.csv", Name: "flat.csv"}, {FS: os.DirFS(dir), Path: "ok.csv", Name: "ok.csv"}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{}, MaxLineBytes: limit,
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "flat.csv", Name: "flat.csv"}, {FS: os.DirFS(dir), Path: "ok.csv", Name: "ok.csv"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +109,7 @@ func TestLineLimit(t *testing.T) {
 		}
 	})
 	t.Run("default limit passes the shipped files", func(t *testing.T) {
-		fr := loadFile(t, "mid.csv", []byte(cases[0].data), pipeline.Options{})
+		fr := loadFile(t, "mid.csv", []byte(cases[0].data), load.Options{})
 		if fr.Rejected || fr.Loaded != 3 {
 			t.Errorf("with the default limit: rejected %v, loaded %d, want 3 (%q)", fr.Rejected, fr.Loaded, problemStrings(fr))
 		}
@@ -126,7 +127,7 @@ func TestLineLimit(t *testing.T) {
 		{"findex-digital-payments", 800, "sources/findex/findex_made_or_received_digital_payments_by_sex_2011-2017.csv:1: too-large: line is longer than 800 bytes, the line limit (--max-line-bytes)"},
 	} {
 		t.Run(c.id, func(t *testing.T) {
-			res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{c.id}, MaxLineBytes: c.limit})
+			res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{c.id}, MaxLineBytes: c.limit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +170,7 @@ func TestArrowIPCLimits(t *testing.T) {
 		binary.LittleEndian.PutUint32(data[0:], 0xFFFFFFFF)
 		binary.LittleEndian.PutUint32(data[4:], 1_800_000_000)
 		var fr *pipeline.FileReport
-		n := allocated(func() { fr = loadFile(t, "random.arrow", data, pipeline.Options{}) })
+		n := allocated(func() { fr = loadFile(t, "random.arrow", data, load.Options{}) })
 		want := "random.arrow: too-large: arrow/ipc: could not read message schema: arrow/ipc: message metadata length 1800000000 exceeds limit 4096"
 		if got := problemStrings(fr); !fr.Rejected || len(got) != 1 || got[0] != want {
 			t.Errorf("problems %q, want %q", got, want)
@@ -190,13 +191,13 @@ func TestArrowIPCLimits(t *testing.T) {
 		if len(data) >= limit {
 			t.Fatalf("the compressed file has %d bytes, want under the limit %d", len(data), limit)
 		}
-		fr := loadFile(t, "zstd.arrow", data, pipeline.Options{MaxMessageBytes: limit})
+		fr := loadFile(t, "zstd.arrow", data, load.Options{MaxMessageBytes: limit})
 		got := problemStrings(fr)
 		if !fr.Rejected || len(got) != 1 || !strings.HasPrefix(got[0], "zstd.arrow:1: too-large: ") ||
 			!strings.Contains(got[0], "exceed the limit of 2097152 bytes (--max-message-bytes)") {
 			t.Errorf("problems %q, want one too-large at row 1 naming the limit", got)
 		}
-		fr = loadFile(t, "zstd.arrow", data, pipeline.Options{})
+		fr = loadFile(t, "zstd.arrow", data, load.Options{})
 		// The rows repeat one key: one loads, the rest are duplicates.
 		if fr.Rejected || fr.Read != n || fr.Loaded != 1 {
 			t.Errorf("default limits: rejected %v, read %d, loaded %d, want %d read, 1 loaded", fr.Rejected, fr.Read, fr.Loaded, n)
@@ -288,7 +289,7 @@ func TestProblemColumns(t *testing.T) {
 		{"arrow", "f.arrow", longArrow(t, rows), wantArrow},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fr := loadFile(t, c.file, c.data, pipeline.Options{MaxYear: 2027})
+			fr := loadFile(t, c.file, c.data, load.Options{MaxYear: 2027})
 			if diff := cmp.Diff(c.want, problemStrings(fr)); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
 			}
@@ -346,8 +347,8 @@ func TestSubdivisionCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	load := func() *pipeline.Result {
-		res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS, Only: []string{},
-			Extra: []pipeline.ExtraFile{{FS: os.DirFS(dir), Path: "sub.csv", Name: "sub.csv"}}})
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{},
+			Extra: []load.ExtraFile{{FS: os.DirFS(dir), Path: "sub.csv", Name: "sub.csv"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -413,7 +414,7 @@ func TestProblemExcerpts(t *testing.T) {
 			`f.csv:1:35: wrong-header: column "bogus" is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fr := loadFile(t, "f.csv", []byte(c.data), pipeline.Options{})
+			fr := loadFile(t, "f.csv", []byte(c.data), load.Options{})
 			if got := problemStrings(fr); len(got) != 1 || got[0] != c.want {
 				t.Errorf("problems %.300q, want [%.300q]", got, c.want)
 			}
@@ -435,7 +436,7 @@ func TestProblemsBounded(t *testing.T) {
 			b.WriteString("KEN,1900,itu.internet_use,1\n") // year out of range
 		}
 	}
-	fr := loadFile(t, "bad.csv", []byte(b.String()), pipeline.Options{})
+	fr := loadFile(t, "bad.csv", []byte(b.String()), load.Options{})
 	if fr.Read != rows || fr.Quarantined != rows || fr.Errors != rows {
 		t.Errorf("read %d, quarantined %d, errors %d; want %d each", fr.Read, fr.Quarantined, fr.Errors, rows)
 	}

@@ -1,8 +1,7 @@
-package pipeline
+package load
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // COINr's iMeta/iData conventions (COINr 1.1.14, vignette "Building coins"):
@@ -76,7 +77,7 @@ var (
 
 // ProblemsError carries located problems of a file; it is the error returned
 // when a file fails validation as a whole.
-type ProblemsError struct{ Problems []Problem }
+type ProblemsError struct{ Problems []pipeline.Problem }
 
 func (e *ProblemsError) Error() string {
 	if len(e.Problems) == 1 {
@@ -86,7 +87,7 @@ func (e *ProblemsError) Error() string {
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.
-func (e *ProblemsError) Unwrap() error { return ErrInvalid }
+func (e *ProblemsError) Unwrap() error { return pipeline.ErrInvalid }
 
 func isNA(s string) bool {
 	switch strings.TrimSpace(s) {
@@ -97,7 +98,7 @@ func isNA(s string) bool {
 }
 
 func readAllCSV(file string, r io.Reader) ([][]string, []int, error) {
-	cr := csv.NewReader(stripBOM(newLineLimit(r, file, DefaultMaxLineBytes, 0)))
+	cr := csv.NewReader(stripBOM(newLineLimit(r, file, pipeline.DefaultMaxLineBytes, 0)))
 	cr.FieldsPerRecord = -1
 	var recs [][]string
 	var lines []int
@@ -114,7 +115,7 @@ func readAllCSV(file string, r io.Reader) ([][]string, []int, error) {
 		lines = append(lines, line)
 	}
 	if len(recs) == 0 {
-		return nil, nil, structural(file, 1, 0, RuleEmptyFile, "the file is empty")
+		return nil, nil, pipeline.Structural(file, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
 	return recs, lines, nil
 }
@@ -138,13 +139,13 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		return strings.TrimSpace(field(rec, i))
 	}
 	m := &IMeta{File: file}
-	var ps []Problem
+	var ps []pipeline.Problem
 	bad := func(line int, name string, format string, args ...any) {
 		c := 0
 		if i, ok := col[name]; ok {
 			c = i + 1
 		}
-		ps = append(ps, Problem{File: file, Line: line, Column: c, Rule: RuleBadCode, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, pipeline.Problem{File: file, Line: line, Column: c, Rule: pipeline.RuleBadCode, Message: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
 	for k, rec := range recs[1:] {
@@ -154,20 +155,20 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		}
 		row := IMetaRow{ICode: get(rec, "iCode"), IName: get(rec, "iName"), Parent: get(rec, "Parent"), Type: get(rec, "Type"), Unit: get(rec, "Unit"), Line: line}
 		if !iCodeRe.MatchString(row.ICode) {
-			bad(line, "iCode", "iCode %s: want letters, digits, '_' or '.', not starting with a digit", excerpt(row.ICode))
+			bad(line, "iCode", "iCode %s: want letters, digits, '_' or '.', not starting with a digit", pipeline.Excerpt(row.ICode))
 		}
 		if first, dup := seen[row.ICode]; dup {
-			ps = append(ps, Problem{File: file, Line: line, Column: col["iCode"] + 1, Rule: RuleDuplicateKey, Message: fmt.Sprintf("iCode %s already on line %d", excerpt(row.ICode), first)})
+			ps = append(ps, pipeline.Problem{File: file, Line: line, Column: col["iCode"] + 1, Rule: pipeline.RuleDuplicateKey, Message: fmt.Sprintf("iCode %s already on line %d", pipeline.Excerpt(row.ICode), first)})
 		}
 		seen[row.ICode] = line
 		if !iMetaTypes[row.Type] {
-			bad(line, "Type", "Type %s: want Indicator, Aggregate, Group, Denominator or Other", excerpt(row.Type))
+			bad(line, "Type", "Type %s: want Indicator, Aggregate, Group, Denominator or Other", pipeline.Excerpt(row.Type))
 		}
 		inIndex := row.Type == "Indicator" || row.Type == "Aggregate"
 		if lv := get(rec, "Level"); !isNA(lv) {
 			n, err := strconv.Atoi(strings.TrimSuffix(lv, ".0"))
 			if err != nil || n < 1 {
-				bad(line, "Level", "Level %s: want a whole number >= 1", excerpt(lv))
+				bad(line, "Level", "Level %s: want a whole number >= 1", pipeline.Excerpt(lv))
 			}
 			row.Level = n
 		} else if inIndex {
@@ -179,7 +180,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		if w := get(rec, "Weight"); !isNA(w) {
 			v, err := strconv.ParseFloat(w, 64)
 			if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-				bad(line, "Weight", "Weight %s: want a number >= 0", excerpt(w))
+				bad(line, "Weight", "Weight %s: want a number >= 0", pipeline.Excerpt(w))
 			}
 			row.Weight, row.HasWeight = v, true
 		}
@@ -191,7 +192,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 			case "-1":
 				row.Direction = -1
 			default:
-				bad(line, "Direction", "Direction %s: want 1 or -1", excerpt(d))
+				bad(line, "Direction", "Direction %s: want 1 or -1", pipeline.Excerpt(d))
 			}
 		} else if row.Type == "Indicator" {
 			bad(line, "Direction", "indicator %s has no Direction", row.ICode)
@@ -199,7 +200,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		if t := get(rec, "Target"); !isNA(t) {
 			v, err := strconv.ParseFloat(t, 64)
 			if err != nil {
-				bad(line, "Target", "Target %s is not a number", excerpt(t))
+				bad(line, "Target", "Target %s is not a number", pipeline.Excerpt(t))
 			}
 			row.Target, row.HasTarget = v, true
 		}
@@ -226,9 +227,9 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		p, ok := m.Row(r.Parent)
 		switch {
 		case !ok:
-			bad(r.Line, "Parent", "Parent %s of %s is not an iCode", excerpt(r.Parent), r.ICode)
+			bad(r.Line, "Parent", "Parent %s of %s is not an iCode", pipeline.Excerpt(r.Parent), r.ICode)
 		case p.Type != "Aggregate" || p.Level != r.Level+1:
-			bad(r.Line, "Parent", "Parent %s of %s (level %d) must be an Aggregate at level %d", excerpt(r.Parent), r.ICode, r.Level, r.Level+1)
+			bad(r.Line, "Parent", "Parent %s of %s (level %d) must be an Aggregate at level %d", pipeline.Excerpt(r.Parent), r.ICode, r.Level, r.Level+1)
 		}
 		if !r.HasWeight {
 			bad(r.Line, "Weight", "%s is aggregated into %s but has no Weight", r.ICode, r.Parent)
@@ -239,7 +240,7 @@ func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
 		return nil, &ProblemsError{ps}
 	}
 	if len(m.Indicators()) == 0 {
-		return nil, structural(file, 0, 0, RuleMissingColumn, "no row of Type Indicator")
+		return nil, pipeline.Structural(file, 0, 0, pipeline.RuleMissingColumn, "no row of Type Indicator")
 	}
 	return m, nil
 }
@@ -268,7 +269,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 	}
 	hdr := recs[0]
 	col := map[string]int{}
-	var ps []Problem
+	var ps []pipeline.Problem
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		col[h] = i
@@ -278,17 +279,17 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 		}
 		row, ok := meta.Row(h)
 		if !ok {
-			ps = append(ps, Problem{File: file, Line: lines[0], Column: i + 1, Rule: RuleWrongHeader, Message: fmt.Sprintf("column %s is not an iCode of %s", excerpt(h), meta.File)})
+			ps = append(ps, pipeline.Problem{File: file, Line: lines[0], Column: i + 1, Rule: pipeline.RuleWrongHeader, Message: fmt.Sprintf("column %s is not an iCode of %s", pipeline.Excerpt(h), meta.File)})
 		} else if row.Type == "Aggregate" {
-			ps = append(ps, Problem{File: file, Line: lines[0], Column: i + 1, Rule: RuleWrongHeader, Message: fmt.Sprintf("column %q is an Aggregate: aggregates are computed, not given", h)})
+			ps = append(ps, pipeline.Problem{File: file, Line: lines[0], Column: i + 1, Rule: pipeline.RuleWrongHeader, Message: fmt.Sprintf("column %q is an Aggregate: aggregates are computed, not given", h)})
 		}
 	}
 	if _, ok := col["uCode"]; !ok {
-		return nil, structural(file, lines[0], 0, RuleMissingColumn, "missing column \"uCode\"")
+		return nil, pipeline.Structural(file, lines[0], 0, pipeline.RuleMissingColumn, "missing column \"uCode\"")
 	}
 	for _, ic := range meta.Indicators() {
 		if _, ok := col[ic]; !ok {
-			ps = append(ps, Problem{File: file, Line: lines[0], Rule: RuleMissingColumn, Message: fmt.Sprintf("indicator %q of %s has no column", ic, meta.File)})
+			ps = append(ps, pipeline.Problem{File: file, Line: lines[0], Rule: pipeline.RuleMissingColumn, Message: fmt.Sprintf("indicator %q of %s has no column", ic, meta.File)})
 		}
 	}
 	if len(ps) > 0 {
@@ -332,7 +333,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 		}
 		u := strings.TrimSpace(field(rec, col["uCode"]))
 		if u == "" {
-			ps = append(ps, Problem{File: file, Line: line, Column: col["uCode"] + 1, Rule: RuleUnknownUnit, Message: "empty uCode"})
+			ps = append(ps, pipeline.Problem{File: file, Line: line, Column: col["uCode"] + 1, Rule: pipeline.RuleUnknownUnit, Message: "empty uCode"})
 			continue
 		}
 		key := u
@@ -342,13 +343,13 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 			var err error
 			t, err = strconv.Atoi(strings.TrimSuffix(ts, ".0"))
 			if err != nil {
-				ps = append(ps, Problem{File: file, Line: line, Column: col["Time"] + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("Time %s is not a whole number", excerpt(ts))})
+				ps = append(ps, pipeline.Problem{File: file, Line: line, Column: col["Time"] + 1, Rule: pipeline.RuleNotANumber, Message: fmt.Sprintf("Time %s is not a whole number", pipeline.Excerpt(ts))})
 				continue
 			}
 			key += "\x00" + strconv.Itoa(t)
 		}
 		if first, dup := seen[key]; dup {
-			ps = append(ps, Problem{File: file, Line: line, Column: col["uCode"] + 1, Rule: RuleDuplicateKey, Message: fmt.Sprintf("unit %s already on line %d", u, first)})
+			ps = append(ps, pipeline.Problem{File: file, Line: line, Column: col["uCode"] + 1, Rule: pipeline.RuleDuplicateKey, Message: fmt.Sprintf("unit %s already on line %d", u, first)})
 			continue
 		}
 		seen[key] = line
@@ -371,7 +372,7 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 				var err error
 				v, err = strconv.ParseFloat(strings.TrimSpace(cell), 64)
 				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-					ps = append(ps, Problem{File: file, Line: line, Column: nc.at + 1, Rule: RuleNotANumber, Message: fmt.Sprintf("%s %s is not a number", nc.code, excerpt(cell))})
+					ps = append(ps, pipeline.Problem{File: file, Line: line, Column: nc.at + 1, Rule: pipeline.RuleNotANumber, Message: fmt.Sprintf("%s %s is not a number", nc.code, pipeline.Excerpt(cell))})
 					v = 0
 				} else {
 					ok = true
@@ -398,86 +399,4 @@ func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
 		return nil, &ProblemsError{ps}
 	}
 	return d, nil
-}
-
-type wideOptions struct {
-	IMeta string `yaml:"imeta"`
-	// Year for every row when iData has no Time column.
-	Year int `yaml:"year"`
-}
-
-// readWide loads COINr iData/iMeta. Indicators the registry does not have
-// are added to this load's registry from iMeta (unit "value", polarity from
-// Direction), so their ids are the iCodes.
-func readWide(s *source) error {
-	var opt wideOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
-	}
-	if opt.IMeta == "" {
-		return structural(s.name, 0, 0, RuleBadEntry, "options.imeta names no iMeta file")
-	}
-	mr, mname, err := s.open(opt.IMeta)
-	if err != nil {
-		return err
-	}
-	meta, err := ParseIMeta(mname, mr)
-	mr.Close()
-	if err != nil {
-		return problemsToLoadError(s, err)
-	}
-	dr, dname, err := s.open("")
-	if err != nil {
-		return err
-	}
-	data, err := ParseIData(dname, dr, meta)
-	dr.Close()
-	if err != nil {
-		return problemsToLoadError(s, err)
-	}
-	if data.Times == nil && opt.Year == 0 {
-		return structural(dname, 1, 0, RuleMissingColumn, "no Time column and no options.year")
-	}
-	for _, code := range meta.Indicators() {
-		if _, _, ok := s.reg.Lookup(code); ok {
-			continue
-		}
-		row, _ := meta.Row(code)
-		name := row.IName
-		if name == "" {
-			name = code
-		}
-		if err := s.reg.add(&Indicator{ID: code, Name: name, Unit: "value", Polarity: row.Direction,
-			Definition: "from " + meta.File, Sources: []string{s.entry.ID}}); err != nil {
-			return structural(mname, row.Line, 0, RuleBadEntry, "%v", err)
-		}
-	}
-	for i, u := range data.Units {
-		year := opt.Year
-		if data.Times != nil {
-			year = data.Times[i]
-		}
-		for _, code := range meta.Indicators() {
-			if !data.Valid[code][i] {
-				s.Ignore("NA cells", 1)
-				continue
-			}
-			s.Add(Obs{Line: data.Lines[i], Unit: u, UnitKind: ByCode, Year: year, Indicator: code, Value: data.Values[code][i]})
-		}
-	}
-	return nil
-}
-
-// problemsToLoadError records every located problem of a whole-file failure
-// and returns the first as the file's structural error.
-func problemsToLoadError(s *source, err error) error {
-	var pe *ProblemsError
-	if !errors.As(err, &pe) {
-		return err
-	}
-	for _, p := range pe.Problems[1:] {
-		s.report.add(p)
-	}
-	p := pe.Problems[0]
-	return &LoadError{File: p.File, Line: p.Line, Column: p.Column, Rule: p.Rule, Err: errors.New(p.Message)}
 }

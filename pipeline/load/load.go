@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"context"
@@ -14,17 +14,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
-)
 
-// Names of the files at the root of a data directory.
-const (
-	CatalogueFile = "catalog.yaml"
-	RegistryFile  = "indicators.yaml"
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Options says what to load.
@@ -39,7 +34,7 @@ type Options struct {
 	UserName string
 	// UserCatalogue, if set, lists User's sources instead of its
 	// catalog.yaml (a state directory's accepted uploads).
-	UserCatalogue *Catalogue
+	UserCatalogue *pipeline.Catalogue
 	// Extra are single files in the long format (CSV, Parquet, Arrow IPC by
 	// extension), each loaded as a source of its own, after the catalogues.
 	Extra []ExtraFile
@@ -72,15 +67,6 @@ type Options struct {
 	Progress func(done, total int, file string)
 }
 
-// Default reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
-// The longest line of the shipped files is 99 KB (the Findex 2021 DataBank
-// extract), a tenth of the line limit; an Arrow IPC record batch of 64K rows
-// of the long format is about 3 MB.
-const (
-	DefaultMaxLineBytes    = 1 << 20
-	DefaultMaxMessageBytes = 256 << 20
-)
-
 // ExtraFile is a long-format file given on the command line or uploaded.
 type ExtraFile struct {
 	FS   fs.FS
@@ -89,30 +75,9 @@ type ExtraFile struct {
 	ID   string // source id; derived from the file name when empty
 }
 
-// Result is a loaded data set. Release it when done.
-type Result struct {
-	// Observations is the canonical table, sorted by indicator, unit, sex,
-	// area, age, year. Owned by the Result.
-	Observations arrow.RecordBatch
-	Reference    *Reference
-	Registry     *Registry
-	Catalogue    *Catalogue
-	Report       *Report
-	// Checksums are the SHA-256 of every file read, by display name.
-	Checksums map[string]string
-}
-
-// Release releases the Arrow memory of the result.
-func (r *Result) Release() {
-	if r.Observations != nil {
-		r.Observations.Release()
-		r.Observations = nil
-	}
-}
-
 // source is one catalogue entry bound to the file system it is read from.
 type source struct {
-	entry *Entry
+	entry *pipeline.Entry
 	fsys  fs.FS
 	name  string // display name: base-relative path, or user dir + path
 	index int    // catalogue order
@@ -120,10 +85,10 @@ type source struct {
 	base  bool   // an embedded catalogue entry (not replaced by the user's)
 	// pending are parsed shards not yet absorbed (the parallel long reader);
 	// parts are the rows of absorbed shards, in file order.
-	pending []*Collector
+	pending []*pipeline.Collector
 	parts   []*longload.Columns
-	*Collector
-	ref       *Reference
+	*pipeline.Collector
+	ref       *pipeline.Reference
 	checksums map[string]string
 	mu        *sync.Mutex
 	// Reader limits (Options.MaxLineBytes, Options.MaxMessageBytes).
@@ -144,7 +109,7 @@ func (s *source) open(name string) (io.ReadCloser, string, error) {
 	display := s.displayName(p)
 	f, err := s.fsys.Open(p)
 	if err != nil {
-		return nil, display, structural(display, 0, 0, RuleUnreadable, "%v", unwrapPathError(err))
+		return nil, display, pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "%v", unwrapPathError(err))
 	}
 	return &hashingReader{f: f, h: sha256.New(), done: func(sum string) {
 		s.mu.Lock()
@@ -239,7 +204,7 @@ func (r *hashingReader) skipChecksum() { r.noChecksum = true }
 // and builds the canonical table. It fails only when the catalogue or the
 // registry cannot be read, or the context is cancelled; problems in data
 // files are in the report (check Report.Errors).
-func Load(ctx context.Context, opt Options) (*Result, error) {
+func Load(ctx context.Context, opt Options) (*pipeline.Result, error) {
 	mem := opt.Allocator
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -248,7 +213,7 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := readCatalogue(opt.Base, CatalogueFile)
+	cat, err := readCatalogue(opt.Base, pipeline.CatalogueFile)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +224,7 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	if opt.User != nil {
 		user := opt.UserCatalogue
 		if user == nil {
-			if user, err = readCatalogue(opt.User, path.Join(opt.UserName, CatalogueFile)); err != nil {
+			if user, err = readCatalogue(opt.User, path.Join(opt.UserName, pipeline.CatalogueFile)); err != nil {
 				return nil, err
 			}
 		}
@@ -279,15 +244,15 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	}
 	for _, x := range opt.Extra {
 		e := extraEntry(x)
-		cat = cat.Merge(&Catalogue{Sources: []*Entry{e}})
+		cat = cat.Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{e}})
 		sources = append(sources, &source{entry: e, fsys: x.FS, name: x.Name, extra: true})
 		// A sidecar FILE.subdivisions.csv adds sub-national codes the
 		// file uses beyond ISO 3166-2 (synthetic panels write one).
 		side := strings.TrimSuffix(x.Path, path.Ext(x.Path)) + ".subdivisions.csv"
 		if _, err := fs.Stat(x.FS, side); err == nil {
-			se := &Entry{ID: e.ID + ".subdivisions", Adapter: "subdivisions", File: side, Publisher: "user",
+			se := &pipeline.Entry{ID: e.ID + ".subdivisions", Adapter: "subdivisions", File: side, Publisher: "user",
 				Title: "sub-national codes of " + x.Name, Vintage: "user file", Licence: "as stated by the user"}
-			cat = cat.Merge(&Catalogue{Sources: []*Entry{se}})
+			cat = cat.Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{se}})
 			name := path.Join(path.Dir(x.Name), path.Base(side))
 			sources = append(sources, &source{entry: se, fsys: x.FS, name: name, extra: true})
 		}
@@ -297,10 +262,10 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	}
 	// A user's own indicators: indicators.yaml in the data directory, and a
 	// sidecar FILE.indicators.yaml next to a single long file.
-	reg = reg.clone()
+	reg = reg.Clone()
 	if opt.User != nil {
-		if data, err := fs.ReadFile(opt.User, RegistryFile); err == nil {
-			if err := reg.Extend(path.Join(opt.UserName, RegistryFile), data); err != nil {
+		if data, err := fs.ReadFile(opt.User, pipeline.RegistryFile); err == nil {
+			if err := reg.Extend(path.Join(opt.UserName, pipeline.RegistryFile), data); err != nil {
 				return nil, err
 			}
 		}
@@ -316,7 +281,7 @@ func Load(ctx context.Context, opt Options) (*Result, error) {
 	return load(ctx, sources, reg, cat, opt, mem)
 }
 
-func extraEntry(x ExtraFile) *Entry {
+func extraEntry(x ExtraFile) *pipeline.Entry {
 	id := x.ID
 	if id == "" {
 		base := path.Base(x.Path)
@@ -328,44 +293,44 @@ func extraEntry(x ExtraFile) *Entry {
 			return '-'
 		}, id)
 	}
-	return &Entry{ID: "file." + id, Adapter: "long", File: x.Path, Publisher: "user", Title: x.Name,
+	return &pipeline.Entry{ID: "file." + id, Adapter: "long", File: x.Path, Publisher: "user", Title: x.Name,
 		Vintage: "user file", Licence: "as stated by the user", Precedence: 100}
 }
 
-func readRegistry(fsys fs.FS) (*Registry, error) {
-	data, err := fs.ReadFile(fsys, RegistryFile)
+func readRegistry(fsys fs.FS) (*pipeline.Registry, error) {
+	data, err := fs.ReadFile(fsys, pipeline.RegistryFile)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: read registry: %w", err)
 	}
-	return ParseRegistry(RegistryFile, data)
+	return pipeline.ParseRegistry(pipeline.RegistryFile, data)
 }
 
-func readCatalogue(fsys fs.FS, name string) (*Catalogue, error) {
-	data, err := fs.ReadFile(fsys, CatalogueFile)
+func readCatalogue(fsys fs.FS, name string) (*pipeline.Catalogue, error) {
+	data, err := fs.ReadFile(fsys, pipeline.CatalogueFile)
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: read catalogue %s: %w", name, err)
 	}
-	return ParseCatalogue(name, data)
+	return pipeline.ParseCatalogue(name, data)
 }
 
-func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue, opt Options, mem memory.Allocator) (*Result, error) {
-	tracePhaseEnd("start")
-	ref := NewReference()
-	ages := newInterner(Total)
-	notes := newInterner("")
-	report := &Report{}
+func load(ctx context.Context, sources []*source, reg *pipeline.Registry, cat *pipeline.Catalogue, opt Options, mem memory.Allocator) (*pipeline.Result, error) {
+	pipeline.TracePhase("start")
+	ref := pipeline.NewReference()
+	ages := pipeline.NewInterner(pipeline.Total)
+	notes := pipeline.NewInterner("")
+	report := &pipeline.Report{}
 	checksums := map[string]string{}
 	var mu sync.Mutex
 	maxYear := opt.MaxYear
 	if maxYear == 0 {
-		maxYear = MaxYear()
+		maxYear = pipeline.MaxYear()
 	}
 	maxLine, maxMessage := opt.MaxLineBytes, opt.MaxMessageBytes
 	if maxLine <= 0 {
-		maxLine = DefaultMaxLineBytes
+		maxLine = pipeline.DefaultMaxLineBytes
 	}
 	if maxMessage <= 0 {
-		maxMessage = DefaultMaxMessageBytes
+		maxMessage = pipeline.DefaultMaxMessageBytes
 	}
 
 	// seq run one by one in phase order (reference tables, then adapters
@@ -385,9 +350,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		}
 	}
 	for _, s := range sources {
-		fr := &FileReport{Source: s.entry.ID, File: s.name}
-		s.Collector = newCollector(s.name, ref, reg, ages, notes, fr, maxYear)
-		s.defects = s.entry.KnownDefects
+		fr := &pipeline.FileReport{Source: s.entry.ID, File: s.name}
+		s.Collector = pipeline.NewCollector(s.name, ref, reg, ages, notes, fr, maxYear)
+		s.SetKnownDefects(s.entry.KnownDefects)
 		s.ref, s.checksums, s.mu = ref, checksums, &mu
 		s.maxLine, s.maxMessage = maxLine, maxMessage
 		a := adapters[s.entry.Adapter]
@@ -425,17 +390,17 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 			return nil, err
 		}
 		if !built && !adapters[s.entry.Adapter].referenceTables() {
-			ref.buildGroups()
+			ref.BuildGroups()
 			built = true
 		}
 		runAdapter(s)
-		report.Files = append(report.Files, s.report)
+		report.Files = append(report.Files, s.Report())
 		progress(s)
 	}
 	if !built {
-		ref.buildGroups()
+		ref.BuildGroups()
 	}
-	tracePhaseEnd("reference")
+	pipeline.TracePhase("reference")
 
 	// Parallel sources, largest files first (a long panel must not wait
 	// for the small sources); the report keeps catalogue order regardless.
@@ -448,7 +413,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
-	reports := make([]*FileReport, len(par))
+	reports := make([]*pipeline.FileReport, len(par))
 	var pmu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -459,7 +424,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		g.Go(func() error {
 			s := par[i]
 			runAdapter(s)
-			reports[i] = s.report
+			reports[i] = s.Report()
 			pmu.Lock()
 			progress(s)
 			pmu.Unlock()
@@ -472,9 +437,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 	}
 	report.Files = append(report.Files, reports...)
 
-	tracePhaseEnd("adapters")
-	rec, err := merge(obs, ref, reg, ages.strings(), notes.strings(), mem)
-	tracePhaseEnd("merge")
+	pipeline.TracePhase("adapters")
+	rec, err := merge(obs, ref, reg, ages.Strings(), notes.Strings(), mem)
+	pipeline.TracePhase("merge")
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +448,7 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		for _, p := range s.allParts() {
 			rows += p.Len()
 		}
-		s.cols, s.parts = longload.Columns{}, nil // now in the record
+		*s.Columns(), s.parts = longload.Columns{}, nil // now in the record
 	}
 	if rows >= bigLoad {
 		// The parsed columns and the merge's order (22-41 bytes a row)
@@ -492,9 +457,9 @@ func load(ctx context.Context, sources []*source, reg *Registry, cat *Catalogue,
 		// the table plus the merge, not two. A collection costs little here
 		// (the big slices hold no pointers).
 		runtime.GC()
-		tracePhaseEnd("gc")
+		pipeline.TracePhase("gc")
 	}
-	return &Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
+	return &pipeline.Result{Observations: rec, Reference: ref, Registry: reg, Catalogue: cat, Report: report, Checksums: checksums}, nil
 }
 
 // bigLoad is the number of rows from which load collects its garbage
@@ -508,7 +473,7 @@ func runAdapter(s *source) {
 	err := func() (err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				err = structural(s.name, 0, 0, RuleUnreadable, "adapter %s failed: %v", s.entry.Adapter, p)
+				err = pipeline.Structural(s.name, 0, 0, pipeline.RuleUnreadable, "adapter %s failed: %v", s.entry.Adapter, p)
 			}
 		}()
 		return a.read(s)
@@ -525,10 +490,10 @@ func runAdapter(s *source) {
 	if ferr := s.absorbPending(); ferr != nil {
 		err = ferr
 	}
-	r := s.report
-	var le *LoadError
+	r := s.Report()
+	var le *pipeline.LoadError
 	if !errors.As(err, &le) {
-		le = structural(s.name, 0, 0, RuleUnreadable, "%v", err)
+		le = pipeline.Structural(s.name, 0, 0, pipeline.RuleUnreadable, "%v", err)
 	}
 	if le.File == "" {
 		le.File = s.name
@@ -536,6 +501,6 @@ func runAdapter(s *source) {
 	r.Rejected = true
 	r.Quarantined += r.Loaded
 	r.Loaded = 0
-	s.cols, s.parts = longload.Columns{}, nil
-	r.add(le.Problem())
+	*s.Columns(), s.parts = longload.Columns{}, nil
+	r.AddProblem(le.Problem())
 }

@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // The long format is what users write for large panels (millions of rows),
@@ -39,7 +41,7 @@ type longBuf struct {
 // parses the shards into collectors of their own (no barrier between
 // blocks), and the collectors join the source in file order.
 func readLongCSVFast(s *source, r io.Reader, display string) error {
-	tracePhaseEnd("read " + display)
+	pipeline.TracePhase("read " + display)
 	// Buffers are made when needed, no larger than the file.
 	bufSize := longBlock
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -69,7 +71,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 	type job struct {
 		data        []byte
 		start, rows int
-		c           *Collector
+		c           *pipeline.Collector
 		buf         *longBuf
 	}
 	// The shards are parsed by up to GOMAXPROCS goroutines at a time; the
@@ -93,7 +95,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 	}
 	maxLine := s.maxLine
 	if maxLine <= 0 {
-		maxLine = DefaultMaxLineBytes
+		maxLine = pipeline.DefaultMaxLineBytes
 	}
 	var carry []byte // the unfinished last line of the previous block
 	line := 0        // lines consumed so far
@@ -107,12 +109,12 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		data := lb.b[:k+n]
 		eof := rerr == io.EOF || rerr == io.ErrUnexpectedEOF
 		if rerr != nil && !eof {
-			return structural(display, line+1, 0, RuleUnreadable, "%v", rerr)
+			return pipeline.Structural(display, line+1, 0, pipeline.RuleUnreadable, "%v", rerr)
 		}
 		if line == 0 && idx == nil {
 			data = bytes.TrimPrefix(data, bom)
 			if len(bytes.TrimSpace(data)) == 0 {
-				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+				return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 			}
 		}
 		cut := len(data)
@@ -189,7 +191,7 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		for _, j := range shards {
 			s.pending = append(s.pending, j.c)
 			parsers.Go(func() error {
-				j.c.cols.Reserve(j.rows + 1)
+				j.c.Columns().Reserve(j.rows + 1)
 				parseLongLines(j.c, j.data, j.start, idx, maxLine)
 				release(j.buf)
 				return nil
@@ -197,15 +199,15 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 		}
 		release(lb)
 		if eof {
-			tracePhaseEnd("parsed")
+			pipeline.TracePhase("parsed")
 			return finish(nil)
 		}
 	}
 }
 
 // parseLongLines parses whole lines of the long format into c. A line
-// longer than maxLine stops it, recorded in c.fatal.
-func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, maxLine int) {
+// longer than maxLine stops it, recorded in c.Fatal().
+func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string]int, maxLine int) {
 	ncol := len(idx)
 	pos := func(name string) int {
 		if i, ok := idx[name]; ok {
@@ -227,7 +229,7 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 		}
 		line++
 		if len(raw) > maxLine {
-			c.fatal = tooLongLine(c.file, line, maxLine)
+			c.SetFatal(tooLongLine(c.File(), line, maxLine))
 			return
 		}
 		raw = bytes.TrimSuffix(raw, []byte{'\r'})
@@ -250,7 +252,7 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 			nf++
 		}
 		if nf != ncol || raw != nil {
-			c.Quarantine(line, 0, Error, RuleMalformedRow, "%d fields, the header has %d", countFields(nf, raw), ncol)
+			c.Quarantine(line, 0, pipeline.Error, pipeline.RuleMalformedRow, "%d fields, the header has %d", countFields(nf, raw), ncol)
 			continue
 		}
 		get := func(i int) string {
@@ -261,7 +263,7 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 		}
 		vcell := fields[iVal]
 		if len(bytes.TrimSpace(vcell)) == 0 {
-			c.Quarantine(line, cols[iVal], Error, RuleNotANumber, "value is empty (leave the row out for a missing value)")
+			c.Quarantine(line, cols[iVal], pipeline.Error, pipeline.RuleNotANumber, "value is empty (leave the row out for a missing value)")
 			continue
 		}
 		year, ok := c.ParseYear(get(iYear), line, cols[iYear])
@@ -278,8 +280,8 @@ func parseLongLines(c *Collector, data []byte, line int, idx map[string]int, max
 			}
 			return cols[i]
 		}
-		c.Add(Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: ByCode, Year: year,
-			Fields:    FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
+		c.Add(pipeline.Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: pipeline.ByCode, Year: year,
+			Fields:    pipeline.FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
 			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
 			Status: get(iStatus), Note: get(iNote)})
 	}
@@ -303,12 +305,7 @@ func view(b []byte) string {
 
 // shard returns a collector for a parallel part of this source: same
 // reference, registry and interners, its own report and caches.
-func (s *source) shard() *Collector {
-	fr := &FileReport{Source: s.entry.ID, File: s.name}
-	c := newCollector(s.name, s.ref, s.reg, s.ages, s.notes, fr, s.maxY)
-	c.defects = s.defects
-	return c
-}
+func (s *source) shard() *pipeline.Collector { return s.Shard(s.entry.ID) }
 
 // absorbPending takes over the parsed shards' rows (as parts of the source,
 // in file order, without copying them), counts and problems. It returns the
@@ -317,13 +314,12 @@ func (s *source) shard() *Collector {
 func (s *source) absorbPending() error {
 	var first error
 	for i, c := range s.pending {
-		if c.fatal != nil && first == nil {
-			first = c.fatal
+		part, fatal := s.Absorb(c)
+		if fatal != nil && first == nil {
+			first = fatal
 		}
-		s.report.absorb(c.report)
-		if c.cols.Len() > 0 {
-			part := c.cols
-			s.parts = append(s.parts, &part)
+		if part != nil {
+			s.parts = append(s.parts, part)
 		}
 		s.pending[i] = nil // free the shard's collector
 	}
@@ -334,8 +330,8 @@ func (s *source) absorbPending() error {
 // allParts returns the source's rows: the absorbed shards, then what was
 // added to its own collector (always after them in the file).
 func (s *source) allParts() []*longload.Columns {
-	if s.cols.Len() == 0 {
+	if s.Columns().Len() == 0 {
 		return s.parts
 	}
-	return append(s.parts[:len(s.parts):len(s.parts)], &s.cols)
+	return append(s.parts[:len(s.parts):len(s.parts)], s.Columns())
 }

@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"encoding/csv"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // LongColumns are the columns of the long format, in their canonical order.
@@ -25,10 +27,10 @@ func checkLongHeader(file string, line int, hdr []string, col func(i int) int) (
 	for i, h := range hdr {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !allowed[h] {
-			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s is not a column of the long format (%s)", excerpt(h), strings.Join(LongColumns, ","))
+			return nil, pipeline.Structural(file, line, col(i), pipeline.RuleWrongHeader, "column %s is not a column of the long format (%s)", pipeline.Excerpt(h), strings.Join(LongColumns, ","))
 		}
 		if _, dup := idx[h]; dup {
-			return nil, structural(file, line, col(i), RuleWrongHeader, "column %s appears twice", excerpt(h))
+			return nil, pipeline.Structural(file, line, col(i), pipeline.RuleWrongHeader, "column %s appears twice", pipeline.Excerpt(h))
 		}
 		idx[h] = i
 	}
@@ -39,7 +41,7 @@ func checkLongHeader(file string, line int, hdr []string, col func(i int) int) (
 		}
 	}
 	if len(missing) > 0 {
-		return nil, structural(file, line, 0, RuleMissingColumn, "missing required column(s) %q", missing)
+		return nil, pipeline.Structural(file, line, 0, pipeline.RuleMissingColumn, "missing required column(s) %q", missing)
 	}
 	return idx, nil
 }
@@ -57,8 +59,8 @@ func readLong(s *source) error {
 	}
 	defer rc.Close()
 	err = readLongCSVFast(s, rc, display)
-	var le *LoadError
-	if h, ok := rc.(*hashingReader); ok && errors.As(err, &le) && le.Rule == RuleTooLarge {
+	var le *pipeline.LoadError
+	if h, ok := rc.(*hashingReader); ok && errors.As(err, &le) && le.Rule == pipeline.RuleTooLarge {
 		// A file rejected for a line over the limit may be gigabytes of
 		// anything: its checksum (read to the end) is not worth the time.
 		h.skipChecksum()
@@ -77,7 +79,7 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 	if idx == nil {
 		rec, line, err := t.next()
 		if err == io.EOF {
-			return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+			return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 		}
 		if err != nil {
 			return csvStructural(display, err)
@@ -102,7 +104,7 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				s.Quarantine(pe.Line+offset, pe.Column, Error, RuleMalformedRow, "%v", pe.Err)
+				s.Quarantine(pe.Line+offset, pe.Column, pipeline.Error, pipeline.RuleMalformedRow, "%v", pe.Err)
 				continue
 			}
 			return csvStructural(display, err)
@@ -112,14 +114,14 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 			continue
 		}
 		if len(rec) != len(idx) {
-			s.Quarantine(line, 0, Error, RuleMalformedRow, "%d fields, the header has %d", len(rec), len(idx))
+			s.Quarantine(line, 0, pipeline.Error, pipeline.RuleMalformedRow, "%d fields, the header has %d", len(rec), len(idx))
 			continue
 		}
 		cell := get(rec, "value")
 		l, c := t.pos(idx["value"])
 		l += offset
 		if strings.TrimSpace(cell) == "" {
-			s.Quarantine(l, c, Error, RuleNotANumber, "value is empty (leave the row out for a missing value)")
+			s.Quarantine(l, c, pipeline.Error, pipeline.RuleNotANumber, "value is empty (leave the row out for a missing value)")
 			continue
 		}
 		yl, yc := t.pos(idx["year"])
@@ -139,8 +141,8 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 			_, c := t.pos(i)
 			return c
 		}
-		fields := FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"), Status: at("status")}
-		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: get(rec, "unit"), UnitKind: ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
+		fields := pipeline.FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"), Status: at("status")}
+		s.Add(pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: get(rec, "unit"), UnitKind: pipeline.ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
 			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
 	}
 }

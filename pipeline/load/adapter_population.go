@@ -1,9 +1,11 @@
-package pipeline
+package load
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // countryYearValueOptions names the series a country-year-value file holds.
@@ -18,11 +20,11 @@ type countryYearValueOptions struct {
 // read in one notice, not quarantined row by row.
 func readCountryYearValue(s *source) error {
 	var opt countryYearValueOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	if opt.Indicator == "" {
-		return structural(s.name, 0, 0, RuleBadEntry, "options.indicator is required")
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "options.indicator is required")
 	}
 	t, err := s.openTable(nil, ',', "Country Code", "Year", "Value")
 	if err != nil {
@@ -30,17 +32,17 @@ func readCountryYearValue(s *source) error {
 	}
 	defer t.Close()
 	col := t.col
-	early := fmt.Sprintf("rows before %d (outside DRI's range)", MinYear)
+	early := fmt.Sprintf("rows before %d (outside DRI's range)", pipeline.MinYear)
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		unit := field(rec, col["Country Code"])
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		cell := field(rec, col["Value"])
 		if s.emptyCell(cell) {
 			return nil
 		}
-		if y, err := strconv.Atoi(strings.TrimSpace(field(rec, col["Year"]))); err == nil && y < MinYear {
+		if y, err := strconv.Atoi(strings.TrimSpace(field(rec, col["Year"]))); err == nil && y < pipeline.MinYear {
 			s.skipRow(early)
 			return nil
 		}
@@ -54,8 +56,8 @@ func readCountryYearValue(s *source) error {
 		if !ok {
 			return nil
 		}
-		s.Add(Obs{Line: line, Column: c, Unit: unit, UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
-			Sex: Total, Area: Total, Age: Total, Value: v})
+		s.Add(pipeline.Obs{Line: line, Column: c, Unit: unit, UnitKind: pipeline.ByCode, Year: year, Indicator: opt.Indicator,
+			Sex: pipeline.Total, Area: pipeline.Total, Age: pipeline.Total, Value: v})
 		return nil
 	})
 	return err

@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"bytes"
@@ -22,6 +22,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // The long format from Parquet and Arrow IPC files: read through Arrow's
@@ -43,7 +45,7 @@ func readLongArrow(s *source, isParquet bool) error {
 			// from its footer), while another goroutine reads the file
 			// through for its checksum: no copy of the file in memory.
 			if size == 0 {
-				return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+				return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 			}
 			hashed := make(chan error, 1)
 			go func() { hashed <- h.drain(1 << 20) }()
@@ -54,7 +56,7 @@ func readLongArrow(s *source, isParquet bool) error {
 				err = readLongIPC(s, ra, size, display)
 			}
 			if herr := <-hashed; herr != nil && err == nil {
-				err = structural(display, 0, 0, RuleUnreadable, "%v", herr)
+				err = pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "%v", herr)
 			}
 			return err
 		}
@@ -66,13 +68,13 @@ func readLongArrow(s *source, isParquet bool) error {
 		}
 	}
 	if _, err := buf.ReadFrom(rc); err != nil {
-		return structural(display, 0, 0, RuleUnreadable, "%v", err)
+		return pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "%v", err)
 	}
 	data := buf.Bytes()
 	if len(data) == 0 {
-		return structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+		return pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
-	tracePhaseEnd("file read")
+	pipeline.TracePhase("file read")
 	if isParquet {
 		return readLongParquet(s, bytes.NewReader(data), int64(len(data)), display)
 	}
@@ -88,13 +90,13 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	// make the reader allocate more than the limit.
 	limit := s.maxMessage
 	if limit <= 0 {
-		limit = DefaultMaxMessageBytes
+		limit = pipeline.DefaultMaxMessageBytes
 	}
 	mem := longload.NewCappedAllocator(new(longload.PoolAllocator), limit)
 	opts := []ipc.Option{ipc.WithAllocator(mem),
 		ipc.WithMetadataSizeLimit(min(limit, size)), ipc.WithBodySizeLimit(min(limit, size))}
 	if err := checkIPCSchema(data, size, min(limit, size)); err != nil {
-		return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
+		return pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
 	}
 	var rr array.RecordReader
 	{
@@ -110,7 +112,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 				if le := ipcTooLarge(display, 0, err2); le != nil {
 					return le
 				}
-				return structural(display, 0, 0, RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
+				return pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "not an Arrow IPC file or stream: %v", err)
 			}
 			rr = sr
 		}
@@ -130,7 +132,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	type job struct {
 		rec   arrow.RecordBatch
 		start int
-		c     *Collector
+		c     *pipeline.Collector
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -140,12 +142,12 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for rr.Next() {
 		rec := rr.RecordBatch()
 		if err := batchHoldsRows(rec, idx); err != nil {
-			batchErr = structural(display, row+1, 0, RuleUnreadable, "the record batch from row %d: %v", row+1, err)
+			batchErr = pipeline.Structural(display, row+1, 0, pipeline.RuleUnreadable, "the record batch from row %d: %v", row+1, err)
 			break
 		}
 		rec.Retain()
 		j := &job{rec: rec, start: row, c: s.shard()}
-		j.c.cols.Reserve(int(rec.NumRows()))
+		j.c.Columns().Reserve(int(rec.NumRows()))
 		row += int(rec.NumRows())
 		all = append(all, j)
 		g.Go(func() error {
@@ -168,7 +170,7 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 		if le := ipcTooLarge(display, row+1, err); le != nil {
 			return le
 		}
-		return structural(display, row+1, 0, RuleUnreadable, "%v", err)
+		return pipeline.Structural(display, row+1, 0, pipeline.RuleUnreadable, "%v", err)
 	}
 	return nil
 }
@@ -194,13 +196,13 @@ func newIPCFileReader(r ipc.ReadAtSeeker, opts ...ipc.Option) (fr *ipc.FileReade
 // reader refusing a size over the limits readLongArrow sets, else nil.
 // arrow-go says so in words ("... exceeds limit ...", "... exceeds file
 // size ...") or passes on longload.CappedAllocator's panic.
-func ipcTooLarge(file string, row int, err error) *LoadError {
+func ipcTooLarge(file string, row int, err error) *pipeline.LoadError {
 	var ae *longload.AllocLimitError
 	switch {
 	case errors.As(err, &ae):
-		return structural(file, row, 0, RuleTooLarge, "%v", ae)
+		return pipeline.Structural(file, row, 0, pipeline.RuleTooLarge, "%v", ae)
 	case strings.Contains(err.Error(), "exceeds limit"), strings.Contains(err.Error(), "exceeds file size"):
-		return structural(file, row, 0, RuleTooLarge, "%v", err)
+		return pipeline.Structural(file, row, 0, pipeline.RuleTooLarge, "%v", err)
 	}
 	return nil
 }
@@ -220,7 +222,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		rp.BufferSize = 256 << 10
 		pf, err := file.NewParquetReader(io.NewSectionReader(data, 0, size), file.WithReadProps(rp))
 		if err != nil {
-			return nil, nil, structural(display, 0, 0, RuleUnreadable, "not a Parquet file: %v", err)
+			return nil, nil, pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "not a Parquet file: %v", err)
 		}
 		props := pqarrow.ArrowReadProperties{BatchSize: 64 * 1024}
 		sc := pf.MetaData().Schema
@@ -233,7 +235,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		fr, err := pqarrow.NewFileReader(pf, props, mem)
 		if err != nil {
 			pf.Close()
-			return nil, nil, structural(display, 0, 0, RuleUnreadable, "%v", err)
+			return nil, nil, pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "%v", err)
 		}
 		return pf, fr, nil
 	}
@@ -244,7 +246,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	defer pf.Close()
 	schema, err := fr.Schema()
 	if err != nil {
-		return structural(display, 0, 0, RuleUnreadable, "%v", err)
+		return pipeline.Structural(display, 0, 0, pipeline.RuleUnreadable, "%v", err)
 	}
 	names := make([]string, schema.NumFields())
 	for i, f := range schema.Fields() {
@@ -262,7 +264,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	// A pool of workers rather than an errgroup task per row group: each
 	// worker opens its own Parquet file reader once (a reader is not safe
 	// for concurrent use) and takes row groups until none is left.
-	shards := make([][]*Collector, groups)
+	shards := make([][]*pipeline.Collector, groups)
 	errs := make([]error, groups)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -286,7 +288,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 				for rr.Next() {
 					rec := rr.RecordBatch()
 					c := s.shard()
-					c.cols.Reserve(int(rec.NumRows()))
+					c.Columns().Reserve(int(rec.NumRows()))
 					batchRows(c, rec, row, idx)
 					row += int(rec.NumRows())
 					shards[g] = append(shards[g], c)
@@ -299,7 +301,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		}()
 	}
 	wg.Wait()
-	tracePhaseEnd("row groups")
+	pipeline.TracePhase("row groups")
 	for g := range groups {
 		s.pending = append(s.pending, shards[g]...)
 	}
@@ -308,10 +310,10 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	}
 	for g, err := range errs {
 		if err != nil {
-			if le, ok := err.(*LoadError); ok {
+			if le, ok := err.(*pipeline.LoadError); ok {
 				return le
 			}
-			return structural(display, starts[g]+1, 0, RuleUnreadable, "row group %d: %v", g, err)
+			return pipeline.Structural(display, starts[g]+1, 0, pipeline.RuleUnreadable, "row group %d: %v", g, err)
 		}
 	}
 	return nil
@@ -352,10 +354,10 @@ func batchHoldsRows(rec arrow.RecordBatch, idx map[string]int) error {
 // buffers do not match its metadata (offsets past the data: FuzzAdapters
 // found one that arrow-go v18.8.0 reads without complaint) panics when a
 // value is read, and rejects the file instead.
-func batchRows(c *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
+func batchRows(c *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.fatal = structural(c.file, start+1, 0, RuleUnreadable, "the record batch from row %d is malformed: %v", start+1, p)
+			c.SetFatal(pipeline.Structural(c.File(), start+1, 0, pipeline.RuleUnreadable, "the record batch from row %d is malformed: %v", start+1, p))
 		}
 	}()
 	longArrowRows(c, rec, start, idx)
@@ -363,7 +365,7 @@ func batchRows(c *Collector, rec arrow.RecordBatch, start int, idx map[string]in
 
 // longArrowRows validates the rows of one record batch of the long format;
 // start is the number of rows before it.
-func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
+func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
 	// The batch's columns by canonical position (nil = absent).
 	var cols [9]arrow.Array
 	var colNo [9]int
@@ -399,7 +401,7 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cStatus] == nil && cols[cNote] == nil
 	var units, inds *array.Dictionary
 	var unitIdx []int32
-	var indOf []*Indicator
+	var indOf []*pipeline.Indicator
 	var indIdx []int
 	years, _ := cols[cYear].(*array.Int32)
 	values, _ := va.(*array.Float64)
@@ -417,15 +419,15 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			for k := range unitIdx {
 				unitIdx[k] = -1
 				if ud.IsValid(k) {
-					if u, err := s.unitIndex(ud.Value(k), ByCode); err == nil {
+					if u, err := s.UnitIndex(ud.Value(k), pipeline.ByCode); err == nil {
 						unitIdx[k] = u
 					}
 				}
 			}
-			indOf, indIdx = make([]*Indicator, id.Len()), make([]int, id.Len())
+			indOf, indIdx = make([]*pipeline.Indicator, id.Len()), make([]int, id.Len())
 			for k := range indOf {
 				if id.IsValid(k) {
-					indOf[k], indIdx[k], _ = s.reg.Lookup(id.Value(k))
+					indOf[k], indIdx[k], _ = s.Registry().Lookup(id.Value(k))
 				}
 			}
 		}
@@ -434,12 +436,12 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 	slow := func(i int) {
 		row := start + i + 1
 		if va.IsNull(i) {
-			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "value is null (leave the row out for a missing value)")
+			s.Quarantine(row, colNo[cValue], pipeline.Error, pipeline.RuleNotANumber, "value is null (leave the row out for a missing value)")
 			return
 		}
 		v, err := cellFloat(va, i)
 		if err != nil {
-			s.Quarantine(row, colNo[cValue], Error, RuleNotANumber, "%v", err)
+			s.Quarantine(row, colNo[cValue], pipeline.Error, pipeline.RuleNotANumber, "%v", err)
 			return
 		}
 		var year int
@@ -461,7 +463,7 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 		if !ok {
 			ys, err := str(cYear, i)
 			if err != nil {
-				s.Quarantine(row, colNo[cYear], Error, RuleNotANumber, "%v", err)
+				s.Quarantine(row, colNo[cYear], pipeline.Error, pipeline.RuleNotANumber, "%v", err)
 				return
 			}
 			if year, ok = s.ParseYear(ys, row, colNo[cYear]); !ok {
@@ -472,13 +474,13 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 		for _, k := range textual {
 			v, err := str(k, i)
 			if err != nil {
-				s.Quarantine(row, colNo[k], Error, RuleBadCode, "%v", err)
+				s.Quarantine(row, colNo[k], pipeline.Error, pipeline.RuleBadCode, "%v", err)
 				return
 			}
 			fields[k] = v
 		}
-		s.Add(Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: ByCode, Year: year, Indicator: fields[cInd],
-			Fields: FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
+		s.Add(pipeline.Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: pipeline.ByCode, Year: year, Indicator: fields[cInd],
+			Fields: pipeline.FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
 			Sex:    fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
 	}
 	n := int(rec.NumRows())
@@ -490,7 +492,7 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 			uv, iv, yv, vv := ui.Int32Values(), ii.Int32Values(), years.Int32Values(), values.Float64Values()
 			for i := range n {
 				u, k := unitIdx[uv[i]], iv[i]
-				if u < 0 || indOf[k] == nil || !s.addKnown(u, indOf[k], indIdx[k], int(yv[i]), vv[i], start+i+1, colNo[cValue]) {
+				if u < 0 || indOf[k] == nil || !s.AddKnown(u, indOf[k], indIdx[k], int(yv[i]), vv[i], start+i+1, colNo[cValue]) {
 					slow(i)
 				}
 			}
@@ -500,7 +502,7 @@ func longArrowRows(s *Collector, rec arrow.RecordBatch, start int, idx map[strin
 	for i := range n {
 		if fast && units.IsValid(i) && inds.IsValid(i) && years.IsValid(i) && values.IsValid(i) {
 			u, k := unitIdx[units.GetValueIndex(i)], inds.GetValueIndex(i)
-			if u >= 0 && indOf[k] != nil && s.addKnown(u, indOf[k], indIdx[k], int(years.Value(i)), values.Value(i), start+i+1, colNo[cValue]) {
+			if u >= 0 && indOf[k] != nil && s.AddKnown(u, indOf[k], indIdx[k], int(years.Value(i)), values.Value(i), start+i+1, colNo[cValue]) {
 				continue
 			}
 		}
@@ -541,7 +543,7 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.String:
 		v, err := longload.ParseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
-			return 0, fmt.Errorf("value %s is not a number", excerpt(c.Value(i)))
+			return 0, fmt.Errorf("value %s is not a number", pipeline.Excerpt(c.Value(i)))
 		}
 		return v, nil
 	}

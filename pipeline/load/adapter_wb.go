@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"bufio"
@@ -7,6 +7,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // seriesTarget says where a publisher's series lands.
@@ -111,8 +113,8 @@ func isDataBankFooter(rec []string) bool {
 // readWBDataBank reads a World Bank DataBank extract in either layout.
 func readWBDataBank(s *source) error {
 	var opt databankOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	d, cl, err := s.openLines()
 	if err != nil {
@@ -121,14 +123,14 @@ func readWBDataBank(s *source) error {
 	defer cl.Close()
 	hdr, hline, err := d.next()
 	if err == io.EOF {
-		return structural(s.name, 1, 0, RuleEmptyFile, "the file is empty")
+		return pipeline.Structural(s.name, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
 	if err != nil {
 		return csvStructural(s.name, err)
 	}
 	defer func() {
 		if d.repaired > 0 {
-			s.Problem(d.first, 0, Notice, RuleRepairedQuoting,
+			s.Problem(d.first, 0, pipeline.Notice, pipeline.RuleRepairedQuoting,
 				"%d lines end a quoted label with a doubled quote (DataBank export defect); read as if the quote were single", d.repaired)
 		}
 	}()
@@ -138,7 +140,7 @@ func readWBDataBank(s *source) error {
 	case "series-columns":
 		return readDataBankSeriesColumns(s, d, hdr, hline, opt)
 	}
-	return structural(s.name, 0, 0, RuleBadEntry, "options.layout %q: want series-rows or series-columns", opt.Layout)
+	return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "options.layout %q: want series-rows or series-columns", opt.Layout)
 }
 
 func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int, opt databankOptions) error {
@@ -156,7 +158,7 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 		}
 	}
 	if len(years) == 0 {
-		return structural(s.name, hline, 0, RuleMissingColumn, "no year columns ('2017 [YR2017]')")
+		return pipeline.Structural(s.name, hline, 0, pipeline.RuleMissingColumn, "no year columns ('2017 [YR2017]')")
 	}
 	err = s.eachRow(d, s.name, func(rec []string, line int) error {
 		if isDataBankFooter(rec) {
@@ -170,20 +172,15 @@ func readDataBankSeriesRows(s *source, d *dataBankLines, hdr []string, hline int
 			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		for _, yc := range years {
-			cell := field(rec, yc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'..' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			v, ok := s.valueAt(rec, yc.idx, line, target.Indicator, "'..' cells")
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
+			s.Add(pipeline.Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: pipeline.ByCode, Year: yc.year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
 		}
 		return nil
@@ -208,7 +205,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 		}
 		t, ok := opt.Series[m[1]]
 		if !ok {
-			s.Problem(hline, i+1, Notice, RuleIgnoredColumn, "series %s is not mapped to an indicator", excerpt(m[1]))
+			s.Problem(hline, i+1, pipeline.Notice, pipeline.RuleIgnoredColumn, "series %s is not mapped to an indicator", pipeline.Excerpt(m[1]))
 			continue
 		}
 		var y int
@@ -216,7 +213,7 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 		cols = append(cols, scol{i, y, t})
 	}
 	if len(cols) == 0 {
-		return structural(s.name, hline, 0, RuleMissingColumn, "no column of a mapped series ('Name [code] - 2017 [YR2017]')")
+		return pipeline.Structural(s.name, hline, 0, pipeline.RuleMissingColumn, "no column of a mapped series ('Name [code] - 2017 [YR2017]')")
 	}
 	err = s.eachRow(d, s.name, func(rec []string, line int) error {
 		if isDataBankFooter(rec) {
@@ -224,20 +221,15 @@ func readDataBankSeriesColumns(s *source, d *dataBankLines, hdr []string, hline 
 			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		for _, c := range cols {
-			cell := field(rec, c.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'..' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, c.idx+1, c.target.Indicator)
+			v, ok := s.valueAt(rec, c.idx, line, c.target.Indicator, "'..' cells")
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: line, Column: c.idx + 1, Unit: unit, UnitKind: ByCode, Year: c.year, Indicator: c.target.Indicator,
+			s.Add(pipeline.Obs{Line: line, Column: c.idx + 1, Unit: unit, UnitKind: pipeline.ByCode, Year: c.year, Indicator: c.target.Indicator,
 				Sex: c.target.Sex, Area: c.target.Area, Age: c.target.Age, Value: v})
 		}
 		return nil
@@ -255,8 +247,8 @@ type findexDatabankOptions struct {
 // a '%' sign ("9%"); the sign is stripped and a notice says so once.
 func readFindexDatabank(s *source) error {
 	var opt findexDatabankOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	t, err := s.openTable(nil, ',', append([]string{"Country code", "Year"}, sortedKeys(opt.Columns)...)...)
 	if err != nil {
@@ -269,7 +261,7 @@ func readFindexDatabank(s *source) error {
 	percent, firstPercent := 0, 0
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		unit := field(rec, col["Country code"])
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		l, c := t.pos(col["Year"])
@@ -278,7 +270,7 @@ func readFindexDatabank(s *source) error {
 			return nil
 		}
 		_, unitCol := t.pos(col["Country code"])
-		fields := FieldColumns{Unit: unitCol, Year: c}
+		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		for _, label := range labels {
 			i := col[label]
 			cell := strings.TrimSpace(field(rec, i))
@@ -298,7 +290,7 @@ func readFindexDatabank(s *source) error {
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: l, Column: cpos, Fields: fields, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+			s.Add(pipeline.Obs{Line: l, Column: cpos, Fields: fields, Unit: unit, UnitKind: pipeline.ByCode, Year: year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v,
 				Note: "rounded to whole percent in this copy"})
 		}
@@ -308,7 +300,7 @@ func readFindexDatabank(s *source) error {
 		return err
 	}
 	if percent > 0 {
-		s.Problem(firstPercent, 0, Notice, RuleKnownDefect,
+		s.Problem(firstPercent, 0, pipeline.Notice, pipeline.RuleKnownDefect,
 			"%d values are written with a '%%' sign and rounded to whole percent (spreadsheet display format); the sign was stripped", percent)
 	}
 	return nil
@@ -341,7 +333,7 @@ func readWBAPILong(s *source) error {
 			s.skipRow(wbAggregates)
 			return nil
 		}
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		cell := field(rec, col["value"])
@@ -354,13 +346,13 @@ func readWBAPILong(s *source) error {
 			return nil
 		}
 		_, unitCol := t.pos(col["cty_iso"])
-		fields := FieldColumns{Unit: unitCol, Year: c}
+		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col["value"])
 		v, ok := s.ParseValue(cell, l, c, target.Indicator)
 		if !ok {
 			return nil
 		}
-		s.Add(Obs{Line: line, Column: c, Fields: fields, Unit: unit, UnitKind: ByCode, Year: year, Indicator: target.Indicator,
+		s.Add(pipeline.Obs{Line: line, Column: c, Fields: fields, Unit: unit, UnitKind: pipeline.ByCode, Year: year, Indicator: target.Indicator,
 			Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v})
 		return nil
 	})
@@ -374,8 +366,8 @@ var unitInName = regexp.MustCompile(`\(([^()]*)\)\s*$`)
 // are counted as not used (one notice), not quarantined one by one.
 func readWDIWide(s *source) error {
 	var opt seriesOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	t, cl, err := s.openCSV("", ',')
 	if err != nil {
@@ -387,7 +379,7 @@ func readWDIWide(s *source) error {
 	for {
 		rec, line, err := t.next()
 		if err == io.EOF {
-			return structural(t.file, line, 0, RuleWrongHeader, "no header line starting \"Country Name\"")
+			return pipeline.Structural(t.file, line, 0, pipeline.RuleWrongHeader, "no header line starting \"Country Name\"")
 		}
 		if err != nil {
 			return csvStructural(t.file, err)
@@ -409,14 +401,14 @@ func readWDIWide(s *source) error {
 		if _, err := fmt.Sscan(h, &y); err != nil || len(h) != 4 {
 			continue
 		}
-		if y < MinYear {
+		if y < pipeline.MinYear {
 			early++
 			continue
 		}
 		years = append(years, ycol{i, y})
 	}
 	if early > 0 {
-		s.Problem(0, 0, Notice, RuleIgnoredColumn, "%d year columns before %d are outside DRI's range and not read", early, MinYear)
+		s.Problem(0, 0, pipeline.Notice, pipeline.RuleIgnoredColumn, "%d year columns before %d are outside DRI's range and not read", early, pipeline.MinYear)
 	}
 	err = s.eachRow(t, t.file, func(rec []string, line int) error {
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
@@ -430,7 +422,7 @@ func readWDIWide(s *source) error {
 			return nil
 		}
 		unit := field(rec, col["Country Code"])
-		if s.skipAggregate(unit, ByCode, wbAggregates) {
+		if s.skipAggregate(unit, pipeline.ByCode, wbAggregates) {
 			return nil
 		}
 		label := ""
@@ -438,15 +430,11 @@ func readWDIWide(s *source) error {
 			label = m[1]
 		}
 		for _, yc := range years {
-			cell := field(rec, yc.idx)
-			if s.emptyCell(cell) {
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, yc.idx+1, target.Indicator)
+			v, ok := s.valueAt(rec, yc.idx, line, target.Indicator, "empty cells")
 			if !ok {
 				continue
 			}
-			s.Add(Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: ByCode, Year: yc.year, Indicator: target.Indicator,
+			s.Add(pipeline.Obs{Line: line, Column: yc.idx + 1, Unit: unit, UnitKind: pipeline.ByCode, Year: yc.year, Indicator: target.Indicator,
 				Sex: target.Sex, Area: target.Area, Age: target.Age, Value: v, UnitLabel: label})
 		}
 		return nil
@@ -466,8 +454,8 @@ type ddfOptions struct {
 // such as "kos" resolved by the alias table), time, value.
 func readDDF(s *source) error {
 	var opt ddfOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	t, err := s.openTable(nil, ',', "geo", "time", opt.Concept)
 	if err != nil {
@@ -486,20 +474,20 @@ func readDDF(s *source) error {
 			return nil
 		}
 		_, unitCol := t.pos(col["geo"])
-		fields := FieldColumns{Unit: unitCol, Year: c}
+		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		l, c = t.pos(col[opt.Concept])
 		v, ok := s.ParseValue(cell, l, c, opt.Indicator)
 		if !ok {
 			return nil
 		}
-		s.Add(Obs{Line: l, Column: c, Fields: fields, Unit: field(rec, col["geo"]), UnitKind: ByCode, Year: year, Indicator: opt.Indicator,
+		s.Add(pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: field(rec, col["geo"]), UnitKind: pipeline.ByCode, Year: year, Indicator: opt.Indicator,
 			Sex: opt.Sex, Area: opt.Area, Age: opt.Age, Value: v})
 		return nil
 	})
 }
 
-var sdgSex = map[string]string{"BOTHSEX": Total, "FEMALE": Female, "MALE": Male, "": Total}
-var sdgLocation = map[string]string{"ALLAREA": Total, "URBAN": Urban, "RURAL": Rural, "": Total}
+var sdgSex = map[string]string{"BOTHSEX": pipeline.Total, "FEMALE": pipeline.Female, "MALE": pipeline.Male, "": pipeline.Total}
+var sdgLocation = map[string]string{"ALLAREA": pipeline.Total, "URBAN": pipeline.Urban, "RURAL": pipeline.Rural, "": pipeline.Total}
 
 type sdgOptions struct {
 	Series map[string]string `yaml:"series"`
@@ -523,7 +511,7 @@ func readSDG(s *source) error {
 			return nil
 		}
 		area := field(rec, col["GeoAreaCode"])
-		if s.skipAggregate(area, ByM49, regionalAggregates) {
+		if s.skipAggregate(area, pipeline.ByM49, regionalAggregates) {
 			return nil
 		}
 		cell := field(rec, col["Value"])
@@ -538,12 +526,12 @@ func readSDG(s *source) error {
 		_, unitCol := t.pos(col["GeoAreaCode"])
 		_, sexCol := t.pos(col["Sex"])
 		_, areaCol := t.pos(col["Location"])
-		fields := FieldColumns{Unit: unitCol, Year: c, Sex: sexCol, Area: areaCol}
+		fields := pipeline.FieldColumns{Unit: unitCol, Year: c, Sex: sexCol, Area: areaCol}
 		sex, ok1 := sdgSex[strings.TrimSpace(field(rec, col["Sex"]))]
 		loc, ok2 := sdgLocation[strings.TrimSpace(field(rec, col["Location"]))]
 		if !ok1 || !ok2 {
 			_, c := t.pos(col["Sex"])
-			s.Quarantine(line, c, Error, RuleBadCode, "Sex %s / Location %s not understood", excerpt(field(rec, col["Sex"])), excerpt(field(rec, col["Location"])))
+			s.Quarantine(line, c, pipeline.Error, pipeline.RuleBadCode, "Sex %s / Location %s not understood", pipeline.Excerpt(field(rec, col["Sex"])), pipeline.Excerpt(field(rec, col["Location"])))
 			return nil
 		}
 		l, c = t.pos(col["Value"])
@@ -551,11 +539,11 @@ func readSDG(s *source) error {
 		if !ok {
 			return nil
 		}
-		o := Obs{Line: l, Column: c, Fields: fields, Unit: area, UnitKind: ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
+		o := pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: area, UnitKind: pipeline.ByM49, Year: year, Indicator: id, Sex: sex, Area: loc, Value: v,
 			UnitLabel: field(rec, col["Units"]),
 			Note:      joinNote(field(rec, col["FootNote"]), strings.TrimSpace(field(rec, col["Source"])))}
 		if n := strings.TrimSpace(field(rec, col["Nature"])); n == "E" || n == "M" {
-			o.Status = StatusEstimated
+			o.Status = pipeline.StatusEstimated
 		}
 		s.Add(o)
 		return nil

@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"bytes"
@@ -17,12 +17,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/datasets"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 var (
 	fuzzOnce sync.Once
-	fuzzBase *Result
-	fuzzCat  *Catalogue
+	fuzzBase *pipeline.Result
+	fuzzCat  *pipeline.Catalogue
 )
 
 // fuzzSetup loads the embedded reference tables once (no observation
@@ -34,8 +36,8 @@ func fuzzSetup(t testing.TB) {
 			panic(err)
 		}
 		fuzzBase = res
-		data, _ := fs.ReadFile(datasets.FS, CatalogueFile)
-		fuzzCat, err = ParseCatalogue(CatalogueFile, data)
+		data, _ := fs.ReadFile(datasets.FS, pipeline.CatalogueFile)
+		fuzzCat, err = pipeline.ParseCatalogue(pipeline.CatalogueFile, data)
 		if err != nil {
 			panic(err)
 		}
@@ -44,17 +46,17 @@ func fuzzSetup(t testing.TB) {
 
 // fuzzEntries returns, per adapter, the first catalogue entry using it (so
 // the fuzzed adapter runs with real options); long and wide get test entries.
-func fuzzEntries() []*Entry {
-	by := map[string]*Entry{}
+func fuzzEntries() []*pipeline.Entry {
+	by := map[string]*pipeline.Entry{}
 	for _, e := range fuzzCat.Sources {
 		if _, ok := by[e.Adapter]; !ok {
 			by[e.Adapter] = e
 		}
 	}
-	by["long"] = &Entry{ID: "fuzz.long", Adapter: "long", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x"}
-	by["wide"] = &Entry{ID: "fuzz.wide", Adapter: "wide", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x",
+	by["long"] = &pipeline.Entry{ID: "fuzz.long", Adapter: "long", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x"}
+	by["wide"] = &pipeline.Entry{ID: "fuzz.wide", Adapter: "wide", File: "data.csv", Publisher: "fuzz", Vintage: "x", Licence: "x",
 		Options: map[string]any{"imeta": "imeta.csv", "year": 2020}}
-	var out []*Entry
+	var out []*pipeline.Entry
 	for _, e := range by {
 		if e.Adapter != "document" {
 			out = append(out, e)
@@ -66,29 +68,18 @@ func fuzzEntries() []*Entry {
 
 // runFuzzed runs one adapter on data without the panic guard of runAdapter,
 // against a fresh copy of the reference, and checks the accounting.
-func runFuzzed(t *testing.T, e *Entry, data []byte, aux map[string][]byte) {
-	ref := NewReference()
-	for _, u := range fuzzBase.Reference.Units() {
-		c := *u
-		_, _ = ref.addUnit(&c)
-	}
-	for k, v := range fuzzBase.Reference.alias {
-		ref.alias[k] = v
-	}
-	for k, v := range fuzzBase.Reference.aggregates {
-		ref.aggregates[k] = v
-	}
-	ref.buildGroups()
+func runFuzzed(t *testing.T, e *pipeline.Entry, data []byte, aux map[string][]byte) {
+	ref := fuzzBase.Reference.CloneUnits()
 	fsys := fstest.MapFS{e.File: &fstest.MapFile{Data: data}}
 	for name, d := range aux {
 		fsys[path.Join(path.Dir(e.File), name)] = &fstest.MapFile{Data: d}
 	}
-	fr := &FileReport{Source: e.ID, File: e.File}
+	fr := &pipeline.FileReport{Source: e.ID, File: e.File}
 	s := &source{entry: e, fsys: fsys, name: e.File, ref: ref, checksums: map[string]string{}, mu: &sync.Mutex{}}
-	s.Collector = newCollector(e.File, ref, fuzzBase.Registry.clone(), newInterner(Total), newInterner(""), fr, 2027)
+	s.Collector = pipeline.NewCollector(e.File, ref, fuzzBase.Registry.Clone(), pipeline.NewInterner(pipeline.Total), pipeline.NewInterner(""), fr, 2027)
 	err := adapters[e.Adapter].read(s)
 	if err != nil {
-		if _, ok := err.(*LoadError); !ok {
+		if _, ok := err.(*pipeline.LoadError); !ok {
 			t.Fatalf("%s: error %T %v, want a *LoadError", e.Adapter, err, err)
 		}
 	}
@@ -122,13 +113,13 @@ func FuzzAdapters(f *testing.F) {
 		}
 		seed(data[:min(len(data), 3000)])
 	}
-	bad, _ := os.ReadDir("testdata/bad")
+	bad, _ := os.ReadDir("../testdata/bad")
 	for _, d := range bad {
-		if data, err := os.ReadFile(path.Join("testdata/bad", d.Name())); err == nil {
+		if data, err := os.ReadFile(path.Join("../testdata/bad", d.Name())); err == nil {
 			seed(data)
 		}
 	}
-	imeta, _ := os.ReadFile("testdata/wide/imeta.csv")
+	imeta, _ := os.ReadFile("../testdata/wide/imeta.csv")
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		e := entries[int(which)%len(entries)]
 		runFuzzed(t, e, data, map[string][]byte{
@@ -141,7 +132,7 @@ func FuzzAdapters(f *testing.F) {
 // FuzzIMeta checks the iMeta parser on arbitrary input: no panic, and a
 // parsed table is internally consistent (every parent exists).
 func FuzzIMeta(f *testing.F) {
-	if data, err := os.ReadFile("testdata/wide/imeta.csv"); err == nil {
+	if data, err := os.ReadFile("../testdata/wide/imeta.csv"); err == nil {
 		f.Add(data)
 	}
 	f.Add([]byte("iCode,Level,Parent,Weight,Direction,Type\nA,1,P,1,1,Indicator\nP,2,,1,,Aggregate\n"))
@@ -166,7 +157,7 @@ func FuzzParseYears(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		from, to, err := ParseYears(s)
+		from, to, err := pipeline.ParseYears(s)
 		if err == nil && from != 0 && to != 0 && from > to {
 			t.Fatalf("ParseYears(%q) = %d, %d", s, from, to)
 		}
@@ -213,7 +204,7 @@ func FuzzLongArrowIPC(f *testing.F) {
 		f.Add(stream.Bytes())
 		f.Add(file.Bytes())
 	}
-	e := &Entry{ID: "fuzz.long-arrow", Adapter: "long", File: "data.arrow", Publisher: "fuzz", Vintage: "x", Licence: "x"}
+	e := &pipeline.Entry{ID: "fuzz.long-arrow", Adapter: "long", File: "data.arrow", Publisher: "fuzz", Vintage: "x", Licence: "x"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		runFuzzed(t, e, data, nil)
 	})

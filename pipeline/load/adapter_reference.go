@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Reference adapters build the units and groups tables. Their rows count as
@@ -31,21 +33,21 @@ func readM49(s *source) error {
 	return s.eachRow(t, t.file, func(rec []string, line int) error {
 		for _, c := range []string{"Global Code", "Region Code", "Sub-region Code", "Intermediate Region Code"} {
 			if code := pad(field(rec, col[c])); code != "" {
-				s.ref.aggregates["M49:"+code] = field(rec, col[c])
+				s.ref.AddAggregate("M49:"+code, field(rec, col[c]))
 			}
 		}
 		iso3 := strings.TrimSpace(field(rec, col["ISO-alpha3 Code"]))
-		s.report.Read++
+		s.Report().Read++
 		if len(iso3) != 3 {
 			_, c := t.pos(col["ISO-alpha3 Code"])
-			s.report.Quarantined++
-			s.Problem(line, c, Error, RuleBadCode, "ISO-alpha3 code %s is not three letters", excerpt(iso3))
+			s.Report().Quarantined++
+			s.Problem(line, c, pipeline.Error, pipeline.RuleBadCode, "ISO-alpha3 code %s is not three letters", pipeline.Excerpt(iso3))
 			return nil
 		}
-		u := &Unit{
+		u := &pipeline.Unit{
 			Code: iso3, ISO2: strings.TrimSpace(field(rec, col["ISO-alpha2 Code"])),
 			M49: pad(field(rec, col["M49 Code"])), Name: strings.TrimSpace(field(rec, col["Country or Area"])),
-			Type:       UnitTerritory,
+			Type:       pipeline.UnitTerritory,
 			RegionCode: pad(field(rec, col["Region Code"])), Region: strings.TrimSpace(field(rec, col["Region Name"])),
 			SubRegionCode: pad(field(rec, col["Sub-region Code"])), SubRegion: strings.TrimSpace(field(rec, col["Sub-region Name"])),
 			IntermediateRegionCode: pad(field(rec, col["Intermediate Region Code"])),
@@ -54,12 +56,12 @@ func readM49(s *source) error {
 			LLDC:                   flag(field(rec, col["Land Locked Developing Countries (LLDC)"])),
 			SIDS:                   flag(field(rec, col["Small Island Developing States (SIDS)"])),
 		}
-		if _, err := s.ref.addUnit(u); err != nil {
-			s.report.Quarantined++
-			s.Problem(line, 0, Error, RuleDuplicateKey, "%v", err)
+		if _, err := s.ref.AddUnit(u); err != nil {
+			s.Report().Quarantined++
+			s.Problem(line, 0, pipeline.Error, pipeline.RuleDuplicateKey, "%v", err)
 			return nil
 		}
-		s.report.Loaded++
+		s.Report().Loaded++
 		return nil
 	})
 }
@@ -85,33 +87,31 @@ func readRows(s *source, want []string, fn func(rec []string, col map[string]int
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			return nil
 		}
-		s.report.Read++
+		s.Report().Read++
 		if err := fn(rec, col); err != nil {
-			s.report.Quarantined++
-			var re *ruleError
-			if e, ok := err.(*ruleError); ok {
+			s.Report().Quarantined++
+			var re *pipeline.RuleError
+			if e, ok := err.(*pipeline.RuleError); ok {
 				re = e
 			} else {
-				re = &ruleError{rule: RuleBadCode, msg: err.Error()}
+				re = pipeline.Reject(pipeline.RuleBadCode, "%s", err.Error())
 			}
-			s.Problem(line, 0, Error, re.rule, "%s", re.msg)
+			s.Problem(line, 0, pipeline.Error, re.Rule(), "%s", re.Error())
 			return nil
 		}
-		s.report.Loaded++
+		s.Report().Loaded++
 		return nil
 	})
 }
 
-func (e *ruleError) Error() string { return e.msg }
-
 func readUnitsExtra(s *source) error {
 	return readRows(s, []string{"code", "iso2", "m49", "name", "note"}, func(rec []string, col map[string]int) error {
-		u := &Unit{Code: strings.TrimSpace(field(rec, col["code"])), ISO2: strings.TrimSpace(field(rec, col["iso2"])),
-			M49: strings.TrimSpace(field(rec, col["m49"])), Name: strings.TrimSpace(field(rec, col["name"])), Type: UnitTerritory}
+		u := &pipeline.Unit{Code: strings.TrimSpace(field(rec, col["code"])), ISO2: strings.TrimSpace(field(rec, col["iso2"])),
+			M49: strings.TrimSpace(field(rec, col["m49"])), Name: strings.TrimSpace(field(rec, col["name"])), Type: pipeline.UnitTerritory}
 		if len(u.Code) != 3 || strings.ToUpper(u.Code) != u.Code {
-			return reject(RuleBadCode, "code %s is not three upper-case letters", excerpt(u.Code))
+			return pipeline.Reject(pipeline.RuleBadCode, "code %s is not three upper-case letters", pipeline.Excerpt(u.Code))
 		}
-		_, err := s.ref.addUnit(u)
+		_, err := s.ref.AddUnit(u)
 		return err
 	})
 }
@@ -120,18 +120,18 @@ func readUNMembers(s *source) error {
 	n := 0
 	err := readRows(s, []string{"iso3", "name"}, func(rec []string, col map[string]int) error {
 		code := strings.TrimSpace(field(rec, col["iso3"]))
-		i, ok := s.ref.byCode[code]
+		i, ok := s.ref.UnitIndex(code)
 		if !ok {
-			return reject(RuleUnknownUnit, "UN member %s is not in the M49 table", excerpt(code))
+			return pipeline.Reject(pipeline.RuleUnknownUnit, "UN member %s is not in the M49 table", pipeline.Excerpt(code))
 		}
-		u := s.ref.units[i]
+		u := s.ref.UnitAt(i)
 		u.UNMember = true
-		u.Type = UnitCountry
+		u.Type = pipeline.UnitCountry
 		n++
 		return nil
 	})
 	if err == nil && n != 193 {
-		s.Problem(0, 0, Notice, RuleKnownDefect, "%d UN member states listed; the UN has 193", n)
+		s.Problem(0, 0, pipeline.Notice, pipeline.RuleKnownDefect, "%d UN member states listed; the UN has 193", n)
 	}
 	return err
 }
@@ -144,16 +144,16 @@ type wbClassOptions struct {
 
 func readWBClass(s *source) error {
 	var opt wbClassOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	income := map[string]string{}
-	for _, ig := range incomeGroups {
-		income[strings.ToLower(ig.name)] = ig.code
+	for _, ig := range pipeline.IncomeGroups {
+		income[strings.ToLower(ig.Name)] = ig.Code
 	}
 	region := map[string]string{}
-	for _, r := range wbRegions {
-		region[strings.ToLower(r.name)] = r.code
+	for _, r := range pipeline.WBRegions {
+		region[strings.ToLower(r.Name)] = r.Code
 	}
 	t, err := s.openTable(nil, ',', "Economy", "Code", "Region", "Income group")
 	if err != nil {
@@ -169,28 +169,28 @@ func readWBClass(s *source) error {
 		}
 		ig := strings.TrimSpace(field(rec, col["Income group"]))
 		rg := strings.TrimSpace(field(rec, col["Region"]))
-		i, ok := s.ref.byCode[code]
+		i, ok := s.ref.UnitIndex(code)
 		if !ok {
 			if ig == "" && rg == "" {
-				s.ref.aggregates[code] = field(rec, col["Economy"])
+				s.ref.AddAggregate(code, field(rec, col["Economy"]))
 				s.Ignore("World Bank aggregates", 1)
 				return nil
 			}
-			s.Quarantine(line, 0, Error, RuleUnknownUnit, "economy %s (%s) is not in the units table", excerpt(code), excerpt(field(rec, col["Economy"])))
+			s.Quarantine(line, 0, pipeline.Error, pipeline.RuleUnknownUnit, "economy %s (%s) is not in the units table", pipeline.Excerpt(code), pipeline.Excerpt(field(rec, col["Economy"])))
 			return nil
 		}
-		s.report.Read++
-		u := s.ref.units[i]
+		s.Report().Read++
+		u := s.ref.UnitAt(i)
 		if why, ok := opt.Unclassified[code]; ok {
-			s.Problem(line, 0, Notice, RuleKnownDefect, "%s: income group %s left out: %s", code, excerpt(ig), why)
+			s.Problem(line, 0, pipeline.Notice, pipeline.RuleKnownDefect, "%s: income group %s left out: %s", code, pipeline.Excerpt(ig), why)
 			ig = ""
 		}
 		if ig != "" {
 			c, ok := income[strings.ToLower(ig)]
 			if !ok {
-				s.report.Quarantined++
+				s.Report().Quarantined++
 				_, cpos := t.pos(col["Income group"])
-				s.Problem(line, cpos, Error, RuleBadCode, "income group %s is not one of the four World Bank groups", excerpt(ig))
+				s.Problem(line, cpos, pipeline.Error, pipeline.RuleBadCode, "income group %s is not one of the four World Bank groups", pipeline.Excerpt(ig))
 				return nil
 			}
 			u.IncomeGroup = c
@@ -198,14 +198,14 @@ func readWBClass(s *source) error {
 		if rg != "" {
 			c, ok := region[strings.ToLower(rg)]
 			if !ok {
-				s.report.Quarantined++
+				s.Report().Quarantined++
 				_, cpos := t.pos(col["Region"])
-				s.Problem(line, cpos, Error, RuleBadCode, "region %s is not one of the seven World Bank regions", excerpt(rg))
+				s.Problem(line, cpos, pipeline.Error, pipeline.RuleBadCode, "region %s is not one of the seven World Bank regions", pipeline.Excerpt(rg))
 				return nil
 			}
 			u.WBRegion = c
 		}
-		s.report.Loaded++
+		s.Report().Loaded++
 		return nil
 	})
 }
@@ -214,9 +214,9 @@ func readWBClassGroups(s *source) error {
 	return readRows(s, []string{"WB_Group_Code", "WB_Group_Name", "WB_Country_Code"}, func(rec []string, col map[string]int) error {
 		g := strings.TrimSpace(field(rec, col["WB_Group_Code"]))
 		if g == "" {
-			return reject(RuleBadCode, "empty group code")
+			return pipeline.Reject(pipeline.RuleBadCode, "empty group code")
 		}
-		s.ref.aggregates[g] = field(rec, col["WB_Group_Name"])
+		s.ref.AddAggregate(g, field(rec, col["WB_Group_Name"]))
 		return nil
 	})
 }
@@ -224,14 +224,14 @@ func readWBClassGroups(s *source) error {
 func readAliases(s *source) error {
 	return readRows(s, []string{"alias", "code", "note"}, func(rec []string, col map[string]int) error {
 		alias, code := field(rec, col["alias"]), strings.TrimSpace(field(rec, col["code"]))
-		if _, ok := s.ref.byCode[code]; !ok {
-			return reject(RuleUnknownUnit, "alias %s points at unknown unit %s", excerpt(alias), excerpt(code))
+		if _, ok := s.ref.UnitIndex(code); !ok {
+			return pipeline.Reject(pipeline.RuleUnknownUnit, "alias %s points at unknown unit %s", pipeline.Excerpt(alias), pipeline.Excerpt(code))
 		}
-		n := normName(alias)
-		if prev, dup := s.ref.alias[n]; dup && prev != code {
-			return reject(RuleDuplicateKey, "alias %s already points at %s", excerpt(alias), prev)
+		n := pipeline.NormName(alias)
+		if prev, dup := s.ref.Alias(n); dup && prev != code {
+			return pipeline.Reject(pipeline.RuleDuplicateKey, "alias %s already points at %s", pipeline.Excerpt(alias), prev)
 		}
-		s.ref.alias[n] = code
+		s.ref.SetAlias(n, code)
 		return nil
 	})
 }
@@ -245,27 +245,27 @@ func readAliases(s *source) error {
 // M49 table's LDCs; a difference is reported against each row. A state
 // listed twice is rejected (its second row), not merged.
 func readLDCMembership(s *source) error {
-	var periods []MemberPeriod
+	var periods []pipeline.MemberPeriod
 	current := map[string]bool{}
 	listed := map[string]bool{}
 	err := readRows(s, []string{"iso3", "country", "added", "graduated", "source"}, func(rec []string, col map[string]int) error {
 		code := strings.TrimSpace(field(rec, col["iso3"]))
-		i, ok := s.ref.byCode[code]
+		i, ok := s.ref.UnitIndex(code)
 		if !ok {
-			return reject(RuleUnknownUnit, "LDC %q is not in the M49 table", code)
+			return pipeline.Reject(pipeline.RuleUnknownUnit, "LDC %q is not in the M49 table", code)
 		}
 		added, err := strconv.Atoi(strings.TrimSpace(field(rec, col["added"])))
 		if err != nil || added < 1971 {
-			return reject(RuleNotANumber, "%s: added %q is not a year from 1971 (the first list)", code, field(rec, col["added"]))
+			return pipeline.Reject(pipeline.RuleNotANumber, "%s: added %q is not a year from 1971 (the first list)", code, field(rec, col["added"]))
 		}
 		if strings.TrimSpace(field(rec, col["source"])) == "" {
-			return reject(RuleBadEntry, "%s: no source cited", code)
+			return pipeline.Reject(pipeline.RuleBadEntry, "%s: no source cited", code)
 		}
-		p := MemberPeriod{Unit: s.ref.units[i].Code, From: added}
+		p := pipeline.MemberPeriod{Unit: s.ref.UnitAt(i).Code, From: added}
 		if g := strings.TrimSpace(field(rec, col["graduated"])); g != "" {
 			y, m, ok := graduationMonth(g)
 			if !ok || y < added {
-				return reject(RuleNotANumber, "%s: graduated %q is not a date YYYY-MM[-DD] after %d", code, g, added)
+				return pipeline.Reject(pipeline.RuleNotANumber, "%s: graduated %q is not a date YYYY-MM[-DD] after %d", code, g, added)
 			}
 			p.To = y - 1
 			if m >= 7 {
@@ -273,12 +273,12 @@ func readLDCMembership(s *source) error {
 			}
 		} else {
 			current[p.Unit] = true
-			if !s.ref.units[i].LDC {
-				return reject(RuleBadEntry, "%s is listed as an LDC without graduation, but the M49 table does not flag it", code)
+			if !s.ref.UnitAt(i).LDC {
+				return pipeline.Reject(pipeline.RuleBadEntry, "%s is listed as an LDC without graduation, but the M49 table does not flag it", code)
 			}
 		}
 		if listed[code] {
-			return reject(RuleDuplicateKey, "%s is listed twice: one row per state, with its first inclusion and its graduation", code)
+			return pipeline.Reject(pipeline.RuleDuplicateKey, "%s is listed twice: one row per state, with its first inclusion and its graduation", code)
 		}
 		listed[code] = true
 		periods = append(periods, p)
@@ -287,13 +287,13 @@ func readLDCMembership(s *source) error {
 	if err != nil {
 		return err
 	}
-	for _, u := range s.ref.units {
+	for _, u := range s.ref.Units() {
 		if u.LDC && !current[u.Code] {
-			s.Problem(0, 0, Error, RuleBadEntry, "%s is an LDC in the M49 table but not a current LDC here", u.Code)
+			s.Problem(0, 0, pipeline.Error, pipeline.RuleBadEntry, "%s is an LDC in the M49 table but not a current LDC here", u.Code)
 		}
 	}
 	sort.Slice(periods, func(a, b int) bool { return periods[a].Unit < periods[b].Unit })
-	s.ref.ldcPeriods = periods
+	s.ref.SetLDCPeriods(periods)
 	return nil
 }
 
@@ -312,28 +312,12 @@ func graduationMonth(s string) (year, month int, ok bool) {
 // read, a sub-national unit code must be in a list. Every country of the
 // shipped list is in the units table (M49 and units-extra).
 func readSubdivisions(s *source) error {
-	r := s.ref
-	r.mu.Lock()
-	if r.subdivisions == nil {
-		r.subdivisions = map[string]string{}
-	}
-	r.subdivisionList = append(r.subdivisionList, s.name)
-	r.mu.Unlock()
+	s.ref.AddSubdivisionList(s.name)
 	return readRows(s, []string{"code", "name"}, func(rec []string, col map[string]int) error {
 		code := strings.TrimSpace(field(rec, col["code"]))
-		m := subnationalCode.FindStringSubmatch(code)
-		if m == nil {
-			return reject(RuleBadCode, "code %s is not of the ISO 3166-2 form XX-YYY (country, hyphen, 1-3 letters or digits)", excerpt(code))
+		if e := s.ref.AddSubdivision(code, strings.TrimSpace(field(rec, col["name"]))); e != nil {
+			return e
 		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if _, ok := r.byISO2[m[1]]; !ok {
-			return reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
-		}
-		if _, dup := r.subdivisions[code]; dup {
-			return reject(RuleDuplicateKey, "code %q is listed twice", code)
-		}
-		r.subdivisions[code] = strings.TrimSpace(field(rec, col["name"]))
 		return nil
 	})
 }

@@ -1,9 +1,6 @@
-package pipeline
+package load
 
-import (
-	"sort"
-	"strings"
-)
+import ()
 
 // phase says when an adapter runs. Observation sources (the zero phase)
 // run last, in parallel: they only read the reference tables. The other
@@ -102,15 +99,6 @@ var adapters = func() map[string]adapter {
 	}
 	return m
 }()
-
-func adapterNames() string {
-	names := make([]string, 0, len(adapters))
-	for n := range adapters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
 
 // Adapters lists the adapter names with a one-line description each.
 func Adapters() map[string]string {

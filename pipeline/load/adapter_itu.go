@@ -1,9 +1,11 @@
-package pipeline
+package load
 
 import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type ituOptions struct {
@@ -22,11 +24,11 @@ var estimateSource = regexp.MustCompile(`(?i)estimat`)
 //     typos such as "IUT estimate."); such values get status E.
 func readITUDataHub(s *source) error {
 	var opt ituOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	if len(opt.Series) == 0 {
-		return structural(s.name, 0, 0, RuleBadEntry, "options.series maps no series code to an indicator")
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "options.series maps no series code to an indicator")
 	}
 	// First pass over the series codes and unit labels is folded into the
 	// read: the rows are buffered per file (DataHub exports are small).
@@ -72,9 +74,9 @@ func readITUDataHub(s *source) error {
 		}
 		if len(all) == 1 {
 			trustLabels = false
-			s.Problem(2, 0, Notice, RuleKnownDefect,
+			s.Problem(2, 0, pipeline.Notice, pipeline.RuleKnownDefect,
 				"seriesUnits repeats %s for all %d series of the file (ITU export defect); units are taken from the series codes",
-				excerpt(strings.Join(sortedKeys(all), "")), len(labels))
+				pipeline.Excerpt(strings.Join(sortedKeys(all), "")), len(labels))
 		}
 	}
 	for _, r := range rows {
@@ -94,14 +96,14 @@ func readITUDataHub(s *source) error {
 		if !ok {
 			continue
 		}
-		o := Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: ByCode, Year: year, Indicator: id, Value: v,
-			Fields: FieldColumns{Unit: r.unitCol, Year: r.yearCol}}
+		o := pipeline.Obs{Line: r.line, Column: r.valCol, Unit: r.unit, UnitKind: pipeline.ByCode, Year: year, Indicator: id, Value: v,
+			Fields: pipeline.FieldColumns{Unit: r.unitCol, Year: r.yearCol}}
 		if trustLabels {
 			o.UnitLabel = r.label
 		}
 		src := strings.Join(strings.Fields(r.src), " ")
 		if estimateSource.MatchString(src) {
-			o.Status = StatusEstimated
+			o.Status = pipeline.StatusEstimated
 		}
 		o.Note = joinNote(r.note, src)
 		s.Add(o)
@@ -139,8 +141,8 @@ var footnoteText = regexp.MustCompile(`^\s*\((\d+)\)\s*(.+)$`)
 // no data, then "Source:" and the footnote texts.
 func readITUBySex(s *source) error {
 	var opt ituBySexOptions
-	if err := decodeOptions(s.entry, &opt); err != nil {
-		return structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+	if err := pipeline.DecodeOptions(s.entry, &opt); err != nil {
+		return pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 	}
 	scope := map[string]string{}
 	if opt.ScopeFile != "" {
@@ -164,11 +166,11 @@ func readITUBySex(s *source) error {
 		return err
 	}
 	if len(recs) < 4 {
-		return structural(t.file, 1, 0, RuleWrongHeader, "want a title line and two header lines before the data")
+		return pipeline.Structural(t.file, 1, 0, pipeline.RuleWrongHeader, "want a title line and two header lines before the data")
 	}
 	groups, subs := recs[1], recs[2]
 	if strings.TrimSpace(field(subs, 0)) != "Economy name" {
-		return structural(t.file, lines[2], 1, RuleWrongHeader, "third line starts %s, want \"Economy name\"", excerpt(field(subs, 0)))
+		return pipeline.Structural(t.file, lines[2], 1, pipeline.RuleWrongHeader, "third line starts %s, want \"Economy name\"", pipeline.Excerpt(field(subs, 0)))
 	}
 	type valueCol struct {
 		idx       int
@@ -186,13 +188,13 @@ func readITUBySex(s *source) error {
 		case sub == "year" && group == "Latest":
 			yearIdx = i
 		case group == "All" && sub == "Individuals":
-			vcols = append(vcols, valueCol{idx: i, sex: Total, area: Total})
+			vcols = append(vcols, valueCol{idx: i, sex: pipeline.Total, area: pipeline.Total})
 		case (group == "Gender" || group == "Urban" || group == "Rural") && (sub == "Male" || sub == "Female" || sub == "Total"):
-			vc := valueCol{idx: i, sex: map[string]string{"Male": Male, "Female": Female, "Total": Total}[sub], area: Total}
+			vc := valueCol{idx: i, sex: map[string]string{"Male": pipeline.Male, "Female": pipeline.Female, "Total": pipeline.Total}[sub], area: pipeline.Total}
 			if group == "Urban" {
-				vc.area = Urban
+				vc.area = pipeline.Urban
 			} else if group == "Rural" {
-				vc.area = Rural
+				vc.area = pipeline.Rural
 			}
 			if group == "Gender" && sub == "Total" {
 				continue
@@ -201,7 +203,7 @@ func readITUBySex(s *source) error {
 		}
 	}
 	if yearIdx < 0 || len(vcols) != 9 {
-		return structural(t.file, lines[2], 0, RuleMissingColumn,
+		return pipeline.Structural(t.file, lines[2], 0, pipeline.RuleMissingColumn,
 			"want a 'Latest year' column and Individuals, Male/Female, Urban and Rural Total/Male/Female columns; found year=%v and %d value columns", yearIdx >= 0, len(vcols))
 	}
 	// Footnotes after the data: "(1) text".
@@ -229,17 +231,12 @@ func readITUBySex(s *source) error {
 			continue
 		}
 		for _, vc := range vcols {
-			cell := field(rec, vc.idx)
-			if isMissingCell(cell) {
-				s.Ignore("'...' cells", 1)
-				continue
-			}
-			v, ok := s.ParseValue(cell, line, vc.idx+1, opt.Indicator)
+			v, ok := s.valueAt(rec, vc.idx, line, opt.Indicator, "'...' cells")
 			if !ok {
 				continue
 			}
 			var notes []string
-			if sc := scope[normName(name)]; sc != "" {
+			if sc := scope[pipeline.NormName(name)]; sc != "" {
 				notes = append(notes, "in-scope population: "+sc)
 			}
 			// A footnote marker sits in the column after the value (and
@@ -253,7 +250,7 @@ func readITUBySex(s *source) error {
 					}
 				}
 			}
-			s.Add(Obs{Line: line, Column: vc.idx + 1, Fields: FieldColumns{Unit: 1, Year: yearIdx + 1}, Unit: name, UnitKind: ByName, Year: year, Indicator: opt.Indicator,
+			s.Add(pipeline.Obs{Line: line, Column: vc.idx + 1, Fields: pipeline.FieldColumns{Unit: 1, Year: yearIdx + 1}, Unit: name, UnitKind: pipeline.ByName, Year: year, Indicator: opt.Indicator,
 				Sex: vc.sex, Area: vc.area, Value: v, Note: strings.Join(notes, "; ")})
 		}
 	}
@@ -278,6 +275,6 @@ func readScope(s *source, file string, scope map[string]string) error {
 		if err != nil {
 			return csvStructural(t.file, err)
 		}
-		scope[normName(field(rec, col["Country"]))] = strings.TrimSpace(field(rec, col["In-scope population"]))
+		scope[pipeline.NormName(field(rec, col["Country"]))] = strings.TrimSpace(field(rec, col["In-scope population"]))
 	}
 }

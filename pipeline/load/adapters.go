@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"bufio"
@@ -6,7 +6,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strings"
+	"maps"
+	"slices"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // csvTable reads a delimited file whole-record by whole-record with exact
@@ -32,8 +35,8 @@ func (t *csvTable) Close() error { return t.closer.Close() }
 // table.
 func (s *source) openTable(opt any, comma rune, want ...string) (*csvTable, error) {
 	if opt != nil {
-		if err := decodeOptions(s.entry, opt); err != nil {
-			return nil, structural(s.name, 0, 0, RuleBadEntry, "%v", err)
+		if err := pipeline.DecodeOptions(s.entry, opt); err != nil {
+			return nil, pipeline.Structural(s.name, 0, 0, pipeline.RuleBadEntry, "%v", err)
 		}
 	}
 	t, cl, err := s.openCSV("", comma)
@@ -45,17 +48,6 @@ func (s *source) openTable(opt any, comma rune, want ...string) (*csvTable, erro
 		return nil, err
 	}
 	return t, nil
-}
-
-var bom = []byte{0xEF, 0xBB, 0xBF}
-
-// stripBOM returns r without a leading UTF-8 byte order mark.
-func stripBOM(r io.Reader) io.Reader {
-	br := bufio.NewReaderSize(r, 64*1024)
-	if head, _ := br.Peek(3); bytes.Equal(head, bom) {
-		_, _ = br.Discard(3)
-	}
-	return br
 }
 
 // openCSV opens a source file (the entry's own when name is "") as CSV with
@@ -75,7 +67,7 @@ func (s *source) openCSV(name string, comma rune) (*csvTable, io.Closer, error) 
 		if err != nil && err != io.EOF {
 			return nil, nil, csvStructural(display, err)
 		}
-		return nil, nil, structural(display, 1, 0, RuleEmptyFile, "the file is empty")
+		return nil, nil, pipeline.Structural(display, 1, 0, pipeline.RuleEmptyFile, "the file is empty")
 	}
 	r := csv.NewReader(br)
 	r.Comma = comma
@@ -117,102 +109,13 @@ func (t *csvTable) pos(i int) (int, int) {
 func (t *csvTable) header(want ...string) (map[string]int, []string, error) {
 	rec, line, err := t.next()
 	if err == io.EOF {
-		return nil, nil, structural(t.file, 1, 0, RuleEmptyFile, "the file has no header")
+		return nil, nil, pipeline.Structural(t.file, 1, 0, pipeline.RuleEmptyFile, "the file has no header")
 	}
 	if err != nil {
 		return nil, nil, csvStructural(t.file, err)
 	}
 	t.col, t.hdr, err = findColumns(t.file, line, rec, want...)
 	return t.col, t.hdr, err
-}
-
-func findColumns(file string, line int, rec []string, want ...string) (map[string]int, []string, error) {
-	hdr := make([]string, len(rec))
-	idx := map[string]int{}
-	for i, h := range rec {
-		hdr[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if _, dup := idx[hdr[i]]; !dup {
-			idx[hdr[i]] = i
-		}
-	}
-	var missing []string
-	for _, w := range want {
-		if _, ok := idx[w]; !ok {
-			missing = append(missing, w)
-		}
-	}
-	switch {
-	case len(missing) == len(want) && len(want) > 0:
-		return nil, nil, structural(file, line, 0, RuleWrongHeader, "header %s is not this format's: want columns %q", excerpt(strings.Join(hdr, ",")), want)
-	case len(missing) > 0:
-		return nil, nil, structural(file, line, 0, RuleMissingColumn, "missing column(s) %q", missing)
-	}
-	return idx, hdr, nil
-}
-
-func csvStructural(file string, err error) error {
-	var pe *csv.ParseError
-	var le *LoadError
-	switch {
-	case errors.As(err, &le):
-		return le
-	case errors.As(err, &pe):
-		return structural(file, pe.Line, pe.Column, RuleMalformedRow, "%v", pe.Err)
-	}
-	return structural(file, 0, 0, RuleUnreadable, "%v", err)
-}
-
-// lineLimit passes a text file through, failing with a too-large
-// *LoadError at the first line longer than max bytes. The readers above it
-// (encoding/csv, bufio.Scanner) hold a whole line, or a whole quoted field,
-// in memory: without it a file with no line end is read whole.
-type lineLimit struct {
-	r    io.Reader
-	file string
-	max  int
-	line int // lines ended so far (a reader that starts mid-file sets it)
-	cur  int // bytes of the current line so far
-	err  error
-}
-
-// newLineLimit returns r limited to lines of max bytes (0 means
-// DefaultMaxLineBytes); line is the number of lines before r's start.
-func newLineLimit(r io.Reader, file string, max, line int) *lineLimit {
-	if max <= 0 {
-		max = DefaultMaxLineBytes
-	}
-	return &lineLimit{r: r, file: file, max: max, line: line}
-}
-
-func (l *lineLimit) Read(p []byte) (int, error) {
-	if l.err != nil {
-		return 0, l.err
-	}
-	n, err := l.r.Read(p)
-	for b := p[:n]; ; {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			l.cur += len(b)
-			break
-		}
-		if l.cur+i > l.max {
-			l.cur += i
-			break
-		}
-		l.line++
-		l.cur = 0
-		b = b[i+1:]
-	}
-	if l.cur > l.max {
-		l.err = tooLongLine(l.file, l.line+1, l.max)
-		return 0, l.err
-	}
-	return n, err
-}
-
-// tooLongLine is the problem of a line over the limit of max bytes.
-func tooLongLine(file string, line, max int) *LoadError {
-	return structural(file, line, 0, RuleTooLarge, "line is longer than %d bytes, the line limit (--max-line-bytes)", max)
 }
 
 // rowReader yields a file's records with the line each starts on, and
@@ -267,8 +170,8 @@ func (s *source) skipSeries(code string) {
 // (the World Bank's WLD, LDC, SSF, ...; M49's regions, by kind): DRI
 // computes its own groups from their members, so such a row is skipped and
 // counted under reason.
-func (s *source) skipAggregate(unit string, kind UnitKind, reason string) bool {
-	if _, agg, _ := s.ref.resolve(unit, kind); !agg {
+func (s *source) skipAggregate(unit string, kind pipeline.UnitKind, reason string) bool {
+	if !s.ref.IsAggregate(unit, kind) {
 		return false
 	}
 	s.skipRow(reason)
@@ -282,22 +185,13 @@ const (
 )
 
 // malformed quarantines a record the CSV reader could not parse.
-func (c *Collector) malformed(err error) bool {
+func (s *source) malformed(err error) bool {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return false
 	}
-	c.Quarantine(pe.Line, pe.Column, Error, RuleMalformedRow, "%v", pe.Err)
+	s.Quarantine(pe.Line, pe.Column, pipeline.Error, pipeline.RuleMalformedRow, "%v", pe.Err)
 	return true
-}
-
-// isMissingCell reports cells publishers use for "no data".
-func isMissingCell(s string) bool {
-	switch strings.TrimSpace(s) {
-	case "", "..", "...", "NA", "n/a", "-":
-		return true
-	}
-	return false
 }
 
 // emptyCell reports whether cell says "no data" (isMissingCell), counting
@@ -310,10 +204,18 @@ func (s *source) emptyCell(cell string) bool {
 	return true
 }
 
-// field returns rec[i] or "" when the record is short.
-func field(rec []string, i int) string {
-	if i < 0 || i >= len(rec) {
-		return ""
+// valueAt reads the value in field i of rec, on line (column i+1), for
+// indicator: a cell saying "no data" is counted under missing ("empty
+// cells", "'..' cells"), a bad number is quarantined (ParseValue); ok is
+// false for both.
+func (s *source) valueAt(rec []string, i, line int, indicator, missing string) (float64, bool) {
+	cell := field(rec, i)
+	if isMissingCell(cell) {
+		s.Ignore(missing, 1)
+		return 0, false
 	}
-	return rec[i]
+	return s.ParseValue(cell, line, i+1, indicator)
 }
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,4 +1,4 @@
-package pipeline_test
+package load_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -24,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // right line, column, rule and value); rerun -update only after a deliberate
 // change of messages, and read the diff.
 func TestBadInputCorpus(t *testing.T) {
-	dir := "testdata/bad"
+	dir := "../testdata/bad"
 	data, err := os.ReadFile(filepath.Join(dir, pipeline.CatalogueFile))
 	if err != nil {
 		t.Fatal(err)
@@ -35,8 +36,8 @@ func TestBadInputCorpus(t *testing.T) {
 	}
 	for _, e := range cat.Sources {
 		t.Run(e.File, func(t *testing.T) {
-			res, err := pipeline.Load(context.Background(), pipeline.Options{
-				Base: datasets.FS, User: os.DirFS(dir), UserName: dir, Only: []string{e.ID},
+			res, err := load.Load(context.Background(), load.Options{
+				Base: datasets.FS, User: os.DirFS(dir), UserName: "testdata/bad", Only: []string{e.ID}, // as the files are named in the .want files
 				MaxYear: 2027}) // fixed, so the messages do not change with the clock
 			if err != nil {
 				t.Fatal(err)

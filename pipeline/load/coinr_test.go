@@ -1,4 +1,4 @@
-package pipeline_test
+package load_test
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/load"
 )
 
 func TestWideFormat(t *testing.T) {
-	res, err := pipeline.Load(context.Background(), pipeline.Options{Base: datasets.FS,
-		User: os.DirFS("testdata/wide"), UserName: "testdata/wide", Only: []string{"coinr-example"}})
+	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS,
+		User: os.DirFS("../testdata/wide"), UserName: "../testdata/wide", Only: []string{"coinr-example"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,8 +46,8 @@ func TestIMetaProblems(t *testing.T) {
 		"B,1,Q,1,2,Indicator\n" + // unknown parent, bad direction
 		"P,2,,1,,Aggregate\n" +
 		"1x,1,P,,1,Indicatr\n" // bad code, bad type, no weight
-	_, err := pipeline.ParseIMeta("imeta.csv", strings.NewReader(in))
-	var pe *pipeline.ProblemsError
+	_, err := load.ParseIMeta("imeta.csv", strings.NewReader(in))
+	var pe *load.ProblemsError
 	if !errors.As(err, &pe) || !errors.Is(err, pipeline.ErrInvalid) {
 		t.Fatalf("ParseIMeta: err = %v, want a ProblemsError", err)
 	}

@@ -1,6 +1,10 @@
-package pipeline
+package load
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/dri-engine/dri/pipeline"
+)
 
 // TestAdapterList checks the one list of adapters: names unique, every one
 // with a reader and a description, and in reading order (the sequential
@@ -29,5 +33,16 @@ func TestAdapterList(t *testing.T) {
 	}
 	if len(adapters) != len(adapterList) {
 		t.Errorf("adapters has %d names, adapterList %d", len(adapters), len(adapterList))
+	}
+	// The catalogue's vocabulary (package pipeline checks entries against
+	// it) names the same adapters, with the same kind of source.
+	for _, a := range adapterList {
+		obs, ok := pipeline.CatalogueAdapters[a.name]
+		if !ok || obs != a.producesObservations() {
+			t.Errorf("pipeline.CatalogueAdapters[%q] = %v, %v; want %v, true", a.name, obs, ok, a.producesObservations())
+		}
+	}
+	if len(pipeline.CatalogueAdapters) != len(adapterList) {
+		t.Errorf("pipeline.CatalogueAdapters has %d names, adapterList %d", len(pipeline.CatalogueAdapters), len(adapterList))
 	}
 }

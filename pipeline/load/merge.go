@@ -1,4 +1,4 @@
-package pipeline
+package load
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/pipeline/internal/longload"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // merge resolves keys given by several sources (the higher precedence wins,
@@ -15,7 +17,7 @@ import (
 // (duplicate-key errors: the later line is quarantined), orders the winners
 // by indicator, unit, sex, area, age and year, and builds the Arrow record
 // (longload.Merge). It reports the losses against their sources.
-func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
+func merge(sources []*source, ref *pipeline.Reference, reg *pipeline.Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	units := ref.Units()
 	if err := longload.CheckLimits(len(reg.Indicators), len(units), len(ages), len(sources)); err != nil {
 		return nil, fmt.Errorf("pipeline: merge: %w", err)
@@ -51,7 +53,7 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: merge: %w", err)
 	}
-	tracePhaseEnd("order")
+	pipeline.TracePhase("order")
 
 	type pair struct{ loser, winner int }
 	superseded := map[pair]int{}
@@ -62,11 +64,11 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 		if lp.Src == wp.Src {
 			s := sources[lp.Src]
 			c := lp.Cols
-			s.report.Loaded--
-			s.report.Quarantined++
-			s.Problem(int(c.LineAt(lr)), 0, Error, RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
-				units[c.UnitAt(lr)].Code, c.YearAt(lr), reg.Indicators[c.IndicatorAt(lr)].ID, sexCodesOrd[c.SexAt(lr)],
-				areaOrd[c.AreaAt(lr)], ages[c.AgeAt(lr)], wp.Cols.LineAt(wr))
+			s.Report().Loaded--
+			s.Report().Quarantined++
+			s.Problem(int(c.LineAt(lr)), 0, pipeline.Error, pipeline.RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
+				units[c.UnitAt(lr)].Code, c.YearAt(lr), reg.Indicators[c.IndicatorAt(lr)].ID, pipeline.SexCodes[c.SexAt(lr)],
+				pipeline.AreaCodes[c.AreaAt(lr)], ages[c.AgeAt(lr)], wp.Cols.LineAt(wr))
 			continue
 		}
 		p := pair{lp.Src, wp.Src}
@@ -88,21 +90,21 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	for _, p := range pairs {
 		count := superseded[p]
 		loser, winner := sources[p.loser], sources[p.winner]
-		loser.report.Superseded += count
+		loser.Report().Superseded += count
 		ex := example[p]
 		row := longload.RowOf(ex)
 		c := parts[longload.PartOf(ex)].Cols
-		loser.Problem(int(c.LineAt(row)), 0, Notice, RuleSuperseded,
+		loser.Problem(int(c.LineAt(row)), 0, pipeline.Notice, pipeline.RuleSuperseded,
 			"%d values also given by %s (precedence %d >= %d) were superseded by it, e.g. %s %d %s sex=%s",
 			count, winner.entry.ID, winner.entry.Precedence, loser.entry.Precedence,
-			units[c.UnitAt(row)].Code, c.YearAt(row), reg.Indicators[c.IndicatorAt(row)].ID, sexCodesOrd[c.SexAt(row)])
+			units[c.UnitAt(row)].Code, c.YearAt(row), reg.Indicators[c.IndicatorAt(row)].ID, pipeline.SexCodes[c.SexAt(row)])
 	}
 	// Duplicate-key problems were appended out of line order.
 	for _, s := range sources {
-		slices.SortStableFunc(s.report.Problems, func(a, b Problem) int { return a.Line - b.Line })
+		slices.SortStableFunc(s.Report().Problems, func(a, b pipeline.Problem) int { return a.Line - b.Line })
 	}
-	tracePhaseEnd("dedupe")
-	defer tracePhaseEnd("build")
+	pipeline.TracePhase("dedupe")
+	defer pipeline.TracePhase("build")
 	unitCodes := make([]string, len(units))
 	for i, u := range units {
 		unitCodes[i] = u.Code
@@ -111,8 +113,8 @@ func merge(sources []*source, ref *Reference, reg *Registry, ages, notes []strin
 	for i, s := range sources {
 		srcIDs[i] = s.entry.ID
 	}
-	return merged.Record(mem, Schema, longload.Dictionaries{Units: unitCodes, Indicators: reg.IDs(),
-		Sex: sexCodesOrd, Area: areaOrd, Ages: ages, Status: statusOrd, Sources: srcIDs, Notes: notes})
+	return merged.Record(mem, pipeline.Schema, longload.Dictionaries{Units: unitCodes, Indicators: reg.IDs(),
+		Sex: pipeline.SexCodes, Area: pipeline.AreaCodes, Ages: ages, Status: pipeline.StatusCodes, Sources: srcIDs, Notes: notes})
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.

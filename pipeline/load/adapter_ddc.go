@@ -1,7 +1,9 @@
-package pipeline
+package load
 
 import (
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 type ddcOptions struct {
@@ -21,7 +23,7 @@ func (o *ddcOptions) rename(s *source, seen map[string]bool, line int, name stri
 	}
 	if !seen[name] {
 		seen[name] = true
-		s.Problem(line, 0, Notice, RuleKnownDefect, "name %s read as %q (older Compass vintage)", excerpt(name), to)
+		s.Problem(line, 0, pipeline.Notice, pipeline.RuleKnownDefect, "name %s read as %q (older Compass vintage)", pipeline.Excerpt(name), to)
 	}
 	return to
 }
@@ -88,7 +90,7 @@ func readDDCScores(s *source) error {
 		if cf := strings.TrimSpace(field(rec, col["confidence"])); cf != "" {
 			note = append(note, "confidence: "+cf+"%")
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: ByCode, Year: opt.Year, Indicator: id,
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: field(rec, col["iso3"]), UnitKind: pipeline.ByCode, Year: opt.Year, Indicator: id,
 			Value: v, Note: strings.Join(note, "; ")})
 		return nil
 	})
@@ -119,7 +121,7 @@ func readDDCIndicatorScores(s *source) error {
 		if !ok {
 			return nil
 		}
-		s.Add(Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: ByName, Year: opt.Year, Indicator: id, Value: v})
+		s.Add(pipeline.Obs{Line: l, Column: c, Unit: field(rec, col["Country Name"]), UnitKind: pipeline.ByName, Year: opt.Year, Indicator: id, Value: v})
 		return nil
 	})
 }
