@@ -102,6 +102,13 @@ func TestCompletionZshFish(t *testing.T) {
 		if out, err := exec.Command(bin, "-n", path).CombinedOutput(); err != nil {
 			t.Errorf("%s -n: %v\n%s", shell, err, out)
 		}
+		if shell == "fish" {
+			// What fish offers at the prompt (complete -C).
+			out, err := exec.Command(bin, "-c", "source "+path+"; complete -C 'dri data --ind'; complete -C 'dri completion z'").CombinedOutput()
+			if got := string(out); err != nil || !strings.HasPrefix(got, "--indicator\t") || !strings.Contains(got, "\nzsh") {
+				t.Errorf("fish completes dri data --ind and dri completion z to %q (%v), want --indicator and zsh", got, err)
+			}
+		}
 	}
 	if code, _, _ := dri(t, "completion", "powershell"); code != exitUsage {
 		t.Errorf("dri completion powershell: exit %d, want %d", code, exitUsage)

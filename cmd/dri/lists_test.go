@@ -37,20 +37,21 @@ func rowKey(r map[string]any) string {
 // data and compares the rows, in order: the CLI reads lists by the API's
 // rule (api/query.go), and lists indicators in the API's order.
 func TestListsAsTheAPI(t *testing.T) {
-	for _, c := range []struct{ indicators, units string }{
-		{"egov.egdi,itu.internet_use", "KEN,UGA"},
-		{"itu.internet_use;egov.egdi", "UGA;KEN"},
-		{" egov.egdi ;; itu.internet_use , egov.egdi", "KEN; ke ;,UGA"},
-		{"egov.egdi;itu.internet_use", "KEN;LDC;ldc"},
+	for _, c := range []struct{ indicators, units, sex string }{
+		{"egov.egdi,itu.internet_use", "KEN,UGA", ""},
+		{"itu.internet_use;egov.egdi", "UGA;KEN", ""},
+		{" egov.egdi ;; itu.internet_use , egov.egdi", "KEN; ke ;,UGA", ""},
+		{"egov.egdi;itu.internet_use", "KEN;LDC;ldc", ""},
+		{"itu.internet_use", "KEN;NGA", "M; F,M"},
 	} {
 		target := "/v1/data?indicator=" + url.QueryEscape(c.indicators) + "&unit=" + url.QueryEscape(c.units) +
-			"&date=2016:2024&per_page=1000"
+			"&sex=" + url.QueryEscape(c.sex) + "&date=2016:2024&per_page=1000"
 		var want []string
 		for _, r := range apiRows(t, target) {
 			want = append(want, rowKey(r))
 		}
 		var got []string
-		for _, r := range cliRows(t, "data", "--indicator", c.indicators, "--unit", c.units, "--date", "2016:2024", "--aggregate") {
+		for _, r := range cliRows(t, "data", "--indicator", c.indicators, "--unit", c.units, "--sex", c.sex, "--date", "2016:2024", "--aggregate") {
 			got = append(got, rowKey(r))
 		}
 		if len(want) == 0 {
