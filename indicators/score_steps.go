@@ -1,0 +1,223 @@
+package indicators
+
+import (
+	"fmt"
+	"sort"
+)
+
+// impute fills missing raw values of one indicator by the run's method.
+func impute(res *Result, nr *NodeResult, p *Panel) error {
+	im := res.Imputation
+	switch im.Method {
+	case ImputationNone:
+		return nil
+	case ImputationMean, ImputationMedian:
+		kernel := ImputeMean
+		if im.Method == ImputationMedian {
+			kernel = ImputeMedian
+		}
+		if _, _, err := kernel(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid); err != nil {
+			return fmt.Errorf("indicators: imputing %s: %w", nr.Node.Code, err)
+		}
+		markImputed(nr, nr.Imputed)
+	case ImputationGroupMean, ImputationGroupMedian:
+		g, ok := p.Groups[im.Group]
+		if !ok {
+			names := make([]string, 0, len(p.Groups))
+			for k := range p.Groups {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			return fmt.Errorf("indicators: imputation by group %q: no such grouping (have %v)", im.Group, names)
+		}
+		ids, _ := GroupIndex(g)
+		kernel := ImputeGroupMean
+		if im.Method == ImputationGroupMedian {
+			kernel = ImputeGroupMedian
+		}
+		if _, _, err := kernel(nr.Raw, nr.Imputed, nr.Raw, nr.RawValid, ids); err != nil {
+			return fmt.Errorf("indicators: imputing %s: %w", nr.Node.Code, err)
+		}
+		markImputed(nr, nr.Imputed)
+	case ImputationLatest, ImputationLinear:
+		series, _ := p.series(nr.Node.Key())
+		if series == nil {
+			return nil
+		}
+		for u := range nr.Raw {
+			if nr.RawValid[u] {
+				continue
+			}
+			s := series[u]
+			var v float64
+			var y int
+			ok := false
+			if im.Method == ImputationLatest {
+				v, y, ok = LatestWithin(s.Years, s.Values, res.Year, im.Years)
+			} else {
+				v, ok = Interpolate(s.Years, s.Values, res.Year)
+				y = res.Year
+			}
+			if ok {
+				nr.Raw[u], nr.RawValid[u], nr.Year[u], nr.Imputed[u] = v, true, y, true
+			}
+		}
+	}
+	return nil
+}
+
+func markImputed(nr *NodeResult, imp []bool) {
+	for u, b := range imp {
+		if b {
+			nr.RawValid[u] = true
+		}
+	}
+}
+
+// aggregateTree computes every aggregate from its children, bottom-up.
+func aggregateTree(res *Result) error {
+	f := res.Framework
+	// Children of each aggregate that take part (children with no data
+	// and excluded indicators do not).
+	// Scratch for one node at a time.
+	var kids []*NodeResult
+	var weights []float64
+	var cols [][]float64
+	var valids [][]bool
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		node := f.nodes[i]
+		nr := res.Nodes[i]
+		if node.IsIndicator() || node.NoData() {
+			continue
+		}
+		kids = kids[:0]
+		for _, c := range node.Children {
+			cr := res.Nodes[c.index]
+			if c.NoData() || (c.IsIndicator() && cr.Excluded != "") {
+				continue
+			}
+			kids = append(kids, cr)
+		}
+		if len(kids) == 0 {
+			continue
+		}
+		if cap(weights) < len(kids) {
+			weights = make([]float64, len(kids))
+		}
+		weights = weights[:len(kids)]
+		clear(weights)
+		switch res.WeightScheme {
+		case "equal":
+			for k := range weights {
+				weights[k] = 1
+			}
+		case "pca":
+			if len(kids) >= 2 {
+				cols, valids := make([][]float64, len(kids)), make([][]bool, len(kids))
+				for k, kr := range kids {
+					cols[k], valids[k] = kr.Value, kr.Valid
+				}
+				pca, err := PCAWeights(cols, valids)
+				if err != nil {
+					res.Notes = append(res.Notes, fmt.Sprintf("%s: PCA weights not computed (%v); equal weights used", node.Code, err))
+					for k := range weights {
+						weights[k] = 1
+					}
+				} else {
+					copy(weights, pca.Weights)
+					res.PCA[node.Code] = pca
+					if pca.Negative {
+						res.Notes = append(res.Notes, fmt.Sprintf("%s: a PCA loading is negative; that child lowers the score", node.Code))
+					}
+				}
+			} else {
+				weights[0] = 1
+			}
+		default:
+			for k, kr := range kids {
+				weights[k] = kr.Weight
+			}
+		}
+		for k, kr := range kids {
+			kr.Weight = weights[k]
+		}
+		agg := res.Aggregation
+		if node.Aggregate != "" {
+			agg, _ = ParseAggregation(node.Aggregate)
+		}
+		cols, valids = cols[:0], valids[:0]
+		for _, kr := range kids {
+			cols, valids = append(cols, kr.Value), append(valids, kr.Valid)
+		}
+		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
+			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
+		}
+		nr.Parts, nr.PartsOf = res.mem.ints.take(len(nr.Value)), len(kids)
+		for _, kr := range kids {
+			for u, ok := range kr.Valid {
+				if ok {
+					nr.Parts[u]++
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// finish ranks every node, classifies aggregates and computes coverage.
+func finish(res *Result) error {
+	f := res.Framework
+	n := len(res.Units)
+	// Coverage, bottom-up (children follow their parent in pre-order):
+	// first each node's count of leaves with data per unit (a leaf's own
+	// data, an aggregate's children's counts summed; whole numbers, so
+	// exact in any order), then divided by the node's number of leaves.
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		nr := res.Nodes[i]
+		nr.Coverage = res.mem.f64.take(n)
+		if nr.Node.IsIndicator() {
+			for u, ok := range nr.RawValid {
+				if ok {
+					nr.Coverage[u] = 1
+				}
+			}
+			continue
+		}
+		for _, c := range nr.Node.Children {
+			for u, k := range res.Nodes[c.index].Coverage {
+				nr.Coverage[u] += k
+			}
+		}
+	}
+	for _, nr := range res.Nodes {
+		if leaves := nr.Node.leaves; leaves > 1 {
+			for u := range nr.Coverage {
+				nr.Coverage[u] /= float64(leaves)
+			}
+		}
+		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
+			var err error
+			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
+				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
+			}
+		}
+		if nr.Node.IsIndicator() || f.tiers == nil {
+			continue
+		}
+		nr.Tier = res.mem.tiers.take(n)
+		_, egdi := f.tiers.(EGDIGroups)
+		if egdi {
+			nr.Class = res.mem.tiers.take(n)
+		}
+		for u := 0; u < n; u++ {
+			if !nr.Valid[u] {
+				continue
+			}
+			nr.Tier[u], _ = f.tiers.Classify(nr.Value[u])
+			if egdi {
+				nr.Class[u], _ = EGDIRatingClass(nr.Value[u])
+			}
+		}
+	}
+	return nil
+}
