@@ -76,14 +76,18 @@ type comparisonEntry struct {
 	Withheld   string   `json:"withheld,omitempty"`
 }
 
-func fptr(v float64) *float64 {
+// jsonFloat is v for a JSON field that is null when missing (NaN or
+// infinite, the engine's form inside a typed result).
+func jsonFloat(v float64) *float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
 	return &v
 }
 
-func iptr(v int) *int { return &v }
+// jsonInt is v for a JSON field that is never missing but shares a
+// struct with nullable ones.
+func jsonInt(v int) *int { return &v }
 
 // profileColumns are the flat form of a profile: one row per node.
 var profileColumns = []colSpec{{"node", KindString, ""}, {"name", KindString, ""}, {"level", KindInt, ""}, {"value", KindFloat, ""},
@@ -143,7 +147,7 @@ func handleProfile(r *request) (*Result, error) {
 	for _, tp := range p.Trend {
 		point := trendPoint{Year: tp.Year}
 		if tp.Scored {
-			point.Value, point.Rank, point.RestsOn, point.Tier = fptr(tp.Value), iptr(tp.Rank), tp.RestsOn, tp.Tier
+			point.Value, point.Rank, point.RestsOn, point.Tier = jsonFloat(tp.Value), jsonInt(tp.Rank), tp.RestsOn, tp.Tier
 		}
 		trend = append(trend, point)
 	}
@@ -173,17 +177,17 @@ func profileNodeOf(pn engine.ProfileNode, of int) profileNode {
 		p.Parent = n.Parent.Code
 	}
 	if pn.Scored {
-		p.Value, p.Rank = fptr(pn.Value), iptr(pn.Rank)
+		p.Value, p.Rank = jsonFloat(pn.Value), jsonInt(pn.Rank)
 	}
 	if pn.HasRaw {
-		p.Raw, p.RawYear, p.Imputed = fptr(pn.Raw), pn.RawYear, pn.Imputed
+		p.Raw, p.RawYear, p.Imputed = jsonFloat(pn.Raw), pn.RawYear, pn.Imputed
 		p.Source, p.Status, p.Note = pn.Source, pn.Status, pn.Note
-		p.Female, p.Male, p.GPS = fptr(pn.Female), fptr(pn.Male), fptr(pn.GPS)
+		p.Female, p.Male, p.GPS = jsonFloat(pn.Female), jsonFloat(pn.Male), jsonFloat(pn.GPS)
 	}
 	if pub := pn.Published; pub != nil {
 		p.Published = &publishedScore{Indicator: pub.Indicator, Value: pub.Value, Year: pub.Year, Source: pub.Source}
 		if p.Value != nil {
-			p.Published.Difference = fptr(*p.Value - pub.Value)
+			p.Published.Difference = jsonFloat(*p.Value - pub.Value)
 		}
 	}
 	return p
@@ -191,14 +195,14 @@ func profileNodeOf(pn engine.ProfileNode, of int) profileNode {
 
 func comparison(ds *Dataset, c engine.NodeComparison) comparisonEntry {
 	g, _ := ds.Reference.Group(c.Group)
-	e := comparisonEntry{Node: c.Code, Group: c.Group, Value: fptr(c.Value), GroupValue: fptr(c.Agg.Value),
+	e := comparisonEntry{Node: c.Code, Group: c.Group, Value: jsonFloat(c.Value), GroupValue: jsonFloat(c.Agg.Value),
 		N: c.Agg.N, Members: c.Agg.Members}
 	if g != nil {
 		e.GroupName = g.Name
 	}
 	if c.HasCmp {
-		e.Difference, e.Ratio, e.Percentile = fptr(c.Cmp.Difference), fptr(c.Cmp.Ratio), fptr(c.Cmp.Percentile)
-		e.Rank, e.Of = iptr(c.Cmp.Rank), c.Cmp.Of
+		e.Difference, e.Ratio, e.Percentile = jsonFloat(c.Cmp.Difference), jsonFloat(c.Cmp.Ratio), jsonFloat(c.Cmp.Percentile)
+		e.Rank, e.Of = jsonInt(c.Cmp.Rank), c.Cmp.Of
 	}
 	if c.Agg.Withheld {
 		e.Withheld = c.Agg.Reason
