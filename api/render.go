@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/tidy"
 )
 
 // Format is a response representation.
@@ -240,11 +241,11 @@ func encodeSDMX(buf *bytes.Buffer, t *Table, id string) *Problem {
 		}
 	}
 	b = append(b, '\n')
-	lead := pipeline.AppendCSVString(nil, "dataflow")
+	lead := tidy.AppendCSVString(nil, "dataflow")
 	lead = append(lead, ',')
-	lead = pipeline.AppendCSVString(lead, id)
+	lead = tidy.AppendCSVString(lead, id)
 	lead = append(lead, ',')
-	lead = pipeline.AppendCSVString(lead, "I")
+	lead = tidy.AppendCSVString(lead, "I")
 	n := t.Len()
 	for i := 0; i < n; i++ {
 		b = append(b, lead...)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/tidy"
 )
 
 // Kind is the type of a table column.
@@ -97,13 +97,13 @@ func (c *Col) AddB(v bool) { c.B = append(c.B, v) }
 func (c *Col) IsNull(i int) bool { return c.null != nil && c.null[i] }
 
 // appendCSV appends row i as a CSV field: strings through
-// pipeline.AppendCSVString (quoted, formula-like text neutralised, the
+// tidy.AppendCSVString (quoted, formula-like text neutralised, the
 // empty string as missing), numbers in the shortest form that reads back
 // to the same float64, missing as an empty field.
 func (c *Col) appendCSV(b []byte, i int) []byte {
 	switch c.Kind {
 	case KindString:
-		return pipeline.AppendCSVString(b, c.S[i])
+		return tidy.AppendCSVString(b, c.S[i])
 	case KindInt:
 		if c.IsNull(i) {
 			return b

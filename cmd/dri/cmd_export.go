@@ -14,7 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dri-engine/dri/indicators/engine"
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/tidy"
 )
 
 func init() {
@@ -43,7 +43,7 @@ func runExport(ctx context.Context, args []string, e *env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ext, ok := pipeline.TableFormats[*format]
+	ext, ok := tidy.TableFormats[*format]
 	if !ok && *format != "xlsx" {
 		return usagef("export: --format %q: want parquet, arrow, csv or xlsx", *format)
 	}
@@ -132,7 +132,7 @@ func writeTableFile(path string, rec arrow.RecordBatch, format string, bom bool)
 				return err
 			}
 		}
-		return pipeline.WriteTable(w, rec, format)
+		return tidy.WriteTable(w, rec, format)
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/tidy"
 )
 
 // table is rows of cells with a header, written as an aligned text table,
@@ -89,7 +89,7 @@ func (t *table) add(cells ...cell) {
 func (t *table) write(w io.Writer, format string) error {
 	switch format {
 	case "csv":
-		// Strings through pipeline.AppendCSVString (quoted, formula-like
+		// Strings through tidy.AppendCSVString (quoted, formula-like
 		// text neutralised, as every CSV DRI writes); numbers as they are;
 		// missing values as empty fields.
 		cw := csv.NewWriter(w)
@@ -115,7 +115,7 @@ func (t *table) write(w io.Writer, format string) error {
 				case c.isNum:
 					line = append(line, c.s...)
 				default:
-					line = pipeline.AppendCSVString(line, c.s)
+					line = tidy.AppendCSVString(line, c.s)
 				}
 			}
 			line = append(line, '\n')

@@ -85,7 +85,7 @@ func writeSheet(f *excelize.File, t namedTable) error {
 }
 
 // xlsxCell returns the typed value of a column's cells (nil: an empty
-// cell). The column types are those pipeline.WriteTable writes as CSV.
+// cell). The column types are those tidy.WriteTable writes as CSV.
 func xlsxCell(a arrow.Array) (func(int) any, error) {
 	text := func(s string) any {
 		if s == "" {
