@@ -57,7 +57,7 @@ type AdminOutcome struct {
 	ProblemCounts map[pipeline.Rule]int `json:"-"`
 	// Changes is what the new snapshot changes relative to the one served
 	// before (also what a refused upload would have changed).
-	Changes *pipeline.Changes `json:"changes,omitempty"`
+	Changes *snapshot.Changes `json:"changes,omitempty"`
 	// Refused says what a refused upload would have removed.
 	Refused []string `json:"refused,omitempty"`
 }

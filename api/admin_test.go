@@ -360,7 +360,7 @@ func TestUploadRefusesDestructive(t *testing.T) {
 	if c == nil || c.Removed != egovBefore-1 || c.Added != 0 || c.Changed != 1 {
 		t.Fatalf("changes %+v, want %d removed, 0 added, 1 changed (KEN's EGDI now from the upload)", c, egovBefore-1)
 	}
-	byIndicator := map[string]pipeline.IndicatorChange{}
+	byIndicator := map[string]snapshot.IndicatorChange{}
 	for _, ic := range c.Indicators {
 		byIndicator[ic.Indicator] = ic
 	}

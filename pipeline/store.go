@@ -166,6 +166,14 @@ func (s *Store) Indicators() []string {
 	return ids
 }
 
+// IndicatorRows is the range [first, end) of an indicator's rows (the
+// record is in key order, indicator first), for code that walks one
+// indicator's rows in order, such as the snapshot diff.
+func (s *Store) IndicatorRows(indicator string) (r [2]int, ok bool) {
+	r, ok = s.ranges[indicator]
+	return r, ok
+}
+
 // Years returns the distinct years with data for an indicator, ascending
 // (computed once; callers must not modify the slice).
 func (s *Store) Years(indicator string) []int { return s.years[indicator] }

@@ -209,7 +209,7 @@ var ErrRejected = api.ErrRejected
 // pass validation writes a snapshot, points the state at it (the commit
 // point) and swaps it in. The outcome says what changed relative to the
 // dataset served before; with guard set, changes that would remove data
-// (pipeline.Changes.Destructive) are refused with ErrDestructive.
+// (snapshot.Changes.Destructive) are refused with ErrDestructive.
 func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard bool) (*Outcome, error) {
 	opt := load.Options{Base: datasets.FS}
 	if len(user.Sources) > 0 {
@@ -242,9 +242,9 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		return out, ErrRejected
 	}
 	prev := s.Holder.Current()
-	var changes *pipeline.Changes
+	var changes *snapshot.Changes
 	if prev != nil && prev.Result != nil && prev.Result.Observations != nil {
-		if changes, err = pipeline.DiffResults(prev.Result, res); err != nil {
+		if changes, err = snapshot.DiffResults(prev.Result, res); err != nil {
 			res.Release()
 			return nil, err
 		}

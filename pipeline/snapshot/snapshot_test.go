@@ -16,7 +16,7 @@ import (
 )
 
 // loadEmbedded loads the embedded data (the caller releases it).
-func loadEmbedded(t *testing.T) *pipeline.Result {
+func loadEmbedded(t testing.TB) *pipeline.Result {
 	t.Helper()
 	res, err := load.Load(context.Background(), load.Options{Base: datasets.FS})
 	if err != nil {

@@ -1,4 +1,4 @@
-package pipeline_test
+package snapshot_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/load"
+	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
 // loadWithUser loads the embedded data with one user entry replacing or
@@ -30,7 +31,11 @@ func loadWithUser(t testing.TB, e *pipeline.Entry, content string) *pipeline.Res
 // of the source (counted from the embedded data itself) and is destructive;
 // adding one row is not.
 func TestDiffResults(t *testing.T) {
-	base, store := loadEmbedded(t)
+	base := loadEmbedded(t)
+	store, err := pipeline.NewStore(base.Observations)
+	if err != nil {
+		t.Fatal(err)
+	}
 	egov := 0
 	for i := 0; i < store.Len(); i++ {
 		if store.Source(i) == "egov-2024" {
@@ -40,7 +45,7 @@ func TestDiffResults(t *testing.T) {
 	one := loadWithUser(t, &pipeline.Entry{ID: "egov-2024", Adapter: "long", Publisher: "p", Vintage: "v", Licence: "l", Precedence: 100},
 		"unit,year,indicator,value\nKEN,2024,egov.egdi,0.7\n")
 	defer one.Release()
-	c, err := pipeline.DiffResults(base, one)
+	c, err := snapshot.DiffResults(base, one)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +63,7 @@ func TestDiffResults(t *testing.T) {
 	add := loadWithUser(t, &pipeline.Entry{ID: "ken-2025", Adapter: "long", Publisher: "p", Vintage: "v", Licence: "l", Precedence: 100},
 		"unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")
 	defer add.Release()
-	c, err = pipeline.DiffResults(base, add)
+	c, err = snapshot.DiffResults(base, add)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +107,12 @@ func TestSummariseProblems(t *testing.T) {
 // BenchmarkDiffResults compares the embedded data with itself plus one
 // uploaded row: the cost an upload adds to say what it changes.
 func BenchmarkDiffResults(b *testing.B) {
-	base, _ := loadEmbedded(b)
+	base := loadEmbedded(b)
 	add := loadWithUser(b, &pipeline.Entry{ID: "ken-2025", Adapter: "long", Publisher: "p", Vintage: "v", Licence: "l", Precedence: 100},
 		"unit,year,indicator,value\nKEN,2025,itu.internet_use,55.5\n")
 	defer add.Release()
 	for b.Loop() {
-		if _, err := pipeline.DiffResults(base, add); err != nil {
+		if _, err := snapshot.DiffResults(base, add); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,9 +1,14 @@
-package pipeline
+package snapshot
 
 import (
+	"maps"
+	"slices"
+
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // Changes is what a new result changes relative to the one it replaces:
@@ -74,12 +79,12 @@ type obsKey struct {
 
 // DiffResults compares the result being served (old) with a new one. Both
 // must have canonical observation tables; neither is modified or released.
-func DiffResults(old, new *Result) (*Changes, error) {
-	before, err := NewStore(old.Observations)
+func DiffResults(old, new *pipeline.Result) (*Changes, error) {
+	before, err := pipeline.NewStore(old.Observations)
 	if err != nil {
 		return nil, err
 	}
-	after, err := NewStore(new.Observations)
+	after, err := pipeline.NewStore(new.Observations)
 	if err != nil {
 		return nil, err
 	}
@@ -99,17 +104,17 @@ func DiffResults(old, new *Result) (*Changes, error) {
 	for _, id := range after.Indicators() {
 		ids[id] = true
 	}
-	for _, id := range sortedKeys(ids) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		ic := IndicatorChange{Indicator: id}
 		old := map[obsKey]int{}
-		if r, ok := before.ranges[id]; ok {
+		if r, ok := before.IndicatorRows(id); ok {
 			for i := r[0]; i < r[1]; i++ {
-				old[before.key(i)] = i
+				old[key(before, i)] = i
 			}
 		}
-		if r, ok := after.ranges[id]; ok {
+		if r, ok := after.IndicatorRows(id); ok {
 			for j := r[0]; j < r[1]; j++ {
-				k := after.key(j)
+				k := key(after, j)
 				i, ok := old[k]
 				switch {
 				case !ok:
@@ -135,7 +140,7 @@ func DiffResults(old, new *Result) (*Changes, error) {
 		}
 	}
 	c.UnitsAffected = len(affected)
-	c.Units = sortedKeys(affected)
+	c.Units = slices.Sorted(maps.Keys(affected))
 	if len(c.Units) > MaxListedUnits {
 		c.Units = c.Units[:MaxListedUnits]
 	}
@@ -155,7 +160,7 @@ func DiffResults(old, new *Result) (*Changes, error) {
 	for s := range srcAfter {
 		srcs[s] = true
 	}
-	for _, s := range sortedKeys(srcs) {
+	for _, s := range slices.Sorted(maps.Keys(srcs)) {
 		sc := SourceChange{Source: s, Before: srcBefore[s], After: srcAfter[s], Removed: srcRemoved[s]}
 		if sc.Before != sc.After || sc.Removed > 0 {
 			c.Sources = append(c.Sources, sc)
@@ -167,18 +172,18 @@ func DiffResults(old, new *Result) (*Changes, error) {
 
 // referenceChanges compares the rows loaded from each reference table
 // source (the sources that build units and groups, not observations).
-func referenceChanges(old, new *Result) []SourceChange {
-	loaded := func(r *Result) map[string]int {
+func referenceChanges(old, new *pipeline.Result) []SourceChange {
+	loaded := func(r *pipeline.Result) map[string]int {
 		out := map[string]int{}
 		for _, f := range r.Report.Files {
 			out[f.Source] = f.Loaded
 		}
 		return out
 	}
-	isReference := func(r *Result) map[string]bool {
+	isReference := func(r *pipeline.Result) map[string]bool {
 		out := map[string]bool{}
 		for _, e := range r.Catalogue.Sources {
-			if obs, ok := CatalogueAdapters[e.Adapter]; ok && !obs {
+			if obs, ok := pipeline.CatalogueAdapters[e.Adapter]; ok && !obs {
 				out[e.ID] = true
 			}
 		}
@@ -187,7 +192,7 @@ func referenceChanges(old, new *Result) []SourceChange {
 	before, after := loaded(old), loaded(new)
 	refs := isReference(old)
 	var out []SourceChange
-	for _, id := range sortedKeys(refs) {
+	for _, id := range slices.Sorted(maps.Keys(refs)) {
 		b, a := before[id], after[id]
 		if a != b {
 			out = append(out, SourceChange{Source: id, Reference: true, Before: b, After: a, Removed: max(b-a, 0)})
@@ -197,8 +202,8 @@ func referenceChanges(old, new *Result) []SourceChange {
 }
 
 // key is the observation key of row i within its indicator.
-func (s *Store) key(i int) obsKey {
-	return obsKey{unit: s.Unit(i), sex: s.Sex(i), area: s.Area(i), age: s.Age(i), year: s.year[i]}
+func key(s *pipeline.Store, i int) obsKey {
+	return obsKey{unit: s.Unit(i), sex: s.Sex(i), area: s.Area(i), age: s.Age(i), year: int16(s.Year(i))}
 }
 
 // Destructive lists what the changes would destroy, as sentences for a
