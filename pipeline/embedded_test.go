@@ -439,3 +439,24 @@ func TestLDCMembershipByDate(t *testing.T) {
 		t.Errorf("MembersIn(0) = %v, want the current members", got)
 	}
 }
+
+// TestUNNamesToday: the shipped M49 copy (kept as published) still writes
+// "Turkey"; DRI's UN members list gives the name the UN uses since June 2022,
+// "Türkiye", and both names find the unit. The M49 file's bytes are the
+// data-src copy's (its SHA-256 is in api/testdata/golden/snapshot.json).
+func TestUNNamesToday(t *testing.T) {
+	res, _ := loadEmbedded(t)
+	for _, name := range []string{"Türkiye", "Turkey", "TUR", "TR"} {
+		u, ok := res.Reference.LookupUnit(name)
+		if !ok || u.Code != "TUR" || u.Name != "Türkiye" {
+			t.Errorf("LookupUnit(%q) = %+v, %v; want TUR named Türkiye", name, u, ok)
+		}
+	}
+	raw, err := datasets.FS.ReadFile("sources/m49/unsd_m49_methodology_2025.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), ";Turkey;792;") {
+		t.Error("the M49 copy was edited: publishers' files are shipped as published")
+	}
+}

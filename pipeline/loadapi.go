@@ -67,6 +67,13 @@ func (e *RuleError) Rule() Rule { return e.rule }
 // AddUnit adds a unit; a code given twice is an error (the first stays).
 func (r *Reference) AddUnit(u *Unit) (*Unit, error) { return r.addUnit(u) }
 
+// RenameUnit gives unit i the name the UN uses today; its former name
+// still finds it (names of older editions stay in publishers' files).
+func (r *Reference) RenameUnit(i int, name string) {
+	r.units[i].Name = name
+	r.byName[NormName(name)] = i
+}
+
 // UnitIndex returns the index of the unit with code (see UnitAt).
 func (r *Reference) UnitIndex(code string) (int, bool) {
 	r.mu.RLock()

@@ -127,6 +127,12 @@ func readUNMembers(s *source) error {
 		u := s.ref.UnitAt(i)
 		u.UNMember = true
 		u.Type = pipeline.UnitCountry
+		// The list's name is the UN's current one; the M49 copy shipped
+		// predates some renames (Turkey -> Türkiye, June 2022).
+		if name := strings.TrimSpace(field(rec, col["name"])); name != "" && name != u.Name {
+			s.Problem(0, 0, pipeline.Notice, pipeline.RuleKnownDefect, "%s is named %q as the UN names it today; the M49 file says %q (that name still matches)", code, name, u.Name)
+			s.ref.RenameUnit(i, name)
+		}
 		n++
 		return nil
 	})
