@@ -7,14 +7,13 @@ import (
 
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 var dataParams = []paramSpec{
 	{name: "indicator", typ: "string", list: true, desc: "indicator id(s) (see /v1/indicators)", required: true},
 	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes; a group code adds the group's aggregate (type=group)"},
-	{name: "sex", typ: "string", list: true, desc: "sex codes _T, F, M"},
-	{name: "area", typ: "string", list: true, desc: "area codes _T, U (urban), R (rural)"},
-	{name: "age", typ: "string", list: true, desc: "age codes: _T or SDMX bands such as Y15T34"},
+	dimensionParam(dims.Sex), dimensionParam(dims.Area), dimensionParam(dims.Age),
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
 	{name: "mrv", typ: "integer", desc: "the N most recent years with data in the selection"},
 	{name: "mrnev", typ: "integer", desc: "each series' N most recent values"},
@@ -25,9 +24,9 @@ var dataParams = []paramSpec{
 // provenance (figureColumns).
 var dataColumns = append([]colSpec{
 	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
-	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, {"sex", KindString, "SEX"},
-	{"area", KindString, "URBANISATION"}, {"age", KindString, "AGE"}, {"value", KindFloat, "OBS_VALUE"},
-	{"status", KindString, "OBS_STATUS"}, {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
+	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, dimensionColumn(dims.Sex),
+	dimensionColumn(dims.Area), dimensionColumn(dims.Age), {"value", KindFloat, "OBS_VALUE"},
+	dimensionColumn(dims.Status), {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
 }, figureColumns...)
 
 // SDMX dataflow of observations.
@@ -57,16 +56,8 @@ func parseDataQuery(r *request) *dataQuery {
 	}
 	q.units, q.groups = parseUnits(r, "unit")
 	q.groupOpt = groupOptions(r)
-	for _, v := range q.sex {
-		if v != "_T" && v != "F" && v != "M" {
-			r.errs.add("sex", "%q: want _T, F or M", v)
-		}
-	}
-	for _, v := range q.area {
-		if v != "_T" && v != "U" && v != "R" {
-			r.errs.add("area", "%q: want _T, U or R", v)
-		}
-	}
+	checkCodes(r, dims.Sex, q.sex)
+	checkCodes(r, dims.Area, q.area)
 	var err error
 	if q.from, q.to, err = pipeline.ParseYears(r.str("date")); err != nil {
 		r.errs.add("date", "%v", err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // Range is a closed interval [Lo, Hi] (Lo may exceed Hi for goalposts of
@@ -76,13 +78,13 @@ func (n *Node) NoData() bool { return !n.IsIndicator() && n.leaves == 0 }
 func (n *Node) Key() SeriesKey {
 	k := SeriesKey{Indicator: n.Indicator, Sex: n.Sex, Area: n.Area, Age: n.Age}
 	if k.Sex == "" {
-		k.Sex = "_T"
+		k.Sex = dims.Total
 	}
 	if k.Area == "" {
-		k.Area = "_T"
+		k.Area = dims.Total
 	}
 	if k.Age == "" {
-		k.Age = "_T"
+		k.Age = dims.Total
 	}
 	return k
 }

@@ -3,6 +3,8 @@ package indicators
 import (
 	"fmt"
 	"math"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // scoreGender computes the gap measures per indicator, the WEF-style parity
@@ -21,7 +23,7 @@ func scoreGender(res *Result, p *Panel) error {
 		}
 		leaves = append(leaves, nr)
 		fk, mk := node.Key(), node.Key()
-		fk.Sex, mk.Sex = "F", "M"
+		fk.Sex, mk.Sex = dims.Female, dims.Male
 		fs, ms := p.SeriesOf(fk), p.SeriesOf(mk)
 		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
 		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)

@@ -34,10 +34,12 @@ func goList(t *testing.T, format, pattern string) [][]string {
 // The layers inside pipeline/ point one way (issue 13): the root package
 // (the table, its validation and the Store) imports none of its
 // sub-packages but the internal ones it is built on, so a sub-package
-// above it (the adapters, the snapshots) can never close a circle.
+// above it (the adapters, the snapshots) can never close a circle. The
+// dimension table pipeline/dims is below it too: a leaf that imports the
+// standard library only (its own deps test).
 func TestRootImportsOnlyInternal(t *testing.T) {
 	for _, imp := range goList(t, "{{join .Imports \" \"}}", ".")[0] {
-		if strings.HasPrefix(imp, module+"pipeline/") && !strings.HasPrefix(imp, module+"pipeline/internal/") {
+		if strings.HasPrefix(imp, module+"pipeline/") && !strings.HasPrefix(imp, module+"pipeline/internal/") && imp != module+"pipeline/dims" {
 			t.Errorf("pipeline imports %s: the root must not import its sub-packages (but internal ones)", imp)
 		}
 	}

@@ -2,10 +2,11 @@ package pipeline
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // Column names of the canonical observation table, in schema order.
@@ -54,17 +55,18 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: ColNote, Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
-// Codes of the sex and area dimensions (SDMX) and of the status column.
+// Codes of the sex and area dimensions (SDMX) and of the status column, from
+// the dimension table (pipeline/dims).
 const (
-	Total  = "_T"
-	Female = "F"
-	Male   = "M"
-	Urban  = "U"
-	Rural  = "R"
+	Total  = dims.Total
+	Female = dims.Female
+	Male   = dims.Male
+	Urban  = dims.Urban
+	Rural  = dims.Rural
 
-	StatusObserved  = "A" // observed, as published
-	StatusEstimated = "E" // estimate by the publisher
-	StatusImputed   = "I" // imputed by DRI (never in input files)
+	StatusObserved  = dims.Observed  // observed, as published
+	StatusEstimated = dims.Estimated // estimate by the publisher
+	StatusImputed   = dims.Imputed   // imputed by DRI (never in input files)
 )
 
 // MinYear is the earliest reference year DRI accepts; the latest is next year.
@@ -73,40 +75,36 @@ const MinYear = 1990
 // MaxYear is the latest reference year accepted: next calendar year.
 func MaxYear() int { return time.Now().Year() + 1 }
 
-var (
-	sexCodes    = map[string]bool{Total: true, Female: true, Male: true}
-	areaCodes   = map[string]bool{Total: true, Urban: true, Rural: true}
-	statusCodes = map[string]bool{StatusObserved: true, StatusEstimated: true}
-	ageCode     = regexp.MustCompile(`^(_T|Y\d{1,3}T\d{1,3}|Y_GE\d{1,3}|Y_LT\d{1,3})$`)
-)
+// The validators of the coded columns take their codes and the codes named
+// in their messages from the dimension table.
 
 func checkSex(s string) error {
-	if !sexCodes[s] {
-		return fmt.Errorf("sex %s is not one of _T, F, M", Excerpt(s))
+	if !dims.Sex.Valid(s) {
+		return fmt.Errorf("sex %s is not one of %s", Excerpt(s), dims.Sex.List(", "))
 	}
 	return nil
 }
 
 func checkArea(s string) error {
-	if !areaCodes[s] {
-		return fmt.Errorf("area %s is not one of _T, U, R", Excerpt(s))
+	if !dims.Area.Valid(s) {
+		return fmt.Errorf("area %s is not one of %s", Excerpt(s), dims.Area.List(", "))
 	}
 	return nil
 }
 
 func checkAge(s string) error {
-	if !ageCode.MatchString(s) {
-		return fmt.Errorf("age %s is not _T or an SDMX age band (Y15T24, Y_GE15, Y_LT25)", Excerpt(s))
+	if !dims.Age.Valid(s) {
+		return fmt.Errorf("age %s is not %s or an SDMX age band (Y15T24, Y_GE15, Y_LT25)", Excerpt(s), dims.Age.Total)
 	}
 	return nil
 }
 
 func checkStatus(s string) error {
-	if s == StatusImputed {
+	if dims.Status.Reserved(s) {
 		return fmt.Errorf("status %s is reserved for values DRI imputes", Excerpt(s))
 	}
-	if !statusCodes[s] {
-		return fmt.Errorf("status %s is not one of A (observed), E (estimate)", Excerpt(s))
+	if !dims.Status.Valid(s) {
+		return fmt.Errorf("status %s is not one of %s", Excerpt(s), dims.Status.Glossed())
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // The one rule for group figures. Every figure DRI shows for a group (WLD,
@@ -50,7 +51,7 @@ const (
 )
 
 // StatusEstimated is the status of an estimated group figure.
-const StatusEstimated = "E"
+const StatusEstimated = dims.Estimated
 
 // MinGroupCoverage is the default share of a group's members that must
 // have data for a group value to be shown (DefaultMinMemberShare).
@@ -399,7 +400,7 @@ func (e *Engine) figureOfSeries(g *pipeline.Group, s *unitSeries, year, window i
 }
 
 // GroupIndicator is a group's figure of one indicator series (sex, area,
-// age codes; "" = "_T") in a year.
+// age codes; "" is the total) in a year.
 func (e *Engine) GroupIndicator(group, indicator, sex, area, age string, year int, opt GroupOptions) (Aggregate, error) {
 	g, ok := e.ref.Group(group)
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 )
 
@@ -112,7 +113,7 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 			s.Years = append(s.Years, rowYear[i])
 			s.Values = append(s.Values, values[i])
 		}
-		p.Series[indicators.SeriesKey{Indicator: code, Sex: "_T", Area: "_T", Age: "_T"}] = series
+		p.Series[indicators.SeriesKey{Indicator: code, Sex: dims.Total, Area: dims.Total, Age: dims.Total}] = series
 	}
 	for g, labels := range data.Groups {
 		col := make([]string, len(units))

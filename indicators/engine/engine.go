@@ -20,6 +20,7 @@ import (
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // Engine scores one dataset. It is safe for concurrent use.
@@ -222,12 +223,12 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 		keys[k] = true
 		if f.Kind == indicators.KindGender {
 			fk, mk := k, k
-			fk.Sex, mk.Sex = "F", "M"
+			fk.Sex, mk.Sex = dims.Female, dims.Male
 			keys[fk], keys[mk] = true, true
 		}
 	}
 	for _, x := range f.Extras {
-		keys[indicators.SeriesKey{Indicator: x, Sex: "_T", Area: "_T", Age: "_T"}] = true
+		keys[indicators.SeriesKey{Indicator: x, Sex: dims.Total, Area: dims.Total, Age: dims.Total}] = true
 	}
 	p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
 	e.panels[f.ID] = p
@@ -516,7 +517,7 @@ func (e *Engine) PopulationYear(year int) int {
 func (e *Engine) loadPopulation() {
 	e.popOnce.Do(func() {
 		e.popAll = map[string]indicators.Series{}
-		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{"_T"}}) {
+		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{dims.Total}}) {
 			s := e.popAll[e.store.Unit(i)]
 			s.Years = append(s.Years, e.store.Year(i))
 			s.Values = append(s.Values, e.store.Value(i))

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // GroupFigure is one row of a group's series with the figure it shows:
@@ -45,11 +46,11 @@ func (e *Engine) GroupFigures(group, indicator string, q GroupSeriesQuery) ([]Gr
 	// The order of /v1/data: totals first, then F/M and U/R, then ages.
 	code := func(s string) string {
 		switch s {
-		case "_T":
+		case dims.Total:
 			return "0"
-		case "F", "U":
+		case dims.Female, dims.Urban:
 			return "1"
-		case "M", "R":
+		case dims.Male, dims.Rural:
 			return "2"
 		}
 		return "3" + s

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // PublishedNode names the indicator that holds a publisher's own score for
@@ -61,7 +62,7 @@ func (e *Engine) Published(id, unit string, year int) []Published {
 	var out []Published
 	for _, p := range publishedNodes[id] {
 		rows := e.store.Select(pipeline.Query{Indicator: p.Indicator, Units: []string{unit},
-			Sex: []string{"_T"}, Area: []string{"_T"}, Age: []string{"_T"}, To: year})
+			Sex: []string{dims.Total}, Area: []string{dims.Total}, Age: []string{dims.Total}, To: year})
 		if len(rows) == 0 {
 			continue
 		}

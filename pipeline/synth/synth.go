@@ -19,6 +19,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // Spec sizes a synthetic panel.
@@ -78,9 +80,9 @@ var MaxUnits = 999 * len(countries)
 // year): deterministic for a seed.
 func (s *Spec) Rows(fn func(unit, indicator int, sex string, year int, value float64)) {
 	r := rand.New(rand.NewPCG(s.Seed, 0x5eed))
-	sexes := []string{"_T"}
+	sexes := []string{dims.Total}
 	if s.Sexes {
-		sexes = []string{"_T", "F", "M"}
+		sexes = []string{dims.Total, dims.Female, dims.Male}
 	}
 	// Each indicator has a scale and a spread; each unit a level; values
 	// grow over the years.
@@ -93,7 +95,7 @@ func (s *Spec) Rows(fn func(unit, indicator int, sex string, year int, value flo
 		for j := 0; j < s.Indicators; j++ {
 			for _, sex := range sexes {
 				shift := 0.0
-				if sex == "F" {
+				if sex == dims.Female {
 					shift = -0.05
 				}
 				for y := 0; y < s.Years; y++ {
