@@ -345,6 +345,7 @@ func TestErrors(t *testing.T) {
 		{"GET", "/v1/data?indicator=egov.egdi&date=2024:2020", 400, "bad_parameter", "date"},
 		{"GET", "/v1/data?indicator=egov.egdi&mrv=x", 400, "bad_parameter", "mrv"},
 		{"GET", "/v1/data?indicator=egov.egdi&sex=X", 400, "bad_parameter", "sex"},
+		{"GET", "/v1/data?indicator=egov.egdi&age=Y99X", 400, "bad_parameter", "age"}, // not an SDMX age band: it would match nothing
 		{"GET", "/v1/units?colour=blue", 400, "bad_parameter", "colour"},
 		{"GET", "/v1/units?per_page=0", 400, "bad_parameter", "per_page"},
 		{"GET", "/v1/units?per_page=100000", 400, "bad_parameter", "per_page"},

@@ -58,6 +58,7 @@ func parseDataQuery(r *request) *dataQuery {
 	q.groupOpt = groupOptions(r)
 	checkCodes(r, dims.Sex, q.sex)
 	checkCodes(r, dims.Area, q.area)
+	checkCodes(r, dims.Age, q.age) // an unknown band would match nothing: a 400, not an empty 200
 	var err error
 	if q.from, q.to, err = pipeline.ParseYears(r.str("date")); err != nil {
 		r.errs.add("date", "%v", err)

@@ -71,11 +71,13 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	// Sex before area: with both wrong, the same flag is named every time.
+	// Sex, area, age in that order: with two wrong, the same flag is named
+	// every time. An unknown age band would match nothing: an error, not an
+	// empty table.
 	for _, f := range []struct {
 		dim  *dims.Dimension
 		vals []string
-	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}} {
+	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}, {dims.Age, splitList(*age)}} {
 		for _, v := range f.vals {
 			if !f.dim.Valid(v) {
 				return usagef("--%s: unknown code %q", f.dim.Column, v)

@@ -18,6 +18,8 @@ func TestDataCodeFlags(t *testing.T) {
 		{[]string{"--area", "F"}, `--area: unknown code "F"`},
 		{[]string{"--area", "U", "--sex", "_T,R"}, `--sex: unknown code "R"`},
 		{[]string{"--sex", "U", "--area", "F"}, `--sex: unknown code "U"`},
+		{[]string{"--age", "Y99X"}, `--age: unknown code "Y99X"`}, // not an SDMX age band: it would match nothing
+		{[]string{"--area", "U", "--age", "15-24"}, `--age: unknown code "15-24"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			for range 3 {
