@@ -281,18 +281,9 @@ func filterRows(rows []int, keep func(int) bool) []int {
 // valid while the store is, not to be modified. It is the fast path for
 // reading a whole indicator (no per-row filters).
 func (s *Store) Series(indicator string, fn func(unit, sex, area, age string, years []int16, values []float64)) {
-	r, ok := s.ranges[indicator]
-	if !ok {
-		return
-	}
-	for a := r[0]; a < r[1]; {
-		b := a + 1
-		for b < r[1] && s.sameSeries(a, b) {
-			b++
-		}
-		fn(s.unitDict[s.unit[a]], s.sexDict[s.sex[a]], s.areaDict[s.area[a]], s.ageDict[s.age[a]], s.year[a:b], s.value[a:b])
-		a = b
-	}
+	s.SeriesIndexed(indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
+		fn(s.unitDict[unit], sex, area, age, years, values)
+	})
 }
 
 // ParseYears parses a date filter: "2024", "2015:2024", "2015:" or ":2024".
