@@ -48,10 +48,12 @@ func TestCheckCodes(t *testing.T) {
 		t.Errorf("checkCodes returned %v, want the items %v", got, items)
 	}
 	checkCodes(r, dims.Area, []string{"U", "R", "F"})
+	checkCodes(r, dims.Age, []string{"Y15T24", "Y_GE25", "15-24"})
 	want := []ParamError{
 		{Param: "sex", In: "query", Message: `"x": want _T, F or M`},
 		{Param: "sex", In: "query", Message: `"U": want _T, F or M`},
 		{Param: "area", In: "query", Message: `"F": want _T, U or R`},
+		{Param: "age", In: "query", Message: `"15-24": want _T or an SDMX age band: Y15T24 (15 to 24 years old), Y_GE25 (25 and over), Y_LT15 (under 15)`},
 	}
 	if !slices.Equal(r.errs.errs, want) {
 		t.Errorf("errors = %+v, want %+v", r.errs.errs, want)
