@@ -123,23 +123,33 @@ func (r *Reference) AddSubdivisionList(file string) {
 	r.subdivisionList = append(r.subdivisionList, file)
 }
 
-// AddSubdivision adds an ISO 3166-2 code with its name: a code of another
-// form, of a country not in the units table, or given twice is refused.
-func (r *Reference) AddSubdivision(code, name string) *RuleError {
+// AddSubdivision adds an ISO 3166-2 code with its name, read from file: a
+// code of another form, of a country not in the units table, or given
+// twice in one file is refused. A code another list already gives (a
+// user's sidecar repeating the shipped ISO 3166-2 list's UG-101) keeps
+// that list's name, and listedBy names that list ("" for a new code).
+func (r *Reference) AddSubdivision(file, code, name string) (listedBy string, e *RuleError) {
 	m := subnationalCode.FindStringSubmatch(code)
 	if m == nil {
-		return Reject(RuleBadCode, "code %s is not of the ISO 3166-2 form XX-YYY (country, hyphen, 1-3 letters or digits)", Excerpt(code))
+		return "", Reject(RuleBadCode, "code %s is not of the ISO 3166-2 form XX-YYY (country, hyphen, 1-3 letters or digits)", Excerpt(code))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.byISO2[m[1]]; !ok {
-		return Reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
+		return "", Reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
 	}
 	if _, dup := r.subdivisions[code]; dup {
-		return Reject(RuleDuplicateKey, "code %q is listed twice", code)
+		if by := r.subdivisionFrom[code]; by != file {
+			return by, nil
+		}
+		return "", Reject(RuleDuplicateKey, "code %q is listed twice", code)
 	}
 	r.subdivisions[code] = name
-	return nil
+	if r.subdivisionFrom == nil {
+		r.subdivisionFrom = map[string]string{}
+	}
+	r.subdivisionFrom[code] = file
+	return "", nil
 }
 
 // IsAggregate reports whether s is a publisher's code for one of its own

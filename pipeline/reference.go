@@ -105,6 +105,8 @@ type Reference struct {
 	// (code -> name), from the "subdivisions" adapter's files; nil when
 	// none was read, and then any code of a known country's form is taken.
 	subdivisions map[string]string
+	// subdivisionFrom is the list (file) each code of subdivisions came from.
+	subdivisionFrom map[string]string
 	// subdivisionList names the files they came from, for messages.
 	subdivisionList []string
 }

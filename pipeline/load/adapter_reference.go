@@ -321,8 +321,12 @@ func readSubdivisions(s *source) error {
 	s.ref.AddSubdivisionList(s.name)
 	return readRows(s, []string{"code", "name"}, func(rec []string, col map[string]int) error {
 		code := strings.TrimSpace(field(rec, col["code"]))
-		if e := s.ref.AddSubdivision(code, strings.TrimSpace(field(rec, col["name"]))); e != nil {
+		by, e := s.ref.AddSubdivision(s.name, code, strings.TrimSpace(field(rec, col["name"])))
+		if e != nil {
 			return e
+		}
+		if by != "" {
+			s.skipRow("codes already in " + by)
 		}
 		return nil
 	})
