@@ -188,11 +188,7 @@ func dimensionParam(d *dims.Dimension) paramSpec {
 func checkCodes(r *request, d *dims.Dimension, items []string) []string {
 	for _, v := range items {
 		if !d.Valid(v) {
-			want := d.List(" or ")
-			if d.Enum() == nil { // open: the age bands are a pattern
-				want = d.Total + " or an SDMX age band: Y15T24 (15 to 24 years old), Y_GE25 (25 and over), Y_LT15 (under 15)"
-			}
-			r.errs.add(d.Column, "%q: want %s", v, want)
+			r.errs.add(d.Column, "%q: want %s", v, d.Want())
 		}
 	}
 	return items

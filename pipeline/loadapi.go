@@ -70,6 +70,8 @@ func (r *Reference) AddUnit(u *Unit) (*Unit, error) { return r.addUnit(u) }
 // RenameUnit gives unit i the name the UN uses today; its former name
 // still finds it (names of older editions stay in publishers' files).
 func (r *Reference) RenameUnit(i int, name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.units[i].Name = name
 	r.byName[NormName(name)] = i
 }
@@ -118,7 +120,7 @@ func (r *Reference) AddSubdivisionList(file string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.subdivisions == nil {
-		r.subdivisions = map[string]string{}
+		r.subdivisions = map[string]subdivision{}
 	}
 	r.subdivisionList = append(r.subdivisionList, file)
 }
@@ -138,17 +140,13 @@ func (r *Reference) AddSubdivision(file, code, name string) (listedBy string, e 
 	if _, ok := r.byISO2[m[1]]; !ok {
 		return "", Reject(RuleUnknownUnit, "code %q: %q is not the ISO 3166-1 alpha-2 code of a unit in the units table", code, m[1])
 	}
-	if _, dup := r.subdivisions[code]; dup {
-		if by := r.subdivisionFrom[code]; by != file {
-			return by, nil
+	if had, dup := r.subdivisions[code]; dup {
+		if had.file != file {
+			return had.file, nil
 		}
 		return "", Reject(RuleDuplicateKey, "code %q is listed twice", code)
 	}
-	r.subdivisions[code] = name
-	if r.subdivisionFrom == nil {
-		r.subdivisionFrom = map[string]string{}
-	}
-	r.subdivisionFrom[code] = file
+	r.subdivisions[code] = subdivision{name: name, file: file}
 	return "", nil
 }
 

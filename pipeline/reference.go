@@ -102,11 +102,10 @@ type Reference struct {
 	// the ldc-membership reference table; nil when it is not loaded.
 	ldcPeriods []MemberPeriod
 	// subdivisions are the ISO 3166-2 codes a sub-national unit may have
-	// (code -> name), from the "subdivisions" adapter's files; nil when
-	// none was read, and then any code of a known country's form is taken.
-	subdivisions map[string]string
-	// subdivisionFrom is the list (file) each code of subdivisions came from.
-	subdivisionFrom map[string]string
+	// (code -> its name and the list it came from), from the "subdivisions"
+	// adapter's files; nil when none was read, and then any code of a known
+	// country's form is taken.
+	subdivisions map[string]subdivision
 	// subdivisionList names the files they came from, for messages.
 	subdivisionList []string
 }
@@ -246,13 +245,18 @@ func (r *Reference) resolve(s string, kind UnitKind) (idx int, aggregate bool, e
 	code := strings.Clone(m[0]) // s may be a view of a reused read buffer
 	name := code
 	if r.subdivisions != nil {
-		if name, ok = r.subdivisions[code]; !ok {
+		var sd subdivision
+		if sd, ok = r.subdivisions[code]; !ok {
 			return -1, false, fmt.Errorf("unit %s is not an ISO 3166-2 subdivision code of %s (%s)", Excerpt(s), r.units[pi].Name, strings.Join(r.subdivisionList, ", "))
 		}
+		name = sd.name
 	}
 	u, _ := r.addUnit(&Unit{Code: code, Name: name, Type: UnitSubnational, Parent: r.units[pi].Code})
 	return r.byCode[u.Code], false, nil
 }
+
+// subdivision is an ISO 3166-2 code's name and the list (file) it came from.
+type subdivision struct{ name, file string }
 
 func (r *Reference) resolveLocked(s string, kind UnitKind) (int, bool, error) {
 	t := strings.TrimSpace(s)

@@ -190,6 +190,16 @@ func (d *Dimension) List(last string) string {
 	return join(d.inputs(func(c Code) string { return c.ID }), last)
 }
 
+// Want says which codes an input may carry, for a message about a wrong
+// one: [Dimension.List] with " or ", and for the open age dimension the
+// forms of an SDMX age band.
+func (d *Dimension) Want() string {
+	if d.bands != nil {
+		return d.Total + " or an SDMX age band: Y15T24 (15 to 24 years old), Y_GE25 (25 and over), Y_LT15 (under 15)"
+	}
+	return d.List(" or ")
+}
+
 // Glossed is [Dimension.List] with each code's gloss in parentheses where it
 // has one: "_T, U (urban), R (rural)", "A (observed), E (estimate)".
 func (d *Dimension) Glossed() string {
