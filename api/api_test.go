@@ -241,7 +241,7 @@ func TestFormats(t *testing.T) {
 		t.Errorf("csv content type %q", ct)
 	}
 	recs, err := csv.NewReader(rec.Body).ReadAll()
-	if err != nil || len(recs) != 3 || recs[0][0] != "unit" || recs[1][8] != "0.6314" {
+	if err != nil || len(recs) != 3 || recs[0][0] != "unit" || recs[1][11] != "0.6314" {
 		t.Errorf("csv = %v, %v", recs, err)
 	}
 	// Accept header negotiation.
