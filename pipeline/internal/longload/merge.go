@@ -183,9 +183,9 @@ type recordCols struct {
 	unitB, yearB, indB, sexB, areaB, ageB, incB, eduB, labB, valB, statB, srcB *memory.Buffer
 
 	unit, ind, sex, area, age, status, src []int32
-	income, education, labour             []int8
-	year                                                              []int16
-	value                                                             []float64
+	income, education, labour              []int8
+	year                                   []int16
+	value                                  []float64
 }
 
 func newRecordCols(mem memory.Allocator, n int) *recordCols {
