@@ -316,8 +316,27 @@ func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]f
 	} else if len(dstValid) != n {
 		panic(fmt.Sprintf("indicators: %s: len(dstValid) = %d, want %d", name, len(dstValid), n))
 	}
+	if err := a.checkExponent(name); err != nil {
+		return dst, dstValid, err
+	}
+	return dst, dstValid, a.aggregateColumns(dst, dstValid, nil, cols, valids, w, minShare)
+}
+
+// checkExponent rejects a generalised mean without a usable exponent.
+func (a Aggregation) checkExponent(kernel string) error {
 	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
-		return dst, dstValid, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", a.P)
+		return kernelError(kernel, ErrDomain, "p = %v: want a finite p != 0", a.P)
+	}
+	return nil
+}
+
+// aggregateColumns is AggregateColumns after its checks; parts, when not
+// nil, receives per unit the number of children present.
+func (a Aggregation) aggregateColumns(dst []float64, dstValid []bool, parts []int, cols [][]float64, valids [][]bool, w []float64, minShare float64) error {
+	const name = "Aggregation.AggregateColumns"
+	n := len(dst)
+	if a.Method == AggArithmetic {
+		return aggregateArithmetic(dst, dstValid, parts, cols, valids, w, minShare)
 	}
 	// Units in blocks, each child column read along the block (the same
 	// additions per unit, in the same order, as unit by unit; the block's
@@ -344,13 +363,98 @@ func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]f
 			u := lo + i
 			v, ok, err := acc[i].result(name, u, minShare)
 			if err != nil {
-				return dst, dstValid, err
+				return err
 			}
 			if !ok {
 				v = 0
 			}
 			dst[u], dstValid[u] = v, ok
+			if parts != nil {
+				parts[u] = acc[i].np
+			}
 		}
 	}
-	return dst, dstValid, nil
+	return nil
+}
+
+// aggregateArithmetic is aggregateColumns for the arithmetic mean: the
+// same additions per unit, in the same order, as the aggregator's, with a
+// block of units' running sums held in arrays, so that the loop along a
+// child's column makes no call and no choice of method (the aggregation of
+// a build and of every uncertainty run; docs/BENCHMARKS.md).
+func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]float64, valids [][]bool, w []float64, minShare float64) error {
+	const name = "Aggregation.AggregateColumns"
+	const block = 128
+	var (
+		sumA, compA   [block]float64 // Neumaier sums of w x
+		wsumA, wcompA [block]float64 // and of the weights present
+		badA          [block]float64 // the first non-finite child value
+		nanA          [block]bool
+		presentA      [block]int
+	)
+	n := len(dst)
+	for lo := 0; lo < n; lo += block {
+		hi := min(lo+block, n)
+		m := hi - lo
+		sum, comp, wsum, wcomp, bad := sumA[:m], compA[:m], wsumA[:m], wcompA[:m], badA[:m]
+		nan, present := nanA[:m], presentA[:m]
+		clear(sum)
+		clear(comp)
+		clear(wsum)
+		clear(wcomp)
+		clear(nan)
+		clear(present)
+		for k, c := range cols {
+			wk := weight(w, k)
+			var valid []bool
+			if valids != nil && valids[k] != nil {
+				valid = valids[k][lo:hi]
+			}
+			for i, x := range c[lo:hi] {
+				if valid != nil && !valid[i] {
+					continue
+				}
+				present[i]++
+				if !finite(x) || !finite(wk) {
+					if !nan[i] {
+						nan[i], bad[i] = true, x
+					}
+					continue
+				}
+				// neumaier.add, twice, written out.
+				t := wsum[i] + wk
+				if math.Abs(wsum[i]) >= math.Abs(wk) {
+					wcomp[i] += (wsum[i] - t) + wk
+				} else {
+					wcomp[i] += (wk - t) + wsum[i]
+				}
+				wsum[i] = t
+				term := wk * x
+				t = sum[i] + term
+				if math.Abs(sum[i]) >= math.Abs(term) {
+					comp[i] += (sum[i] - t) + term
+				} else {
+					comp[i] += (term - t) + sum[i]
+				}
+				sum[i] = t
+			}
+		}
+		for i := range sum {
+			u := lo + i
+			acc := aggregator{method: AggArithmetic, n: len(cols), np: present[i],
+				sw: neumaier{wsum[i], wcomp[i]}, s: neumaier{sum[i], comp[i]}, nan: nan[i], bad: bad[i]}
+			v, ok, err := acc.result(name, u, minShare)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				v = 0
+			}
+			dst[u], dstValid[u] = v, ok
+			if parts != nil {
+				parts[u] = present[i]
+			}
+		}
+	}
+	return nil
 }

@@ -149,16 +149,15 @@ func aggregateTree(res *Result) error {
 		for _, kr := range kids {
 			cols, valids = append(cols, kr.Value), append(valids, kr.Valid)
 		}
-		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
-			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
-		}
+		// The columns are the children's own, of one length: what
+		// AggregateColumns checks holds; its children-present count is Parts.
 		nr.Parts, nr.PartsOf = res.mem.ints.take(len(nr.Value)), len(kids)
-		for _, kr := range kids {
-			for u, ok := range kr.Valid {
-				if ok {
-					nr.Parts[u]++
-				}
-			}
+		err := agg.checkExponent("Aggregation.AggregateColumns")
+		if err == nil {
+			err = agg.aggregateColumns(nr.Value, nr.Valid, nr.Parts, cols, valids, weights, f.Methods.Coverage)
+		}
+		if err != nil {
+			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
 		}
 	}
 	return nil
@@ -195,7 +194,7 @@ func finish(res *Result) error {
 				nr.Coverage[u] /= float64(leaves)
 			}
 		}
-		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
+		if res.leafRanks || !nr.Node.IsIndicator() {
 			var err error
 			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)

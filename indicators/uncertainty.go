@@ -138,8 +138,8 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	// Only the index's ranks are read (the nominal rank; the variants give
-	// their indicators' values).
-	nominal, err := Score(f, p, Options{Year: opt.Year, IndexRanksOnly: true})
+	// their indicators' values), so the indicators are not ranked.
+	nominal, err := Score(f, p, Options{Year: opt.Year})
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	variants := make([]*variant, len(norms)*len(imps))
 	for ni := range norms {
 		for ii := range imps {
-			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii], IndexRanksOnly: true}
+			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii]}
 			res, err := Score(f, p, o)
 			if err != nil {
 				return nil, fmt.Errorf("indicators: uncertainty: normalisation %s, imputation %s: %w", norms[ni], imps[ii], err)

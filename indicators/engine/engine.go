@@ -307,6 +307,8 @@ func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators
 }
 
 // scoring resolves a framework and the year to score (0 = its default).
+// Score and ScoreOnce rank the indicators too: the API, profiles and
+// exports show every node's rank.
 func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicators.Framework, indicators.Options, error) {
 	f, ok := e.Framework(id)
 	if !ok {
@@ -316,6 +318,7 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 		year = e.DefaultYear(f)
 	}
 	opt.Year = year
+	opt.LeafRanks = true
 	return f, opt, nil
 }
 
@@ -350,7 +353,7 @@ func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Optio
 
 func optionsKey(o indicators.Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.IndexRanksOnly)
+	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.LeafRanks)
 	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
 		if p != nil {
 			b.WriteString(p.String())
