@@ -51,6 +51,27 @@ func (a *arena) reserve(nodes, leaves, extras, tiers, n int, treated, leafRanks 
 	a.tiers.reserve(tiers * n)
 }
 
+// leaves is the number of indicators in the framework's tree.
+func (f *Framework) leaves() int {
+	if len(f.nodes) == 0 {
+		return 0
+	}
+	return f.nodes[0].leaves // Init: one top node
+}
+
+// tierColumns is the number of tier columns a build classifies: a Tier
+// per aggregate, and a Class for EGDI's scheme.
+func (f *Framework) tierColumns() int {
+	if f.tiers == nil {
+		return 0
+	}
+	tiers := len(f.nodes) - f.leaves()
+	if _, egdi := f.tiers.(EGDIGroups); egdi {
+		tiers *= 2
+	}
+	return tiers
+}
+
 func (a *arena) reset() {
 	a.f64.reset()
 	a.bools.reset()

@@ -94,6 +94,7 @@ type Result struct {
 	PCA map[string]PCAResult
 
 	leafRanks bool   // Options.LeafRanks
+	leafNotes int    // Notes[:leafNotes] are the indicators' (Reweight keeps them)
 	mem       *arena // the memory of the per-unit slices
 }
 
@@ -181,19 +182,10 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
-		leaves, tiers := 0, 0
-		if len(f.nodes) > 0 {
-			leaves = f.nodes[0].leaves // Init: one top node
-		}
-		if f.tiers != nil {
-			tiers = len(f.nodes) - leaves // finish: Tier per aggregate
-			if _, egdi := f.tiers.(EGDIGroups); egdi {
-				tiers *= 2 // and Class
-			}
-		}
+		leaves := f.leaves()
 		norm := res.Normalisation.Method
 		treated := res.Treatment.Method != TreatNone || (norm != NormMinMax && norm != NormNone)
-		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), tiers, len(p.Units), treated, opt.LeafRanks)
+		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), f.tierColumns(), len(p.Units), treated, opt.LeafRanks)
 	}
 	for code := range opt.Weights {
 		if _, ok := f.byCode[code]; !ok {
@@ -370,6 +362,7 @@ func scoreComposite(res *Result, p *Panel) error {
 		}
 		copy(nr.Valid, nr.RawValid)
 	}
+	res.leafNotes = len(res.Notes)
 	if err := aggregateTree(res); err != nil {
 		return err
 	}

@@ -163,14 +163,20 @@ func aggregateTree(res *Result) error {
 	return nil
 }
 
-// finish ranks every node, classifies aggregates and computes coverage.
+// finish computes coverage, ranks the nodes and classifies the aggregates.
 func finish(res *Result) error {
+	coverage(res)
+	return rankAndClassify(res, true)
+}
+
+// coverage computes every node's coverage, bottom-up (children follow
+// their parent in pre-order): first each node's count of leaves with data
+// per unit (a leaf's own data, an aggregate's children's counts summed;
+// whole numbers, so exact in any order), then divided by the node's number
+// of leaves.
+func coverage(res *Result) {
 	f := res.Framework
 	n := len(res.Units)
-	// Coverage, bottom-up (children follow their parent in pre-order):
-	// first each node's count of leaves with data per unit (a leaf's own
-	// data, an aggregate's children's counts summed; whole numbers, so
-	// exact in any order), then divided by the node's number of leaves.
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		nr := res.Nodes[i]
 		nr.Coverage = res.mem.f64.take(n)
@@ -194,7 +200,17 @@ func finish(res *Result) error {
 				nr.Coverage[u] /= float64(leaves)
 			}
 		}
-		if res.leafRanks || !nr.Node.IsIndicator() {
+	}
+}
+
+// rankAndClassify ranks the aggregates, and the indicators when the
+// result asks for their ranks and leaves is true, and gives the aggregates
+// their tiers.
+func rankAndClassify(res *Result, leaves bool) error {
+	f := res.Framework
+	n := len(res.Units)
+	for _, nr := range res.Nodes {
+		if !nr.Node.IsIndicator() || (leaves && res.leafRanks) {
 			var err error
 			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)

@@ -295,13 +295,18 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 }
 
 // Score scores a framework for a year (0 = the default year) with method
-// overrides, cached per framework, year and options.
+// overrides, cached per framework, year and options. Other weights, weight
+// scheme or aggregation only are scored from the cached result with the
+// framework's own choices (indicators.Reweight).
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return e.scores.get(f.ID+"|"+optionsKey(opt), func() (*indicators.Result, error) {
+		if reweighting(f, opt) {
+			return e.reweight(f, opt)
+		}
 		return indicators.Score(f, e.panel(f), opt)
 	})
 }
@@ -323,11 +328,15 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 }
 
 // ScoreOnce scores like Score without caching the result: for work whose
-// result is used once.
+// result is used once. A what-if (as Score's) starts from the cached
+// result with the framework's own choices.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
+	}
+	if reweighting(f, opt) {
+		return e.reweight(f, opt)
 	}
 	return indicators.Score(f, e.panel(f), opt)
 }
