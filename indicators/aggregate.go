@@ -474,14 +474,15 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 					}
 				}
 			}
-			acc := aggregator{method: AggArithmetic, n: len(cols), np: np, sw: sw, s: neumaier{sum[i], comp[i]}}
 			if ws := sw.sum(); ws != 0 {
-				if v := acc.s.sum() / ws; finite(v) {
+				if v := (sum[i] + comp[i]) / ws; finite(v) {
 					dst[u], dstValid[u] = v, true
 					continue
 				}
 			}
-			v, ok, err := acc.result(name, u, minShare) // missing, or the error
+			// Missing, or the error.
+			acc := aggregator{method: AggArithmetic, n: len(cols), np: np, sw: sw, s: neumaier{sum[i], comp[i]}}
+			v, ok, err := acc.result(name, u, minShare)
 			if err != nil {
 				return err
 			}
