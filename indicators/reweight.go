@@ -50,19 +50,28 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 	if res.WeightScheme == "" {
 		res.WeightScheme = "explicit"
 	}
-	// Leaf ranks are base's, or ranked here when base has none.
-	rankLeaves := opt.LeafRanks && !base.leafRanks
-	n, leaves := len(base.Units), f.leaves()
-	aggregates := len(f.nodes) - leaves
-	ints := 2 * aggregates // Rank, Parts
-	if rankLeaves {
+	// Indicators and the aggregates with no data under them are base's
+	// (their ranks too, when base has the indicators' ranks); the other
+	// aggregates are computed here.
+	n, leaves, scored := len(base.Units), f.leaves(), 0
+	for _, node := range f.nodes {
+		if !node.IsIndicator() && !node.NoData() {
+			scored++
+		}
+	}
+	ints := 2 * scored // Rank, Parts
+	if opt.LeafRanks && !base.leafRanks {
 		ints += leaves
 	}
+	tiers := 0
+	if f.tiers != nil {
+		tiers = f.tierColumns() / (len(f.nodes) - leaves) * scored
+	}
 	res.mem = new(arena)
-	res.mem.f64.reserve(aggregates * n)
-	res.mem.bools.reserve(aggregates * n)
+	res.mem.f64.reserve(scored * n)
+	res.mem.bools.reserve(scored * n)
 	res.mem.ints.reserve(ints * n)
-	res.mem.tiers.reserve(f.tierColumns() * n)
+	res.mem.tiers.reserve(tiers * n)
 	res.Nodes = res.mem.nodeResults(len(f.nodes))
 	for i, node := range f.nodes {
 		w := node.EffectiveWeight()
@@ -70,10 +79,10 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 			w = ow
 		}
 		nr, b := res.Nodes[i], base.Nodes[i]
-		if node.IsIndicator() {
+		if node.IsIndicator() || node.NoData() {
 			*nr = *b
 			nr.Weight = w
-			if !opt.LeafRanks {
+			if node.IsIndicator() && !opt.LeafRanks {
 				nr.Rank = nil
 			}
 			continue
@@ -84,7 +93,7 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 	if err := aggregateTree(res); err != nil {
 		return nil, err
 	}
-	if err := rankAndClassify(res, rankLeaves); err != nil {
+	if err := rankAndClassify(res); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -166,7 +166,7 @@ func aggregateTree(res *Result) error {
 // finish computes coverage, ranks the nodes and classifies the aggregates.
 func finish(res *Result) error {
 	coverage(res)
-	return rankAndClassify(res, true)
+	return rankAndClassify(res)
 }
 
 // coverage computes every node's coverage, bottom-up (children follow
@@ -204,13 +204,17 @@ func coverage(res *Result) {
 }
 
 // rankAndClassify ranks the aggregates, and the indicators when the
-// result asks for their ranks and leaves is true, and gives the aggregates
-// their tiers.
-func rankAndClassify(res *Result, leaves bool) error {
+// result asks for their ranks, and gives the aggregates their tiers. A node
+// that has its ranks already (one that Reweight shares with its base) is
+// left as it is.
+func rankAndClassify(res *Result) error {
 	f := res.Framework
 	n := len(res.Units)
 	for _, nr := range res.Nodes {
-		if !nr.Node.IsIndicator() || (leaves && res.leafRanks) {
+		if nr.Rank != nil {
+			continue
+		}
+		if !nr.Node.IsIndicator() || res.leafRanks {
 			var err error
 			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
