@@ -344,7 +344,13 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 				weights[nd.index] = w
 			}
 			normIdx, impIdx := 0, 0
-			for k, in := range ins {
+			draws := ins
+			if spec.u == nil {
+				// A weight set replays as given: nothing else varies
+				// (and nothing is drawn), even with VaryWeights.
+				draws = nil
+			}
+			for k, in := range draws {
 				u := spec.u[k]
 				switch in.kind {
 				case 0:
