@@ -29,6 +29,9 @@ const (
 	FormatCSV   Format = "csv"
 	FormatArrow Format = "arrow"
 	FormatSDMX  Format = "sdmx-csv"
+	// FormatSDMXML is an SDMX-ML 2.1 structure message: the format of the
+	// SDMX structure routes only (api/sdmx.go).
+	FormatSDMXML Format = "sdmx-ml"
 )
 
 // Media types of the formats.
@@ -37,26 +40,30 @@ const (
 	MediaCSV   = "text/csv"
 	MediaArrow = "application/vnd.apache.arrow.stream"
 	MediaSDMX  = "application/vnd.sdmx.data+csv;version=2.0.0"
+	// MediaSDMXStructure is SDMX-ML 2.1 structure (the SDMX REST
+	// specification's media type for it).
+	MediaSDMXStructure = "application/vnd.sdmx.structure+xml;version=2.1"
 )
 
 var formatMedia = map[Format]string{FormatJSON: MediaJSON, FormatCSV: MediaCSV + "; charset=utf-8", FormatArrow: MediaArrow,
-	FormatSDMX: MediaSDMX + "; charset=utf-8"}
+	FormatSDMX: MediaSDMX + "; charset=utf-8", FormatSDMXML: MediaSDMXStructure + "; charset=utf-8"}
 
 // negotiate picks the format from the format parameter (which wins) or the
-// Accept header.
-func negotiate(r *http.Request, f string) (Format, *Problem) {
+// Accept header; def is the route's format when neither names one (no
+// Accept, or */*): JSON, except on the SDMX routes.
+func negotiate(r *http.Request, f string, def Format) (Format, *Problem) {
 	if f != "" {
 		switch Format(f) {
-		case FormatJSON, FormatCSV, FormatArrow, FormatSDMX:
+		case FormatJSON, FormatCSV, FormatArrow, FormatSDMX, FormatSDMXML:
 			return Format(f), nil
 		}
 		return "", newProblem(http.StatusNotAcceptable, CodeNotAcceptable,
-			fmt.Sprintf("format %q is not available; use json, csv, arrow or sdmx-csv", f),
-			ParamError{Param: "format", In: "query", Message: "want json, csv, arrow or sdmx-csv"})
+			fmt.Sprintf("format %q is not available; use json, csv, arrow, sdmx-csv or (SDMX structure) sdmx-ml", f),
+			ParamError{Param: "format", In: "query", Message: "want json, csv, arrow, sdmx-csv or sdmx-ml"})
 	}
 	accept := r.Header.Get("Accept")
 	if strings.TrimSpace(accept) == "" {
-		return FormatJSON, nil
+		return def, nil
 	}
 	type choice struct {
 		f Format
@@ -85,7 +92,9 @@ func negotiate(r *http.Request, f string) (Format, *Problem) {
 		}
 		var f Format
 		switch mt {
-		case "application/json", "application/*", "*/*", "application/problem+json":
+		case "application/*", "*/*":
+			f = def
+		case "application/json", "application/problem+json":
 			f = FormatJSON
 		case "text/csv", "text/*":
 			f = FormatCSV
@@ -96,6 +105,11 @@ func negotiate(r *http.Request, f string) (Format, *Problem) {
 				continue
 			}
 			f = FormatSDMX
+		case "application/vnd.sdmx.structure+xml", "application/xml", "text/xml":
+			if version != "" && !strings.HasPrefix(version, "2.1") {
+				continue
+			}
+			f = FormatSDMXML
 		default:
 			continue
 		}
@@ -125,6 +139,13 @@ type Result struct {
 	SDMXID string
 	// Status overrides 200 (e.g. 201).
 	Status int
+	// SDMXML is the SDMX-ML rendering (the structure routes' own format);
+	// nil: the resource has none.
+	SDMXML []byte
+	// SDMXTable, if set, turns the (paged) Table into the rows SDMX-CSV
+	// carries, where they differ from the table's (a score's row holds
+	// three observations of DF_SCORES: value, rank and coverage).
+	SDMXTable func(*Table) *Table
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -148,7 +169,17 @@ func encode(buf *bytes.Buffer, res *Result, f Format, meta map[string]any) *Prob
 		if res.Table == nil || res.SDMXID == "" {
 			return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "this resource has no SDMX-CSV representation; use json, csv or arrow")
 		}
-		return encodeSDMX(buf, res.Table, res.SDMXID)
+		t := res.Table
+		if res.SDMXTable != nil {
+			t = res.SDMXTable(t)
+		}
+		return encodeSDMX(buf, t, res.SDMXID)
+	case FormatSDMXML:
+		if res.SDMXML == nil {
+			return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "SDMX-ML is the format of the SDMX structure routes (/v1/sdmx/dataflow/...); use json, csv, arrow or sdmx-csv")
+		}
+		buf.Write(res.SDMXML)
+		return nil
 	}
 	return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "unknown format")
 }

@@ -57,6 +57,7 @@ func (s *Server) registerRoutes() {
 	s.add(&route{method: "GET", path: "/v1/data", summary: "Observations of one or more indicators, by unit, sex, area, age and year, with status and source",
 		params: dataParams, paged: true, cacheable: true, sdmx: true, handler: handleData, dataSchema: tableSchema(dataColumns)})
 	s.registerScoreRoutes()
+	s.registerSDMXRoutes()
 	s.registerAdminRoutes()
 	s.registerDocs()
 }

@@ -293,9 +293,12 @@ type route struct {
 	paged        bool
 	dataSchema   map[string]any // JSON schema of "data"
 	cacheable    bool
-	sdmx         bool           // has an SDMX-CSV representation
-	created      bool           // answers 201
-	body         map[string]any // JSON schema of the request body
+	sdmx         bool // has an SDMX-CSV representation
+	structure    bool // an SDMX structure route: SDMX-ML 2.1 or JSON
+	// defaultFormat is the format when the request names none (empty: JSON).
+	defaultFormat Format
+	created       bool           // answers 201
+	body          map[string]any // JSON schema of the request body
 	// extraResponses documents route-specific error statuses.
 	extraResponses map[string]string
 	handler        func(*request) (*Result, error)
@@ -310,7 +313,7 @@ type paramSpec struct {
 	enum            []string
 }
 
-var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv"}}}
+var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv", "sdmx-ml"}}}
 var pageParams = []paramSpec{
 	{name: "page", typ: "integer", desc: "page number, from 1"},
 	{name: "per_page", typ: "integer", desc: "rows per page (default 100, at most 10000)"},
@@ -352,7 +355,11 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 		writeProblem(w, req, p)
 		return
 	}
-	f, p := negotiate(req, q.scalar("format"))
+	def := FormatJSON
+	if rt.defaultFormat != "" {
+		def = rt.defaultFormat
+	}
+	f, p := negotiate(req, q.scalar("format"), def)
 	if p != nil {
 		writeProblem(w, req, p)
 		return
