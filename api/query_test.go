@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/dri-engine/dri/api"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // rowsOf decodes a JSON list response's data rows.
@@ -236,7 +237,7 @@ func concreteTarget(p string) string {
 	case strings.HasPrefix(p, "/v1/sensitivity/"):
 		return "/v1/sensitivity/egdi?runs=20&unit=KEN"
 	case strings.HasPrefix(p, "/v1/sdmx/data/"):
-		return strings.NewReplacer("{flow}", "DF_OBSERVATIONS", "{key}", "KEN.egov.egdi...", "{provider}", "all").Replace(p)
+		return strings.NewReplacer("{flow}", "DF_OBSERVATIONS", "{key}", "KEN.egov.egdi"+strings.Repeat(".", len(dims.Breakdowns)), "{provider}", "all").Replace(p)
 	case strings.HasPrefix(p, "/v1/sdmx/"):
 		return strings.NewReplacer("{agency}", "DRI", "{id}", "DF_OBSERVATIONS", "{version}", "1.0").Replace(
 			strings.Replace(p, "datastructure/{agency}/{id}", "datastructure/DRI/DSD_SCORES", 1))

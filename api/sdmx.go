@@ -33,7 +33,7 @@ import (
 // indicator registry and the frameworks: nothing here lists a code.
 //
 // The data path answers through the handlers of /v1/data and /v1/scores:
-// the key is turned into their parameters (KAZ+NGA.itu.internet_use.F.. is
+// the key is turned into their parameters (KAZ+NGA.itu.internet_use.F..... is
 // unit=KAZ,NGA&indicator=itu.internet_use&sex=F), so one filter
 // implementation serves both. DRI's indicator ids and node codes hold a
 // '.', the key's separator: the one dimension of a flow whose codes may
@@ -343,7 +343,7 @@ func (s *Server) registerSDMXRoutes() {
 			dataSchema: map[string]any{"oneOf": []any{tableSchema(dataColumns), tableSchema(sdmxScoreColumns)}}})
 	}
 	data("/v1/sdmx/data/:flow", "SDMX: every observation of a dataflow (SDMX-CSV 2.0 unless another format is asked for)")
-	data("/v1/sdmx/data/:flow/:key", "SDMX: the observations of a dataflow matching a key such as KEN+NGA.itu.internet_use.F.. (positions separated by '.', codes by '+', empty = all)")
+	data("/v1/sdmx/data/:flow/:key", "SDMX: the observations of a dataflow matching a key such as KEN+NGA.itu.internet_use.F..... (positions separated by '.', codes by '+', empty = all; one position per dimension)")
 	data("/v1/sdmx/data/:flow/:key/:provider", "SDMX: as without the provider, which must be all (DRI is the one provider)")
 }
 

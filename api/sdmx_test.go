@@ -59,6 +59,15 @@ type smlTestMessage struct {
 	DSDs      []smlTestDSD      `xml:"Structures>DataStructures>DataStructure"`
 }
 
+// obsKey is a DF_OBSERVATIONS key: the positions given, then every other
+// position empty (the key has one position per breakdown of pipeline/dims).
+func obsKey(positions ...string) string {
+	for len(positions) < 2+len(dims.Breakdowns) {
+		positions = append(positions, "")
+	}
+	return strings.Join(positions, ".")
+}
+
 func structureMessage(t *testing.T, h http.Handler, target string) smlTestMessage {
 	t.Helper()
 	rec := get(t, h, target)
@@ -246,15 +255,15 @@ func TestSDMXScoresStructure(t *testing.T) {
 func TestSDMXDataIsV1Data(t *testing.T) {
 	h := testServer(t).Handler()
 	for _, c := range []struct{ sdmx, v1 string }{
-		{"/v1/sdmx/data/DF_OBSERVATIONS/KAZ+NGA.itu.internet_use.F..?startPeriod=2015&endPeriod=2022",
+		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KAZ+NGA", "itu.internet_use", "F") + "?startPeriod=2015&endPeriod=2022",
 			"/v1/data?indicator=itu.internet_use&unit=KAZ,NGA&sex=F&date=2015:2022"},
-		{"/v1/sdmx/data/DRI,DF_OBSERVATIONS,1.0/KAZ+NGA.IT.NET.USER.ZS.F../all?startPeriod=2015&endPeriod=2022",
+		{"/v1/sdmx/data/DRI,DF_OBSERVATIONS,1.0/" + obsKey("KAZ+NGA", "IT.NET.USER.ZS", "F") + "/all?startPeriod=2015&endPeriod=2022",
 			"/v1/data?indicator=itu.internet_use&unit=KAZ,NGA&sex=F&date=2015:2022"},
-		{"/v1/sdmx/data/DF_OBSERVATIONS/KEN.itu.internet_use+egov.egdi...?lastNObservations=2",
+		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "itu.internet_use+egov.egdi") + "?lastNObservations=2",
 			"/v1/data?indicator=itu.internet_use,egov.egdi&unit=KEN&mrnev=2"},
-		{"/v1/sdmx/data/DF_OBSERVATIONS/.findex.account..R.?startPeriod=2021-Q1",
+		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("", "findex.account", "", "R") + "?startPeriod=2021-Q1",
 			"/v1/data?indicator=findex.account&area=R&date=2021:"},
-		{"/v1/sdmx/data/DF_OBSERVATIONS/LDC+KEN.findex.account._T._T._T?endPeriod=2021",
+		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("LDC+KEN", "findex.account", "_T", "_T", "_T") + "?endPeriod=2021",
 			"/v1/data?indicator=findex.account&unit=LDC,KEN&sex=_T&area=_T&age=_T&date=:2021"},
 	} {
 		for _, format := range []string{"json", "csv", "sdmx-csv"} {
@@ -289,12 +298,12 @@ func TestSDMXDataIsV1Data(t *testing.T) {
 	// With no format, SDMX-CSV (the SDMX data path's default), and a value
 	// as published: Kazakhstan, women, 2019, 80.9902 (WDI IT.NET.USER.FE.ZS,
 	// datasets/sources/itu-internet-by-sex-wdi/ddf--datapoints--it_net_user_fe_zs--by--geo--time.csv line 679).
-	rec := get(t, h, "/v1/sdmx/data/DF_OBSERVATIONS/KAZ.itu.internet_use.F..?startPeriod=2019&endPeriod=2019")
+	rec := get(t, h, "/v1/sdmx/data/DF_OBSERVATIONS/"+obsKey("KAZ", "itu.internet_use", "F")+"?startPeriod=2019&endPeriod=2019")
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/vnd.sdmx.data+csv") {
 		t.Errorf("default Content-Type %s, want SDMX-CSV", ct)
 	}
 	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], `"KAZ",2019,"itu.internet_use","F","_T","_T",80.9902,"A"`) {
+	if len(lines) != 2 || !strings.Contains(lines[1], `"KAZ",2019,"itu.internet_use","F"`+strings.Repeat(`,"_T"`, len(dims.Breakdowns)-1)+`,80.9902,"A"`) {
 		t.Errorf("KAZ women 2019:\n%s", rec.Body)
 	}
 }
@@ -325,7 +334,7 @@ func TestSDMXPeriods(t *testing.T) {
 		t.Fatalf("Kenya's Internet use has %d years; the test needs a long series", len(all))
 	}
 	mid := all[len(all)/2]
-	const series = "/v1/sdmx/data/DF_OBSERVATIONS/KEN.itu.internet_use._T._T._T?format=json"
+	series := "/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "itu.internet_use", "_T", "_T", "_T") + "?format=json"
 	for _, c := range []struct {
 		query string
 		want  []int
@@ -342,13 +351,13 @@ func TestSDMXPeriods(t *testing.T) {
 		}
 	}
 	for target, param := range map[string]string{
-		series + "&startPeriod=2015-13-01":                       "startPeriod",
-		series + "&startPeriod=2020&endPeriod=2019":              "endPeriod",
-		series + "&lastNObservations=0":                          "lastNObservations",
-		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.itu.internet_use":     "key",
-		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.no.such...":           "key",
-		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.itu.internet_use.X..": "key",
-		"/v1/sdmx/data/DF_SCORES/KEN.nope..":                     "key",
+		series + "&startPeriod=2015-13-01":                                        "startPeriod",
+		series + "&startPeriod=2020&endPeriod=2019":                               "endPeriod",
+		series + "&lastNObservations=0":                                           "lastNObservations",
+		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.itu.internet_use":                      "key",
+		"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "no.such"):               "key",
+		"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "itu.internet_use", "X"): "key",
+		"/v1/sdmx/data/DF_SCORES/KEN.nope..":                                      "key",
 	} {
 		rec := get(t, h, target)
 		var p struct {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/goccy/go-yaml"
 )
 
@@ -151,8 +152,8 @@ func (r *Registry) init() error {
 			errs = append(errs, fmt.Errorf("indicator %q: group_window %d: want 0 to 20 years", ind.ID, *ind.GroupWindow))
 		}
 		for _, d := range ind.Disaggregations {
-			if d != "sex" && d != "area" && d != "age" {
-				errs = append(errs, fmt.Errorf("indicator %q: disaggregation %q: want sex, area or age", ind.ID, d))
+			if b, ok := dims.ByColumn(d); !ok || b.Total == "" {
+				errs = append(errs, fmt.Errorf("indicator %q: disaggregation %q: want one of %s", ind.ID, d, BreakdownNames()))
 			}
 		}
 	}

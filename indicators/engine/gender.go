@@ -7,6 +7,7 @@ import (
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // GapRow is one unit's gender gap on one indicator, or its composite
@@ -71,10 +72,11 @@ func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group, opt GroupO
 		}
 		ind := nr.Node.Indicator
 		weighting, window := e.indicatorRule(ind)
-		series := e.indicatorSeries(ind, pipeline.Query{Sex: []string{pipeline.Female, pipeline.Male},
-			Area: []string{pipeline.Total}, Age: []string{pipeline.Total}})
-		f := e.figureOfSeries(g, series[breakdown{pipeline.Female, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
-		m := e.figureOfSeries(g, series[breakdown{pipeline.Male, pipeline.Total, pipeline.Total}], res.Year, window, weighting, opt)
+		q := pipeline.QueryOf(pipeline.TotalBreakdown)
+		q.Sex = []string{pipeline.Female, pipeline.Male}
+		series := e.indicatorSeries(ind, q)
+		f := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Female)], res.Year, window, weighting, opt)
+		m := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Male)], res.Year, window, weighting, opt)
 		f.sexSpecific(pipeline.Female)
 		m.sexSpecific(pipeline.Male)
 		row := GapRow{Unit: g.Code, Indicator: ind, Female: f.Value, Male: m.Value, GPS: nan, PointGap: nan, RelativeGap: nan,

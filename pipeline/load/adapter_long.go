@@ -11,7 +11,7 @@ import (
 )
 
 // LongColumns are the columns of the long format, in their canonical order.
-var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "note"}
+var LongColumns = []string{"unit", "year", "indicator", "sex", "area", "age", "income", "education", "labour", "value", "status", "note"}
 
 var longRequired = []string{"unit", "year", "indicator", "value"}
 
@@ -141,8 +141,10 @@ func readLongSlow(s *source, r io.Reader, display string, offset int, idx map[st
 			_, c := t.pos(i)
 			return c
 		}
-		fields := pipeline.FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"), Status: at("status")}
+		fields := pipeline.FieldColumns{Unit: at("unit"), Year: at("year"), Indicator: at("indicator"), Sex: at("sex"), Area: at("area"), Age: at("age"),
+			Income: at("income"), Education: at("education"), Labour: at("labour"), Status: at("status")}
 		s.Add(pipeline.Obs{Line: l, Column: c, Fields: fields, Unit: get(rec, "unit"), UnitKind: pipeline.ByCode, Year: year, Indicator: strings.TrimSpace(get(rec, "indicator")),
-			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
+			Sex: get(rec, "sex"), Area: get(rec, "area"), Age: get(rec, "age"), Income: get(rec, "income"), Education: get(rec, "education"),
+			Labour: get(rec, "labour"), Value: v, Status: get(rec, "status"), Note: get(rec, "note")})
 	}
 }

@@ -228,7 +228,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		sc := pf.MetaData().Schema
 		for i := 0; i < sc.NumColumns(); i++ {
 			switch sc.Column(i).Name() {
-			case "unit", "indicator", "sex", "area", "age", "status", "note":
+			case "unit", "indicator", "sex", "area", "age", "income", "education", "labour", "status", "note":
 				props.SetReadDict(i, true)
 			}
 		}
@@ -367,15 +367,15 @@ func batchRows(c *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[
 // start is the number of rows before it.
 func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
 	// The batch's columns by canonical position (nil = absent).
-	var cols [9]arrow.Array
-	var colNo [9]int
+	var cols [12]arrow.Array // by LongColumns
+	var colNo [12]int
 	for k, name := range LongColumns {
 		if i, ok := idx[name]; ok {
 			cols[k], colNo[k] = rec.Column(i), i+1
 		}
 	}
 	const (
-		cUnit, cYear, cInd, cSex, cArea, cAge, cValue, cStatus, cNote = 0, 1, 2, 3, 4, 5, 6, 7, 8
+		cUnit, cYear, cInd, cSex, cArea, cAge, cIncome, cEducation, cLabour, cValue, cStatus, cNote = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 	)
 	str := func(k, i int) (string, error) {
 		a := cols[k]
@@ -392,13 +392,14 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 		}
 		return cellString(a, i)
 	}
-	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cStatus, cNote}
+	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cIncome, cEducation, cLabour, cStatus, cNote}
 	va := cols[cValue]
 	// The fast path: unit and indicator dictionary-encoded (as DRI reads
 	// Parquet text columns), resolved once per distinct code; no sex,
 	// area, age, status or note column; whole-number years; float64
 	// values. A row it cannot take goes through Add like any other.
-	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cStatus] == nil && cols[cNote] == nil
+	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cIncome] == nil && cols[cEducation] == nil &&
+		cols[cLabour] == nil && cols[cStatus] == nil && cols[cNote] == nil
 	var units, inds *array.Dictionary
 	var unitIdx []int32
 	var indOf []*pipeline.Indicator
@@ -470,7 +471,7 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 				return
 			}
 		}
-		var fields [9]string
+		var fields [12]string
 		for _, k := range textual {
 			v, err := str(k, i)
 			if err != nil {
@@ -480,8 +481,10 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 			fields[k] = v
 		}
 		s.Add(pipeline.Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: pipeline.ByCode, Year: year, Indicator: fields[cInd],
-			Fields: pipeline.FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
-			Sex:    fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+			Fields: pipeline.FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge],
+				Income: colNo[cIncome], Education: colNo[cEducation], Labour: colNo[cLabour], Status: colNo[cStatus]},
+			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Income: fields[cIncome], Education: fields[cEducation], Labour: fields[cLabour],
+			Value: v, Status: fields[cStatus], Note: fields[cNote]})
 	}
 	n := int(rec.NumRows())
 	if fast && units.NullN() == 0 && inds.NullN() == 0 && years.NullN() == 0 && values.NullN() == 0 {

@@ -217,8 +217,9 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 	}
 	iUnit, iYear, iInd, iSex, iArea, iAge, iVal, iStatus, iNote :=
 		pos("unit"), pos("year"), pos("indicator"), pos("sex"), pos("area"), pos("age"), pos("value"), pos("status"), pos("note")
-	var fields [9][]byte
-	var cols [9]int // 1-based column of each field
+	iIncome, iEducation, iLabour := pos("income"), pos("education"), pos("labour")
+	var fields [12][]byte // len(LongColumns)
+	var cols [12]int      // 1-based column of each field
 	for len(data) > 0 {
 		nl := bytes.IndexByte(data, '\n')
 		var raw []byte
@@ -281,8 +282,10 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 			return cols[i]
 		}
 		c.Add(pipeline.Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: pipeline.ByCode, Year: year,
-			Fields:    pipeline.FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
-			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
+			Fields: pipeline.FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge),
+				Income: at(iIncome), Education: at(iEducation), Labour: at(iLabour), Status: at(iStatus)},
+			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge),
+			Income: get(iIncome), Education: get(iEducation), Labour: get(iLabour), Value: v,
 			Status: get(iStatus), Note: get(iNote)})
 	}
 }
