@@ -260,7 +260,7 @@ func TestOpenAPIFormatsServed(t *testing.T) {
 	h := testServer(t).Handler()
 	doc := openAPIDoc(t, h)
 	media := map[string]string{"json": api.MediaJSON, "csv": api.MediaCSV, "arrow": api.MediaArrow, "sdmx-csv": "application/vnd.sdmx.data+csv",
-		"sdmx-ml": "application/vnd.sdmx.structure+xml"}
+		"sdmx-ml": "application/vnd.sdmx.structure+xml", "sdmx-json": "application/vnd.sdmx.data+json"}
 	for p, item := range doc.Paths.Map() {
 		if item.Get == nil {
 			continue

@@ -525,6 +525,11 @@ func handleSDMXData(r *request) (*Result, error) {
 		res.Meta = map[string]any{}
 	}
 	res.Meta["dataflow"] = sdmxAgency + ":" + f.id + "(" + sdmxVersion + ")"
+	if r.format == FormatSDMXJSON {
+		if res.SDMXJSON, err = r.sdmxJSON(f, res.Table); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 

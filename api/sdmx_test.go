@@ -3,6 +3,8 @@ package api_test
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/dri-engine/dri/pipeline/dims"
 )
@@ -446,4 +449,152 @@ func TestSDMXWithRsdmx(t *testing.T) {
 		t.Errorf("rsdmx did not finish:\n%s", out)
 	}
 	t.Logf("%s", out)
+}
+
+// sdmxJSONRows decodes an SDMX-JSON data message back into rows: each
+// observation's dimension values (a code's id, or the value of a code that
+// is no SDMX id), OBS_VALUE and its attributes' values, by component id.
+func sdmxJSONRows(t *testing.T, body []byte) []map[string]any {
+	t.Helper()
+	type value struct {
+		ID, Value string
+	}
+	type component struct {
+		ID          string
+		KeyPosition int
+		Values      []value
+	}
+	var m struct {
+		Schema string `json:"$schema"`
+		Meta   struct{ ID, Prepared string }
+		Data   struct {
+			Structures []struct {
+				Dimensions struct{ Observation []component }
+				Attributes struct{ Observation []component }
+			}
+			DataSets []struct {
+				Action       string
+				Observations map[string][]any
+			}
+		}
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Schema != "https://json.sdmx.org/2.1/sdmx-json-data-schema.json" || m.Meta.ID == "" || len(m.Data.Structures) != 1 || len(m.Data.DataSets) != 1 {
+		t.Fatalf("not one SDMX-JSON 2.1 data set: %.500s", body)
+	}
+	code := func(v value) string {
+		if v.ID != "" {
+			return v.ID
+		}
+		return v.Value
+	}
+	st := m.Data.Structures[0]
+	var rows []map[string]any
+	for key, obs := range m.Data.DataSets[0].Observations {
+		row := map[string]any{"OBS_VALUE": obs[0]}
+		for i, idx := range strings.Split(key, ":") {
+			d := st.Dimensions.Observation[i]
+			if d.KeyPosition != i {
+				t.Fatalf("dimension %s at key position %d, listed %d", d.ID, d.KeyPosition, i)
+			}
+			n, _ := strconv.Atoi(idx)
+			row[d.ID] = code(d.Values[n])
+		}
+		for j, a := range st.Attributes.Observation {
+			row[a.ID] = "" // absent, as /v1/data's empty string
+			if obs[1+j] != nil {
+				row[a.ID] = code(a.Values[int(obs[1+j].(float64))])
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// TestSDMXJSON: the SDMX-JSON data message carries the rows of /v1/data
+// (decoded back from its value indices) and, when the standard's schema is
+// at hand (DRI_SDMX_JSON_SCHEMA: sdmx-twg/sdmx-json's
+// data-message/tools/schemas/sdmx-json-data-schema.json, version 2.1.0),
+// validates against it.
+func TestSDMXJSON(t *testing.T) {
+	h := testServer(t).Handler()
+	targets := map[string]string{
+		"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KAZ+NGA+LDC", "itu.internet_use", "F+M+_T") + "?startPeriod=2015": "/v1/data?indicator=itu.internet_use&unit=KAZ,NGA,LDC&sex=F,M,_T&date=2015:&per_page=10000",
+		"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "findex.account"):                                           "/v1/data?indicator=findex.account&unit=KEN&per_page=10000",
+	}
+	for target, v1 := range targets {
+		rec := get(t, h, target, "Accept", "application/vnd.sdmx.data+json;version=2.0.0")
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/vnd.sdmx.data+json") {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		got := sdmxJSONRows(t, rec.Body.Bytes())
+		var want struct {
+			Data []map[string]any `json:"data"`
+		}
+		_ = json.Unmarshal(get(t, h, v1).Body.Bytes(), &want)
+		key := func(r map[string]any, names ...string) string {
+			var b strings.Builder
+			for _, n := range names {
+				fmt.Fprintf(&b, "%v|", r[n])
+			}
+			return b.String()
+		}
+		var g, w []string
+		for _, r := range got {
+			g = append(g, key(r, "REF_AREA", "TIME_PERIOD", "INDICATOR", "SEX", "URBANISATION", "AGE", "OBS_VALUE", "OBS_STATUS", "SOURCE"))
+		}
+		for _, r := range want.Data {
+			r["year"] = strconv.Itoa(int(r["year"].(float64)))
+			w = append(w, key(r, "unit", "year", "indicator", "sex", "area", "age", "value", "status", "source"))
+		}
+		slices.Sort(g)
+		slices.Sort(w)
+		if len(w) == 0 || !slices.Equal(g, w) {
+			t.Errorf("%s: %d observations, %s: %d rows (-want +got):\n%.3000s", target, len(g), v1, len(w), cmp.Diff(w, g))
+		}
+	}
+	path := os.Getenv("DRI_SDMX_JSON_SCHEMA")
+	if path == "" {
+		t.Log("DRI_SDMX_JSON_SCHEMA not set: not validated against the SDMX-JSON schema")
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	const id = "https://json.sdmx.org/2.1/sdmx-json-data-schema.json"
+	if err := c.AddResource(id, doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range append(slices.Collect(maps.Keys(targets)),
+		"/v1/sdmx/data/DF_SCORES/KEN+UGA.egdi+compass..?lastNObservations=2",
+		"/v1/sdmx/data/DF_OBSERVATIONS/"+obsKey("KEN", "itu.internet_use")+"?startPeriod=1990&endPeriod=1990") {
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(get(t, h, target+sep(target)+"format=sdmx-json").Body.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s: %v", target, err)
+		}
+	}
+}
+
+func sep(target string) string {
+	if strings.Contains(target, "?") {
+		return "&"
+	}
+	return "?"
 }

@@ -256,6 +256,9 @@ type request struct {
 	ds   *Dataset
 	q    *query
 	errs paramErrors
+	// format is the negotiated response format (for the one route whose
+	// handler renders a format itself: SDMX-JSON of the SDMX data path).
+	format Format
 }
 
 func (r *request) param(name string) string { return r.c.Param(name) }
@@ -313,7 +316,7 @@ type paramSpec struct {
 	enum            []string
 }
 
-var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv", "sdmx-ml"}}}
+var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv", "sdmx-ml", "sdmx-json"}}}
 var pageParams = []paramSpec{
 	{name: "page", typ: "integer", desc: "page number, from 1"},
 	{name: "per_page", typ: "integer", desc: "rows per page (default 100, at most 10000)"},
@@ -386,7 +389,7 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	} else {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	r := &request{s: s, c: c, ds: ds, q: q}
+	r := &request{s: s, c: c, ds: ds, q: q, format: f}
 	page, perPage := 1, s.cfg.DefaultPerPage
 	if rt.paged {
 		page = r.integer("page", 1, 1, 1<<30)
