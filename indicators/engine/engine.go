@@ -161,6 +161,16 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	if err != nil {
 		return nil, err
 	}
+	// A framework file may name an indicator by a publisher's code (an
+	// alias in the registry): its nodes hold the indicator's id.
+	for _, n := range f.Nodes() {
+		if n.IsIndicator() {
+			n.Indicator, _ = e.reg.Canonical(n.Indicator)
+		}
+	}
+	for i, x := range f.Extras {
+		f.Extras[i], _ = e.reg.Canonical(x)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, exists := e.frameworks[f.ID]; !exists {
