@@ -59,6 +59,8 @@ var adapterList = []adapter{
 		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"},
 	{name: "aliases", phase: phaseAliases, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"},
+	{name: "subdivision-aliases", phase: phaseAliases, read: readSubdivisionAliases,
+		doc: "DRI's table of national publishers' region names and codes -> ISO 3166-2 (alias,code,note), each alias within its code's country"},
 	{name: "wide", phase: phaseRegistryExtension, read: readWide,
 		doc: "COINr-style iData (one row per unit, one column per indicator; uCode, uName, Time) with its iMeta (options.imeta)"},
 	{name: "document", phase: phaseDocuments, read: readDocument,
@@ -87,6 +89,8 @@ var adapterList = []adapter{
 		doc: "UNDP Digital Development Compass site data flattened (iso3, framework, pillar, subpillar, score): external reference scores"},
 	{name: "ddc-indicator-scores", phase: phaseObservations, read: readDDCIndicatorScores,
 		doc: "UNDP Digital Development Compass ui/database scores.csv (Country Name, Pillar, Sub-Pillar, Indicator, new_rank_score): overall, pillar and sub-pillar scores"},
+	{name: "opensdg", phase: phaseObservations, read: readOpenSDG,
+		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "long", phase: phaseObservations, read: readLong,
 		doc: "DRI's long format: unit,year,indicator[,sex,area,age],value[,status,note] as CSV, Parquet or Arrow IPC (by extension)"},
 }
