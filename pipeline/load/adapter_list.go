@@ -25,6 +25,10 @@ type adapter struct {
 	phase phase
 	read  func(s *source) error
 	doc   string
+	// defersCountrySeries marks a national publisher's format: its
+	// country-level series give way whole to a source of higher precedence
+	// that gives the same series (deferCountrySeries).
+	defersCountrySeries bool
 }
 
 // producesObservations reports whether the adapter's sources are observation
@@ -89,7 +93,7 @@ var adapterList = []adapter{
 		doc: "UNDP Digital Development Compass site data flattened (iso3, framework, pillar, subpillar, score): external reference scores"},
 	{name: "ddc-indicator-scores", phase: phaseObservations, read: readDDCIndicatorScores,
 		doc: "UNDP Digital Development Compass ui/database scores.csv (Country Name, Pillar, Sub-Pillar, Indicator, new_rank_score): overall, pillar and sub-pillar scores"},
-	{name: "opensdg", phase: phaseObservations, read: readOpenSDG,
+	{name: "opensdg", phase: phaseObservations, read: readOpenSDG, defersCountrySeries: true,
 		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "long", phase: phaseObservations, read: readLong,
 		doc: "DRI's long format: unit,year,indicator[,sex,area,age],value[,status,note] as CSV, Parquet or Arrow IPC (by extension)"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/dims"
+	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
 // openSDGOptions map one Open SDG data file (a national statistical
@@ -305,4 +306,97 @@ func (r *openSDGRow) unit(rec []string, line int, o *pipeline.Obs) (string, bool
 	}
 	r.s.Quarantine(line, o.Fields.Unit, sev, pipeline.RuleUnknownUnit, "%v%s", err, why)
 	return "", false
+}
+
+// seriesKey is an observation's key without its year: one series.
+type seriesKey struct {
+	unit, indicator, age int32
+	sex, area            uint8
+}
+
+// deferCountrySeries applies the series rule of the adapters that defer to
+// international sources (adapter.defersCountrySeries: a national platform):
+// a country-level series (unit, indicator, sex, area, age over the years)
+// that a source of higher precedence also gives is left to it whole, not
+// only in the years both give, so a country's series never changes
+// publisher from one year to the next (Armenia's 2024 mobile ownership
+// from Armstat after ITU's 2023 estimate would read as a 7-point rise).
+// The rows left out are counted as superseded, with one notice per source.
+// Regions are untouched: no international source gives them.
+func deferCountrySeries(sources []*source, units []*pipeline.Unit, reg *pipeline.Registry) {
+	var deferring []int
+	wanted := make([]bool, len(reg.Indicators)) // indicators the deferring sources give
+	for si, s := range sources {
+		if !adapters[s.entry.Adapter].defersCountrySeries {
+			continue
+		}
+		deferring = append(deferring, si)
+		for _, c := range s.allParts() {
+			for i := range uint32(c.Len()) {
+				wanted[c.IndicatorAt(i)] = true
+			}
+		}
+	}
+	if len(deferring) == 0 {
+		return
+	}
+	key := func(c *longload.Columns, i uint32) seriesKey {
+		return seriesKey{unit: c.UnitAt(i), indicator: c.IndicatorAt(i), age: c.AgeAt(i), sex: c.SexAt(i), area: c.AreaAt(i)}
+	}
+	// The series each precedence gives, for the deferring sources' indicators
+	// and countries only.
+	given := map[seriesKey][]int{} // -> the sources giving it
+	for si, s := range sources {
+		for _, c := range s.allParts() {
+			for i := range uint32(c.Len()) {
+				if !wanted[c.IndicatorAt(i)] || units[c.UnitAt(i)].Type == pipeline.UnitSubnational {
+					continue
+				}
+				k := key(c, i)
+				if g := given[k]; len(g) == 0 || g[len(g)-1] != si {
+					given[k] = append(g, si)
+				}
+			}
+		}
+	}
+	for _, si := range deferring {
+		s := sources[si]
+		higher := func(k seriesKey) string {
+			for _, o := range given[k] {
+				if o != si && sources[o].entry.Precedence > s.entry.Precedence {
+					return sources[o].entry.ID
+				}
+			}
+			return ""
+		}
+		dropped, example, exampleBy, exampleLine := 0, seriesKey{}, "", int32(0)
+		var kept []*longload.Columns
+		for _, c := range s.allParts() {
+			out := &longload.Columns{}
+			for i := range uint32(c.Len()) {
+				k := key(c, i)
+				if units[k.unit].Type != pipeline.UnitSubnational {
+					if by := higher(k); by != "" {
+						if dropped == 0 {
+							example, exampleBy, exampleLine = k, by, c.LineAt(i)
+						}
+						dropped++
+						continue
+					}
+				}
+				out.Push(k.unit, c.YearAt(i), k.indicator, k.sex, k.area, k.age, c.ValueAt(i), c.StatusAt(i), c.NoteAt(i), c.LineAt(i))
+			}
+			kept = append(kept, out)
+		}
+		if dropped == 0 {
+			continue
+		}
+		s.parts = kept
+		*s.Columns() = longload.Columns{} // its rows are in kept
+		s.Report().Loaded -= dropped
+		s.Report().Superseded += dropped
+		s.Problem(int(exampleLine), 0, pipeline.Notice, pipeline.RuleSuperseded,
+			"%d values of country series that a source of higher precedence also gives were left to it whole (every year), e.g. %s %s sex=%s area=%s from %s",
+			dropped, units[example.unit].Code, reg.Indicators[example.indicator].ID, pipeline.SexCodes[example.sex], pipeline.AreaCodes[example.area], exampleBy)
+	}
 }

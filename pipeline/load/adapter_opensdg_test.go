@@ -71,10 +71,12 @@ func TestOpenSDGPublishedValues(t *testing.T) {
 		{"Nigeria FCT 2021 internet use women", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"NG-FC"}, Sex: []string{"F"}, From: 2021, To: 2021}, 32.3, "opensdg-ng-internet-use"},
 		// ng/data_indicator_5-b-1.csv line 49: Lagos 2021 total, 97.2.
 		{"Nigeria Lagos 2021 mobile ownership", pipeline.Query{Indicator: "itu.mobile_ownership", Units: []string{"NG-LA"}, Sex: []string{"_T"}, Area: []string{"_T"}, From: 2021, To: 2021}, 97.2, "opensdg-ng-mobile-ownership"},
-		// am/data_indicator_17-8-1.csv line 67: "2024","%","","female","","85.0"
-		// (no ITU or WDI value by sex for 2024, so the platform's stands).
-		{"Armenia 2024 internet use women", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ARM"}, Sex: []string{"F"}, Area: []string{"_T"}, Age: []string{"_T"}, From: 2024, To: 2024}, 85.0, "opensdg-am-internet-use"},
-		// line 70: "aged 15-24 years" -> Y15T24, 90.6.
+		// kz/data_indicator_17-8-1.csv line 255: "2023,PT,U,,,95.7": no
+		// international source has Kazakhstan's urban series, so the
+		// platform's stands for the country.
+		{"Kazakhstan 2023 internet use urban", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"KAZ"}, Sex: []string{"_T"}, Area: []string{"U"}, Age: []string{"_T"}, From: 2023, To: 2023}, 95.7, "opensdg-kz-internet-use"},
+		// am/data_indicator_17-8-1.csv line 70: "aged 15-24 years" -> Y15T24,
+		// 90.6 (no international source has Armenia by age).
 		{"Armenia 2024 internet use 15-24", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ARM"}, Age: []string{"Y15T24"}, From: 2024, To: 2024}, 90.6, "opensdg-am-internet-use"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,19 +91,42 @@ func TestOpenSDGPublishedValues(t *testing.T) {
 	}
 }
 
-// TestOpenSDGNationalPrecedence: for a country's national figure ITU keeps
-// precedence over the national platform (catalogue precedence 30 > 5).
+// TestOpenSDGNationalPrecedence: a country's series that ITU or the World
+// Bank gives stays theirs in every year (catalogue precedence 30 and 20 >
+// 5, applied to the whole series), so it never changes publisher from one
+// year to the next.
 func TestOpenSDGNationalPrecedence(t *testing.T) {
 	res, s := loadOpenSDG(t)
-	// kz/data_indicator_17-8-1.csv line 256 gives 2023 total 94.7; the ITU
-	// DataHub's KAZ 2023 value wins.
-	rows := s.Select(pipeline.Query{Indicator: "itu.internet_use", Units: []string{"KAZ"}, Sex: []string{"_T"}, Area: []string{"_T"}, Age: []string{"_T"}, From: 2023, To: 2023})
-	if len(rows) != 1 || s.Row(rows[0]).Source != "itu-internet-use" {
-		t.Fatalf("KAZ 2023 total: %d rows, want 1 from itu-internet-use", len(rows))
+	for _, tc := range []struct {
+		name, unit, indicator, sex string
+		year                       int
+		want                       string // the source of the value, "" for none
+	}{
+		// kz/data_indicator_17-8-1.csv line 254 gives 2023 total 94.7; ITU's KAZ 2023 value stands.
+		{"KAZ total: ITU's", "KAZ", "itu.internet_use", "_T", 2023, "itu-internet-use"},
+		// line 258 gives women 94.3; WDI's (ITU's) female series stands.
+		{"KAZ women: WDI's", "KAZ", "itu.internet_use", "F", 2023, "wdi-internet-use-female"},
+		// am/data_indicator_17-8-1.csv line 65 gives 2024 total 83.4: ITU's
+		// series ends in 2023 and is not extended by Armstat's.
+		{"ARM total 2024: none", "ARM", "itu.internet_use", "_T", 2024, ""},
+		// am/data_indicator_5-b-1.csv line 23 gives 2024 84.9 after ITU's
+		// 2023 estimate 77.4648: left out, not a 7-point rise.
+		{"ARM mobile ownership 2024: none", "ARM", "itu.mobile_ownership", "_T", 2024, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := s.Select(pipeline.Query{Indicator: tc.indicator, Units: []string{tc.unit}, Sex: []string{tc.sex}, Area: []string{"_T"}, Age: []string{"_T"}, From: tc.year, To: tc.year})
+			got := ""
+			if len(rows) == 1 {
+				got = s.Row(rows[0]).Source
+			}
+			if len(rows) > 1 || got != tc.want {
+				t.Errorf("%d rows, source %q; want the value of %q", len(rows), got, tc.want)
+			}
+		})
 	}
-	f := fileReport(t, res, "kz/data_indicator_17-8-1.csv")
-	if f.Superseded == 0 {
-		t.Errorf("%s: no value reported as superseded", f.File)
+	f := fileReport(t, res, "am/data_indicator_5-b-1.csv")
+	if f.Read != 24 || f.Loaded != 0 || f.Superseded != 24 {
+		t.Errorf("%s: read %d loaded %d superseded %d, want 24 read, all superseded (ITU gives the series)", f.File, f.Read, f.Loaded, f.Superseded)
 	}
 	// Nigeria's MICS values are ages 15-49, so none stands for the
 	// all-ages national figure.
