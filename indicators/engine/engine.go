@@ -29,10 +29,6 @@ type Engine struct {
 	ref       *pipeline.Reference
 	reg       *pipeline.Registry
 	units     []string // scored units: the universe (universe.go)
-	// universe names the units' universe; within caches the engines of
-	// the regions of each parent (Within).
-	universe Universe
-	within   map[string]*Engine
 	unitIndex map[string]int
 	// unitOfIndex maps the store's unit dictionary indices to scored
 	// positions (-1: not scored), built once from Store.UnitCodes.
@@ -44,6 +40,11 @@ type Engine struct {
 	order        []string
 	info         map[string]indicators.IndicatorInfo
 	groups       map[string][]string // unit attributes for group imputation
+
+	// universe names the units' universe; within caches the engines of
+	// the regions of each parent (Within).
+	universe Universe
+	within   map[string]*Engine
 
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
