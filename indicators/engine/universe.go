@@ -226,7 +226,12 @@ func (e *Engine) RegionsGroup(parent string) (*pipeline.Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _ := e.ref.Unit(sub.universe.Parent)
+	return sub.regionsGroup(), nil
+}
+
+// regionsGroup is the units of a parent's universe as a group.
+func (e *Engine) regionsGroup() *pipeline.Group {
+	p, _ := e.ref.Unit(e.universe.Parent)
 	return &pipeline.Group{Code: "regions:" + p.Code, Name: "Regions of " + p.Name, Kind: "regions",
-		Definition: "the sub-national units of " + p.Name + " with data", Members: slices.Clone(sub.units)}, nil
+		Definition: "the sub-national units of " + p.Name + " with data", Members: slices.Clone(e.units)}
 }

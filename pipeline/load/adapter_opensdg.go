@@ -277,8 +277,9 @@ func (r *openSDGRow) code(role, v string) (string, bool) {
 // unit returns the row's unit code: the country for a row with no region
 // (or the country's own code in the region column), else the ISO 3166-2
 // code its region matches. An unmatched region is quarantined here, at the
-// region's column, as an error unless the catalogue entry acknowledges it
-// (known_defects, rule unknown-unit, unit = the publisher's code or name).
+// region's column, as an unknown-unit error, or as a known-defect notice
+// when the catalogue entry acknowledges it (known_defects, rule
+// unknown-unit, unit = the publisher's code or name).
 func (r *openSDGRow) unit(rec []string, line int, o *pipeline.Obs) (string, bool) {
 	code, ci := r.cell(rec, roleRegion)
 	name, ni := r.cell(rec, roleRegionName)
@@ -297,14 +298,13 @@ func (r *openSDGRow) unit(rec []string, line int, o *pipeline.Obs) (string, bool
 	if err == nil {
 		return iso, true
 	}
-	sev, why := pipeline.Error, ""
 	for _, d := range r.s.entry.KnownDefects {
 		if d.Rule == pipeline.RuleUnknownUnit && d.Unit != "" && (d.Unit == code || d.Unit == name) {
-			sev, why = pipeline.Notice, "; known defect: "+d.Reason
-			break
+			r.s.Quarantine(line, o.Fields.Unit, pipeline.Notice, pipeline.RuleKnownDefect, "%v; known defect: %s", err, d.Reason)
+			return "", false
 		}
 	}
-	r.s.Quarantine(line, o.Fields.Unit, sev, pipeline.RuleUnknownUnit, "%v%s", err, why)
+	r.s.Quarantine(line, o.Fields.Unit, pipeline.Error, pipeline.RuleUnknownUnit, "%v", err)
 	return "", false
 }
 

@@ -160,7 +160,7 @@ func TestOpenSDGKazakhRegions(t *testing.T) {
 	f := fileReport(t, res, "kz/data_indicator_17-8-1.csv")
 	var found int
 	for _, p := range f.Problems {
-		if p.Rule == pipeline.RuleUnknownUnit && strings.Contains(p.Message, `"KZONT"`) && strings.Contains(p.Message, "Ontustik Kazakhstan") {
+		if p.Rule == pipeline.RuleKnownDefect && strings.Contains(p.Message, `"KZONT"`) && strings.Contains(p.Message, "Ontustik Kazakhstan") {
 			found++
 			// "2011,PT,,,KZONT,...": REF_AREA starts at byte 11 (columns are
 			// byte positions, as encoding/csv's FieldPos gives them).
@@ -169,9 +169,11 @@ func TestOpenSDGKazakhRegions(t *testing.T) {
 			}
 		}
 	}
-	// KZONT has 7 rows (2011-2017), quarantined as a known defect.
-	if f.Counts[pipeline.RuleUnknownUnit] != 7 || found == 0 {
-		t.Errorf("KZONT: %d unknown-unit problems (%d listed), want 7", f.Counts[pipeline.RuleUnknownUnit], found)
+	// KZONT has 7 rows (2011-2017), quarantined as a known defect (a
+	// notice), not as unknown-unit errors.
+	if f.Counts[pipeline.RuleKnownDefect] != 7 || f.Counts[pipeline.RuleUnknownUnit] != 0 || f.Quarantined != 7 || found == 0 {
+		t.Errorf("KZONT: %d known-defect, %d unknown-unit problems (%d listed), %d quarantined; want 7 known-defect notices",
+			f.Counts[pipeline.RuleKnownDefect], f.Counts[pipeline.RuleUnknownUnit], found, f.Quarantined)
 	}
 }
 
