@@ -46,6 +46,9 @@ func (e *Engine) CompareUnit(q CompareQuery) (*UnitComparison, error) {
 	if groups == nil {
 		groups = e.comparisonGroups(u)
 	}
+	if err := e.checkRegionsGroups(u, groups); err != nil {
+		return nil, err
+	}
 	res, err := e.Score(q.Framework, q.Year, indicators.Options{})
 	if err != nil {
 		return nil, err

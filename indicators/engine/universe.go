@@ -235,3 +235,43 @@ func (e *Engine) regionsGroup() *pipeline.Group {
 	return &pipeline.Group{Code: "regions:" + p.Code, Name: "Regions of " + p.Name, Kind: "regions",
 		Definition: "the sub-national units of " + p.Name + " with data", Members: slices.Clone(e.units)}
 }
+
+// AgainstGroups reads a comparison's against list (dri compare --against,
+// /v1/compare?against=): group codes (LDC, WLD, M49-002) as they are, and a
+// country code (KAZ, KZ, Kazakhstan) as its regions with data
+// (RegionsGroup). nil for an empty list (the unit's default groups). An
+// unknown code, or a country without regions with data, is an
+// *UniverseError naming against.
+func (e *Engine) AgainstGroups(against []string) ([]*pipeline.Group, error) {
+	var out []*pipeline.Group
+	for _, a := range against {
+		if g, ok := e.ref.Group(strings.ToUpper(strings.TrimSpace(a))); ok {
+			out = append(out, g)
+			continue
+		}
+		u, ok := e.ref.LookupUnit(a)
+		if !ok || u.Type == pipeline.UnitSubnational {
+			return nil, &UniverseError{"against", fmt.Sprintf("unknown group or country %q (groups: LDC, LLDC, SIDS, WLD, M49-002, LIC, ... at /v1/groups; a country code means its regions)", a)}
+		}
+		g, err := e.RegionsGroup(u.Code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// checkRegionsGroups refuses to compare a unit with regions of a universe
+// it is not in: a region's score means something among its country's
+// regions only.
+func (e *Engine) checkRegionsGroups(u *pipeline.Unit, groups []*pipeline.Group) error {
+	for _, g := range groups {
+		parent, ok := strings.CutPrefix(g.Code, "regions:")
+		if !ok || g.Kind != "regions" || parent == e.universe.Parent {
+			continue
+		}
+		return &UniverseError{"against", fmt.Sprintf("%s is scored among %s; %s's regions are scored among themselves: compare one of them (e.g. %s) with them", u.Code, e.universe, parent, g.Members[0])}
+	}
+	return nil
+}
