@@ -16,6 +16,7 @@ const (
 	phaseUnitAttributes                 // memberships, income groups, aggregates' codes, subdivisions (need the units)
 	phaseAliases                        // publishers' names for the units (need every unit)
 	phaseRegistryExtension              // sources that add indicators to the registry, and observations (need the groups)
+	phaseRegions                        // observations that add regions to the units table: one at a time, so the units' order is the catalogue's, not the scheduler's
 	phaseDocuments                      // files not read as data
 )
 
@@ -34,7 +35,7 @@ type adapter struct {
 // producesObservations reports whether the adapter's sources are observation
 // sources (subject to Options.Only and merged into the table).
 func (a adapter) producesObservations() bool {
-	return a.phase == phaseObservations || a.phase == phaseRegistryExtension
+	return a.phase == phaseObservations || a.phase == phaseRegistryExtension || a.phase == phaseRegions
 }
 
 // referenceTables reports whether the adapter builds the reference tables
@@ -67,6 +68,8 @@ var adapterList = []adapter{
 		doc: "DRI's table of national publishers' region names and codes -> ISO 3166-2 (alias,code,note), each alias within its code's country"},
 	{name: "wide", phase: phaseRegistryExtension, read: readWide,
 		doc: "COINr-style iData (one row per unit, one column per indicator; uCode, uName, Time) with its iMeta (options.imeta)"},
+	{name: "opensdg", phase: phaseRegions, read: readOpenSDG, defersCountrySeries: true,
+		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "document", phase: phaseDocuments, read: readDocument,
 		doc: "a file shipped for reference only (notes, licences); not read as data"},
 	{name: "egov", phase: phaseObservations, read: readEGov,
@@ -93,8 +96,6 @@ var adapterList = []adapter{
 		doc: "UNDP Digital Development Compass site data flattened (iso3, framework, pillar, subpillar, score): external reference scores"},
 	{name: "ddc-indicator-scores", phase: phaseObservations, read: readDDCIndicatorScores,
 		doc: "UNDP Digital Development Compass ui/database scores.csv (Country Name, Pillar, Sub-Pillar, Indicator, new_rank_score): overall, pillar and sub-pillar scores"},
-	{name: "opensdg", phase: phaseObservations, read: readOpenSDG, defersCountrySeries: true,
-		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "long", phase: phaseObservations, read: readLong,
 		doc: "DRI's long format: unit,year,indicator[,sex,area,age],value[,status,note] as CSV, Parquet or Arrow IPC (by extension)"},
 }

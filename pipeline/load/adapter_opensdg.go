@@ -321,7 +321,9 @@ type seriesKey struct {
 // only in the years both give, so a country's series never changes
 // publisher from one year to the next (Armenia's 2024 mobile ownership
 // from Armstat after ITU's 2023 estimate would read as a 7-point rise).
-// The rows left out are counted as superseded, with one notice per source.
+// The rows left out are counted as superseded (still read and loaded, as
+// merge counts the values a higher precedence supersedes key by key), with
+// one notice per source.
 // Regions are untouched: no international source gives them.
 func deferCountrySeries(sources []*source, units []*pipeline.Unit, reg *pipeline.Registry) {
 	var deferring []int
@@ -393,7 +395,6 @@ func deferCountrySeries(sources []*source, units []*pipeline.Unit, reg *pipeline
 		}
 		s.parts = kept
 		*s.Columns() = longload.Columns{} // its rows are in kept
-		s.Report().Loaded -= dropped
 		s.Report().Superseded += dropped
 		s.Problem(int(exampleLine), 0, pipeline.Notice, pipeline.RuleSuperseded,
 			"%d values of country series that a source of higher precedence also gives were left to it whole (every year), e.g. %s %s sex=%s area=%s from %s",
