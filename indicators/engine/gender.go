@@ -71,12 +71,12 @@ func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group, opt GroupO
 			continue
 		}
 		ind := nr.Node.Indicator
-		weighting, window := e.indicatorRule(ind)
+		rule := e.indicatorRule(ind)
 		q := pipeline.QueryOf(pipeline.TotalBreakdown)
 		q.Sex = []string{pipeline.Female, pipeline.Male}
 		series := e.indicatorSeries(ind, q)
-		f := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Female)], res.Year, window, weighting, opt)
-		m := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Male)], res.Year, window, weighting, opt)
+		f := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Female)], res.Year, rule, opt)
+		m := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Male)], res.Year, rule, opt)
 		f.sexSpecific(pipeline.Female)
 		m.sexSpecific(pipeline.Male)
 		row := GapRow{Unit: g.Code, Indicator: ind, Female: f.Value, Male: m.Value, GPS: nan, PointGap: nan, RelativeGap: nan,
