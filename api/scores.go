@@ -17,13 +17,13 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/frameworks/:id", summary: "One framework: description, sources, departures from the original, methods, tree of nodes",
 		cacheable: true, handler: handleFramework, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework", summary: "Scores of every node for every unit (long format): value, rank, tier, coverage; group codes add group aggregates",
-		params: []paramSpec{
+		params: append([]paramSpec{
 			{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"},
 			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 			{name: "node", typ: "string", list: true, desc: "only these node codes"},
 			membershipParam, estimateParam,
-		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
+		}, breakdownParams()...), paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
 		params:    []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},
@@ -252,10 +252,15 @@ func handleScores(r *request) (*Result, error) {
 			r.errs.add("node", "unknown node %q of %s", code, f.ID)
 		}
 	}
-	res, err := scoreFor(r, sc, f, indicators.Options{})
+	b := requestBreakdown(r)
+	if p := r.errs.problem(); p != nil {
+		return nil, p
+	}
+	bres, err := scoreBreakdownFor(r, sc, f, b)
 	if err != nil {
 		return nil, err
 	}
+	res := bres.Result
 	t := newTable(scoreColumns)
 	w := newRowWriter(t)
 	names := unitNames(r.ds)
@@ -297,7 +302,11 @@ func handleScores(r *request) (*Result, error) {
 				w.str("tier", nr.Tier[u].Name)
 			}
 			w.float("coverage", nr.Coverage[u])
-			w.str("note", scoreNote(nr, u))
+			note := scoreNote(nr, u)
+			if held := heldNote(bres, nr); held != "" {
+				note = joinNotes(held, note)
+			}
+			w.str("note", note)
 			w.end()
 		}
 	}
@@ -322,7 +331,9 @@ func handleScores(r *request) (*Result, error) {
 			w.end()
 		}
 	}
-	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
+	meta := scoreMeta(res)
+	breakdownMeta(meta, bres)
+	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: meta}, nil
 }
 
 func scoreMeta(res *indicators.Result) map[string]any {

@@ -17,6 +17,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 	"golang.org/x/sync/errgroup"
 )
@@ -80,13 +81,19 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--data DIR] [--format table|csv|json]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--sex F|M] [--area U|R] [--income B40|T60|Q1..Q5]\n"+
+		"       [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR] [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
 		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
 		"of the units). One row per unit: uCode, uName, one column per node (indicator columns hold the\n"+
 		"normalised values that entered aggregation, as COINr's Aggregated data set), then the index's\n"+
 		"rank, tier, coverage (share of indicators with data) and the number of imputed values.\n"+
+		"A breakdown flag (one code each, as dri data spells them) scores the framework for that group,\n"+
+		"e.g. --sex F for women: each indicator reads its series for the group where the registry lists\n"+
+		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
+		"indicator is normalised on the total's goalposts, so a women's and a men's score share one scale\n"+
+		"(methods that rank within the units scored are refused; docs/DECISIONS.md, Scores by breakdown).\n"+
 		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
 		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
 	var data dataFlag
@@ -98,9 +105,21 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	units := fs.String("unit", "", "only these units: ISO3/ISO2 codes, names or group codes (with --imeta: the file's uCodes); with --year all too")
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
 	format := fs.String("format", "table", "output: table, csv or json")
+	breakdownCodes := map[*dims.Dimension]*string{}
+	for _, d := range dims.Breakdowns {
+		usage := "score for one " + d.Column + " code: " + d.Glossed()
+		if d.Enum() == nil {
+			usage = "score for one " + d.Column + " code: " + d.Total + " or an SDMX band such as Y15T24"
+		}
+		breakdownCodes[d] = fs.String(d.Column, "", usage)
+	}
 	var mf methodFlags
 	mf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	breakdown, err := scoreBreakdownFlags(breakdownCodes)
+	if err != nil {
 		return err
 	}
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
@@ -129,6 +148,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		}
 		if allYears {
 			return usagef("score: --year all does not apply to --imeta/--idata (every Time is scored unless --year names one)")
+		}
+		if !breakdown.IsTotal() {
+			return usagef("score: the breakdown flags do not apply to --imeta/--idata (iData has one value per unit and indicator)")
 		}
 		return scoreCOINr(e, *imeta, *idata, year, opt, splitList(*units), *level, *format)
 	}
@@ -165,17 +187,21 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if allYears {
+		if !breakdown.IsTotal() {
+			return usagef("score: --year all with a breakdown flag: score one year at a time")
+		}
 		return scoreAllYears(ctx, e, eng, id, opt, keep, *level, *format)
 	}
-	res, err := eng.Score(id, year, opt)
+	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
 	if err != nil {
 		return err
 	}
+	res := bres.Result
 	warnUnscored(e, keep, res.Units)
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
 	}
-	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s\n", res.Framework.Name, res.Year, methodSummary(res))
+	fmt.Fprintf(e.stderr, "dri: %s, year %d%s, %s\n", res.Framework.Name, res.Year, breakdownLabel(breakdown), methodSummary(res))
 	t := scoreTable(res, eng.Reference(), keep, *level, true)
 	return t.write(e.stdout, *format)
 }
@@ -598,4 +624,36 @@ func withYear(t *table, year int, res *indicators.Result) *table {
 		out.rows = append(out.rows, append([]cell{row[0], integer(year)}, row[1:]...))
 	}
 	return out
+}
+
+// scoreBreakdownFlags reads dri score's breakdown flags: one code each
+// (a list would be several scores; ask them one at a time).
+func scoreBreakdownFlags(codes map[*dims.Dimension]*string) (dims.Breakdown, error) {
+	b := dims.TotalBreakdown
+	for _, d := range dims.Breakdowns {
+		code := strings.TrimSpace(*codes[d])
+		if code == "" {
+			continue
+		}
+		if strings.ContainsAny(code, ",;") {
+			return b, usagef("--%s %q: one code (score each group in its own run)", d.Column, code)
+		}
+		if !d.Valid(code) {
+			return b, usagef("--%s %q: want %s", d.Column, code, d.Want())
+		}
+		b = b.With(d, code)
+	}
+	return b, nil
+}
+
+// breakdownLabel is ", sex=F" and the like for the summary line ("" for
+// the total).
+func breakdownLabel(b dims.Breakdown) string {
+	var s string
+	for _, d := range dims.Breakdowns {
+		if code := b.Get(d); code != d.Total {
+			s += ", " + d.Column + "=" + code
+		}
+	}
+	return s
 }
