@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) registerScoreRoutes() {
-	s.add(&route{method: "GET", path: "/v1/frameworks", summary: "The scoring frameworks: egdi, connectivity, compass, gender, ides, uptake",
+	s.add(&route{method: "GET", path: "/v1/frameworks", summary: "The scoring frameworks: egdi, connectivity, compass, gender, ides, uptake, egdi-tii",
 		paged: true, cacheable: true, handler: handleFrameworks, dataSchema: tableSchema(frameworkColumns)})
 	s.add(&route{method: "GET", path: "/v1/frameworks/:id", summary: "One framework: description, sources, departures from the original, methods, tree of nodes",
 		cacheable: true, handler: handleFramework, dataSchema: objectSchema})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -118,10 +119,11 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	breakdown, err := scoreBreakdownFlags(breakdownCodes)
+	breakdown, versus, err := scoreBreakdownFlags(breakdownCodes)
 	if err != nil {
 		return err
 	}
+	gap := versus != breakdown
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
 	}
@@ -149,7 +151,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		if allYears {
 			return usagef("score: --year all does not apply to --imeta/--idata (every Time is scored unless --year names one)")
 		}
-		if !breakdown.IsTotal() {
+		if !breakdown.IsTotal() || gap {
 			return usagef("score: the breakdown flags do not apply to --imeta/--idata (iData has one value per unit and indicator)")
 		}
 		return scoreCOINr(e, *imeta, *idata, year, opt, splitList(*units), *level, *format)
@@ -187,10 +189,25 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if allYears {
-		if !breakdown.IsTotal() {
+		if !breakdown.IsTotal() || gap {
 			return usagef("score: --year all with a breakdown flag: score one year at a time")
 		}
 		return scoreAllYears(ctx, e, eng, id, opt, keep, *level, *format)
+	}
+	if gap {
+		g, err := eng.ScoreBreakdownGap(id, year, breakdown, versus, opt)
+		if err != nil {
+			return err
+		}
+		warnUnscored(e, keep, g.A.Units)
+		for _, r := range []*engine.BreakdownResult{g.A, g.B} {
+			for _, n := range r.Notes {
+				fmt.Fprintf(e.stderr, "dri: %s %d%s: %s\n", r.Framework.ID, r.Year, breakdownLabel(r.Breakdown), n)
+			}
+		}
+		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s\n", g.A.Framework.Name, g.A.Year, strings.TrimPrefix(breakdownLabel(breakdown), ", "),
+			strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result))
+		return gapTable(g, eng.Reference(), keep, *level).write(e.stdout, *format)
 	}
 	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
 	if err != nil {
@@ -626,24 +643,73 @@ func withYear(t *table, year int, res *indicators.Result) *table {
 	return out
 }
 
-// scoreBreakdownFlags reads dri score's breakdown flags: one code each
-// (a list would be several scores; ask them one at a time).
-func scoreBreakdownFlags(codes map[*dims.Dimension]*string) (dims.Breakdown, error) {
-	b := dims.TotalBreakdown
+// scoreBreakdownFlags reads dri score's breakdown flags: one code each,
+// except that one flag may name two codes (--sex F,M) for the two groups'
+// scores and the gap between them. It returns the breakdown scored and the
+// one it is compared with (the same when there is no comparison).
+func scoreBreakdownFlags(codes map[*dims.Dimension]*string) (b, versus dims.Breakdown, err error) {
+	b, versus = dims.TotalBreakdown, dims.TotalBreakdown
+	pair := ""
 	for _, d := range dims.Breakdowns {
-		code := strings.TrimSpace(*codes[d])
-		if code == "" {
+		list := splitList(*codes[d])
+		if len(list) == 0 {
 			continue
 		}
-		if strings.ContainsAny(code, ",;") {
-			return b, usagef("--%s %q: one code (score each group in its own run)", d.Column, code)
+		for _, code := range list {
+			if !d.Valid(code) {
+				return b, versus, usagef("--%s %q: want %s", d.Column, code, d.Want())
+			}
 		}
-		if !d.Valid(code) {
-			return b, usagef("--%s %q: want %s", d.Column, code, d.Want())
+		switch {
+		case len(list) > 2 || (len(list) == 2 && pair != ""):
+			return b, versus, usagef("--%s %q: one code, or two codes in one flag for their gap (e.g. --sex F,M)", d.Column, *codes[d])
+		case len(list) == 2: // splitList drops a repeated code
+			pair = d.Column
+			b, versus = b.With(d, list[0]), versus.With(d, list[1])
+		default:
+			b, versus = b.With(d, list[0]), versus.With(d, list[0])
 		}
-		b = b.With(d, code)
 	}
-	return b, nil
+	return b, versus, nil
+}
+
+// gapTable is dri score's output for two groups: one row per unit and node
+// (those of level, or all), each group's score, the gap (second minus
+// first) and the parity index (first ÷ second).
+func gapTable(g *engine.BreakdownGap, ref *pipeline.Reference, keep map[string]bool, level int) *table {
+	la, lb := strings.TrimPrefix(breakdownLabel(g.A.Breakdown), ", "), strings.TrimPrefix(breakdownLabel(g.B.Breakdown), ", ")
+	t := &table{header: []string{"uCode", "uName", "year", "node", "level", la, lb, "gap", "parity", "note"}}
+	for u, code := range g.A.Units {
+		if keep != nil && !keep[code] {
+			continue
+		}
+		name := code
+		if unit, ok := ref.Unit(code); ok {
+			name = unit.Name
+		}
+		for k, nr := range g.A.Nodes {
+			if nr.Node.NoData() || (level != 0 && nr.Node.Level != level) {
+				continue
+			}
+			fig := g.Figure(k, u)
+			row := []cell{str(code), str(name), integer(g.A.Year), str(nr.Node.Code), integer(nr.Node.Level)}
+			if fig.Valid {
+				row = append(row, num(fig.A), num(fig.B), num(fig.Gap), num(fig.Parity))
+			} else {
+				row = append(row, scoreCell(nr, u), scoreCell(g.B.Nodes[k], u), num(math.NaN()), num(math.NaN()))
+			}
+			t.add(append(row, str(fig.Note))...)
+		}
+	}
+	return t
+}
+
+// scoreCell is a node's score for a unit, empty when it has none.
+func scoreCell(nr *indicators.NodeResult, u int) cell {
+	if !nr.Valid[u] {
+		return num(math.NaN())
+	}
+	return num(nr.Value[u])
 }
 
 // breakdownLabel is ", sex=F" and the like for the summary line ("" for

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -50,17 +52,40 @@ func TestScoreBreakdownCLIMatchesAPI(t *testing.T) {
 	}
 }
 
-// TestScoreBreakdownFlags: one code per flag, a known one; not with
-// --imeta or --year all.
+// TestScoreBreakdownFlags: one known code per flag, or two different ones
+// in one flag; not with --imeta or --year all.
 func TestScoreBreakdownFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"score", "--framework", "connectivity", "--sex", "X"},
-		{"score", "--framework", "connectivity", "--sex", "F,M"},
+		{"score", "--framework", "connectivity", "--sex", "F,M,_T"},
+		{"score", "--framework", "connectivity", "--sex", "F,M", "--area", "U,R"},
 		{"score", "--framework", "connectivity", "--sex", "F", "--year", "all"},
 		{"score", "--imeta", "a.csv", "--idata", "b.csv", "--sex", "F"},
 	} {
 		if code, _, stderr := dri(t, args...); code != 2 {
 			t.Errorf("dri %v: exit %d, want 2 (usage): %s", args, code, stderr)
 		}
+	}
+}
+
+// TestScoreGapCLI: dri score --sex F,M prints both groups' scores and the
+// gap, which for Côte d'Ivoire's TII-style index in 2023 is the hand
+// computation of TestTIIBySexGap (indicators/engine): the by-sex inputs'
+// differences, a quarter each, on 0-1.
+func TestScoreGapCLI(t *testing.T) {
+	_, rows := csvTable(t, "dri score", strings.NewReader(cliOut(t, "score", "--framework", "egdi-tii", "--year", "2023",
+		"--sex", "F,M", "--unit", "CIV", "--level", "2", "--format", "csv")))
+	if len(rows) != 1 || rows[0]["node"] != "TII" {
+		t.Fatalf("rows %v: want CIV's TII", rows)
+	}
+	want := ((43.2628 - 33.9081) + (88.6948 - 51.42842)) / 100 / 4
+	got, err := strconv.ParseFloat(rows[0]["gap"], 64)
+	if err != nil || math.Abs(got-want) > 1e-12 {
+		t.Errorf("gap %q, want %v", rows[0]["gap"], want)
+	}
+	f, _ := strconv.ParseFloat(rows[0]["sex=F"], 64)
+	m, _ := strconv.ParseFloat(rows[0]["sex=M"], 64)
+	if math.Abs(m-f-got) > 1e-12 {
+		t.Errorf("sex=F %v, sex=M %v, gap %v: want M-F", f, m, got)
 	}
 }

@@ -50,6 +50,38 @@ type breakdownFramework struct {
 	f     *indicators.Framework
 	panel *indicators.Panel
 	held  map[string]string
+	// years are, per re-keyed leaf, the years in which its series has a
+	// value for some scored unit, ascending.
+	years map[string][]int
+}
+
+// breakdownDefaultYear is the year a breakdown is scored when none is
+// asked for: the latest of the framework's scored years, not after its
+// default year, in which every re-keyed leaf has a value for some unit
+// within the framework's window (a breakdown's series often end earlier
+// than the total's: ITU's phone ownership by sex, for one); the
+// framework's default year when no year has them all.
+func (e *Engine) breakdownDefaultYear(f *indicators.Framework, bf *breakdownFramework) int {
+	def := e.DefaultYear(f)
+	years := e.Years(f)
+	for i := len(years) - 1; i >= 0; i-- {
+		y := years[i]
+		if y > def {
+			continue
+		}
+		all := true
+		for _, ys := range bf.years {
+			k, _ := slices.BinarySearch(ys, y+1) // the first year after y
+			if k == 0 || ys[k-1] < y-f.YearWindow {
+				all = false
+				break
+			}
+		}
+		if all {
+			return y
+		}
+	}
+	return def
 }
 
 // ScoreBreakdown scores a framework for a year (0 = its default year) for
@@ -83,14 +115,21 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 		}
 		return &BreakdownResult{Result: res, Breakdown: b, Held: map[string]string{}}, nil
 	}
-	f, opt, err := e.scoring(id, year, opt)
-	if err != nil {
-		return nil, err
+	f, ok := e.Framework(id)
+	if !ok {
+		return nil, &UnknownError{"framework", id}
 	}
 	if err := breakdownMethods(f, opt); err != nil {
 		return nil, err
 	}
 	bf, err := e.breakdownFramework(f, b)
+	if err != nil {
+		return nil, err
+	}
+	if year == 0 {
+		year = e.breakdownDefaultYear(f, bf)
+	}
+	f, opt, err = e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +220,15 @@ func (e *Engine) breakdownFramework(f *indicators.Framework, b dims.Breakdown) (
 		}
 		held := map[string]string{}
 		keys := map[indicators.SeriesKey]bool{}
+		years := map[string][]int{}
 		for _, n := range g.Nodes() {
 			if !n.IsIndicator() {
 				continue
 			}
 			if why := e.rekey(n, b); why != "" {
 				held[n.Code] = why
+			} else {
+				years[n.Code] = e.seriesYears(n.Key())
 			}
 			keys[n.Key()] = true
 		}
@@ -197,8 +239,22 @@ func (e *Engine) breakdownFramework(f *indicators.Framework, b dims.Breakdown) (
 			keys[indicators.KeyOf(x, dims.TotalBreakdown)] = true
 		}
 		p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
-		return &breakdownFramework{f: g, panel: p, held: held}, nil
+		return &breakdownFramework{f: g, panel: p, held: held, years: years}, nil
 	})
+}
+
+// seriesYears are the years in which a series has a value for some scored
+// unit, ascending.
+func (e *Engine) seriesYears(k indicators.SeriesKey) []int {
+	seen := map[int]bool{}
+	storeObservations{e}.Each(k, func(_ int, years []int16, values []float64) {
+		for i, y := range years {
+			if !math.IsNaN(values[i]) {
+				seen[int(y)] = true
+			}
+		}
+	})
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // rekey sets a leaf's codes to b's non-total ones when its indicator has

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/dri-engine/dri/indicators"
@@ -146,5 +147,44 @@ func TestScoreBreakdownRefuses(t *testing.T) {
 	}
 	if _, err := e.ScoreBreakdown("connectivity", 0, dims.Breakdown{Sex: "X"}, indicators.Options{}); err == nil {
 		t.Error("sex X: want an error")
+	}
+}
+
+// TestTIIBySexGap: the TII-style index of Côte d'Ivoire in 2023 for women
+// and men differs only through internet use and phone ownership (the
+// subscription components are held at the total, in both), so the gap is
+// hand-computable from the two by-sex inputs alone: internet use 2022 women
+// 33.9081, men 43.2628 (itu-internet-by-sex-wdi, it_net_user_fe_zs line 212,
+// it_net_user_ma_zs line 213), phone ownership 2018 women 51.42842, men
+// 88.6948 (sdg-5b1-mobile-ownership-by-sex lines 301-302), each on 0-100
+// goalposts, a quarter of the index each:
+// gap = ((43.2628-33.9081) + (88.6948-51.42842)) / 100 / 4.
+func TestTIIBySexGap(t *testing.T) {
+	e := testEngine(t)
+	g, err := e.ScoreBreakdownGap("egdi-tii", 2023, dims.Breakdown{Sex: dims.Female}, dims.Breakdown{Sex: dims.Male}, indicators.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := e.UnitIndex("CIV")
+	fig := g.Figure(0, u)
+	want := ((43.2628 - 33.9081) + (88.6948 - 51.42842)) / 100 / 4
+	if !fig.Valid || math.Abs(fig.Gap-want) > 1e-12 {
+		t.Errorf("CIV TII gap M-F = %v (valid %v), want %v", fig.Gap, fig.Valid, want)
+	}
+	if math.Abs(fig.Parity-fig.A/fig.B) > 0 || fig.Note != "" {
+		t.Errorf("CIV TII parity %v, note %q: want F/M and no note", fig.Parity, fig.Note)
+	}
+	for _, r := range []*BreakdownResult{g.A, g.B} {
+		if got := r.HeldCodes(); !slices.Equal(got, []string{"TII.mbb", "TII.fbb"}) {
+			t.Errorf("%s: held %v, want the two subscription components", breakdownKey(r.Breakdown), got)
+		}
+	}
+	// Without a year, both are scored in the same one.
+	g, err = e.ScoreBreakdownGap("egdi-tii", 0, dims.Breakdown{Sex: dims.Female}, dims.Breakdown{Sex: dims.Male}, indicators.Options{})
+	if err != nil || g.A.Year != g.B.Year {
+		t.Errorf("default years %v: F %d, M %d; want one year", err, g.A.Year, g.B.Year)
+	}
+	if _, err := e.ScoreBreakdownGap("egdi-tii", 0, dims.Breakdown{Sex: dims.Female}, dims.Breakdown{Sex: dims.Male, Area: "R"}, indicators.Options{}); err == nil {
+		t.Error("F versus rural men: want an error (two dimensions differ)")
 	}
 }
