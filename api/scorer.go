@@ -29,6 +29,9 @@ type Scorer interface {
 	// people...) on the total's scale, saying which leaves are held at the
 	// total; the total breakdown is Score's result.
 	ScoreBreakdown(framework string, year int, b dims.Breakdown, opt indicators.Options) (*engine.BreakdownResult, error)
+	// ScoreBreakdownGap scores two groups of one dimension in one year
+	// (0 = the latest in which both have data) for their gap.
+	ScoreBreakdownGap(framework string, year int, a, b dims.Breakdown, opt indicators.Options) (*engine.BreakdownGap, error)
 	// GroupNodes are a group's figures on every node of a result (the one
 	// group rule), in node order.
 	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate

@@ -36,6 +36,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "year", typ: "integer", desc: "year scored"},
 			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
+	s.registerScoreGaps()
 	s.registerWhatIf()
 	s.registerSensitivity()
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"testing"
 )
@@ -80,6 +81,43 @@ func TestScoresBreakdownBadInput(t *testing.T) {
 	} {
 		if rec := get(t, h, target); rec.Code != status {
 			t.Errorf("GET %s: %d, want %d: %s", target, rec.Code, status, rec.Body)
+		}
+	}
+}
+
+// TestScoreGaps: /v1/score-gaps/egdi-tii?sex=F,M gives Côte d'Ivoire's
+// female and male TII-style indices in 2023, as /v1/scores?sex=F and
+// ?sex=M do, and their gap, hand-computed in TestTIIBySexGap
+// (indicators/engine): ((43.2628-33.9081) + (88.6948-51.42842)) / 100 / 4.
+func TestScoreGaps(t *testing.T) {
+	h := testServer(t).Handler()
+	rec := get(t, h, "/v1/score-gaps/egdi-tii?sex=F,M&year=2023&unit=CIV&level=2")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	var body struct {
+		Data []map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if len(body.Data) != 1 {
+		t.Fatalf("%d rows, want CIV's TII", len(body.Data))
+	}
+	row := body.Data[0]
+	want := ((43.2628 - 33.9081) + (88.6948 - 51.42842)) / 100 / 4
+	if gap, _ := row["gap"].(float64); math.Abs(gap-want) > 1e-12 || row["group_a"] != "sex=F" || row["group_b"] != "sex=M" {
+		t.Errorf("row %v: want gap %v between sex=F and sex=M", row, want)
+	}
+	for col, sex := range map[string]string{"value_a": "F", "value_b": "M"} {
+		rows, _ := scoreRows(t, h, "/v1/scores/egdi-tii?year=2023&unit=CIV&sex="+sex)
+		if rows["TII"]["value"] != row[col] {
+			t.Errorf("%s %v, /v1/scores?sex=%s %v", col, row[col], sex, rows["TII"]["value"])
+		}
+	}
+	for _, bad := range []string{"area=R", "sex=F,M&area=U,R", "sex=F,M,_T", "sex=F,M&unit=LDC"} {
+		if rec := get(t, h, "/v1/score-gaps/egdi-tii?"+bad); rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, rec.Code)
 		}
 	}
 }
