@@ -82,7 +82,7 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--sex F|M] [--area U|R] [--income B40|T60|Q1..Q5]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--sex F|M|F,M] [--area U|R] [--income B40|T60|Q1..Q5]\n"+
 		"       [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR] [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
@@ -95,6 +95,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
 		"indicator is normalised on the total's goalposts, so a women's and a men's score share one scale\n"+
 		"(methods that rank within the units scored are refused; docs/DECISIONS.md, Scores by breakdown).\n"+
+		"Its default year is the latest in which the group's series have data. Two codes in one flag\n"+
+		"(--sex F,M) score both groups in one year: one row per unit and node with both scores, the gap\n"+
+		"(second minus first) and the parity (first / second).\n"+
 		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
 		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
 	var data dataFlag
@@ -108,9 +111,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	format := fs.String("format", "table", "output: table, csv or json")
 	breakdownCodes := map[*dims.Dimension]*string{}
 	for _, d := range dims.Breakdowns {
-		usage := "score for one " + d.Column + " code: " + d.Glossed()
+		usage := "score for one " + d.Column + " code, or two for their gap: " + d.Glossed()
 		if d.Enum() == nil {
-			usage = "score for one " + d.Column + " code: " + d.Total + " or an SDMX band such as Y15T24"
+			usage = "score for one " + d.Column + " code, or two for their gap: " + d.Total + " or SDMX bands such as Y15T24"
 		}
 		breakdownCodes[d] = fs.String(d.Column, "", usage)
 	}

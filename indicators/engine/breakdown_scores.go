@@ -129,10 +129,7 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 	if year == 0 {
 		year = e.breakdownDefaultYear(f, bf)
 	}
-	f, opt, err = e.scoring(id, year, opt)
-	if err != nil {
-		return nil, err
-	}
+	opt.Year = year
 	res, err := e.scores.get(f.ID+"|"+breakdownKey(b)+"|"+optionsKey(opt), func() (*indicators.Result, error) {
 		g, bopt, err := e.breakdownScoring(f, bf, opt)
 		if err != nil {
