@@ -108,7 +108,7 @@ func exportOperation() map[string]any {
 		content[strings.Split(exportTypes[f], ";")[0]] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 	}
 	return map[string]any{
-		"summary": "A whole table as dri export writes it (observations, units, groups, indicators, scores), unpaged, with ETag and HTTP range requests (DuckDB's read_parquet over HTTP, pandas, arrow)",
+		"summary":     "A whole table as dri export writes it (observations, units, groups, indicators, scores), unpaged, with ETag and HTTP range requests (DuckDB's read_parquet over HTTP, pandas, arrow)",
 		"operationId": "get_export_by_file",
 		"parameters": []any{map[string]any{"name": "file", "in": "path", "required": true,
 			"schema": map[string]any{"type": "string", "enum": files}}},
