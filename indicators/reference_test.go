@@ -13,6 +13,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 )
 
@@ -283,7 +284,7 @@ func refShape(r *rand.Rand) (*indicators.Framework, *indicators.Panel, map[strin
 			}
 			s[u] = indicators.Series{Years: []int{2023}, Values: []float64{v}}
 		}
-		p.Series[indicators.SeriesKey{Indicator: id, Sex: "_T", Area: "_T", Age: "_T"}] = s
+		p.Series[indicators.KeyOf(id, dims.TotalBreakdown)] = s
 	}
 	for li, depth := 0, r.IntN(4); li < depth && len(level) > 1; li++ {
 		var next []*indicators.Node

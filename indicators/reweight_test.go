@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // dumpResult renders every number and note of a result, node by node, so
@@ -30,12 +32,12 @@ func TestReweightMatchesScore(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 3))
 	f, p := syntheticFramework(80, 40, []int{4, 3})
 	// An indicator without data (excluded) and one without spread.
-	p.Series[SeriesKey{"i007", "_T", "_T", "_T"}] = make([]Series, len(p.Units))
+	p.Series[KeyOf("i007", dims.TotalBreakdown)] = make([]Series, len(p.Units))
 	flat := make([]Series, len(p.Units))
 	for u := range flat {
 		flat[u] = Series{Years: []int{2023}, Values: []float64{3}}
 	}
-	p.Series[SeriesKey{"i011", "_T", "_T", "_T"}] = flat
+	p.Series[KeyOf("i011", dims.TotalBreakdown)] = flat
 	aggs := []string{"", "amean", "gmean", "hmean", "genmean:2"}
 	for trial := range 60 {
 		opt := Options{Year: 2023, LeafRanks: trial%2 == 0, WeightScheme: []string{"", "explicit", "equal", "pca"}[trial%4]}

@@ -203,7 +203,7 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	}
 	for _, x := range f.Extras {
 		nr := &NodeResult{Node: &Node{Code: x, Indicator: x, Level: 1}}
-		selectValues(res.mem, nr, p, SeriesKey{x, dims.Total, dims.Total, dims.Total}, opt.Year, f.YearWindow)
+		selectValues(res.mem, nr, p, KeyOf(x, dims.TotalBreakdown), opt.Year, f.YearWindow)
 		res.Extras[x] = nr
 	}
 	var err error

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // uaFramework: Index <- {P1 <- {a, b}, P2 <- {c}}, minmax 0-100, amean.
@@ -30,7 +32,7 @@ func uaFramework(t testing.TB) (*Framework, *Panel) {
 		for i := range v {
 			s[i] = Series{Years: []int{2020}, Values: []float64{v[i]}}
 		}
-		p.Series[SeriesKey{id, "_T", "_T", "_T"}] = s
+		p.Series[KeyOf(id, dims.TotalBreakdown)] = s
 	}
 	return f, p
 }

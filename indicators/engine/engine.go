@@ -161,6 +161,16 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	if err != nil {
 		return nil, err
 	}
+	// A framework file may name an indicator by a publisher's code (an
+	// alias in the registry): its nodes hold the indicator's id.
+	for _, n := range f.Nodes() {
+		if n.IsIndicator() {
+			n.Indicator, _ = e.reg.Canonical(n.Indicator)
+		}
+	}
+	for i, x := range f.Extras {
+		f.Extras[i], _ = e.reg.Canonical(x)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, exists := e.frameworks[f.ID]; !exists {
@@ -228,7 +238,7 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 		}
 	}
 	for _, x := range f.Extras {
-		keys[indicators.SeriesKey{Indicator: x, Sex: dims.Total, Area: dims.Total, Age: dims.Total}] = true
+		keys[indicators.KeyOf(x, dims.TotalBreakdown)] = true
 	}
 	p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
 	e.panels[f.ID] = p
@@ -245,8 +255,9 @@ func (o storeObservations) Years(indicator string) []int { return o.e.store.Year
 // Each calls fn with each scored unit's series of a key (the store's
 // views: years ascending, not to be modified).
 func (o storeObservations) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
-	o.e.store.SeriesIndexed(k.Indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
-		if sex != k.Sex || area != k.Area || age != k.Age {
+	want := k.Breakdown()
+	o.e.store.SeriesIndexed(k.Indicator, func(unit int, b pipeline.Breakdown, years []int16, values []float64) {
+		if b != want {
 			return
 		}
 		if u := o.e.unitOfIndex[unit]; u >= 0 {
@@ -529,7 +540,9 @@ func (e *Engine) PopulationYear(year int) int {
 func (e *Engine) loadPopulation() {
 	e.popOnce.Do(func() {
 		e.popAll = map[string]indicators.Series{}
-		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{dims.Total}}) {
+		q := pipeline.QueryOf(pipeline.TotalBreakdown)
+		q.Indicator = populationIndicator
+		for _, i := range e.store.Select(q) {
 			s := e.popAll[e.store.Unit(i)]
 			s.Years = append(s.Years, e.store.Year(i))
 			s.Values = append(s.Values, e.store.Value(i))

@@ -187,8 +187,9 @@ func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, pub
 // provenance finds the observation an indicator's value came from: its
 // source, status and note ("" when there is not exactly one).
 func (e *Engine) provenance(unit string, k indicators.SeriesKey, year int) (source, status, note string) {
-	rows := e.store.Select(pipeline.Query{Indicator: k.Indicator, Units: []string{unit}, Sex: []string{k.Sex},
-		Area: []string{k.Area}, Age: []string{k.Age}, From: year, To: year})
+	q := pipeline.QueryOf(k.Breakdown())
+	q.Indicator, q.Units, q.From, q.To = k.Indicator, []string{unit}, year, year
+	rows := e.store.Select(q)
 	if len(rows) != 1 {
 		return "", "", ""
 	}
