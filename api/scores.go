@@ -16,6 +16,7 @@ var scoreParams = []paramSpec{
 	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
 	{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 	{name: "node", typ: "string", list: true, desc: "only these node codes"},
+	{name: "against", typ: "string", list: true, desc: "a country (ISO3, ISO2 or name): score its sub-national units with data, ranked among each other (regions asked for in unit choose their country's the same way)"},
 	membershipParam, estimateParam,
 }
 
@@ -33,7 +34,7 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/compare", summary: "A unit against groups on every node: value, group value, difference, ratio, percentile and rank within the group",
 		params: []paramSpec{
 			{name: "unit", typ: "string", list: true, desc: "the unit (ISO3 or ISO2)", required: true},
-			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
+			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD), or a country code for its regions (a region's default)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
 			membershipParam, estimateParam,
@@ -112,6 +113,10 @@ func scoreFor(r *request, sc Scorer, f *indicators.Framework, opt indicators.Opt
 // engineError maps the engine's errors to problems: an unknown name or a
 // unit the framework does not score is 404, anything else 422.
 func engineError(err error) error {
+	var uv *engine.UniverseError
+	if errors.As(err, &uv) {
+		return badParam(uv.Param, "%s", uv.Message)
+	}
 	var ue *engine.UnknownError
 	if errors.As(err, &ue) {
 		return notFound(CodeNotFound, "%v", err)
@@ -252,6 +257,12 @@ func scoresResult(r *request, framework string) (*Result, error) {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	if p := r.errs.problem(); p != nil {
+		return nil, p
+	}
+	if sc, err = universeScorer(r, sc, units); err != nil {
+		return nil, err
+	}
 	gopt := groupOptions(r)
 	level := r.integer("level", 0, 1, 20)
 	nodes := r.list("node")
@@ -330,7 +341,9 @@ func scoresResult(r *request, framework string) (*Result, error) {
 			w.end()
 		}
 	}
-	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res), SDMXTable: func(t *Table) *Table {
+	meta := scoreMeta(res)
+	meta["universe"] = sc.Universe().String()
+	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: meta, SDMXTable: func(t *Table) *Table {
 		out := newTable(sdmxScoreColumns)
 		appendScoreObservations(out, t, f.ID, nil)
 		return out

@@ -121,8 +121,10 @@ func TestPublishedValues(t *testing.T) {
 		{"internet use female Albania 2020", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ALB"}, Sex: []string{"F"}, From: 2020, To: 2020}, 71.2457, "A", "wdi-internet-use-female"},
 		// ITU by-gender sheet (July 2021), Algeria 2018 rural female: 25.9.
 		{"internet use rural female Algeria 2018", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"DZA"}, Sex: []string{"F"}, Area: []string{"R"}, From: 2018, To: 2018}, 25.9, "A", "itu-internet-by-sex"},
-		// WDI FX.OWN.TOTL.FE.ZS (Findex), Afghanistan 2017: 7.16068.
-		{"account female Afghanistan 2017", pipeline.Query{Indicator: "findex.account", Units: []string{"AFG"}, Sex: []string{"F"}, Age: []string{"_T"}, Area: []string{"_T"}, From: 2017, To: 2017}, 7.16068, "A", "findex-account-female"},
+		// Global Findex Database 2025, GlobalFindexDatabase2025-subset.csv
+		// line 1252 (AFG 2017 gender/women, account_t_d 0.071606841): it
+		// supersedes WDI FX.OWN.TOTL.FE.ZS's 7.16068 (precedence 40 > 30).
+		{"account female Afghanistan 2017", pipeline.Query{Indicator: "findex.account", Units: []string{"AFG"}, Sex: []string{"F"}, Age: []string{"_T"}, Area: []string{"_T"}, Income: []string{"_T"}, From: 2017, To: 2017}, 7.1606841, "A", "findex-2025-database"},
 		// G20 Financial Inclusion Indicators, Kenya 2017 fin48_a_1 (ID card, female): 88.81145.
 		{"ID card female Kenya 2017", pipeline.Query{Indicator: "findex.id_card", Units: []string{"KEN"}, Sex: []string{"F"}, Age: []string{"_T"}, From: 2017, To: 2017}, 88.81145, "A", "findex-g20"},
 		// G20 file, Kenya 2017 gwp2_n_5 (internet access, ages 15-34): 62.93787.
@@ -244,13 +246,18 @@ func TestGroups(t *testing.T) {
 func TestUnitsTable(t *testing.T) {
 	res, _ := loadEmbedded(t)
 	units := res.PublishedUnits()
-	members, territories := 0, 0
+	members, territories, subnational := 0, 0, 0
 	for _, u := range units {
 		switch u.Type {
 		case pipeline.UnitCountry:
 			members++
 		case pipeline.UnitTerritory:
 			territories++
+		case pipeline.UnitSubnational:
+			if u.Parent == "" {
+				t.Errorf("sub-national unit %s has no parent", u.Code)
+			}
+			subnational++
 		default:
 			t.Errorf("unit %s has type %q", u.Code, u.Type)
 		}
@@ -258,8 +265,8 @@ func TestUnitsTable(t *testing.T) {
 	if members != 193 {
 		t.Errorf("units table: %d UN members, want 193", members)
 	}
-	if territories == 0 || members+territories != len(units) {
-		t.Errorf("units table: %d territories of %d units", territories, len(units))
+	if territories == 0 || members+territories+subnational != len(units) {
+		t.Errorf("units table: %d territories and %d sub-national units of %d units", territories, subnational, len(units))
 	}
 	for _, code := range []string{"HKG", "XKX", "TWN", "PSE"} {
 		u, ok := res.Reference.Unit(code)

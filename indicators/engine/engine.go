@@ -28,7 +28,7 @@ type Engine struct {
 	store     *pipeline.Store
 	ref       *pipeline.Reference
 	reg       *pipeline.Registry
-	units     []string // scored units: UN members and sub-national units with data
+	units     []string // scored units: the universe (universe.go)
 	unitIndex map[string]int
 	// unitOfIndex maps the store's unit dictionary indices to scored
 	// positions (-1: not scored), built once from Store.UnitCodes.
@@ -41,6 +41,11 @@ type Engine struct {
 	info         map[string]indicators.IndicatorInfo
 	groups       map[string][]string // unit attributes for group imputation
 
+	// universe names the units' universe; within caches the engines of
+	// the regions of each parent (Within).
+	universe Universe
+	within   map[string]*Engine
+
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
 	years   map[string][]YearCount       // per framework
@@ -49,6 +54,9 @@ type Engine struct {
 	popOnce sync.Once
 	popAll  map[string]indicators.Series
 	popLast int // last year with population data
+	// weights are the series of the registry's group_weight indicators
+	// (memberWeights), by indicator, per scored unit; read once.
+	weights map[string][]indicators.Series
 
 	scores      onceCache[*indicators.Result]            // by framework|options
 	uncertainty onceCache[*indicators.UncertaintyResult] // by ua|framework|request
@@ -58,6 +66,22 @@ type Engine struct {
 // *.yaml files at the root of frameworks). Extra frameworks (a user's file)
 // may be added with AddFramework.
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
+	e := newEngine(store, ref, reg, countriesUniverse(store, ref))
+	if frameworks != nil {
+		err := eachFrameworkFile(frameworks, func(name string, data []byte) error {
+			_, err := e.AddFramework(name, data)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// newEngine builds an engine scoring units (sorted codes), with no
+// framework yet.
+func newEngine(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, units []string) *Engine {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{},
 		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]YearCount{}, defYear: map[string]int{},
@@ -76,16 +100,7 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		}
 		e.info[ind.ID] = info
 	}
-	withData := map[string]bool{}
-	for _, u := range store.UnitsWithData() {
-		withData[u] = true
-	}
-	for _, u := range ref.Units() {
-		if u.Type == pipeline.UnitCountry || (u.Type == pipeline.UnitSubnational && withData[u.Code]) {
-			e.units = append(e.units, u.Code)
-		}
-	}
-	sort.Strings(e.units)
+	e.units = units
 	e.unitIsMember = make([]bool, len(e.units))
 	for i, u := range e.units {
 		e.unitIndex[u] = i
@@ -120,16 +135,7 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		}
 		e.groups[attr] = labels
 	}
-	if frameworks != nil {
-		err := eachFrameworkFile(frameworks, func(name string, data []byte) error {
-			_, err := e.AddFramework(name, data)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return e, nil
+	return e
 }
 
 // eachFrameworkFile calls fn with the name and content of each *.yaml file
@@ -178,6 +184,7 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 		sort.Strings(e.order)
 	}
 	e.frameworks[f.ID] = f
+	e.within = nil // the regions' engines copy the frameworks
 	delete(e.panels, f.ID)
 	delete(e.years, f.ID)
 	delete(e.defYear, f.ID)

@@ -14,6 +14,7 @@ const (
 	phaseUnitAttributes                 // memberships, income groups, aggregates' codes, subdivisions (need the units)
 	phaseAliases                        // publishers' names for the units (need every unit)
 	phaseRegistryExtension              // sources that add indicators to the registry, and observations (need the groups)
+	phaseRegions                        // observations that add regions to the units table: one at a time, so the units' order is the catalogue's, not the scheduler's
 	phaseDocuments                      // files not read as data
 )
 
@@ -23,12 +24,16 @@ type adapter struct {
 	phase phase
 	read  func(s *source) error
 	doc   string
+	// defersCountrySeries marks a national publisher's format: its
+	// country-level series give way whole to a source of higher precedence
+	// that gives the same series (deferCountrySeries).
+	defersCountrySeries bool
 }
 
 // producesObservations reports whether the adapter's sources are observation
 // sources (subject to Options.Only and merged into the table).
 func (a adapter) producesObservations() bool {
-	return a.phase == phaseObservations || a.phase == phaseRegistryExtension
+	return a.phase == phaseObservations || a.phase == phaseRegistryExtension || a.phase == phaseRegions
 }
 
 // referenceTables reports whether the adapter builds the reference tables
@@ -57,8 +62,12 @@ var adapterList = []adapter{
 		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"},
 	{name: "aliases", phase: phaseAliases, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"},
+	{name: "subdivision-aliases", phase: phaseAliases, read: readSubdivisionAliases,
+		doc: "DRI's table of national publishers' region names and codes -> ISO 3166-2 (alias,code,note), each alias within its code's country"},
 	{name: "wide", phase: phaseRegistryExtension, read: readWide,
 		doc: "COINr-style iData (one row per unit, one column per indicator; uCode, uName, Time) with its iMeta (options.imeta)"},
+	{name: "opensdg", phase: phaseRegions, read: readOpenSDG, defersCountrySeries: true,
+		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "document", phase: phaseDocuments, read: readDocument,
 		doc: "a file shipped for reference only (notes, licences); not read as data"},
 	{name: "egov", phase: phaseObservations, read: readEGov,
@@ -71,6 +80,8 @@ var adapterList = []adapter{
 		doc: "World Bank DataBank extract: series in rows and years in columns ('2017 [YR2017]'), or series x years in columns ('Name [code] - 2017 [YR2017]'); '..' = no data; footer lines"},
 	{name: "findex-databank", phase: phaseObservations, read: readFindexDatabank,
 		doc: "Global Findex Databank wide sheet: one row per economy and wave, one column per indicator label; values may carry a '%' sign"},
+	{name: "findex-2025", phase: phaseObservations, read: readFindex2025,
+		doc: "World Bank Global Findex Database 2025 (codewb, year, group, group2, one column per indicator): shares 0-1 read as percent, NA missing, breakdowns from group/group2"},
 	{name: "wb-api-long", phase: phaseObservations, read: readWBAPILong,
 		doc: "World Bank API pull in long form (ind_id, cty_iso, date, value)"},
 	{name: "wdi-wide", phase: phaseObservations, read: readWDIWide,
