@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -340,7 +341,11 @@ func (s *Server) registerSDMXRoutes() {
 		s.add(&route{method: "GET", path: path, summary: summary, params: sdmxDataParams, cacheable: true, sdmx: true,
 			defaultFormat: FormatSDMX, handler: handleSDMXData,
 			// /v1/data's rows (DF_OBSERVATIONS) or DF_SCORES' observations.
-			dataSchema: map[string]any{"oneOf": []any{tableSchema(dataColumns), tableSchema(sdmxScoreColumns)}}})
+			dataSchema: map[string]any{"oneOf": []any{tableSchema(dataColumns), tableSchema(sdmxScoreColumns)}},
+			extraResponses: map[string]string{
+				"429": "DF_SCORES: this client already has its share of the expensive requests running or waiting (Retry-After)",
+				"503": "DF_SCORES: every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+				"504": "DF_SCORES: the scores did not finish within the request's deadline (ask for fewer frameworks or years)"}})
 	}
 	data("/v1/sdmx/data/:flow", "SDMX: every observation of a dataflow (SDMX-CSV 2.0 unless another format is asked for)")
 	data("/v1/sdmx/data/:flow/:key", "SDMX: the observations of a dataflow matching a key such as KEN+NGA.itu.internet_use.F..... (positions separated by '.', codes by '+', empty = all; one position per dimension)")
@@ -515,7 +520,7 @@ func handleSDMXData(r *request) (*Result, error) {
 	if f.id == flowObservations {
 		res, err = sdmxObservationData(r, f, key, from, to, lastN)
 	} else {
-		res, err = sdmxScoreData(r, f, key, from, to, lastN)
+		res, err = sdmxScoreData(r, key, from, to, lastN)
 	}
 	if err != nil {
 		return nil, keyProblem(err, f)
@@ -590,8 +595,20 @@ func yearOrEmpty(y int) string {
 
 // sdmxScoreData answers DF_SCORES through /v1/scores' handler: each framework
 // of the key, each year it scores in the period, three observations per
-// score row.
-func sdmxScoreData(r *request, f *sdmxFlow, key [][]string, from, to, lastN int) (*Result, error) {
+// score row. Every framework in every year is 1.6 million observations
+// (seconds of work), so it runs in the admission pool like the other
+// expensive requests: one client cannot hold the cores.
+func sdmxScoreData(r *request, key [][]string, from, to, lastN int) (*Result, error) {
+	var res *Result
+	err := r.expensive(func(ctx context.Context) error {
+		var err error
+		res, err = scoreObservations(ctx, r, key, from, to, lastN)
+		return err
+	})
+	return res, err
+}
+
+func scoreObservations(ctx context.Context, r *request, key [][]string, from, to, lastN int) (*Result, error) {
 	sc, err := scorer(r)
 	if err != nil {
 		return nil, err
@@ -634,6 +651,9 @@ func sdmxScoreData(r *request, f *sdmxFlow, key [][]string, from, to, lastN int)
 			years = years[len(years)-lastN:]
 		}
 		for _, y := range years {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			values := map[string][]string{"year": {strconv.Itoa(y)}}
 			if len(key[0]) > 0 {
 				values["unit"] = key[0]
