@@ -37,6 +37,9 @@ type Scorer interface {
 	Profile(unit, framework string, year int) (*engine.Profile, error)
 	CompareUnit(q engine.CompareQuery) (*engine.UnitComparison, error)
 	GenderTable(q engine.GapsQuery) (*engine.GenderTable, error)
+	// InclusionTable is the gaps of one breakdown dimension GET /v1/gaps
+	// renders (dri gaps --by prints the same).
+	InclusionTable(q engine.InclusionQuery) (*engine.InclusionTable, error)
 }
 
 // scoredYears are the years in which a framework scores at least one unit,

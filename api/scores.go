@@ -47,6 +47,8 @@ func (s *Server) registerScoreRoutes() {
 			{name: "indicator", typ: "string", list: true, desc: "only these indicators (also composite, wis)"},
 			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, sdmx: true, handler: handleGender, dataSchema: tableSchema(genderColumns)})
+	s.add(&route{method: "GET", path: "/v1/gaps", summary: "Inclusion gaps of one breakdown: for every indicator split by it, the two groups' values (women/men, rural/urban, poorest 40 %/richest 60 %, youth/adults, primary or less/secondary or more, outside/in the labour force), parity index, gaps and parity class; sex is /v1/gender's case",
+		params: gapsParams, paged: true, cacheable: true, sdmx: true, handler: handleGaps, dataSchema: tableSchema(gapsColumns)})
 }
 
 func scorer(r *request) (Scorer, error) {

@@ -306,18 +306,25 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 }
 
 // Score scores a framework for a year (0 = the default year) with method
-// overrides, cached per framework, year and options.
+// overrides, cached per framework, year and options. Other weights, weight
+// scheme or aggregation only are scored from the cached result with the
+// framework's own choices (indicators.Reweight).
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return e.scores.get(f.ID+"|"+optionsKey(opt), func() (*indicators.Result, error) {
+		if reweighting(f, opt) {
+			return e.reweight(f, opt)
+		}
 		return indicators.Score(f, e.panel(f), opt)
 	})
 }
 
 // scoring resolves a framework and the year to score (0 = its default).
+// Score and ScoreOnce rank the indicators too: the API, profiles and
+// exports show every node's rank.
 func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicators.Framework, indicators.Options, error) {
 	f, ok := e.Framework(id)
 	if !ok {
@@ -327,15 +334,20 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 		year = e.DefaultYear(f)
 	}
 	opt.Year = year
+	opt.LeafRanks = true
 	return f, opt, nil
 }
 
 // ScoreOnce scores like Score without caching the result: for work whose
-// result is used once.
+// result is used once. A what-if (as Score's) starts from the cached
+// result with the framework's own choices.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
+	}
+	if reweighting(f, opt) {
+		return e.reweight(f, opt)
 	}
 	return indicators.Score(f, e.panel(f), opt)
 }
@@ -361,7 +373,7 @@ func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Optio
 
 func optionsKey(o indicators.Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.IndexRanksOnly)
+	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.LeafRanks)
 	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
 		if p != nil {
 			b.WriteString(p.String())
