@@ -612,3 +612,27 @@ func sep(target string) string {
 	}
 	return "?"
 }
+
+// TestSDMXMLAgainstXSD validates the structure messages with xmllint
+// against the standard's schemas when they are at hand
+// (DRI_SDMX_ML_SCHEMAS: the schemas directory of sdmx-twg/sdmx-ml-v2_1,
+// which holds SDMXMessage.xsd; Debian libxml2-utils for xmllint).
+func TestSDMXMLAgainstXSD(t *testing.T) {
+	dir := os.Getenv("DRI_SDMX_ML_SCHEMAS")
+	xmllint, err := exec.LookPath("xmllint")
+	if dir == "" || err != nil {
+		t.Skip("DRI_SDMX_ML_SCHEMAS or xmllint missing: not validated against the SDMX-ML 2.1 schemas")
+	}
+	h := testServer(t).Handler()
+	for _, target := range []string{"/v1/sdmx/dataflow", "/v1/sdmx/dataflow/DRI/DF_OBSERVATIONS/1.0?references=none",
+		"/v1/sdmx/datastructure/DRI/DSD_SCORES"} {
+		file := t.TempDir() + "/structure.xml"
+		if err := os.WriteFile(file, get(t, h, target).Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(xmllint, "--noout", "--schema", dir+"/SDMXMessage.xsd", file).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s does not validate against SDMXMessage.xsd: %v\n%.2000s", target, err, out)
+		}
+	}
+}
