@@ -302,6 +302,10 @@ func encodeSDMX(buf *bytes.Buffer, t *Table, id string) *Problem {
 		b = append(b, lead...)
 		for _, c := range cols {
 			b = append(b, ',')
+			if sdmxSpelled[c.SDMX] {
+				b = tidy.AppendCSVString(b, sdmxCode(c.S[i]))
+				continue
+			}
 			b = c.appendCSV(b, i)
 		}
 		b = append(b, '\n')
