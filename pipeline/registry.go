@@ -147,9 +147,6 @@ func (r *Registry) init() error {
 		default:
 			errs = append(errs, fmt.Errorf("indicator %q: group_weighting %q: want population, mean or none", ind.ID, ind.GroupWeighting))
 		}
-		if ind.GroupWeight != "" && ind.GroupWeighting != GroupPopulation {
-			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q with group_weighting %s: a weight needs population weighting", ind.ID, ind.GroupWeight, ind.GroupWeighting))
-		}
 		if ind.GroupWindow != nil && (*ind.GroupWindow < 0 || *ind.GroupWindow > 20) {
 			errs = append(errs, fmt.Errorf("indicator %q: group_window %d: want 0 to 20 years", ind.ID, *ind.GroupWindow))
 		}
@@ -163,8 +160,9 @@ func (r *Registry) init() error {
 	return errors.Join(errs...)
 }
 
-// checkGroupWeights checks that every group_weight names an indicator of
-// the registry counted in persons, which has no group weight of its own.
+// checkGroupWeights checks that every group_weight is on a
+// population-weighted indicator and names an indicator of the registry
+// counted in persons, which has no group weight of its own.
 func (r *Registry) checkGroupWeights() []error {
 	var errs []error
 	for _, ind := range r.Indicators {
@@ -173,6 +171,8 @@ func (r *Registry) checkGroupWeights() []error {
 		}
 		i, ok := r.byID[ind.GroupWeight]
 		switch {
+		case ind.GroupWeighting != GroupPopulation:
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q with group_weighting %q: a weight needs population weighting", ind.ID, ind.GroupWeight, ind.GroupWeighting))
 		case !ok:
 			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q is not an indicator of the registry", ind.ID, ind.GroupWeight))
 		case r.Indicators[i].Unit != "persons" || r.Indicators[i].GroupWeight != "":
@@ -240,6 +240,7 @@ func (r *Registry) Extend(name string, data []byte) error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, r.checkGroupWeights()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("pipeline: registry %s: %w", name, err)
 	}

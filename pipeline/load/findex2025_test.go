@@ -245,3 +245,23 @@ func TestFindex2025AgreesWithWDI(t *testing.T) {
 		t.Errorf("compared %d values, want the 1 354 of the two WDI files (677 each)", compared)
 	}
 }
+
+// BenchmarkLoadFindex2025 is the cost of the Findex 2025 database in a
+// load: the reference tables alone, then with the database (8 566 lines,
+// 31 144 values).
+func BenchmarkLoadFindex2025(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		only []string
+	}{{"reference", []string{}}, {"findex-2025", []string{"findex-2025-database"}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: bc.only})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res.Release()
+			}
+		})
+	}
+}
