@@ -1,6 +1,7 @@
 package load
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,11 @@ func readFindex2025(s *source) error {
 			return nil
 		}
 		_, unitCol := t.pos(col["codewb"])
+		// An unknown unit quarantines the row's values with one problem,
+		// not one per cell.
+		if !s.CheckUnit(unit, pipeline.ByCode, line, unitCol, findexValues(rec, col, shares, economy, b)) {
+			return nil
+		}
 		_, groupCol := t.pos(col["group2"])
 		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		switch {
@@ -145,6 +151,22 @@ func readFindex2025(s *source) error {
 		}
 		return nil
 	})
+}
+
+// findexValues counts the cells of a row that hold data: its mapped
+// shares, and on an all/all row its economy columns, less the missing.
+func findexValues(rec []string, col map[string]int, shares, economy []string, b findexBreakdown) int {
+	names := shares
+	if b == (findexBreakdown{}) {
+		names = append(slices.Clip(shares), economy...)
+	}
+	n := 0
+	for _, name := range names {
+		if !isMissingCell(field(rec, col[name])) {
+			n++
+		}
+	}
+	return n
 }
 
 // percentOfShare returns the decimal text of a share written from 0 to 1
