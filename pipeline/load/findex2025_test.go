@@ -189,7 +189,7 @@ func TestFindex2025BadInput(t *testing.T) {
 		`u/findex.csv:5:25: bad-code: group "disability", group2 "yes" is not a breakdown of the Findex 2025 database (` +
 			`all/all, gender/women|men, age_cat/ages 15-24|age 25+, education/prim edu or less|secondary edu or more, ` +
 			`laborforce/in laborforce|out of laborforce, income/poorest 40%|richest 60%, urbanicity/urban|rural); the row is not read`,
-		`u/findex.csv:7:36: not-a-number: findex.account "0.9x" is not a number`,
+		`u/findex.csv:7:36: not-a-number: findex.account "0.9x" is not a decimal share`,
 		`u/findex.csv:9:9: unknown-unit: unknown unit code "XYZ" (2 values)`,
 	}
 	if got := problemStrings(fr); !slices.Equal(got, want) {
