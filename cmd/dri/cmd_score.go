@@ -176,7 +176,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	}
 	res, err := eng.Score(id, year, opt)
 	if err != nil {
-		return err
+		return universeUsage(err)
 	}
 	warnUnscored(e, keep, res.Units)
 	for _, n := range res.Notes {

@@ -227,7 +227,7 @@ func (r *openSDGRow) read(rec []string, line int) error {
 		_, *d.fld = t.pos(i)
 		code, ok := r.code(d.role, v)
 		if !ok {
-			s.Quarantine(line, *d.fld, pipeline.Error, pipeline.RuleBadCode, "%s %s is not a %s DRI reads (options.codes.%s maps a publisher's values)",
+			s.Quarantine(line, *d.fld, pipeline.Error, pipeline.RuleBadCode, "%s %s is not one of DRI's %s codes (options.codes.%s maps a publisher's values)",
 				r.t.hdr[i], pipeline.Excerpt(v), d.role, d.role)
 			return nil
 		}
