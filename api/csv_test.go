@@ -31,8 +31,8 @@ func TestCSVKeepsCodes(t *testing.T) {
 	// leaves empty.
 	target := "/v1/data?indicator=egov.egdi&unit=KEN&date=2024"
 	if got, want := get(t, h, target+"&format=csv").Body.String(),
-		"unit,unit_name,type,year,indicator,sex,area,age,value,status,source,note,members_with_data,members,population_share,years,method,imputed_share\n"+
-			"\"KEN\",\"Kenya\",\"country\",2024,\"egov.egdi\",\"_T\",\"_T\",\"_T\",0.6314,\"A\",\"egov-2024\",,,,,,,\n"; got != want {
+		"unit,unit_name,type,year,indicator,sex,area,age,income,education,labour,value,status,source,note,members_with_data,members,population_share,years,method,imputed_share\n"+
+			"\"KEN\",\"Kenya\",\"country\",2024,\"egov.egdi\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",0.6314,\"A\",\"egov-2024\",,,,,,,\n"; got != want {
 		t.Errorf("data CSV =\n%s\nwant\n%s", got, want)
 	}
 	r, err := ipc.NewReader(get(t, h, target+"&format=arrow").Body)

@@ -14,6 +14,7 @@ var dataParams = []paramSpec{
 	{name: "indicator", typ: "string", list: true, desc: "indicator id(s) (see /v1/indicators)", required: true},
 	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes; a group code adds the group's aggregate (type=group)"},
 	dimensionParam(dims.Sex), dimensionParam(dims.Area), dimensionParam(dims.Age),
+	dimensionParam(dims.Income), dimensionParam(dims.Education), dimensionParam(dims.Labour),
 	{name: "date", typ: "string", desc: "year or range: 2024, 2015:2024, 2015:, :2020"},
 	{name: "mrv", typ: "integer", desc: "the N most recent years with data in the selection"},
 	{name: "mrnev", typ: "integer", desc: "each series' N most recent values"},
@@ -25,7 +26,8 @@ var dataParams = []paramSpec{
 var dataColumns = append([]colSpec{
 	{"unit", KindString, "REF_AREA"}, {"unit_name", KindString, ""}, {"type", KindString, ""},
 	{"year", KindInt, "TIME_PERIOD"}, {"indicator", KindString, "INDICATOR"}, dimensionColumn(dims.Sex),
-	dimensionColumn(dims.Area), dimensionColumn(dims.Age), {"value", KindFloat, "OBS_VALUE"},
+	dimensionColumn(dims.Area), dimensionColumn(dims.Age), dimensionColumn(dims.Income),
+	dimensionColumn(dims.Education), dimensionColumn(dims.Labour), {"value", KindFloat, "OBS_VALUE"},
 	dimensionColumn(dims.Status), {"source", KindString, "SOURCE"}, {"note", KindString, "COMMENT"},
 }, figureColumns...)
 
@@ -37,15 +39,14 @@ type dataQuery struct {
 	indicators []string
 	units      []string // unit codes (nil = all)
 	groups     []*pipeline.Group
-	sex, area  []string
-	age        []string
+	filters    pipeline.Query // the breakdown filters
 	from, to   int
 	mrv, mrnev int
 	groupOpt   engine.GroupOptions
 }
 
 func parseDataQuery(r *request) *dataQuery {
-	q := &dataQuery{indicators: r.list("indicator"), sex: r.list("sex"), area: r.list("area"), age: r.list("age")}
+	q := &dataQuery{indicators: indicatorIDs(r, "indicator")}
 	if len(q.indicators) == 0 {
 		r.errs.add("indicator", "required: an indicator id such as egov.egdi (see /v1/indicators)")
 	}
@@ -56,9 +57,11 @@ func parseDataQuery(r *request) *dataQuery {
 	}
 	q.units, q.groups = parseUnits(r, "unit")
 	q.groupOpt = groupOptions(r)
-	checkCodes(r, dims.Sex, q.sex)
-	checkCodes(r, dims.Area, q.area)
-	checkCodes(r, dims.Age, q.age) // an unknown band would match nothing: a 400, not an empty 200
+	for _, d := range dims.Breakdowns {
+		codes := r.list(d.Column)
+		checkCodes(r, d, codes) // an unknown code would match nothing: a 400, not an empty 200
+		q.filters.SetFilter(d, codes)
+	}
 	var err error
 	if q.from, q.to, err = pipeline.ParseYears(r.str("date")); err != nil {
 		r.errs.add("date", "%v", err)
@@ -69,6 +72,22 @@ func parseDataQuery(r *request) *dataQuery {
 		r.errs.add("mrnev", "use mrv or mrnev, not both")
 	}
 	return q
+}
+
+// indicatorIDs returns an indicator list parameter with each publisher's
+// code resolved to its indicator's id by the registry (the one place
+// aliases are resolved), each indicator once: IT.NET.USER.ZS,itu.internet_use
+// is one indicator. Items the registry does not know are kept as given, for
+// the caller to report.
+func indicatorIDs(r *request, param string) []string {
+	var ids []string
+	for _, item := range r.list(param) {
+		id, _ := r.ds.Registry.Canonical(item)
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // parseUnits resolves a unit list: ISO3, ISO2, M49 codes or names, and
@@ -112,8 +131,9 @@ func handleData(r *request) (*Result, error) {
 	wantUnits := len(q.units) > 0 || len(q.groups) == 0
 	for _, id := range q.indicators {
 		if wantUnits {
-			rows := s.Select(pipeline.Query{Indicator: id, Units: q.units, Sex: q.sex, Area: q.area, Age: q.age,
-				From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev})
+			sq := q.filters
+			sq.Indicator, sq.Units, sq.From, sq.To, sq.MRV, sq.MRNEV = id, q.units, q.from, q.to, q.mrv, q.mrnev
+			rows := s.Select(sq)
 			for _, i := range rows {
 				row := s.Row(i)
 				unit, ok := r.ds.Reference.Unit(row.Unit)
@@ -149,9 +169,10 @@ func setDataRow(w *rowWriter, row pipeline.Row, name, typ string) {
 	w.str("type", typ)
 	w.integer("year", row.Year)
 	w.str("indicator", row.Indicator)
-	w.str("sex", row.Sex)
-	w.str("area", row.Area)
-	w.str("age", row.Age)
+	b := row.Breakdown()
+	for _, d := range dims.Breakdowns {
+		w.str(d.Column, b.Get(d))
+	}
 	w.float("value", row.Value)
 	w.str("status", row.Status)
 	w.str("source", row.Source)
@@ -164,6 +185,8 @@ func groupDataRows(ds *Dataset, g *pipeline.Group, indicator string, q *dataQuer
 	if ds.Scores == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "group aggregates need the scoring engine, which is not loaded")
 	}
-	return ds.Scores.GroupFigures(g.Code, indicator, engine.GroupSeriesQuery{Sex: q.sex, Area: q.area, Age: q.age,
+	f := q.filters
+	return ds.Scores.GroupFigures(g.Code, indicator, engine.GroupSeriesQuery{Sex: f.Sex, Area: f.Area, Age: f.Age,
+		Income: f.Income, Education: f.Education, Labour: f.Labour,
 		From: q.from, To: q.to, MRV: q.mrv, MRNEV: q.mrnev, Options: q.groupOpt})
 }

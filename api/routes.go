@@ -58,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.add(&route{method: "GET", path: "/v1/data", summary: "Observations of one or more indicators, by unit, sex, area, age and year, with status and source",
 		params: dataParams, paged: true, cacheable: true, sdmx: true, handler: handleData, dataSchema: tableSchema(dataColumns)})
 	s.registerScoreRoutes()
+	s.registerSDMXRoutes()
 	s.registerAdminRoutes()
 	s.registerDocs()
 }
@@ -272,7 +273,7 @@ func groupResult(r *request, g *pipeline.Group) *Result {
 	return &Result{Object: obj, Table: t}
 }
 
-var indicatorColumns = []colSpec{{"id", KindString, ""}, {"name", KindString, ""}, {"unit", KindString, ""},
+var indicatorColumns = []colSpec{{"id", KindString, ""}, {"aliases", KindString, ""}, {"name", KindString, ""}, {"unit", KindString, ""},
 	{"polarity", KindInt, ""}, {"disaggregations", KindString, ""}, {"sources", KindString, ""},
 	{"observations", KindInt, ""}, {"first_year", KindInt, ""}, {"last_year", KindInt, ""}}
 
@@ -309,6 +310,7 @@ func (s *Server) handleIndicators(r *request) (*Result, error) {
 // observations, first and last year (null without data).
 func addIndicatorRow(w *rowWriter, s *pipeline.Store, ind *pipeline.Indicator) {
 	w.str("id", ind.ID)
+	w.str("aliases", strings.Join(ind.Aliases, ","))
 	w.str("name", ind.Name)
 	w.str("unit", ind.Unit)
 	w.integer("polarity", ind.Polarity)
@@ -335,13 +337,13 @@ func handleIndicator(r *request) (*Result, error) {
 	if !ok {
 		return nil, notFound(CodeUnknownIndicator, "unknown indicator %q (see /v1/indicators)", id)
 	}
-	years := r.ds.Store.Years(id)
+	years := r.ds.Store.Years(ind.ID)
 	if years == nil {
 		years = []int{}
 	}
 	t := newTable(indicatorColumns)
 	addIndicatorRow(newRowWriter(t), r.ds.Store, ind)
-	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(id), Years: years}, Table: t}, nil
+	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(ind.ID), Years: years}, Table: t}, nil
 }
 
 func contains(list []string, s string) bool {

@@ -45,6 +45,9 @@ type Scorer interface {
 	UniverseFor(against, units []string) (*engine.Engine, error)
 	Universe() engine.Universe
 	AgainstGroups(against []string) ([]*pipeline.Group, error)
+	// InclusionTable is the gaps of one breakdown dimension GET /v1/gaps
+	// renders (dri gaps --by prints the same).
+	InclusionTable(q engine.InclusionQuery) (*engine.InclusionTable, error)
 }
 
 // universeScorer is the scorer of the request's universe: its against

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // panelColumns makes a synthetic units x indicators panel, column by
@@ -108,7 +110,7 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 			}
 			s[u] = Series{Years: []int{2023}, Values: []float64{r.ExpFloat64() * 10}}
 		}
-		p.Series[SeriesKey{id, "_T", "_T", "_T"}] = s
+		p.Series[KeyOf(id, dims.TotalBreakdown)] = s
 	}
 	level := leaves
 	for li, b := range branching {

@@ -49,6 +49,9 @@ type Node struct {
 	Sex       string   `yaml:"sex" json:"sex,omitempty"`
 	Area      string   `yaml:"area" json:"area,omitempty"`
 	Age       string   `yaml:"age" json:"age,omitempty"`
+	Income    string   `yaml:"income" json:"income,omitempty"`
+	Education string   `yaml:"education" json:"education,omitempty"`
+	Labour    string   `yaml:"labour" json:"labour,omitempty"`
 	// Direction overrides the registry's polarity (+1 or -1).
 	Direction int `yaml:"direction" json:"direction,omitempty"`
 	// Goalposts override the registry's (Lo scores 0, Hi scores the scale).
@@ -76,17 +79,7 @@ func (n *Node) NoData() bool { return !n.IsIndicator() && n.leaves == 0 }
 
 // Key is the series a leaf reads: indicator and disaggregation.
 func (n *Node) Key() SeriesKey {
-	k := SeriesKey{Indicator: n.Indicator, Sex: n.Sex, Area: n.Area, Age: n.Age}
-	if k.Sex == "" {
-		k.Sex = dims.Total
-	}
-	if k.Area == "" {
-		k.Area = dims.Total
-	}
-	if k.Age == "" {
-		k.Age = dims.Total
-	}
-	return k
+	return KeyOf(n.Indicator, dims.Breakdown{Sex: n.Sex, Area: n.Area, Age: n.Age, Income: n.Income, Education: n.Education, Labour: n.Labour})
 }
 
 // EffectiveWeight is the node's weight as given, 1 when not given.
@@ -229,6 +222,12 @@ func (f *Framework) Init(known func(id string) bool) error {
 			}
 			if known != nil && !known(n.Indicator) {
 				bad("node %s: unknown indicator %q", n.Code, n.Indicator)
+			}
+			b := n.Key().Breakdown()
+			for _, d := range dims.Breakdowns {
+				if code := b.Get(d); !d.Valid(code) {
+					bad("node %s: %s %q is not %s", n.Code, d.Column, code, d.Want())
+				}
 			}
 			n.Level, n.leaves = 1, 1
 			return 1

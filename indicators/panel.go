@@ -5,12 +5,30 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/dri-engine/dri/pipeline/dims"
 	"golang.org/x/sync/errgroup"
 )
 
-// SeriesKey identifies a series: an indicator and one disaggregation.
+// SeriesKey identifies a series: an indicator and one disaggregation (a
+// code per breakdown dimension; "" and "_T" both mean the total, and
+// KeyOf writes "_T").
 type SeriesKey struct {
-	Indicator, Sex, Area, Age string
+	Indicator, Sex, Area, Age, Income, Education, Labour string
+}
+
+// normal is the key with "" read as the total.
+func (k SeriesKey) normal() SeriesKey { return KeyOf(k.Indicator, k.Breakdown()) }
+
+// Breakdown is the key's breakdown codes.
+func (k SeriesKey) Breakdown() dims.Breakdown {
+	return dims.Breakdown{Sex: k.Sex, Area: k.Area, Age: k.Age, Income: k.Income, Education: k.Education, Labour: k.Labour}
+}
+
+// KeyOf is the series key of an indicator and a breakdown ("" codes read
+// as totals).
+func KeyOf(indicator string, b dims.Breakdown) SeriesKey {
+	b = b.Normal()
+	return SeriesKey{Indicator: indicator, Sex: b.Sex, Area: b.Area, Age: b.Age, Income: b.Income, Education: b.Education, Labour: b.Labour}
 }
 
 // Series is one unit's observations of a series, in any year order.
@@ -88,8 +106,18 @@ func (p *Panel) SeriesOf(k SeriesKey) []Series {
 // series returns the series of a key and whether their years ascend
 // strictly (then the value of a year is found by binary search).
 func (p *Panel) series(k SeriesKey) (s []Series, sorted bool) {
-	if s, ok := p.Series[k]; ok || p.store == nil {
+	if s, ok := p.Series[k]; ok {
 		return s, false
+	}
+	if p.store == nil {
+		// A panel built by hand may spell a total "" or "_T" (the key a
+		// framework reads is normal: "_T").
+		for key, s := range p.Series {
+			if key.normal() == k {
+				return s, false
+			}
+		}
+		return nil, false
 	}
 	return p.store.seriesOf(k), true
 }

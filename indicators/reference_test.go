@@ -13,6 +13,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 )
 
@@ -283,7 +284,7 @@ func refShape(r *rand.Rand) (*indicators.Framework, *indicators.Panel, map[strin
 			}
 			s[u] = indicators.Series{Years: []int{2023}, Values: []float64{v}}
 		}
-		p.Series[indicators.SeriesKey{Indicator: id, Sex: "_T", Area: "_T", Age: "_T"}] = s
+		p.Series[indicators.KeyOf(id, dims.TotalBreakdown)] = s
 	}
 	for li, depth := 0, r.IntN(4); li < depth && len(level) > 1; li++ {
 		var next []*indicators.Node
@@ -315,7 +316,7 @@ func TestScoreMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 1))
 	for trial := range 300 {
 		f, p, pol := refShape(r)
-		opt := indicators.Options{Year: 2023, IndexRanksOnly: trial%3 == 2}
+		opt := indicators.Options{Year: 2023, LeafRanks: trial%3 != 2}
 		res, err := indicators.Score(f, p, opt)
 		if trial%2 == 1 {
 			// The second of two builds reuses the first one's memory.

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 func f64(v float64) *float64 { return &v }
@@ -44,9 +46,9 @@ func smallPanel() *Panel {
 	return &Panel{Units: []string{"KEN", "UGA", "FRA"},
 		Info: map[string]IndicatorInfo{"access": {Polarity: 1}, "price": {Polarity: -1}, "skills": {Polarity: 1}},
 		Series: map[SeriesKey][]Series{
-			{"access", "_T", "_T", "_T"}: series(2023, 32, 10, 85),
-			{"price", "_T", "_T", "_T"}:  series(2023, 3.8, 9.5, 0.6),
-			{"skills", "_T", "_T", "_T"}: series(2023, nan, 40, 78),
+			KeyOf("access", dims.TotalBreakdown): series(2023, 32, 10, 85),
+			KeyOf("price", dims.TotalBreakdown):  series(2023, 3.8, 9.5, 0.6),
+			KeyOf("skills", dims.TotalBreakdown): series(2023, nan, 40, 78),
 		}}
 }
 
@@ -144,15 +146,20 @@ func TestFrameworkValidation(t *testing.T) {
 	}
 }
 
-// IndexRanksOnly leaves the indicators unranked and everything else as it
-// was.
-func TestIndexRanksOnly(t *testing.T) {
+// Without LeafRanks the indicators are unranked and everything else is as
+// with it.
+func TestLeafRanks(t *testing.T) {
 	f, p := syntheticFramework(50, 6, []int{2})
-	full, err := Score(f, p, Options{Year: 2023})
+	full, err := Score(f, p, Options{Year: 2023, LeafRanks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lean, err := Score(f, p, Options{Year: 2023, IndexRanksOnly: true})
+	for _, nr := range full.Nodes {
+		if !slices.Contains(nr.Rank, 1) {
+			t.Errorf("LeafRanks: %s: no unit ranked 1", nr.Node.Code)
+		}
+	}
+	lean, err := Score(f, p, Options{Year: 2023})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // uaFramework: Index <- {P1 <- {a, b}, P2 <- {c}}, minmax 0-100, amean.
@@ -30,7 +32,7 @@ func uaFramework(t testing.TB) (*Framework, *Panel) {
 		for i := range v {
 			s[i] = Series{Years: []int{2020}, Values: []float64{v[i]}}
 		}
-		p.Series[SeriesKey{id, "_T", "_T", "_T"}] = s
+		p.Series[KeyOf(id, dims.TotalBreakdown)] = s
 	}
 	return f, p
 }
@@ -43,13 +45,24 @@ func TestUncertaintyReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: []map[string]float64{
+	sets := []map[string]float64{
 		{},                        // nominal
 		{"B": 0, "P2": 0},         // the index is a alone: ranks by a: U4 1, U3 2, U2 3, U1 4
 		{"A": 0, "B": 0, "P1": 0}, // c alone: U3 1, U1 and U2 share 2, U4 4
-	}})
+	}
+	res, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: sets})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Weight sets replay as given when weights are also to vary (dri
+	// sensitivity --weight-sets with its default --vary weights; this
+	// panicked): nothing is drawn.
+	varied, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: sets, VaryWeights: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(varied.RunRanks, res.RunRanks, slices.Equal) {
+		t.Errorf("with VaryWeights, replayed ranks %v, want %v", varied.RunRanks, res.RunRanks)
 	}
 	if got := res.RunRanks[0]; !slices.Equal(got, nominal.Root().Rank) {
 		t.Errorf("nominal replay ranks %v, want Score's %v", got, nominal.Root().Rank)

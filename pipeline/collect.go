@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/internal/longload"
 )
 
@@ -22,6 +24,9 @@ type Obs struct {
 	Sex          string // "" means _T
 	Area         string // "" means _T
 	Age          string // "" means _T
+	Income       string // "" means _T
+	Education    string // "" means _T
+	Labour       string // "" means _T
 	Value        float64
 	Status       string // "" means A
 	Note         string
@@ -33,7 +38,7 @@ type Obs struct {
 // line; 0 means not known, and a problem with that field then points at
 // the value's column.
 type FieldColumns struct {
-	Unit, Year, Indicator, Sex, Area, Age, Status int
+	Unit, Year, Indicator, Sex, Area, Age, Income, Education, Labour, Status int
 }
 
 // Interner gives small dense ids to strings (age codes, notes) shared by all
@@ -85,7 +90,43 @@ var (
 	sexInput    = map[string]uint8{"": 0, Total: 0, Female: 1, Male: 2}
 	areaInput   = map[string]uint8{"": 0, Total: 0, Urban: 1, Rural: 2}
 	statusInput = map[string]uint8{"": 0, StatusObserved: 0, StatusEstimated: 1}
+
+	// The closed breakdowns after age: their ids are their codes' places in
+	// the dimension table.
+	incomeIDs, educationIDs, labourIDs = newCodeIDs(dims.Income), newCodeIDs(dims.Education), newCodeIDs(dims.Labour)
+	// IncomeCodes, EducationCodes and LabourCodes are the codes of those
+	// columns, in the order of their ids.
+	IncomeCodes, EducationCodes, LabourCodes = incomeIDs.codes, educationIDs.codes, labourIDs.codes
 )
+
+// codeIDs are the ids of a closed breakdown's codes as input files write
+// them ("" is the total).
+type codeIDs struct {
+	dim   *dims.Dimension
+	input map[string]uint8
+	codes []string
+}
+
+func newCodeIDs(d *dims.Dimension) codeIDs {
+	c := codeIDs{dim: d, input: map[string]uint8{"": 0}}
+	for i, code := range d.Codes() {
+		c.input[code.ID] = uint8(i)
+		c.codes = append(c.codes, code.ID)
+	}
+	return c
+}
+
+// id returns the id of an input cell, or a problem at column.
+func (c *codeIDs) id(s string, column int) (uint8, *RuleError) {
+	if id, ok := c.input[s]; ok {
+		return id, nil
+	}
+	t := strings.TrimSpace(s)
+	if id, ok := c.input[t]; ok {
+		return id, nil
+	}
+	return 0, Reject(RuleBadCode, "%v", checkCode(c.dim, t)).at(column)
+}
 
 // Collector validates the observations of one source file and keeps those
 // that pass, column by column. Adapters call Add for each value and Problem
@@ -326,9 +367,24 @@ func (c *Collector) add(o *Obs) *RuleError {
 		}
 		status = statusIndex[st]
 	}
-	if sex != 0 || area != 0 || age != 0 {
-		if dim, err := disaggregationAllowed(ind, SexCodes[sex], AreaCodes[area], c.ageCode[age]); err != nil {
-			column := map[string]int{"sex": o.Fields.Sex, "area": o.Fields.Area, "age": o.Fields.Age}[dim]
+	k := longload.Codes{Sex: sex, Area: area, Age: age, Status: status}
+	if o.Income != "" || o.Education != "" || o.Labour != "" {
+		var err *RuleError
+		if k.Income, err = incomeIDs.id(o.Income, o.Fields.Income); err != nil {
+			return err
+		}
+		if k.Education, err = educationIDs.id(o.Education, o.Fields.Education); err != nil {
+			return err
+		}
+		if k.Labour, err = labourIDs.id(o.Labour, o.Fields.Labour); err != nil {
+			return err
+		}
+	}
+	if sex != 0 || area != 0 || age != 0 || k.Income != 0 || k.Education != 0 || k.Labour != 0 {
+		codes := []string{SexCodes[sex], AreaCodes[area], c.ageCode[age], IncomeCodes[k.Income], EducationCodes[k.Education], LabourCodes[k.Labour]}
+		if dim, err := disaggregationAllowed(ind, codes); err != nil {
+			column := map[*dims.Dimension]int{dims.Sex: o.Fields.Sex, dims.Area: o.Fields.Area, dims.Age: o.Fields.Age,
+				dims.Income: o.Fields.Income, dims.Education: o.Fields.Education, dims.Labour: o.Fields.Labour}[dim]
 			return Reject(RuleBadCode, "%v", err).at(column)
 		}
 	}
@@ -341,7 +397,7 @@ func (c *Collector) add(o *Obs) *RuleError {
 			note = c.notes.ID(n)
 		}
 	}
-	c.cols.Push(unit, int16(o.Year), int32(indIdx), sex, area, age, o.Value, status, note, int32(o.Line))
+	c.cols.Push(unit, int16(o.Year), int32(indIdx), k, o.Value, note, int32(o.Line))
 	return nil
 }
 
@@ -400,20 +456,13 @@ func (c *Collector) UnitIndex(raw string, kind UnitKind) (int32, *RuleError) {
 }
 
 // disaggregationAllowed checks the registry lists the breakdowns of the
-// codes that are not totals; on failure it returns the dimension.
-func disaggregationAllowed(ind *Indicator, sex, area, age string) (string, error) {
-	has := func(d string) bool {
-		for _, x := range ind.Disaggregations {
-			if x == d {
-				return true
-			}
-		}
-		return false
-	}
-	for _, d := range []struct{ dim, code string }{{"sex", sex}, {"area", area}, {"age", age}} {
-		if d.code != Total && !has(d.dim) {
-			return d.dim, fmt.Errorf("%s has no %s disaggregation in the registry (got %s=%s)", ind.ID, d.dim, d.dim, d.code)
+// codes that are not totals (codes in the order of dims.Breakdowns); on
+// failure it returns the dimension.
+func disaggregationAllowed(ind *Indicator, codes []string) (*dims.Dimension, error) {
+	for i, d := range dims.Breakdowns {
+		if codes[i] != Total && !slices.Contains(ind.Disaggregations, d.Column) {
+			return d, fmt.Errorf("%s has no %s disaggregation in the registry (got %s=%s)", ind.ID, d.Column, d.Column, codes[i])
 		}
 	}
-	return "", nil
+	return nil, nil
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -17,6 +18,9 @@ const (
 	ColSex       = "sex"
 	ColArea      = "area"
 	ColAge       = "age"
+	ColIncome    = "income"
+	ColEducation = "education"
+	ColLabour    = "labour"
 	ColValue     = "value"
 	ColStatus    = "status"
 	ColSource    = "source"
@@ -31,6 +35,9 @@ const (
 	IdxSex
 	IdxArea
 	IdxAge
+	IdxIncome
+	IdxEducation
+	IdxLabour
 	IdxValue
 	IdxStatus
 	IdxSource
@@ -39,8 +46,14 @@ const (
 
 var dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
+// dictCode is the type of the closed breakdowns after age (income,
+// education, labour): a handful of codes, one byte a row, so that a table
+// without those breakdowns pays 3 bytes a row for them, not 12.
+var dictCode = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+
 // Schema is the canonical observation table: long format, one row per
-// observation, key (unit, year, indicator, sex, area, age). Only note is
+// observation, key (unit, year, indicator and the breakdowns: sex, area,
+// age, income, education, labour). Only note is
 // nullable; a missing value is a missing row.
 var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: ColUnit, Type: dictString},
@@ -49,6 +62,9 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: ColSex, Type: dictString},
 	{Name: ColArea, Type: dictString},
 	{Name: ColAge, Type: dictString},
+	{Name: ColIncome, Type: dictCode},
+	{Name: ColEducation, Type: dictCode},
+	{Name: ColLabour, Type: dictCode},
 	{Name: ColValue, Type: arrow.PrimitiveTypes.Float64},
 	{Name: ColStatus, Type: dictString},
 	{Name: ColSource, Type: dictString},
@@ -99,6 +115,15 @@ func checkAge(s string) error {
 	return nil
 }
 
+// checkCode checks a code of a closed breakdown dimension (income,
+// education, labour).
+func checkCode(d *dims.Dimension, s string) error {
+	if !d.Valid(s) {
+		return fmt.Errorf("%s %s is not one of %s", d.Column, Excerpt(s), d.Glossed())
+	}
+	return nil
+}
+
 func checkStatus(s string) error {
 	if dims.Status.Reserved(s) {
 		return fmt.Errorf("status %s is reserved for values DRI imputes", Excerpt(s))
@@ -107,4 +132,14 @@ func checkStatus(s string) error {
 		return fmt.Errorf("status %s is not one of %s", Excerpt(s), dims.Status.Glossed())
 	}
 	return nil
+}
+
+// BreakdownNames lists the breakdown columns, "sex, area, age, income,
+// education or labour", for messages.
+func BreakdownNames() string {
+	names := make([]string, len(dims.Breakdowns))
+	for i, d := range dims.Breakdowns {
+		names[i] = d.Column
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

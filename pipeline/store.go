@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dri-engine/dri/pipeline/dims"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
@@ -26,6 +28,12 @@ type Store struct {
 	areaDict   []string
 	age        []int32
 	ageDict    []string
+	income     []int8
+	incDict    []string
+	education  []int8
+	eduDict    []string
+	labour     []int8
+	labDict    []string
 	value      []float64
 	status     []int32
 	statusDict []string
@@ -60,6 +68,18 @@ func NewStore(rec arrow.RecordBatch) (*Store, error) {
 	s.sex, s.sexDict = dict(IdxSex)
 	s.area, s.areaDict = dict(IdxArea)
 	s.age, s.ageDict = dict(IdxAge)
+	code := func(i int) ([]int8, []string) {
+		d := rec.Column(i).(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		out := make([]string, vals.Len())
+		for j := range out {
+			out[j] = vals.Value(j)
+		}
+		return d.Indices().(*array.Int8).Int8Values(), out
+	}
+	s.income, s.incDict = code(IdxIncome)
+	s.education, s.eduDict = code(IdxEducation)
+	s.labour, s.labDict = code(IdxLabour)
 	s.value = rec.Column(IdxValue).(*array.Float64).Float64Values()
 	s.status, s.statusDict = dict(IdxStatus)
 	s.source, s.srcDict = dict(IdxSource)
@@ -110,6 +130,9 @@ type Row struct {
 	Sex       string  `json:"sex"`
 	Area      string  `json:"area"`
 	Age       string  `json:"age"`
+	Income    string  `json:"income"`
+	Education string  `json:"education"`
+	Labour    string  `json:"labour"`
 	Value     float64 `json:"value"`
 	Status    string  `json:"status"`
 	Source    string  `json:"source"`
@@ -121,6 +144,7 @@ func (s *Store) Row(i int) Row {
 	r := Row{
 		Unit: s.unitDict[s.unit[i]], Year: int(s.year[i]), Indicator: s.indDict[s.indicator[i]],
 		Sex: s.sexDict[s.sex[i]], Area: s.areaDict[s.area[i]], Age: s.ageDict[s.age[i]],
+		Income: s.incDict[s.income[i]], Education: s.eduDict[s.education[i]], Labour: s.labDict[s.labour[i]],
 		Value: s.value[i], Status: s.statusDict[s.status[i]], Source: s.srcDict[s.source[i]],
 	}
 	if s.note.IsValid(i) {
@@ -153,8 +177,17 @@ func (s *Store) Indicator(i int) string { return s.indDict[s.indicator[i]] }
 func (s *Store) Sex(i int) string       { return s.sexDict[s.sex[i]] }
 func (s *Store) Area(i int) string      { return s.areaDict[s.area[i]] }
 func (s *Store) Age(i int) string       { return s.ageDict[s.age[i]] }
-func (s *Store) Status(i int) string    { return s.statusDict[s.status[i]] }
-func (s *Store) Source(i int) string    { return s.srcDict[s.source[i]] }
+func (s *Store) Income(i int) string    { return s.incDict[s.income[i]] }
+func (s *Store) Education(i int) string { return s.eduDict[s.education[i]] }
+func (s *Store) Labour(i int) string    { return s.labDict[s.labour[i]] }
+
+// Breakdown returns row i's breakdown codes.
+func (s *Store) Breakdown(i int) Breakdown {
+	return Breakdown{Sex: s.sexDict[s.sex[i]], Area: s.areaDict[s.area[i]], Age: s.ageDict[s.age[i]],
+		Income: s.incDict[s.income[i]], Education: s.eduDict[s.education[i]], Labour: s.labDict[s.labour[i]]}
+}
+func (s *Store) Status(i int) string { return s.statusDict[s.status[i]] }
+func (s *Store) Source(i int) string { return s.srcDict[s.source[i]] }
 
 // Indicators returns the ids of the indicators with data, sorted.
 func (s *Store) Indicators() []string {
@@ -184,6 +217,19 @@ func (s *Store) Count(indicator string) int {
 	return r[1] - r[0]
 }
 
+// Breakdown is the row's breakdown codes.
+func (r Row) Breakdown() Breakdown {
+	return Breakdown{Sex: r.Sex, Area: r.Area, Age: r.Age, Income: r.Income, Education: r.Education, Labour: r.Labour}
+}
+
+// QueryOf is a query of exactly one breakdown ("" reads as the total) of
+// any indicator, unit and year (set them on the result).
+func QueryOf(b Breakdown) Query {
+	b = b.Normal()
+	return Query{Sex: []string{b.Sex}, Area: []string{b.Area}, Age: []string{b.Age},
+		Income: []string{b.Income}, Education: []string{b.Education}, Labour: []string{b.Labour}}
+}
+
 // Query selects observations of one indicator. Empty filters select all.
 type Query struct {
 	Indicator string
@@ -191,6 +237,9 @@ type Query struct {
 	Sex       []string
 	Area      []string
 	Age       []string
+	Income    []string
+	Education []string
+	Labour    []string
 	From, To  int // years, inclusive; 0 = open
 	// MRV keeps the MRV most recent years in which the indicator has any
 	// data in the selection (periods, as the World Bank API's mrv).
@@ -200,8 +249,34 @@ type Query struct {
 	MRNEV int
 }
 
+// Filter returns the query's codes of a breakdown dimension (nil = all).
+func (q *Query) Filter(d *dims.Dimension) []string {
+	return *q.filter(d)
+}
+
+// SetFilter sets the query's codes of a breakdown dimension.
+func (q *Query) SetFilter(d *dims.Dimension, codes []string) { *q.filter(d) = codes }
+
+func (q *Query) filter(d *dims.Dimension) *[]string {
+	switch d {
+	case dims.Sex:
+		return &q.Sex
+	case dims.Area:
+		return &q.Area
+	case dims.Age:
+		return &q.Age
+	case dims.Income:
+		return &q.Income
+	case dims.Education:
+		return &q.Education
+	case dims.Labour:
+		return &q.Labour
+	}
+	panic("pipeline: " + d.Column + " is not a breakdown")
+}
+
 // Select returns the row indices of the observations matching q, in the
-// record's order (unit, sex, area, age, year). An unknown indicator yields
+// record's order (unit, the breakdowns, year). An unknown indicator yields
 // no rows; callers check the registry first to tell unknown from empty.
 func (s *Store) Select(q Query) []int {
 	r, ok := s.ranges[q.Indicator]
@@ -219,13 +294,15 @@ func (s *Store) Select(q Query) []int {
 		return func(v string) bool { return set[v] }
 	}
 	inUnit, inSex, inArea, inAge := in(q.Units), in(q.Sex), in(q.Area), in(q.Age)
+	inIncome, inEducation, inLabour := in(q.Income), in(q.Education), in(q.Labour)
 	var rows []int
 	for i := r[0]; i < r[1]; i++ {
 		y := int(s.year[i])
 		if (q.From != 0 && y < q.From) || (q.To != 0 && y > q.To) {
 			continue
 		}
-		if !inUnit(s.unitDict[s.unit[i]]) || !inSex(s.sexDict[s.sex[i]]) || !inArea(s.areaDict[s.area[i]]) || !inAge(s.ageDict[s.age[i]]) {
+		if !inUnit(s.unitDict[s.unit[i]]) || !inSex(s.sexDict[s.sex[i]]) || !inArea(s.areaDict[s.area[i]]) || !inAge(s.ageDict[s.age[i]]) ||
+			!inIncome(s.incDict[s.income[i]]) || !inEducation(s.eduDict[s.education[i]]) || !inLabour(s.labDict[s.labour[i]]) {
 			continue
 		}
 		rows = append(rows, i)
@@ -263,7 +340,8 @@ func (s *Store) Select(q Query) []int {
 }
 
 func (s *Store) sameSeries(i, j int) bool {
-	return s.unit[i] == s.unit[j] && s.sex[i] == s.sex[j] && s.area[i] == s.area[j] && s.age[i] == s.age[j]
+	return s.unit[i] == s.unit[j] && s.sex[i] == s.sex[j] && s.area[i] == s.area[j] && s.age[i] == s.age[j] &&
+		s.income[i] == s.income[j] && s.education[i] == s.education[j] && s.labour[i] == s.labour[j]
 }
 
 func filterRows(rows []int, keep func(int) bool) []int {
@@ -276,15 +354,22 @@ func filterRows(rows []int, keep func(int) bool) []int {
 	return out
 }
 
-// Series calls fn for each series of an indicator (one unit, sex, area and
-// age) with its years ascending and values: views of the store's columns,
-// valid while the store is, not to be modified. It is the fast path for
-// reading a whole indicator (no per-row filters).
-func (s *Store) Series(indicator string, fn func(unit, sex, area, age string, years []int16, values []float64)) {
-	s.SeriesIndexed(indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
-		fn(s.unitDict[unit], sex, area, age, years, values)
+// Series calls fn for each series of an indicator (one unit and
+// breakdown) with its years ascending and values: views of the store's
+// columns, valid while the store is, not to be modified. It is the fast
+// path for reading a whole indicator (no per-row filters).
+func (s *Store) Series(indicator string, fn func(unit string, b Breakdown, years []int16, values []float64)) {
+	s.SeriesIndexed(indicator, func(unit int, b Breakdown, years []int16, values []float64) {
+		fn(s.unitDict[unit], b, years, values)
 	})
 }
+
+// Breakdown is an observation's codes in the breakdown dimensions (the
+// dimension table's type).
+type Breakdown = dims.Breakdown
+
+// TotalBreakdown is the breakdown of a country's total: _T everywhere.
+var TotalBreakdown = dims.TotalBreakdown
 
 // ParseYears parses a date filter: "2024", "2015:2024", "2015:" or ":2024".
 func ParseYears(s string) (from, to int, err error) {

@@ -14,7 +14,7 @@ func (s *Store) UnitIndex(i int) int { return int(s.unit[i]) }
 
 // SeriesIndexed is Series with each series' unit as its dictionary index
 // (see UnitCodes) instead of its code.
-func (s *Store) SeriesIndexed(indicator string, fn func(unit int, sex, area, age string, years []int16, values []float64)) {
+func (s *Store) SeriesIndexed(indicator string, fn func(unit int, b Breakdown, years []int16, values []float64)) {
 	r, ok := s.ranges[indicator]
 	if !ok {
 		return
@@ -24,7 +24,7 @@ func (s *Store) SeriesIndexed(indicator string, fn func(unit int, sex, area, age
 		for b < r[1] && s.sameSeries(a, b) {
 			b++
 		}
-		fn(int(s.unit[a]), s.sexDict[s.sex[a]], s.areaDict[s.area[a]], s.ageDict[s.age[a]], s.year[a:b], s.value[a:b])
+		fn(int(s.unit[a]), s.Breakdown(a), s.year[a:b], s.value[a:b])
 		a = b
 	}
 }

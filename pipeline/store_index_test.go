@@ -3,6 +3,8 @@ package pipeline_test
 import (
 	"fmt"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // TestStoreUnitIndices: SeriesIndexed hands out the same series as Series,
@@ -20,11 +22,11 @@ func TestStoreUnitIndices(t *testing.T) {
 	n := 0
 	for _, ind := range s.Indicators() {
 		var byCode, byIndex []string
-		s.Series(ind, func(unit, sex, area, age string, years []int16, values []float64) {
-			byCode = append(byCode, fmt.Sprint(unit, sex, area, age, years, values))
+		s.Series(ind, func(unit string, b pipeline.Breakdown, years []int16, values []float64) {
+			byCode = append(byCode, fmt.Sprint(unit, b, years, values))
 		})
-		s.SeriesIndexed(ind, func(unit int, sex, area, age string, years []int16, values []float64) {
-			byIndex = append(byIndex, fmt.Sprint(codes[unit], sex, area, age, years, values))
+		s.SeriesIndexed(ind, func(unit int, b pipeline.Breakdown, years []int16, values []float64) {
+			byIndex = append(byIndex, fmt.Sprint(codes[unit], b, years, values))
 		})
 		if fmt.Sprint(byCode) != fmt.Sprint(byIndex) {
 			t.Fatalf("%s: SeriesIndexed differs from Series", ind)

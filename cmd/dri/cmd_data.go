@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/api/service"
@@ -18,6 +19,7 @@ func init() {
 
 func runData(ctx context.Context, args []string, e *env) error {
 	fs := newFlags("data", "data --indicator ID[,ID...] [--unit A,B] [--sex F,M] [--area U,R] [--age BAND]\n"+
+		"                [--income B40,T60] [--education CODES] [--labour LF,NLF]\n"+
 		"                [--date 2015:2024] [--mrv N | --mrnev N] [--format table|csv|json] [--data DIR]\n\n"+
 		"Prints the observations of the indicators, in the order listed, with their status (A observed,\n"+
 		"E publisher's estimate) and source. --unit takes ISO3 or ISO2 codes and names; a group code (LDC,\n"+
@@ -32,9 +34,14 @@ func runData(ctx context.Context, args []string, e *env) error {
 	indicator := fs.String("indicator", "", "indicator ids, e.g. egov.egdi or egov.egdi,itu.internet_use (required; `dri data --list` shows them)")
 	list := fs.Bool("list", false, "list the indicators with data and exit")
 	units := fs.String("unit", "", "list of units: ISO3, ISO2, names or group codes")
-	sex := fs.String("sex", "", "list of sex codes: "+dims.Sex.List(", "))
-	area := fs.String("area", "", "list of area codes: "+dims.Area.List(", "))
-	age := fs.String("age", "", "list of age codes: "+dims.Total+" or SDMX bands such as Y15T34")
+	breakdown := map[*dims.Dimension]*string{}
+	for _, d := range dims.Breakdowns {
+		usage := "list of " + d.Column + " codes: " + d.Glossed()
+		if d.Enum() == nil {
+			usage = "list of " + d.Column + " codes: " + d.Total + " or SDMX bands such as Y15T34"
+		}
+		breakdown[d] = fs.String(d.Column, "", usage)
+	}
 	date := fs.String("date", "", "year or range: 2024, 2015:2024, 2015:, :2020")
 	mrv := fs.Int("mrv", 0, "keep the N most recent years with data")
 	mrnev := fs.Int("mrnev", 0, "keep each series' N most recent values")
@@ -71,18 +78,18 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	// Sex, area, age in that order: with two wrong, the same flag is named
-	// every time. An unknown age band would match nothing: an error, not an
-	// empty table.
-	for _, f := range []struct {
-		dim  *dims.Dimension
-		vals []string
-	}{{dims.Sex, splitList(*sex)}, {dims.Area, splitList(*area)}, {dims.Age, splitList(*age)}} {
-		for _, v := range f.vals {
-			if !f.dim.Valid(v) {
-				return usagef("--%s: unknown code %q", f.dim.Column, v)
+	// The breakdowns in column order: with two wrong, the same flag is
+	// named every time. An unknown code would match nothing: an error, not
+	// an empty table.
+	q := pipeline.Query{From: from, To: to, MRV: *mrv, MRNEV: *mrnev}
+	for _, d := range dims.Breakdowns {
+		vals := splitList(*breakdown[d])
+		for _, v := range vals {
+			if !d.Valid(v) {
+				return usagef("--%s: unknown code %q (want %s)", d.Column, v, d.Want())
 			}
 		}
+		q.SetFilter(d, vals)
 	}
 	opt, err := data.options()
 	if err != nil {
@@ -107,20 +114,24 @@ func runData(ctx context.Context, args []string, e *env) error {
 		}
 		return t.write(e.stdout, *format)
 	}
-	var unknown []string
+	var unknown, ids []string
 	for _, id := range indicators {
-		if _, _, ok := res.Registry.Lookup(id); !ok {
+		// A publisher's code (IT.NET.USER.ZS) names its indicator, once.
+		canonical, ok := res.Registry.Canonical(id)
+		if !ok {
 			unknown = append(unknown, fmt.Sprintf("%q", id))
 		}
+		if !slices.Contains(ids, canonical) {
+			ids = append(ids, canonical)
+		}
 	}
+	indicators = ids
 	if len(unknown) > 0 {
 		return usagef("--indicator: unknown indicator %s (see dri data --list)", strings.Join(unknown, ", "))
 	}
 	if err := engine.CheckMembership(*membership); err != nil {
 		return usagef("--membership: %v", err)
 	}
-	q := pipeline.Query{Sex: splitList(*sex), Area: splitList(*area), Age: splitList(*age),
-		From: from, To: to, MRV: *mrv, MRNEV: *mrnev}
 	var groups []string
 	unitRows := true
 	if us := splitList(*units); len(us) > 0 {
@@ -161,7 +172,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 		}
 		for _, g := range groups {
 			gr, err := eng.GroupFigures(g, id, engine.GroupSeriesQuery{Sex: q.Sex, Area: q.Area, Age: q.Age,
-				From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
+				Income: q.Income, Education: q.Education, Labour: q.Labour, From: from, To: to, MRV: *mrv, MRNEV: *mrnev, Options: engine.GroupOptions{Membership: *membership, Estimate: *estimate}})
 			if err != nil {
 				return err
 			}
@@ -173,7 +184,11 @@ func runData(ctx context.Context, args []string, e *env) error {
 	// Group figures carry their fields (members with data, population
 	// share, years, method), as on /v1/data; a table of observations only
 	// does without those columns.
-	t := &table{header: []string{"unit", "year", "indicator", "sex", "area", "age", "value", "status", "source", "note"}}
+	t := &table{header: []string{"unit", "year", "indicator"}}
+	for _, d := range dims.Breakdowns {
+		t.header = append(t.header, d.Column)
+	}
+	t.header = append(t.header, "value", "status", "source", "note")
 	if len(groups) > 0 {
 		t.header = append(t.header, figureColumns...)
 	}
@@ -182,8 +197,11 @@ func runData(ctx context.Context, args []string, e *env) error {
 		if *format == "table" && len(note) > 60 && r.fig == nil {
 			note = note[:57] + "..."
 		}
-		cells := []cell{str(r.Unit), integer(r.Year), str(r.Indicator), str(r.Sex), str(r.Area), str(r.Age),
-			num(r.Value), str(r.Status), str(r.Source), str(note)}
+		cells := []cell{str(r.Unit), integer(r.Year), str(r.Indicator)}
+		for _, code := range r.Breakdown().Codes() {
+			cells = append(cells, str(code))
+		}
+		cells = append(cells, num(r.Value), str(r.Status), str(r.Source), str(note))
 		if len(groups) > 0 {
 			cells = append(cells, figureCells(r.fig)...)
 		}

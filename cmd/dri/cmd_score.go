@@ -500,7 +500,6 @@ func asProblems(err error, target **load.ProblemsError) bool { return errors.As(
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")

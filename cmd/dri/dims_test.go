@@ -32,7 +32,7 @@ func TestDataCodeFlags(t *testing.T) {
 		})
 	}
 	code, stdout, _ := dri(t, "data", "--help")
-	for _, want := range []string{"list of sex codes: _T, F, M", "list of area codes: _T, U, R", "age codes: _T or SDMX bands"} {
+	for _, want := range []string{"list of sex codes: _T, F, M", "list of area codes: _T, U (urban), R (rural)", "list of income codes: _T, Q1 (poorest fifth)", "age codes: _T or SDMX bands"} {
 		if code != exitOK || !strings.Contains(stdout, want) {
 			t.Errorf("dri data --help: exit %d, no %q in\n%s", code, want, stdout)
 		}

@@ -88,7 +88,8 @@ func TestRunWritesSnapshotAndRefusesBadData(t *testing.T) {
 func TestDataCommand(t *testing.T) {
 	// Published in the UN E-Government Survey 2024: Kenya EGDI 0.6314.
 	code, stdout, _ := dri(t, "data", "--indicator", "egov.egdi", "--unit", "KEN", "--date", "2024", "--format", "csv")
-	want := "unit,year,indicator,sex,area,age,value,status,source,note\n\"KEN\",2024,\"egov.egdi\",\"_T\",\"_T\",\"_T\",0.6314,\"A\",\"egov-2024\",\n"
+	want := "unit,year,indicator,sex,area,age,income,education,labour,value,status,source,note\n" +
+		"\"KEN\",2024,\"egov.egdi\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",0.6314,\"A\",\"egov-2024\",\n"
 	if code != exitOK || stdout != want {
 		t.Errorf("dri data csv: exit %d\n%s\nwant\n%s", code, stdout, want)
 	}

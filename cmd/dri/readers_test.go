@@ -192,7 +192,7 @@ func TestCSVInjectionCLI(t *testing.T) {
 	}
 	_, out, _ = dri(t, append(args, "--format", "csv")...)
 	value := strconv.FormatFloat(rows[0].Value, 'g', -1, 64)
-	want := fmt.Sprintf("\"TUR\",2018,\"itu.coverage_4g\",\"_T\",\"_T\",\"_T\",%s,\"A\",", value)
+	want := fmt.Sprintf("\"TUR\",2018,\"itu.coverage_4g\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",\"_T\",%s,\"A\",", value)
 	if !strings.Contains(out, want) || !strings.HasSuffix(out, ",\"'"+strings.ReplaceAll(note, `"`, `""`)+"\"\n") {
 		t.Errorf("csv:\n%s\nwant a row starting %s and ending with the note after '", out, want)
 	}

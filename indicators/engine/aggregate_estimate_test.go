@@ -44,7 +44,7 @@ func TestEstimatedGroupFigure(t *testing.T) {
 		swx += pop[k] * x[k]
 	}
 	want := swx / sw // 89.30019505903846
-	a, err := e.GroupIndicator("M49-030", "itu.internet_use", "", "", "", 2023, GroupOptions{Estimate: true})
+	a, err := e.GroupIndicator("M49-030", "itu.internet_use", pipeline.Breakdown{}, 2023, GroupOptions{Estimate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,14 +66,14 @@ func TestEstimatedGroupFigure(t *testing.T) {
 	}
 
 	// Without estimate: the rule as before, no status.
-	b, _ := e.GroupIndicator("M49-030", "itu.internet_use", "", "", "", 2023, GroupOptions{})
+	b, _ := e.GroupIndicator("M49-030", "itu.internet_use", pipeline.Breakdown{}, 2023, GroupOptions{})
 	wantObs := (swx - pop[4]*x[4]) / (sw - pop[4]) // 90.52172472556555
 	if b.Status != "" || b.Imputed != 0 || b.N != 4 || math.Abs(b.Value-wantObs) > 1e-9 {
 		t.Errorf("without estimate: %v status %q imputed %d N %d, want %v, \"\", 0, 4", b.Value, b.Status, b.Imputed, b.N, wantObs)
 	}
 
 	// An imputed share over the threshold withholds the figure, with the reason.
-	c, _ := e.GroupIndicator("M49-030", "itu.internet_use", "", "", "", 2023, GroupOptions{Estimate: true, MaxImputedShare: 0.01})
+	c, _ := e.GroupIndicator("M49-030", "itu.internet_use", pipeline.Breakdown{}, 2023, GroupOptions{Estimate: true, MaxImputedShare: 0.01})
 	if !c.Withheld || !math.IsNaN(c.Value) || !strings.Contains(c.Reason, "imputed members hold 2% of the population covered in 2023; the threshold is 1%") {
 		t.Errorf("threshold 1%%: %v withheld %v (%s), want withheld for the imputed share", c.Value, c.Withheld, c.Reason)
 	}
@@ -87,7 +87,7 @@ func TestEstimatedGroupFigure(t *testing.T) {
 // 2023, a donor for the Asian LDCs, but not urban women.)
 func TestEstimateCannotImpute(t *testing.T) {
 	e := testEngine(t)
-	a, err := e.GroupIndicator("LDC", "itu.internet_use", "F", "U", "", 2024, GroupOptions{Estimate: true})
+	a, err := e.GroupIndicator("LDC", "itu.internet_use", pipeline.Breakdown{Sex: "F", Area: "U"}, 2024, GroupOptions{Estimate: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +103,8 @@ func TestEstimateCannotImpute(t *testing.T) {
 // itu.internet_use), or NaN.
 func (e *Engine) imputedValue(t *testing.T, unit string, year int) float64 {
 	t.Helper()
-	all := e.indicatorSeries("itu.internet_use", pipeline.Query{Sex: []string{"_T"}, Area: []string{"_T"}, Age: []string{"_T"}})
-	s := all[breakdown{"_T", "_T", "_T"}]
+	all := e.indicatorSeries("itu.internet_use", pipeline.QueryOf(pipeline.TotalBreakdown))
+	s := all[pipeline.TotalBreakdown]
 	values, valid := make([]float64, len(e.units)), make([]bool, len(e.units))
 	for u, ser := range s.series {
 		if len(ser.Years) > 0 {
@@ -125,7 +125,7 @@ func (e *Engine) imputedValue(t *testing.T, unit string, year int) float64 {
 // for the member share (its population share, 1.6 %, is under 10 %).
 func TestEstimateWithheldByImputedMembers(t *testing.T) {
 	e := testEngine(t)
-	a, _ := e.GroupIndicator("M49-030", "itu.internet_use", "", "", "", 2023, GroupOptions{Estimate: true, MaxImputedShare: 0.1})
+	a, _ := e.GroupIndicator("M49-030", "itu.internet_use", pipeline.Breakdown{}, 2023, GroupOptions{Estimate: true, MaxImputedShare: 0.1})
 	if !a.Withheld || !strings.Contains(a.Reason, "1 of the 5 members with a value are imputed; the threshold is 10%") {
 		t.Errorf("threshold 10%%: %v withheld %v (%s), want withheld for the imputed members", a.Value, a.Withheld, a.Reason)
 	}

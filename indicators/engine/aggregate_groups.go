@@ -348,9 +348,6 @@ func (e *Engine) indicatorRule(indicator string) (weighting string, window int) 
 	return ind.GroupWeighting, ind.Window()
 }
 
-// breakdown is one series of an indicator: its sex, area and age codes.
-type breakdown struct{ sex, area, age string }
-
 // unitSeries holds one breakdown's observations per scored unit.
 type unitSeries struct {
 	series     []indicators.Series // per scored unit
@@ -360,15 +357,15 @@ type unitSeries struct {
 // indicatorSeries reads an indicator's observations matching q (the year
 // filter ignored: values before From count within the window), per
 // breakdown and scored unit.
-func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[breakdown]*unitSeries {
+func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[pipeline.Breakdown]*unitSeries {
 	q.Indicator, q.From, q.To = indicator, 0, 0
-	out := map[breakdown]*unitSeries{}
+	out := map[pipeline.Breakdown]*unitSeries{}
 	for _, i := range e.store.Select(q) {
 		u := e.unitOfIndex[e.store.UnitIndex(i)]
 		if u < 0 {
 			continue
 		}
-		k := breakdown{e.store.Sex(i), e.store.Area(i), e.store.Age(i)}
+		k := e.store.Breakdown(i)
 		s := out[k]
 		if s == nil {
 			s = &unitSeries{series: make([]indicators.Series, len(e.units))}
@@ -399,9 +396,9 @@ func (e *Engine) figureOfSeries(g *pipeline.Group, s *unitSeries, year, window i
 	return e.groupFigure(g, year, values, valid, years, weighting, opt)
 }
 
-// GroupIndicator is a group's figure of one indicator series (sex, area,
-// age codes; "" is the total) in a year.
-func (e *Engine) GroupIndicator(group, indicator, sex, area, age string, year int, opt GroupOptions) (Aggregate, error) {
+// GroupIndicator is a group's figure of one indicator series (its
+// breakdown; "" is the total) in a year.
+func (e *Engine) GroupIndicator(group, indicator string, b pipeline.Breakdown, year int, opt GroupOptions) (Aggregate, error) {
 	g, ok := e.ref.Group(group)
 	if !ok {
 		return Aggregate{}, &UnknownError{"group", group}
@@ -409,21 +406,14 @@ func (e *Engine) GroupIndicator(group, indicator, sex, area, age string, year in
 	if err := CheckMembership(opt.Membership); err != nil {
 		return Aggregate{}, err
 	}
-	k := breakdown{orTotal(sex), orTotal(area), orTotal(age)}
+	k := b.Normal()
 	weighting, window := e.indicatorRule(indicator)
 	if weighting == pipeline.GroupNone {
 		return Aggregate{Value: math.NaN(), PopCoverage: math.NaN(), Withheld: true,
 			Reason: indicator + " has no group figure (group_weighting: none)"}, nil
 	}
-	all := e.indicatorSeries(indicator, pipeline.Query{Sex: []string{k.sex}, Area: []string{k.area}, Age: []string{k.age}})
+	all := e.indicatorSeries(indicator, pipeline.QueryOf(k))
 	a := e.figureOfSeries(g, all[k], year, window, weighting, opt)
-	a.sexSpecific(k.sex)
+	a.sexSpecific(k.Sex)
 	return a, nil
-}
-
-func orTotal(s string) string {
-	if s == "" {
-		return pipeline.Total
-	}
-	return s
 }

@@ -113,7 +113,7 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 			s.Years = append(s.Years, rowYear[i])
 			s.Values = append(s.Values, values[i])
 		}
-		p.Series[indicators.SeriesKey{Indicator: code, Sex: dims.Total, Area: dims.Total, Age: dims.Total}] = series
+		p.Series[indicators.KeyOf(code, dims.TotalBreakdown)] = series
 	}
 	for g, labels := range data.Groups {
 		col := make([]string, len(units))

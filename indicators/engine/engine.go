@@ -164,6 +164,16 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	if err != nil {
 		return nil, err
 	}
+	// A framework file may name an indicator by a publisher's code (an
+	// alias in the registry): its nodes hold the indicator's id.
+	for _, n := range f.Nodes() {
+		if n.IsIndicator() {
+			n.Indicator, _ = e.reg.Canonical(n.Indicator)
+		}
+	}
+	for i, x := range f.Extras {
+		f.Extras[i], _ = e.reg.Canonical(x)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, exists := e.frameworks[f.ID]; !exists {
@@ -232,7 +242,7 @@ func (e *Engine) panel(f *indicators.Framework) *indicators.Panel {
 		}
 	}
 	for _, x := range f.Extras {
-		keys[indicators.SeriesKey{Indicator: x, Sex: dims.Total, Area: dims.Total, Age: dims.Total}] = true
+		keys[indicators.KeyOf(x, dims.TotalBreakdown)] = true
 	}
 	p := indicators.NewPanel(e.units, e.info, e.groups, storeObservations{e}, slices.Collect(maps.Keys(keys)))
 	e.panels[f.ID] = p
@@ -249,8 +259,9 @@ func (o storeObservations) Years(indicator string) []int { return o.e.store.Year
 // Each calls fn with each scored unit's series of a key (the store's
 // views: years ascending, not to be modified).
 func (o storeObservations) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
-	o.e.store.SeriesIndexed(k.Indicator, func(unit int, sex, area, age string, years []int16, values []float64) {
-		if sex != k.Sex || area != k.Area || age != k.Age {
+	want := k.Breakdown()
+	o.e.store.SeriesIndexed(k.Indicator, func(unit int, b pipeline.Breakdown, years []int16, values []float64) {
+		if b != want {
 			return
 		}
 		if u := o.e.unitOfIndex[unit]; u >= 0 {
@@ -299,18 +310,25 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 }
 
 // Score scores a framework for a year (0 = the default year) with method
-// overrides, cached per framework, year and options.
+// overrides, cached per framework, year and options. Other weights, weight
+// scheme or aggregation only are scored from the cached result with the
+// framework's own choices (indicators.Reweight).
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return e.scores.get(f.ID+"|"+optionsKey(opt), func() (*indicators.Result, error) {
+		if reweighting(f, opt) {
+			return e.reweight(f, opt)
+		}
 		return indicators.Score(f, e.panel(f), opt)
 	})
 }
 
 // scoring resolves a framework and the year to score (0 = its default).
+// Score and ScoreOnce rank the indicators too: the API, profiles and
+// exports show every node's rank.
 func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicators.Framework, indicators.Options, error) {
 	f, ok := e.Framework(id)
 	if !ok {
@@ -323,15 +341,20 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 		return nil, opt, e.scoresNothing(f)
 	}
 	opt.Year = year
+	opt.LeafRanks = true
 	return f, opt, nil
 }
 
 // ScoreOnce scores like Score without caching the result: for work whose
-// result is used once.
+// result is used once. A what-if (as Score's) starts from the cached
+// result with the framework's own choices.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
+	}
+	if reweighting(f, opt) {
+		return e.reweight(f, opt)
 	}
 	return indicators.Score(f, e.panel(f), opt)
 }
@@ -357,7 +380,7 @@ func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Optio
 
 func optionsKey(o indicators.Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.IndexRanksOnly)
+	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.LeafRanks)
 	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
 		if p != nil {
 			b.WriteString(p.String())
@@ -524,7 +547,9 @@ func (e *Engine) PopulationYear(year int) int {
 func (e *Engine) loadPopulation() {
 	e.popOnce.Do(func() {
 		e.popAll = map[string]indicators.Series{}
-		for _, i := range e.store.Select(pipeline.Query{Indicator: populationIndicator, Sex: []string{dims.Total}}) {
+		q := pipeline.QueryOf(pipeline.TotalBreakdown)
+		q.Indicator = populationIndicator
+		for _, i := range e.store.Select(q) {
 			s := e.popAll[e.store.Unit(i)]
 			s.Years = append(s.Years, e.store.Year(i))
 			s.Values = append(s.Values, e.store.Value(i))

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/dri-engine/dri/pipeline"
@@ -34,37 +35,18 @@ func (e *Engine) GroupFigures(group, indicator string, q GroupSeriesQuery) ([]Gr
 	if weighting == pipeline.GroupNone {
 		return nil, nil
 	}
-	all := e.indicatorSeries(indicator, pipeline.Query{Sex: q.Sex, Area: q.Area, Age: q.Age})
+	all := e.indicatorSeries(indicator, pipeline.Query{Sex: q.Sex, Area: q.Area, Age: q.Age, Income: q.Income, Education: q.Education, Labour: q.Labour})
 	last := 0
 	for _, s := range e.indicatorSeries(indicator, pipeline.Query{}) {
 		last = max(last, s.max)
 	}
-	keys := make([]breakdown, 0, len(all))
+	keys := make([]pipeline.Breakdown, 0, len(all))
 	for k := range all {
 		keys = append(keys, k)
 	}
-	// The order of /v1/data: totals first, then F/M and U/R, then ages.
-	code := func(s string) string {
-		switch s {
-		case dims.Total:
-			return "0"
-		case dims.Female, dims.Urban:
-			return "1"
-		case dims.Male, dims.Rural:
-			return "2"
-		}
-		return "3" + s
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		x, y := keys[a], keys[b]
-		if x.sex != y.sex {
-			return code(x.sex) < code(y.sex)
-		}
-		if x.area != y.area {
-			return code(x.area) < code(y.area)
-		}
-		return code(x.age) < code(y.age)
-	})
+	// The order of /v1/data: totals first, then each dimension's codes in
+	// the order of its list.
+	slices.SortFunc(keys, dims.CompareBreakdowns)
 	var out []GroupFigure
 	for _, k := range keys {
 		s := all[k]
@@ -77,11 +59,12 @@ func (e *Engine) GroupFigures(group, indicator string, q GroupSeriesQuery) ([]Gr
 		}
 		for year := from; year <= to; year++ {
 			a := e.figureOfSeries(g, s, year, window, weighting, q.Options)
-			a.sexSpecific(k.sex)
+			a.sexSpecific(k.Sex)
 			if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
 				continue // "most recent values" of a group are its most recent shown values
 			}
-			out = append(out, GroupFigure{Row: pipeline.Row{Unit: g.Code, Year: year, Indicator: indicator, Sex: k.sex, Area: k.area, Age: k.age,
+			out = append(out, GroupFigure{Row: pipeline.Row{Unit: g.Code, Year: year, Indicator: indicator, Sex: k.Sex, Area: k.Area, Age: k.Age,
+				Income: k.Income, Education: k.Education, Labour: k.Labour,
 				Value: a.Value, Status: a.Status, Source: "dri group aggregate", Note: a.Note()}, Figure: a})
 		}
 	}
@@ -119,7 +102,7 @@ func recent(rows []GroupFigure, mrv, mrnev int) []GroupFigure {
 	var out []GroupFigure
 	for a := 0; a < len(rows); {
 		b := a
-		for b < len(rows) && rows[b].Sex == rows[a].Sex && rows[b].Area == rows[a].Area && rows[b].Age == rows[a].Age {
+		for b < len(rows) && rows[b].Breakdown() == rows[a].Breakdown() {
 			b++
 		}
 		out = append(out, rows[max(a, b-mrnev):b]...)

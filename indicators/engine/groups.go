@@ -41,10 +41,10 @@ func (e *Engine) GroupNodes(res *indicators.Result, g *pipeline.Group, opt Group
 
 // GroupSeriesQuery filters GroupSeries like /v1/data filters observations.
 type GroupSeriesQuery struct {
-	Sex, Area, Age []string
-	From, To       int
-	MRV, MRNEV     int
-	Options        GroupOptions
+	Sex, Area, Age, Income, Education, Labour []string
+	From, To                                  int
+	MRV, MRNEV                                int
+	Options                                   GroupOptions
 }
 
 // GroupSeries is a group's figure of an indicator per year and breakdown,

@@ -69,7 +69,7 @@ func (e *Engine) RegionsWithData(country string) []RegionData {
 	codes := e.store.UnitCodes()
 	out := make([]RegionData, len(regions))
 	for _, ind := range e.store.Indicators() {
-		e.store.SeriesIndexed(ind, func(unit int, _, _, _ string, years []int16, _ []float64) {
+		e.store.SeriesIndexed(ind, func(unit int, _ pipeline.Breakdown, years []int16, _ []float64) {
 			i, ok := at[codes[unit]]
 			if !ok || len(years) == 0 {
 				return
@@ -259,8 +259,9 @@ func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, pub
 // provenance finds the observation an indicator's value came from: its
 // source, status and note ("" when there is not exactly one).
 func (e *Engine) provenance(unit string, k indicators.SeriesKey, year int) (source, status, note string) {
-	rows := e.store.Select(pipeline.Query{Indicator: k.Indicator, Units: []string{unit}, Sex: []string{k.Sex},
-		Area: []string{k.Area}, Age: []string{k.Age}, From: year, To: year})
+	q := pipeline.QueryOf(k.Breakdown())
+	q.Indicator, q.Units, q.From, q.To = k.Indicator, []string{unit}, year, year
+	rows := e.store.Select(q)
 	if len(rows) != 1 {
 		return "", "", ""
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"github.com/dri-engine/dri/pipeline"
-	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // PublishedNode names the indicator that holds a publisher's own score for
@@ -61,8 +60,9 @@ func (e *Engine) PublishedNodes(id string) []PublishedNode {
 func (e *Engine) Published(id, unit string, year int) []Published {
 	var out []Published
 	for _, p := range publishedNodes[id] {
-		rows := e.store.Select(pipeline.Query{Indicator: p.Indicator, Units: []string{unit},
-			Sex: []string{dims.Total}, Area: []string{dims.Total}, Age: []string{dims.Total}, To: year})
+		q := pipeline.QueryOf(pipeline.TotalBreakdown)
+		q.Indicator, q.Units, q.To = p.Indicator, []string{unit}, year
+		rows := e.store.Select(q)
 		if len(rows) == 0 {
 			continue
 		}

@@ -78,7 +78,7 @@ func countriesUniverse(store *pipeline.Store, ref *pipeline.Reference) []string 
 		for _, ind := range store.Indicators() {
 			var regions []int
 			national := false
-			store.SeriesIndexed(ind, func(unit int, _, _, _ string, _ []int16, _ []float64) {
+			store.SeriesIndexed(ind, func(unit int, _ pipeline.Breakdown, _ []int16, _ []float64) {
 				if subnational[unit] {
 					regions = append(regions, unit)
 				} else {

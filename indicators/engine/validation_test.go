@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/pipeline"
 )
 
 // The figures of docs/VALIDATION.md. Each test recomputes them from the
@@ -46,9 +47,9 @@ func publishedScores(e *Engine, units []string, id string) (vals []float64, ok [
 		at[u] = i
 	}
 	vals, ok = make([]float64, len(units)), make([]bool, len(units))
-	e.Store().Series(id, func(unit, sex, area, age string, years []int16, values []float64) {
+	e.Store().Series(id, func(unit string, b pipeline.Breakdown, years []int16, values []float64) {
 		i, in := at[unit]
-		if !in || sex != "_T" || area != "_T" || age != "_T" || len(values) == 0 {
+		if !in || b != pipeline.TotalBreakdown || len(values) == 0 {
 			return
 		}
 		vals[i], ok[i] = values[len(values)-1], true

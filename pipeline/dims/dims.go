@@ -1,7 +1,8 @@
 // Package dims is the one table of DRI's coded dimensions.
 //
 // The promise: for every coded column of the canonical observation table
-// whose codes are a fixed list (sex, area, age, status), this package is the
+// whose codes are a fixed list (sex, area, age, income, education, labour,
+// status), this package is the
 // only place that says the column's name, its SDMX concept and code list,
 // its codes with their labels, and its total code. The pipeline's schema and
 // validators, the API's parameter checks and descriptions, and the CLI's
@@ -20,7 +21,20 @@
 //     DRI, like the UN SDG database, uses U and R);
 //   - age: IAEG-SDGs:CL_AGE(1.25), concept AGE (the SDMX agency's
 //     SDMX:CL_AGE(1.0) lists units of age, not age bands);
+//   - income: concept INCOME_WEALTH_QUANTILE, codes as the SDG database
+//     writes them (Q1..Q5 quintiles, B40 the poorest 40 %, T60 the richest
+//     60 %);
+//   - education: concept EDUCATION_LEV, codes of ISCED 2011 level ranges in
+//     the UNESCO UIS form (ISCED11_0T1 primary or less, ISCED11_2T8
+//     secondary or more);
+//   - labour: concept LABOUR_FORCE_STATUS, codes LF (in the labour force)
+//     and NLF (outside it).
 //   - status: SDMX:CL_OBS_STATUS(2.3), concept OBS_STATUS.
+//
+// The three lists of the last breakdowns are DRI's own (agency DRI): the
+// concepts are SDMX's, the codes follow the SDG and ISCED forms, and their
+// published SDMX code lists could not be consulted where DRI was built; an
+// SDMX structure message says so by its agency.
 //
 // DRI accepts a subset of each list: the codes its sources publish.
 package dims
@@ -45,6 +59,13 @@ const (
 	Observed  = "A" // observed, as published (SDMX "Normal value")
 	Estimated = "E" // estimate by the publisher, or a group figure DRI estimates
 	Imputed   = "I" // imputed by DRI; never in an input file
+
+	Bottom40         = "B40"         // the poorest 40 % of households by income or wealth
+	Top60            = "T60"         // the richest 60 %
+	PrimaryOrLess    = "ISCED11_0T1" // primary education or less
+	SecondaryOrMore  = "ISCED11_2T8" // secondary education or more
+	InLabourForce    = "LF"
+	OutOfLabourForce = "NLF"
 )
 
 // Codelist names an SDMX code list: maintenance agency, id and version.
@@ -80,6 +101,19 @@ type Dimension struct {
 	// bands accepts codes beyond the listed ones (the age dimension's SDMX
 	// age bands); nil when the list is closed.
 	bands *regexp.Regexp
+	// Gap is the two groups an inclusion gap compares (nil: the dimension
+	// is not a breakdown).
+	Gap *Pair
+}
+
+// Pair is the two groups of a breakdown an inclusion gap compares: the
+// group at risk of being left behind (Focus) against the one it is
+// measured against (Reference), each with a name for the parity classes
+// ("Women behind", "Parity", "Men behind"). The parity index is the focus
+// group's value over the reference group's.
+type Pair struct {
+	Focus, Reference         string
+	FocusName, ReferenceName string
 }
 
 // The dimensions, in the order of the table's columns.
@@ -91,6 +125,7 @@ var (
 			{ID: Female, Label: "Female"},
 			{ID: Male, Label: "Male"},
 		},
+		Gap: &Pair{Female, Male, "Women", "Men"},
 	}
 	Area = &Dimension{
 		Column: "area", Concept: "URBANISATION", Codelist: Codelist{"IAEG-SDGs", "CL_URBANISATION", "1.10"}, Total: Total,
@@ -99,6 +134,7 @@ var (
 			{ID: Urban, Label: "Urban", Gloss: "urban"},
 			{ID: Rural, Label: "Rural", Gloss: "rural"},
 		},
+		Gap: &Pair{Rural, Urban, "Rural", "Urban"},
 	}
 	// Age takes _T and any SDMX age band: Y15T24 (15 to 24 years old),
 	// Y_GE15 (15 years old and over), Y_LT25 (under 25), with up to three
@@ -107,6 +143,40 @@ var (
 		Column: "age", Concept: "AGE", Codelist: Codelist{"IAEG-SDGs", "CL_AGE", "1.25"}, Total: Total,
 		codes: []Code{{ID: Total, Label: "All age ranges or no breakdown by age"}},
 		bands: regexp.MustCompile(`^(Y\d{1,3}T\d{1,3}|Y_GE\d{1,3}|Y_LT\d{1,3})$`),
+		// Findex's split: youth against adults.
+		Gap: &Pair{"Y15T24", "Y_GE25", "Youth (15-24)", "Adults (25+)"},
+	}
+	Income = &Dimension{
+		Column: "income", Concept: "INCOME_WEALTH_QUANTILE", Codelist: Codelist{"DRI", "CL_INCOME_WEALTH_QUANTILE", "1.0"}, Total: Total,
+		codes: []Code{
+			{ID: Total, Label: "Total"},
+			{ID: "Q1", Label: "Quintile 1 (poorest)", Gloss: "poorest fifth"},
+			{ID: "Q2", Label: "Quintile 2", Gloss: "second fifth"},
+			{ID: "Q3", Label: "Quintile 3", Gloss: "middle fifth"},
+			{ID: "Q4", Label: "Quintile 4", Gloss: "fourth fifth"},
+			{ID: "Q5", Label: "Quintile 5 (richest)", Gloss: "richest fifth"},
+			{ID: Bottom40, Label: "Bottom 40 %", Gloss: "poorest 40 %"},
+			{ID: Top60, Label: "Top 60 %", Gloss: "richest 60 %"},
+		},
+		Gap: &Pair{Bottom40, Top60, "Poorest 40 %", "Richest 60 %"},
+	}
+	Education = &Dimension{
+		Column: "education", Concept: "EDUCATION_LEV", Codelist: Codelist{"DRI", "CL_EDUCATION_LEV", "1.0"}, Total: Total,
+		codes: []Code{
+			{ID: Total, Label: "Total"},
+			{ID: PrimaryOrLess, Label: "Primary education or less (ISCED 2011 levels 0-1)", Gloss: "primary or less"},
+			{ID: SecondaryOrMore, Label: "Secondary education or more (ISCED 2011 levels 2-8)", Gloss: "secondary or more"},
+		},
+		Gap: &Pair{PrimaryOrLess, SecondaryOrMore, "Primary or less", "Secondary or more"},
+	}
+	Labour = &Dimension{
+		Column: "labour", Concept: "LABOUR_FORCE_STATUS", Codelist: Codelist{"DRI", "CL_LABOUR_FORCE_STATUS", "1.0"}, Total: Total,
+		codes: []Code{
+			{ID: Total, Label: "Total"},
+			{ID: InLabourForce, Label: "In the labour force", Gloss: "in the labour force"},
+			{ID: OutOfLabourForce, Label: "Outside the labour force", Gloss: "outside the labour force"},
+		},
+		Gap: &Pair{OutOfLabourForce, InLabourForce, "Outside the labour force", "In the labour force"},
 	}
 	Status = &Dimension{
 		Column: "status", Concept: "OBS_STATUS", Codelist: Codelist{"SDMX", "CL_OBS_STATUS", "2.3"},
@@ -120,10 +190,10 @@ var (
 
 // Breakdowns are the dimensions that are part of an observation's key after
 // unit, year and indicator, in column order. Each has the total code [Total].
-var Breakdowns = []*Dimension{Sex, Area, Age}
+var Breakdowns = []*Dimension{Sex, Area, Age, Income, Education, Labour}
 
 // All are every dimension of this package, in column order.
-var All = []*Dimension{Sex, Area, Age, Status}
+var All = []*Dimension{Sex, Area, Age, Income, Education, Labour, Status}
 
 // Codes returns the dimension's listed codes, in order (a copy). For the
 // age dimension these are the named codes only, not every band it accepts.

@@ -24,6 +24,15 @@ func TestTable(t *testing.T) {
 		{Sex, "sex", "SEX", "SDMX:CL_SEX(2.1)", "_T", map[string]string{"_T": "Total", "F": "Female", "M": "Male"}},
 		{Area, "area", "URBANISATION", "IAEG-SDGs:CL_URBANISATION(1.10)", "_T", map[string]string{"_T": "Total", "U": "Urban", "R": "Rural"}},
 		{Age, "age", "AGE", "IAEG-SDGs:CL_AGE(1.25)", "_T", map[string]string{"_T": "All age ranges or no breakdown by age"}},
+		// DRI's own lists (see the package doc): the SDG database's income
+		// codes, ISCED 2011 level ranges, the labour force.
+		{Income, "income", "INCOME_WEALTH_QUANTILE", "DRI:CL_INCOME_WEALTH_QUANTILE(1.0)", "_T", map[string]string{"_T": "Total",
+			"Q1": "Quintile 1 (poorest)", "Q2": "Quintile 2", "Q3": "Quintile 3", "Q4": "Quintile 4", "Q5": "Quintile 5 (richest)",
+			"B40": "Bottom 40 %", "T60": "Top 60 %"}},
+		{Education, "education", "EDUCATION_LEV", "DRI:CL_EDUCATION_LEV(1.0)", "_T", map[string]string{"_T": "Total",
+			"ISCED11_0T1": "Primary education or less (ISCED 2011 levels 0-1)", "ISCED11_2T8": "Secondary education or more (ISCED 2011 levels 2-8)"}},
+		{Labour, "labour", "LABOUR_FORCE_STATUS", "DRI:CL_LABOUR_FORCE_STATUS(1.0)", "_T", map[string]string{"_T": "Total",
+			"LF": "In the labour force", "NLF": "Outside the labour force"}},
 		{Status, "status", "OBS_STATUS", "SDMX:CL_OBS_STATUS(2.3)", "",
 			map[string]string{"A": "Normal value", "E": "Estimated value", "I": "Imputed value (CCSA definition)"}},
 	} {
@@ -139,5 +148,31 @@ func TestConsistent(t *testing.T) {
 	codes[0].ID = "changed"
 	if Sex.Valid("changed") {
 		t.Error("Codes() returned the table itself; a caller changed it")
+	}
+}
+
+// TestCompareBreakdowns: the order of rows and group figures is each
+// dimension's list order, the total first, unlisted age bands last by text.
+func TestCompareBreakdowns(t *testing.T) {
+	bs := []Breakdown{
+		TotalBreakdown.With(Income, Top60),
+		TotalBreakdown.With(Age, "Y25T99"),
+		TotalBreakdown.With(Sex, Male),
+		TotalBreakdown,
+		TotalBreakdown.With(Income, Bottom40),
+		TotalBreakdown.With(Age, "Y15T24"),
+		TotalBreakdown.With(Sex, Female),
+	}
+	slices.SortFunc(bs, CompareBreakdowns)
+	var got []string
+	for _, b := range bs {
+		got = append(got, b.Sex+b.Age+b.Income)
+	}
+	want := []string{"_T_T_T", "_T_TB40", "_T_TT60", "_TY15T24_T", "_TY25T99_T", "F_T_T", "M_T_T"}
+	if !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	if !(Breakdown{}).IsTotal() || TotalBreakdown.With(Labour, InLabourForce).IsTotal() {
+		t.Error("IsTotal: the zero Breakdown is the total; one with a labour code is not")
 	}
 }

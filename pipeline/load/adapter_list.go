@@ -1,7 +1,5 @@
 package load
 
-import ()
-
 // phase says when an adapter runs. Observation sources (the zero phase)
 // run last, in parallel: they only read the reference tables. The other
 // phases build the reference tables or extend the registry and run one

@@ -122,9 +122,12 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for i, f := range rr.Schema().Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names, fieldPosition)
+	idx, notice, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
+	}
+	if notice != "" {
+		s.Problem(0, fieldPosition(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 	}
 	// Record batches are validated by a pool of workers, each batch into
 	// its own shard collector; the shards join the source in batch order,
@@ -228,7 +231,7 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 		sc := pf.MetaData().Schema
 		for i := 0; i < sc.NumColumns(); i++ {
 			switch sc.Column(i).Name() {
-			case "unit", "indicator", "sex", "area", "age", "status", "note":
+			case "unit", "indicator", "sex", "area", "age", "income", "education", "labour", "status", "note":
 				props.SetReadDict(i, true)
 			}
 		}
@@ -252,9 +255,12 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names, fieldPosition)
+	idx, notice, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
+	}
+	if notice != "" {
+		s.Problem(0, fieldPosition(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 	}
 	groups := pf.NumRowGroups()
 	starts := make([]int, groups+1)
@@ -367,15 +373,15 @@ func batchRows(c *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[
 // start is the number of rows before it.
 func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx map[string]int) {
 	// The batch's columns by canonical position (nil = absent).
-	var cols [9]arrow.Array
-	var colNo [9]int
+	var cols [12]arrow.Array // by LongColumns
+	var colNo [12]int
 	for k, name := range LongColumns {
 		if i, ok := idx[name]; ok {
 			cols[k], colNo[k] = rec.Column(i), i+1
 		}
 	}
 	const (
-		cUnit, cYear, cInd, cSex, cArea, cAge, cValue, cStatus, cNote = 0, 1, 2, 3, 4, 5, 6, 7, 8
+		cUnit, cYear, cInd, cSex, cArea, cAge, cIncome, cEducation, cLabour, cValue, cStatus, cNote = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 	)
 	str := func(k, i int) (string, error) {
 		a := cols[k]
@@ -392,13 +398,14 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 		}
 		return cellString(a, i)
 	}
-	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cStatus, cNote}
+	textual := [...]int{cUnit, cInd, cSex, cArea, cAge, cIncome, cEducation, cLabour, cStatus, cNote}
 	va := cols[cValue]
 	// The fast path: unit and indicator dictionary-encoded (as DRI reads
 	// Parquet text columns), resolved once per distinct code; no sex,
 	// area, age, status or note column; whole-number years; float64
 	// values. A row it cannot take goes through Add like any other.
-	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cStatus] == nil && cols[cNote] == nil
+	fast := cols[cSex] == nil && cols[cArea] == nil && cols[cAge] == nil && cols[cIncome] == nil && cols[cEducation] == nil &&
+		cols[cLabour] == nil && cols[cStatus] == nil && cols[cNote] == nil
 	var units, inds *array.Dictionary
 	var unitIdx []int32
 	var indOf []*pipeline.Indicator
@@ -440,6 +447,10 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 			return
 		}
 		v, err := cellFloat(va, i)
+		if errors.Is(err, errNA) {
+			s.Ignore(naReason, 1)
+			return
+		}
 		if err != nil {
 			s.Quarantine(row, colNo[cValue], pipeline.Error, pipeline.RuleNotANumber, "%v", err)
 			return
@@ -470,7 +481,7 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 				return
 			}
 		}
-		var fields [9]string
+		var fields [12]string
 		for _, k := range textual {
 			v, err := str(k, i)
 			if err != nil {
@@ -480,8 +491,10 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 			fields[k] = v
 		}
 		s.Add(pipeline.Obs{Line: row, Column: colNo[cValue], Unit: fields[cUnit], UnitKind: pipeline.ByCode, Year: year, Indicator: fields[cInd],
-			Fields: pipeline.FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge], Status: colNo[cStatus]},
-			Sex:    fields[cSex], Area: fields[cArea], Age: fields[cAge], Value: v, Status: fields[cStatus], Note: fields[cNote]})
+			Fields: pipeline.FieldColumns{Unit: colNo[cUnit], Year: colNo[cYear], Indicator: colNo[cInd], Sex: colNo[cSex], Area: colNo[cArea], Age: colNo[cAge],
+				Income: colNo[cIncome], Education: colNo[cEducation], Labour: colNo[cLabour], Status: colNo[cStatus]},
+			Sex: fields[cSex], Area: fields[cArea], Age: fields[cAge], Income: fields[cIncome], Education: fields[cEducation], Labour: fields[cLabour],
+			Value: v, Status: fields[cStatus], Note: fields[cNote]})
 	}
 	n := int(rec.NumRows())
 	if fast && units.NullN() == 0 && inds.NullN() == 0 && years.NullN() == 0 && values.NullN() == 0 {
@@ -529,9 +542,28 @@ func cellString(a arrow.Array, i int) (string, error) {
 	return "", fmt.Errorf("column of type %s: want text", a.DataType())
 }
 
-// cellFloat reads a numeric cell as float64.
+// errNA is a value cell holding the text NA: a missing value.
+var errNA = errors.New("NA")
+
+// cellFloat reads a numeric cell as float64. A decimal (DuckDB writes
+// numeric literals as DECIMAL) is read from its exact decimal text, so it
+// rounds once, as the same number in a CSV file does.
 func cellFloat(a arrow.Array, i int) (float64, error) {
 	switch c := a.(type) {
+	case *array.Decimal128, *array.Decimal256, *array.Decimal32, *array.Decimal64:
+		return strconv.ParseFloat(a.ValueStr(i), 64)
+	case *array.Int8:
+		return float64(c.Value(i)), nil
+	case *array.Int16:
+		return float64(c.Value(i)), nil
+	case *array.Uint8:
+		return float64(c.Value(i)), nil
+	case *array.Uint16:
+		return float64(c.Value(i)), nil
+	case *array.Uint32:
+		return float64(c.Value(i)), nil
+	case *array.Uint64:
+		return float64(c.Value(i)), nil
 	case *array.Float64:
 		return c.Value(i), nil
 	case *array.Float32:
@@ -541,6 +573,9 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.Int32:
 		return float64(c.Value(i)), nil
 	case *array.String:
+		if isRNA(c.Value(i)) {
+			return 0, errNA
+		}
 		v, err := longload.ParseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
 			return 0, fmt.Errorf("value %s is not a number", pipeline.Excerpt(c.Value(i)))

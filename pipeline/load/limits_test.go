@@ -407,11 +407,11 @@ func TestProblemExcerpts(t *testing.T) {
 		{"value cell", "unit,year,indicator,value\nKEN,2020,itu.internet_use," + huge + "\n",
 			"f.csv:2:27: not-a-number: value " + quoted + " is not a number"},
 		{"header cell", "unit,year,indicator,value," + huge + "\n",
-			"f.csv:1:27: wrong-header: column " + quoted + " is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)"},
+			"f.csv:1:27: wrong-header: column " + quoted + " is not a column of the long format (unit,year,indicator,sex,area,age,income,education,labour,value,status,note)"},
 		// Quoted (encoding/csv): the column of the opening quote, counted
 		// by hand: "unit", "year", "indicator", "value", take 7+7+12+8 bytes.
 		{"quoted header cell", `"unit","year","indicator","value","bogus"` + "\n",
-			`f.csv:1:35: wrong-header: column "bogus" is not a column of the long format (unit,year,indicator,sex,area,age,value,status,note)`},
+			`f.csv:1:35: wrong-header: column "bogus" is not a column of the long format (unit,year,indicator,sex,area,age,income,education,labour,value,status,note)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fr := loadFile(t, "f.csv", []byte(c.data), load.Options{})

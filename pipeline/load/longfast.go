@@ -135,6 +135,11 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 		}
 		block := data[:cut]
+		if idx == nil {
+			if err := checkDelimiter(display, block); err != nil {
+				return err
+			}
+		}
 		if bytes.IndexByte(block, '"') >= 0 {
 			// Quotes ahead: encoding/csv takes over from the start of this
 			// block, so everything before it is parsed the fast way.
@@ -163,8 +168,12 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 				}
 				return c
 			}
-			if idx, err = checkLongHeader(display, 1, hdr, col); err != nil {
+			var notice string
+			if idx, notice, err = checkLongHeader(display, 1, hdr, col); err != nil {
 				return err
+			}
+			if notice != "" {
+				s.Problem(1, col(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 			}
 			line = 1
 			block = block[min(nl+1, len(block)):]
@@ -217,8 +226,9 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 	}
 	iUnit, iYear, iInd, iSex, iArea, iAge, iVal, iStatus, iNote :=
 		pos("unit"), pos("year"), pos("indicator"), pos("sex"), pos("area"), pos("age"), pos("value"), pos("status"), pos("note")
-	var fields [9][]byte
-	var cols [9]int // 1-based column of each field
+	iIncome, iEducation, iLabour := pos("income"), pos("education"), pos("labour")
+	var fields [12][]byte // len(LongColumns)
+	var cols [12]int      // 1-based column of each field
 	for len(data) > 0 {
 		nl := bytes.IndexByte(data, '\n')
 		var raw []byte
@@ -262,6 +272,10 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 			return view(fields[i])
 		}
 		vcell := fields[iVal]
+		if isRNA(view(vcell)) {
+			c.Ignore(naReason, 1)
+			continue
+		}
 		if len(bytes.TrimSpace(vcell)) == 0 {
 			c.Quarantine(line, cols[iVal], pipeline.Error, pipeline.RuleNotANumber, "value is empty (leave the row out for a missing value)")
 			continue
@@ -281,8 +295,10 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 			return cols[i]
 		}
 		c.Add(pipeline.Obs{Line: line, Column: cols[iVal], Unit: get(iUnit), UnitKind: pipeline.ByCode, Year: year,
-			Fields:    pipeline.FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge), Status: at(iStatus)},
-			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge), Value: v,
+			Fields: pipeline.FieldColumns{Unit: at(iUnit), Year: at(iYear), Indicator: at(iInd), Sex: at(iSex), Area: at(iArea), Age: at(iAge),
+				Income: at(iIncome), Education: at(iEducation), Labour: at(iLabour), Status: at(iStatus)},
+			Indicator: strings.TrimSpace(get(iInd)), Sex: get(iSex), Area: get(iArea), Age: get(iAge),
+			Income: get(iIncome), Education: get(iEducation), Labour: get(iLabour), Value: v,
 			Status: get(iStatus), Note: get(iNote)})
 	}
 }

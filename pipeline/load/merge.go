@@ -15,7 +15,7 @@ import (
 // merge resolves keys given by several sources (the higher precedence wins,
 // then the later catalogue entry), detects keys given twice by one source
 // (duplicate-key errors: the later line is quarantined), orders the winners
-// by indicator, unit, sex, area, age and year, and builds the Arrow record
+// by indicator, unit, the breakdowns and year, and builds the Arrow record
 // (longload.Merge). It reports the losses against their sources.
 func merge(sources []*source, ref *pipeline.Reference, reg *pipeline.Registry, ages, notes []string, mem memory.Allocator) (arrow.RecordBatch, error) {
 	units := ref.Units()
@@ -67,9 +67,9 @@ func merge(sources []*source, ref *pipeline.Reference, reg *pipeline.Registry, a
 			c := lp.Cols
 			s.Report().Loaded--
 			s.Report().Quarantined++
-			s.Problem(int(c.LineAt(lr)), 0, pipeline.Error, pipeline.RuleDuplicateKey, "%s %d %s sex=%s area=%s age=%s already given on line %d",
-				units[c.UnitAt(lr)].Code, c.YearAt(lr), reg.Indicators[c.IndicatorAt(lr)].ID, pipeline.SexCodes[c.SexAt(lr)],
-				pipeline.AreaCodes[c.AreaAt(lr)], ages[c.AgeAt(lr)], wp.Cols.LineAt(wr))
+			s.Problem(int(c.LineAt(lr)), 0, pipeline.Error, pipeline.RuleDuplicateKey, "%s %d %s %s already given on line %d",
+				units[c.UnitAt(lr)].Code, c.YearAt(lr), reg.Indicators[c.IndicatorAt(lr)].ID, breakdownText(c.CodesAt(lr), ages),
+				wp.Cols.LineAt(wr))
 			continue
 		}
 		p := pair{lp.Src, wp.Src}
@@ -115,7 +115,26 @@ func merge(sources []*source, ref *pipeline.Reference, reg *pipeline.Registry, a
 		srcIDs[i] = s.entry.ID
 	}
 	return merged.Record(mem, pipeline.Schema, longload.Dictionaries{Units: unitCodes, Indicators: reg.IDs(),
-		Sex: pipeline.SexCodes, Area: pipeline.AreaCodes, Ages: ages, Status: pipeline.StatusCodes, Sources: srcIDs, Notes: notes})
+		Sex: pipeline.SexCodes, Area: pipeline.AreaCodes, Ages: ages, Income: pipeline.IncomeCodes,
+		Education: pipeline.EducationCodes, Labour: pipeline.LabourCodes, Status: pipeline.StatusCodes,
+		Sources: srcIDs, Notes: notes})
+}
+
+// breakdownText names a row's breakdown: sex, area and age always, the
+// later breakdowns where they are not totals ("sex=F area=R age=_T
+// income=B40").
+func breakdownText(k longload.Codes, ages []string) string {
+	s := fmt.Sprintf("sex=%s area=%s age=%s", pipeline.SexCodes[k.Sex], pipeline.AreaCodes[k.Area], ages[k.Age])
+	for _, b := range []struct {
+		name  string
+		id    uint8
+		codes []string
+	}{{"income", k.Income, pipeline.IncomeCodes}, {"education", k.Education, pipeline.EducationCodes}, {"labour", k.Labour, pipeline.LabourCodes}} {
+		if b.id != 0 {
+			s += " " + b.name + "=" + b.codes[b.id]
+		}
+	}
+	return s
 }
 
 // rankStrings returns, for each index, the rank of its string in sorted order.

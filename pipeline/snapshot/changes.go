@@ -18,7 +18,7 @@ import (
 // an upload would destroy data (Destructive).
 type Changes struct {
 	// Added, Removed and Changed count observation keys (unit, year,
-	// indicator, sex, area, age) over all indicators. A changed key is in
+	// indicator and breakdown) over all indicators. A changed key is in
 	// both tables with another value, status or source.
 	Added   int `json:"added"`
 	Removed int `json:"removed"`
@@ -73,8 +73,9 @@ const MaxListedUnits = 50
 // obsKey is an observation key within one indicator; the strings are the
 // tables' dictionary values (no allocation per row).
 type obsKey struct {
-	unit, sex, area, age string
-	year                 int16
+	unit      string
+	breakdown pipeline.Breakdown
+	year      int16
 }
 
 // DiffResults compares the result being served (old) with a new one. Both
@@ -203,7 +204,7 @@ func referenceChanges(old, new *pipeline.Result) []SourceChange {
 
 // key is the observation key of row i within its indicator.
 func key(s *pipeline.Store, i int) obsKey {
-	return obsKey{unit: s.Unit(i), sex: s.Sex(i), area: s.Area(i), age: s.Age(i), year: int16(s.Year(i))}
+	return obsKey{unit: s.Unit(i), breakdown: s.Breakdown(i), year: int16(s.Year(i))}
 }
 
 // Destructive lists what the changes would destroy, as sentences for a

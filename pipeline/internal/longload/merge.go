@@ -62,7 +62,7 @@ type Merged struct {
 }
 
 // Merge puts the rows of parts in key order (indicator, unit, sex, area,
-// age, year; then the precedence rank, then the row's place: parts of one
+// age, income, education, labour, year; then the precedence rank, then the row's place: parts of one
 // source in file order, so the earlier line wins) and keeps the first of
 // each key. It returns the winners, written into Arrow buffers from mem,
 // and the losses in key order.
@@ -103,18 +103,19 @@ func (m *Merged) Len() int { return len(m.order) }
 // Dictionaries are the strings of the ids the rows hold, by column, and
 // the source ids by source index.
 type Dictionaries struct {
-	Units, Indicators, Sex, Area, Ages, Status, Sources, Notes []string
+	Units, Indicators, Sex, Area, Ages, Income, Education, Labour, Status, Sources, Notes []string
 }
 
 // Record wraps the merged rows with their dictionaries and the note column
 // as a record of schema, whose fields must be, in order: unit, year (int16),
-// indicator, sex, area, age (dictionaries of dictType), value (float64),
+// indicator, sex, area, age, income, education, labour (dictionaries of
+// dictType), value (float64),
 // status, source (dictionaries) and note (string). The caller releases the
 // record; Record takes over the merge's buffers.
 func (m *Merged) Record(mem memory.Allocator, schema *arrow.Schema, dicts Dictionaries) (arrow.RecordBatch, error) {
 	r, order, parts := m.rec, m.order, m.parts
 	dictType, ok := schema.Field(0).Type.(*arrow.DictionaryType)
-	if !ok || schema.NumFields() != 10 {
+	if !ok || schema.NumFields() != 13 {
 		return nil, fmt.Errorf("schema %v is not the canonical table's", schema)
 	}
 	n := len(order)
@@ -147,6 +148,13 @@ func (m *Merged) Record(mem memory.Allocator, schema *arrow.Schema, dicts Dictio
 	add(dictArray(mem, dictType, r.sexB, n, dicts.Sex))
 	add(dictArray(mem, dictType, r.areaB, n, dicts.Area))
 	add(dictArray(mem, dictType, r.ageB, n, dicts.Ages))
+	codeType, ok := schema.Field(6).Type.(*arrow.DictionaryType)
+	if !ok || codeType.IndexType.ID() != arrow.INT8 {
+		return nil, fmt.Errorf("schema %v: income is not a dictionary with int8 indices", schema)
+	}
+	add(dictArray(mem, codeType, r.incB, n, dicts.Income))
+	add(dictArray(mem, codeType, r.eduB, n, dicts.Education))
+	add(dictArray(mem, codeType, r.labB, n, dicts.Labour))
 	add(primitiveArray(arrow.PrimitiveTypes.Float64, r.valB, n))
 	add(dictArray(mem, dictType, r.statB, n, dicts.Status))
 	add(dictArray(mem, dictType, r.srcB, n, dicts.Sources))
@@ -172,9 +180,10 @@ func (m *Merged) Release() {
 // buffers (see Merge): the pages of a column of defaults (most rows of a
 // large panel) are never touched.
 type recordCols struct {
-	unitB, yearB, indB, sexB, areaB, ageB, valB, statB, srcB *memory.Buffer
+	unitB, yearB, indB, sexB, areaB, ageB, incB, eduB, labB, valB, statB, srcB *memory.Buffer
 
 	unit, ind, sex, area, age, status, src []int32
+	income, education, labour              []int8
 	year                                   []int16
 	value                                  []float64
 }
@@ -187,6 +196,9 @@ func newRecordCols(mem memory.Allocator, n int) *recordCols {
 	r.sexB, r.sex = newBuffer[int32](mem, n)
 	r.areaB, r.area = newBuffer[int32](mem, n)
 	r.ageB, r.age = newBuffer[int32](mem, n)
+	r.incB, r.income = newBuffer[int8](mem, n)
+	r.eduB, r.education = newBuffer[int8](mem, n)
+	r.labB, r.labour = newBuffer[int8](mem, n)
 	r.valB, r.value = newBuffer[float64](mem, n)
 	r.statB, r.status = newBuffer[int32](mem, n)
 	r.srcB, r.src = newBuffer[int32](mem, n)
@@ -194,7 +206,7 @@ func newRecordCols(mem memory.Allocator, n int) *recordCols {
 }
 
 func (r *recordCols) release() {
-	for _, b := range []*memory.Buffer{r.unitB, r.yearB, r.indB, r.sexB, r.areaB, r.ageB, r.valB, r.statB, r.srcB} {
+	for _, b := range []*memory.Buffer{r.unitB, r.yearB, r.indB, r.sexB, r.areaB, r.ageB, r.incB, r.eduB, r.labB, r.valB, r.statB, r.srcB} {
 		b.Release()
 	}
 }
@@ -218,6 +230,15 @@ func (r *recordCols) set(i int, p *Part, j uint32) {
 	if v := c.AgeAt(j); v != 0 {
 		r.age[i] = v
 	}
+	if v := c.IncomeAt(j); v != 0 {
+		r.income[i] = int8(v)
+	}
+	if v := c.EducationAt(j); v != 0 {
+		r.education[i] = int8(v)
+	}
+	if v := c.LabourAt(j); v != 0 {
+		r.labour[i] = int8(v)
+	}
 	if v := c.StatusAt(j); v != 0 {
 		r.status[i] = int32(v)
 	}
@@ -226,6 +247,7 @@ func (r *recordCols) set(i int, p *Part, j uint32) {
 // reset writes row j of part p into slot i over whatever it held.
 func (r *recordCols) reset(i int, p *Part, j uint32) {
 	r.src[i], r.sex[i], r.area[i], r.age[i], r.status[i] = 0, 0, 0, 0, 0
+	r.income[i], r.education[i], r.labour[i] = 0, 0, 0
 	r.set(i, p, j)
 }
 
@@ -233,6 +255,7 @@ func (r *recordCols) reset(i int, p *Part, j uint32) {
 func (r *recordCols) move(to, from int) {
 	r.unit[to], r.year[to], r.ind[to], r.value[to], r.src[to] = r.unit[from], r.year[from], r.ind[from], r.value[from], r.src[from]
 	r.sex[to], r.area[to], r.age[to], r.status[to] = r.sex[from], r.area[from], r.age[from], r.status[from]
+	r.income[to], r.education[to], r.labour[to] = r.income[from], r.education[from], r.labour[from]
 }
 
 // gather fills the slots with the rows of order, by GOMAXPROCS goroutines
@@ -280,7 +303,7 @@ func zeroes(mem memory.Allocator) bool {
 // newBuffer allocates an Arrow buffer of n values of T, zeroed, and returns
 // it with a slice over its bytes to fill. The memory of an allocator known
 // to zero is not touched here (see Merge).
-func newBuffer[T int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
+func newBuffer[T int8 | int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	b := memory.NewResizableBuffer(mem)
 	var zero T
 	b.Resize(n * int(unsafe.Sizeof(zero)))
@@ -301,10 +324,10 @@ func primitiveArray(t arrow.DataType, values *memory.Buffer, n int) arrow.Array 
 	return array.MakeFromData(data)
 }
 
-// dictArray wraps filled int32 indices (taking over the buffer) with a
-// string dictionary.
+// dictArray wraps filled indices of dictType's index type (taking over the
+// buffer) with a string dictionary.
 func dictArray(mem memory.Allocator, dictType *arrow.DictionaryType, idx *memory.Buffer, n int, dict []string) arrow.Array {
-	indices := primitiveArray(arrow.PrimitiveTypes.Int32, idx, n)
+	indices := primitiveArray(dictType.IndexType, idx, n)
 	defer indices.Release()
 	sb := array.NewStringBuilder(mem)
 	defer sb.Release()

@@ -134,10 +134,10 @@ func TestMergeNonZeroingAllocator(t *testing.T) {
 	parts := func() []longload.Part {
 		var a, b, c longload.Columns
 		a.PushDefaults(0, 2020, 0, 1.5, 2)
-		a.Push(1, 2021, 0, 1, 0, 0, 2.5, 0, 1, 3) // sex 1, note 1
+		a.Push(1, 2021, 0, longload.Codes{Sex: 1}, 2.5, 1, 3) // sex 1, note 1
 		b.PushDefaults(1, 2020, 1, 3.5, 4)
-		b.PushDefaults(0, 2020, 0, 9.5, 5)        // the key of a's first row: loses
-		c.Push(0, 2019, 1, 0, 2, 1, 4.5, 1, 0, 2) // area 2, age 1, status 1
+		b.PushDefaults(0, 2020, 0, 9.5, 5)                                        // the key of a's first row: loses
+		c.Push(0, 2019, 1, longload.Codes{Area: 2, Age: 1, Status: 1}, 4.5, 0, 2) // area 2, age 1, status 1
 		return []longload.Part{{Src: 0, Cols: &a}, {Src: 0, Cols: &b}, {Src: 1, Cols: &c}}
 	}
 	keys := longload.Keys{IndicatorRank: []int{0, 1}, UnitRank: []int{1, 0}, AgeRank: []int{0, 1}, PrecedenceRank: []uint64{0, 1}}

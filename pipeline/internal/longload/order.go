@@ -9,7 +9,7 @@ import (
 )
 
 // The merge puts every row in key order (indicator, unit, sex, area, age,
-// year; then the source's precedence rank, then the row's place in its
+// income, education, labour, year; then the source's precedence rank, then the row's place in its
 // source) and finds the keys given twice. Two ways, same result:
 //
 //   - orderByCount, when the indicators x units grid is not much larger than
@@ -19,7 +19,7 @@ import (
 //     series of one indicator: tens of rows) is checked and, if need be,
 //     sorted on the rest of the key. Two passes over the columns, one
 //     8-byte ref per row, no gather.
-//   - orderBySort otherwise: 16-byte (key, ref) entries distributed by
+//   - orderBySort otherwise: 24-byte (key, sub-key, ref) entries distributed by
 //     indicator and each bucket sorted in parallel; the record is gathered
 //     afterwards.
 //
@@ -31,10 +31,11 @@ type Loss struct{ Loser, Winner uint64 }
 // dropped marks a loser's slot in the order until it is compacted away.
 const dropped = ^uint64(0)
 
-// keyer computes the observation keys of the merge's rows. Bit layout of a
-// key, most significant first: indicator rank 12 bits, unit rank 20, sex 2,
-// area 2, age rank 8, year - 1900 8, then 12 bits of precedence order
-// (lower = wins) that do not belong to the observation key.
+// keyer computes the observation keys of the merge's rows, in two words.
+// The high word: indicator rank 12 bits, unit rank 20. The low word (the
+// sub-key), most significant first: sex 2 bits, area 2, age rank 8, income
+// 4, education 2, labour 2, year - 1900 8, then 12 bits of precedence
+// order (lower = wins) that do not belong to the observation key.
 type keyer struct {
 	parts                      []Part
 	off                        []int // global row offset of each part, the total last
@@ -53,17 +54,30 @@ func newKeyer(parts []Part, indRank, unitRank, ageRank []int, precRank []uint64)
 // rows is the number of rows of all parts.
 func (k *keyer) rows() int { return k.off[len(k.parts)] }
 
+// Bits of the sub-key's breakdown fields (TestKeyBits checks the code
+// lists fit).
+const (
+	sexBits, areaBits, ageBits, incomeBits, educationBits, labourBits = 2, 2, 8, 4, 2, 2
+	yearBits                                                          = 8
+)
+
+// key is the high word of a row's key: indicator and unit ranks.
 func (k *keyer) key(ref uint64) uint64 {
-	p := &k.parts[ref>>32]
-	c, i := p.Cols, uint32(ref)
-	return uint64(k.indRank[c.indicator[i]])<<52 | uint64(k.unitRank[c.unit[i]])<<32 | k.subKey(p, i)
+	c, i := k.parts[ref>>32].Cols, uint32(ref)
+	return uint64(k.indRank[c.indicator[i]])<<20 | uint64(k.unitRank[c.unit[i]])
 }
 
-// subKey is the low 32 bits of the key: all but indicator and unit.
+// subKey is the low word of the key: all but indicator and unit.
 func (k *keyer) subKey(p *Part, i uint32) uint64 {
 	c := p.Cols
-	return uint64(c.SexAt(i))<<30 | uint64(c.AreaAt(i))<<28 | uint64(k.ageRank[c.AgeAt(i)])<<20 |
-		uint64(int(c.year[i])-1900)<<12 | k.precRank[p.Src]
+	s := uint64(c.SexAt(i))
+	s = s<<areaBits | uint64(c.AreaAt(i))
+	s = s<<ageBits | uint64(k.ageRank[c.AgeAt(i)])
+	s = s<<incomeBits | uint64(c.IncomeAt(i))
+	s = s<<educationBits | uint64(c.EducationAt(i))
+	s = s<<labourBits | uint64(c.LabourAt(i))
+	s = s<<yearBits | uint64(int(c.year[i])-1900)
+	return s<<keyPrecBits | k.precRank[p.Src]
 }
 
 // forRows calls f for the parts' row ranges that fall in global rows
@@ -238,25 +252,31 @@ type subRef struct {
 	ref uint64
 }
 
+// keyRef is a row's whole key (hi, sub) and its ref.
+type keyRef struct {
+	hi, sub, ref uint64
+}
+
 // orderBySort orders the rows by sorting (key, ref) entries.
 func (k *keyer) orderBySort() (order []uint64, losses []Loss) {
 	off := k.off
-	entries := make([]subRef, k.rows()) // here sub is the whole key
+	entries := make([]keyRef, k.rows())
 	parallelRanges(len(k.parts), 2, func(lo, hi int) []struct{} {
 		for pi := lo; pi < hi; pi++ {
 			e := entries[off[pi]:off[pi+1]]
+			p := &k.parts[pi]
 			for i := range e {
 				ref := uint64(pi)<<32 | uint64(i)
-				e[i] = subRef{k.key(ref), ref}
+				e[i] = keyRef{k.key(ref), k.subKey(p, uint32(i)), ref}
 			}
 		}
 		return nil
 	})
 	entries = sortEntries(entries)
 	order = make([]uint64, 0, len(entries))
-	var win subRef
+	var win keyRef
 	for i, e := range entries {
-		if i == 0 || e.sub>>keyPrecBits != win.sub>>keyPrecBits {
+		if i == 0 || e.hi != win.hi || e.sub>>keyPrecBits != win.sub>>keyPrecBits {
 			win = e
 			order = append(order, e.ref)
 			continue
@@ -269,9 +289,13 @@ func (k *keyer) orderBySort() (order []uint64, losses []Loss) {
 // sortEntries sorts by key then ref. Large inputs are first distributed
 // by indicator (the key's top bits, one counting pass), then the buckets
 // are sorted in parallel, each small enough to stay in cache.
-func sortEntries(e []subRef) []subRef {
-	less := func(a, b subRef) int {
+func sortEntries(e []keyRef) []keyRef {
+	less := func(a, b keyRef) int {
 		switch {
+		case a.hi < b.hi:
+			return -1
+		case a.hi > b.hi:
+			return 1
 		case a.sub < b.sub:
 			return -1
 		case a.sub > b.sub:
@@ -287,18 +311,18 @@ func sortEntries(e []subRef) []subRef {
 		slices.SortFunc(e, less)
 		return e
 	}
-	const shift = 64 - 12 // the indicator rank
+	const shift = 20 // the indicator rank in hi
 	var start [maxIndRank + 1]int
 	for _, x := range e {
-		start[x.sub>>shift+1]++
+		start[x.hi>>shift+1]++
 	}
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	out := make([]subRef, len(e))
+	out := make([]keyRef, len(e))
 	next := start
 	for _, x := range e {
-		b := x.sub >> shift
+		b := x.hi >> shift
 		out[next[b]] = x
 		next[b]++
 	}
