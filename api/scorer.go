@@ -37,6 +37,9 @@ type Scorer interface {
 	Profile(unit, framework string, year int) (*engine.Profile, error)
 	CompareUnit(q engine.CompareQuery) (*engine.UnitComparison, error)
 	GenderTable(q engine.GapsQuery) (*engine.GenderTable, error)
+	// InclusionTable is the gaps of one breakdown dimension GET /v1/gaps
+	// renders (dri gaps --by prints the same).
+	InclusionTable(q engine.InclusionQuery) (*engine.InclusionTable, error)
 	// UniverseFor is the engine whose units a request is ranked among
 	// (engine/universe.go, the rule dri score and dri compare share):
 	// against=KAZ or regions of one country in units mean that country's
@@ -45,9 +48,6 @@ type Scorer interface {
 	UniverseFor(against, units []string) (*engine.Engine, error)
 	Universe() engine.Universe
 	AgainstGroups(against []string) ([]*pipeline.Group, error)
-	// InclusionTable is the gaps of one breakdown dimension GET /v1/gaps
-	// renders (dri gaps --by prints the same).
-	InclusionTable(q engine.InclusionQuery) (*engine.InclusionTable, error)
 }
 
 // universeScorer is the scorer of the request's universe: its against

@@ -301,7 +301,7 @@ func (r *openSDGRow) unit(rec []string, line int, o *pipeline.Obs) (string, bool
 // breakdown codes with the status zeroed).
 type seriesKey struct {
 	unit, indicator int32
-	codes           longload.Codes
+	codes           longload.Codes // the breakdowns; Status left 0
 }
 
 // deferCountrySeries applies the series rule of the adapters that defer to
@@ -333,9 +333,9 @@ func deferCountrySeries(sources []*source, units []*pipeline.Unit, reg *pipeline
 		return
 	}
 	key := func(c *longload.Columns, i uint32) seriesKey {
-		k := seriesKey{unit: c.UnitAt(i), indicator: c.IndicatorAt(i), codes: c.CodesAt(i)}
-		k.codes.Status = 0
-		return k
+		k := c.CodesAt(i)
+		k.Status = 0
+		return seriesKey{unit: c.UnitAt(i), indicator: c.IndicatorAt(i), codes: k}
 	}
 	// The series each precedence gives, for the deferring sources' indicators
 	// and countries only.
