@@ -221,7 +221,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	}
 	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
 	if err != nil {
-		return err
+		return universeUsage(err)
 	}
 	res := bres.Result
 	warnUnscored(e, keep, res.Units)
