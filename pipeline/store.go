@@ -28,11 +28,11 @@ type Store struct {
 	areaDict   []string
 	age        []int32
 	ageDict    []string
-	income     []int32
+	income     []int8
 	incDict    []string
-	education  []int32
+	education  []int8
 	eduDict    []string
-	labour     []int32
+	labour     []int8
 	labDict    []string
 	value      []float64
 	status     []int32
@@ -68,9 +68,18 @@ func NewStore(rec arrow.RecordBatch) (*Store, error) {
 	s.sex, s.sexDict = dict(IdxSex)
 	s.area, s.areaDict = dict(IdxArea)
 	s.age, s.ageDict = dict(IdxAge)
-	s.income, s.incDict = dict(IdxIncome)
-	s.education, s.eduDict = dict(IdxEducation)
-	s.labour, s.labDict = dict(IdxLabour)
+	code := func(i int) ([]int8, []string) {
+		d := rec.Column(i).(*array.Dictionary)
+		vals := d.Dictionary().(*array.String)
+		out := make([]string, vals.Len())
+		for j := range out {
+			out[j] = vals.Value(j)
+		}
+		return d.Indices().(*array.Int8).Int8Values(), out
+	}
+	s.income, s.incDict = code(IdxIncome)
+	s.education, s.eduDict = code(IdxEducation)
+	s.labour, s.labDict = code(IdxLabour)
 	s.value = rec.Column(IdxValue).(*array.Float64).Float64Values()
 	s.status, s.statusDict = dict(IdxStatus)
 	s.source, s.srcDict = dict(IdxSource)

@@ -2,15 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 func init() {
@@ -30,7 +33,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		"value_minus_published DRI's recomputation minus it.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
-	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD)")
+	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD), or a country code for its regions (a region's default)")
 	framework := fs.String("framework", "compass", "framework id")
 	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
 	format := fs.String("format", "table", "output: table, csv or json")
@@ -61,7 +64,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	if !ok {
 		return usagef("compare: unknown unit %q", unitArg)
 	}
-	groups, err := comparisonGroups(ref, unit, *against)
+	groups, err := comparisonGroups(eng, unit, *against)
 	if err != nil {
 		return err
 	}
@@ -74,7 +77,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	cmp, err := eng.CompareUnit(engine.CompareQuery{Unit: unit.Code, Framework: *framework, Year: *year, Groups: groups,
 		Options: engine.GroupOptions{Membership: *membership}})
 	if err != nil {
-		return err
+		return universeUsage(err)
 	}
 	res := cmp.Result
 	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(cmp.Groups), res.Framework.Name, res.Year)
@@ -115,27 +118,48 @@ func groupCodes(gs []*pipeline.Group) string {
 	return strings.Join(s, ", ")
 }
 
-// comparisonGroups parses --against, defaulting to LDC, the unit's M49
-// region, its income group and the world.
-func comparisonGroups(ref *pipeline.Reference, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
+// comparisonGroups parses --against (engine.AgainstGroups: group codes, and
+// a country code for its regions), defaulting to LDC, the unit's M49 region,
+// its income group and the world, or for a region to its country's regions.
+func comparisonGroups(eng *engine.Engine, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
 	codes := splitList(against)
 	if len(codes) == 0 {
-		return ref.ComparisonGroups(u), nil
-	}
-	var out []*pipeline.Group
-	for _, c := range codes {
-		g, ok := ref.Group(strings.ToUpper(c))
-		if !ok {
-			return nil, usagef("--against: unknown group %q (codes such as LDC, LLDC, SIDS, WLD, M49-002, LIC; all at GET /v1/groups)", c)
+		if u.Type == pipeline.UnitSubnational {
+			if g, err := eng.RegionsGroup(u.Parent); err == nil {
+				return []*pipeline.Group{g}, nil
+			}
 		}
-		out = append(out, g)
+		return eng.Reference().ComparisonGroups(u), nil
 	}
-	return out, nil
+	groups, err := eng.AgainstGroups(codes)
+	if err != nil {
+		return nil, universeUsage(err)
+	}
+	return groups, nil
+}
+
+// universeUsage turns the engine's universe errors (a wrong --against or
+// --unit) into usage errors naming the flag; other errors pass.
+func universeUsage(err error) error {
+	var ue *engine.UniverseError
+	if errors.As(err, &ue) {
+		return usagef("--%s: %s", ue.Param, ue.Message)
+	}
+	return err
 }
 
 func runGaps(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("gaps", "gaps [--unit A,B] [--year Y] [--format table|csv|json]\n\n"+
-		"Gender gaps per unit and indicator from the sex-disaggregated series: female and male rates,\n"+
+	fs := newFlags("gaps", "gaps [--by sex|area|income|age|education|labour] [--unit A,B] [--indicator ID,...] [--year Y]\n"+
+		"            [--format table|csv|json]\n\n"+
+		"--by DIM: inclusion gaps of one breakdown, for every indicator split by it: the values of the\n"+
+		"group at risk of being left behind and of the group it is measured against (women/men,\n"+
+		"rural/urban, poorest 40%/richest 60%, youth 15-24/adults 25+, primary or less/secondary or\n"+
+		"more, outside/in the labour force), the parity index (first / second), the gap in points\n"+
+		"(second - first), the relative gap and the parity class (band 0.98-1.02), each with its year:\n"+
+		"the latest year both values exist within the gender framework's window (6 years) before --year\n"+
+		"(default: the latest year with a pair). Group codes give the group's two figures by the group\n"+
+		"rule below and the parity index of those two rates. The columns are GET /v1/gaps's.\n\n"+
+		"Without --by: gender gaps per unit and indicator from the sex-disaggregated series: female and male rates,\n"+
 		"ITU gender parity score F/M (parity 0.98-1.02), percentage-point gap M-F, relative gap (M-F)/M,\n"+
 		"the year used; then per unit the WEF-style parity composite and the Women's Inclusion Score.\n"+
 		"A group code gives the group's female and male rates by the one group rule and their parity\n"+
@@ -151,6 +175,8 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
 	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
+	by := fs.String("by", "", "breakdown of the gaps: "+strings.Join(gapDimensions(), ", ")+" (default: the gender table)")
+	indicator := fs.String("indicator", "", "with --by: only these indicators")
 	format := fs.String("format", "table", "output: table, csv or json")
 	membership := membershipFlag(fs)
 	estimate := estimateFlag(fs)
@@ -162,6 +188,16 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	}
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
+	}
+	var dim *dims.Dimension
+	if *by != "" {
+		d, ok := dims.ByColumn(*by)
+		if !ok || d.Gap == nil {
+			return usagef("--by: %q is not one of %s", *by, strings.Join(gapDimensions(), ", "))
+		}
+		dim = d
+	} else if *indicator != "" {
+		return usagef("--indicator needs --by (the gender table has its own indicators)")
 	}
 	eng, res0, err := e.engine(ctx, data)
 	if err != nil {
@@ -185,6 +221,10 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 			q.Groups = append(q.Groups, grp)
 		}
 	}
+	if dim != nil {
+		return printInclusion(e, eng, engine.InclusionQuery{Dimension: dim, Year: *year, Units: q.Units, Groups: q.Groups,
+			Indicators: splitList(*indicator), Options: q.Options}, keep, *format)
+	}
 	gt, err := eng.GenderTable(q)
 	if err != nil {
 		return err
@@ -206,6 +246,58 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	}
 	warnUnscored(e, keep, shown)
 	return t.write(e.stdout, *format)
+}
+
+// gapDimensions are the breakdowns with an inclusion gap.
+func gapDimensions() []string {
+	var out []string
+	for _, d := range dims.Breakdowns {
+		if d.Gap != nil {
+			out = append(out, d.Column)
+		}
+	}
+	return out
+}
+
+// printInclusion prints the inclusion gaps of one dimension: the columns of
+// GET /v1/gaps less the unit's name and type.
+func printInclusion(e *env, eng *engine.Engine, q engine.InclusionQuery, keep map[string]bool, format string) error {
+	for _, id := range q.Indicators {
+		ind, _, ok := eng.Registry().Lookup(id)
+		if !ok {
+			return usagef("--indicator: unknown indicator %q", id)
+		}
+		if !slices.Contains(ind.Disaggregations, q.Dimension.Column) {
+			return usagef("--indicator: %s has no %s disaggregation (see dri data --list)", id, q.Dimension.Column)
+		}
+	}
+	it, err := eng.InclusionTable(q)
+	if err != nil {
+		return err
+	}
+	p := it.Pair
+	fmt.Fprintf(e.stderr, "dri: %s gaps, %s (%s) against %s (%s), year %d (values from %d-%d; groups: each indicator's group window)\n",
+		it.Dimension.Column, p.Focus, p.FocusName, p.Reference, p.ReferenceName, it.Year, it.Year-it.Window, it.Year)
+	t := &table{header: []string{"unit", "indicator", "dimension", "focus", "reference", "year", "focus_value", "reference_value",
+		"parity_index", "parity", "gap_points", "gap_relative", "note"}}
+	t.header = append(t.header, figureColumns...)
+	var shown []string
+	for _, g := range it.Rows {
+		var fig *engine.Aggregate
+		if g.Group != nil {
+			fig = &g.Figure
+		} else {
+			shown = append(shown, g.Unit)
+		}
+		row := []cell{str(g.Unit), str(g.Indicator), str(it.Dimension.Column), str(p.Focus), str(p.Reference), integer(g.Year),
+			num(g.Focus), num(g.Reference), num(g.Parity), str(g.Class), num(g.PointGap), num(g.RelativeGap), str(g.Note)}
+		t.add(append(row, figureCells(fig)...)...)
+	}
+	if len(it.Rows) == 0 {
+		fmt.Fprintf(e.stderr, "dri: no indicator has %s and %s values for these units up to %d\n", p.Focus, p.Reference, it.Year)
+	}
+	warnUnscored(e, keep, shown)
+	return t.write(e.stdout, format)
 }
 
 func addGapRow(t *table, g engine.GenderRow) {

@@ -82,14 +82,18 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--sex F|M|F,M] [--area U|R] [--income B40|T60|Q1..Q5]\n"+
-		"       [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR] [--format table|csv|json]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--sex F|M|F,M]\n"+
+		"       [--area U|R] [--income B40|T60|Q1..Q5] [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR]\n"+
+		"       [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
 		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
 		"of the units). One row per unit: uCode, uName, one column per node (indicator columns hold the\n"+
 		"normalised values that entered aggregation, as COINr's Aggregated data set), then the index's\n"+
 		"rank, tier, coverage (share of indicators with data) and the number of imputed values.\n"+
+		"Units are ranked within one universe: the UN member states, or with --against KAZ (or --unit\n"+
+		"listing regions of one country) that country's sub-national units with data, your own (--data)\n"+
+		"as the embedded ones; regions are never ranked among the countries.\n"+
 		"A breakdown flag (one code each, as dri data spells them) scores the framework for that group,\n"+
 		"e.g. --sex F for women: each indicator reads its series for the group where the registry lists\n"+
 		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
@@ -108,6 +112,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	yearFlag := fs.String("year", "", "year to score (default: the framework's latest well-covered year), or all: every year with data, one row per unit and year")
 	units := fs.String("unit", "", "only these units: ISO3/ISO2 codes, names or group codes (with --imeta: the file's uCodes); with --year all too")
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
+	against := fs.String("against", "", "a country (ISO3, ISO2 or name): score its sub-national units with data, ranked among each other")
 	format := fs.String("format", "table", "output: table, csv or json")
 	breakdownCodes := map[*dims.Dimension]*string{}
 	for _, d := range dims.Breakdowns {
@@ -187,6 +192,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if *level > f.Levels() {
 		return usagef("--level %d: framework %s has levels 1-%d", *level, id, f.Levels())
 	}
+	if eng, err = eng.UniverseFor(splitList(*against), splitList(*units)); err != nil {
+		return universeUsage(err)
+	}
 	keep, err := unitFilter(eng.Reference(), *units)
 	if err != nil {
 		return err
@@ -221,7 +229,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
 	}
-	fmt.Fprintf(e.stderr, "dri: %s, year %d%s, %s\n", res.Framework.Name, res.Year, breakdownLabel(breakdown), methodSummary(res))
+	fmt.Fprintf(e.stderr, "dri: %s, year %d%s, %s, ranked among the %s\n", res.Framework.Name, res.Year, breakdownLabel(breakdown), methodSummary(res), eng.Universe())
 	t := scoreTable(res, eng.Reference(), keep, *level, true)
 	return t.write(e.stdout, *format)
 }
@@ -539,7 +547,6 @@ func asProblems(err error, target **load.ProblemsError) bool { return errors.As(
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")

@@ -179,3 +179,67 @@ func cliOut(t *testing.T, args ...string) string {
 	}
 	return stdout
 }
+
+// TestInclusionGapsSameOnEverySurface: dri gaps --by DIM and GET
+// /v1/gaps?dimension=DIM give the same rows, cell for cell, as CSV and as
+// JSON, for every breakdown with a gap, for countries and groups; each
+// country row's two values are /v1/data's for that year and breakdown
+// (issue 15 item 4).
+func TestInclusionGapsSameOnEverySurface(t *testing.T) {
+	srv := httptest.NewServer(groupAPI(t).Handler())
+	defer srv.Close()
+	for _, dim := range []string{"sex", "area", "income", "age", "education", "labour"} {
+		_, cli := csvTable(t, "dri gaps --by "+dim, strings.NewReader(cliOut(t, "gaps", "--by", dim, "--unit", "NGA,KEN,LDC,WLD", "--format", "csv")))
+		path := "/v1/gaps?dimension=" + dim + "&unit=NGA,KEN,LDC,WLD&per_page=10000"
+		apiHeader, api := csvTable(t, "GET "+path, strings.NewReader(string(httpGet(t, srv, path+"&format=csv"))))
+		var body struct {
+			Data []map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal(httpGet(t, srv, path), &body); err != nil {
+			t.Fatal(err)
+		}
+		if len(cli) != len(api) || len(api) != len(body.Data) {
+			t.Fatalf("%s: dri gaps %d rows, /v1/gaps CSV %d, JSON %d", dim, len(cli), len(api), len(body.Data))
+		}
+		if (dim == "sex" || dim == "area") && len(cli) == 0 {
+			t.Fatalf("%s: no rows", dim)
+		}
+		for i, c := range cli {
+			for name, cell := range c {
+				if got, ok := api[i][name]; !ok || got != cell {
+					t.Errorf("%s row %d %s: dri gaps %q, /v1/gaps CSV %q", dim, i, name, cell, got)
+				}
+			}
+			for _, name := range apiHeader {
+				if !jsonMatchesCSV(body.Data[i][name], api[i][name]) {
+					t.Errorf("%s row %d %s: /v1/gaps JSON %v, CSV %q", dim, i, name, body.Data[i][name], api[i][name])
+				}
+			}
+			if c["unit"] == "LDC" || c["unit"] == "WLD" {
+				continue
+			}
+			for _, side := range []struct{ code, value string }{{c["focus"], c["focus_value"]}, {c["reference"], c["reference_value"]}} {
+				q := fmt.Sprintf("/v1/data?indicator=%s&unit=%s&date=%s&sex=_T&area=_T&age=_T&income=_T&education=_T&labour=_T&format=csv",
+					c["indicator"], c["unit"], c["year"])
+				q = strings.Replace(q, dim+"=_T", dim+"="+side.code, 1)
+				_, rows := csvTable(t, "GET "+q, strings.NewReader(string(httpGet(t, srv, q))))
+				if len(rows) != 1 || rows[0]["value"] != side.value {
+					t.Errorf("%s %s %s %s: /v1/gaps %q, /v1/data %v", dim, c["unit"], c["indicator"], side.code, side.value, rows)
+				}
+			}
+		}
+	}
+	// A dimension that has no gap is a 400 naming the parameter.
+	resp, err := http.Get(srv.URL + "/v1/gaps?dimension=status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"dimension"`) {
+		t.Errorf("dimension=status: %d %s, want a 400 naming dimension", resp.StatusCode, body)
+	}
+	if code, _, stderr := dri(t, "gaps", "--by", "colour"); code != exitUsage || !strings.Contains(stderr, "--by") {
+		t.Errorf("dri gaps --by colour: exit %d %q, want a usage error naming --by", code, stderr)
+	}
+}

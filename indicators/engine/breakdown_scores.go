@@ -129,7 +129,9 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 	if year == 0 {
 		year = e.breakdownDefaultYear(f, bf)
 	}
-	opt.Year = year
+	if f, opt, err = e.scoring(id, year, opt); err != nil { // as Score: the year, ranks of the indicators too
+		return nil, err
+	}
 	res, err := e.scores.get(f.ID+"|"+breakdownKey(b)+"|"+optionsKey(opt), func() (*indicators.Result, error) {
 		g, bopt, err := e.breakdownScoring(f, bf, opt)
 		if err != nil {

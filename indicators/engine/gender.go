@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -64,43 +63,16 @@ func (e *Engine) Gaps(res *indicators.Result) []GapRow {
 // withheld when either rate is.
 func (e *Engine) GroupGaps(res *indicators.Result, g *pipeline.Group, opt GroupOptions) []GapRow {
 	band := res.Framework.ParityBand
-	nan := math.NaN()
 	var out []GapRow
 	for _, nr := range res.Nodes {
 		if !nr.Node.IsIndicator() || nr.GValid == nil {
 			continue
 		}
 		ind := nr.Node.Indicator
-		weighting, window := e.indicatorRule(ind)
-		q := pipeline.QueryOf(pipeline.TotalBreakdown)
-		q.Sex = []string{pipeline.Female, pipeline.Male}
-		series := e.indicatorSeries(ind, q)
-		f := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Female)], res.Year, window, weighting, opt)
-		m := e.figureOfSeries(g, series[pipeline.TotalBreakdown.With(dims.Sex, pipeline.Male)], res.Year, window, weighting, opt)
-		f.sexSpecific(pipeline.Female)
-		m.sexSpecific(pipeline.Male)
-		row := GapRow{Unit: g.Code, Indicator: ind, Female: f.Value, Male: m.Value, GPS: nan, PointGap: nan, RelativeGap: nan,
-			Weight: nr.Weight, FemaleAgg: f, MaleAgg: m}
-		switch {
-		case f.Withheld && m.Withheld && f.Reason == m.Reason:
-			row.Note = "withheld: " + f.Reason
-		case f.Withheld || m.Withheld:
-			var why []string
-			if f.Withheld {
-				why = append(why, "female: "+f.Reason)
-			}
-			if m.Withheld {
-				why = append(why, "male: "+m.Reason)
-			}
-			row.Note = "withheld: " + strings.Join(why, "; ")
-			row.Female, row.Male = nan, nan
-		default:
-			gap := indicators.GenderGap(f.Value, m.Value, band.Lo, band.Hi, nan, nan)
-			class, _ := indicators.ParityBand{Lo: band.Lo, Hi: band.Hi}.Classify(gap.GPS)
-			row.GPS, row.Class, row.PointGap, row.RelativeGap = gap.GPS, class.Name, gap.PointGap, gap.RelativeGap
-			row.Note = fmt.Sprintf("female: %s; male: %s", f.Note(), m.Note())
-		}
-		out = append(out, row)
+		fs, ms := e.pairSeries(ind, dims.Sex)
+		r := e.groupPairRow(g, ind, dims.Sex, fs, ms, res.Year, indicators.ParityBand{Lo: band.Lo, Hi: band.Hi}, opt)
+		out = append(out, GapRow{Unit: g.Code, Indicator: ind, Female: r.Focus, Male: r.Reference, GPS: r.Parity, Class: r.Class,
+			PointGap: r.PointGap, RelativeGap: r.RelativeGap, Weight: nr.Weight, Note: r.Note, FemaleAgg: r.FocusAgg, MaleAgg: r.ReferenceAgg})
 	}
 	return out
 }

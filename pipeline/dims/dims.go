@@ -101,6 +101,19 @@ type Dimension struct {
 	// bands accepts codes beyond the listed ones (the age dimension's SDMX
 	// age bands); nil when the list is closed.
 	bands *regexp.Regexp
+	// Gap is the two groups an inclusion gap compares (nil: the dimension
+	// is not a breakdown).
+	Gap *Pair
+}
+
+// Pair is the two groups of a breakdown an inclusion gap compares: the
+// group at risk of being left behind (Focus) against the one it is
+// measured against (Reference), each with a name for the parity classes
+// ("Women behind", "Parity", "Men behind"). The parity index is the focus
+// group's value over the reference group's.
+type Pair struct {
+	Focus, Reference         string
+	FocusName, ReferenceName string
 }
 
 // The dimensions, in the order of the table's columns.
@@ -112,6 +125,7 @@ var (
 			{ID: Female, Label: "Female"},
 			{ID: Male, Label: "Male"},
 		},
+		Gap: &Pair{Female, Male, "Women", "Men"},
 	}
 	Area = &Dimension{
 		Column: "area", Concept: "URBANISATION", Codelist: Codelist{"IAEG-SDGs", "CL_URBANISATION", "1.10"}, Total: Total,
@@ -120,6 +134,7 @@ var (
 			{ID: Urban, Label: "Urban", Gloss: "urban"},
 			{ID: Rural, Label: "Rural", Gloss: "rural"},
 		},
+		Gap: &Pair{Rural, Urban, "Rural", "Urban"},
 	}
 	// Age takes _T and any SDMX age band: Y15T24 (15 to 24 years old),
 	// Y_GE15 (15 years old and over), Y_LT25 (under 25), with up to three
@@ -128,6 +143,8 @@ var (
 		Column: "age", Concept: "AGE", Codelist: Codelist{"IAEG-SDGs", "CL_AGE", "1.25"}, Total: Total,
 		codes: []Code{{ID: Total, Label: "All age ranges or no breakdown by age"}},
 		bands: regexp.MustCompile(`^(Y\d{1,3}T\d{1,3}|Y_GE\d{1,3}|Y_LT\d{1,3})$`),
+		// Findex's split: youth against adults.
+		Gap: &Pair{"Y15T24", "Y_GE25", "Youth (15-24)", "Adults (25+)"},
 	}
 	Income = &Dimension{
 		Column: "income", Concept: "INCOME_WEALTH_QUANTILE", Codelist: Codelist{"DRI", "CL_INCOME_WEALTH_QUANTILE", "1.0"}, Total: Total,
@@ -141,6 +158,7 @@ var (
 			{ID: Bottom40, Label: "Bottom 40 %", Gloss: "poorest 40 %"},
 			{ID: Top60, Label: "Top 60 %", Gloss: "richest 60 %"},
 		},
+		Gap: &Pair{Bottom40, Top60, "Poorest 40 %", "Richest 60 %"},
 	}
 	Education = &Dimension{
 		Column: "education", Concept: "EDUCATION_LEV", Codelist: Codelist{"DRI", "CL_EDUCATION_LEV", "1.0"}, Total: Total,
@@ -149,6 +167,7 @@ var (
 			{ID: PrimaryOrLess, Label: "Primary education or less (ISCED 2011 levels 0-1)", Gloss: "primary or less"},
 			{ID: SecondaryOrMore, Label: "Secondary education or more (ISCED 2011 levels 2-8)", Gloss: "secondary or more"},
 		},
+		Gap: &Pair{PrimaryOrLess, SecondaryOrMore, "Primary or less", "Secondary or more"},
 	}
 	Labour = &Dimension{
 		Column: "labour", Concept: "LABOUR_FORCE_STATUS", Codelist: Codelist{"DRI", "CL_LABOUR_FORCE_STATUS", "1.0"}, Total: Total,
@@ -157,6 +176,7 @@ var (
 			{ID: InLabourForce, Label: "In the labour force", Gloss: "in the labour force"},
 			{ID: OutOfLabourForce, Label: "Outside the labour force", Gloss: "outside the labour force"},
 		},
+		Gap: &Pair{OutOfLabourForce, InLabourForce, "Outside the labour force", "In the labour force"},
 	}
 	Status = &Dimension{
 		Column: "status", Concept: "OBS_STATUS", Codelist: Codelist{"SDMX", "CL_OBS_STATUS", "2.3"},

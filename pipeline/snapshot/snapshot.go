@@ -40,8 +40,11 @@ const (
 	RegistryFile     = "indicators.yaml"
 )
 
-// Format is the version of the snapshot layout.
-const Format = 1
+// Format is the version of the snapshot layout. Format 2 added the
+// income, education and labour columns to the observations; Read upgrades
+// a format 1 snapshot by giving every row the total in them (format 1
+// could hold no other).
+const Format = 2
 
 // Manifest describes a snapshot: what it holds and where it came from.
 type Manifest struct {
@@ -304,7 +307,7 @@ func Read(dir string, mem memory.Allocator) (*pipeline.Result, *Manifest, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Format != Format {
+	if m.Format != Format && m.Format != 1 {
 		return nil, nil, fmt.Errorf("pipeline: snapshot %s: format %d, want %d", dir, m.Format, Format)
 	}
 	read := func(name string) ([]byte, error) {
@@ -353,6 +356,15 @@ func Read(dir string, mem memory.Allocator) (*pipeline.Result, *Manifest, error)
 		tables[name] = rec
 	}
 	obs := tables[ObservationsFile]
+	if m.Format == 1 {
+		up, err := upgradeFormat1(obs, mem)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: format 1: %w", dir, ObservationsFile, err)
+		}
+		obs.Release()
+		obs = up
+		tables[ObservationsFile] = up
+	}
 	if !sameFields(obs.Schema(), pipeline.Schema) {
 		return nil, nil, fmt.Errorf("pipeline: snapshot %s: %s: not the canonical schema: %v", dir, ObservationsFile, obs.Schema())
 	}
@@ -360,6 +372,40 @@ func Read(dir string, mem memory.Allocator) (*pipeline.Result, *Manifest, error)
 	// Parquet adds field ids as metadata; the table gets the canonical schema.
 	res.Observations = array.NewRecordBatch(pipeline.Schema, obs.Columns(), obs.NumRows())
 	return res, m, nil
+}
+
+// upgradeFormat1 inserts the income, education and labour columns, the
+// total on every row, after age in a format 1 observations record.
+func upgradeFormat1(obs arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, error) {
+	if int(obs.NumCols()) != pipeline.Schema.NumFields()-3 || obs.Schema().Field(pipeline.IdxAge).Name != pipeline.ColAge {
+		return nil, fmt.Errorf("%d columns, want format 1's %d with age at %d", obs.NumCols(), pipeline.Schema.NumFields()-3, pipeline.IdxAge)
+	}
+	n := int(obs.NumRows())
+	cols := make([]arrow.Array, 0, pipeline.Schema.NumFields())
+	cols = append(cols, obs.Columns()[:pipeline.IdxAge+1]...)
+	var added []arrow.Array
+	defer func() {
+		for _, a := range added {
+			a.Release()
+		}
+	}()
+	for _, i := range []int{pipeline.IdxIncome, pipeline.IdxEducation, pipeline.IdxLabour} {
+		dt := pipeline.Schema.Field(i).Type.(*arrow.DictionaryType)
+		b := array.NewDictionaryBuilder(mem, dt).(*array.BinaryDictionaryBuilder)
+		b.Reserve(n)
+		for range n {
+			if err := b.AppendString(pipeline.Total); err != nil {
+				b.Release()
+				return nil, err
+			}
+		}
+		a := b.NewArray()
+		b.Release()
+		added = append(added, a)
+		cols = append(cols, a)
+	}
+	cols = append(cols, obs.Columns()[pipeline.IdxAge+1:]...)
+	return array.NewRecordBatch(pipeline.Schema, cols, int64(n)), nil
 }
 
 // sameFields compares names, types and nullability, not metadata.

@@ -148,9 +148,13 @@ func (m *Merged) Record(mem memory.Allocator, schema *arrow.Schema, dicts Dictio
 	add(dictArray(mem, dictType, r.sexB, n, dicts.Sex))
 	add(dictArray(mem, dictType, r.areaB, n, dicts.Area))
 	add(dictArray(mem, dictType, r.ageB, n, dicts.Ages))
-	add(dictArray(mem, dictType, r.incB, n, dicts.Income))
-	add(dictArray(mem, dictType, r.eduB, n, dicts.Education))
-	add(dictArray(mem, dictType, r.labB, n, dicts.Labour))
+	codeType, ok := schema.Field(6).Type.(*arrow.DictionaryType)
+	if !ok || codeType.IndexType.ID() != arrow.INT8 {
+		return nil, fmt.Errorf("schema %v: income is not a dictionary with int8 indices", schema)
+	}
+	add(dictArray(mem, codeType, r.incB, n, dicts.Income))
+	add(dictArray(mem, codeType, r.eduB, n, dicts.Education))
+	add(dictArray(mem, codeType, r.labB, n, dicts.Labour))
 	add(primitiveArray(arrow.PrimitiveTypes.Float64, r.valB, n))
 	add(dictArray(mem, dictType, r.statB, n, dicts.Status))
 	add(dictArray(mem, dictType, r.srcB, n, dicts.Sources))
@@ -178,9 +182,10 @@ func (m *Merged) Release() {
 type recordCols struct {
 	unitB, yearB, indB, sexB, areaB, ageB, incB, eduB, labB, valB, statB, srcB *memory.Buffer
 
-	unit, ind, sex, area, age, income, education, labour, status, src []int32
-	year                                                              []int16
-	value                                                             []float64
+	unit, ind, sex, area, age, status, src []int32
+	income, education, labour              []int8
+	year                                   []int16
+	value                                  []float64
 }
 
 func newRecordCols(mem memory.Allocator, n int) *recordCols {
@@ -191,9 +196,9 @@ func newRecordCols(mem memory.Allocator, n int) *recordCols {
 	r.sexB, r.sex = newBuffer[int32](mem, n)
 	r.areaB, r.area = newBuffer[int32](mem, n)
 	r.ageB, r.age = newBuffer[int32](mem, n)
-	r.incB, r.income = newBuffer[int32](mem, n)
-	r.eduB, r.education = newBuffer[int32](mem, n)
-	r.labB, r.labour = newBuffer[int32](mem, n)
+	r.incB, r.income = newBuffer[int8](mem, n)
+	r.eduB, r.education = newBuffer[int8](mem, n)
+	r.labB, r.labour = newBuffer[int8](mem, n)
 	r.valB, r.value = newBuffer[float64](mem, n)
 	r.statB, r.status = newBuffer[int32](mem, n)
 	r.srcB, r.src = newBuffer[int32](mem, n)
@@ -226,13 +231,13 @@ func (r *recordCols) set(i int, p *Part, j uint32) {
 		r.age[i] = v
 	}
 	if v := c.IncomeAt(j); v != 0 {
-		r.income[i] = int32(v)
+		r.income[i] = int8(v)
 	}
 	if v := c.EducationAt(j); v != 0 {
-		r.education[i] = int32(v)
+		r.education[i] = int8(v)
 	}
 	if v := c.LabourAt(j); v != 0 {
-		r.labour[i] = int32(v)
+		r.labour[i] = int8(v)
 	}
 	if v := c.StatusAt(j); v != 0 {
 		r.status[i] = int32(v)
@@ -298,7 +303,7 @@ func zeroes(mem memory.Allocator) bool {
 // newBuffer allocates an Arrow buffer of n values of T, zeroed, and returns
 // it with a slice over its bytes to fill. The memory of an allocator known
 // to zero is not touched here (see Merge).
-func newBuffer[T int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
+func newBuffer[T int8 | int16 | int32 | float64](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	b := memory.NewResizableBuffer(mem)
 	var zero T
 	b.Resize(n * int(unsafe.Sizeof(zero)))
@@ -319,10 +324,10 @@ func primitiveArray(t arrow.DataType, values *memory.Buffer, n int) arrow.Array 
 	return array.MakeFromData(data)
 }
 
-// dictArray wraps filled int32 indices (taking over the buffer) with a
-// string dictionary.
+// dictArray wraps filled indices of dictType's index type (taking over the
+// buffer) with a string dictionary.
 func dictArray(mem memory.Allocator, dictType *arrow.DictionaryType, idx *memory.Buffer, n int, dict []string) arrow.Array {
-	indices := primitiveArray(arrow.PrimitiveTypes.Int32, idx, n)
+	indices := primitiveArray(dictType.IndexType, idx, n)
 	defer indices.Release()
 	sb := array.NewStringBuilder(mem)
 	defer sb.Release()
