@@ -216,8 +216,8 @@ func runScore(ctx context.Context, args []string, e *env) error {
 				fmt.Fprintf(e.stderr, "dri: %s %d%s: %s\n", r.Framework.ID, r.Year, breakdownLabel(r.Breakdown), n)
 			}
 		}
-		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s\n", g.A.Framework.Name, g.A.Year, strings.TrimPrefix(breakdownLabel(breakdown), ", "),
-			strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result))
+		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s, ranked among the %s\n", g.A.Framework.Name, g.A.Year,
+			strings.TrimPrefix(breakdownLabel(breakdown), ", "), strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result), eng.Universe())
 		return gapTable(g, eng.Reference(), keep, *level).write(e.stdout, *format)
 	}
 	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
