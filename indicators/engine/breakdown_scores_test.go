@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/dri-engine/dri/indicators"
@@ -186,5 +187,45 @@ func TestTIIBySexGap(t *testing.T) {
 	}
 	if _, err := e.ScoreBreakdownGap("egdi-tii", 0, dims.Breakdown{Sex: dims.Female}, dims.Breakdown{Sex: dims.Male, Area: "R"}, indicators.Options{}); err == nil {
 		t.Error("F versus rural men: want an error (two dimensions differ)")
+	}
+}
+
+// TestScoreBreakdownConcurrent asks many breakdowns of two frameworks at
+// once (run with -race): each answer is the one asked for, whatever was
+// computed beside it.
+func TestScoreBreakdownConcurrent(t *testing.T) {
+	e := testEngine(t)
+	u, _ := e.UnitIndex("CIV")
+	type ask struct {
+		fw  string
+		sex string
+	}
+	var asks []ask
+	for _, fw := range []string{"uptake", "egdi-tii"} {
+		for _, sex := range []string{dims.Female, dims.Male, dims.Total} {
+			asks = append(asks, ask{fw, sex})
+		}
+	}
+	got := make([]float64, 4*len(asks))
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			a := asks[i%len(asks)]
+			res, err := e.ScoreBreakdown(a.fw, 2022, dims.Breakdown{Sex: a.sex}, indicators.Options{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = res.Root().Value[u]
+		})
+	}
+	wg.Wait()
+	for i, v := range got {
+		if want := got[i%len(asks)]; v != want {
+			t.Errorf("%v: %v, want %v as the first time", asks[i%len(asks)], v, want)
+		}
+	}
+	if got[0] == got[1] || got[0] == got[2] {
+		t.Errorf("uptake CIV 2022 F, M, _T = %v: want three scores", got[:3])
 	}
 }
