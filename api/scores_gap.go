@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline/dims"
 )
 
@@ -133,7 +134,13 @@ func handleScoreGaps(r *request) (*Result, error) {
 	meta["group_a"], meta["group_b"] = la, lb
 	meta["universe"] = sc.Universe().String()
 	meta["held_at_total"] = nonNil(g.A.HeldCodes())
-	meta["notes"] = nonNil(append(append([]string(nil), g.A.Notes...), g.B.Notes...))
+	var notes []string
+	for _, r := range []*engine.BreakdownResult{g.A, g.B} {
+		for _, n := range r.Notes {
+			notes = append(notes, groupLabel(r.Breakdown)+": "+n)
+		}
+	}
+	meta["notes"] = nonNil(notes)
 	return &Result{Table: t, Paged: true, Meta: meta}, nil
 }
 

@@ -147,12 +147,64 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): held at the total: %s", nr.Node.Code, nr.Node.Indicator, why))
 			}
 		}
+		if err := withholdTotalsOnly(res, bf.held); err != nil {
+			return nil, err
+		}
 		return res, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &BreakdownResult{Result: res, Breakdown: b, Held: bf.held}, nil
+}
+
+// withholdTotalsOnly withholds the aggregate scores of the units that have
+// a value for none of the re-keyed leaves: made of held totals only, such a
+// score would be the total's under the breakdown's name. Ranks of the
+// aggregates are recomputed over the units that keep a score.
+func withholdTotalsOnly(res *indicators.Result, held map[string]string) error {
+	n := len(res.Units)
+	measured := make([]bool, n)
+	rekeyed := 0
+	for _, nr := range res.Nodes {
+		if _, isHeld := held[nr.Node.Code]; !nr.Node.IsIndicator() || isHeld {
+			continue
+		}
+		rekeyed++
+		for u, ok := range nr.RawValid {
+			measured[u] = measured[u] || ok
+		}
+	}
+	withheld := 0
+	for u := range measured {
+		if !measured[u] {
+			withheld++
+		}
+	}
+	if withheld == 0 {
+		return nil
+	}
+	for _, nr := range res.Nodes {
+		if nr.Node.IsIndicator() {
+			continue
+		}
+		for u, ok := range measured {
+			if !ok {
+				nr.Valid[u] = false
+			}
+		}
+		if nr.Rank != nil {
+			if _, err := indicators.Rank(nr.Rank, nr.Value, nr.Valid); err != nil {
+				return fmt.Errorf("engine: ranking %s: %w", nr.Node.Code, err)
+			}
+		}
+	}
+	if rekeyed > 0 && withheld < n {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d units have no value for any indicator read for the breakdown: their scores are withheld (they would be the total's)", withheld))
+	} else {
+		res.Notes = append(res.Notes, "no unit has a value for any indicator read for the breakdown in the year: every score is withheld (it would be the total's)")
+	}
+	return nil
 }
 
 // breakdownKey names a breakdown in cache keys: "b=" then its six codes.

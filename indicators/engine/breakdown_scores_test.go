@@ -229,3 +229,48 @@ func TestScoreBreakdownConcurrent(t *testing.T) {
 		t.Errorf("uptake CIV 2022 F, M, _T = %v: want three scores", got[:3])
 	}
 }
+
+// TestScoreBreakdownWithholdsTotalsOnly: a unit scored for a breakdown has
+// a value for at least one indicator read for the breakdown; one whose
+// every value would be a held total gets no score (and no rank) rather
+// than the total's under the breakdown's name.
+func TestScoreBreakdownWithholdsTotalsOnly(t *testing.T) {
+	e := testEngine(t)
+	for _, c := range []struct {
+		fw string
+		b  dims.Breakdown
+	}{
+		{"connectivity", dims.Breakdown{Sex: dims.Female}},
+		{"uptake", dims.Breakdown{Income: "B40"}},
+		{"uptake", dims.Breakdown{Area: "R"}},
+	} {
+		res, err := e.ScoreBreakdown(c.fw, 0, c.b, indicators.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scored, withheld := 0, 0
+		for u, code := range res.Units {
+			measured := false
+			for _, nr := range res.Nodes {
+				if _, held := res.Held[nr.Node.Code]; nr.Node.IsIndicator() && !held && nr.RawValid[u] {
+					measured = true
+				}
+			}
+			root := res.Root()
+			switch {
+			case root.Valid[u] && !measured:
+				t.Errorf("%s %s %d: %s scored from held totals only", c.fw, breakdownKey(res.Breakdown), res.Year, code)
+			case !measured && root.Rank[u] != 0:
+				t.Errorf("%s %s %d: %s withheld but ranked %d", c.fw, breakdownKey(res.Breakdown), res.Year, code, root.Rank[u])
+			case root.Valid[u]:
+				scored++
+			case !measured:
+				withheld++
+			}
+		}
+		t.Logf("%s %s %d: %d scored, %d withheld", c.fw, breakdownKey(res.Breakdown), res.Year, scored, withheld)
+		if withheld == 0 {
+			t.Errorf("%s %s: nothing withheld; the shipped data lack the breakdown for many units", c.fw, breakdownKey(res.Breakdown))
+		}
+	}
+}
