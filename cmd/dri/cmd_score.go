@@ -99,7 +99,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
 		"indicator is normalised on the total's goalposts, so a women's and a men's score share one scale\n"+
 		"(methods that rank within the units scored are refused; docs/DECISIONS.md, Scores by breakdown).\n"+
-		"Its default year is the latest in which the group's series have data. Two codes in one flag\n"+
+		"Its default year is the latest in which most of the group's series have data. Two codes in one flag\n"+
 		"(--sex F,M) score both groups in one year: one row per unit and node with both scores, the gap\n"+
 		"(second minus first) and the parity (first / second).\n"+
 		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+

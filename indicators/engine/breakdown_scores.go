@@ -56,32 +56,32 @@ type breakdownFramework struct {
 }
 
 // breakdownDefaultYear is the year a breakdown is scored when none is
-// asked for: the latest of the framework's scored years, not after its
-// default year, in which every re-keyed leaf has a value for some unit
-// within the framework's window (a breakdown's series often end earlier
-// than the total's: ITU's phone ownership by sex, for one); the
-// framework's default year when no year has them all.
+// asked for: of the framework's scored years up to its default year, the
+// one in which the most re-keyed leaves have a value for some unit within
+// the framework's window, the latest of those (a breakdown's series often
+// end earlier than the total's: ITU's phone ownership by sex, for one);
+// the framework's default year when no re-keyed leaf has data in any.
 func (e *Engine) breakdownDefaultYear(f *indicators.Framework, bf *breakdownFramework) int {
 	def := e.DefaultYear(f)
+	best, bestYear := 0, def
 	years := e.Years(f)
 	for i := len(years) - 1; i >= 0; i-- {
 		y := years[i]
 		if y > def {
 			continue
 		}
-		all := true
+		n := 0
 		for _, ys := range bf.years {
 			k, _ := slices.BinarySearch(ys, y+1) // the first year after y
-			if k == 0 || ys[k-1] < y-f.YearWindow {
-				all = false
-				break
+			if k > 0 && ys[k-1] >= y-f.YearWindow {
+				n++
 			}
 		}
-		if all {
-			return y
+		if n > best {
+			best, bestYear = n, y
 		}
 	}
-	return def
+	return bestYear
 }
 
 // ScoreBreakdown scores a framework for a year (0 = its default year) for
