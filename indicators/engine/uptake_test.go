@@ -21,20 +21,21 @@ import (
 //   - mobile phone ownership: women 51.42842 and men 88.6948 in 2018
 //     (sdg-5b1-mobile-ownership-by-sex, lines 301-302), all 63.1033 in 2022
 //     (itu-datahub/mobile_phone_ownership.csv line 241);
-//   - account 2021: women 37.44426, men 64.00954 (findex-wdi-by-sex,
-//     fx_own_totl_fe_zs and _ma_zs line 116), all 51 (findex-2021-databank,
-//     line 128, "51%");
-//   - mobile money account 2021: women 30, men 51, all 40 (the same line of
-//     findex-2021-databank).
+//   - account 2021: women 37.4442613, men 64.0095413, all 50.7622911
+//     (findex-2025-database/GlobalFindexDatabase2025-subset.csv lines 1598,
+//     1597 and 461, account_t_d 0.374442613, 0.640095413, 0.507622911: the
+//     2025 database supersedes the older extracts);
+//   - mobile money account 2021: women 29.8418787, men 50.8939172, all
+//     40.3959431 (the same lines, mobileaccount_t_d).
 func TestUptakeHandComputed(t *testing.T) {
 	e := testEngine(t)
 	for _, c := range []struct {
 		sex                                   string
 		internet, phone, account, mobileMoney float64
 	}{
-		{dims.Female, 33.9081, 51.42842, 37.44426, 30},
-		{dims.Male, 43.2628, 88.6948, 64.00954, 51},
-		{dims.Total, 38.4133, 63.1033, 51, 40},
+		{dims.Female, 33.9081, 51.42842, 37.4442613, 29.8418787},
+		{dims.Male, 43.2628, 88.6948, 64.0095413, 50.8939172},
+		{dims.Total, 38.4133, 63.1033, 50.7622911, 40.3959431},
 	} {
 		res, err := e.ScoreBreakdown("uptake", 2022, dims.Breakdown{Sex: c.sex}, indicators.Options{})
 		if err != nil {
