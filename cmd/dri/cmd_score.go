@@ -82,8 +82,9 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--sex F|M|F,M] [--area U|R]\n"+
-		"       [--income B40|T60|Q1..Q5] [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR] [--format table|csv|json]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--sex F|M|F,M]\n"+
+		"       [--area U|R] [--income B40|T60|Q1..Q5] [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR]\n"+
+		"       [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
 		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
@@ -98,7 +99,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
 		"indicator is normalised on the total's goalposts, so a women's and a men's score share one scale\n"+
 		"(methods that rank within the units scored are refused; docs/DECISIONS.md, Scores by breakdown).\n"+
-		"Its default year is the latest in which the group's series have data. Two codes in one flag\n"+
+		"Its default year is the latest in which most of the group's series have data. Two codes in one flag\n"+
 		"(--sex F,M) score both groups in one year: one row per unit and node with both scores, the gap\n"+
 		"(second minus first) and the parity (first / second).\n"+
 		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
@@ -215,8 +216,8 @@ func runScore(ctx context.Context, args []string, e *env) error {
 				fmt.Fprintf(e.stderr, "dri: %s %d%s: %s\n", r.Framework.ID, r.Year, breakdownLabel(r.Breakdown), n)
 			}
 		}
-		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s\n", g.A.Framework.Name, g.A.Year, strings.TrimPrefix(breakdownLabel(breakdown), ", "),
-			strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result))
+		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s, ranked among the %s\n", g.A.Framework.Name, g.A.Year,
+			strings.TrimPrefix(breakdownLabel(breakdown), ", "), strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result), eng.Universe())
 		return gapTable(g, eng.Reference(), keep, *level).write(e.stdout, *format)
 	}
 	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
