@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build static docker web run serve snapshot bench-peers test lint vet fmt-check bench fuzz load clean
+.PHONY: all build static docker web run serve snapshot bench-peers test lint vet fmt-check bench bench-score fuzz load clean
 
 all: build
 
@@ -60,6 +60,11 @@ lint:
 ## (64 clients on 127.0.0.1, DRI_LOAD_SECONDS each target); see docs/BENCHMARKS.md
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+
+## bench-score: issue 19's scoring benchmarks (users' shapes, what-if, 1,000-run
+## uncertainty of the Compass); see docs/BENCHMARKS.md
+bench-score:
+	$(GO) test -run='^$$' -bench='BenchmarkScore|WhatIfCompass|UncertaintyCompass' -benchmem -count=1 ./indicators
 
 ## load: issue 12's load test: 48 concurrent heavy sensitivity requests from
 ## 127.0.0.1 while 127.0.0.2's cheap requests keep p99 < 50 ms (DRI_LOAD_SECONDS,

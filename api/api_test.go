@@ -27,6 +27,7 @@ import (
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
@@ -488,7 +489,10 @@ func TestOpenAPI(t *testing.T) {
 		validate(g.target, get(t, h, g.target))
 	}
 	for _, target := range []string{"/v1/data?indicator=nope", "/v1/units/XXX", "/v1/units?format=xml",
-		"/v1/units?per_page=3&format=csv", "/v1/scores/compass?format=arrow&per_page=5", "/v1/data?indicator=egov.egdi&format=sdmx-csv&per_page=3"} {
+		"/v1/units?per_page=3&format=csv", "/v1/scores/compass?format=arrow&per_page=5", "/v1/data?indicator=egov.egdi&format=sdmx-csv&per_page=3",
+		"/v1/sdmx/dataflow/DRI/DF_SCORES", "/v1/sdmx/dataflow?format=json", "/v1/sdmx/datastructure/DRI/DSD_OBSERVATIONS/1.0",
+		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.egov.egdi" + strings.Repeat(".", len(dims.Breakdowns)), "/v1/sdmx/data/DF_SCORES/KEN.egdi..?lastNObservations=1&format=json",
+		"/v1/sdmx/data/DF_OBSERVATIONS/KEN.egov?format=json"} {
 		validate(target, get(t, h, target))
 	}
 	// Every documented route answers.
@@ -497,6 +501,9 @@ func TestOpenAPI(t *testing.T) {
 			continue
 		}
 		concrete := strings.NewReplacer("{framework}", "egdi", "{unit}", "KEN", "{code}", "KEN", "{id}", "egdi").Replace(p)
+		if strings.HasPrefix(p, "/v1/sdmx/") {
+			concrete = concreteTarget(p)
+		}
 		if strings.HasPrefix(p, "/v1/indicators/") {
 			concrete = "/v1/indicators/egov.egdi"
 		}

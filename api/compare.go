@@ -1,10 +1,7 @@
 package api
 
 import (
-	"strings"
-
 	"github.com/dri-engine/dri/indicators/engine"
-	"github.com/dri-engine/dri/pipeline"
 )
 
 var compareColumns = []colSpec{{"unit", KindString, ""}, {"node", KindString, ""}, {"level", KindInt, ""}, {"name", KindString, ""},
@@ -28,14 +25,11 @@ func handleCompare(r *request) (*Result, error) {
 		return nil, notFound(CodeUnknownUnit, "unknown unit %q", us[0])
 	}
 	gopt := groupOptions(r)
-	var groups []*pipeline.Group // nil: the unit's default comparison groups
-	for _, code := range r.list("against") {
-		g, ok := r.ds.Reference.Group(strings.ToUpper(code))
-		if !ok {
-			r.errs.add("against", "unknown group %q (see /v1/groups)", code)
-			continue
-		}
-		groups = append(groups, g)
+	// nil: the unit's default comparison groups; a country code: its
+	// regions (engine.AgainstGroups, as dri compare reads --against).
+	groups, err := sc.AgainstGroups(r.list("against"))
+	if err != nil {
+		return nil, engineError(err)
 	}
 	fid := r.str("framework")
 	if fid == "" {

@@ -46,7 +46,7 @@ type dataQuery struct {
 }
 
 func parseDataQuery(r *request) *dataQuery {
-	q := &dataQuery{indicators: r.list("indicator")}
+	q := &dataQuery{indicators: indicatorIDs(r, "indicator")}
 	if len(q.indicators) == 0 {
 		r.errs.add("indicator", "required: an indicator id such as egov.egdi (see /v1/indicators)")
 	}
@@ -72,6 +72,22 @@ func parseDataQuery(r *request) *dataQuery {
 		r.errs.add("mrnev", "use mrv or mrnev, not both")
 	}
 	return q
+}
+
+// indicatorIDs returns an indicator list parameter with each publisher's
+// code resolved to its indicator's id by the registry (the one place
+// aliases are resolved), each indicator once: IT.NET.USER.ZS,itu.internet_use
+// is one indicator. Items the registry does not know are kept as given, for
+// the caller to report.
+func indicatorIDs(r *request, param string) []string {
+	var ids []string
+	for _, item := range r.list(param) {
+		id, _ := r.ds.Registry.Canonical(item)
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // parseUnits resolves a unit list: ISO3, ISO2, M49 codes or names, and

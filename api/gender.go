@@ -25,7 +25,7 @@ func handleGender(r *request) (*Result, error) {
 	}
 	units, groups := parseUnits(r, "unit")
 	gopt := groupOptions(r)
-	inds := r.list("indicator")
+	inds := indicatorIDs(r, "indicator")
 	known := map[string]bool{"composite": true, "wis": true}
 	for _, id := range f.Indicators() {
 		known[id] = true

@@ -114,6 +114,15 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.sdmx {
 			content["application/vnd.sdmx.data+csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
 		}
+		if rt.defaultFormat == FormatSDMX { // the SDMX data path
+			content["application/vnd.sdmx.data+json"] = map[string]any{"schema": map[string]any{"type": "object"}}
+		}
+		if rt.structure {
+			// SDMX-ML 2.1 (the default) or the same message as JSON.
+			delete(content, MediaCSV)
+			delete(content, MediaArrow)
+			content["application/vnd.sdmx.structure+xml"] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
 		ok := "200"
 		if rt.created {
 			ok = "201"
@@ -148,6 +157,7 @@ func (s *Server) OpenAPI() map[string]any {
 		"info": map[string]any{"title": "DRI — Digital Readiness Indicators API", "version": "1.0.0",
 			"description": "Composite digital-readiness scores, indicators, disaggregated data, group comparisons and gender gaps. " +
 				"Every response is JSON ({meta, data}), CSV, Arrow IPC stream or SDMX-CSV 2.0 (on the routes that list it) by ?format= or Accept; errors are RFC 9457 problem+json. " +
+				"The SDMX routes (/v1/sdmx/...) follow the SDMX REST API of SDMX 2.1: structures as SDMX-ML 2.1 structure messages, data as SDMX-CSV 2.0 by default or SDMX-JSON 2.1 data messages. " +
 				"Query parameters: list parameters take items separated by , or ; (as the World Bank API does) and may be repeated; any other parameter given twice is a 400. " +
 				"Unknown parameters are a 400, except the cache-busters _ and utm_* which are ignored (and are not part of the ETag). " +
 				"Every GET operation also answers HEAD (same status and headers, no body)."},
@@ -159,6 +169,12 @@ func (s *Server) OpenAPI() map[string]any {
 // routeFormats are the values of a route's format parameter: SDMX-CSV only
 // where the route has an SDMX dataflow.
 func routeFormats(rt *route) []string {
+	if rt.structure {
+		return []string{string(FormatSDMXML), string(FormatJSON)}
+	}
+	if rt.defaultFormat == FormatSDMX {
+		return []string{string(FormatSDMX), string(FormatSDMXJSON), string(FormatJSON), string(FormatCSV), string(FormatArrow)}
+	}
 	if rt.sdmx {
 		return []string{string(FormatJSON), string(FormatCSV), string(FormatArrow), string(FormatSDMX)}
 	}

@@ -214,8 +214,12 @@ func TestHeavyRequestClientGone(t *testing.T) {
 	base, logs := listen(t, api.Config{RatePerSecond: -1, Workers: 1, WriteTimeout: 2 * time.Minute, RequestDeadline: 100 * time.Second})
 	c := clientFrom("127.0.0.1")
 	// The time a whole analysis takes here, for comparison.
-	// 2000 runs: long enough to tell a stop from a whole analysis.
-	target := func(seed int) string { return fmt.Sprintf("%s/v1/sensitivity/compass?runs=2000&seed=%d", base, seed) }
+	// 5000 runs varying every choice: long enough to tell a stop from a
+	// whole analysis (after issue 19, 2000 runs of weights alone took under
+	// 0.2 s, too close to the cancel at 100 ms to tell).
+	target := func(seed int) string {
+		return fmt.Sprintf("%s/v1/sensitivity/compass?runs=5000&vary=weights,normalisation,aggregation,imputation&seed=%d", base, seed)
+	}
 	seed := freshSeed()
 	freshSeed()
 	full := fetch(context.Background(), c, target(seed))

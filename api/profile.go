@@ -162,6 +162,10 @@ func handleProfile(r *request) (*Result, error) {
 			"sids": u.SIDS, "groups": p.Groups},
 		"framework": f.ID, "framework_name": f.Name, "year": res.Year, "scale": f.Scale, "tiers": tierInfo(f),
 		"nodes": nodes, "trend": trend, "comparisons": comparisons, "notes": nonNil(res.Notes),
+		"universe": p.Universe.String(), "regions": profileRegions(p.Regions),
+	}
+	if u.Parent != "" {
+		obj["unit"].(map[string]any)["parent"] = u.Parent
 	}
 	return &Result{Object: obj, Table: t, Meta: scoreMeta(res)}, nil
 }
@@ -208,4 +212,22 @@ func comparison(ds *Dataset, c engine.NodeComparison) comparisonEntry {
 		e.Withheld = c.Agg.Reason
 	}
 	return e
+}
+
+// profileRegion is one of a country's sub-national units with data, as a
+// profile lists them.
+type profileRegion struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Indicators []string `json:"indicators"`
+	FirstYear  int      `json:"first_year"`
+	LastYear   int      `json:"last_year"`
+}
+
+func profileRegions(rs []engine.RegionData) []profileRegion {
+	out := make([]profileRegion, len(rs))
+	for i, r := range rs {
+		out[i] = profileRegion{Code: r.Code, Name: r.Name, Indicators: r.Indicators, FirstYear: r.FirstYear, LastYear: r.LastYear}
+	}
+	return out
 }

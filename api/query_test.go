@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/dri-engine/dri/api"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // rowsOf decodes a JSON list response's data rows.
@@ -235,6 +236,11 @@ func concreteTarget(p string) string {
 		return p + "?unit=KEN"
 	case strings.HasPrefix(p, "/v1/sensitivity/"):
 		return "/v1/sensitivity/egdi?runs=20&unit=KEN"
+	case strings.HasPrefix(p, "/v1/sdmx/data/"):
+		return strings.NewReplacer("{flow}", "DF_OBSERVATIONS", "{key}", "KEN.egov.egdi"+strings.Repeat(".", len(dims.Breakdowns)), "{provider}", "all").Replace(p)
+	case strings.HasPrefix(p, "/v1/sdmx/"):
+		return strings.NewReplacer("{agency}", "DRI", "{id}", "DF_OBSERVATIONS", "{version}", "1.0").Replace(
+			strings.Replace(p, "datastructure/{agency}/{id}", "datastructure/DRI/DSD_SCORES", 1))
 	}
 	return strings.NewReplacer("{framework}", "egdi", "{unit}", "KEN", "{code}", "KEN", "{id}", "egdi").Replace(p)
 }
@@ -253,7 +259,8 @@ func withParam(target, pair string) string {
 func TestOpenAPIFormatsServed(t *testing.T) {
 	h := testServer(t).Handler()
 	doc := openAPIDoc(t, h)
-	media := map[string]string{"json": api.MediaJSON, "csv": api.MediaCSV, "arrow": api.MediaArrow, "sdmx-csv": "application/vnd.sdmx.data+csv"}
+	media := map[string]string{"json": api.MediaJSON, "csv": api.MediaCSV, "arrow": api.MediaArrow, "sdmx-csv": "application/vnd.sdmx.data+csv",
+		"sdmx-ml": "application/vnd.sdmx.structure+xml", "sdmx-json": "application/vnd.sdmx.data+json"}
 	for p, item := range doc.Paths.Map() {
 		if item.Get == nil {
 			continue

@@ -35,10 +35,11 @@ func (s *Server) registerRoutes() {
 
 	s.add(&route{method: "GET", path: "/v1/snapshot", summary: "The snapshot being served: id, creation time, sources with vintages and checksums, validation counts",
 		cacheable: true, handler: handleSnapshot, dataSchema: objectSchema})
-	s.add(&route{method: "GET", path: "/v1/units", summary: "Units: UN member states and territories with data; with type=group or group=CODE",
+	s.add(&route{method: "GET", path: "/v1/units", summary: "Units: UN member states, territories and sub-national units with data; with type=group or group=CODE; parent=KAZ for a country's regions",
 		params: []paramSpec{
 			{name: "type", typ: "string", desc: "country (UN member states), territory, subnational or group", enum: []string{"country", "territory", "subnational", "group"}},
 			{name: "group", typ: "string", desc: "only the members of this group (LDC, WLD, M49-002, LIC, ...)"},
+			{name: "parent", typ: "string", desc: "only the sub-national units (ISO 3166-2) of this country with data (ISO3, ISO2 or name), e.g. KAZ"},
 		}, paged: true, cacheable: true, handler: handleUnits, dataSchema: tableSchema(unitColumns)})
 	s.add(&route{method: "GET", path: "/v1/units/:code", summary: "One unit (ISO3, ISO2 or group code) with its groups",
 		cacheable: true, handler: handleUnit, dataSchema: objectSchema})
@@ -57,6 +58,7 @@ func (s *Server) registerRoutes() {
 	s.add(&route{method: "GET", path: "/v1/data", summary: "Observations of one or more indicators, by unit, sex, area, age and year, with status and source",
 		params: dataParams, paged: true, cacheable: true, sdmx: true, handler: handleData, dataSchema: tableSchema(dataColumns)})
 	s.registerScoreRoutes()
+	s.registerSDMXRoutes()
 	s.registerAdminRoutes()
 	s.registerDocs()
 }
@@ -89,7 +91,7 @@ var unitColumns = []colSpec{
 	{"code", KindString, ""}, {"iso2", KindString, ""}, {"m49", KindString, ""}, {"name", KindString, ""},
 	{"type", KindString, ""}, {"un_member", KindBool, ""}, {"region", KindString, ""}, {"sub_region", KindString, ""},
 	{"intermediate_region", KindString, ""}, {"income_group", KindString, ""}, {"wb_region", KindString, ""},
-	{"ldc", KindBool, ""}, {"lldc", KindBool, ""}, {"sids", KindBool, ""},
+	{"ldc", KindBool, ""}, {"lldc", KindBool, ""}, {"sids", KindBool, ""}, {"parent", KindString, ""},
 }
 
 func addUnitRow(w *rowWriter, u *pipeline.Unit) {
@@ -107,6 +109,7 @@ func addUnitRow(w *rowWriter, u *pipeline.Unit) {
 	w.boolean("ldc", u.LDC)
 	w.boolean("lldc", u.LLDC)
 	w.boolean("sids", u.SIDS)
+	w.str("parent", u.Parent)
 	w.end()
 }
 
@@ -166,15 +169,33 @@ func handleUnits(r *request) (*Result, error) {
 			members[m] = true
 		}
 	}
+	parent, err := unitsParent(r)
+	if err != nil {
+		return nil, err
+	}
 	t := newTable(unitColumns)
 	w := newRowWriter(t)
 	for _, u := range publishedUnits(r.ds) {
-		if (typ != "" && u.Type != typ) || (members != nil && !members[u.Code]) {
+		if (typ != "" && u.Type != typ) || (members != nil && !members[u.Code]) || (parent != "" && u.Parent != parent) {
 			continue
 		}
 		addUnitRow(w, u)
 	}
 	return &Result{Table: t, Paged: true}, nil
+}
+
+// unitsParent reads the parent parameter: "" when absent, else the ISO3
+// code of a country or territory (a 400 naming the parameter otherwise).
+func unitsParent(r *request) (string, error) {
+	p := r.str("parent")
+	if p == "" {
+		return "", nil
+	}
+	u, ok := r.ds.Reference.LookupUnit(p)
+	if !ok || u.Type == pipeline.UnitSubnational {
+		return "", badParam("parent", "%q: want the ISO3 or ISO2 code or the name of a country or territory, e.g. KAZ", p)
+	}
+	return u.Code, nil
 }
 
 // unitDetail is the JSON of one unit.
@@ -252,7 +273,7 @@ func groupResult(r *request, g *pipeline.Group) *Result {
 	return &Result{Object: obj, Table: t}
 }
 
-var indicatorColumns = []colSpec{{"id", KindString, ""}, {"name", KindString, ""}, {"unit", KindString, ""},
+var indicatorColumns = []colSpec{{"id", KindString, ""}, {"aliases", KindString, ""}, {"name", KindString, ""}, {"unit", KindString, ""},
 	{"polarity", KindInt, ""}, {"disaggregations", KindString, ""}, {"sources", KindString, ""},
 	{"observations", KindInt, ""}, {"first_year", KindInt, ""}, {"last_year", KindInt, ""}}
 
@@ -289,6 +310,7 @@ func (s *Server) handleIndicators(r *request) (*Result, error) {
 // observations, first and last year (null without data).
 func addIndicatorRow(w *rowWriter, s *pipeline.Store, ind *pipeline.Indicator) {
 	w.str("id", ind.ID)
+	w.str("aliases", strings.Join(ind.Aliases, ","))
 	w.str("name", ind.Name)
 	w.str("unit", ind.Unit)
 	w.integer("polarity", ind.Polarity)
@@ -315,13 +337,13 @@ func handleIndicator(r *request) (*Result, error) {
 	if !ok {
 		return nil, notFound(CodeUnknownIndicator, "unknown indicator %q (see /v1/indicators)", id)
 	}
-	years := r.ds.Store.Years(id)
+	years := r.ds.Store.Years(ind.ID)
 	if years == nil {
 		years = []int{}
 	}
 	t := newTable(indicatorColumns)
 	addIndicatorRow(newRowWriter(t), r.ds.Store, ind)
-	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(id), Years: years}, Table: t}, nil
+	return &Result{Object: indicatorDetail{Indicator: ind, Measure: ind.Measure(), Observations: r.ds.Store.Count(ind.ID), Years: years}, Table: t}, nil
 }
 
 func contains(list []string, s string) bool {

@@ -40,6 +40,24 @@ type Scorer interface {
 	// InclusionTable is the gaps of one breakdown dimension GET /v1/gaps
 	// renders (dri gaps --by prints the same).
 	InclusionTable(q engine.InclusionQuery) (*engine.InclusionTable, error)
+	// UniverseFor is the engine whose units a request is ranked among
+	// (engine/universe.go, the rule dri score and dri compare share):
+	// against=KAZ or regions of one country in units mean that country's
+	// regions; Universe names an engine's; AgainstGroups reads a
+	// comparison's against list (group codes, a country for its regions).
+	UniverseFor(against, units []string) (*engine.Engine, error)
+	Universe() engine.Universe
+	AgainstGroups(against []string) ([]*pipeline.Group, error)
+}
+
+// universeScorer is the scorer of the request's universe: its against
+// parameter and the units it asks for (Scorer.UniverseFor).
+func universeScorer(r *request, sc Scorer, units []string) (Scorer, error) {
+	e, err := sc.UniverseFor(r.list("against"), units)
+	if err != nil {
+		return nil, engineError(err)
+	}
+	return e, nil
 }
 
 // scoredYears are the years in which a framework scores at least one unit,

@@ -11,19 +11,22 @@ import (
 	"github.com/dri-engine/dri/pipeline"
 )
 
+var scoreParams = []paramSpec{
+	{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"},
+	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
+	{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
+	{name: "node", typ: "string", list: true, desc: "only these node codes"},
+	{name: "against", typ: "string", list: true, desc: "a country (ISO3, ISO2 or name): score its sub-national units with data, ranked among each other (regions asked for in unit choose their country's the same way)"},
+	membershipParam, estimateParam,
+}
+
 func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/frameworks", summary: "The scoring frameworks: egdi, connectivity, compass, gender, ides",
 		paged: true, cacheable: true, handler: handleFrameworks, dataSchema: tableSchema(frameworkColumns)})
 	s.add(&route{method: "GET", path: "/v1/frameworks/:id", summary: "One framework: description, sources, departures from the original, methods, tree of nodes",
 		cacheable: true, handler: handleFramework, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework", summary: "Scores of every node for every unit (long format): value, rank, tier, coverage; group codes add group aggregates",
-		params: []paramSpec{
-			{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"},
-			{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups add their aggregate rows, type=group)"},
-			{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
-			{name: "node", typ: "string", list: true, desc: "only these node codes"},
-			membershipParam, estimateParam,
-		}, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
+		params: scoreParams, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
 		params:    []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},
@@ -31,7 +34,7 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/compare", summary: "A unit against groups on every node: value, group value, difference, ratio, percentile and rank within the group",
 		params: []paramSpec{
 			{name: "unit", typ: "string", list: true, desc: "the unit (ISO3 or ISO2)", required: true},
-			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD)"},
+			{name: "against", typ: "string", list: true, desc: "group codes (default: LDC, the unit's M49 region, its income group, WLD), or a country code for its regions (a region's default)"},
 			{name: "framework", typ: "string", desc: "framework id (default compass)"},
 			{name: "year", typ: "integer", desc: "year scored"},
 			membershipParam, estimateParam,
@@ -110,6 +113,10 @@ func scoreFor(r *request, sc Scorer, f *indicators.Framework, opt indicators.Opt
 // engineError maps the engine's errors to problems: an unknown name or a
 // unit the framework does not score is 404, anything else 422.
 func engineError(err error) error {
+	var uv *engine.UniverseError
+	if errors.As(err, &uv) {
+		return badParam(uv.Param, "%s", uv.Message)
+	}
 	var ue *engine.UnknownError
 	if errors.As(err, &ue) {
 		return notFound(CodeNotFound, "%v", err)
@@ -240,12 +247,22 @@ var scoreColumns = []colSpec{
 
 const sdmxScores = "DRI:DF_SCORES(1.0)"
 
-func handleScores(r *request) (*Result, error) {
-	sc, f, err := scorerFramework(r, r.param("framework"))
+func handleScores(r *request) (*Result, error) { return scoresResult(r, r.param("framework")) }
+
+// scoresResult is /v1/scores of a framework; its SDMX-CSV holds the rows'
+// observations of DF_SCORES (value, rank and coverage, api/sdmx.go).
+func scoresResult(r *request, framework string) (*Result, error) {
+	sc, f, err := scorerFramework(r, framework)
 	if err != nil {
 		return nil, err
 	}
 	units, groups := parseUnits(r, "unit")
+	if p := r.errs.problem(); p != nil {
+		return nil, p
+	}
+	if sc, err = universeScorer(r, sc, units); err != nil {
+		return nil, err
+	}
 	gopt := groupOptions(r)
 	level := r.integer("level", 0, 1, 20)
 	nodes := r.list("node")
@@ -324,7 +341,13 @@ func handleScores(r *request) (*Result, error) {
 			w.end()
 		}
 	}
-	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: scoreMeta(res)}, nil
+	meta := scoreMeta(res)
+	meta["universe"] = sc.Universe().String()
+	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: meta, SDMXTable: func(t *Table) *Table {
+		out := newTable(sdmxScoreColumns)
+		appendScoreObservations(out, t, f.ID, nil)
+		return out
+	}}, nil
 }
 
 func scoreMeta(res *indicators.Result) map[string]any {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -88,9 +89,16 @@ type Config struct {
 	RateClients int
 	// TrustedProxies are the addresses or CIDR prefixes of reverse proxies
 	// whose X-Forwarded-For and X-Real-IP headers name the client (for the
-	// rate limit and the logs). None by default: the client is the peer
-	// address, and those headers are ignored.
+	// rate limit and the logs), and whose X-Forwarded-Proto and
+	// X-Forwarded-Host name the public scheme and host of the Link
+	// header's URLs when PublicURL is not set. None by default: the client
+	// is the peer address, and those headers are ignored.
 	TrustedProxies []string
+	// PublicURL is the base URL clients reach the API at (scheme, host and
+	// an optional path prefix, as ParsePublicURL returns it): the Link
+	// header's URLs start with it. Empty: they start with the request's own
+	// scheme and host.
+	PublicURL string
 	// Workers run expensive requests (an uncached sensitivity analysis, a
 	// what-if) at once (default GOMAXPROCS - 1, at least 1: a core is left
 	// for cheap requests, see docs/DECISIONS.md); Queue more may wait
@@ -177,6 +185,8 @@ type Server struct {
 	cache   *responseCache
 	tokens  tokenHashes
 	limiter *clientLimiter
+	// proxies are TrustedProxies parsed (nil: trust none).
+	proxies []netip.Prefix
 	// admission bounds the expensive requests running and waiting.
 	admission *admission
 }
@@ -196,6 +206,7 @@ func New(cfg Config, data Provider) *Server {
 	if cfg.RatePerSecond > 0 {
 		s.limiter = newClientLimiter(cfg.RatePerSecond, cfg.RateBurst, cfg.RateClients, limiterIdle)
 	}
+	s.proxies = proxyPrefixes(cfg.TrustedProxies)
 	e := gin.New()
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		// ParseTrustedProxies is the checked way in; a bad entry here
@@ -245,6 +256,9 @@ type request struct {
 	ds   *Dataset
 	q    *query
 	errs paramErrors
+	// format is the negotiated response format (for the one route whose
+	// handler renders a format itself: SDMX-JSON of the SDMX data path).
+	format Format
 }
 
 func (r *request) param(name string) string { return r.c.Param(name) }
@@ -282,9 +296,12 @@ type route struct {
 	paged        bool
 	dataSchema   map[string]any // JSON schema of "data"
 	cacheable    bool
-	sdmx         bool           // has an SDMX-CSV representation
-	created      bool           // answers 201
-	body         map[string]any // JSON schema of the request body
+	sdmx         bool // has an SDMX-CSV representation
+	structure    bool // an SDMX structure route: SDMX-ML 2.1 or JSON
+	// defaultFormat is the format when the request names none (empty: JSON).
+	defaultFormat Format
+	created       bool           // answers 201
+	body          map[string]any // JSON schema of the request body
 	// extraResponses documents route-specific error statuses.
 	extraResponses map[string]string
 	handler        func(*request) (*Result, error)
@@ -299,7 +316,7 @@ type paramSpec struct {
 	enum            []string
 }
 
-var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv"}}}
+var commonParams = []paramSpec{{name: "format", typ: "string", desc: "response format (overrides Accept)", enum: []string{"json", "csv", "arrow", "sdmx-csv", "sdmx-ml", "sdmx-json"}}}
 var pageParams = []paramSpec{
 	{name: "page", typ: "integer", desc: "page number, from 1"},
 	{name: "per_page", typ: "integer", desc: "rows per page (default 100, at most 10000)"},
@@ -341,7 +358,11 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 		writeProblem(w, req, p)
 		return
 	}
-	f, p := negotiate(req, q.scalar("format"))
+	def := FormatJSON
+	if rt.defaultFormat != "" {
+		def = rt.defaultFormat
+	}
+	f, p := negotiate(req, q.scalar("format"), def)
 	if p != nil {
 		writeProblem(w, req, p)
 		return
@@ -362,13 +383,13 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 			return
 		}
 		if cr, ok := s.cache.get(cacheKey(etag, f, req)); ok {
-			writeCached(w, cr)
+			writeCached(w, cr, s.baseURL(req))
 			return
 		}
 	} else {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	r := &request{s: s, c: c, ds: ds, q: q}
+	r := &request{s: s, c: c, ds: ds, q: q, format: f}
 	page, perPage := 1, s.cfg.DefaultPerPage
 	if rt.paged {
 		page = r.integer("page", 1, 1, 1<<30)
@@ -401,6 +422,7 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	for k, v := range res.Meta {
 		meta[k] = v
 	}
+	link := "" // relative: the cache keeps it so
 	if res.Paged && res.Table != nil {
 		total := res.Table.Len()
 		lo := min((page-1)*perPage, total)
@@ -408,7 +430,8 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 		res.Table = res.Table.slice(lo, hi)
 		pages := (total + perPage - 1) / perPage
 		meta["total"], meta["page"], meta["per_page"], meta["pages"] = total, page, perPage, pages
-		w.Header().Set("Link", links(req, q, page, pages))
+		link = links(req, q, page, pages)
+		w.Header().Set("Link", absoluteLinks(s.baseURL(req), link))
 		w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -433,7 +456,7 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	}
 	if rt.cacheable && status == http.StatusOK {
 		s.cache.put(&cachedResponse{key: cacheKey(etag, f, req), status: status, contentType: h.Get("Content-Type"),
-			encoding: h.Get("Content-Encoding"), link: h.Get("Link"), total: h.Get("X-Total-Count"), body: append([]byte(nil), body...)})
+			encoding: h.Get("Content-Encoding"), link: link, total: h.Get("X-Total-Count"), body: append([]byte(nil), body...)})
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
@@ -448,14 +471,17 @@ func cacheKey(etag string, f Format, req *http.Request) string {
 	return etag
 }
 
-func writeCached(w http.ResponseWriter, cr *cachedResponse) {
+// writeCached writes a cached response; its Link header was stored
+// relative and starts with base here (the cache is shared by every host
+// name the server answers to).
+func writeCached(w http.ResponseWriter, cr *cachedResponse, base string) {
 	h := w.Header()
 	h.Set("Content-Type", cr.contentType)
 	if cr.encoding != "" {
 		h.Set("Content-Encoding", cr.encoding)
 	}
 	if cr.link != "" {
-		h.Set("Link", cr.link)
+		h.Set("Link", absoluteLinks(base, cr.link))
 	}
 	if cr.total != "" {
 		h.Set("X-Total-Count", cr.total)
@@ -485,26 +511,4 @@ func match(ifNoneMatch, etag string) bool {
 		}
 	}
 	return false
-}
-
-// links builds the RFC 8288 Link header for a paged list from the canonical
-// query, so it depends on nothing the cache key leaves out.
-func links(req *http.Request, q *query, page, pages int) string {
-	path := req.URL.EscapedPath()
-	mk := func(p int, rel string) string {
-		return fmt.Sprintf("<%s?%s>; rel=%q", path, q.with("page", strconv.Itoa(p)), rel)
-	}
-	var parts []string
-	if pages == 0 {
-		pages = 1
-	}
-	parts = append(parts, mk(1, "first"))
-	if page > 1 {
-		parts = append(parts, mk(min(page-1, pages), "prev"))
-	}
-	if page < pages {
-		parts = append(parts, mk(page+1, "next"))
-	}
-	parts = append(parts, mk(pages, "last"))
-	return strings.Join(parts, ", ")
 }

@@ -316,9 +316,33 @@ func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]f
 	} else if len(dstValid) != n {
 		panic(fmt.Sprintf("indicators: %s: len(dstValid) = %d, want %d", name, len(dstValid), n))
 	}
-	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
-		return dst, dstValid, kernelError(name, ErrDomain, "p = %v: want a finite p != 0", a.P)
+	if err := a.checkExponent(name); err != nil {
+		return dst, dstValid, err
 	}
+	return dst, dstValid, a.aggregateColumns(dst, dstValid, nil, cols, valids, w, minShare)
+}
+
+// checkExponent rejects a generalised mean without a usable exponent.
+func (a Aggregation) checkExponent(kernel string) error {
+	if a.Method == AggGeneralised && (a.P == 0 || !finite(a.P)) {
+		return kernelError(kernel, ErrDomain, "p = %v: want a finite p != 0", a.P)
+	}
+	return nil
+}
+
+// aggregateColumns is AggregateColumns after its checks; parts, when not
+// nil, receives per unit the number of children present.
+func (a Aggregation) aggregateColumns(dst []float64, dstValid []bool, parts []int, cols [][]float64, valids [][]bool, w []float64, minShare float64) error {
+	if a.Method == AggArithmetic {
+		return aggregateArithmetic(dst, dstValid, parts, cols, valids, w, minShare)
+	}
+	return a.aggregateGeneral(dst, dstValid, parts, cols, valids, w, minShare)
+}
+
+// aggregateGeneral is aggregateColumns with an aggregator per unit.
+func (a Aggregation) aggregateGeneral(dst []float64, dstValid []bool, parts []int, cols [][]float64, valids [][]bool, w []float64, minShare float64) error {
+	const name = "Aggregation.AggregateColumns"
+	n := len(dst)
 	// Units in blocks, each child column read along the block (the same
 	// additions per unit, in the same order, as unit by unit; the block's
 	// accumulators live on the stack).
@@ -344,13 +368,126 @@ func (a Aggregation) AggregateColumns(dst []float64, dstValid []bool, cols [][]f
 			u := lo + i
 			v, ok, err := acc[i].result(name, u, minShare)
 			if err != nil {
-				return dst, dstValid, err
+				return err
 			}
 			if !ok {
 				v = 0
 			}
 			dst[u], dstValid[u] = v, ok
+			if parts != nil {
+				parts[u] = acc[i].np
+			}
 		}
 	}
-	return dst, dstValid, nil
+	return nil
+}
+
+// aggregateArithmetic is aggregateColumns for the arithmetic mean: the
+// same additions per unit, in the same order, as the aggregator's, with a
+// block of units' running sums held in arrays, so that the loop along a
+// child's column makes no call and no choice of method (the aggregation of
+// a build and of every uncertainty run; docs/BENCHMARKS.md). The sum of the
+// weights present is the same for every unit that has all its children,
+// so it is summed once for them (the same additions in the same order) and
+// unit by unit only for the others.
+func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]float64, valids [][]bool, w []float64, minShare float64) error {
+	const name = "Aggregation.AggregateColumns"
+	const block = 128
+	var (
+		sumA, compA [block]float64 // Neumaier sums of w x
+		badA        [block]float64 // the first non-finite child value
+		nanA        [block]bool
+		presentA    [block]int
+	)
+	var all neumaier // the weights of all children
+	finiteWeights := true
+	for k := range cols {
+		wk := weight(w, k)
+		finiteWeights = finiteWeights && finite(wk)
+		all.add(wk)
+	}
+	if !finiteWeights {
+		// Every present child is then an error (aggregator.add): the
+		// general loop reports it.
+		return Aggregation{Method: AggArithmetic}.aggregateGeneral(dst, dstValid, parts, cols, valids, w, minShare)
+	}
+	n := len(dst)
+	for lo := 0; lo < n; lo += block {
+		hi := min(lo+block, n)
+		m := hi - lo
+		sum, comp, bad := sumA[:m], compA[:m], badA[:m]
+		nan, present := nanA[:m], presentA[:m]
+		clear(sum)
+		clear(comp)
+		clear(nan)
+		clear(present)
+		for k, c := range cols {
+			wk := weight(w, k)
+			var valid []bool
+			if valids != nil && valids[k] != nil {
+				valid = valids[k][lo:hi]
+			}
+			for i, x := range c[lo:hi] {
+				if valid != nil && !valid[i] {
+					continue
+				}
+				present[i]++
+				if !finite(x) {
+					if !nan[i] {
+						nan[i], bad[i] = true, x
+					}
+					continue
+				}
+				// neumaier.add, written out.
+				term := wk * x
+				t := sum[i] + term
+				if math.Abs(sum[i]) >= math.Abs(term) {
+					comp[i] += (sum[i] - t) + term
+				} else {
+					comp[i] += (term - t) + sum[i]
+				}
+				sum[i] = t
+			}
+		}
+		for i := range sum {
+			u := lo + i
+			np := present[i]
+			if parts != nil {
+				parts[u] = np
+			}
+			// aggregator.result for the arithmetic mean.
+			if np == 0 || float64(np)/float64(len(cols)) < minShare {
+				dst[u], dstValid[u] = 0, false
+				continue
+			}
+			if nan[i] {
+				acc := aggregator{method: AggArithmetic, n: len(cols), np: np, nan: true, bad: bad[i]}
+				_, _, err := acc.result(name, u, minShare)
+				return err
+			}
+			sw := all
+			if np < len(cols) {
+				sw = neumaier{}
+				for k := range cols {
+					if valids == nil || valids[k] == nil || valids[k][u] {
+						sw.add(weight(w, k))
+					}
+				}
+			}
+			if ws := sw.sum(); ws != 0 {
+				if v := (sum[i] + comp[i]) / ws; finite(v) {
+					dst[u], dstValid[u] = v, true
+					continue
+				}
+			}
+			// Missing, or the error.
+			acc := aggregator{method: AggArithmetic, n: len(cols), np: np, sw: sw, s: neumaier{sum[i], comp[i]}}
+			v, ok, err := acc.result(name, u, minShare)
+			if err != nil {
+				return err
+			}
+			dst[u], dstValid[u] = v, ok
+		}
+	}
+	return nil
 }

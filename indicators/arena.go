@@ -31,12 +31,45 @@ func (a *arena) nodeResults(n int) []*NodeResult {
 // reserve sizes a fresh arena's first chunks for a build of nodes nodes,
 // leaves of them indicators, extras extra indicators and tiers tier
 // columns over n units (what a composite Score takes: one chunk each
-// instead of one per slabPer requests).
-func (a *arena) reserve(nodes, leaves, extras, tiers, n int) {
-	a.f64.reserve((2*nodes + 2*leaves + extras) * n)
+// instead of one per slabPer requests). treated says whether the leaves
+// keep their own Treated values (not Raw's: a treatment or a
+// normalisation other than min-max or none), leafRanks whether they are
+// ranked.
+func (a *arena) reserve(nodes, leaves, extras, tiers, n int, treated, leafRanks bool) {
+	aggregates := nodes - leaves
+	f64 := 2*nodes + leaves + extras // Value, Coverage; Raw
+	if treated {
+		f64 += leaves
+	}
+	ints := leaves + extras + 2*aggregates // Year; Rank, Parts
+	if leafRanks {
+		ints += leaves
+	}
+	a.f64.reserve(f64 * n)
 	a.bools.reserve((nodes + 2*leaves + 2*extras) * n)
-	a.ints.reserve((nodes + leaves + extras) * n)
+	a.ints.reserve(ints * n)
 	a.tiers.reserve(tiers * n)
+}
+
+// leaves is the number of indicators in the framework's tree.
+func (f *Framework) leaves() int {
+	if len(f.nodes) == 0 {
+		return 0
+	}
+	return f.nodes[0].leaves // Init: one top node
+}
+
+// tierColumns is the number of tier columns a build classifies: a Tier
+// per aggregate, and a Class for EGDI's scheme.
+func (f *Framework) tierColumns() int {
+	if f.tiers == nil {
+		return 0
+	}
+	tiers := len(f.nodes) - f.leaves()
+	if _, egdi := f.tiers.(EGDIGroups); egdi {
+		tiers *= 2
+	}
+	return tiers
 }
 
 func (a *arena) reset() {
@@ -49,8 +82,12 @@ func (a *arena) reset() {
 // slab is a list of chunks handed out front to back; reset starts over.
 type slab[T any] struct {
 	chunks [][]T
-	ci     int // current chunk
-	off    int // next free element in it
+	// dirty[i] is how far chunk i has ever been handed out: beyond it
+	// the chunk is still as make left it, zero, and take need not clear
+	// it (a fresh build then clears its memory once, not twice).
+	dirty []int
+	ci    int // current chunk
+	off   int // next free element in it
 }
 
 // slabPer is how many requests of the first size a chunk holds: chunks
@@ -62,13 +99,16 @@ func (s *slab[T]) take(n int) []T {
 	for ; s.ci < len(s.chunks); s.ci, s.off = s.ci+1, 0 {
 		if c := s.chunks[s.ci]; s.off+n <= len(c) {
 			out := c[s.off : s.off+n : s.off+n]
+			if d := s.dirty[s.ci]; d > s.off {
+				clear(out[:min(n, d-s.off)])
+			}
 			s.off += n
-			clear(out)
+			s.dirty[s.ci] = max(s.dirty[s.ci], s.off)
 			return out
 		}
 	}
 	c := make([]T, max(n*slabPer, 64))
-	s.chunks = append(s.chunks, c)
+	s.chunks, s.dirty = append(s.chunks, c), append(s.dirty, n)
 	s.ci, s.off = len(s.chunks)-1, n
 	return c[:n:n]
 }
@@ -78,6 +118,6 @@ func (s *slab[T]) reset() { s.ci, s.off = 0, 0 }
 // reserve gives an empty slab a first chunk of n elements.
 func (s *slab[T]) reserve(n int) {
 	if len(s.chunks) == 0 && n > 0 {
-		s.chunks = append(s.chunks, make([]T, n))
+		s.chunks, s.dirty = append(s.chunks, make([]T, n)), append(s.dirty, 0)
 	}
 }

@@ -316,7 +316,7 @@ func TestScoreMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 1))
 	for trial := range 300 {
 		f, p, pol := refShape(r)
-		opt := indicators.Options{Year: 2023, IndexRanksOnly: trial%3 == 2}
+		opt := indicators.Options{Year: 2023, LeafRanks: trial%3 != 2}
 		res, err := indicators.Score(f, p, opt)
 		if trial%2 == 1 {
 			// The second of two builds reuses the first one's memory.

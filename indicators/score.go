@@ -30,9 +30,12 @@ type Options struct {
 	WeightScheme string
 	// Weights override node weights by code (explicit scheme).
 	Weights map[string]float64
-	// IndexRanksOnly leaves the indicators unranked (their Rank is nil):
-	// for batch runs that report only the composite nodes' ranks.
-	IndexRanksOnly bool
+	// LeafRanks ranks the indicators too. Without it only the aggregates
+	// are ranked and the indicators' Rank is nil: most callers read the
+	// composite nodes' ranks only, and ranking every indicator was a third
+	// of a build (docs/BENCHMARKS.md). The engine sets it for the results
+	// it serves (the API, profiles and exports show every node's rank).
+	LeafRanks bool
 }
 
 // NodeResult is one node's scores over the units.
@@ -42,7 +45,7 @@ type NodeResult struct {
 	// aggregation (COINr's Aggregated data set), for an aggregate its score.
 	Value []float64
 	Valid []bool
-	Rank  []int  // 1 = best, 0 = missing
+	Rank  []int  // 1 = best, 0 = missing; nil for an indicator without Options.LeafRanks
 	Tier  []Tier // aggregates (and gender indicators' parity class)
 	// Class is the EGDI rating class (egdi scheme only).
 	Class []Tier
@@ -90,8 +93,9 @@ type Result struct {
 	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
 	PCA map[string]PCAResult
 
-	indexRanksOnly bool   // Options.IndexRanksOnly
-	mem            *arena // the memory of the per-unit slices
+	leafRanks bool   // Options.LeafRanks
+	leafNotes int    // Notes[:leafNotes] are the indicators' (Reweight keeps them)
+	mem       *arena // the memory of the per-unit slices
 }
 
 // Node returns a node's result by code.
@@ -154,24 +158,7 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	res := &Result{Framework: f, Year: opt.Year, Units: p.Units, Extras: map[string]*NodeResult{},
 		Normalisation: f.parsed.normalise, Aggregation: f.parsed.aggregate, Imputation: f.parsed.impute,
 		Treatment: f.parsed.treat, WeightScheme: f.Methods.Weights, PCA: map[string]PCAResult{},
-		indexRanksOnly: opt.IndexRanksOnly}
-	if mem != nil {
-		res.mem = mem
-		res.mem.reset()
-	} else {
-		res.mem = new(arena)
-		leaves, tiers := 0, 0
-		if len(f.nodes) > 0 {
-			leaves = f.nodes[0].leaves // Init: one top node
-		}
-		if f.tiers != nil {
-			tiers = len(f.nodes) - leaves // finish: Tier per aggregate
-			if _, egdi := f.tiers.(EGDIGroups); egdi {
-				tiers *= 2 // and Class
-			}
-		}
-		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), tiers, len(p.Units))
-	}
+		leafRanks: opt.LeafRanks}
 	if opt.Normalisation != nil {
 		res.Normalisation = *opt.Normalisation
 	}
@@ -189,6 +176,16 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 	}
 	if res.WeightScheme == "" {
 		res.WeightScheme = "explicit"
+	}
+	if mem != nil {
+		res.mem = mem
+		res.mem.reset()
+	} else {
+		res.mem = new(arena)
+		leaves := f.leaves()
+		norm := res.Normalisation.Method
+		treated := res.Treatment.Method != TreatNone || (norm != NormMinMax && norm != NormNone)
+		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), f.tierColumns(), len(p.Units), treated, opt.LeafRanks)
 	}
 	for code := range opt.Weights {
 		if _, ok := f.byCode[code]; !ok {
@@ -252,8 +249,15 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 	if sorted {
 		latest = latestSorted
 	}
-	for u := 0; u < n; u++ {
-		s := series[u]
+	for u, s := range series[:n] {
+		if len(s.Years) == 1 && len(s.Values) == 1 {
+			// One observation (a panel read from iData): LatestWithin
+			// without its loop and call.
+			if y, v := s.Years[0], s.Values[0]; y <= year && y >= year-window && !math.IsNaN(v) {
+				nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+			}
+			continue
+		}
 		if v, y, ok := latest(s.Years, s.Values, year, window); ok {
 			nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
 		}
@@ -273,6 +277,21 @@ func scoreComposite(res *Result, p *Panel) error {
 		selectValues(res.mem, nr, p, node.Key(), res.Year, f.YearWindow)
 		if err := impute(res, nr, p); err != nil {
 			return err
+		}
+		dir := info.Polarity
+		if node.Direction != 0 {
+			dir = node.Direction
+		}
+		if dir == 0 {
+			dir = 1
+		}
+		if fast := res.Treatment.Method == TreatNone && (res.Normalisation.Method == NormMinMax ||
+			res.Normalisation.Method == NormNone) && (dir == 1 || dir == -1); fast {
+			if err := normaliseUntreated(nr, res.Normalisation, float64(dir)); err != nil {
+				nr.Excluded = exclusion(err)
+				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+			}
+			continue
 		}
 		nr.Treated = res.mem.f64.take(n)
 		var tr []float64
@@ -296,13 +315,7 @@ func scoreComposite(res *Result, p *Panel) error {
 		}
 		nr.Treated = tr
 		nr.Treat = rep
-		ctx := NormContext{Direction: info.Polarity, Scale: scale}
-		if node.Direction != 0 {
-			ctx.Direction = node.Direction
-		}
-		if ctx.Direction == 0 {
-			ctx.Direction = 1
-		}
+		ctx := NormContext{Direction: dir, Scale: scale}
 		if res.Normalisation.Method == NormGoalposts {
 			worst, best, err := goalposts(node, info, nr.Treated, nr.RawValid, ctx.Direction)
 			if err != nil {
@@ -349,10 +362,65 @@ func scoreComposite(res *Result, p *Panel) error {
 		}
 		copy(nr.Valid, nr.RawValid)
 	}
+	res.leafNotes = len(res.Notes)
 	if err := aggregateTree(res); err != nil {
 		return err
 	}
 	return finish(res)
+}
+
+// normaliseUntreated is, for an indicator that is not treated and is
+// normalised by min-max or not at all, what Treat, Normaliser.Apply and
+// the copy of the validity do, in two passes over the values instead of
+// six (docs/BENCHMARKS.md): the first checks them (Treat's errors) and
+// finds the minimum and maximum of x*dir (minMax's), the second writes the
+// scores with NormaliseMinMax's arithmetic. Treated is Raw itself, as
+// treatment "none" leaves the values as they are; missing values are 0 in
+// both, as copyPresent leaves them. dir is 1 or -1.
+func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
+	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := 0
+	for u, ok := range valid {
+		if !ok {
+			x[u] = 0
+			continue
+		}
+		v := x[u]
+		if !finite(v) {
+			return kernelError("Treat", ErrNaN, "x[%d] = %v", u, v)
+		}
+		n++
+		y := v * dir
+		// minMax's comparisons: -0 below +0.
+		if y < lo || y == 0 && lo == 0 && math.Signbit(y) {
+			lo = y
+		}
+		if y > hi || y == 0 && hi == 0 && !math.Signbit(y) {
+			hi = y
+		}
+	}
+	if n == 0 {
+		return kernelError("Treat", ErrNoData, "no present value among %d", len(x))
+	}
+	minmax := norm.Method == NormMinMax
+	if minmax && hi == lo {
+		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)
+	}
+	nr.Treated = x
+	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
+	for u, ok := range valid {
+		switch {
+		case !ok:
+			dst[u] = 0
+		case minmax:
+			dst[u] = (x[u]*dir-lo)/r*width + l
+		default:
+			dst[u] = x[u] * dir
+		}
+	}
+	copy(nr.Valid, valid)
+	return nil
 }
 
 func exclusion(err error) string {

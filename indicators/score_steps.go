@@ -149,29 +149,34 @@ func aggregateTree(res *Result) error {
 		for _, kr := range kids {
 			cols, valids = append(cols, kr.Value), append(valids, kr.Valid)
 		}
-		if _, _, err := agg.AggregateColumns(nr.Value, nr.Valid, cols, valids, weights, f.Methods.Coverage); err != nil {
-			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
-		}
+		// The columns are the children's own, of one length: what
+		// AggregateColumns checks holds; its children-present count is Parts.
 		nr.Parts, nr.PartsOf = res.mem.ints.take(len(nr.Value)), len(kids)
-		for _, kr := range kids {
-			for u, ok := range kr.Valid {
-				if ok {
-					nr.Parts[u]++
-				}
-			}
+		err := agg.checkExponent("Aggregation.AggregateColumns")
+		if err == nil {
+			err = agg.aggregateColumns(nr.Value, nr.Valid, nr.Parts, cols, valids, weights, f.Methods.Coverage)
+		}
+		if err != nil {
+			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
 		}
 	}
 	return nil
 }
 
-// finish ranks every node, classifies aggregates and computes coverage.
+// finish computes coverage, ranks the nodes and classifies the aggregates.
 func finish(res *Result) error {
+	coverage(res)
+	return rankAndClassify(res)
+}
+
+// coverage computes every node's coverage, bottom-up (children follow
+// their parent in pre-order): first each node's count of leaves with data
+// per unit (a leaf's own data, an aggregate's children's counts summed;
+// whole numbers, so exact in any order), then divided by the node's number
+// of leaves.
+func coverage(res *Result) {
 	f := res.Framework
 	n := len(res.Units)
-	// Coverage, bottom-up (children follow their parent in pre-order):
-	// first each node's count of leaves with data per unit (a leaf's own
-	// data, an aggregate's children's counts summed; whole numbers, so
-	// exact in any order), then divided by the node's number of leaves.
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		nr := res.Nodes[i]
 		nr.Coverage = res.mem.f64.take(n)
@@ -195,7 +200,21 @@ func finish(res *Result) error {
 				nr.Coverage[u] /= float64(leaves)
 			}
 		}
-		if !res.indexRanksOnly || !nr.Node.IsIndicator() {
+	}
+}
+
+// rankAndClassify ranks the aggregates, and the indicators when the
+// result asks for their ranks, and gives the aggregates their tiers. A node
+// that has its ranks already (one that Reweight shares with its base) is
+// left as it is.
+func rankAndClassify(res *Result) error {
+	f := res.Framework
+	n := len(res.Units)
+	for _, nr := range res.Nodes {
+		if nr.Rank != nil {
+			continue
+		}
+		if !nr.Node.IsIndicator() || res.leafRanks {
 			var err error
 			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)

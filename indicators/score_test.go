@@ -146,15 +146,20 @@ func TestFrameworkValidation(t *testing.T) {
 	}
 }
 
-// IndexRanksOnly leaves the indicators unranked and everything else as it
-// was.
-func TestIndexRanksOnly(t *testing.T) {
+// Without LeafRanks the indicators are unranked and everything else is as
+// with it.
+func TestLeafRanks(t *testing.T) {
 	f, p := syntheticFramework(50, 6, []int{2})
-	full, err := Score(f, p, Options{Year: 2023})
+	full, err := Score(f, p, Options{Year: 2023, LeafRanks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lean, err := Score(f, p, Options{Year: 2023, IndexRanksOnly: true})
+	for _, nr := range full.Nodes {
+		if !slices.Contains(nr.Rank, 1) {
+			t.Errorf("LeafRanks: %s: no unit ranked 1", nr.Node.Code)
+		}
+	}
+	lean, err := Score(f, p, Options{Year: 2023})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,9 +82,13 @@ type UncertaintyResult struct {
 }
 
 // variant is the indicator layer prepared for one choice of normalisation
-// and imputation: the leaves' normalised values, as Score computes them.
+// and imputation: the leaves' normalised values, as Score computes them,
+// and the same shifted for the geometric and harmonic means (see shift).
 type variant struct {
-	leaves map[int]*NodeResult // node index -> leaf result
+	index   []int // framework node index of each leaf
+	value   [][]float64
+	shifted [][]float64
+	valid   [][]bool
 }
 
 // plan is the aggregation tree compiled for fast repeated runs.
@@ -138,8 +142,8 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	// Only the index's ranks are read (the nominal rank; the variants give
-	// their indicators' values).
-	nominal, err := Score(f, p, Options{Year: opt.Year, IndexRanksOnly: true})
+	// their indicators' values), so the indicators are not ranked.
+	nominal, err := Score(f, p, Options{Year: opt.Year})
 	if err != nil {
 		return nil, err
 	}
@@ -159,15 +163,16 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	variants := make([]*variant, len(norms)*len(imps))
 	for ni := range norms {
 		for ii := range imps {
-			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii], IndexRanksOnly: true}
+			o := Options{Year: opt.Year, Normalisation: &norms[ni], Imputation: &imps[ii]}
 			res, err := Score(f, p, o)
 			if err != nil {
 				return nil, fmt.Errorf("indicators: uncertainty: normalisation %s, imputation %s: %w", norms[ni], imps[ii], err)
 			}
-			v := &variant{leaves: map[int]*NodeResult{}}
+			v := &variant{}
 			for i, nr := range res.Nodes {
 				if nr.Node.IsIndicator() {
-					v.leaves[i] = nr
+					v.index = append(v.index, i)
+					v.value, v.valid = append(v.value, nr.Value), append(v.valid, nr.Valid)
 				}
 			}
 			variants[ni*len(imps)+ii] = v
@@ -186,9 +191,9 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	// ranks anyway.
 	lowest := math.Inf(1)
 	for _, v := range variants {
-		for _, leaf := range v.leaves {
-			for u, x := range leaf.Value {
-				if leaf.Valid[u] && x < lowest {
+		for k, value := range v.value {
+			for u, x := range value {
+				if v.valid[k][u] && x < lowest {
 					lowest = x
 				}
 			}
@@ -197,6 +202,18 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	shift := 0.0
 	if lowest <= 0 {
 		shift = 1 - lowest
+	}
+	// The shifted values, once per analysis rather than per run.
+	if shift != 0 && slices.ContainsFunc(aggs, func(a Aggregation) bool { return a.Method != AggArithmetic }) {
+		for _, v := range variants {
+			v.shifted = make([][]float64, len(v.value))
+			for k, value := range v.value {
+				v.shifted[k] = make([]float64, len(value))
+				for u, x := range value {
+					v.shifted[k][u] = x + shift
+				}
+			}
+		}
 	}
 	// The uncertain inputs.
 	var ins []input
@@ -290,6 +307,7 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	}
 	out.Runs = len(runs)
 	out.RunRanks = make([][]int, len(runs))
+	ranks := make([]int, len(runs)*n) // every run's ranks, in one block
 	var completed, mu = 0, sync.Mutex{}
 	// One goroutine per run, at most opt.Workers at a time, each run in
 	// one of opt.Workers scratch buffers (taken from bufs and given back:
@@ -298,7 +316,7 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 	g.SetLimit(opt.Workers)
 	bufs := make(chan *runBuffers, opt.Workers)
 	for range min(opt.Workers, len(runs)) {
-		bufs <- newRunBuffers(len(f.nodes), n)
+		bufs <- newRunBuffers(pl, len(f.nodes), n)
 	}
 	for j := range runs {
 		if gctx.Err() != nil {
@@ -326,7 +344,13 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 				weights[nd.index] = w
 			}
 			normIdx, impIdx := 0, 0
-			for k, in := range ins {
+			draws := ins
+			if spec.u == nil {
+				// A weight set replays as given: nothing else varies
+				// (and nothing is drawn), even with VaryWeights.
+				draws = nil
+			}
+			for k, in := range draws {
 				u := spec.u[k]
 				switch in.kind {
 				case 0:
@@ -341,19 +365,16 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 				}
 			}
 			vi := normIdx*len(imps) + impIdx
-			sh := 0.0
-			if aggs[ai].Method != AggArithmetic {
-				sh = shift
-			}
-			root, valid, err := pl.run(f, variants[vi], weights, aggs[ai], sh, buf)
+			shifted := shift != 0 && aggs[ai].Method != AggArithmetic
+			root, valid, err := pl.run(f, variants[vi], weights, aggs[ai], shifted, buf)
 			if err != nil {
 				return err
 			}
-			ranks, err := Rank(nil, root, valid)
+			r, err := Rank(ranks[j*n:(j+1)*n:(j+1)*n], root, valid)
 			if err != nil {
 				return err
 			}
-			out.RunRanks[j] = ranks
+			out.RunRanks[j] = r
 			if opt.Progress != nil {
 				mu.Lock()
 				completed++
@@ -494,6 +515,9 @@ func compile(f *Framework, nominal *Result) *plan {
 	return pl
 }
 
+// runBuffers are one worker's scratch, reused from run to run: the
+// aggregates' values, and per framework node the column a run reads
+// (a leaf's is its variant's own, an aggregate's one of the buffers).
 type runBuffers struct {
 	value [][]float64
 	valid [][]bool
@@ -504,25 +528,25 @@ type runBuffers struct {
 	weights []float64
 }
 
-func newRunBuffers(nodes, units int) *runBuffers {
+func newRunBuffers(pl *plan, nodes, units int) *runBuffers {
 	b := &runBuffers{value: make([][]float64, nodes), valid: make([][]bool, nodes), weights: make([]float64, nodes)}
-	for i := range b.value {
-		b.value[i], b.valid[i] = make([]float64, units), make([]bool, units)
+	b.value[0], b.valid[0] = make([]float64, units), make([]bool, units) // the index, even with nothing to aggregate
+	for _, pn := range pl.nodes {
+		b.value[pn.index], b.valid[pn.index] = make([]float64, units), make([]bool, units)
 	}
 	return b
 }
 
 // run aggregates the tree once with the given weights (per framework node)
-// and aggregation; it returns the index values (buffers reused).
-func (pl *plan) run(f *Framework, v *variant, weights []float64, agg Aggregation, shift float64, b *runBuffers) ([]float64, []bool, error) {
-	for i, leaf := range v.leaves {
-		copy(b.value[i], leaf.Value)
-		copy(b.valid[i], leaf.Valid)
-		if shift != 0 {
-			for u := range b.value[i] {
-				b.value[i][u] += shift
-			}
-		}
+// and aggregation, from the variant's leaves (shifted or not); it returns
+// the index values (buffers reused).
+func (pl *plan) run(f *Framework, v *variant, weights []float64, agg Aggregation, shifted bool, b *runBuffers) ([]float64, []bool, error) {
+	leaves := v.value
+	if shifted {
+		leaves = v.shifted
+	}
+	for k, i := range v.index {
+		b.value[i], b.valid[i] = leaves[k], v.valid[k]
 	}
 	for _, pn := range pl.nodes {
 		b.cols, b.vals, b.w = b.cols[:0], b.vals[:0], b.w[:0]
@@ -535,7 +559,11 @@ func (pl *plan) run(f *Framework, v *variant, weights []float64, agg Aggregation
 		if pn.agg != nil {
 			a = *pn.agg
 		}
-		if _, _, err := a.AggregateColumns(b.value[pn.index], b.valid[pn.index], b.cols, b.vals, b.w, f.Methods.Coverage); err != nil {
+		err := a.checkExponent("Aggregation.AggregateColumns")
+		if err == nil {
+			err = a.aggregateColumns(b.value[pn.index], b.valid[pn.index], nil, b.cols, b.vals, b.w, f.Methods.Coverage)
+		}
+		if err != nil {
 			return nil, nil, fmt.Errorf("indicators: uncertainty: aggregating %s: %w", f.nodes[pn.index].Code, err)
 		}
 	}

@@ -45,13 +45,24 @@ func TestUncertaintyReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: []map[string]float64{
+	sets := []map[string]float64{
 		{},                        // nominal
 		{"B": 0, "P2": 0},         // the index is a alone: ranks by a: U4 1, U3 2, U2 3, U1 4
 		{"A": 0, "B": 0, "P1": 0}, // c alone: U3 1, U1 and U2 share 2, U4 4
-	}})
+	}
+	res, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: sets})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Weight sets replay as given when weights are also to vary (dri
+	// sensitivity --weight-sets with its default --vary weights; this
+	// panicked): nothing is drawn.
+	varied, err := Uncertainty(f, p, UncertaintyOptions{Year: 2020, WeightSets: sets, VaryWeights: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(varied.RunRanks, res.RunRanks, slices.Equal) {
+		t.Errorf("with VaryWeights, replayed ranks %v, want %v", varied.RunRanks, res.RunRanks)
 	}
 	if got := res.RunRanks[0]; !slices.Equal(got, nominal.Root().Rank) {
 		t.Errorf("nominal replay ranks %v, want Score's %v", got, nominal.Root().Rank)

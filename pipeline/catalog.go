@@ -152,6 +152,7 @@ var CatalogueAdapters = map[string]bool{
 	"wb-class-groups":      false,
 	"ldc-membership":       false,
 	"subdivisions":         false,
+	"subdivision-aliases":  false,
 	"aliases":              false,
 	"wide":                 true,
 	"document":             false,
@@ -167,6 +168,7 @@ var CatalogueAdapters = map[string]bool{
 	"country-year-value":   true,
 	"ddc-scores":           true,
 	"ddc-indicator-scores": true,
+	"opensdg":              true,
 	"long":                 true,
 }
 

@@ -244,13 +244,18 @@ func TestGroups(t *testing.T) {
 func TestUnitsTable(t *testing.T) {
 	res, _ := loadEmbedded(t)
 	units := res.PublishedUnits()
-	members, territories := 0, 0
+	members, territories, subnational := 0, 0, 0
 	for _, u := range units {
 		switch u.Type {
 		case pipeline.UnitCountry:
 			members++
 		case pipeline.UnitTerritory:
 			territories++
+		case pipeline.UnitSubnational:
+			if u.Parent == "" {
+				t.Errorf("sub-national unit %s has no parent", u.Code)
+			}
+			subnational++
 		default:
 			t.Errorf("unit %s has type %q", u.Code, u.Type)
 		}
@@ -258,8 +263,8 @@ func TestUnitsTable(t *testing.T) {
 	if members != 193 {
 		t.Errorf("units table: %d UN members, want 193", members)
 	}
-	if territories == 0 || members+territories != len(units) {
-		t.Errorf("units table: %d territories of %d units", territories, len(units))
+	if territories == 0 || members+territories+subnational != len(units) {
+		t.Errorf("units table: %d territories and %d sub-national units of %d units", territories, subnational, len(units))
 	}
 	for _, code := range []string{"HKG", "XKX", "TWN", "PSE"} {
 		u, ok := res.Reference.Unit(code)

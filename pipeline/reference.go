@@ -108,6 +108,11 @@ type Reference struct {
 	subdivisions map[string]subdivision
 	// subdivisionList names the files they came from, for messages.
 	subdivisionList []string
+	// subdivisionAlias maps a publisher's region name or code, scoped to a
+	// country (subdivisionKey), to an ISO 3166-2 code; subdivisionByName
+	// indexes the lists' names the same way (built on first use).
+	subdivisionAlias  map[string]string
+	subdivisionByName map[string]string
 }
 
 // NewReference returns an empty reference.
@@ -138,7 +143,10 @@ func (r *Reference) addUnit(u *Unit) (*Unit, error) {
 	if u.M49 != "" {
 		r.byM49[u.M49] = i
 	}
-	if u.Name != "" {
+	// A region's name finds it only within its country
+	// (MatchSubdivision): Nigeria's state Niger must not take the name of
+	// the country NER.
+	if u.Name != "" && u.Type != UnitSubnational {
 		r.byName[NormName(u.Name)] = i
 	}
 	return u, nil

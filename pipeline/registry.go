@@ -43,6 +43,11 @@ type Indicator struct {
 	Sources         []string `yaml:"sources" json:"sources"`
 	Definition      string   `yaml:"definition" json:"definition"`
 	Note            string   `yaml:"note" json:"note,omitempty"`
+	// Aliases are publishers' codes for the indicator (WDI IT.NET.USER.ZS,
+	// ITU i99H, SDG IT_USE_ii99, Findex account_t_d). [Registry.Lookup]
+	// takes them, without regard to case, wherever an id is taken; one
+	// alias belongs to one indicator and is no indicator's id.
+	Aliases []string `yaml:"aliases" json:"aliases,omitempty"`
 	// GroupWeighting is how group figures are made from members' values:
 	// GroupPopulation, GroupMean or GroupNone.
 	GroupWeighting string `yaml:"group_weighting" json:"group_weighting"`
@@ -80,6 +85,7 @@ type Registry struct {
 	Indicators []*Indicator `yaml:"indicators"`
 
 	byID     map[string]int
+	byAlias  map[string]int    // lower-case alias -> index of its indicator
 	labels   map[string]string // normalised label -> measure id
 	measures map[string]*Measure
 }
@@ -101,6 +107,7 @@ func ParseRegistry(name string, data []byte) (*Registry, error) {
 
 func (r *Registry) init() error {
 	r.byID = map[string]int{}
+	r.byAlias = map[string]int{}
 	r.labels = map[string]string{}
 	r.measures = map[string]*Measure{}
 	var errs []error
@@ -150,16 +157,62 @@ func (r *Registry) init() error {
 			}
 		}
 	}
+	for i, ind := range r.Indicators {
+		errs = append(errs, r.addAliases(ind, i)...)
+	}
 	return errors.Join(errs...)
 }
 
-// Lookup returns the indicator with the given id and its index in the registry.
+// addAliases indexes an indicator's aliases (the indicator is at index i),
+// after every id is indexed: an alias may not be an id, nor another
+// indicator's alias, nor a code a list parameter would split.
+func (r *Registry) addAliases(ind *Indicator, i int) []error {
+	var errs []error
+	for _, a := range ind.Aliases {
+		key := strings.ToLower(a)
+		if a == "" || strings.ContainsAny(a, ",; \t") {
+			errs = append(errs, fmt.Errorf("indicator %q: alias %q: want a code without spaces, ',' or ';'", ind.ID, a))
+			continue
+		}
+		if _, isID := r.byID[key]; isID {
+			errs = append(errs, fmt.Errorf("indicator %q: alias %q is the id of an indicator", ind.ID, a))
+			continue
+		}
+		if j, dup := r.byAlias[key]; dup {
+			if j == i {
+				errs = append(errs, fmt.Errorf("indicator %q: alias %q listed twice", ind.ID, a))
+			} else {
+				errs = append(errs, fmt.Errorf("alias %q claimed by two indicators: %q and %q", a, r.Indicators[j].ID, ind.ID))
+			}
+			continue
+		}
+		r.byAlias[key] = i
+	}
+	return errs
+}
+
+// Lookup returns the indicator with the given id or alias and its index in
+// the registry. It is the one place an alias is resolved: a caller that
+// keeps the indicator's id uses the returned indicator's ID, not its
+// argument. Ids are matched exactly, aliases without regard to case.
 func (r *Registry) Lookup(id string) (*Indicator, int, bool) {
 	i, ok := r.byID[id]
 	if !ok {
-		return nil, -1, false
+		if i, ok = r.byAlias[strings.ToLower(id)]; !ok {
+			return nil, -1, false
+		}
 	}
 	return r.Indicators[i], i, true
+}
+
+// Canonical returns the id of the indicator an id or alias names, and
+// false (with id unchanged) for a code the registry does not know.
+func (r *Registry) Canonical(id string) (string, bool) {
+	ind, _, ok := r.Lookup(id)
+	if !ok {
+		return id, false
+	}
+	return ind.ID, true
 }
 
 // IDs returns the indicator ids in registry order.
@@ -223,13 +276,28 @@ func (r *Registry) add(ind *Indicator) error {
 	if _, dup := r.byID[ind.ID]; dup {
 		return fmt.Errorf("indicator %q already in the registry", ind.ID)
 	}
+	if j, isAlias := r.byAlias[strings.ToLower(ind.ID)]; isAlias {
+		return fmt.Errorf("indicator %q: the id is an alias of %q", ind.ID, r.Indicators[j].ID)
+	}
 	m, ok := r.measures[ind.Unit]
 	if !ok {
 		return fmt.Errorf("indicator %q: unknown unit of measure %q", ind.ID, ind.Unit)
 	}
 	ind.measure = m
-	r.byID[ind.ID] = len(r.Indicators)
+	i := len(r.Indicators)
+	r.byID[ind.ID] = i
 	r.Indicators = append(r.Indicators, ind)
+	if errs := r.addAliases(ind, i); len(errs) > 0 {
+		// Undo: a rejected indicator leaves the registry as it was.
+		r.Indicators = r.Indicators[:i]
+		delete(r.byID, ind.ID)
+		for k, j := range r.byAlias {
+			if j == i {
+				delete(r.byAlias, k)
+			}
+		}
+		return errors.Join(errs...)
+	}
 	return nil
 }
 
@@ -241,6 +309,10 @@ func (r *Registry) clone() *Registry {
 	c.byID = make(map[string]int, len(r.byID))
 	for k, v := range r.byID {
 		c.byID[k] = v
+	}
+	c.byAlias = make(map[string]int, len(r.byAlias))
+	for k, v := range r.byAlias {
+		c.byAlias[k] = v
 	}
 	c.measures = make(map[string]*Measure, len(r.measures))
 	for k, v := range r.measures {

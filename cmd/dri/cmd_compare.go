@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,7 +33,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		"value_minus_published DRI's recomputation minus it.", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
-	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD)")
+	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD), or a country code for its regions (a region's default)")
 	framework := fs.String("framework", "compass", "framework id")
 	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
 	format := fs.String("format", "table", "output: table, csv or json")
@@ -63,7 +64,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	if !ok {
 		return usagef("compare: unknown unit %q", unitArg)
 	}
-	groups, err := comparisonGroups(ref, unit, *against)
+	groups, err := comparisonGroups(eng, unit, *against)
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 	cmp, err := eng.CompareUnit(engine.CompareQuery{Unit: unit.Code, Framework: *framework, Year: *year, Groups: groups,
 		Options: engine.GroupOptions{Membership: *membership}})
 	if err != nil {
-		return err
+		return universeUsage(err)
 	}
 	res := cmp.Result
 	fmt.Fprintf(e.stderr, "dri: %s (%s) against %s — %s, %d\n", unit.Name, unit.Code, groupCodes(cmp.Groups), res.Framework.Name, res.Year)
@@ -117,22 +118,34 @@ func groupCodes(gs []*pipeline.Group) string {
 	return strings.Join(s, ", ")
 }
 
-// comparisonGroups parses --against, defaulting to LDC, the unit's M49
-// region, its income group and the world.
-func comparisonGroups(ref *pipeline.Reference, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
+// comparisonGroups parses --against (engine.AgainstGroups: group codes, and
+// a country code for its regions), defaulting to LDC, the unit's M49 region,
+// its income group and the world, or for a region to its country's regions.
+func comparisonGroups(eng *engine.Engine, u *pipeline.Unit, against string) ([]*pipeline.Group, error) {
 	codes := splitList(against)
 	if len(codes) == 0 {
-		return ref.ComparisonGroups(u), nil
-	}
-	var out []*pipeline.Group
-	for _, c := range codes {
-		g, ok := ref.Group(strings.ToUpper(c))
-		if !ok {
-			return nil, usagef("--against: unknown group %q (codes such as LDC, LLDC, SIDS, WLD, M49-002, LIC; all at GET /v1/groups)", c)
+		if u.Type == pipeline.UnitSubnational {
+			if g, err := eng.RegionsGroup(u.Parent); err == nil {
+				return []*pipeline.Group{g}, nil
+			}
 		}
-		out = append(out, g)
+		return eng.Reference().ComparisonGroups(u), nil
 	}
-	return out, nil
+	groups, err := eng.AgainstGroups(codes)
+	if err != nil {
+		return nil, universeUsage(err)
+	}
+	return groups, nil
+}
+
+// universeUsage turns the engine's universe errors (a wrong --against or
+// --unit) into usage errors naming the flag; other errors pass.
+func universeUsage(err error) error {
+	var ue *engine.UniverseError
+	if errors.As(err, &ue) {
+		return usagef("--%s: %s", ue.Param, ue.Message)
+	}
+	return err
 }
 
 func runGaps(ctx context.Context, args []string, e *env) error {

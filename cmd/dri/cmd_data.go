@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/api/service"
@@ -113,12 +114,18 @@ func runData(ctx context.Context, args []string, e *env) error {
 		}
 		return t.write(e.stdout, *format)
 	}
-	var unknown []string
+	var unknown, ids []string
 	for _, id := range indicators {
-		if _, _, ok := res.Registry.Lookup(id); !ok {
+		// A publisher's code (IT.NET.USER.ZS) names its indicator, once.
+		canonical, ok := res.Registry.Canonical(id)
+		if !ok {
 			unknown = append(unknown, fmt.Sprintf("%q", id))
 		}
+		if !slices.Contains(ids, canonical) {
+			ids = append(ids, canonical)
+		}
 	}
+	indicators = ids
 	if len(unknown) > 0 {
 		return usagef("--indicator: unknown indicator %s (see dri data --list)", strings.Join(unknown, ", "))
 	}

@@ -178,7 +178,7 @@ func profileSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot
 	if !ok {
 		return plot.ProfileSpec{}, usagef("--unit: unknown unit %q", c.unit)
 	}
-	groups, err := comparisonGroups(ref, unit, c.against)
+	groups, err := comparisonGroups(eng, unit, c.against)
 	if err != nil {
 		return plot.ProfileSpec{}, err
 	}
@@ -408,7 +408,7 @@ func genderSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot.
 			}
 		}
 		var err error
-		if groups, err = comparisonGroups(ref, u, c.against); err != nil {
+		if groups, err = comparisonGroups(eng, u, c.against); err != nil {
 			return plot.GenderSpec{}, err
 		}
 	}

@@ -80,13 +80,16 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--level N] [--data DIR] [--format table|csv|json]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--data DIR] [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
 		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
 		"of the units). One row per unit: uCode, uName, one column per node (indicator columns hold the\n"+
 		"normalised values that entered aggregation, as COINr's Aggregated data set), then the index's\n"+
 		"rank, tier, coverage (share of indicators with data) and the number of imputed values.\n"+
+		"Units are ranked within one universe: the UN member states, or with --against KAZ (or --unit\n"+
+		"listing regions of one country) that country's sub-national units with data, your own (--data)\n"+
+		"as the embedded ones; regions are never ranked among the countries.\n"+
 		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
 		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
 	var data dataFlag
@@ -97,6 +100,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	yearFlag := fs.String("year", "", "year to score (default: the framework's latest well-covered year), or all: every year with data, one row per unit and year")
 	units := fs.String("unit", "", "only these units: ISO3/ISO2 codes, names or group codes (with --imeta: the file's uCodes); with --year all too")
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
+	against := fs.String("against", "", "a country (ISO3, ISO2 or name): score its sub-national units with data, ranked among each other")
 	format := fs.String("format", "table", "output: table, csv or json")
 	var mf methodFlags
 	mf.register(fs)
@@ -160,6 +164,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	if *level > f.Levels() {
 		return usagef("--level %d: framework %s has levels 1-%d", *level, id, f.Levels())
 	}
+	if eng, err = eng.UniverseFor(splitList(*against), splitList(*units)); err != nil {
+		return universeUsage(err)
+	}
 	keep, err := unitFilter(eng.Reference(), *units)
 	if err != nil {
 		return err
@@ -175,7 +182,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
 	}
-	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s\n", res.Framework.Name, res.Year, methodSummary(res))
+	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s, ranked among the %s\n", res.Framework.Name, res.Year, methodSummary(res), eng.Universe())
 	t := scoreTable(res, eng.Reference(), keep, *level, true)
 	return t.write(e.stdout, *format)
 }
@@ -493,7 +500,6 @@ func asProblems(err error, target **load.ProblemsError) bool { return errors.As(
 func scoreAllYears(ctx context.Context, e *env, eng *engine.Engine, id string, opt indicators.Options, keep map[string]bool, level int, format string) error {
 	f, _ := eng.Framework(id)
 	years := eng.Years(f)
-	opt.IndexRanksOnly = true // the table shows the index's rank only
 	tables := make([]*table, len(years))
 	errs := make([]error, len(years))
 	p, done := e.progress("scoring")

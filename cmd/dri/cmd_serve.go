@@ -30,6 +30,7 @@ type serveConfig struct {
 	logJSON   bool
 	rate      float64
 	proxies   string
+	publicURL string
 	// maxRemovedShare and keepSnapshots govern uploads (--state).
 	maxRemovedShare float64
 	keepSnapshots   int
@@ -38,7 +39,7 @@ type serveConfig struct {
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE] [--keep-snapshots N] [--max-removed-share F]]\n      [--rate R] [--trusted-proxies CIDR,...] [--workers N] [--queue N] [--log-json]\n\n"+
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE] [--keep-snapshots N] [--max-removed-share F]]\n      [--rate R] [--trusted-proxies CIDR,...] [--public-url URL] [--workers N] [--queue N] [--log-json]\n\n"+
 		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
 		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
 		"  --snapshot    a snapshot directory written by dri run\n"+
@@ -49,7 +50,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		"without any, the admin routes are off. Expensive requests (an uncached sensitivity\n"+
 		"analysis, a what-if) run on --workers, --queue more wait, one client holds at most half\n"+
 		"of those places (429 over its share, 503 when all are taken, 504 past 4/5 of the\n"+
-		"write timeout). Logs go to standard error; SIGINT or SIGTERM stops the server gracefully.", e)
+		"write timeout). Paged lists link their pages (Link: rel=next) with absolute URLs that start\n"+
+		"with --public-url (or DRI_PUBLIC_URL) when set, else with the request's scheme and host (a\n"+
+		"trusted proxy's X-Forwarded-Proto and X-Forwarded-Host). Logs go to standard error;\n"+
+		"SIGINT or SIGTERM stops the server gracefully.", e)
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.data.path, "data", "", dataUsage)
@@ -57,7 +61,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&cfg.state, "state", "", "state directory (uploads and snapshots; survives restarts)")
 	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
-	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client; none by default")
+	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client and whose X-Forwarded-Proto/-Host name the public scheme and host of links; none by default")
+	fs.StringVar(&cfg.publicURL, "public-url", os.Getenv("DRI_PUBLIC_URL"), "base URL clients reach the API at (https://host[/prefix]), for absolute Link URLs behind a proxy; default $DRI_PUBLIC_URL, else the request's scheme and host")
 	fs.IntVar(&cfg.workers, "workers", 0, "expensive requests (uncached sensitivity, what-if) run at once; 0: the cores less one, at least 1")
 	fs.IntVar(&cfg.queue, "queue", 0, "expensive requests that may wait for a worker (more: 503); 0: 4 per worker")
 	fs.BoolVar(&cfg.logJSON, "log-json", false, "log in JSON instead of text")
@@ -84,6 +89,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return usagef("serve: --trusted-proxies: %v", err)
 	}
+	publicURL, err := api.ParsePublicURL(cfg.publicURL)
+	if err != nil {
+		return usagef("serve: --public-url: %v", err)
+	}
 	if cfg.keepSnapshots < 1 {
 		return usagef("serve: --keep-snapshots must be at least 1, not %d", cfg.keepSnapshots)
 	}
@@ -106,7 +115,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	start := time.Now()
 	var holder api.Holder
 	apiCfg := api.Config{Addr: cfg.addr, Logger: log, UI: dashboard(), RatePerSecond: cfg.rate, RateBurst: int(2 * cfg.rate),
-		TrustedProxies: proxies, Workers: cfg.workers, Queue: cfg.queue}
+		TrustedProxies: proxies, PublicURL: publicURL, Workers: cfg.workers, Queue: cfg.queue}
 	if cfg.rate <= 0 {
 		apiCfg.RatePerSecond = -1
 	}

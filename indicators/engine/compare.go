@@ -39,9 +39,15 @@ func (e *Engine) CompareUnit(q CompareQuery) (*UnitComparison, error) {
 	if !ok {
 		return nil, &UnknownError{"unit", q.Unit}
 	}
+	if sub, err := e.UniverseFor(nil, []string{u.Code}); err == nil && sub != e {
+		return sub.CompareUnit(q) // a region: among its country's regions
+	}
 	groups := q.Groups
 	if groups == nil {
-		groups = e.ref.ComparisonGroups(u)
+		groups = e.comparisonGroups(u)
+	}
+	if err := e.checkRegionsGroups(u, groups); err != nil {
+		return nil, err
 	}
 	res, err := e.Score(q.Framework, q.Year, indicators.Options{})
 	if err != nil {

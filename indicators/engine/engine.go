@@ -28,7 +28,7 @@ type Engine struct {
 	store     *pipeline.Store
 	ref       *pipeline.Reference
 	reg       *pipeline.Registry
-	units     []string // scored units: UN members and sub-national units with data
+	units     []string // scored units: the universe (universe.go)
 	unitIndex map[string]int
 	// unitOfIndex maps the store's unit dictionary indices to scored
 	// positions (-1: not scored), built once from Store.UnitCodes.
@@ -40,6 +40,11 @@ type Engine struct {
 	order        []string
 	info         map[string]indicators.IndicatorInfo
 	groups       map[string][]string // unit attributes for group imputation
+
+	// universe names the units' universe; within caches the engines of
+	// the regions of each parent (Within).
+	universe Universe
+	within   map[string]*Engine
 
 	mu      sync.Mutex
 	panels  map[string]*indicators.Panel // per framework
@@ -58,6 +63,22 @@ type Engine struct {
 // *.yaml files at the root of frameworks). Extra frameworks (a user's file)
 // may be added with AddFramework.
 func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, frameworks fs.FS) (*Engine, error) {
+	e := newEngine(store, ref, reg, countriesUniverse(store, ref))
+	if frameworks != nil {
+		err := eachFrameworkFile(frameworks, func(name string, data []byte) error {
+			_, err := e.AddFramework(name, data)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// newEngine builds an engine scoring units (sorted codes), with no
+// framework yet.
+func newEngine(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry, units []string) *Engine {
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{},
 		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]YearCount{}, defYear: map[string]int{},
@@ -76,16 +97,7 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		}
 		e.info[ind.ID] = info
 	}
-	withData := map[string]bool{}
-	for _, u := range store.UnitsWithData() {
-		withData[u] = true
-	}
-	for _, u := range ref.Units() {
-		if u.Type == pipeline.UnitCountry || (u.Type == pipeline.UnitSubnational && withData[u.Code]) {
-			e.units = append(e.units, u.Code)
-		}
-	}
-	sort.Strings(e.units)
+	e.units = units
 	e.unitIsMember = make([]bool, len(e.units))
 	for i, u := range e.units {
 		e.unitIndex[u] = i
@@ -120,16 +132,7 @@ func New(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Registry,
 		}
 		e.groups[attr] = labels
 	}
-	if frameworks != nil {
-		err := eachFrameworkFile(frameworks, func(name string, data []byte) error {
-			_, err := e.AddFramework(name, data)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return e, nil
+	return e
 }
 
 // eachFrameworkFile calls fn with the name and content of each *.yaml file
@@ -161,6 +164,16 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	if err != nil {
 		return nil, err
 	}
+	// A framework file may name an indicator by a publisher's code (an
+	// alias in the registry): its nodes hold the indicator's id.
+	for _, n := range f.Nodes() {
+		if n.IsIndicator() {
+			n.Indicator, _ = e.reg.Canonical(n.Indicator)
+		}
+	}
+	for i, x := range f.Extras {
+		f.Extras[i], _ = e.reg.Canonical(x)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, exists := e.frameworks[f.ID]; !exists {
@@ -168,6 +181,7 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 		sort.Strings(e.order)
 	}
 	e.frameworks[f.ID] = f
+	e.within = nil // the regions' engines copy the frameworks
 	delete(e.panels, f.ID)
 	delete(e.years, f.ID)
 	delete(e.defYear, f.ID)
@@ -296,18 +310,25 @@ func parseUnchecked(name string, data []byte) (*indicators.Framework, error) {
 }
 
 // Score scores a framework for a year (0 = the default year) with method
-// overrides, cached per framework, year and options.
+// overrides, cached per framework, year and options. Other weights, weight
+// scheme or aggregation only are scored from the cached result with the
+// framework's own choices (indicators.Reweight).
 func (e *Engine) Score(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
 	}
 	return e.scores.get(f.ID+"|"+optionsKey(opt), func() (*indicators.Result, error) {
+		if reweighting(f, opt) {
+			return e.reweight(f, opt)
+		}
 		return indicators.Score(f, e.panel(f), opt)
 	})
 }
 
 // scoring resolves a framework and the year to score (0 = its default).
+// Score and ScoreOnce rank the indicators too: the API, profiles and
+// exports show every node's rank.
 func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicators.Framework, indicators.Options, error) {
 	f, ok := e.Framework(id)
 	if !ok {
@@ -317,15 +338,20 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 		year = e.DefaultYear(f)
 	}
 	opt.Year = year
+	opt.LeafRanks = true
 	return f, opt, nil
 }
 
 // ScoreOnce scores like Score without caching the result: for work whose
-// result is used once.
+// result is used once. A what-if (as Score's) starts from the cached
+// result with the framework's own choices.
 func (e *Engine) ScoreOnce(id string, year int, opt indicators.Options) (*indicators.Result, error) {
 	f, opt, err := e.scoring(id, year, opt)
 	if err != nil {
 		return nil, err
+	}
+	if reweighting(f, opt) {
+		return e.reweight(f, opt)
 	}
 	return indicators.Score(f, e.panel(f), opt)
 }
@@ -351,7 +377,7 @@ func (e *Engine) ScoreYears(id string, years iter.Seq[int], opt indicators.Optio
 
 func optionsKey(o indicators.Options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.IndexRanksOnly)
+	fmt.Fprintf(&b, "%d|%s|%t|", o.Year, o.WeightScheme, o.LeafRanks)
 	for _, p := range []fmt.Stringer{ptrStringer(o.Normalisation), ptrStringer(o.Aggregation), ptrStringer(o.Imputation), ptrStringer(o.Treatment)} {
 		if p != nil {
 			b.WriteString(p.String())

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
@@ -34,9 +35,65 @@ type Profile struct {
 	// ProfileTrendYears before the profile's year and in it.
 	Trend []TrendPoint
 	// Comparisons set the unit against its default comparison groups
-	// (pipeline.Reference.ComparisonGroups) on every node, by the default
-	// group rule.
+	// (pipeline.Reference.ComparisonGroups; a region: its country's
+	// regions) on every node, by the default group rule.
 	Comparisons []NodeComparison
+	// Universe is what the unit is ranked among: the countries, or (a
+	// region) its country's regions.
+	Universe Universe
+	// Regions are a country's sub-national units with data, by code (nil
+	// for a unit without any).
+	Regions []RegionData
+}
+
+// RegionData is one sub-national unit with data: its code, name and the
+// indicators it has values for, with their years.
+type RegionData struct {
+	Code, Name string
+	Indicators []string // ids, sorted
+	// FirstYear and LastYear span its observations.
+	FirstYear, LastYear int
+}
+
+// RegionsWithData lists country's sub-national units that have
+// observations, by code, with their indicators and years.
+func (e *Engine) RegionsWithData(country string) []RegionData {
+	regions := e.ref.Regions(country)
+	if len(regions) == 0 {
+		return nil
+	}
+	at := map[string]int{}
+	for i, r := range regions {
+		at[r.Code] = i
+	}
+	codes := e.store.UnitCodes()
+	out := make([]RegionData, len(regions))
+	for _, ind := range e.store.Indicators() {
+		e.store.SeriesIndexed(ind, func(unit int, _ pipeline.Breakdown, years []int16, _ []float64) {
+			i, ok := at[codes[unit]]
+			if !ok || len(years) == 0 {
+				return
+			}
+			d := &out[i]
+			if n := len(d.Indicators); n == 0 || d.Indicators[n-1] != ind {
+				d.Indicators = append(d.Indicators, ind)
+			}
+			first, last := int(years[0]), int(years[len(years)-1])
+			if d.FirstYear == 0 || first < d.FirstYear {
+				d.FirstYear = first
+			}
+			d.LastYear = max(d.LastYear, last)
+		})
+	}
+	var with []RegionData
+	for i, r := range regions {
+		if len(out[i].Indicators) > 0 {
+			out[i].Code, out[i].Name = r.Code, r.Name
+			slices.Sort(out[i].Indicators)
+			with = append(with, out[i])
+		}
+	}
+	return with
 }
 
 // ProfileNode is one node of a profile. Missing numbers are NaN.
@@ -97,6 +154,9 @@ func (e *Engine) Profile(unit, framework string, year int) (*Profile, error) {
 	if !ok {
 		return nil, &UnknownError{"unit", unit}
 	}
+	if sub, err := e.UniverseFor(nil, []string{u.Code}); err == nil && sub != e {
+		return sub.Profile(u.Code, framework, year) // a region: among its country's regions
+	}
 	res, err := e.Score(framework, year, indicators.Options{})
 	if err != nil {
 		return nil, err
@@ -136,9 +196,11 @@ func (e *Engine) Profile(unit, framework string, year int) (*Profile, error) {
 		}
 		p.Trend = append(p.Trend, tp)
 	}
-	if p.Comparisons, err = e.Compare(res, u.Code, e.ref.ComparisonGroups(u), GroupOptions{}); err != nil {
+	if p.Comparisons, err = e.Compare(res, u.Code, e.comparisonGroups(u), GroupOptions{}); err != nil {
 		return nil, err
 	}
+	p.Universe = e.universe
+	p.Regions = e.RegionsWithData(u.Code)
 	p.Groups = []string{}
 	for _, g := range e.ref.Groups() {
 		for _, m := range g.Members {
@@ -148,6 +210,16 @@ func (e *Engine) Profile(unit, framework string, year int) (*Profile, error) {
 		}
 	}
 	return p, nil
+}
+
+// comparisonGroups are a unit's default comparison groups: in the
+// countries' universe the reference's (LDC, region, income group, world),
+// in a country's regions' universe those regions.
+func (e *Engine) comparisonGroups(u *pipeline.Unit) []*pipeline.Group {
+	if e.universe.Parent == "" {
+		return e.ref.ComparisonGroups(u)
+	}
+	return []*pipeline.Group{e.regionsGroup()}
 }
 
 func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, published map[string]Published) ProfileNode {

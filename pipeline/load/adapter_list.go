@@ -1,7 +1,5 @@
 package load
 
-import ()
-
 // phase says when an adapter runs. Observation sources (the zero phase)
 // run last, in parallel: they only read the reference tables. The other
 // phases build the reference tables or extend the registry and run one
@@ -16,6 +14,7 @@ const (
 	phaseUnitAttributes                 // memberships, income groups, aggregates' codes, subdivisions (need the units)
 	phaseAliases                        // publishers' names for the units (need every unit)
 	phaseRegistryExtension              // sources that add indicators to the registry, and observations (need the groups)
+	phaseRegions                        // observations that add regions to the units table: one at a time, so the units' order is the catalogue's, not the scheduler's
 	phaseDocuments                      // files not read as data
 )
 
@@ -25,12 +24,16 @@ type adapter struct {
 	phase phase
 	read  func(s *source) error
 	doc   string
+	// defersCountrySeries marks a national publisher's format: its
+	// country-level series give way whole to a source of higher precedence
+	// that gives the same series (deferCountrySeries).
+	defersCountrySeries bool
 }
 
 // producesObservations reports whether the adapter's sources are observation
 // sources (subject to Options.Only and merged into the table).
 func (a adapter) producesObservations() bool {
-	return a.phase == phaseObservations || a.phase == phaseRegistryExtension
+	return a.phase == phaseObservations || a.phase == phaseRegistryExtension || a.phase == phaseRegions
 }
 
 // referenceTables reports whether the adapter builds the reference tables
@@ -59,8 +62,12 @@ var adapterList = []adapter{
 		doc: "ISO 3166-2 subdivision codes a sub-national unit may have (code,name[,type,parent]); codes of other forms are refused once one is read"},
 	{name: "aliases", phase: phaseAliases, read: readAliases,
 		doc: "DRI's alias table: publishers' country names and codes -> ISO3 (alias,code,note)"},
+	{name: "subdivision-aliases", phase: phaseAliases, read: readSubdivisionAliases,
+		doc: "DRI's table of national publishers' region names and codes -> ISO 3166-2 (alias,code,note), each alias within its code's country"},
 	{name: "wide", phase: phaseRegistryExtension, read: readWide,
 		doc: "COINr-style iData (one row per unit, one column per indicator; uCode, uName, Time) with its iMeta (options.imeta)"},
+	{name: "opensdg", phase: phaseRegions, read: readOpenSDG, defersCountrySeries: true,
+		doc: "Open SDG platform data file (national statistical offices' SDG sites): Year, one column per breakdown (roles in options.columns), Value; regions -> ISO 3166-2 units of options.country"},
 	{name: "document", phase: phaseDocuments, read: readDocument,
 		doc: "a file shipped for reference only (notes, licences); not read as data"},
 	{name: "egov", phase: phaseObservations, read: readEGov,

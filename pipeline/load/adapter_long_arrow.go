@@ -122,9 +122,12 @@ func readLongIPC(s *source, data io.ReaderAt, size int64, display string) error 
 	for i, f := range rr.Schema().Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names, fieldPosition)
+	idx, notice, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
+	}
+	if notice != "" {
+		s.Problem(0, fieldPosition(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 	}
 	// Record batches are validated by a pool of workers, each batch into
 	// its own shard collector; the shards join the source in batch order,
@@ -252,9 +255,12 @@ func readLongParquet(s *source, data io.ReaderAt, size int64, display string) er
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	idx, err := checkLongHeader(display, 0, names, fieldPosition)
+	idx, notice, err := checkLongHeader(display, 0, names, fieldPosition)
 	if err != nil {
 		return err
+	}
+	if notice != "" {
+		s.Problem(0, fieldPosition(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 	}
 	groups := pf.NumRowGroups()
 	starts := make([]int, groups+1)
@@ -441,6 +447,10 @@ func longArrowRows(s *pipeline.Collector, rec arrow.RecordBatch, start int, idx 
 			return
 		}
 		v, err := cellFloat(va, i)
+		if errors.Is(err, errNA) {
+			s.Ignore(naReason, 1)
+			return
+		}
 		if err != nil {
 			s.Quarantine(row, colNo[cValue], pipeline.Error, pipeline.RuleNotANumber, "%v", err)
 			return
@@ -532,9 +542,28 @@ func cellString(a arrow.Array, i int) (string, error) {
 	return "", fmt.Errorf("column of type %s: want text", a.DataType())
 }
 
-// cellFloat reads a numeric cell as float64.
+// errNA is a value cell holding the text NA: a missing value.
+var errNA = errors.New("NA")
+
+// cellFloat reads a numeric cell as float64. A decimal (DuckDB writes
+// numeric literals as DECIMAL) is read from its exact decimal text, so it
+// rounds once, as the same number in a CSV file does.
 func cellFloat(a arrow.Array, i int) (float64, error) {
 	switch c := a.(type) {
+	case *array.Decimal128, *array.Decimal256, *array.Decimal32, *array.Decimal64:
+		return strconv.ParseFloat(a.ValueStr(i), 64)
+	case *array.Int8:
+		return float64(c.Value(i)), nil
+	case *array.Int16:
+		return float64(c.Value(i)), nil
+	case *array.Uint8:
+		return float64(c.Value(i)), nil
+	case *array.Uint16:
+		return float64(c.Value(i)), nil
+	case *array.Uint32:
+		return float64(c.Value(i)), nil
+	case *array.Uint64:
+		return float64(c.Value(i)), nil
 	case *array.Float64:
 		return c.Value(i), nil
 	case *array.Float32:
@@ -544,6 +573,9 @@ func cellFloat(a arrow.Array, i int) (float64, error) {
 	case *array.Int32:
 		return float64(c.Value(i)), nil
 	case *array.String:
+		if isRNA(c.Value(i)) {
+			return 0, errNA
+		}
 		v, err := longload.ParseFloat(strings.TrimSpace(c.Value(i)))
 		if err != nil {
 			return 0, fmt.Errorf("value %s is not a number", pipeline.Excerpt(c.Value(i)))

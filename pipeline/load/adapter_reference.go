@@ -242,6 +242,18 @@ func readAliases(s *source) error {
 	})
 }
 
+// readSubdivisionAliases reads national publishers' names and codes for
+// regions (alias,code,note): code must be in a subdivision list, and the
+// alias holds within the code's country only.
+func readSubdivisionAliases(s *source) error {
+	return readRows(s, []string{"alias", "code", "note"}, func(rec []string, col map[string]int) error {
+		if e := s.ref.AddSubdivisionAlias(field(rec, col["alias"]), strings.TrimSpace(field(rec, col["code"]))); e != nil {
+			return e
+		}
+		return nil
+	})
+}
+
 // readLDCMembership reads the LDC list's history: per state the year it was
 // added and the date it graduated (YYYY-MM-DD or YYYY-MM; empty while it is
 // an LDC). A state counts as an LDC in a year when it was added by then and

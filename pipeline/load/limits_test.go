@@ -365,8 +365,8 @@ func TestSubdivisionCodes(t *testing.T) {
 	}
 	res := load()
 	want := []string{
-		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
-		`sub.csv:4:1: unknown-unit: unit "KE-X1" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv)`,
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, reference/iso-3166-2-extra.csv)`,
+		`sub.csv:4:1: unknown-unit: unit "KE-X1" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, reference/iso-3166-2-extra.csv)`,
 	}
 	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -383,7 +383,7 @@ func TestSubdivisionCodes(t *testing.T) {
 	res = load()
 	defer res.Release()
 	want = []string{
-		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, sub.subdivisions.csv)`,
+		`sub.csv:2:1: unknown-unit: unit "KE-99" is not an ISO 3166-2 subdivision code of Kenya (reference/iso-3166-2.csv, reference/iso-3166-2-extra.csv, sub.subdivisions.csv)`,
 	}
 	if diff := cmp.Diff(want, fileProblems(res)); diff != "" {
 		t.Errorf("with the sidecar, problems (-want +got):\n%s", diff)

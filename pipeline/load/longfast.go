@@ -135,6 +135,11 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 			}
 		}
 		block := data[:cut]
+		if idx == nil {
+			if err := checkDelimiter(display, block); err != nil {
+				return err
+			}
+		}
 		if bytes.IndexByte(block, '"') >= 0 {
 			// Quotes ahead: encoding/csv takes over from the start of this
 			// block, so everything before it is parsed the fast way.
@@ -163,8 +168,12 @@ func readLongCSVFast(s *source, r io.Reader, display string) error {
 				}
 				return c
 			}
-			if idx, err = checkLongHeader(display, 1, hdr, col); err != nil {
+			var notice string
+			if idx, notice, err = checkLongHeader(display, 1, hdr, col); err != nil {
 				return err
+			}
+			if notice != "" {
+				s.Problem(1, col(idx[indexColumn]), pipeline.Notice, pipeline.RuleWrongHeader, "%s", notice)
 			}
 			line = 1
 			block = block[min(nl+1, len(block)):]
@@ -263,6 +272,10 @@ func parseLongLines(c *pipeline.Collector, data []byte, line int, idx map[string
 			return view(fields[i])
 		}
 		vcell := fields[iVal]
+		if isRNA(view(vcell)) {
+			c.Ignore(naReason, 1)
+			continue
+		}
 		if len(bytes.TrimSpace(vcell)) == 0 {
 			c.Quarantine(line, cols[iVal], pipeline.Error, pipeline.RuleNotANumber, "value is empty (leave the row out for a missing value)")
 			continue

@@ -42,6 +42,7 @@ func merge(sources []*source, ref *pipeline.Reference, reg *pipeline.Registry, a
 	for r, si := range byPrec {
 		keys.PrecedenceRank[si] = uint64(r)
 	}
+	deferCountrySeries(sources, units, reg)
 	// Every source's rows come in parts (column chunks), in file order.
 	var parts []longload.Part
 	for si, s := range sources {

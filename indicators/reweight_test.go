@@ -1,0 +1,95 @@
+package indicators
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
+)
+
+// dumpResult renders every number and note of a result, node by node, so
+// two results compare as text (to the last bit: %v prints the shortest
+// representation that reads back exactly).
+func dumpResult(r *Result) string {
+	var b strings.Builder
+	fmt.Fprintln(&b, r.Year, r.Units, r.Normalisation, r.Aggregation, r.Imputation, r.Treatment, r.WeightScheme, r.PCA)
+	for _, n := range r.Nodes {
+		fmt.Fprintln(&b, n.Node.Code, n.Weight, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Parts, n.PartsOf,
+			n.Raw, n.RawValid, n.Year, n.Imputed, n.Treated, n.Excluded)
+	}
+	fmt.Fprintln(&b, r.Notes, len(r.Extras))
+	return b.String()
+}
+
+// Reweight gives what Score gives for the same options, to the last bit,
+// on random weights (zero weights among them), every weight scheme and
+// every aggregation, with and without the indicators' ranks, from a base
+// with and without them; errors (a geometric mean of min-max scores, which
+// include 0) are the same errors.
+func TestReweightMatchesScore(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 3))
+	f, p := syntheticFramework(80, 40, []int{4, 3})
+	// An indicator without data (excluded) and one without spread.
+	p.Series[KeyOf("i007", dims.TotalBreakdown)] = make([]Series, len(p.Units))
+	flat := make([]Series, len(p.Units))
+	for u := range flat {
+		flat[u] = Series{Years: []int{2023}, Values: []float64{3}}
+	}
+	p.Series[KeyOf("i011", dims.TotalBreakdown)] = flat
+	aggs := []string{"", "amean", "gmean", "hmean", "genmean:2"}
+	for trial := range 60 {
+		opt := Options{Year: 2023, LeafRanks: trial%2 == 0, WeightScheme: []string{"", "explicit", "equal", "pca"}[trial%4]}
+		if a := aggs[trial%len(aggs)]; a != "" {
+			agg, err := ParseAggregation(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt.Aggregation = &agg
+		}
+		opt.Weights = map[string]float64{}
+		for _, node := range f.Nodes()[1:] {
+			if r.IntN(3) == 0 {
+				opt.Weights[node.Code] = float64(r.IntN(4)) * r.Float64()
+			}
+		}
+		base, err := Score(f, p, Options{Year: 2023, LeafRanks: trial%3 == 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := Score(f, p, opt)
+		got, gotErr := Reweight(base, opt)
+		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Fatalf("trial %d: Reweight error %v, Score error %v", trial, gotErr, wantErr)
+		}
+		if wantErr != nil {
+			continue
+		}
+		if w, g := dumpResult(want), dumpResult(got); w != g {
+			t.Fatalf("trial %d (%+v): Reweight differs from Score:\nScore:\n%.2000s\nReweight:\n%.2000s", trial, opt, w, g)
+		}
+	}
+}
+
+// Reweight refuses what it cannot do without the panel.
+func TestReweightRefuses(t *testing.T) {
+	f, p := syntheticFramework(10, 6, []int{2})
+	base, err := Score(f, p, Options{Year: 2023})
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := Normaliser{Method: NormZScore, P1: 0, P2: 1}
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{Year: 2022}, "indicators: Reweight: year 2022, but base is scored for 2023"},
+		{Options{Normalisation: &norm}, "indicators: Reweight: a normalisation, imputation or treatment changes the indicators: use Score"},
+		{Options{Weights: map[string]float64{"nope": 1}}, `indicators: weight for unknown node "nope"`},
+	} {
+		if _, err := Reweight(base, c.opt); err == nil || err.Error() != c.want {
+			t.Errorf("Reweight(%+v) error = %v, want %s", c.opt, err, c.want)
+		}
+	}
+}
