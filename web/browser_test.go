@@ -1104,4 +1104,73 @@ func checkLeftBehind(t *testing.T, ctx context.Context, base, artifacts string, 
 	}
 	screenshot(t, ctx, artifacts, "leftbehind")
 	checkAxe(t, ctx, axeSource, "leftbehind")
+	if n := evaluate[string](t, ctx, `document.querySelector('[data-testid="leftbehind-regions-section"]').dataset.regions ?? ""`); n != "0" {
+		t.Errorf("left behind, Kenya: %q regions, want none (GET /v1/units?parent=KEN is empty)", n)
+	}
+	checkRegions(t, ctx, base, artifacts, axeSource)
+}
+
+// chooseUnit picks a country in the list, as a user would (the change event).
+func chooseUnit(t *testing.T, ctx context.Context, code string) {
+	t.Helper()
+	do(t, ctx, "choose "+code,
+		chromedp.SetValue(chromedp.CSS(`[data-testid="unit-select"]`), code),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="unit-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+}
+
+// checkRegions chooses Kazakhstan in "Who is left behind": its 20 regions (GET /v1/units?parent=KAZ)
+// by internet use and mobile phone ownership, checked against the source file, on a desktop and a
+// phone; then Kenya again (the phone test goes back to it).
+func checkRegions(t *testing.T, ctx context.Context, base, artifacts string, axeSource []byte) {
+	t.Helper()
+	var regions struct {
+		Data []struct {
+			Code   string `json:"code"`
+			Name   string `json:"name"`
+			Parent string `json:"parent"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/units?parent=KAZ&per_page=1000", &regions)
+	if len(regions.Data) != 20 {
+		t.Fatalf("GET /v1/units?parent=KAZ: %d regions, want Kazakhstan's 20", len(regions.Data))
+	}
+	chooseUnit(t, ctx, "KAZ")
+	phones := `[data-testid="regions-table-itu.mobile_ownership"]`
+	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KAZ"]`, `[data-testid="leftbehind-regions-section"][data-regions="20"]`, phones,
+		`[data-testid="regions-chart-itu.mobile_ownership"][data-rendered="true"]`, `[data-testid="regions-chart-itu.internet_use"][data-rendered="true"]`)
+	shown := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="regions-table-itu.mobile_ownership"] tbody tr')].map((r) => r.dataset.unit)`)
+	for _, r := range regions.Data {
+		if !slices.Contains(shown, r.Code) {
+			t.Errorf("left behind, Kazakhstan: no mobile phone ownership row for %s (%s)", r.Code, r.Name)
+		}
+	}
+	if len(shown) != 21 || shown[0] != "KAZ" {
+		t.Errorf("left behind, Kazakhstan: mobile phone ownership rows %q, want the country first and its 20 regions", shown)
+	}
+	// Akmola (KZ-AKM), 2023: women 96.1 %, men 98.0 %, both sexes 97.0 %
+	// (datasets/sources/subnational-opensdg/kz/data_indicator_5-b-1.csv, lines 1046-1048).
+	akm := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="regions-table-itu.mobile_ownership"] tr[data-unit="KZ-AKM"] td')].map((td) => td.textContent)`)
+	if len(akm) < 6 || akm[1] != "2023" || akm[2] != "96.1%" || akm[3] != "98%" || akm[4] != fmt.Sprintf("%.3f", 96.1/98.0) || akm[5] != "97%" {
+		t.Errorf("left behind, Akmola's mobile phone ownership = %q, want 2023, 96.1%%, 98%%, %.3f, 97%%", akm, 96.1/98.0)
+	}
+	header, rows := downloadCSV(t, ctx, "download-regions-itu.mobile_ownership")
+	if i := slices.Index(header, "unit"); i < 0 || !slices.ContainsFunc(rows, func(r []string) bool { return r[i] == "KZ-AKM" }) {
+		t.Errorf("regions CSV (header %v) has no row for KZ-AKM", header)
+	}
+	screenshot(t, ctx, artifacts, "leftbehind-regions")
+	checkAxe(t, ctx, axeSource, "leftbehind (Kazakhstan)")
+
+	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	waitFor(t, ctx, `[data-testid="regions-chart-itu.mobile_ownership"][data-rendered="true"]`)
+	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("on a 390 px wide phone, Kazakhstan's regions are %v px wide: something does not wrap", w)
+	}
+	if wide := evaluate[[]string](t, ctx, `[...document.querySelectorAll('#view-leftbehind .table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute("aria-label"))`); len(wide) > 0 {
+		t.Errorf("on a phone, Kazakhstan's left-behind tables scroll sideways: %q", wide)
+	}
+	screenshot(t, ctx, artifacts, "leftbehind-regions-phone")
+	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1440, 900))
+	chooseUnit(t, ctx, "KEN")
+	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KEN"]`, `[data-testid="leftbehind-regions-section"][data-regions="0"]`)
 }

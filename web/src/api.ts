@@ -86,6 +86,8 @@ export interface Unit {
   ldc: boolean;
   lldc: boolean;
   sids: boolean;
+  /** parent is a sub-national unit's country (ISO3). */
+  parent?: string;
 }
 
 export interface Group {

@@ -12,6 +12,7 @@ import { unitName, type Ctx, type State } from "./context";
 import { downloadLink, h, replace, table, type Child } from "./dom";
 import { fixed, full, NO_DATA, pct, withUnit } from "./format";
 import { rowsLink } from "./csv";
+import { drawRegions } from "./regions";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 /** Breakdown is a dimension of GET /v1/gaps with the names of its pair (as pipeline/dims says them). */
@@ -99,6 +100,8 @@ export function createLeftBehindView(ctx: Ctx, section: HTMLElement, _nav: Nav):
           }),
         );
         if (stale()) return;
+        // The regions draw beside the gaps (their own requests; a country without regions empties the block).
+        const regionsDrawn = drawRegions(ctx, regions, unit, stale);
         const shown = answers.filter((a) => a.rows.length > 0);
         const band = shown[0]?.band ?? answers[0].band;
         const name = unitName(ctx, unit);
@@ -111,14 +114,10 @@ export function createLeftBehindView(ctx: Ctx, section: HTMLElement, _nav: Nav):
         );
         const gone = answers.filter((a) => a.rows.length === 0).map((a) => a.dim.title.toLowerCase());
         replace(missing, gone.length > 0 && `No indicator in this snapshot is split ${gone.length > 1 ? "into these groups" : "this way"} for ${name}, the LDCs or the world: ${gone.join("; ")}.`);
-        if (shown.length === 0) {
-          chartCard.hidden = true;
-          replace(tables);
-          return;
-        }
-        chartCard.hidden = false;
-        drawChart(ctx, chartEl, key, chartNote, unit, shown, band);
+        chartCard.hidden = shown.length === 0;
+        if (shown.length > 0) drawChart(ctx, chartEl, key, chartNote, unit, shown, band);
         replace(tables, shown.map((a) => gapTable(ctx, unit, a)));
+        await regionsDrawn;
       }),
   };
 }
@@ -149,12 +148,15 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
   for (const a of answers) {
     lines.push({ label: `${narrow ? a.dim.short : a.dim.title}, ${a.year}`, head: a, byUnit: new Map() });
     const inds = [...new Set(a.rows.map((r) => r.indicator))];
+    const head = lines.length;
     for (const id of inds) {
       const byUnit = new Map(a.rows.filter((r) => r.indicator === id).map((r) => [r.unit, r]));
       // An indicator where no one has a figure (every group withheld, the country without data) says nothing here: the table lists it.
       if (![...byUnit.values()].some((r) => r.parity_index != null)) continue;
       lines.push({ label: indicatorName(ctx, id), answer: a, indicator: id, byUnit });
     }
+    // A breakdown with no figure at all has no heading either.
+    if (lines.length === head) lines.pop();
   }
   const values = answers.flatMap((a) => a.rows.map((r) => r.parity_index).filter((v): v is number => v != null));
   const lo = Math.min(0.9, Math.max(0, Math.floor((Math.min(...values) - 0.05) * 10) / 10));
