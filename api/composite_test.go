@@ -58,8 +58,11 @@ func TestRanksSayRestsOn(t *testing.T) {
 // UNDP's own published score next to DRI's recomputation. Kenya's Economy:
 // UNDP published 1.94 (datasets/sources/ddc/ddc_indicator_scores_ui-database-raw_2024-02-29.csv
 // line 630, "Kenya,Economy,,,,,,1.94,58,...", shipped as ddc.economy with
-// source ddc-indicator-scores); DRI's 2024 Economy is 3.70 (Findex account
-// and mobile money), so the difference is +1.76. Regulation: UNDP published
+// source ddc-indicator-scores); DRI's 2024 Economy is its one sub-pillar
+// with data, Financial services: the mean of 5 x 90.1199174 / 100 (account)
+// and 5 x 87.4994113 / 100 (mobile money account), Kenya 2024 in the Findex
+// 2025 database (GlobalFindexDatabase2025-subset.csv line 637), = 4.4405;
+// so the difference is +2.5005. Regulation: UNDP published
 // 5 (line 833), DRI ships no indicator for it, so no DRI score and a null
 // difference. Frameworks without a published counterpart (egdi's nodes
 // are not ddc.*) carry none.
@@ -93,8 +96,8 @@ func TestProfilePublishedPillars(t *testing.T) {
 			if p == nil || p.Indicator != "ddc.economy" || p.Value != 1.94 || p.Year != 2024 || p.Source != "ddc-indicator-scores" {
 				t.Fatalf("KEN ECONOMY published %+v, want ddc.economy 1.94 (2024, ddc-indicator-scores)", p)
 			}
-			if n.Value == nil || math.Abs(*n.Value-3.70) > 0.005 || p.Difference == nil || math.Abs(*p.Difference-1.76) > 0.005 {
-				t.Errorf("KEN ECONOMY: DRI %v, difference %v, want 3.70 and +1.76", n.Value, p.Difference)
+			if n.Value == nil || math.Abs(*n.Value-4.4405) > 0.0005 || p.Difference == nil || math.Abs(*p.Difference-2.5005) > 0.0005 {
+				t.Errorf("KEN ECONOMY: DRI %v, difference %v, want 4.44 and +2.50", n.Value, p.Difference)
 			}
 		case "REGULATION":
 			seen++

@@ -161,6 +161,7 @@ var CatalogueAdapters = map[string]bool{
 	"itu-by-sex":           true,
 	"wb-databank":          true,
 	"findex-databank":      true,
+	"findex-2025":          true,
 	"wb-api-long":          true,
 	"wdi-wide":             true,
 	"ddf":                  true,

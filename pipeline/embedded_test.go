@@ -121,8 +121,10 @@ func TestPublishedValues(t *testing.T) {
 		{"internet use female Albania 2020", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"ALB"}, Sex: []string{"F"}, From: 2020, To: 2020}, 71.2457, "A", "wdi-internet-use-female"},
 		// ITU by-gender sheet (July 2021), Algeria 2018 rural female: 25.9.
 		{"internet use rural female Algeria 2018", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"DZA"}, Sex: []string{"F"}, Area: []string{"R"}, From: 2018, To: 2018}, 25.9, "A", "itu-internet-by-sex"},
-		// WDI FX.OWN.TOTL.FE.ZS (Findex), Afghanistan 2017: 7.16068.
-		{"account female Afghanistan 2017", pipeline.Query{Indicator: "findex.account", Units: []string{"AFG"}, Sex: []string{"F"}, Age: []string{"_T"}, Area: []string{"_T"}, From: 2017, To: 2017}, 7.16068, "A", "findex-account-female"},
+		// Global Findex Database 2025, GlobalFindexDatabase2025-subset.csv
+		// line 1252 (AFG 2017 gender/women, account_t_d 0.071606841): it
+		// supersedes WDI FX.OWN.TOTL.FE.ZS's 7.16068 (precedence 40 > 30).
+		{"account female Afghanistan 2017", pipeline.Query{Indicator: "findex.account", Units: []string{"AFG"}, Sex: []string{"F"}, Age: []string{"_T"}, Area: []string{"_T"}, Income: []string{"_T"}, From: 2017, To: 2017}, 7.1606841, "A", "findex-2025-database"},
 		// G20 Financial Inclusion Indicators, Kenya 2017 fin48_a_1 (ID card, female): 88.81145.
 		{"ID card female Kenya 2017", pipeline.Query{Indicator: "findex.id_card", Units: []string{"KEN"}, Sex: []string{"F"}, Age: []string{"_T"}, From: 2017, To: 2017}, 88.81145, "A", "findex-g20"},
 		// G20 file, Kenya 2017 gwp2_n_5 (internet access, ages 15-34): 62.93787.

@@ -54,6 +54,12 @@ type Indicator struct {
 	// GroupWindow is how many years before a group figure's year a
 	// member's latest value may come from (nil: DefaultGroupWindow).
 	GroupWindow *int `yaml:"group_window" json:"group_window,omitempty"`
+	// GroupWeight names the indicator (unit persons) whose values weigh the
+	// members of a population-weighted group figure, in the year of each
+	// member's value; "" means total population (wb.population). Findex
+	// shares name findex.pop_adult, the adult population the World Bank
+	// weights its own Findex aggregates by.
+	GroupWeight string `yaml:"group_weight" json:"group_weight,omitempty"`
 
 	measure *Measure
 }
@@ -148,6 +154,9 @@ func (r *Registry) init() error {
 		default:
 			errs = append(errs, fmt.Errorf("indicator %q: group_weighting %q: want population, mean or none", ind.ID, ind.GroupWeighting))
 		}
+		if ind.GroupWeight != "" && ind.GroupWeighting != GroupPopulation {
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q with group_weighting %s: a weight needs population weighting", ind.ID, ind.GroupWeight, ind.GroupWeighting))
+		}
 		if ind.GroupWindow != nil && (*ind.GroupWindow < 0 || *ind.GroupWindow > 20) {
 			errs = append(errs, fmt.Errorf("indicator %q: group_window %d: want 0 to 20 years", ind.ID, *ind.GroupWindow))
 		}
@@ -160,6 +169,7 @@ func (r *Registry) init() error {
 	for i, ind := range r.Indicators {
 		errs = append(errs, r.addAliases(ind, i)...)
 	}
+	errs = append(errs, r.checkGroupWeights()...)
 	return errors.Join(errs...)
 }
 
@@ -187,6 +197,25 @@ func (r *Registry) addAliases(ind *Indicator, i int) []error {
 			continue
 		}
 		r.byAlias[key] = i
+	}
+	return errs
+}
+
+// checkGroupWeights checks that every group_weight names an indicator of
+// the registry counted in persons, which has no group weight of its own.
+func (r *Registry) checkGroupWeights() []error {
+	var errs []error
+	for _, ind := range r.Indicators {
+		if ind.GroupWeight == "" {
+			continue
+		}
+		i, ok := r.byID[ind.GroupWeight]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q is not an indicator of the registry", ind.ID, ind.GroupWeight))
+		case r.Indicators[i].Unit != "persons" || r.Indicators[i].GroupWeight != "":
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q: want an indicator counted in persons without a group_weight of its own", ind.ID, ind.GroupWeight))
+		}
 	}
 	return errs
 }

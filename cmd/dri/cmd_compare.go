@@ -165,7 +165,8 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		"A group code gives the group's female and male rates by the one group rule and their parity\n"+
 		"score: each member's latest value within the indicator's group window (3 years unless\n"+
 		"indicators.yaml says otherwise), weighted by total population of the year (population by sex\n"+
-		"is not shipped) for shares of people, by a simple mean for indices; withheld, with the reason,\n"+
+		"is not shipped; Findex shares by adult population, group_weight in indicators.yaml) for shares\n"+
+		"of people, by a simple mean for indices; withheld, with the reason,\n"+
 		"when the members with data hold under 50% of the group's population or are under 50% of its\n"+
 		"members. A year's LDCs are that year's list (--membership current: today's 44). Every group\n"+
 		"row says members with data / members, population share, the years used and the method.\n"+

@@ -192,8 +192,9 @@ func (e *Engine) groupMembers(g *pipeline.Group, year int, membership string) ([
 
 // groupFigure is THE group rule: values, valid and years are per scored
 // unit (years nil: every value is of year).
-func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, valid []bool, years []int, weighting string, opt GroupOptions) Aggregate {
+func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, valid []bool, years []int, rule groupRule, opt GroupOptions) Aggregate {
 	opt = opt.withDefaults()
+	weighting := rule.weighting
 	idx, said := e.groupMembers(g, year, opt.Membership)
 	popYear := e.PopulationYear(year)
 	pop := e.Population(popYear)
@@ -227,13 +228,24 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 		}
 		a.YearTo = max(a.YearTo, y)
 	}
-	switch weighting {
-	case pipeline.GroupPopulation:
+	// w weighs the members in the mean: total population, or the rule's
+	// weight indicator (whose missing values leave a member out of the
+	// mean, not out of the coverage, which stays by total population).
+	w, weightName := p, "population"
+	switch {
+	case weighting == pipeline.GroupPopulation && rule.weight != "":
+		w, weightName = e.memberWeights(rule.weight, idx, x, v, years, year, rule.window), rule.weight
+		a.Method = fmt.Sprintf("weighted mean (weights: %s of each member's value year; population coverage: total population %d)", rule.weight, popYear)
+	case weighting == pipeline.GroupPopulation:
 		a.Method = fmt.Sprintf("population-weighted mean (weights: total population %d)", popYear)
 	default:
 		a.Method = "mean of member states"
 	}
 	gv := indicators.GroupAggregate(x, v, p, opt.MinMemberShare)
+	if rule.weight != "" {
+		gw := indicators.GroupAggregate(x, v, w, opt.MinMemberShare)
+		gv.WeightedMean, gv.WeightedExcluded = gw.WeightedMean, gw.WeightedExcluded
+	}
 	a.N, a.Coverage, a.PopCoverage = gv.N, gv.Coverage, gv.PopCoverage
 	if a.Imputed > 0 {
 		a.Status = StatusEstimated
@@ -263,7 +275,7 @@ func (e *Engine) groupFigure(g *pipeline.Group, year int, values []float64, vali
 	case weighting == pipeline.GroupPopulation:
 		a.Value = gv.WeightedMean
 		if gv.WeightedExcluded > 0 {
-			a.Method += fmt.Sprintf(", %d members with data but no population left out", gv.WeightedExcluded)
+			a.Method += fmt.Sprintf(", %d members with data but no %s left out", gv.WeightedExcluded, weightName)
 		}
 	default:
 		a.Value = gv.Mean
@@ -339,13 +351,79 @@ func (a *Aggregate) sexSpecific(sex string) {
 	}
 }
 
-// indicatorRule returns an indicator's group weighting and window.
-func (e *Engine) indicatorRule(indicator string) (weighting string, window int) {
+// groupRule is an indicator's part of the group rule, from its registry
+// entry.
+type groupRule struct {
+	weighting string // pipeline.GroupPopulation, GroupMean or GroupNone
+	window    int    // years a member's latest value may lag the figure's year
+	// weight is the indicator whose values weigh the members of a
+	// population-weighted figure (registry group_weight, e.g.
+	// findex.pop_adult); "" means total population (wb.population).
+	weight string
+}
+
+// meanRule is the rule of figures that are simple means of the members
+// (framework scores).
+var meanRule = groupRule{weighting: pipeline.GroupMean, window: pipeline.DefaultGroupWindow}
+
+// indicatorRule returns an indicator's group rule.
+func (e *Engine) indicatorRule(indicator string) groupRule {
 	ind, _, ok := e.reg.Lookup(indicator)
 	if !ok {
-		return pipeline.GroupMean, pipeline.DefaultGroupWindow
+		return meanRule
 	}
-	return ind.GroupWeighting, ind.Window()
+	return groupRule{weighting: ind.GroupWeighting, window: ind.Window(), weight: ind.GroupWeight}
+}
+
+// memberWeights returns the weight of each member (idx: scored units) with
+// a value (x, valid: per member) from the weight indicator: its value in
+// the year of the member's value (years: per scored unit; nil means year),
+// else its latest within window years before; an imputed member's (no
+// year of its own) its latest within window before year. NaN where there
+// is none: the member is then left out of the weighted mean.
+func (e *Engine) memberWeights(weight string, idx []int, x []float64, valid []bool, years []int, year, window int) []float64 {
+	series := e.weightSeries(weight)
+	w := make([]float64, len(idx))
+	for k, i := range idx {
+		w[k] = math.NaN()
+		if !valid[k] || math.IsNaN(x[k]) {
+			continue
+		}
+		y := year
+		if years != nil && years[i] > 0 {
+			y = years[i]
+		}
+		if s := series[i]; len(s.Years) > 0 {
+			if wv, _, ok := indicators.LatestWithin(s.Years, s.Values, y, window); ok {
+				w[k] = wv
+			}
+		}
+	}
+	return w
+}
+
+// weightSeries returns a weight indicator's total-breakdown series per
+// scored unit, read from the store once.
+func (e *Engine) weightSeries(weight string) []indicators.Series {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s, ok := e.weights[weight]; ok {
+		return s
+	}
+	if e.weights == nil {
+		e.weights = map[string][]indicators.Series{}
+	}
+	series := make([]indicators.Series, len(e.units))
+	q := pipeline.QueryOf(pipeline.TotalBreakdown)
+	q.Indicator = weight
+	for _, i := range e.store.Select(q) {
+		if u := e.unitOfIndex[e.store.UnitIndex(i)]; u >= 0 {
+			series[u].Years = append(series[u].Years, e.store.Year(i))
+			series[u].Values = append(series[u].Values, e.store.Value(i))
+		}
+	}
+	e.weights[weight] = series
+	return series
 }
 
 // unitSeries holds one breakdown's observations per scored unit.
@@ -383,17 +461,17 @@ func (e *Engine) indicatorSeries(indicator string, q pipeline.Query) map[pipelin
 }
 
 // figureOfSeries applies the rule to one breakdown's series in a year.
-func (e *Engine) figureOfSeries(g *pipeline.Group, s *unitSeries, year, window int, weighting string, opt GroupOptions) Aggregate {
+func (e *Engine) figureOfSeries(g *pipeline.Group, s *unitSeries, year int, rule groupRule, opt GroupOptions) Aggregate {
 	values, valid, years := make([]float64, len(e.units)), make([]bool, len(e.units)), make([]int, len(e.units))
 	if s != nil {
 		for u, ser := range s.series {
 			if len(ser.Years) == 0 {
 				continue
 			}
-			values[u], years[u], valid[u] = indicators.LatestWithin(ser.Years, ser.Values, year, window)
+			values[u], years[u], valid[u] = indicators.LatestWithin(ser.Years, ser.Values, year, rule.window)
 		}
 	}
-	return e.groupFigure(g, year, values, valid, years, weighting, opt)
+	return e.groupFigure(g, year, values, valid, years, rule, opt)
 }
 
 // GroupIndicator is a group's figure of one indicator series (its
@@ -407,13 +485,13 @@ func (e *Engine) GroupIndicator(group, indicator string, b pipeline.Breakdown, y
 		return Aggregate{}, err
 	}
 	k := b.Normal()
-	weighting, window := e.indicatorRule(indicator)
-	if weighting == pipeline.GroupNone {
+	rule := e.indicatorRule(indicator)
+	if rule.weighting == pipeline.GroupNone {
 		return Aggregate{Value: math.NaN(), PopCoverage: math.NaN(), Withheld: true,
 			Reason: indicator + " has no group figure (group_weighting: none)"}, nil
 	}
 	all := e.indicatorSeries(indicator, pipeline.QueryOf(k))
-	a := e.figureOfSeries(g, all[k], year, window, weighting, opt)
+	a := e.figureOfSeries(g, all[k], year, rule, opt)
 	a.sexSpecific(k.Sex)
 	return a, nil
 }

@@ -54,6 +54,9 @@ type Engine struct {
 	popOnce sync.Once
 	popAll  map[string]indicators.Series
 	popLast int // last year with population data
+	// weights are the series of the registry's group_weight indicators
+	// (memberWeights), by indicator, per scored unit; read once.
+	weights map[string][]indicators.Series
 
 	scores      onceCache[*indicators.Result]            // by framework|options
 	uncertainty onceCache[*indicators.UncertaintyResult] // by ua|framework|request

@@ -31,8 +31,8 @@ func (e *Engine) GroupFigures(group, indicator string, q GroupSeriesQuery) ([]Gr
 	if err := CheckMembership(q.Options.Membership); err != nil {
 		return nil, err
 	}
-	weighting, window := e.indicatorRule(indicator)
-	if weighting == pipeline.GroupNone {
+	rule := e.indicatorRule(indicator)
+	if rule.weighting == pipeline.GroupNone {
 		return nil, nil
 	}
 	all := e.indicatorSeries(indicator, pipeline.Query{Sex: q.Sex, Area: q.Area, Age: q.Age, Income: q.Income, Education: q.Education, Labour: q.Labour})
@@ -58,7 +58,7 @@ func (e *Engine) GroupFigures(group, indicator string, q GroupSeriesQuery) ([]Gr
 			to = min(to, q.To)
 		}
 		for year := from; year <= to; year++ {
-			a := e.figureOfSeries(g, s, year, window, weighting, q.Options)
+			a := e.figureOfSeries(g, s, year, rule, q.Options)
 			a.sexSpecific(k.Sex)
 			if a.Withheld && (q.MRV > 0 || q.MRNEV > 0) {
 				continue // "most recent values" of a group are its most recent shown values

@@ -12,7 +12,7 @@ import (
 // averaged by the mean of member states. years holds each value's year (nil:
 // all of year).
 func (e *Engine) GroupOf(g *pipeline.Group, values []float64, valid []bool, years []int, year int, opt GroupOptions) Aggregate {
-	return e.groupFigure(g, year, values, valid, years, pipeline.GroupMean, opt)
+	return e.groupFigure(g, year, values, valid, years, meanRule, opt)
 }
 
 // GroupNodes are a group's figures on every node of a result, in node

@@ -178,16 +178,17 @@ func (e *Engine) InclusionTable(q InclusionQuery) (*InclusionTable, error) {
 }
 
 // groupPairRow is a group's gap on one indicator in a year: the focus and
-// reference groups' figures by the one group rule (weighted by total
-// population: population by sex, area or income group is not shipped),
+// reference groups' figures by the one group rule (weighted by the
+// indicator's group weight, total or adult population: population by sex,
+// area or income group is not shipped),
 // and the parity index and gaps of those two rates, as ITU computes
 // regional parity scores from aggregate rates. The gap is withheld when
 // either figure is.
 func (e *Engine) groupPairRow(g *pipeline.Group, indicator string, d *dims.Dimension, focus, ref *unitSeries, year int,
 	band indicators.ParityBand, opt GroupOptions) InclusionRow {
-	weighting, window := e.indicatorRule(indicator)
-	f := e.figureOfSeries(g, focus, year, window, weighting, opt)
-	r := e.figureOfSeries(g, ref, year, window, weighting, opt)
+	rule := e.indicatorRule(indicator)
+	f := e.figureOfSeries(g, focus, year, rule, opt)
+	r := e.figureOfSeries(g, ref, year, rule, opt)
 	if d == dims.Sex {
 		f.sexSpecific(pipeline.Female)
 		r.sexSpecific(pipeline.Male)

@@ -80,6 +80,8 @@ var adapterList = []adapter{
 		doc: "World Bank DataBank extract: series in rows and years in columns ('2017 [YR2017]'), or series x years in columns ('Name [code] - 2017 [YR2017]'); '..' = no data; footer lines"},
 	{name: "findex-databank", phase: phaseObservations, read: readFindexDatabank,
 		doc: "Global Findex Databank wide sheet: one row per economy and wave, one column per indicator label; values may carry a '%' sign"},
+	{name: "findex-2025", phase: phaseObservations, read: readFindex2025,
+		doc: "World Bank Global Findex Database 2025 (codewb, year, group, group2, one column per indicator): shares 0-1 read as percent, NA missing, breakdowns from group/group2"},
 	{name: "wb-api-long", phase: phaseObservations, read: readWBAPILong,
 		doc: "World Bank API pull in long form (ind_id, cty_iso, date, value)"},
 	{name: "wdi-wide", phase: phaseObservations, read: readWDIWide,

@@ -43,7 +43,7 @@ type Options struct {
 	Only []string
 	// Indicators, when not nil, restricts the embedded observation sources
 	// read to those the registry lists for these indicators (their
-	// sources:), for a job that needs no others (dri score reads only its
+	// sources:, and their group_weight's), for a job that needs no others (dri score reads only its
 	// framework's). A user's catalogue sources, Extra files and the
 	// adapters that build reference tables or extend the registry are
 	// always read. TestRegistryListsEverySource keeps the lists complete, so
@@ -346,6 +346,12 @@ func load(ctx context.Context, sources []*source, reg *pipeline.Registry, cat *p
 		if ind, _, ok := reg.Lookup(id); ok {
 			for _, src := range ind.Sources {
 				needed[src] = true
+			}
+			// The indicator's group figures read its group weight too.
+			if w, _, ok := reg.Lookup(ind.GroupWeight); ok {
+				for _, src := range w.Sources {
+					needed[src] = true
+				}
 			}
 		}
 	}
