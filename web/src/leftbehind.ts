@@ -175,11 +175,11 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
       const r = l.byUnit.get(g);
       return r != null && isWithheld(r);
     });
-  el.style.height = `${lines.length * 36 + 70}px`;
+  el.style.height = `${lines.length * (narrow ? 30 : 34) + 70}px`;
   el.dataset.rows = String(lines.filter((l) => !l.head).length);
   draw(el, {
     aria: { enabled: true, label: { description: `Parity indexes by breakdown and indicator for ${names.join(", ")}; the tables below give the values and their years.` } },
-    grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
+    grid: { left: 8, right: 16, top: 28, bottom: 40, containLabel: true },
     tooltip: {
       trigger: "axis",
       confine: true,
@@ -204,27 +204,26 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
         );
       },
     },
-    xAxis: { type: "value", min: lo, max: hi, name: "Parity index", nameLocation: "middle", nameGap: 26 },
+    // The scale at the top too: the chart is long.
+    xAxis: [
+      { type: "value", min: lo, max: hi, name: "Parity index", nameLocation: "middle", nameGap: 26 },
+      { type: "value", min: lo, max: hi, position: "top", splitLine: { show: false } },
+    ],
     yAxis: {
       type: "category",
       inverse: true,
       data: lines.map((l) => ({ value: l.label, textStyle: l.head ? { fontWeight: "bold" } : {} })),
       axisTick: { show: false },
       axisLabel: {
-        width: narrow ? 130 : 260,
-        overflow: "truncate",
-        // A second line names the withheld group figures (which get no marker).
-        formatter: (v: string, i: number) => {
-          const l = lines[i];
-          const w = l && !l.head ? withheldNames(l) : [];
-          return w.length > 0 ? `${v}\n{w|${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld}` : v;
-        },
-        lineHeight: 15,
-        rich: { w: { color: MUTED, fontSize: 11, fontStyle: "italic", lineHeight: 13 } },
+        width: narrow ? 130 : 300,
+        // Long names take two lines on a wide screen; a phone shortens them (the table has them whole).
+        overflow: narrow ? "truncate" : "break",
+        lineHeight: 14,
       },
       splitLine: { show: true, lineStyle: { color: "#eeeeee" } },
     },
-    series: units.map((u, i) => ({
+    series: [
+      ...units.map((u, i) => ({
       type: "scatter",
       name: names[i],
       symbol: SYMBOLS[i],
@@ -252,7 +251,25 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
             markLine: { silent: true, symbol: "none", label: { show: false }, lineStyle: { color: MUTED, type: "dashed" }, data: [{ xAxis: 1 }] },
           }
         : {}),
-    })),
+      })),
+      // Withheld group figures get no marker: the row says which, at its right end, and its tooltip why.
+      {
+        type: "scatter",
+        name: "withheld",
+        // A marker too small to see: ECharts draws no label for symbol "none".
+        symbol: "circle",
+        symbolSize: 0.1,
+        itemStyle: { color: "transparent" },
+        silent: true,
+        data: lines
+          .map((l, row) => {
+            const w = l.head ? [] : withheldNames(l);
+            return w.length > 0 ? { value: [hi, row], text: `${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld` } : null;
+          })
+          .filter((x) => x != null),
+        label: { show: true, position: "left", distance: 2, fontSize: 10, fontStyle: "italic", color: MUTED, formatter: (p: { data: { text: string } }) => p.data.text },
+      },
+    ],
   });
   replace(
     note,
