@@ -106,6 +106,7 @@ func handleGaps(r *request) (*Result, error) {
 		w.end()
 	}
 	meta := map[string]any{"dimension": dim.Column, "focus": it.Pair.Focus, "reference": it.Pair.Reference,
+		"focus_name": it.Pair.FocusName, "reference_name": it.Pair.ReferenceName,
 		"year": it.Year, "window": it.Window, "parity_band": map[string]float64{"lo": it.Band.Lo, "hi": it.Band.Hi},
 		"indicators": it.Indicators}
 	return &Result{Table: t, Paged: true, SDMXID: sdmxGaps, Meta: meta}, nil

@@ -204,6 +204,49 @@ func encode(buf *bytes.Buffer, res *Result, f Format, meta map[string]any) *Prob
 	return newProblem(http.StatusNotAcceptable, CodeNotAcceptable, "unknown format")
 }
 
+// appendRoundedJSON appends a JSON document with its fractional numbers
+// written as every text output writes them (tidy.AppendNumber: 12
+// significant digits, shortest form), so that an object's
+// 0.20826999999999998 reads 0.20827 as the tables' cells do. Strings and
+// whole numbers are copied as they are.
+func appendRoundedJSON(b, doc []byte) []byte {
+	inString, escaped := false, false
+	for i := 0; i < len(doc); i++ {
+		ch := doc[i]
+		switch {
+		case inString:
+			b = append(b, ch)
+			switch {
+			case escaped:
+				escaped = false
+			case ch == '\\':
+				escaped = true
+			case ch == '"':
+				inString = false
+			}
+		case ch == '"':
+			inString = true
+			b = append(b, ch)
+		case ch == '-' || (ch >= '0' && ch <= '9'):
+			j, frac := i, false
+			for j < len(doc) && strings.IndexByte("0123456789+-.eE", doc[j]) >= 0 {
+				frac = frac || doc[j] == '.' || doc[j] == 'e' || doc[j] == 'E'
+				j++
+			}
+			v, err := strconv.ParseFloat(string(doc[i:j]), 64)
+			if frac && err == nil {
+				b = tidy.AppendNumber(b, v)
+			} else {
+				b = append(b, doc[i:j]...)
+			}
+			i = j - 1
+		default:
+			b = append(b, ch)
+		}
+	}
+	return b
+}
+
 func encodeJSON(buf *bytes.Buffer, res *Result, meta map[string]any) *Problem {
 	b := buf.AvailableBuffer()
 	b = append(b, `{"meta":`...)
@@ -211,14 +254,14 @@ func encodeJSON(buf *bytes.Buffer, res *Result, meta map[string]any) *Problem {
 	if err != nil {
 		return newProblem(http.StatusInternalServerError, CodeInternal, "encoding meta: "+err.Error())
 	}
-	b = append(b, m...)
+	b = appendRoundedJSON(b, m)
 	b = append(b, `,"data":`...)
 	if res.Object != nil {
 		o, err := json.Marshal(res.Object)
 		if err != nil {
 			return newProblem(http.StatusInternalServerError, CodeInternal, "encoding data: "+err.Error())
 		}
-		b = append(b, o...)
+		b = appendRoundedJSON(b, o)
 	} else {
 		b = appendTableJSON(b, res.Table)
 	}

@@ -222,5 +222,9 @@ func (r *request) sdmxJSON(f *sdmxFlow, t *Table) ([]byte, error) {
 		Meta: sjMeta{ID: "DRI-" + r.ds.ID, Prepared: r.ds.Created.UTC().Format(time.RFC3339), ContentLanguages: []string{"en"},
 			Sender: sjParty{ID: sdmxAgency, Name: "DRI (Digital Readiness Indicators)"}},
 		Data: sjData{Structures: []sjStructure{st}, DataSets: []sjDataSet{{Structure: 0, Action: "Information", Observations: obs}}}}
-	return json.Marshal(m)
+	doc, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	return appendRoundedJSON(nil, doc), nil // numbers as every text output writes them
 }

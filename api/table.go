@@ -113,7 +113,7 @@ func (c *Col) appendCSV(b []byte, i int) []byte {
 		if c.IsNull(i) {
 			return b
 		}
-		return strconv.AppendFloat(b, c.F[i], 'g', -1, 64)
+		return tidy.AppendNumber(b, c.F[i])
 	}
 	return strconv.AppendBool(b, c.B[i])
 }
@@ -138,10 +138,11 @@ func (c *Col) appendJSON(b []byte, i int) []byte {
 	return strconv.AppendBool(b, c.B[i])
 }
 
-// appendJSONFloat writes the shortest round-trip form, in a JSON-valid way
-// (Go's 'g' format can produce "1e+21", which JSON accepts).
+// appendJSONFloat writes a number as every text output does
+// (tidy.AppendNumber; Go's 'g' format can produce "1e+21", which JSON
+// accepts).
 func appendJSONFloat(b []byte, v float64) []byte {
-	return strconv.AppendFloat(b, v, 'g', -1, 64)
+	return tidy.AppendNumber(b, v)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -130,7 +130,7 @@ func checkExportedScores(t *testing.T, recs [][]string) {
 		key := r[col["framework"]] + "/" + r[col["node"]] + "/" + r[col["year"]]
 		switch key {
 		case "egdi/EGDI/2024":
-			if r[col["value"]] != "0.6314333333333333" || r[col["rank"]] != "109" || r[col["tier"]] != "High" {
+			if r[col["value"]] != "0.631433333333" || r[col["rank"]] != "109" || r[col["tier"]] != "High" {
 				t.Errorf("KEN EGDI 2024 row %v", r)
 			}
 		case "egdi/OSI/2024":

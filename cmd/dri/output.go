@@ -111,7 +111,7 @@ func (t *table) write(w io.Writer, format string) error {
 				switch {
 				case c.null:
 				case c.isNum && !c.isInt:
-					line = strconv.AppendFloat(line, c.v, 'g', -1, 64)
+					line = tidy.AppendNumber(line, c.v)
 				case c.isNum:
 					line = append(line, c.s...)
 				default:
@@ -132,6 +132,8 @@ func (t *table) write(w io.Writer, format string) error {
 				switch {
 				case c.null:
 					m[t.header[j]] = nil
+				case c.isNum && !c.isInt:
+					m[t.header[j]] = json.Number(tidy.AppendNumber(nil, c.v))
 				case c.isNum:
 					m[t.header[j]] = c.v
 				default:
