@@ -13,6 +13,7 @@ import { downloadLink, h, replace, table, type Child } from "./dom";
 import { fixed, full, NO_DATA, pct, withUnit } from "./format";
 import { rowsLink } from "./csv";
 import { drawRegions } from "./regions";
+import { drawUptake } from "./uptake";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 /** Breakdown is a dimension of GET /v1/gaps with the names of its pair (as pipeline/dims says them). */
@@ -116,8 +117,8 @@ export function createLeftBehindView(ctx: Ctx, section: HTMLElement, _nav: Nav):
         replace(missing, gone.length > 0 && `No indicator in this snapshot is split ${gone.length > 1 ? "into these groups" : "this way"} for ${name}, the LDCs or the world: ${gone.join("; ")}.`);
         chartCard.hidden = shown.length === 0;
         if (shown.length > 0) drawChart(ctx, chartEl, key, chartNote, unit, shown, band);
-        replace(tables, shown.map((a) => gapTable(ctx, unit, a)));
-        await regionsDrawn;
+        replace(tables, shown.map((a, i) => gapTable(ctx, unit, a, i === 0)));
+        await Promise.all([regionsDrawn, drawUptake(ctx, uptake, unit, BREAKDOWNS, stale)]);
       }),
   };
 }
@@ -307,7 +308,7 @@ function withheldCell(reason: string): Child {
 }
 
 /** gapTable is a breakdown's rows: per indicator the country's then the groups' figures, with their years. */
-function gapTable(ctx: Ctx, unit: string, a: Answer): HTMLElement {
+function gapTable(ctx: Ctx, unit: string, a: Answer, open: boolean): HTMLElement {
   const order = [unit, ...GROUPS];
   // An indicator no one has data for (the country has no row, no group member a value) is named, not tabled.
   const all = [...new Set(a.rows.map((r) => r.indicator))];
@@ -357,12 +358,20 @@ function gapTable(ctx: Ctx, unit: string, a: Answer): HTMLElement {
     " ",
     downloadLink(`download-leftbehind-${a.dim.id}-api`, csvURL(a.url), `dri-gaps-${a.dim.id}-${unit}-api.csv`, "The API's CSV"),
   );
-  return h("div", { class: "gap-block" }, t, none, downloads);
+  // Each breakdown's table folds (the first open): the page stays short enough to find the regions and the uptake scores.
+  return h(
+    "details",
+    { class: "gap-block", open, "data-dimension": a.dim.id },
+    h("summary", null, `Table: ${a.dim.title.toLowerCase()}, ${a.year} (${rows.length} rows)`),
+    t,
+    none,
+    downloads,
+  );
 }
 
 /** coverage is a group figure's "30 of 45 (86 % of the population)", the group rule's note in its title. */
 function coverage(r: GapRow): Child {
   if (r.members_with_data == null || r.members == null) return "";
-  const share = r.population_share != null ? ` (${pct(r.population_share)} of the population)` : "";
+  const share = r.population_share != null ? `, ${pct(r.population_share)} of pop.` : "";
   return h("span", { title: r.note }, `${r.members_with_data} of ${r.members}${share}`);
 }
