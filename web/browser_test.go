@@ -172,6 +172,18 @@ func TestBrowserDashboard(t *testing.T) {
 	if longest > limit {
 		t.Errorf("first load: a main-thread task took %.0f ms, over the %.0f ms limit (DRI_LONGTASK_LIMIT_MS sets it)", longest, limit)
 	}
+	// The views other than the map load when first shown: none of their chunks is fetched before the map is drawn.
+	early := evaluate[[]string](t, ctx, `(() => {
+		const drawn = performance.getEntriesByName("dri:map-drawn")[0].startTime;
+		return performance.getEntriesByType("resource").filter((r) => r.startTime <= drawn).map((r) => r.name.replace(/^.*\//, ""));
+	})()`)
+	for _, name := range early {
+		for _, view := range []string{"profile-", "ldc-", "gender-", "leftbehind-", "explorer-", "about-"} {
+			if strings.HasPrefix(name, view) {
+				t.Errorf("first load fetched %s before the map was drawn: the %s view's code should load when first shown", name, strings.TrimSuffix(view, "-"))
+			}
+		}
+	}
 	if n := count(t, ctx, `[data-testid="map-table"] tbody tr`); n < 150 {
 		t.Errorf("map table has %d countries, want at least 150", n)
 	}
@@ -1021,6 +1033,9 @@ func checkLeftBehind(t *testing.T, ctx context.Context, base, artifacts string, 
 	t.Helper()
 	do(t, ctx, "open Who is left behind", chromedp.Click(chromedp.CSS(`[data-testid="tab-leftbehind"]`)))
 	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KEN"]`, `[data-testid="leftbehind-chart"][data-rendered="true"]`)
+	if !evaluate[bool](t, ctx, `performance.getEntriesByType("resource").some((r) => /\/assets\/leftbehind-[A-Z0-9]+\.js$/.test(r.name))`) {
+		t.Errorf("left behind: its code was not fetched as a chunk of its own (assets/leftbehind-HASH.js)")
+	}
 	if h := evaluate[string](t, ctx, `location.hash`); !strings.Contains(h, "view=leftbehind") || !strings.Contains(h, "unit=KEN") {
 		t.Errorf("the URL %q does not keep the view and the country", h)
 	}
