@@ -171,12 +171,13 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
       { label: `Parity band ${band.lo}–${band.hi}`, colour: "", symbol: "band" },
     ]),
   );
+  const withheldText = (w: string[]) => `${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld`;
   const withheldNames = (l: Line) =>
     GROUPS.filter((g) => {
       const r = l.byUnit.get(g);
       return r != null && isWithheld(r);
     });
-  el.style.height = `${lines.length * (narrow ? 30 : 34) + 70}px`;
+  el.style.height = `${lines.length * (narrow ? 32 : 34) + 70}px`;
   el.dataset.rows = String(lines.filter((l) => !l.head).length);
   draw(el, {
     aria: { enabled: true, label: { description: `Parity indexes by breakdown and indicator for ${names.join(", ")}; the tables below give the values and their years.` } },
@@ -217,9 +218,20 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
       axisTick: { show: false },
       axisLabel: {
         width: narrow ? 130 : 300,
-        // Long names take two lines on a wide screen; a phone shortens them (the table has them whole).
+        // Long names take two lines on a wide screen; a phone shortens them (the table has them whole)
+        // and names the withheld group figures on a second line (the plot is too narrow for them).
         overflow: narrow ? "truncate" : "break",
         lineHeight: 14,
+        ...(narrow
+          ? {
+              formatter: (v: string, i: number) => {
+                const l = lines[i];
+                const w = l && !l.head ? withheldNames(l) : [];
+                return w.length > 0 ? `${v}\n{w|${withheldText(w)}}` : v;
+              },
+              rich: { w: { color: MUTED, fontSize: 10, fontStyle: "italic", lineHeight: 12 } },
+            }
+          : {}),
       },
       splitLine: { show: true, lineStyle: { color: "#eeeeee" } },
     },
@@ -264,8 +276,8 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
         silent: true,
         data: lines
           .map((l, row) => {
-            const w = l.head ? [] : withheldNames(l);
-            return w.length > 0 ? { value: [hi, row], text: `${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld` } : null;
+            const w = l.head || narrow ? [] : withheldNames(l);
+            return w.length > 0 ? { value: [hi, row], text: withheldText(w) } : null;
           })
           .filter((x) => x != null),
         label: { show: true, position: "left", distance: 2, fontSize: 10, fontStyle: "italic", color: MUTED, formatter: (p: { data: { text: string } }) => p.data.text },
