@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
@@ -26,7 +27,7 @@ func (s *Server) registerScoreRoutes() {
 	s.add(&route{method: "GET", path: "/v1/frameworks/:id", summary: "One framework: description, sources, departures from the original, methods, tree of nodes",
 		cacheable: true, handler: handleFramework, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework", summary: "Scores of every node for every unit (long format): value, rank, tier, coverage; group codes add group aggregates",
-		params: append(append([]paramSpec{}, scoreParams...), breakdownParams()...), paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
+		params: append(slices.Clip(scoreParams), breakdownParams()...), paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
 		params:    []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},

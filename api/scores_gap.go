@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
+	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline/dims"
 )
 
@@ -19,7 +20,8 @@ var scoreGapColumns = []colSpec{
 func (s *Server) registerScoreGaps() {
 	params := []paramSpec{
 		{name: "year", typ: "integer", desc: "year scored (default: the latest in which both groups' series have data)"},
-		{name: "unit", typ: "string", list: true, desc: "units: ISO3 or ISO2 codes"},
+		{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or ISO 3166-2 codes"},
+		{name: "against", typ: "string", list: true, desc: "a country (ISO3, ISO2 or name): its sub-national units with data, scored among each other"},
 		{name: "level", typ: "integer", desc: "only nodes of this level (1 = indicators)"},
 		{name: "node", typ: "string", list: true, desc: "only these node codes"},
 	}
@@ -82,6 +84,9 @@ func handleScoreGaps(r *request) (*Result, error) {
 	if p := r.errs.problem(); p != nil {
 		return nil, p
 	}
+	if sc, err = universeScorer(r, sc, units); err != nil {
+		return nil, err
+	}
 	year, err := requestYear(r, sc, f)
 	if err != nil {
 		return nil, err
@@ -127,8 +132,15 @@ func handleScoreGaps(r *request) (*Result, error) {
 	}
 	meta := scoreMeta(g.A.Result)
 	meta["group_a"], meta["group_b"] = la, lb
+	meta["universe"] = sc.Universe().String()
 	meta["held_at_total"] = nonNil(g.A.HeldCodes())
-	meta["notes"] = nonNil(append(append([]string(nil), g.A.Notes...), g.B.Notes...))
+	var notes []string
+	for _, r := range []*engine.BreakdownResult{g.A, g.B} {
+		for _, n := range r.Notes {
+			notes = append(notes, groupLabel(r.Breakdown)+": "+n)
+		}
+	}
+	meta["notes"] = nonNil(notes)
 	return &Result{Table: t, Paged: true, Meta: meta}, nil
 }
 

@@ -56,32 +56,32 @@ type breakdownFramework struct {
 }
 
 // breakdownDefaultYear is the year a breakdown is scored when none is
-// asked for: the latest of the framework's scored years, not after its
-// default year, in which every re-keyed leaf has a value for some unit
-// within the framework's window (a breakdown's series often end earlier
-// than the total's: ITU's phone ownership by sex, for one); the
-// framework's default year when no year has them all.
+// asked for: of the framework's scored years up to its default year, the
+// one in which the most re-keyed leaves have a value for some unit within
+// the framework's window, the latest of those (a breakdown's series often
+// end earlier than the total's: ITU's phone ownership by sex, for one);
+// the framework's default year when no re-keyed leaf has data in any.
 func (e *Engine) breakdownDefaultYear(f *indicators.Framework, bf *breakdownFramework) int {
 	def := e.DefaultYear(f)
+	best, bestYear := 0, def
 	years := e.Years(f)
 	for i := len(years) - 1; i >= 0; i-- {
 		y := years[i]
 		if y > def {
 			continue
 		}
-		all := true
+		n := 0
 		for _, ys := range bf.years {
 			k, _ := slices.BinarySearch(ys, y+1) // the first year after y
-			if k == 0 || ys[k-1] < y-f.YearWindow {
-				all = false
-				break
+			if k > 0 && ys[k-1] >= y-f.YearWindow {
+				n++
 			}
 		}
-		if all {
-			return y
+		if n > best {
+			best, bestYear = n, y
 		}
 	}
-	return def
+	return bestYear
 }
 
 // ScoreBreakdown scores a framework for a year (0 = its default year) for
@@ -129,8 +129,9 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 	if year == 0 {
 		year = e.breakdownDefaultYear(f, bf)
 	}
-	opt.Year = year
-	opt.LeafRanks = true // as Score: the API, profiles and exports show every node's rank
+	if f, opt, err = e.scoring(id, year, opt); err != nil { // as Score: the year, ranks of the indicators too
+		return nil, err
+	}
 	res, err := e.scores.get(f.ID+"|"+breakdownKey(b)+"|"+optionsKey(opt), func() (*indicators.Result, error) {
 		g, bopt, err := e.breakdownScoring(f, bf, opt)
 		if err != nil {
@@ -146,12 +147,64 @@ func (e *Engine) ScoreBreakdown(id string, year int, b dims.Breakdown, opt indic
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): held at the total: %s", nr.Node.Code, nr.Node.Indicator, why))
 			}
 		}
+		if err := withholdTotalsOnly(res, bf.held); err != nil {
+			return nil, err
+		}
 		return res, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &BreakdownResult{Result: res, Breakdown: b, Held: bf.held}, nil
+}
+
+// withholdTotalsOnly withholds the aggregate scores of the units that have
+// a value for none of the re-keyed leaves: made of held totals only, such a
+// score would be the total's under the breakdown's name. Ranks of the
+// aggregates are recomputed over the units that keep a score.
+func withholdTotalsOnly(res *indicators.Result, held map[string]string) error {
+	n := len(res.Units)
+	measured := make([]bool, n)
+	rekeyed := 0
+	for _, nr := range res.Nodes {
+		if _, isHeld := held[nr.Node.Code]; !nr.Node.IsIndicator() || isHeld {
+			continue
+		}
+		rekeyed++
+		for u, ok := range nr.RawValid {
+			measured[u] = measured[u] || ok
+		}
+	}
+	withheld := 0
+	for u := range measured {
+		if !measured[u] {
+			withheld++
+		}
+	}
+	if withheld == 0 {
+		return nil
+	}
+	for _, nr := range res.Nodes {
+		if nr.Node.IsIndicator() {
+			continue
+		}
+		for u, ok := range measured {
+			if !ok {
+				nr.Valid[u] = false
+			}
+		}
+		if nr.Rank != nil {
+			if _, err := indicators.Rank(nr.Rank, nr.Value, nr.Valid); err != nil {
+				return fmt.Errorf("engine: ranking %s: %w", nr.Node.Code, err)
+			}
+		}
+	}
+	if rekeyed > 0 && withheld < n {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d units have no value for any indicator read for the breakdown: their scores are withheld (they would be the total's)", withheld))
+	} else {
+		res.Notes = append(res.Notes, "no unit has a value for any indicator read for the breakdown in the year: every score is withheld (it would be the total's)")
+	}
+	return nil
 }
 
 // breakdownKey names a breakdown in cache keys: "b=" then its six codes.

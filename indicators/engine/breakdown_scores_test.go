@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/dri-engine/dri/indicators"
@@ -186,5 +187,90 @@ func TestTIIBySexGap(t *testing.T) {
 	}
 	if _, err := e.ScoreBreakdownGap("egdi-tii", 0, dims.Breakdown{Sex: dims.Female}, dims.Breakdown{Sex: dims.Male, Area: "R"}, indicators.Options{}); err == nil {
 		t.Error("F versus rural men: want an error (two dimensions differ)")
+	}
+}
+
+// TestScoreBreakdownConcurrent asks many breakdowns of two frameworks at
+// once (run with -race): each answer is the one asked for, whatever was
+// computed beside it.
+func TestScoreBreakdownConcurrent(t *testing.T) {
+	e := testEngine(t)
+	u, _ := e.UnitIndex("CIV")
+	type ask struct {
+		fw  string
+		sex string
+	}
+	var asks []ask
+	for _, fw := range []string{"uptake", "egdi-tii"} {
+		for _, sex := range []string{dims.Female, dims.Male, dims.Total} {
+			asks = append(asks, ask{fw, sex})
+		}
+	}
+	got := make([]float64, 4*len(asks))
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			a := asks[i%len(asks)]
+			res, err := e.ScoreBreakdown(a.fw, 2022, dims.Breakdown{Sex: a.sex}, indicators.Options{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = res.Root().Value[u]
+		})
+	}
+	wg.Wait()
+	for i, v := range got {
+		if want := got[i%len(asks)]; v != want {
+			t.Errorf("%v: %v, want %v as the first time", asks[i%len(asks)], v, want)
+		}
+	}
+	if got[0] == got[1] || got[0] == got[2] {
+		t.Errorf("uptake CIV 2022 F, M, _T = %v: want three scores", got[:3])
+	}
+}
+
+// TestScoreBreakdownWithholdsTotalsOnly: a unit scored for a breakdown has
+// a value for at least one indicator read for the breakdown; one whose
+// every value would be a held total gets no score (and no rank) rather
+// than the total's under the breakdown's name.
+func TestScoreBreakdownWithholdsTotalsOnly(t *testing.T) {
+	e := testEngine(t)
+	for _, c := range []struct {
+		fw string
+		b  dims.Breakdown
+	}{
+		{"connectivity", dims.Breakdown{Sex: dims.Female}},
+		{"uptake", dims.Breakdown{Income: "B40"}},
+		{"uptake", dims.Breakdown{Area: "R"}},
+	} {
+		res, err := e.ScoreBreakdown(c.fw, 0, c.b, indicators.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scored, withheld := 0, 0
+		for u, code := range res.Units {
+			measured := false
+			for _, nr := range res.Nodes {
+				if _, held := res.Held[nr.Node.Code]; nr.Node.IsIndicator() && !held && nr.RawValid[u] {
+					measured = true
+				}
+			}
+			root := res.Root()
+			switch {
+			case root.Valid[u] && !measured:
+				t.Errorf("%s %s %d: %s scored from held totals only", c.fw, breakdownKey(res.Breakdown), res.Year, code)
+			case !measured && root.Rank[u] != 0:
+				t.Errorf("%s %s %d: %s withheld but ranked %d", c.fw, breakdownKey(res.Breakdown), res.Year, code, root.Rank[u])
+			case root.Valid[u]:
+				scored++
+			case !measured:
+				withheld++
+			}
+		}
+		t.Logf("%s %s %d: %d scored, %d withheld", c.fw, breakdownKey(res.Breakdown), res.Year, scored, withheld)
+		if withheld == 0 {
+			t.Errorf("%s %s: nothing withheld; the shipped data lack the breakdown for many units", c.fw, breakdownKey(res.Breakdown))
+		}
 	}
 }
