@@ -172,6 +172,18 @@ func TestBrowserDashboard(t *testing.T) {
 	if longest > limit {
 		t.Errorf("first load: a main-thread task took %.0f ms, over the %.0f ms limit (DRI_LONGTASK_LIMIT_MS sets it)", longest, limit)
 	}
+	// The views other than the map load when first shown: none of their chunks is fetched before the map is drawn.
+	early := evaluate[[]string](t, ctx, `(() => {
+		const drawn = performance.getEntriesByName("dri:map-drawn")[0].startTime;
+		return performance.getEntriesByType("resource").filter((r) => r.startTime <= drawn).map((r) => r.name.replace(/^.*\//, ""));
+	})()`)
+	for _, name := range early {
+		for _, view := range []string{"profile-", "ldc-", "gender-", "leftbehind-", "explorer-", "about-"} {
+			if strings.HasPrefix(name, view) {
+				t.Errorf("first load fetched %s before the map was drawn: the %s view's code should load when first shown", name, strings.TrimSuffix(view, "-"))
+			}
+		}
+	}
 	if n := count(t, ctx, `[data-testid="map-table"] tbody tr`); n < 150 {
 		t.Errorf("map table has %d countries, want at least 150", n)
 	}
@@ -1021,6 +1033,9 @@ func checkLeftBehind(t *testing.T, ctx context.Context, base, artifacts string, 
 	t.Helper()
 	do(t, ctx, "open Who is left behind", chromedp.Click(chromedp.CSS(`[data-testid="tab-leftbehind"]`)))
 	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KEN"]`, `[data-testid="leftbehind-chart"][data-rendered="true"]`)
+	if !evaluate[bool](t, ctx, `performance.getEntriesByType("resource").some((r) => /\/assets\/leftbehind-[A-Z0-9]+\.js$/.test(r.name))`) {
+		t.Errorf("left behind: its code was not fetched as a chunk of its own (assets/leftbehind-HASH.js)")
+	}
 	if h := evaluate[string](t, ctx, `location.hash`); !strings.Contains(h, "view=leftbehind") || !strings.Contains(h, "unit=KEN") {
 		t.Errorf("the URL %q does not keep the view and the country", h)
 	}
@@ -1107,7 +1122,88 @@ func checkLeftBehind(t *testing.T, ctx context.Context, base, artifacts string, 
 	if n := evaluate[string](t, ctx, `document.querySelector('[data-testid="leftbehind-regions-section"]').dataset.regions ?? ""`); n != "0" {
 		t.Errorf("left behind, Kenya: %q regions, want none (GET /v1/units?parent=KEN is empty)", n)
 	}
+	checkUptake(t, ctx, base)
 	checkRegions(t, ctx, base, artifacts, axeSource)
+}
+
+// checkUptake checks the uptake scores of "Who is left behind" (Kenya) against GET
+// /v1/score-gaps/uptake (women and men; the two groups of the other breakdowns) and GET
+// /v1/scores/uptake (everyone, the same year), and the women's index by hand from its leaves.
+func checkUptake(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	waitFor(t, ctx, `[data-testid="uptake-chart"][data-rendered="true"]`, `[data-testid="uptake-table"]`)
+	type gapRow struct {
+		Node   string   `json:"node"`
+		Level  int      `json:"level"`
+		Year   int      `json:"year"`
+		A      *float64 `json:"value_a"`
+		B      *float64 `json:"value_b"`
+		Gap    *float64 `json:"gap"`
+		Parity *float64 `json:"parity"`
+	}
+	var sex struct {
+		Data []gapRow `json:"data"`
+	}
+	getJSON(t, base+"/v1/score-gaps/uptake?unit=KEN&sex=F,M&per_page=1000", &sex)
+	byNode := map[string]gapRow{}
+	for _, r := range sex.Data {
+		byNode[r.Node] = r
+	}
+	idx, ok := byNode["UPTAKE"]
+	if !ok || idx.A == nil || idx.B == nil {
+		t.Fatalf("GET /v1/score-gaps/uptake?unit=KEN: no index for women and men: %+v", sex.Data)
+	}
+	var total struct {
+		Data []struct {
+			Node  string   `json:"node"`
+			Value *float64 `json:"value"`
+		} `json:"data"`
+	}
+	getJSON(t, fmt.Sprintf("%s/v1/scores/uptake?unit=KEN&year=%d&per_page=1000", base, idx.Year), &total)
+	everyone := ""
+	for _, r := range total.Data {
+		if r.Node == "UPTAKE" && r.Value != nil {
+			everyone = strconv.FormatFloat(*r.Value, 'f', 1, 64)
+		}
+	}
+	one := func(v *float64) string { return strconv.FormatFloat(*v, 'f', 1, 64) }
+	cells := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="uptake-table"] tr[data-node="UPTAKE"] td')].map((td) => td.textContent)`)
+	if len(cells) < 7 || cells[1] != strconv.Itoa(idx.Year) || cells[2] != everyone || cells[3] != one(idx.A) || cells[4] != one(idx.B) ||
+		cells[5] != "+"+strconv.FormatFloat(*idx.Gap, 'f', 1, 64) || cells[6] != strconv.FormatFloat(*idx.Parity, 'f', 3, 64) {
+		t.Errorf("uptake index, Kenya = %q, want %d, everyone %s, women %s, men %s, gap +%.1f, parity %.3f (GET /v1/score-gaps/uptake, /v1/scores/uptake)",
+			cells, idx.Year, everyone, one(idx.A), one(idx.B), *idx.Gap, *idx.Parity)
+	}
+	// By hand: the index is the mean of the pillars with a score, a pillar the mean of its
+	// indicators with a value (goalposts 0 and 100 leave shares as they are; uptake.yaml).
+	mean := func(codes ...string) float64 {
+		sum, n := 0.0, 0
+		for _, c := range codes {
+			if r, ok := byNode[c]; ok && r.A != nil {
+				sum += *r.A
+				n++
+			}
+		}
+		return sum / float64(n)
+	}
+	online, dfs := mean("ONLINE.internet", "ONLINE.phone"), mean("DFS.account", "DFS.mobile_money")
+	if hand := (online + dfs) / 2; math.Abs(hand-*idx.A) > 1e-9 {
+		t.Errorf("uptake index for Kenya's women: the API gives %v, by hand (%v + %v) / 2 = %v", *idx.A, online, dfs, hand)
+	}
+	// The other breakdowns: the index of their two groups, as GET /v1/score-gaps/uptake gives it.
+	for dim, pair := range map[string]string{"income": "B40,T60", "area": "R,U"} {
+		var res struct {
+			Data []gapRow `json:"data"`
+		}
+		getJSON(t, base+"/v1/score-gaps/uptake?unit=KEN&node=UPTAKE&"+dim+"="+pair, &res)
+		if len(res.Data) != 1 || res.Data[0].A == nil || res.Data[0].B == nil {
+			continue
+		}
+		r := res.Data[0]
+		got := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('[data-testid="uptake-breakdowns-table"] tr[data-dimension=%q] td')].map((td) => td.textContent)`, dim))
+		if len(got) < 6 || got[1] != strconv.Itoa(r.Year) || got[3] != one(r.A) || got[5] != one(r.B) {
+			t.Errorf("uptake index by %s, Kenya = %q, want %d, %s and %s (GET /v1/score-gaps/uptake?%s=%s)", dim, got, r.Year, one(r.A), one(r.B), dim, pair)
+		}
+	}
 }
 
 // chooseUnit picks a country in the list, as a user would (the change event).

@@ -13,6 +13,7 @@ import { downloadLink, h, replace, table, type Child } from "./dom";
 import { fixed, full, NO_DATA, pct, withUnit } from "./format";
 import { rowsLink } from "./csv";
 import { drawRegions } from "./regions";
+import { drawUptake } from "./uptake";
 import { runner, statusLine, type Nav, type ViewImpl } from "./view";
 
 /** Breakdown is a dimension of GET /v1/gaps with the names of its pair (as pipeline/dims says them). */
@@ -116,8 +117,8 @@ export function createLeftBehindView(ctx: Ctx, section: HTMLElement, _nav: Nav):
         replace(missing, gone.length > 0 && `No indicator in this snapshot is split ${gone.length > 1 ? "into these groups" : "this way"} for ${name}, the LDCs or the world: ${gone.join("; ")}.`);
         chartCard.hidden = shown.length === 0;
         if (shown.length > 0) drawChart(ctx, chartEl, key, chartNote, unit, shown, band);
-        replace(tables, shown.map((a) => gapTable(ctx, unit, a)));
-        await regionsDrawn;
+        replace(tables, shown.map((a, i) => gapTable(ctx, unit, a, i === 0)));
+        await Promise.all([regionsDrawn, drawUptake(ctx, uptake, unit, BREAKDOWNS, stale)]);
       }),
   };
 }
@@ -170,12 +171,13 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
       { label: `Parity band ${band.lo}–${band.hi}`, colour: "", symbol: "band" },
     ]),
   );
+  const withheldText = (w: string[]) => `${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld`;
   const withheldNames = (l: Line) =>
     GROUPS.filter((g) => {
       const r = l.byUnit.get(g);
       return r != null && isWithheld(r);
     });
-  el.style.height = `${lines.length * (narrow ? 30 : 34) + 70}px`;
+  el.style.height = `${lines.length * (narrow ? 32 : 34) + 70}px`;
   el.dataset.rows = String(lines.filter((l) => !l.head).length);
   draw(el, {
     aria: { enabled: true, label: { description: `Parity indexes by breakdown and indicator for ${names.join(", ")}; the tables below give the values and their years.` } },
@@ -216,9 +218,20 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
       axisTick: { show: false },
       axisLabel: {
         width: narrow ? 130 : 300,
-        // Long names take two lines on a wide screen; a phone shortens them (the table has them whole).
+        // Long names take two lines on a wide screen; a phone shortens them (the table has them whole)
+        // and names the withheld group figures on a second line (the plot is too narrow for them).
         overflow: narrow ? "truncate" : "break",
         lineHeight: 14,
+        ...(narrow
+          ? {
+              formatter: (v: string, i: number) => {
+                const l = lines[i];
+                const w = l && !l.head ? withheldNames(l) : [];
+                return w.length > 0 ? `${v}\n{w|${withheldText(w)}}` : v;
+              },
+              rich: { w: { color: MUTED, fontSize: 10, fontStyle: "italic", lineHeight: 12 } },
+            }
+          : {}),
       },
       splitLine: { show: true, lineStyle: { color: "#eeeeee" } },
     },
@@ -263,8 +276,8 @@ function drawChart(ctx: Ctx, el: HTMLElement, key: HTMLElement, note: HTMLElemen
         silent: true,
         data: lines
           .map((l, row) => {
-            const w = l.head ? [] : withheldNames(l);
-            return w.length > 0 ? { value: [hi, row], text: `${w.map((g) => (g === "WLD" ? "world" : g)).join(", ")} withheld` } : null;
+            const w = l.head || narrow ? [] : withheldNames(l);
+            return w.length > 0 ? { value: [hi, row], text: withheldText(w) } : null;
           })
           .filter((x) => x != null),
         label: { show: true, position: "left", distance: 2, fontSize: 10, fontStyle: "italic", color: MUTED, formatter: (p: { data: { text: string } }) => p.data.text },
@@ -307,7 +320,7 @@ function withheldCell(reason: string): Child {
 }
 
 /** gapTable is a breakdown's rows: per indicator the country's then the groups' figures, with their years. */
-function gapTable(ctx: Ctx, unit: string, a: Answer): HTMLElement {
+function gapTable(ctx: Ctx, unit: string, a: Answer, open: boolean): HTMLElement {
   const order = [unit, ...GROUPS];
   // An indicator no one has data for (the country has no row, no group member a value) is named, not tabled.
   const all = [...new Set(a.rows.map((r) => r.indicator))];
@@ -357,12 +370,20 @@ function gapTable(ctx: Ctx, unit: string, a: Answer): HTMLElement {
     " ",
     downloadLink(`download-leftbehind-${a.dim.id}-api`, csvURL(a.url), `dri-gaps-${a.dim.id}-${unit}-api.csv`, "The API's CSV"),
   );
-  return h("div", { class: "gap-block" }, t, none, downloads);
+  // Each breakdown's table folds (the first open): the page stays short enough to find the regions and the uptake scores.
+  return h(
+    "details",
+    { class: "gap-block", open, "data-dimension": a.dim.id },
+    h("summary", null, `Table: ${a.dim.title.toLowerCase()}, ${a.year} (${rows.length} rows)`),
+    t,
+    none,
+    downloads,
+  );
 }
 
 /** coverage is a group figure's "30 of 45 (86 % of the population)", the group rule's note in its title. */
 function coverage(r: GapRow): Child {
   if (r.members_with_data == null || r.members == null) return "";
-  const share = r.population_share != null ? ` (${pct(r.population_share)} of the population)` : "";
+  const share = r.population_share != null ? `, ${pct(r.population_share)} of pop.` : "";
   return h("span", { title: r.note }, `${r.members_with_data} of ${r.members}${share}`);
 }

@@ -63,8 +63,9 @@ export async function drawUptake(ctx: Ctx, el: HTMLElement, unit: string, breakd
   const answers = await Promise.all(
     breakdowns.map(async (b) => {
       const url = gapURL(b.id);
-      const rows = (await get<ScoreGapRow[]>(url)).data;
-      return { b, url, rows };
+      const res = await get<ScoreGapRow[]>(url);
+      const held = Array.isArray(res.meta.held_at_total) ? (res.meta.held_at_total as string[]) : [];
+      return { b, url, rows: res.data, held };
     }),
   );
   if (stale()) return;
@@ -75,6 +76,18 @@ export async function drawUptake(ctx: Ctx, el: HTMLElement, unit: string, breakd
   if (stale()) return;
   el.dataset.state = "shown";
   const rootCode = root(fw).code;
+  const pillars = fw.nodes.filter((n) => n.parent === rootCode && !n.no_data_shipped);
+  const named = (code: string) => {
+    const n = fw.nodes.find((x) => x.code === code);
+    return n ? nodeName(ctx, n) : code;
+  };
+  // What an index of two groups rests on: the pillars scored for both, and the indicators held at the total.
+  const restsOn = (rows: ScoreGapRow[], held: string[]) => {
+    const both = pillars.filter((p) => rows.some((r) => r.node === p.code && r.value_a != null && r.value_b != null));
+    const parts = [`pillars scored: ${both.map((p) => p.name).join(", ") || "none"} (${both.length} of ${pillars.length})`];
+    if (held.length > 0) parts.push(`held at the total: ${held.map(named).join(", ")}`);
+    return parts.join("; ");
+  };
   const scale = fw.scale;
   const nodes = fw.nodes.filter((n) => !n.indicator);
   const totalOf = new Map(totals.map((r) => [r.node, r]));
@@ -141,7 +154,7 @@ export async function drawUptake(ctx: Ctx, el: HTMLElement, unit: string, breakd
           fixed(a.r!.value_b, 1),
           signed(a.r!.gap, 1),
           fixed(a.r!.parity, 3),
-          a.r!.note,
+          restsOn(a.rows, a.held),
         ],
       })),
       [false, true, false, true, false, true, true, true, false],
