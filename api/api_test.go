@@ -502,7 +502,7 @@ func TestOpenAPI(t *testing.T) {
 			continue
 		}
 		concrete := strings.NewReplacer("{framework}", "egdi", "{unit}", "KEN", "{code}", "KEN", "{id}", "egdi").Replace(p)
-		if strings.HasPrefix(p, "/v1/sdmx/") {
+		if strings.HasPrefix(p, "/v1/sdmx/") || strings.HasPrefix(p, "/v1/export/") {
 			concrete = concreteTarget(p)
 		}
 		if strings.HasPrefix(p, "/v1/indicators/") {

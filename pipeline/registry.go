@@ -154,9 +154,6 @@ func (r *Registry) init() error {
 		default:
 			errs = append(errs, fmt.Errorf("indicator %q: group_weighting %q: want population, mean or none", ind.ID, ind.GroupWeighting))
 		}
-		if ind.GroupWeight != "" && ind.GroupWeighting != GroupPopulation {
-			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q with group_weighting %s: a weight needs population weighting", ind.ID, ind.GroupWeight, ind.GroupWeighting))
-		}
 		if ind.GroupWindow != nil && (*ind.GroupWindow < 0 || *ind.GroupWindow > 20) {
 			errs = append(errs, fmt.Errorf("indicator %q: group_window %d: want 0 to 20 years", ind.ID, *ind.GroupWindow))
 		}
@@ -171,6 +168,28 @@ func (r *Registry) init() error {
 	}
 	errs = append(errs, r.checkGroupWeights()...)
 	return errors.Join(errs...)
+}
+
+// checkGroupWeights checks that every group_weight is on a
+// population-weighted indicator and names an indicator of the registry
+// counted in persons, which has no group weight of its own.
+func (r *Registry) checkGroupWeights() []error {
+	var errs []error
+	for _, ind := range r.Indicators {
+		if ind.GroupWeight == "" {
+			continue
+		}
+		i, ok := r.byID[ind.GroupWeight]
+		switch {
+		case ind.GroupWeighting != GroupPopulation:
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q with group_weighting %q: a weight needs population weighting", ind.ID, ind.GroupWeight, ind.GroupWeighting))
+		case !ok:
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q is not an indicator of the registry", ind.ID, ind.GroupWeight))
+		case r.Indicators[i].Unit != "persons" || r.Indicators[i].GroupWeight != "":
+			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q: want an indicator counted in persons without a group_weight of its own", ind.ID, ind.GroupWeight))
+		}
+	}
+	return errs
 }
 
 // addAliases indexes an indicator's aliases (the indicator is at index i),
@@ -197,25 +216,6 @@ func (r *Registry) addAliases(ind *Indicator, i int) []error {
 			continue
 		}
 		r.byAlias[key] = i
-	}
-	return errs
-}
-
-// checkGroupWeights checks that every group_weight names an indicator of
-// the registry counted in persons, which has no group weight of its own.
-func (r *Registry) checkGroupWeights() []error {
-	var errs []error
-	for _, ind := range r.Indicators {
-		if ind.GroupWeight == "" {
-			continue
-		}
-		i, ok := r.byID[ind.GroupWeight]
-		switch {
-		case !ok:
-			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q is not an indicator of the registry", ind.ID, ind.GroupWeight))
-		case r.Indicators[i].Unit != "persons" || r.Indicators[i].GroupWeight != "":
-			errs = append(errs, fmt.Errorf("indicator %q: group_weight %q: want an indicator counted in persons without a group_weight of its own", ind.ID, ind.GroupWeight))
-		}
 	}
 	return errs
 }
@@ -293,6 +293,7 @@ func (r *Registry) Extend(name string, data []byte) error {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, r.checkGroupWeights()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("pipeline: registry %s: %w", name, err)
 	}

@@ -102,8 +102,10 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"Its default year is the latest in which most of the group's series have data. Two codes in one flag\n"+
 		"(--sex F,M) score both groups in one year: one row per unit and node with both scores, the gap\n"+
 		"(second minus first) and the parity (first / second).\n"+
-		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
-		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
+		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's results table\n"+
+		"(get_results): uCode, uName, Time, the Group columns, every node level by level, and Rank (the\n"+
+		"index's rank among the Time's units, ties sharing the lowest); COINr's defaults (minmax:0,100,\n"+
+		"amean, no imputation or treatment).", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	framework := fs.String("framework", "", "framework id (see dri frameworks) or a framework YAML file")
@@ -222,7 +224,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	}
 	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
 	if err != nil {
-		return err
+		return universeUsage(err)
 	}
 	res := bres.Result
 	warnUnscored(e, keep, res.Units)
@@ -430,6 +432,15 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		}
 		present[y][u] = true
 	}
+	// The iData row of each unit and Time, for its name and groups.
+	rowOf := map[coinrKey]int{}
+	for i, u := range data.Units {
+		k := coinrKey{u, 0}
+		if data.Times != nil {
+			k.time = data.Times[i]
+		}
+		rowOf[k] = i
+	}
 	var out *table
 	for _, y := range years {
 		// Each year is scored over the units with a row for it, as COINr
@@ -444,10 +455,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		for _, n := range res.Notes {
 			fmt.Fprintf(e.stderr, "dri: %d: %s\n", y, n)
 		}
-		t := scoreTable(res, nil, keep, level, false)
-		if data.Times != nil {
-			t = withTime(t, y)
-		}
+		t := coinrTable(res, data, meta, rowOf, y, keep, level)
 		if out == nil {
 			out = t
 		} else {
@@ -457,12 +465,67 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 	return out.write(e.stdout, format)
 }
 
-func withTime(t *table, year int) *table {
-	out := &table{header: append([]string{t.header[0], "Time"}, t.header[1:]...)}
-	for _, r := range t.rows {
-		out.rows = append(out.rows, append([]cell{r[0], integer(year)}, r[1:]...))
+// coinrKey is an iData row's unit and Time (0 without a Time column).
+type coinrKey struct {
+	unit string
+	time int
+}
+
+// coinrTable is a COINr-mode result as COINr's get_results() lays it out:
+// uCode, uName, Time (when iData has it), the Group columns, each node's
+// score (level by level, the index last), and Rank, the index's rank among
+// the Time's units (ties share the lowest rank, as COINr's "min").
+func coinrTable(res *indicators.Result, data *load.IData, meta *load.IMeta, rowOf map[coinrKey]int, year int,
+	keep map[string]bool, level int) *table {
+	nodes := orderedNodes(res, level)
+	header := []string{"uCode", "uName"}
+	if data.Times != nil {
+		header = append(header, "Time")
 	}
-	return out
+	groups := meta.Groups()
+	header = append(header, groups...)
+	for _, n := range nodes {
+		header = append(header, n.Node.Code)
+	}
+	header = append(header, "Rank")
+	root := res.Root()
+	t := &table{header: header}
+	missing := cell{null: true, isNum: true}
+	for u, code := range res.Units {
+		if keep != nil && !keep[code] {
+			continue
+		}
+		k := coinrKey{code, 0}
+		if data.Times != nil {
+			k.time = year
+		}
+		i := rowOf[k]
+		name := code
+		if i < len(data.Names) && data.Names[i] != "" {
+			name = data.Names[i]
+		}
+		row := []cell{str(code), str(name)}
+		if data.Times != nil {
+			row = append(row, integer(year))
+		}
+		for _, g := range groups {
+			row = append(row, str(data.Groups[g][i]))
+		}
+		for _, n := range nodes {
+			if n.Valid[u] {
+				row = append(row, num(n.Value[u]))
+			} else {
+				row = append(row, missing)
+			}
+		}
+		if root.Valid[u] && root.Rank != nil {
+			row = append(row, integer(root.Rank[u]))
+		} else {
+			row = append(row, missing)
+		}
+		t.add(row...)
+	}
+	return t
 }
 
 // subPanel keeps the units in keep, in panel order; when keep has every

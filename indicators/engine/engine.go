@@ -343,6 +343,9 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 	if year == 0 {
 		year = e.DefaultYear(f)
 	}
+	if year == 0 {
+		return nil, opt, e.scoresNothing(f)
+	}
 	opt.Year = year
 	opt.LeafRanks = true
 	return f, opt, nil

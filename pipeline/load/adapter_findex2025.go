@@ -1,6 +1,7 @@
 package load
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,11 @@ func readFindex2025(s *source) error {
 			return nil
 		}
 		_, unitCol := t.pos(col["codewb"])
+		// An unknown unit quarantines the row's values with one problem,
+		// not one per cell.
+		if !s.CheckUnit(unit, pipeline.ByCode, line, unitCol, findexValues(rec, col, shares, economy, b)) {
+			return nil
+		}
 		_, groupCol := t.pos(col["group2"])
 		fields := pipeline.FieldColumns{Unit: unitCol, Year: c}
 		switch {
@@ -124,7 +130,10 @@ func readFindex2025(s *source) error {
 			l, c := t.pos(i)
 			text := cell
 			if percent {
-				text = percentOfShare(cell)
+				if text, ok = percentOfShare(cell); !ok {
+					s.Quarantine(l, c, pipeline.Error, pipeline.RuleNotANumber, "%s %s is not a decimal share", indicator, pipeline.Excerpt(cell))
+					return
+				}
 			}
 			v, ok := s.ParseValue(text, l, c, indicator)
 			if !ok {
@@ -147,30 +156,51 @@ func readFindex2025(s *source) error {
 	})
 }
 
+// findexValues counts the cells of a row that hold data: its mapped
+// shares, and on an all/all row its economy columns, less the missing.
+func findexValues(rec []string, col map[string]int, shares, economy []string, b findexBreakdown) int {
+	names := shares
+	if b == (findexBreakdown{}) {
+		names = append(slices.Clip(shares), economy...)
+	}
+	n := 0
+	for _, name := range names {
+		if !isMissingCell(field(rec, col[name])) {
+			n++
+		}
+	}
+	return n
+}
+
 // percentOfShare returns the decimal text of a share written from 0 to 1
 // as a percentage, by moving the decimal point two places to the right in
 // the text: "0.090050121" -> "9.0050121", "1" -> "100", "2.79E-04" ->
 // "2.79E-2". Parsing the result gives the float64 nearest the published
 // decimal times 100; parsing the share and multiplying by 100 rounds twice
 // and misses it for 14 210 of the shipped file's 55 746 shares (0.887419602
-// * 100 = 88.74196020000001, Kenya 2024 rural, line 4979). Text that
-// is not a plain or exponent-form decimal is returned as it is, for the
-// caller's parser to report.
-func percentOfShare(s string) string {
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		exp, err := strconv.Atoi(s[i+1:])
-		if err != nil {
-			return s
-		}
-		return s[:i+1] + strconv.Itoa(exp+2)
-	}
+// * 100 = 88.74196020000001, Kenya 2024 rural, line 4979). ok is false for
+// text that is not a decimal, plain or with an exponent: a form a float
+// parser would take but this shift would not scale ("0x1p-2", "Inf") must
+// not load as an unscaled share.
+func percentOfShare(s string) (string, bool) {
 	sign := ""
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		sign, s = s[:1], s[1:]
 	}
-	whole, frac, _ := strings.Cut(s, ".")
+	mantissa, exp, hasExp := strings.Cut(s, "e")
+	if !hasExp {
+		mantissa, exp, hasExp = strings.Cut(s, "E")
+	}
+	whole, frac, _ := strings.Cut(mantissa, ".")
 	if whole == "" && frac == "" || strings.Trim(whole+frac, "0123456789") != "" {
-		return sign + s
+		return "", false
+	}
+	if hasExp {
+		e, err := strconv.Atoi(exp)
+		if err != nil {
+			return "", false
+		}
+		return sign + mantissa + "e" + strconv.Itoa(e+2), true
 	}
 	for len(frac) < 2 {
 		frac += "0"
@@ -180,7 +210,7 @@ func percentOfShare(s string) string {
 		whole = "0"
 	}
 	if frac = frac[2:]; frac != "" {
-		return sign + whole + "." + frac
+		return sign + whole + "." + frac, true
 	}
-	return sign + whole
+	return sign + whole, true
 }

@@ -145,8 +145,9 @@ func breakdownAt(rec arrow.RecordBatch, i int) pipeline.Breakdown {
 
 // TestFindex2025BadInput: a (group, group2) pair the adapter does not know
 // quarantines its row with a problem at the group field; a cell that is
-// not a number is quarantined at its field; NA is not data; an aggregate's
-// row is skipped; the rest loads.
+// not a number is quarantined at its field; an unknown unit quarantines
+// its row's values with one problem at the unit; NA is not data; an
+// aggregate's row is skipped; the rest loads.
 func TestFindex2025BadInput(t *testing.T) {
 	const data = "countrynewwb,codewb,year,pop_adult,group,group2,account_t_d\n" +
 		"Kenya,KEN,2024,34616135,all,all,0.901199174\n" + // line 2: loads (and pop_adult)
@@ -155,7 +156,8 @@ func TestFindex2025BadInput(t *testing.T) {
 		"Kenya,KEN,2024,34616135,disability,yes,0.5\n" + // line 5: unknown group
 		"Kenya,KEN,2024,34616135,gender,women,NA\n" + // line 6: NA
 		"Kenya,KEN,2024,34616135,gender,men,0.9x\n" + // line 7: not a number
-		"Kenya,KEN,2024,34616135,income,poorest 40%,0.838761641\n" // line 8: loads
+		"Kenya,KEN,2024,34616135,income,poorest 40%,0.838761641\n" + // line 8: loads
+		"Nowhere,XYZ,2024,1000,all,all,0.5\n" // line 9: unknown unit, its two values quarantined
 	const catalogue = `sources:
   - id: test-findex
     adapter: findex-2025
@@ -187,13 +189,14 @@ func TestFindex2025BadInput(t *testing.T) {
 		`u/findex.csv:5:25: bad-code: group "disability", group2 "yes" is not a breakdown of the Findex 2025 database (` +
 			`all/all, gender/women|men, age_cat/ages 15-24|age 25+, education/prim edu or less|secondary edu or more, ` +
 			`laborforce/in laborforce|out of laborforce, income/poorest 40%|richest 60%, urbanicity/urban|rural); the row is not read`,
-		`u/findex.csv:7:36: not-a-number: findex.account "0.9x" is not a number`,
+		`u/findex.csv:7:36: not-a-number: findex.account "0.9x" is not a decimal share`,
+		`u/findex.csv:9:9: unknown-unit: unknown unit code "XYZ" (2 values)`,
 	}
 	if got := problemStrings(fr); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%q\nwant\n%q", got, want)
 	}
-	if fr.Read != 6 || fr.Loaded != 3 || fr.Quarantined != 3 {
-		t.Errorf("read %d = loaded %d + quarantined %d; want 6 = 3 + 3 (lines 2 (two values), 8; 4, 5, 7)", fr.Read, fr.Loaded, fr.Quarantined)
+	if fr.Read != 8 || fr.Loaded != 3 || fr.Quarantined != 5 {
+		t.Errorf("read %d = loaded %d + quarantined %d; want 8 = 3 + 5 (lines 2 (two values), 8; 4, 5, 7, 9 (two values))", fr.Read, fr.Loaded, fr.Quarantined)
 	}
 	if fr.Ignored["rows of World Bank aggregates"] != 1 || fr.Ignored["'NA' cells"] != 1 {
 		t.Errorf("ignored %v, want one aggregate row and one NA cell", fr.Ignored)
@@ -243,5 +246,25 @@ func TestFindex2025AgreesWithWDI(t *testing.T) {
 	}
 	if compared != 1354 {
 		t.Errorf("compared %d values, want the 1 354 of the two WDI files (677 each)", compared)
+	}
+}
+
+// BenchmarkLoadFindex2025 is the cost of the Findex 2025 database in a
+// load: the reference tables alone, then with the database (8 566 lines,
+// 31 144 values).
+func BenchmarkLoadFindex2025(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		only []string
+	}{{"reference", []string{}}, {"findex-2025", []string{"findex-2025-database"}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: bc.only})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res.Release()
+			}
+		})
 	}
 }
