@@ -111,6 +111,7 @@ var goldenRequests = []struct{ name, target string }{
 	{"framework_egdi", "/v1/frameworks/egdi"},
 	{"scores_egdi", "/v1/scores/egdi?year=2024&unit=KEN,UGA,LDC"},
 	{"scores_compass_level", "/v1/scores/compass?unit=KEN&level=3"},
+	{"scores_connectivity_women", "/v1/scores/connectivity?year=2023&unit=KEN&sex=F"},
 	{"profile_ken", "/v1/scores/compass/KEN"},
 	{"profile_egdi", "/v1/scores/egdi/KEN?year=2024"},
 	{"compare_ken", "/v1/compare?unit=KEN&against=LDC,WLD&framework=egdi&year=2024"},
@@ -501,7 +502,7 @@ func TestOpenAPI(t *testing.T) {
 			continue
 		}
 		concrete := strings.NewReplacer("{framework}", "egdi", "{unit}", "KEN", "{code}", "KEN", "{id}", "egdi").Replace(p)
-		if strings.HasPrefix(p, "/v1/sdmx/") {
+		if strings.HasPrefix(p, "/v1/sdmx/") || strings.HasPrefix(p, "/v1/export/") {
 			concrete = concreteTarget(p)
 		}
 		if strings.HasPrefix(p, "/v1/indicators/") {

@@ -152,6 +152,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		item[strings.ToLower(rt.method)] = op
 	}
+	paths["/v1/export/{file}"] = map[string]any{"get": exportOperation()}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "DRI — Digital Readiness Indicators API", "version": "1.0.0",

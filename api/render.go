@@ -302,6 +302,10 @@ func encodeSDMX(buf *bytes.Buffer, t *Table, id string) *Problem {
 		b = append(b, lead...)
 		for _, c := range cols {
 			b = append(b, ',')
+			if sdmxSpelled[c.SDMX] {
+				b = tidy.AppendCSVString(b, sdmxCode(c.S[i]))
+				continue
+			}
 			b = c.appendCSV(b, i)
 		}
 		b = append(b, '\n')
@@ -329,7 +333,9 @@ func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
 		case KindString:
 			dt = arrow.BinaryTypes.String
 		case KindInt:
-			dt = arrow.PrimitiveTypes.Int64
+			// int32, as year, rank and the counts are in every table DRI
+			// writes (one type per column across Parquet, Arrow and CSV)
+			dt = arrow.PrimitiveTypes.Int32
 		case KindFloat:
 			dt = arrow.PrimitiveTypes.Float64
 		case KindBool:
@@ -360,12 +366,15 @@ func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
 				pipeline.AppendStringOrNull(sb, v) // a missing string is a null, not ""
 			}
 		case KindInt:
-			fb := b.Field(j).(*array.Int64Builder)
+			fb := b.Field(j).(*array.Int32Builder)
 			for i := 0; i < n; i++ {
-				if c.IsNull(i) {
+				switch v := c.I[i]; {
+				case c.IsNull(i):
 					fb.AppendNull()
-				} else {
-					fb.Append(c.I[i])
+				case v != int64(int32(v)):
+					return newProblem(http.StatusInternalServerError, CodeInternal, fmt.Sprintf("encoding arrow: %s %d does not fit an int32", c.Name, v))
+				default:
+					fb.Append(int32(v))
 				}
 			}
 		case KindFloat:

@@ -60,6 +60,7 @@ func (s *Server) registerRoutes() {
 	s.registerScoreRoutes()
 	s.registerSDMXRoutes()
 	s.registerAdminRoutes()
+	s.registerExport()
 	s.registerDocs()
 }
 

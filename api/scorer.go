@@ -6,6 +6,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // Scorer is what the scoring routes need from the engine, and no more: the
@@ -24,6 +25,13 @@ type Scorer interface {
 	DefaultYear(f *indicators.Framework) int
 	// Score scores a framework for a year (0 = default) with overrides.
 	Score(framework string, year int, opt indicators.Options) (*indicators.Result, error)
+	// ScoreBreakdown scores a framework for one breakdown (women, rural
+	// people...) on the total's scale, saying which leaves are held at the
+	// total; the total breakdown is Score's result.
+	ScoreBreakdown(framework string, year int, b dims.Breakdown, opt indicators.Options) (*engine.BreakdownResult, error)
+	// ScoreBreakdownGap scores two groups of one dimension in one year
+	// (0 = the latest in which both have data) for their gap.
+	ScoreBreakdownGap(framework string, year int, a, b dims.Breakdown, opt indicators.Options) (*engine.BreakdownGap, error)
 	// GroupNodes are a group's figures on every node of a result (the one
 	// group rule), in node order.
 	GroupNodes(res *indicators.Result, g *pipeline.Group, opt engine.GroupOptions) []engine.Aggregate

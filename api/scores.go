@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/dri-engine/dri/indicators"
@@ -21,12 +22,12 @@ var scoreParams = []paramSpec{
 }
 
 func (s *Server) registerScoreRoutes() {
-	s.add(&route{method: "GET", path: "/v1/frameworks", summary: "The scoring frameworks: egdi, connectivity, compass, gender, ides",
+	s.add(&route{method: "GET", path: "/v1/frameworks", summary: "The scoring frameworks: egdi, connectivity, compass, gender, ides, uptake, egdi-tii",
 		paged: true, cacheable: true, handler: handleFrameworks, dataSchema: tableSchema(frameworkColumns)})
 	s.add(&route{method: "GET", path: "/v1/frameworks/:id", summary: "One framework: description, sources, departures from the original, methods, tree of nodes",
 		cacheable: true, handler: handleFramework, dataSchema: objectSchema})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework", summary: "Scores of every node for every unit (long format): value, rank, tier, coverage; group codes add group aggregates",
-		params: scoreParams, paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
+		params: append(slices.Clip(scoreParams), breakdownParams()...), paged: true, cacheable: true, sdmx: true, handler: handleScores, dataSchema: tableSchema(scoreColumns),
 		extraResponses: map[string]string{"404": "Unknown framework, unit or node"}})
 	s.add(&route{method: "GET", path: "/v1/scores/:framework/:unit", summary: "A unit's profile: every node's score, rank and tier, indicators with value, year, source and status, the trend, and comparisons with LDC, its region, income group and the world",
 		params:    []paramSpec{{name: "year", typ: "integer", desc: "year scored (default: the framework's latest well-covered year)"}},
@@ -39,6 +40,7 @@ func (s *Server) registerScoreRoutes() {
 			{name: "year", typ: "integer", desc: "year scored"},
 			membershipParam, estimateParam,
 		}, paged: true, cacheable: true, handler: handleCompare, dataSchema: tableSchema(compareColumns)})
+	s.registerScoreGaps()
 	s.registerWhatIf()
 	s.registerSensitivity()
 	s.add(&route{method: "GET", path: "/v1/gender", summary: "Gender gaps: female and male rates, parity score F/M (band 0.98-1.02), gaps, composite and Women's Inclusion Score",
@@ -271,10 +273,15 @@ func scoresResult(r *request, framework string) (*Result, error) {
 			r.errs.add("node", "unknown node %q of %s", code, f.ID)
 		}
 	}
-	res, err := scoreFor(r, sc, f, indicators.Options{})
+	b := requestBreakdown(r)
+	if p := r.errs.problem(); p != nil {
+		return nil, p
+	}
+	bres, err := scoreBreakdownFor(r, sc, f, b)
 	if err != nil {
 		return nil, err
 	}
+	res := bres.Result
 	t := newTable(scoreColumns)
 	w := newRowWriter(t)
 	names := unitNames(r.ds)
@@ -316,7 +323,11 @@ func scoresResult(r *request, framework string) (*Result, error) {
 				w.str("tier", nr.Tier[u].Name)
 			}
 			w.float("coverage", nr.Coverage[u])
-			w.str("note", scoreNote(nr, u))
+			note := scoreNote(nr, u)
+			if held := heldNote(bres, nr); held != "" {
+				note = joinNotes(held, note)
+			}
+			w.str("note", note)
 			w.end()
 		}
 	}
@@ -343,6 +354,7 @@ func scoresResult(r *request, framework string) (*Result, error) {
 	}
 	meta := scoreMeta(res)
 	meta["universe"] = sc.Universe().String()
+	breakdownMeta(meta, bres)
 	return &Result{Table: t, Paged: true, SDMXID: sdmxScores, Meta: meta, SDMXTable: func(t *Table) *Table {
 		out := newTable(sdmxScoreColumns)
 		appendScoreObservations(out, t, f.ID, nil)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -36,9 +37,11 @@ import (
 // the key is turned into their parameters (KAZ+NGA.itu.internet_use.F..... is
 // unit=KAZ,NGA&indicator=itu.internet_use&sex=F), so one filter
 // implementation serves both. DRI's indicator ids and node codes hold a
-// '.', the key's separator: the one dimension of a flow whose codes may
-// hold one (INDICATOR, NODE) takes the key's extra segments
-// (docs/DECISIONS.md, "SDMX and publisher codes").
+// '.', which SDMX ids may not (and the key's separator): SDMX outputs spell
+// them with '_' (sdmxCode: itu_internet_use), and a key takes either
+// spelling; with DRI's, the one dimension of a flow whose codes may hold a
+// '.' (INDICATOR, NODE) takes the key's extra segments (docs/DECISIONS.md,
+// "SDMX and publisher codes").
 
 const (
 	sdmxAgency        = "DRI"
@@ -112,6 +115,39 @@ func conceptName(d *dims.Dimension) string {
 	return name
 }
 
+// sdmxSpelled are the concepts whose codes are DRI's indicator ids and node
+// codes, written in their SDMX spelling wherever SDMX is (code lists,
+// SDMX-CSV, SDMX-JSON).
+var sdmxSpelled = map[string]bool{"INDICATOR": true, "NODE": true}
+
+// sdmxCode spells a DRI code as an SDMX id (IDType: letters, digits, _ @ $
+// -): its '.' as '_'. Indicator ids cannot collide (their source part has
+// no '_'); node codes could in principle (A.b and A_b), and sdmxDecoder
+// keeps the first.
+func sdmxCode(code string) string { return strings.ReplaceAll(code, ".", "_") }
+
+// sdmxDecoder maps SDMX spellings back to DRI codes.
+type sdmxDecoder map[string]string
+
+func (d sdmxDecoder) add(code string) {
+	if _, ok := d[sdmxCode(code)]; !ok {
+		d[sdmxCode(code)] = code
+	}
+}
+
+// decode returns the DRI code of an SDMX spelling, or the item as given
+// (a DRI code, an alias, or an unknown code for the caller to report).
+func (d sdmxDecoder) decode(items []string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it
+		if code, ok := d[it]; ok {
+			out[i] = code
+		}
+	}
+	return out
+}
+
 // Score measures of DF_SCORES: the column of /v1/scores each comes from.
 var scoreMeasures = []struct{ code, name, column string }{
 	{"VALUE", "Score on the framework's scale (indicator nodes: the normalised value)", "value"},
@@ -171,7 +207,8 @@ func (r *request) codelists() map[string]smlCodelist {
 		if len(ind.Aliases) > 0 {
 			desc += " Publishers' codes: " + strings.Join(ind.Aliases, ", ") + "."
 		}
-		inds = append(inds, smlItem{ID: ind.ID, Name: english(ind.Name), Description: english(desc)})
+		desc = "DRI id " + ind.ID + ". " + desc
+		inds = append(inds, smlItem{ID: sdmxCode(ind.ID), Name: english(ind.Name), Description: english(desc)})
 	}
 	add("CL_INDICATOR", "Indicators", "DRI's indicator registry (datasets/indicators.yaml)", inds)
 	var measures []smlItem
@@ -185,12 +222,12 @@ func (r *request) codelists() map[string]smlCodelist {
 			f, _ := r.ds.Scores.Framework(id)
 			fws = append(fws, smlItem{ID: f.ID, Name: english(f.Name)})
 			for _, n := range f.Nodes() {
-				if !slices.ContainsFunc(nodes, func(it smlItem) bool { return it.ID == n.Code }) {
+				if !slices.ContainsFunc(nodes, func(it smlItem) bool { return it.ID == sdmxCode(n.Code) }) {
 					name := n.Name
 					if name == "" {
 						name = n.Indicator
 					}
-					nodes = append(nodes, smlItem{ID: n.Code, Name: english(name)})
+					nodes = append(nodes, smlItem{ID: sdmxCode(n.Code), Name: english(name), Description: english("DRI code " + n.Code)})
 				}
 			}
 		}
@@ -340,7 +377,11 @@ func (s *Server) registerSDMXRoutes() {
 		s.add(&route{method: "GET", path: path, summary: summary, params: sdmxDataParams, cacheable: true, sdmx: true,
 			defaultFormat: FormatSDMX, handler: handleSDMXData,
 			// /v1/data's rows (DF_OBSERVATIONS) or DF_SCORES' observations.
-			dataSchema: map[string]any{"oneOf": []any{tableSchema(dataColumns), tableSchema(sdmxScoreColumns)}}})
+			dataSchema: map[string]any{"oneOf": []any{tableSchema(dataColumns), tableSchema(sdmxScoreColumns)}},
+			extraResponses: map[string]string{
+				"429": "DF_SCORES: this client already has its share of the expensive requests running or waiting (Retry-After)",
+				"503": "DF_SCORES: every worker is busy and the queue is full (Retry-After), or no snapshot is loaded",
+				"504": "DF_SCORES: the scores did not finish within the request's deadline (ask for fewer frameworks or years)"}})
 	}
 	data("/v1/sdmx/data/:flow", "SDMX: every observation of a dataflow (SDMX-CSV 2.0 unless another format is asked for)")
 	data("/v1/sdmx/data/:flow/:key", "SDMX: the observations of a dataflow matching a key such as KEN+NGA.itu.internet_use.F..... (positions separated by '.', codes by '+', empty = all; one position per dimension)")
@@ -515,7 +556,7 @@ func handleSDMXData(r *request) (*Result, error) {
 	if f.id == flowObservations {
 		res, err = sdmxObservationData(r, f, key, from, to, lastN)
 	} else {
-		res, err = sdmxScoreData(r, f, key, from, to, lastN)
+		res, err = sdmxScoreData(r, key, from, to, lastN)
 	}
 	if err != nil {
 		return nil, keyProblem(err, f)
@@ -571,6 +612,12 @@ func sdmxObservationData(r *request, f *sdmxFlow, key [][]string, from, to, last
 	}
 	if len(values["indicator"]) == 0 {
 		values["indicator"] = r.ds.Store.Indicators()
+	} else {
+		ids := sdmxDecoder{}
+		for _, id := range r.ds.Registry.IDs() {
+			ids.add(id)
+		}
+		values["indicator"] = ids.decode(values["indicator"])
 	}
 	if from != 0 || to != 0 {
 		values["date"] = []string{yearOrEmpty(from) + ":" + yearOrEmpty(to)}
@@ -590,8 +637,20 @@ func yearOrEmpty(y int) string {
 
 // sdmxScoreData answers DF_SCORES through /v1/scores' handler: each framework
 // of the key, each year it scores in the period, three observations per
-// score row.
-func sdmxScoreData(r *request, f *sdmxFlow, key [][]string, from, to, lastN int) (*Result, error) {
+// score row. Every framework in every year is 1.6 million observations
+// (seconds of work), so it runs in the admission pool like the other
+// expensive requests: one client cannot hold the cores.
+func sdmxScoreData(r *request, key [][]string, from, to, lastN int) (*Result, error) {
+	var res *Result
+	err := r.expensive(func(ctx context.Context) error {
+		var err error
+		res, err = scoreObservations(ctx, r, key, from, to, lastN)
+		return err
+	})
+	return res, err
+}
+
+func scoreObservations(ctx context.Context, r *request, key [][]string, from, to, lastN int) (*Result, error) {
 	sc, err := scorer(r)
 	if err != nil {
 		return nil, err
@@ -614,11 +673,15 @@ func sdmxScoreData(r *request, f *sdmxFlow, key [][]string, from, to, lastN int)
 		}
 		// The key's nodes of this framework; one with none of them has no
 		// observation in the key.
+		codes := sdmxDecoder{}
+		for _, n := range fw.Nodes() {
+			codes.add(n.Code)
+		}
 		var nodes []string
-		for _, code := range key[2] {
+		for i, code := range codes.decode(key[2]) {
 			if _, ok := fw.Node(code); ok || (fw.Kind == indicators.KindGender && code == "WIS") {
+				found[key[2][i]] = true
 				nodes = append(nodes, code)
-				found[code] = true
 			}
 		}
 		if len(key[2]) > 0 && len(nodes) == 0 {
@@ -634,6 +697,9 @@ func sdmxScoreData(r *request, f *sdmxFlow, key [][]string, from, to, lastN int)
 			years = years[len(years)-lastN:]
 		}
 		for _, y := range years {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			values := map[string][]string{"year": {strconv.Itoa(y)}}
 			if len(key[0]) > 0 {
 				values["unit"] = key[0]

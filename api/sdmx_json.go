@@ -19,8 +19,8 @@ import (
 
 const sdmxJSONSchema = "https://json.sdmx.org/2.1/sdmx-json-data-schema.json"
 
-// sdmxID is SDMX's IDType: codes outside it (DRI's dotted indicator ids and
-// node codes) are written as values rather than ids.
+// sdmxID is SDMX's IDType: a code outside it (none is, once indicator ids
+// and node codes are in their SDMX spelling) would be written as a value.
 var sdmxID = regexp.MustCompile(`^[A-Za-z0-9_@$-]+$`)
 
 type sjMessage struct {
@@ -179,7 +179,11 @@ func (r *request) sdmxJSON(f *sdmxFlow, t *Table) ([]byte, error) {
 	key := make([]string, len(dimensions))
 	for i := 0; i < t.Len(); i++ {
 		for j, d := range dimensions {
-			key[j] = strconv.Itoa(dimCoders[j].code(cell(bySDMX[d.id], i), dimNames[j], true))
+			v := cell(bySDMX[d.id], i)
+			if sdmxSpelled[d.id] {
+				v = sdmxCode(v)
+			}
+			key[j] = strconv.Itoa(dimCoders[j].code(v, dimNames[j], true))
 		}
 		row := make([]any, 0, 1+len(f.attrs))
 		if value == nil || value.IsNull(i) {

@@ -172,13 +172,17 @@ func TestSDMXStructureIsTheDimensionTable(t *testing.T) {
 			t.Fatalf("row %d: age %s not in %s", i, age, cl.ID)
 		}
 	}
-	// The indicator list is the registry, the area list has units and groups.
+	// The indicator list is the registry, in SDMX spelling (itu_internet_use:
+	// SDMX ids hold no '.'), the area list has units and groups.
 	ind, _ := m.codelist("CL_INDICATOR")
-	var ids []string
+	var ids, want []string
 	for _, c := range ind.Codes {
 		ids = append(ids, c.ID)
 	}
-	if diff := cmp.Diff(ds.Registry.IDs(), ids); diff != "" {
+	for _, id := range ds.Registry.IDs() {
+		want = append(want, strings.ReplaceAll(id, ".", "_"))
+	}
+	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("CL_INDICATOR (-registry +structure):\n%s", diff)
 	}
 	area, _ := m.codelist("CL_AREA")
@@ -262,6 +266,8 @@ func TestSDMXDataIsV1Data(t *testing.T) {
 			"/v1/data?indicator=itu.internet_use&unit=KAZ,NGA&sex=F&date=2015:2022"},
 		{"/v1/sdmx/data/DRI,DF_OBSERVATIONS,1.0/" + obsKey("KAZ+NGA", "IT.NET.USER.ZS", "F") + "/all?startPeriod=2015&endPeriod=2022",
 			"/v1/data?indicator=itu.internet_use&unit=KAZ,NGA&sex=F&date=2015:2022"},
+		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KAZ+NGA", "itu_internet_use", "F") + "?startPeriod=2015&endPeriod=2022",
+			"/v1/data?indicator=itu.internet_use&unit=KAZ,NGA&sex=F&date=2015:2022"},
 		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("KEN", "itu.internet_use+egov.egdi") + "?lastNObservations=2",
 			"/v1/data?indicator=itu.internet_use,egov.egdi&unit=KEN&mrnev=2"},
 		{"/v1/sdmx/data/DF_OBSERVATIONS/" + obsKey("", "findex.account", "", "R") + "?startPeriod=2021-Q1",
@@ -306,7 +312,7 @@ func TestSDMXDataIsV1Data(t *testing.T) {
 		t.Errorf("default Content-Type %s, want SDMX-CSV", ct)
 	}
 	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], `"KAZ",2019,"itu.internet_use","F"`+strings.Repeat(`,"_T"`, len(dims.Breakdowns)-1)+`,80.9902,"A"`) {
+	if len(lines) != 2 || !strings.Contains(lines[1], `"KAZ",2019,"itu_internet_use","F"`+strings.Repeat(`,"_T"`, len(dims.Breakdowns)-1)+`,80.9902,"A"`) {
 		t.Errorf("KAZ women 2019:\n%s", rec.Body)
 	}
 }
@@ -413,6 +419,13 @@ func TestSDMXScores(t *testing.T) {
 	rec = get(t, h, "/v1/scores/egdi?unit=KEN&year=2024&node=EGDI&format=sdmx-csv")
 	if diff := cmp.Diff(wantCSV, strings.Split(strings.TrimSpace(rec.Body.String()), "\n")); diff != "" {
 		t.Errorf("/v1/scores format=sdmx-csv (-want +got):\n%s", diff)
+	}
+	// A dotted node code (datasets/frameworks/compass.yaml PEOPLE.skills)
+	// in either spelling; SDMX-CSV writes the SDMX one.
+	dotted := get(t, h, "/v1/sdmx/data/DF_SCORES/KEN.compass.PEOPLE.skills.VALUE?lastNObservations=1").Body.String()
+	spelled := get(t, h, "/v1/sdmx/data/DF_SCORES/KEN.compass.PEOPLE_skills.VALUE?lastNObservations=1").Body.String()
+	if dotted != spelled || !strings.Contains(dotted, `"KEN","compass","PEOPLE_skills","VALUE",`) {
+		t.Errorf("PEOPLE.skills and PEOPLE_skills differ, or the node is not in SDMX spelling:\n%s\n---\n%s", dotted, spelled)
 	}
 	// One measure, the latest year of every framework scoring Kenya.
 	rec = get(t, h, "/v1/sdmx/data/DF_SCORES/KEN..EGDI+CONNECTIVITY.RANK?lastNObservations=1&format=json")
@@ -547,6 +560,7 @@ func TestSDMXJSON(t *testing.T) {
 		}
 		for _, r := range want.Data {
 			r["year"] = strconv.Itoa(int(r["year"].(float64)))
+			r["indicator"] = strings.ReplaceAll(r["indicator"].(string), ".", "_") // SDMX spelling
 			w = append(w, key(r, "unit", "year", "indicator", "sex", "area", "age", "value", "status", "source"))
 		}
 		slices.Sort(g)
@@ -597,4 +611,28 @@ func sep(target string) string {
 		return "&"
 	}
 	return "?"
+}
+
+// TestSDMXMLAgainstXSD validates the structure messages with xmllint
+// against the standard's schemas when they are at hand
+// (DRI_SDMX_ML_SCHEMAS: the schemas directory of sdmx-twg/sdmx-ml-v2_1,
+// which holds SDMXMessage.xsd; Debian libxml2-utils for xmllint).
+func TestSDMXMLAgainstXSD(t *testing.T) {
+	dir := os.Getenv("DRI_SDMX_ML_SCHEMAS")
+	xmllint, err := exec.LookPath("xmllint")
+	if dir == "" || err != nil {
+		t.Skip("DRI_SDMX_ML_SCHEMAS or xmllint missing: not validated against the SDMX-ML 2.1 schemas")
+	}
+	h := testServer(t).Handler()
+	for _, target := range []string{"/v1/sdmx/dataflow", "/v1/sdmx/dataflow/DRI/DF_OBSERVATIONS/1.0?references=none",
+		"/v1/sdmx/datastructure/DRI/DSD_SCORES"} {
+		file := t.TempDir() + "/structure.xml"
+		if err := os.WriteFile(file, get(t, h, target).Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(xmllint, "--noout", "--schema", dir+"/SDMXMessage.xsd", file).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s does not validate against SDMXMessage.xsd: %v\n%.2000s", target, err, out)
+		}
+	}
 }

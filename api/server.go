@@ -189,6 +189,8 @@ type Server struct {
 	proxies []netip.Prefix
 	// admission bounds the expensive requests running and waiting.
 	admission *admission
+	// exports are the current snapshot's whole tables (/v1/export).
+	exports exportCache
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -98,3 +98,42 @@ func TestProfileRegions(t *testing.T) {
 		t.Errorf("KEN: %d regions, want none", len(body.Data.Regions))
 	}
 }
+
+// TestRegionsUniverseAPI: against=KAZ and regions asked for choose
+// Kazakhstan's regions' universe (engine.UniverseFor); what mixes
+// universes is a 400 naming the parameter.
+func TestRegionsUniverseAPI(t *testing.T) {
+	h := testServer(t).Handler()
+	var body struct {
+		Data []map[string]any `json:"data"`
+		Meta map[string]any   `json:"meta"`
+	}
+	rec := get(t, h, "/v1/scores/connectivity?unit=KZ-10&node=CONN")
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &body) != nil || len(body.Data) != 1 || body.Meta["universe"] != "regions of KAZ" {
+		t.Fatalf("unit=KZ-10: %d %s, want one row scored among the regions of KAZ", rec.Code, rec.Body)
+	}
+	if r := body.Data[0]["rank"].(float64); r < 1 || r > 20 {
+		t.Errorf("KZ-10 rank %v, want 1..20 (among 20 regions)", r)
+	}
+	rec = get(t, h, "/v1/compare?unit=KZ-10&against=KAZ&framework=connectivity")
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &body) != nil || len(body.Data) == 0 || body.Data[0]["group"] != "regions:KAZ" {
+		t.Errorf("compare KZ-10 against KAZ: %d %s, want rows against regions:KAZ", rec.Code, rec.Body)
+	}
+	for target, param := range map[string]string{
+		"/v1/scores/connectivity?unit=KZ-10,KEN":                  "unit",
+		"/v1/scores/connectivity?against=KAZ,NGA":                 "against",
+		"/v1/scores/connectivity?against=KZ-10":                   "against",
+		"/v1/compare?unit=KEN&against=KAZ&framework=connectivity": "against",
+		"/v1/compare?unit=KEN&against=NOPE&framework=egdi":        "against",
+	} {
+		rec := get(t, h, target)
+		var p struct {
+			Errors []struct {
+				Param string `json:"param"`
+			} `json:"errors"`
+		}
+		if rec.Code != http.StatusBadRequest || json.Unmarshal(rec.Body.Bytes(), &p) != nil || len(p.Errors) != 1 || p.Errors[0].Param != param {
+			t.Errorf("%s: %d %s, want a 400 naming %s", target, rec.Code, rec.Body, param)
+		}
+	}
+}

@@ -93,3 +93,39 @@ func TestReweightRefuses(t *testing.T) {
 		}
 	}
 }
+
+// Reweight computes only the aggregates: the indicators' values are
+// base's own memory, and its allocations do not grow with the number of
+// indicators (300 against 50 under the same 200 units).
+func TestReweightSharesIndicators(t *testing.T) {
+	var allocs []float64
+	for _, inds := range []int{50, 300} {
+		f, p := syntheticFramework(200, inds, []int{10, 5})
+		base, err := Score(f, p, Options{Year: 2023, LeafRanks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := Options{LeafRanks: true, Weights: map[string]float64{f.Nodes()[1].Code: 2}}
+		got, err := Reweight(base, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, nr := range got.Nodes {
+			b := base.Nodes[i]
+			if shared := &nr.Value[0] == &b.Value[0]; shared != nr.Node.IsIndicator() {
+				t.Errorf("%d indicators: %s: values shared with base %v", inds, nr.Node.Code, shared)
+			}
+			if nr.Node.IsIndicator() && &nr.Rank[0] != &b.Rank[0] {
+				t.Errorf("%d indicators: %s: ranks not base's", inds, nr.Node.Code)
+			}
+		}
+		allocs = append(allocs, testing.AllocsPerRun(10, func() {
+			if _, err := Reweight(base, opt); err != nil {
+				t.Fatal(err)
+			}
+		}))
+	}
+	if allocs[1] > allocs[0] {
+		t.Errorf("Reweight allocations: %v with 50 indicators, %v with 300; want no more", allocs[0], allocs[1])
+	}
+}

@@ -79,11 +79,15 @@ func aggregateTree(res *Result) error {
 	f := res.Framework
 	// Children of each aggregate that take part (children with no data
 	// and excluded indicators do not).
-	// Scratch for one node at a time.
-	var kids []*NodeResult
-	var weights []float64
-	var cols [][]float64
-	var valids [][]bool
+	// Scratch for one node at a time, sized for the largest.
+	most := 0
+	for _, node := range f.nodes {
+		most = max(most, len(node.Children))
+	}
+	kids := make([]*NodeResult, 0, most)
+	weights := make([]float64, 0, most)
+	cols := make([][]float64, 0, most)
+	valids := make([][]bool, 0, most)
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]

@@ -147,6 +147,7 @@ func (r *Reference) AddSubdivision(file, code, name string) (listedBy string, e 
 		return "", Reject(RuleDuplicateKey, "code %q is listed twice", code)
 	}
 	r.subdivisions[code] = subdivision{name: name, file: file}
+	r.indexSubdivisionName(code, name)
 	return "", nil
 }
 

@@ -110,7 +110,7 @@ type Reference struct {
 	subdivisionList []string
 	// subdivisionAlias maps a publisher's region name or code, scoped to a
 	// country (subdivisionKey), to an ISO 3166-2 code; subdivisionByName
-	// indexes the lists' names the same way (built on first use).
+	// indexes the lists' names the same way.
 	subdivisionAlias  map[string]string
 	subdivisionByName map[string]string
 }

@@ -76,11 +76,6 @@ func (r *Reference) MatchSubdivision(country, code, name string) (string, error)
 		if to, ok := r.subdivisionAlias[subdivisionKey(iso2, n)]; ok {
 			return to, nil
 		}
-		if r.subdivisionByName == nil || len(r.subdivisionByName) == 0 {
-			r.mu.RUnlock()
-			r.indexSubdivisionNames()
-			r.mu.RLock()
-		}
 		if to, ok := r.subdivisionByName[subdivisionKey(iso2, n)]; ok {
 			return to, nil
 		}
@@ -96,22 +91,18 @@ func (r *Reference) MatchSubdivision(country, code, name string) (string, error)
 		r.units[pi].Name, strings.Join(tried, " or "), strings.Join(r.subdivisionList, ", "))
 }
 
-// indexSubdivisionNames builds the name index of the subdivision lists
-// (once they are read: the reference phases end before observations).
-func (r *Reference) indexSubdivisionNames() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.subdivisionByName) > 0 {
+// indexSubdivisionName records a list's code under its name within its
+// country (the caller holds the write lock); of two codes with one name the
+// first in code order is kept, whatever the order of the lists.
+func (r *Reference) indexSubdivisionName(code, name string) {
+	if r.subdivisionByName == nil {
+		r.subdivisionByName = map[string]string{}
+	}
+	k := subdivisionKey(code[:2], name)
+	if prev, dup := r.subdivisionByName[k]; dup && prev < code {
 		return
 	}
-	r.subdivisionByName = make(map[string]string, len(r.subdivisions))
-	for code, sd := range r.subdivisions {
-		k := subdivisionKey(code[:2], sd.name)
-		if prev, dup := r.subdivisionByName[k]; dup && prev < code {
-			continue // two codes of one name: the first in order, deterministic
-		}
-		r.subdivisionByName[k] = code
-	}
+	r.subdivisionByName[k] = code
 }
 
 // Regions returns the sub-national units whose parent is country (an ISO3

@@ -561,6 +561,8 @@ func TestBrowserDashboard(t *testing.T) {
 	screenshot(t, ctx, artifacts, "gender")
 	checkAxe(t, ctx, axeSource, "gender")
 
+	checkLeftBehind(t, ctx, base, artifacts, axeSource)
+
 	// The indicator explorer, by sex.
 	do(t, ctx, "open the explorer", chromedp.Click(chromedp.CSS(`[data-testid="tab-explorer"]`)))
 	waitView(t, ctx, "explorer", `[data-testid="explorer-chart"][data-rendered="true"]`)
@@ -636,11 +638,19 @@ func TestBrowserDashboard(t *testing.T) {
 	// Phone, 390×844: every view fits the width, the tabs are all on screen (they wrap), tables show
 	// their key columns without sideways scrolling, and the LDC table's rows are compact.
 	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
-	for _, view := range []string{"profile", "ldc", "gender", "explorer", "about", "map"} {
+	for _, view := range []string{"profile", "ldc", "gender", "leftbehind", "explorer", "about", "map"} {
 		do(t, ctx, "open "+view, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="tab-%s"]`, view))))
 		waitView(t, ctx, view)
 		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll('#view-%s .chart[data-rendered="false"]').length === 0`, view), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 			t.Fatalf("%s view on a phone: charts not drawn: %v", view, err)
+		}
+		if view == "leftbehind" {
+			// A tap on "withheld" shows the group rule's reason under it (on a phone the note column is hidden).
+			sel := `#view-leftbehind [data-testid="withheld"]`
+			do(t, ctx, "tap withheld", chromedp.Click(chromedp.CSS(sel)))
+			if shown := evaluate[bool](t, ctx, `(() => { const r = document.querySelector('#view-leftbehind [data-testid="withheld"] + .withheld-reason'); return !!r && r.offsetHeight > 0 && r.textContent.length > 0; })()`); !shown {
+				t.Errorf("on a phone a tap on \"withheld\" does not show its reason")
+			}
 		}
 		screenshot(t, ctx, artifacts, view+"-phone")
 		checkAxe(t, ctx, axeSource, view+" (phone)")
@@ -987,4 +997,180 @@ func downloadCSV(t *testing.T, ctx context.Context, testid string) (header []str
 		t.Fatalf("CSV %s: no header", testid)
 	}
 	return all[0], all[1:]
+}
+
+// gapRow is a row of GET /v1/gaps.
+type gapRow struct {
+	Unit      string   `json:"unit"`
+	Type      string   `json:"type"`
+	Indicator string   `json:"indicator"`
+	Year      int      `json:"year"`
+	Focus     *float64 `json:"focus_value"`
+	Reference *float64 `json:"reference_value"`
+	Parity    *float64 `json:"parity_index"`
+	Class     string   `json:"parity"`
+	Note      string   `json:"note"`
+}
+
+// checkLeftBehind checks "Who is left behind" for Kenya (chosen before) against GET /v1/gaps with
+// unit=KEN,LDC,WLD, one call per breakdown: a table for each breakdown with data and none for the
+// others, every shown figure with the API's parity index and year, every withheld group figure
+// shown as "withheld" with the API's reason (and no marker in the chart), the chart's dots at the
+// API's values, the CSVs; then a screenshot and axe-core.
+func checkLeftBehind(t *testing.T, ctx context.Context, base, artifacts string, axeSource []byte) {
+	t.Helper()
+	do(t, ctx, "open Who is left behind", chromedp.Click(chromedp.CSS(`[data-testid="tab-leftbehind"]`)))
+	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KEN"]`, `[data-testid="leftbehind-chart"][data-rendered="true"]`)
+	if h := evaluate[string](t, ctx, `location.hash`); !strings.Contains(h, "view=leftbehind") || !strings.Contains(h, "unit=KEN") {
+		t.Errorf("the URL %q does not keep the view and the country", h)
+	}
+	// The chart's points, per series: [parity index, row].
+	points := evaluate[map[string][][2]float64](t, ctx, `(() => {
+		const o = driChart(document.querySelector('[data-testid="leftbehind-chart"]')).getOption();
+		return Object.fromEntries(o.series.map((s) => [s.name, s.data.map((d) => d.value)]));
+	})()`)
+	rowLabels := evaluate[[]string](t, ctx, `driChart(document.querySelector('[data-testid="leftbehind-chart"]')).getOption().yAxis[0].data.map((d) => d.value)`)
+	inChart := func(series string, v float64) bool {
+		return slices.ContainsFunc(points[series], func(p [2]float64) bool { return p[0] == v })
+	}
+	withheld, shown := 0, 0
+	for _, dim := range []string{"sex", "area", "income", "age", "education", "labour"} {
+		var res struct {
+			Data []gapRow `json:"data"`
+		}
+		getJSON(t, base+"/v1/gaps?dimension="+dim+"&unit=KEN,LDC,WLD&per_page=1000", &res)
+		table := fmt.Sprintf(`[data-testid="leftbehind-table-%s"]`, dim)
+		if len(res.Data) == 0 {
+			if n := count(t, ctx, table); n != 0 {
+				t.Errorf("left behind: a %s table, but GET /v1/gaps?dimension=%s has no rows for KEN, LDC or WLD", dim, dim)
+			}
+			continue
+		}
+		if n := count(t, ctx, table); n != 1 {
+			t.Errorf("left behind: no %s table, but GET /v1/gaps?dimension=%s has %d rows", dim, dim, len(res.Data))
+			continue
+		}
+		for _, r := range res.Data {
+			cells := evaluate[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('%s tr[data-unit=%q][data-indicator=%q] td')].map((td) => td.textContent)`, table, r.Unit, r.Indicator))
+			if len(cells) == 0 {
+				// Only an indicator no one has data for is left out of the table (named under it).
+				if r.Type != "group" || r.Parity != nil {
+					t.Errorf("left behind, %s: no row for %s %s", dim, r.Unit, r.Indicator)
+				}
+				continue
+			}
+			if cells[2] != strconv.Itoa(r.Year) {
+				t.Errorf("left behind, %s, %s %s: year %q, want %d", dim, r.Unit, r.Indicator, cells[2], r.Year)
+			}
+			name := map[string]string{"KEN": "Kenya", "LDC": "Least developed countries", "WLD": "World"}[r.Unit]
+			if r.Parity == nil {
+				// Withheld: the word, the API's reason in its title, no number and no marker.
+				withheld++
+				mark := evaluate[[]string](t, ctx, fmt.Sprintf(`(() => { const b = document.querySelector('%s tr[data-unit=%q][data-indicator=%q] [data-testid="withheld"]'); return b ? [b.textContent, b.title, b.nextElementSibling.textContent] : []; })()`, table, r.Unit, r.Indicator))
+				if len(mark) != 3 || mark[0] != "withheld" || "withheld: "+mark[1] != r.Note || mark[2] != mark[1] {
+					t.Errorf("left behind, %s, %s %s: parity cell %q (mark, title, reason), want \"withheld\" with the API's reason %q", dim, r.Unit, r.Indicator, mark, r.Note)
+				}
+				if cells[3] != "–" || cells[4] != "–" {
+					t.Errorf("left behind, %s, %s %s: withheld figure shows values %q and %q", dim, r.Unit, r.Indicator, cells[3], cells[4])
+				}
+				continue
+			}
+			shown++
+			if want := strconv.FormatFloat(*r.Parity, 'f', 3, 64); cells[5] != want || cells[6] != r.Class {
+				t.Errorf("left behind, %s, %s %s: parity %q %q, want %s %q (GET /v1/gaps)", dim, r.Unit, r.Indicator, cells[5], cells[6], want, r.Class)
+			}
+			if !inChart(name, *r.Parity) {
+				t.Errorf("left behind chart: no %s point at %v for %s (%s)", name, *r.Parity, r.Indicator, dim)
+			}
+		}
+		downloadCSV(t, ctx, "download-leftbehind-"+dim)
+	}
+	if withheld == 0 || shown == 0 {
+		t.Errorf("left behind: %d shown and %d withheld figures, want both (the LDC's internet use by sex is withheld: 3 of 45 members have data)", shown, withheld)
+	}
+	// Kenya's account ownership by sex, 2024: women 0.865155344 and men 0.93889509, read as
+	// 86.5155344 % and 93.889509 % (datasets/sources/findex-2025-database/GlobalFindexDatabase2025-subset.csv,
+	// column account_t_d, lines 1950 and 1949), a parity index of 86.5155344 / 93.889509 = 0.921.
+	acc := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="leftbehind-table-sex"] tr[data-unit="KEN"][data-indicator="findex.account"] td')].map((td) => td.textContent)`)
+	if len(acc) < 7 || acc[2] != "2024" || acc[3] != "86.52%" || acc[4] != "93.89%" || acc[5] != "0.921" || acc[6] != "Women behind" {
+		t.Errorf("left behind, Kenya's account ownership by sex = %q, want 2024, 86.52%%, 93.89%%, 0.921, Women behind", acc)
+	}
+	women, men := 86.5155344, 93.889509 // variables: a constant quotient would be exact, not the float64 division the engine does
+	if !inChart("Kenya", women/men) {
+		t.Errorf("left behind chart: Kenya's account ownership by sex is not at %v (points %v)", women/men, points["Kenya"])
+	}
+	if !slices.ContainsFunc(rowLabels, func(l string) bool { return strings.HasPrefix(l, "Women and men, ") }) {
+		t.Errorf("left behind chart rows %q: no heading for women and men", rowLabels)
+	}
+	screenshot(t, ctx, artifacts, "leftbehind")
+	checkAxe(t, ctx, axeSource, "leftbehind")
+	if n := evaluate[string](t, ctx, `document.querySelector('[data-testid="leftbehind-regions-section"]').dataset.regions ?? ""`); n != "0" {
+		t.Errorf("left behind, Kenya: %q regions, want none (GET /v1/units?parent=KEN is empty)", n)
+	}
+	checkRegions(t, ctx, base, artifacts, axeSource)
+}
+
+// chooseUnit picks a country in the list, as a user would (the change event).
+func chooseUnit(t *testing.T, ctx context.Context, code string) {
+	t.Helper()
+	do(t, ctx, "choose "+code,
+		chromedp.SetValue(chromedp.CSS(`[data-testid="unit-select"]`), code),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="unit-select"]').dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+}
+
+// checkRegions chooses Kazakhstan in "Who is left behind": its 20 regions (GET /v1/units?parent=KAZ)
+// by internet use and mobile phone ownership, checked against the source file, on a desktop and a
+// phone; then Kenya again (the phone test goes back to it).
+func checkRegions(t *testing.T, ctx context.Context, base, artifacts string, axeSource []byte) {
+	t.Helper()
+	var regions struct {
+		Data []struct {
+			Code   string `json:"code"`
+			Name   string `json:"name"`
+			Parent string `json:"parent"`
+		} `json:"data"`
+	}
+	getJSON(t, base+"/v1/units?parent=KAZ&per_page=1000", &regions)
+	if len(regions.Data) != 20 {
+		t.Fatalf("GET /v1/units?parent=KAZ: %d regions, want Kazakhstan's 20", len(regions.Data))
+	}
+	chooseUnit(t, ctx, "KAZ")
+	phones := `[data-testid="regions-table-itu.mobile_ownership"]`
+	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KAZ"]`, `[data-testid="leftbehind-regions-section"][data-regions="20"]`, phones,
+		`[data-testid="regions-chart-itu.mobile_ownership"][data-rendered="true"]`, `[data-testid="regions-chart-itu.internet_use"][data-rendered="true"]`)
+	shown := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="regions-table-itu.mobile_ownership"] tbody tr')].map((r) => r.dataset.unit)`)
+	for _, r := range regions.Data {
+		if !slices.Contains(shown, r.Code) {
+			t.Errorf("left behind, Kazakhstan: no mobile phone ownership row for %s (%s)", r.Code, r.Name)
+		}
+	}
+	if len(shown) != 21 || shown[0] != "KAZ" {
+		t.Errorf("left behind, Kazakhstan: mobile phone ownership rows %q, want the country first and its 20 regions", shown)
+	}
+	// Akmola (KZ-AKM), 2023: women 96.1 %, men 98.0 %, both sexes 97.0 %
+	// (datasets/sources/subnational-opensdg/kz/data_indicator_5-b-1.csv, lines 1046-1048).
+	akm := evaluate[[]string](t, ctx, `[...document.querySelectorAll('[data-testid="regions-table-itu.mobile_ownership"] tr[data-unit="KZ-AKM"] td')].map((td) => td.textContent)`)
+	if len(akm) < 6 || akm[1] != "2023" || akm[2] != "96.1%" || akm[3] != "98%" || akm[4] != fmt.Sprintf("%.3f", 96.1/98.0) || akm[5] != "97%" {
+		t.Errorf("left behind, Akmola's mobile phone ownership = %q, want 2023, 96.1%%, 98%%, %.3f, 97%%", akm, 96.1/98.0)
+	}
+	header, rows := downloadCSV(t, ctx, "download-regions-itu.mobile_ownership")
+	if i := slices.Index(header, "unit"); i < 0 || !slices.ContainsFunc(rows, func(r []string) bool { return r[i] == "KZ-AKM" }) {
+		t.Errorf("regions CSV (header %v) has no row for KZ-AKM", header)
+	}
+	screenshot(t, ctx, artifacts, "leftbehind-regions")
+	checkAxe(t, ctx, axeSource, "leftbehind (Kazakhstan)")
+
+	do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	waitFor(t, ctx, `[data-testid="regions-chart-itu.mobile_ownership"][data-rendered="true"]`)
+	if w := evaluate[float64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("on a 390 px wide phone, Kazakhstan's regions are %v px wide: something does not wrap", w)
+	}
+	if wide := evaluate[[]string](t, ctx, `[...document.querySelectorAll('#view-leftbehind .table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => w.getAttribute("aria-label"))`); len(wide) > 0 {
+		t.Errorf("on a phone, Kazakhstan's left-behind tables scroll sideways: %q", wide)
+	}
+	screenshot(t, ctx, artifacts, "leftbehind-regions-phone")
+	do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1440, 900))
+	chooseUnit(t, ctx, "KEN")
+	waitView(t, ctx, "leftbehind", `#view-leftbehind[data-unit="KEN"]`, `[data-testid="leftbehind-regions-section"][data-regions="0"]`)
 }

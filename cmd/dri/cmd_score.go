@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
+	"github.com/dri-engine/dri/pipeline/dims"
 	"github.com/dri-engine/dri/pipeline/load"
 	"golang.org/x/sync/errgroup"
 )
@@ -80,7 +82,9 @@ func (m *methodFlags) options() (indicators.Options, error) {
 }
 
 func runScore(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--data DIR] [--format table|csv|json]\n"+
+	fs := newFlags("score", "score --framework ID|FILE.yaml [--year Y] [--unit A,B] [--against COUNTRY] [--level N] [--sex F|M|F,M]\n"+
+		"       [--area U|R] [--income B40|T60|Q1..Q5] [--age BAND] [--education CODE] [--labour LF|NLF] [--data DIR]\n"+
+		"       [--format table|csv|json]\n"+
 		"       dri score --imeta IMETA.csv --idata IDATA.csv [--year Y] [--format csv]\n"+
 		"       (both with [--impute M] [--treat M] [--normalise M[:p,q]] [--aggregate M] [--weights W])\n\n"+
 		"Scores a framework for a year (default: the latest year the framework scores at least half\n"+
@@ -90,8 +94,18 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"Units are ranked within one universe: the UN member states, or with --against KAZ (or --unit\n"+
 		"listing regions of one country) that country's sub-national units with data, your own (--data)\n"+
 		"as the embedded ones; regions are never ranked among the countries.\n"+
-		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's: uCode then\n"+
-		"every node, COINr's defaults (minmax:0,100, amean, no imputation or treatment).", e)
+		"A breakdown flag (one code each, as dri data spells them) scores the framework for that group,\n"+
+		"e.g. --sex F for women: each indicator reads its series for the group where the registry lists\n"+
+		"that disaggregation, and is held at the total otherwise (said on stderr, per indicator); every\n"+
+		"indicator is normalised on the total's goalposts, so a women's and a men's score share one scale\n"+
+		"(methods that rank within the units scored are refused; docs/DECISIONS.md, Scores by breakdown).\n"+
+		"Its default year is the latest in which most of the group's series have data. Two codes in one flag\n"+
+		"(--sex F,M) score both groups in one year: one row per unit and node with both scores, the gap\n"+
+		"(second minus first) and the parity (first / second).\n"+
+		"With --imeta/--idata the files follow COINr's conventions and the output is COINr's results table\n"+
+		"(get_results): uCode, uName, Time, the Group columns, every node level by level, and Rank (the\n"+
+		"index's rank among the Time's units, ties sharing the lowest); COINr's defaults (minmax:0,100,\n"+
+		"amean, no imputation or treatment).", e)
 	var data dataFlag
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	framework := fs.String("framework", "", "framework id (see dri frameworks) or a framework YAML file")
@@ -102,11 +116,24 @@ func runScore(ctx context.Context, args []string, e *env) error {
 	level := fs.Int("level", 0, "only the nodes of this level (1 = indicators)")
 	against := fs.String("against", "", "a country (ISO3, ISO2 or name): score its sub-national units with data, ranked among each other")
 	format := fs.String("format", "table", "output: table, csv or json")
+	breakdownCodes := map[*dims.Dimension]*string{}
+	for _, d := range dims.Breakdowns {
+		usage := "score for one " + d.Column + " code, or two for their gap: " + d.Glossed()
+		if d.Enum() == nil {
+			usage = "score for one " + d.Column + " code, or two for their gap: " + d.Total + " or SDMX bands such as Y15T24"
+		}
+		breakdownCodes[d] = fs.String(d.Column, "", usage)
+	}
 	var mf methodFlags
 	mf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	breakdown, versus, err := scoreBreakdownFlags(breakdownCodes)
+	if err != nil {
+		return err
+	}
+	gap := versus != breakdown
 	if err := checkFormat(*format, "table", "csv", "json"); err != nil {
 		return err
 	}
@@ -133,6 +160,9 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		}
 		if allYears {
 			return usagef("score: --year all does not apply to --imeta/--idata (every Time is scored unless --year names one)")
+		}
+		if !breakdown.IsTotal() || gap {
+			return usagef("score: the breakdown flags do not apply to --imeta/--idata (iData has one value per unit and indicator)")
 		}
 		return scoreCOINr(e, *imeta, *idata, year, opt, splitList(*units), *level, *format)
 	}
@@ -172,17 +202,36 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if allYears {
+		if !breakdown.IsTotal() || gap {
+			return usagef("score: --year all with a breakdown flag: score one year at a time")
+		}
 		return scoreAllYears(ctx, e, eng, id, opt, keep, *level, *format)
 	}
-	res, err := eng.Score(id, year, opt)
-	if err != nil {
-		return err
+	if gap {
+		g, err := eng.ScoreBreakdownGap(id, year, breakdown, versus, opt)
+		if err != nil {
+			return err
+		}
+		warnUnscored(e, keep, g.A.Units)
+		for _, r := range []*engine.BreakdownResult{g.A, g.B} {
+			for _, n := range r.Notes {
+				fmt.Fprintf(e.stderr, "dri: %s %d%s: %s\n", r.Framework.ID, r.Year, breakdownLabel(r.Breakdown), n)
+			}
+		}
+		fmt.Fprintf(e.stderr, "dri: %s, year %d, %s versus %s, %s, ranked among the %s\n", g.A.Framework.Name, g.A.Year,
+			strings.TrimPrefix(breakdownLabel(breakdown), ", "), strings.TrimPrefix(breakdownLabel(versus), ", "), methodSummary(g.A.Result), eng.Universe())
+		return gapTable(g, eng.Reference(), keep, *level).write(e.stdout, *format)
 	}
+	bres, err := eng.ScoreBreakdown(id, year, breakdown, opt)
+	if err != nil {
+		return universeUsage(err)
+	}
+	res := bres.Result
 	warnUnscored(e, keep, res.Units)
 	for _, n := range res.Notes {
 		fmt.Fprintf(e.stderr, "dri: %s %d: %s\n", res.Framework.ID, res.Year, n)
 	}
-	fmt.Fprintf(e.stderr, "dri: %s, year %d, %s, ranked among the %s\n", res.Framework.Name, res.Year, methodSummary(res), eng.Universe())
+	fmt.Fprintf(e.stderr, "dri: %s, year %d%s, %s, ranked among the %s\n", res.Framework.Name, res.Year, breakdownLabel(breakdown), methodSummary(res), eng.Universe())
 	t := scoreTable(res, eng.Reference(), keep, *level, true)
 	return t.write(e.stdout, *format)
 }
@@ -383,6 +432,15 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		}
 		present[y][u] = true
 	}
+	// The iData row of each unit and Time, for its name and groups.
+	rowOf := map[coinrKey]int{}
+	for i, u := range data.Units {
+		k := coinrKey{u, 0}
+		if data.Times != nil {
+			k.time = data.Times[i]
+		}
+		rowOf[k] = i
+	}
 	var out *table
 	for _, y := range years {
 		// Each year is scored over the units with a row for it, as COINr
@@ -397,10 +455,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		for _, n := range res.Notes {
 			fmt.Fprintf(e.stderr, "dri: %d: %s\n", y, n)
 		}
-		t := scoreTable(res, nil, keep, level, false)
-		if data.Times != nil {
-			t = withTime(t, y)
-		}
+		t := coinrTable(res, data, meta, rowOf, y, keep, level)
 		if out == nil {
 			out = t
 		} else {
@@ -410,12 +465,67 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 	return out.write(e.stdout, format)
 }
 
-func withTime(t *table, year int) *table {
-	out := &table{header: append([]string{t.header[0], "Time"}, t.header[1:]...)}
-	for _, r := range t.rows {
-		out.rows = append(out.rows, append([]cell{r[0], integer(year)}, r[1:]...))
+// coinrKey is an iData row's unit and Time (0 without a Time column).
+type coinrKey struct {
+	unit string
+	time int
+}
+
+// coinrTable is a COINr-mode result as COINr's get_results() lays it out:
+// uCode, uName, Time (when iData has it), the Group columns, each node's
+// score (level by level, the index last), and Rank, the index's rank among
+// the Time's units (ties share the lowest rank, as COINr's "min").
+func coinrTable(res *indicators.Result, data *load.IData, meta *load.IMeta, rowOf map[coinrKey]int, year int,
+	keep map[string]bool, level int) *table {
+	nodes := orderedNodes(res, level)
+	header := []string{"uCode", "uName"}
+	if data.Times != nil {
+		header = append(header, "Time")
 	}
-	return out
+	groups := meta.Groups()
+	header = append(header, groups...)
+	for _, n := range nodes {
+		header = append(header, n.Node.Code)
+	}
+	header = append(header, "Rank")
+	root := res.Root()
+	t := &table{header: header}
+	missing := cell{null: true, isNum: true}
+	for u, code := range res.Units {
+		if keep != nil && !keep[code] {
+			continue
+		}
+		k := coinrKey{code, 0}
+		if data.Times != nil {
+			k.time = year
+		}
+		i := rowOf[k]
+		name := code
+		if i < len(data.Names) && data.Names[i] != "" {
+			name = data.Names[i]
+		}
+		row := []cell{str(code), str(name)}
+		if data.Times != nil {
+			row = append(row, integer(year))
+		}
+		for _, g := range groups {
+			row = append(row, str(data.Groups[g][i]))
+		}
+		for _, n := range nodes {
+			if n.Valid[u] {
+				row = append(row, num(n.Value[u]))
+			} else {
+				row = append(row, missing)
+			}
+		}
+		if root.Valid[u] && root.Rank != nil {
+			row = append(row, integer(root.Rank[u]))
+		} else {
+			row = append(row, missing)
+		}
+		t.add(row...)
+	}
+	return t
 }
 
 // subPanel keeps the units in keep, in panel order; when keep has every
@@ -604,4 +714,85 @@ func withYear(t *table, year int, res *indicators.Result) *table {
 		out.rows = append(out.rows, append([]cell{row[0], integer(year)}, row[1:]...))
 	}
 	return out
+}
+
+// scoreBreakdownFlags reads dri score's breakdown flags: one code each,
+// except that one flag may name two codes (--sex F,M) for the two groups'
+// scores and the gap between them. It returns the breakdown scored and the
+// one it is compared with (the same when there is no comparison).
+func scoreBreakdownFlags(codes map[*dims.Dimension]*string) (b, versus dims.Breakdown, err error) {
+	b, versus = dims.TotalBreakdown, dims.TotalBreakdown
+	pair := ""
+	for _, d := range dims.Breakdowns {
+		list := splitList(*codes[d])
+		if len(list) == 0 {
+			continue
+		}
+		for _, code := range list {
+			if !d.Valid(code) {
+				return b, versus, usagef("--%s %q: want %s", d.Column, code, d.Want())
+			}
+		}
+		switch {
+		case len(list) > 2 || (len(list) == 2 && pair != ""):
+			return b, versus, usagef("--%s %q: one code, or two codes in one flag for their gap (e.g. --sex F,M)", d.Column, *codes[d])
+		case len(list) == 2: // splitList drops a repeated code
+			pair = d.Column
+			b, versus = b.With(d, list[0]), versus.With(d, list[1])
+		default:
+			b, versus = b.With(d, list[0]), versus.With(d, list[0])
+		}
+	}
+	return b, versus, nil
+}
+
+// gapTable is dri score's output for two groups: one row per unit and node
+// (those of level, or all), each group's score, the gap (second minus
+// first) and the parity index (first ÷ second).
+func gapTable(g *engine.BreakdownGap, ref *pipeline.Reference, keep map[string]bool, level int) *table {
+	la, lb := strings.TrimPrefix(breakdownLabel(g.A.Breakdown), ", "), strings.TrimPrefix(breakdownLabel(g.B.Breakdown), ", ")
+	t := &table{header: []string{"uCode", "uName", "year", "node", "level", la, lb, "gap", "parity", "note"}}
+	for u, code := range g.A.Units {
+		if keep != nil && !keep[code] {
+			continue
+		}
+		name := code
+		if unit, ok := ref.Unit(code); ok {
+			name = unit.Name
+		}
+		for k, nr := range g.A.Nodes {
+			if nr.Node.NoData() || (level != 0 && nr.Node.Level != level) {
+				continue
+			}
+			fig := g.Figure(k, u)
+			row := []cell{str(code), str(name), integer(g.A.Year), str(nr.Node.Code), integer(nr.Node.Level)}
+			if fig.Valid {
+				row = append(row, num(fig.A), num(fig.B), num(fig.Gap), num(fig.Parity))
+			} else {
+				row = append(row, scoreCell(nr, u), scoreCell(g.B.Nodes[k], u), num(math.NaN()), num(math.NaN()))
+			}
+			t.add(append(row, str(fig.Note))...)
+		}
+	}
+	return t
+}
+
+// scoreCell is a node's score for a unit, empty when it has none.
+func scoreCell(nr *indicators.NodeResult, u int) cell {
+	if !nr.Valid[u] {
+		return num(math.NaN())
+	}
+	return num(nr.Value[u])
+}
+
+// breakdownLabel is ", sex=F" and the like for the summary line ("" for
+// the total).
+func breakdownLabel(b dims.Breakdown) string {
+	var s string
+	for _, d := range dims.Breakdowns {
+		if code := b.Get(d); code != d.Total {
+			s += ", " + d.Column + "=" + code
+		}
+	}
+	return s
 }

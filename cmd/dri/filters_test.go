@@ -90,8 +90,8 @@ func TestFilterGrid(t *testing.T) {
 		}
 		header, rows := csvRows(t, out)
 		// pipeline/testdata/wide/imeta.csv: level 2 is Conn and People.
-		if !slices.Equal(header, []string{"uCode", "Time", "Conn", "People"}) {
-			t.Errorf("header %v, want uCode, Time, Conn, People", header)
+		if want := []string{"uCode", "uName", "Time", "Region", "Conn", "People", "Rank"}; !slices.Equal(header, want) {
+			t.Errorf("header %v, want %v", header, want)
 		}
 		for _, r := range rows {
 			if r[0] != "KEN" {

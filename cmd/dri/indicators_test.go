@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +46,27 @@ func TestIndicatorsCommand(t *testing.T) {
 	}
 	if _, ok := aliases["egov.egdi"]; !ok {
 		t.Error("dri indicators: egov.egdi missing")
+	}
+}
+
+// TestIndicatorsUserAliases: a user's indicators.yaml adds aliases, and one
+// claiming a publisher's code DRI already maps is refused naming both.
+func TestIndicatorsUserAliases(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("catalog.yaml", "sources: []\n")
+	write("indicators.yaml", "indicators:\n  - {id: my.internet, name: Mine, unit: percent, polarity: 1, aliases: [MY_NET]}\n")
+	code, stdout, stderr := dri(t, "indicators", "--data", dir, "--format", "csv")
+	if code != 0 || !strings.Contains(stdout, `"my.internet","MY_NET","Mine"`) {
+		t.Errorf("dri indicators --data: exit %d, %s\n%s", code, stderr, stdout)
+	}
+	write("indicators.yaml", "indicators:\n  - {id: my.internet, name: Mine, unit: percent, polarity: 1, aliases: [it.net.user.zs]}\n")
+	code, _, stderr = dri(t, "indicators", "--data", dir)
+	if want := `alias "it.net.user.zs" claimed by two indicators: "itu.internet_use" and "my.internet"`; code == 0 || !strings.Contains(stderr, want) {
+		t.Errorf("dri indicators --data (a claimed alias): exit %d, %s; want an error containing %s", code, stderr, want)
 	}
 }

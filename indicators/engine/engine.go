@@ -60,6 +60,7 @@ type Engine struct {
 
 	scores      onceCache[*indicators.Result]            // by framework|options
 	uncertainty onceCache[*indicators.UncertaintyResult] // by ua|framework|request
+	breakdowns  onceCache[*breakdownFramework]           // by framework|breakdown
 }
 
 // New builds an engine over a loaded dataset and framework files (the
@@ -85,7 +86,8 @@ func newEngine(store *pipeline.Store, ref *pipeline.Reference, reg *pipeline.Reg
 	e := &Engine{store: store, ref: ref, reg: reg, frameworks: map[string]*indicators.Framework{},
 		info: map[string]indicators.IndicatorInfo{}, panels: map[string]*indicators.Panel{},
 		pop: map[int][]float64{}, unitIndex: map[string]int{}, years: map[string][]YearCount{}, defYear: map[string]int{},
-		scores: onceCache[*indicators.Result]{max: 512}, uncertainty: onceCache[*indicators.UncertaintyResult]{max: 64}}
+		scores: onceCache[*indicators.Result]{max: 512}, uncertainty: onceCache[*indicators.UncertaintyResult]{max: 64},
+		breakdowns: onceCache[*breakdownFramework]{max: 256}}
 	for _, ind := range reg.Indicators {
 		info := indicators.IndicatorInfo{Polarity: ind.Polarity}
 		if g := ind.Goalposts; g != nil && g.Lo != nil && g.Hi != nil {
@@ -189,6 +191,7 @@ func (e *Engine) AddFramework(name string, data []byte) (*indicators.Framework, 
 	delete(e.years, f.ID)
 	delete(e.defYear, f.ID)
 	e.scores.drop(f.ID + "|")
+	e.breakdowns.drop(f.ID + "|")
 	return f, nil
 }
 
@@ -339,6 +342,9 @@ func (e *Engine) scoring(id string, year int, opt indicators.Options) (*indicato
 	}
 	if year == 0 {
 		year = e.DefaultYear(f)
+	}
+	if year == 0 {
+		return nil, opt, e.scoresNothing(f)
 	}
 	opt.Year = year
 	opt.LeafRanks = true

@@ -275,3 +275,14 @@ func (e *Engine) checkRegionsGroups(u *pipeline.Unit, groups []*pipeline.Group) 
 	}
 	return nil
 }
+
+// scoresNothing is the error of a framework that scores no unit of the
+// engine's universe in any year (compass among Kazakhstan's regions: its
+// coverage rules are not met by two indicators).
+func (e *Engine) scoresNothing(f *indicators.Framework) error {
+	param := "framework"
+	if e.universe.Parent != "" {
+		param = "against"
+	}
+	return &UniverseError{param, fmt.Sprintf("%s scores no unit among the %s in any year (its coverage rules are not met)", f.ID, e.universe)}
+}

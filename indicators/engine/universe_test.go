@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dri-engine/dri/indicators"
@@ -142,5 +143,32 @@ func TestRegionCompare(t *testing.T) {
 	var ue *UniverseError
 	if _, err := e.CompareUnit(CompareQuery{Unit: "KEN", Framework: "connectivity", Groups: g}); !errors.As(err, &ue) || ue.Param != "against" {
 		t.Errorf("KEN against KAZ's regions: %v, want an error on against", err)
+	}
+}
+
+// TestWithinConcurrent: requests choosing a region's universe at once get
+// one engine (built once, cached) and score it safely (go test -race).
+func TestWithinConcurrent(t *testing.T) {
+	e := testEngine(t)
+	got := make([]*Engine, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			sub, err := e.UniverseFor([]string{"KZ"}, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := sub.Score("connectivity", 0, indicators.Options{}); err != nil {
+				t.Error(err)
+			}
+			got[i] = sub
+		})
+	}
+	wg.Wait()
+	for _, g := range got {
+		if g != got[0] || g.Universe().Parent != "KAZ" {
+			t.Fatalf("engines %v, want one engine of KAZ's regions", got)
+		}
 	}
 }

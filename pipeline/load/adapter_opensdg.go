@@ -37,8 +37,10 @@ type openSDGOptions struct {
 	// population (Y15T49 for MICS), _T when empty.
 	Age string `yaml:"age"`
 	// Codes map a role's publisher values to DRI codes (income: Poorest ->
-	// Q1); sex and area read male/female/M/F and urban/rural/U/R by
-	// default, age "15-24", "aged 15-24 years", "25+".
+	// Q1, the wealth quintiles of pipeline/dims' income dimension); sex and
+	// area read male/female/M/F and urban/rural/U/R by default, age
+	// "15-24", "aged 15-24 years", "25+". A value no map gives is
+	// quarantined (bad-code) at its column.
 	Codes map[string]map[string]string `yaml:"codes"`
 }
 
@@ -66,10 +68,6 @@ var openSDGDefaultCodes = map[string]map[string]string{
 // openSDGAgeBand reads "15-24", "aged 15-24 years" and "25+" as SDMX age
 // bands.
 var openSDGAgeBand = regexp.MustCompile(`^(?:aged\s+)?(\d{1,3})\s*(?:-\s*(\d{1,3})|(\+))(?:\s+years)?$`)
-
-// openSDGIncomeSkipped says why wealth-quintile rows are left out: the
-// canonical table has no income column in this build.
-const openSDGIncomeSkipped = "rows by wealth quintile (no income dimension in this build)"
 
 // readOpenSDG reads an Open SDG platform's data file (kazstat, NBS Nigeria,
 // Armstat): one indicator, years in rows, each breakdown in its own column,
@@ -110,12 +108,7 @@ func readOpenSDG(s *source) error {
 		slices.Sort(cols)
 	}
 	r := openSDGRow{s: s, t: t, opt: &opt, byRole: byRole, names: names, iso2: country.ISO2}
-	err = s.eachRow(t, t.file, r.read)
-	if n := s.skipped[openSDGIncomeSkipped]; n > 0 {
-		s.Problem(0, 0, pipeline.Notice, pipeline.RuleIgnoredColumn,
-			"%d rows by wealth quintile left out: the canonical table has no income dimension in this build", n)
-	}
-	return err
+	return s.eachRow(t, t.file, r.read)
 }
 
 // check refuses options that cannot describe a file.
@@ -201,10 +194,6 @@ func (r *openSDGRow) read(rec []string, line int) error {
 			return nil
 		}
 	}
-	if v, _ := r.cell(rec, roleIncome); v != "" {
-		s.skipRow(openSDGIncomeSkipped)
-		return nil
-	}
 	cell := field(rec, col["Value"])
 	if s.emptyCell(cell) {
 		return nil
@@ -219,7 +208,7 @@ func (r *openSDGRow) read(rec []string, line int) error {
 		role string
 		dst  *string
 		fld  *int
-	}{{roleSex, &o.Sex, &o.Fields.Sex}, {roleArea, &o.Area, &o.Fields.Area}, {roleAge, &o.Age, &o.Fields.Age}} {
+	}{{roleSex, &o.Sex, &o.Fields.Sex}, {roleArea, &o.Area, &o.Fields.Area}, {roleAge, &o.Age, &o.Fields.Age}, {roleIncome, &o.Income, &o.Fields.Income}} {
 		v, i := r.cell(rec, d.role)
 		if i < 0 || v == "" {
 			continue
@@ -227,7 +216,7 @@ func (r *openSDGRow) read(rec []string, line int) error {
 		_, *d.fld = t.pos(i)
 		code, ok := r.code(d.role, v)
 		if !ok {
-			s.Quarantine(line, *d.fld, pipeline.Error, pipeline.RuleBadCode, "%s %s is not a %s DRI reads (options.codes.%s maps a publisher's values)",
+			s.Quarantine(line, *d.fld, pipeline.Error, pipeline.RuleBadCode, "%s %s is not one of DRI's %s codes (options.codes.%s maps a publisher's values)",
 				r.t.hdr[i], pipeline.Excerpt(v), d.role, d.role)
 			return nil
 		}
@@ -308,7 +297,8 @@ func (r *openSDGRow) unit(rec []string, line int, o *pipeline.Obs) (string, bool
 	return "", false
 }
 
-// seriesKey is an observation's key without its year: one series.
+// seriesKey is an observation's key without its year: one series (the
+// breakdown codes with the status zeroed).
 type seriesKey struct {
 	unit, indicator int32
 	codes           longload.Codes // the breakdowns; Status left 0

@@ -72,6 +72,12 @@ func TestOpenSDGPublishedValues(t *testing.T) {
 		{"Nigeria FCT 2021 internet use women", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"NG-FC"}, Sex: []string{"F"}, From: 2021, To: 2021}, 32.3, "opensdg-ng-internet-use"},
 		// ng/data_indicator_5-b-1.csv line 49: Lagos 2021 total, 97.2.
 		{"Nigeria Lagos 2021 mobile ownership", pipeline.Query{Indicator: "itu.mobile_ownership", Units: []string{"NG-LA"}, Sex: []string{"_T"}, Area: []string{"_T"}, From: 2021, To: 2021}, 97.2, "opensdg-ng-mobile-ownership"},
+		// ng/data_indicator_17-8-1.csv line 94: Female, Poorest, 2.1 -> the
+		// income dimension's Q1 (line 98: Richest, 58.9 -> Q5).
+		{"Nigeria 2021 internet use poorest women", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"NGA"}, Sex: []string{"F"}, Income: []string{"Q1"}, Age: []string{"Y15T49"}, From: 2021, To: 2021}, 2.1, "opensdg-ng-internet-use"},
+		{"Nigeria 2021 internet use richest women", pipeline.Query{Indicator: "itu.internet_use", Units: []string{"NGA"}, Sex: []string{"F"}, Income: []string{"Q5"}, Age: []string{"Y15T49"}, From: 2021, To: 2021}, 58.9, "opensdg-ng-internet-use"},
+		// ng/data_indicator_5-b-1.csv line 21: Lowest, 61.3 -> Q1.
+		{"Nigeria 2021 mobile ownership lowest quintile", pipeline.Query{Indicator: "itu.mobile_ownership", Units: []string{"NGA"}, Sex: []string{"_T"}, Income: []string{"Q1"}, From: 2021, To: 2021}, 61.3, "opensdg-ng-mobile-ownership"},
 		// kz/data_indicator_17-8-1.csv line 255: "2023,PT,U,,,95.7": no
 		// international source has Kazakhstan's urban series, so the
 		// platform's stands for the country.

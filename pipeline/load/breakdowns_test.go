@@ -28,7 +28,7 @@ func TestBreakdownColumns(t *testing.T) {
 		"KEN,2024,findex.account,,,,NLF,60\n" +
 		"KEN,2024,findex.account,,,,,79.0\n" + // line 6: the total
 		"KEN,2024,findex.account,,poorest,,,1\n" + // line 7: not a code
-		"KEN,2024,itu.internet_use,,B40,,,1\n" + // line 8: no income breakdown in the registry
+		"KEN,2024,itu.households_internet,,B40,,,1\n" + // line 8: no income breakdown in the registry
 		"KEN,2024,findex.account,,B40,,,62\n" // line 9: the key of line 2 again
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, file), []byte(data), 0o644); err != nil {
@@ -43,7 +43,7 @@ func TestBreakdownColumns(t *testing.T) {
 	fr := res.Report.Files[len(res.Report.Files)-1]
 	want := []string{
 		`b.csv:7:26: bad-code: income "poorest" is not one of _T, Q1 (poorest fifth), Q2 (second fifth), Q3 (middle fifth), Q4 (fourth fifth), Q5 (richest fifth), B40 (poorest 40 %), T60 (richest 60 %)`,
-		`b.csv:8:28: bad-code: itu.internet_use has no income disaggregation in the registry (got income=B40)`,
+		`b.csv:8:35: bad-code: itu.households_internet has no income disaggregation in the registry (got income=B40)`,
 		`b.csv:9: duplicate-key: KEN 2024 findex.account sex=_T area=_T age=_T income=B40 already given on line 2`,
 	}
 	if got := problemStrings(fr); !slices.Equal(got, want) {

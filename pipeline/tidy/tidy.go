@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -30,6 +31,11 @@ var TableFormats = map[string]string{"parquet": ".parquet", "arrow": ".arrow", "
 // round-trip form; strings through AppendCSVString: quoted, formula-like
 // text neutralised).
 func WriteTable(w io.Writer, rec arrow.RecordBatch, format string) error {
+	if format == "parquet" || format == "arrow" {
+		p := Portable(rec)
+		defer p.Release()
+		rec = p
+	}
 	var fw interface {
 		Write(arrow.RecordBatch) error
 		Close() error
@@ -54,6 +60,60 @@ func WriteTable(w io.Writer, rec arrow.RecordBatch, format string) error {
 		return err
 	}
 	return fw.Close()
+}
+
+// Portable returns rec with one type per kind of column, as every table DRI
+// writes has it: 16-bit integers (the observations' year) as int32, coded
+// columns (dictionaries of strings) as plain strings, so that R, pandas and
+// DuckDB read the same types from every file (docs/EXPORTS.md). The caller
+// releases the result.
+func Portable(rec arrow.RecordBatch) arrow.RecordBatch {
+	fields := make([]arrow.Field, rec.NumCols())
+	cols := make([]arrow.Array, rec.NumCols())
+	for i, f := range rec.Schema().Fields() {
+		fields[i], cols[i] = f, rec.Column(i)
+		switch c := rec.Column(i).(type) {
+		case *array.Int16:
+			b := array.NewInt32Builder(memory.DefaultAllocator)
+			b.Reserve(c.Len())
+			for j := range c.Len() {
+				if c.IsNull(j) {
+					b.AppendNull()
+				} else {
+					b.Append(int32(c.Value(j)))
+				}
+			}
+			cols[i] = b.NewArray()
+			b.Release()
+			fields[i].Type = arrow.PrimitiveTypes.Int32
+		case *array.Dictionary:
+			dict, ok := c.Dictionary().(*array.String)
+			if !ok {
+				cols[i].Retain()
+				continue
+			}
+			b := array.NewStringBuilder(memory.DefaultAllocator)
+			b.Reserve(c.Len())
+			for j := range c.Len() {
+				if c.IsNull(j) {
+					b.AppendNull()
+				} else {
+					b.Append(dict.Value(c.GetValueIndex(j)))
+				}
+			}
+			cols[i] = b.NewArray()
+			b.Release()
+			fields[i].Type = arrow.BinaryTypes.String
+		default:
+			cols[i].Retain()
+		}
+	}
+	md := rec.Schema().Metadata()
+	out := array.NewRecordBatch(arrow.NewSchema(fields, &md), cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
 }
 
 type nopCloser struct{ io.Writer }

@@ -86,6 +86,8 @@ export interface Unit {
   ldc: boolean;
   lldc: boolean;
   sids: boolean;
+  /** parent is a sub-national unit's country (ISO3). */
+  parent?: string;
 }
 
 export interface Group {
@@ -267,4 +269,30 @@ export interface DataRow {
   status: string;
   source: string;
   note: string;
+}
+
+/** GapRow is a row of GET /v1/gaps: one unit's or group's inclusion gap on one indicator. */
+export interface GapRow {
+  unit: string;
+  unit_name: string;
+  type: string;
+  indicator: string;
+  dimension: string;
+  focus: string;
+  reference: string;
+  year: number;
+  focus_value: number | null;
+  reference_value: number | null;
+  parity_index: number | null;
+  parity: string;
+  gap_points: number | null;
+  gap_relative: number | null;
+  note: string;
+  /** Group rows: the group rule's provenance of the figure. */
+  members_with_data?: number | null;
+  members?: number | null;
+  population_share?: number | null;
+  years?: string;
+  method?: string;
+  imputed_share?: number | null;
 }

@@ -3,12 +3,13 @@
 // bookmarked and shared), and helpers over both.
 import { apiURL, get, type Framework, type FrameworkNode, type FrameworkSummary, type Group, type Indicator, type Unit } from "./api";
 
-export type View = "map" | "profile" | "ldc" | "gender" | "explorer" | "about";
+export type View = "map" | "profile" | "ldc" | "gender" | "leftbehind" | "explorer" | "about";
 export const VIEWS: { id: View; label: string }[] = [
   { id: "map", label: "World map" },
   { id: "profile", label: "Country profile" },
   { id: "ldc", label: "LDCs vs world" },
   { id: "gender", label: "Gender gaps" },
+  { id: "leftbehind", label: "Who is left behind" },
   { id: "explorer", label: "Indicator explorer" },
   { id: "about", label: "About the data" },
 ];

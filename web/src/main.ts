@@ -124,6 +124,7 @@ async function main() {
     profile: async () => (await import("./profile")).createProfileView,
     ldc: async () => (await import("./ldc")).createLDCView,
     gender: async () => (await import("./gender")).createGenderView,
+    leftbehind: async () => (await import("./leftbehind")).createLeftBehindView,
     explorer: async () => (await import("./explorer")).createExplorerView,
     about: async () => (await import("./about")).createAboutView,
   };

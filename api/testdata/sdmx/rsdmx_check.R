@@ -25,7 +25,7 @@ s <- readSDMX(paste0(base, "/dataflow/DRI/DF_OBSERVATIONS/1.0"))
 sex <- as.data.frame(slot(s, "codelists"), codelistId = "CL_SEX")
 check(identical(sort(sex$id), sort(c("_T", "F", "M"))), "CL_SEX: want _T, F, M")
 ind <- as.data.frame(slot(s, "codelists"), codelistId = "CL_INDICATOR")
-check("itu.internet_use" %in% ind$id, "CL_INDICATOR: no itu.internet_use")
+check("itu_internet_use" %in% ind$id, "CL_INDICATOR: no itu_internet_use (itu.internet_use in SDMX spelling)")
 cat("CL_SEX:", paste(sex$id, collapse = " "), "; CL_INDICATOR:", nrow(ind), "codes\n")
 
 flows <- readSDMX(paste0(base, "/dataflow?references=none"))

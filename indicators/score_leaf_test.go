@@ -1,0 +1,69 @@
+package indicators
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// normaliseUntreated gives, to the last bit, what the general path gives
+// (Treat with "none", then Normaliser.Apply, then the validity copied),
+// and the same errors: random values with gaps, both directions, min-max
+// onto two ranges and none; NaN and Inf present, nothing present, no
+// spread.
+func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 5))
+	norms := []Normaliser{{Method: NormMinMax, P1: 0, P2: 100}, {Method: NormMinMax, P1: 1, P2: 5}, {Method: NormNone}}
+	for trial := range 400 {
+		n := 1 + r.IntN(300)
+		raw, valid := make([]float64, n), make([]bool, n)
+		for u := range raw {
+			valid[u] = r.Float64() > 0.1
+			if valid[u] {
+				raw[u] = r.NormFloat64() * math.Pow(10, float64(r.IntN(7)-3))
+				if r.IntN(10) == 0 {
+					raw[u] = float64(r.IntN(3) - 1) // ties, and -0 against +0 below
+				}
+			}
+		}
+		switch trial % 25 {
+		case 1:
+			raw[0], valid[0] = math.NaN(), true
+		case 2:
+			raw[n-1], valid[n-1] = math.Inf(-1), true
+		case 3:
+			clear(valid)
+		case 4:
+			for u := range raw {
+				raw[u] = 7
+			}
+		case 5:
+			raw[0], valid[0] = math.Copysign(0, -1), true
+		}
+		norm := norms[trial%len(norms)]
+		dir := float64(1 - 2*r.IntN(2))
+		name := fmt.Sprintf("trial %d (%d units, %v, direction %v)", trial, n, norm, dir)
+
+		want := make([]float64, n)
+		treated, _, wantErr := Treat(make([]float64, n), raw, valid, Treatment{Method: TreatNone})
+		if wantErr == nil {
+			_, wantErr = norm.Apply(want, treated, valid, NormContext{Direction: int(dir)})
+		}
+		nr := &NodeResult{Raw: append([]float64(nil), raw...), RawValid: valid, Value: make([]float64, n), Valid: make([]bool, n)}
+		gotErr := normaliseUntreated(nr, norm, dir)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
+		}
+		if wantErr != nil {
+			continue
+		}
+		for u := range want {
+			if math.Float64bits(nr.Value[u]) != math.Float64bits(want[u]) || nr.Valid[u] != valid[u] ||
+				math.Float64bits(nr.Treated[u]) != math.Float64bits(treated[u]) {
+				t.Fatalf("%s: unit %d: value %v (valid %v, treated %v), want %v (%v, %v)",
+					name, u, nr.Value[u], nr.Valid[u], nr.Treated[u], want[u], valid[u], treated[u])
+			}
+		}
+	}
+}
