@@ -72,7 +72,7 @@ func unitsRecord(units []*Unit) arrow.RecordBatch {
 }
 
 var groupsSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "group", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "group_code", Type: arrow.BinaryTypes.String}, {Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "kind", Type: arrow.BinaryTypes.String, Nullable: true}, {Name: "definition", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "member", Type: arrow.BinaryTypes.String},
 	// member_from and member_to are a dated group's member years (0: open);
