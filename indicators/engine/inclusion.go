@@ -81,19 +81,33 @@ func (e *Engine) gapRule() (window int, band indicators.ParityBand) {
 }
 
 // classify names a parity index's class for a pair: "<focus> behind"
-// below the band, "Parity" in it, "<reference> behind" above.
-func classify(band indicators.ParityBand, p dims.Pair, v float64) string {
+// below the band, "Parity" in it, "<reference> behind" above; for an
+// indicator where lower is better (polarity -1: a price) the other way
+// round.
+func classify(band indicators.ParityBand, p dims.Pair, v float64, polarity int) string {
 	t, ok := band.Classify(v)
 	if !ok {
 		return ""
 	}
+	low, high := p.FocusName, p.ReferenceName
+	if polarity < 0 {
+		low, high = high, low
+	}
 	switch t.Index {
 	case 1:
-		return p.FocusName + " behind"
+		return low + " behind"
 	case 3:
-		return p.ReferenceName + " behind"
+		return high + " behind"
 	}
 	return t.Name
+}
+
+// polarity is an indicator's registry polarity (1 when unknown).
+func (e *Engine) polarity(indicator string) int {
+	if ind, _, ok := e.reg.Lookup(indicator); ok && ind.Polarity < 0 {
+		return -1
+	}
+	return 1
 }
 
 // pairSeries reads an indicator's two groups of a dimension (every other
@@ -166,7 +180,7 @@ func (e *Engine) InclusionTable(q InclusionQuery) (*InclusionTable, error) {
 				}
 				g := indicators.GenderGap(fv, rv, band.Lo, band.Hi, nan, nan)
 				t.Rows = append(t.Rows, InclusionRow{Unit: unit, Indicator: p.id, Year: y, Focus: fv, Reference: rv,
-					Parity: g.GPS, Class: classify(band, *d.Gap, g.GPS), PointGap: g.PointGap, RelativeGap: g.RelativeGap})
+					Parity: g.GPS, Class: classify(band, *d.Gap, g.GPS, e.polarity(p.id)), PointGap: g.PointGap, RelativeGap: g.RelativeGap})
 			}
 		}
 		for _, grp := range q.Groups {
@@ -213,7 +227,7 @@ func (e *Engine) groupPairRow(g *pipeline.Group, indicator string, d *dims.Dimen
 		row.Focus, row.Reference = nan, nan
 	default:
 		gap := indicators.GenderGap(f.Value, r.Value, band.Lo, band.Hi, nan, nan)
-		row.Parity, row.Class, row.PointGap, row.RelativeGap = gap.GPS, classify(band, p, gap.GPS), gap.PointGap, gap.RelativeGap
+		row.Parity, row.Class, row.PointGap, row.RelativeGap = gap.GPS, classify(band, p, gap.GPS, e.polarity(indicator)), gap.PointGap, gap.RelativeGap
 		row.Note = fmt.Sprintf("%s: %s; %s: %s", fw, f.Note(), rw, r.Note())
 	}
 	row.Figure = row.groupAggregate()

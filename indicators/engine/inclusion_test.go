@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/dims"
 )
@@ -85,5 +86,21 @@ func TestInclusionArea(t *testing.T) {
 	}
 	if _, err := e.InclusionTable(InclusionQuery{Dimension: dims.Status}); err == nil {
 		t.Error("status is not a breakdown: no error")
+	}
+}
+
+// TestClassifyPolarity: where lower is better (a price), the group with the
+// higher value is the one behind.
+func TestClassifyPolarity(t *testing.T) {
+	band := indicators.ParityBand{Lo: 0.98, Hi: 1.02}
+	p := *dims.Area.Gap
+	for _, c := range []struct {
+		v        float64
+		polarity int
+		want     string
+	}{{0.5, 1, "Rural behind"}, {1.5, 1, "Urban behind"}, {1, 1, "Parity"}, {0.5, -1, "Urban behind"}, {1.5, -1, "Rural behind"}} {
+		if got := classify(band, p, c.v, c.polarity); got != c.want {
+			t.Errorf("classify(%v, polarity %d) = %q, want %q", c.v, c.polarity, got, c.want)
+		}
 	}
 }
