@@ -5,23 +5,11 @@ import (
 	"strings"
 
 	"github.com/dri-engine/dri/indicators/engine"
-	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/dims"
 )
 
-// gapDimensions are the breakdowns with an inclusion gap, by column name.
-func gapDimensions() []string {
-	var out []string
-	for _, d := range dims.Breakdowns {
-		if d.Gap != nil {
-			out = append(out, d.Column)
-		}
-	}
-	return out
-}
-
 var gapsParams = []paramSpec{
-	{name: "dimension", typ: "string", enum: gapDimensions(),
+	{name: "dimension", typ: "string", enum: dims.GapColumns(),
 		desc: "the breakdown (default sex): sex (women/men), area (rural/urban), income (poorest 40 %/richest 60 %), age (15-24/25+), education (primary or less/secondary or more), labour (outside/in the labour force)"},
 	{name: "unit", typ: "string", list: true, desc: "units: ISO3, ISO2 or group codes (groups: the group rule, see docs/DECISIONS.md)"},
 	{name: "year", typ: "integer", desc: "year (values up to the gap window before it; default: the latest year with a pair of values)"},
@@ -54,7 +42,7 @@ func handleGaps(r *request) (*Result, error) {
 	if d, ok := dims.ByColumn(name); ok && d.Gap != nil {
 		dim = d
 	} else {
-		r.errs.add("dimension", "%q: want one of %s", name, strings.Join(gapDimensions(), ", "))
+		r.errs.add("dimension", "%q: want one of %s", name, strings.Join(dims.GapColumns(), ", "))
 	}
 	units, groups := parseUnits(r, "unit")
 	gopt := groupOptions(r)
@@ -80,14 +68,7 @@ func handleGaps(r *request) (*Result, error) {
 	t := newTable(gapsColumns)
 	w := newRowWriter(t)
 	for _, g := range it.Rows {
-		w.str("unit", g.Unit)
-		if g.Group != nil {
-			w.str("unit_name", g.Group.Name)
-			w.str("type", pipeline.UnitGroup)
-		} else {
-			w.str("unit_name", names[g.Unit])
-			w.str("type", unitType(r.ds, g.Unit))
-		}
+		setUnitCells(w, r.ds, names, g.Unit, g.Group)
 		w.str("indicator", g.Indicator)
 		w.str("dimension", dim.Column)
 		w.str("focus", it.Pair.Focus)

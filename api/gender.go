@@ -16,6 +16,19 @@ var genderColumns = append([]colSpec{{"unit", KindString, "REF_AREA"}, {"unit_na
 
 const sdmxGender = "DRI:DF_GENDER_PARITY(1.0)"
 
+// setUnitCells sets a gap row's unit, unit_name and type: a group row's
+// from its group, a unit's from the reference (/v1/gender and /v1/gaps).
+func setUnitCells(w *rowWriter, ds *Dataset, names map[string]string, code string, g *pipeline.Group) {
+	w.str("unit", code)
+	if g != nil {
+		w.str("unit_name", g.Name)
+		w.str("type", pipeline.UnitGroup)
+		return
+	}
+	w.str("unit_name", names[code])
+	w.str("type", unitType(ds, code))
+}
+
 // handleGender is GET /v1/gender: engine.GenderTable (the table dri gaps
 // prints), rendered.
 func handleGender(r *request) (*Result, error) {
@@ -49,14 +62,7 @@ func handleGender(r *request) (*Result, error) {
 	t := newTable(genderColumns)
 	w := newRowWriter(t)
 	for _, g := range gt.Rows {
-		w.str("unit", g.Unit)
-		if g.Group != nil {
-			w.str("unit_name", g.Group.Name)
-			w.str("type", pipeline.UnitGroup)
-		} else {
-			w.str("unit_name", names[g.Unit])
-			w.str("type", unitType(r.ds, g.Unit))
-		}
+		setUnitCells(w, r.ds, names, g.Unit, g.Group)
 		w.str("indicator", g.Indicator)
 		w.integer("year", g.Year)
 		w.float("female", g.Female)

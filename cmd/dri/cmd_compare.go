@@ -176,7 +176,7 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&data.path, "data", "", dataUsage)
 	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
 	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
-	by := fs.String("by", "", "breakdown of the gaps: "+strings.Join(gapDimensions(), ", ")+" (default: the gender table)")
+	by := fs.String("by", "", "breakdown of the gaps: "+strings.Join(dims.GapColumns(), ", ")+" (default: the gender table)")
 	indicator := fs.String("indicator", "", "with --by: only these indicators")
 	format := fs.String("format", "table", "output: table, csv or json")
 	membership := membershipFlag(fs)
@@ -194,7 +194,7 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	if *by != "" {
 		d, ok := dims.ByColumn(*by)
 		if !ok || d.Gap == nil {
-			return usagef("--by: %q is not one of %s", *by, strings.Join(gapDimensions(), ", "))
+			return usagef("--by: %q is not one of %s", *by, strings.Join(dims.GapColumns(), ", "))
 		}
 		dim = d
 	} else if *indicator != "" {
@@ -247,17 +247,6 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 	}
 	warnUnscored(e, keep, shown)
 	return t.write(e.stdout, *format)
-}
-
-// gapDimensions are the breakdowns with an inclusion gap.
-func gapDimensions() []string {
-	var out []string
-	for _, d := range dims.Breakdowns {
-		if d.Gap != nil {
-			out = append(out, d.Column)
-		}
-	}
-	return out
 }
 
 // printInclusion prints the inclusion gaps of one dimension: the columns of

@@ -195,6 +195,19 @@ var Breakdowns = []*Dimension{Sex, Area, Age, Income, Education, Labour}
 // All are every dimension of this package, in column order.
 var All = []*Dimension{Sex, Area, Age, Income, Education, Labour, Status}
 
+// GapColumns are the column names of the breakdowns with an inclusion gap
+// (a Pair), in column order: what /v1/gaps?dimension= and dri gaps --by
+// take.
+func GapColumns() []string {
+	var out []string
+	for _, d := range Breakdowns {
+		if d.Gap != nil {
+			out = append(out, d.Column)
+		}
+	}
+	return out
+}
+
 // Codes returns the dimension's listed codes, in order (a copy). For the
 // age dimension these are the named codes only, not every band it accepts.
 func (d *Dimension) Codes() []Code { return slices.Clone(d.codes) }
