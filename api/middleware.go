@@ -43,7 +43,7 @@ func (s *Server) recoverer(c *gin.Context) {
 func (s *Server) baseHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, Retry-After, Content-Encoding")
+	h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, Retry-After, Content-Encoding, "+HeaderSnapshot)
 	h.Set("Vary", "Accept, Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")

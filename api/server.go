@@ -40,6 +40,12 @@ type Dataset struct {
 	Uploads []snapshot.StoredUpload
 }
 
+// HeaderSnapshot names, on every response answered from a dataset, the id
+// of the dataset that answered (the one the handler read, so a client or a
+// test behind a load balancer sees which snapshot it got, even across a
+// swap).
+const HeaderSnapshot = "X-DRI-Snapshot"
+
 // Provider gives the Dataset to serve now.
 type Provider interface {
 	Current() *Dataset
@@ -375,6 +381,7 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 			Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
 		return
 	}
+	w.Header().Set(HeaderSnapshot, ds.ID)
 	etag := ""
 	if rt.cacheable {
 		etag = s.etag(ds.ID, req, q, f)
