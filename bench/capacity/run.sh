@@ -21,9 +21,8 @@
 # Usage: bench/capacity/run.sh [ROUNDS]   (default 3)
 # Environment: CAP_DIR (default /tmp/dri-capacity) holds the binary, the files,
 # the logs and wrk's output; DRI (default: go build of ./cmd/dri); DURATION
-# (default 10s), CONNS (64), THREADS (2), DRI_PORT (18080), NGINX_PORT (18081);
-# CPUPROFILE=FILE takes a CPU profile of dri over the first dri round (dri's
-# test-only profiling listener, DRI_DEBUG_ADDR; see docs/BENCHMARKS.md).
+# (default 10s), CONNS (64), THREADS (2), DRI_PORT (18080), NGINX_PORT (18081).
+# bench/capacity/profile.sh takes a CPU profile of the server under the same load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -164,12 +163,6 @@ ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ 
 bench() {
   local name=$1 base=$2 pid=$3 round=$4 out="$dir/wrk-$1-$4.txt"
   local c0 c1
-  if [[ $name == dri && $round == 1 && -n ${CPUPROFILE:-} && -n ${DRI_DEBUG_ADDR:-} ]]; then
-    local secs=${duration%s}
-    curl -fsS -o "$CPUPROFILE" "http://$DRI_DEBUG_ADDR/debug/pprof/profile?seconds=$((secs - 2))" &
-    pids+=("$!")
-    sleep 1
-  fi
   c0=$(cpu_ticks "$pid")
   wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'Accept-Encoding: gzip' "$base$path" >"$out"
   c1=$(cpu_ticks "$pid")
