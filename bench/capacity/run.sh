@@ -142,17 +142,17 @@ curl -fsS -H 'Accept-Encoding: gzip' -o "$dir/nginx.body" "$nginx_base$path"
 cmp "$dir/nginx.body" "$dir/nginx/html/v1/scores/compass.json.gz" || { echo "bench-capacity: nginx sends other bytes than dri" >&2; exit 1; }
 echo "body: $(wc -c <"$dir/nginx.body") bytes gzip ($(wc -c <"$dir/nginx/html/v1/scores/compass.json") identity), the same bytes from both" >&2
 
-# cpu_ticks PID...: user+system clock ticks of the processes and their
+# cpu_ticks PID: user and system clock ticks of the process and its
 # children so far (nginx: master and workers).
 cpu_ticks() {
-  local t=0 p
-  for p in "$@"; do
-    for q in $p $(pgrep -P "$p" || true); do
-      [[ -r /proc/$q/stat ]] || continue
-      t=$((t + $(awk '{print $14 + $15}' "/proc/$q/stat")))
-    done
+  local u=0 s=0 q a b
+  for q in $1 $(pgrep -P "$1" || true); do
+    [[ -r /proc/$q/stat ]] || continue
+    read -r a b < <(awk '{print $14, $15}' "/proc/$q/stat")
+    u=$((u + a))
+    s=$((s + b))
   done
-  echo "$t"
+  echo "$u $s"
 }
 hz=$(getconf CLK_TCK)
 
@@ -162,10 +162,10 @@ ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ 
 # bench NAME BASE PID ROUND: one wrk run; appends "name rps p50 p99 cpu_us_per_req" to results.
 bench() {
   local name=$1 base=$2 pid=$3 round=$4 out="$dir/wrk-$1-$4.txt"
-  local c0 c1
-  c0=$(cpu_ticks "$pid")
+  local u0 s0 u1 s1
+  read -r u0 s0 < <(cpu_ticks "$pid")
   wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'Accept-Encoding: gzip' "$base$path" >"$out"
-  c1=$(cpu_ticks "$pid")
+  read -r u1 s1 < <(cpu_ticks "$pid")
   if grep -q 'Non-2xx\|Socket errors' "$out"; then
     echo "bench-capacity: $name round $round had errors:" >&2
     grep 'Non-2xx\|Socket errors' "$out" >&2
@@ -176,10 +176,13 @@ bench() {
   reqs=$(awk '/requests in/ {print $1}' "$out")
   p50=$(ms "$(awk '$1 == "50%" {print $2}' "$out")")
   p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out")")
-  local cpu
-  cpu=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
-  printf '%-6s round %d  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  server CPU %6.1f us/req\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu"
-  echo "$name $rps $p50 $p99 $cpu" >>"$dir/results.txt"
+  local cpu user sys
+  user=$(awk -v t=$((u1 - u0)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  sys=$(awk -v t=$((s1 - s0)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
+  printf '%-6s round %d  %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  server CPU %6.1f us/req (user %5.1f, system %5.1f)\n' \
+    "$name" "$round" "$rps" "$p50" "$p99" "$cpu" "$user" "$sys"
+  echo "$name $rps $p50 $p99 $cpu $user $sys" >>"$dir/results.txt"
 }
 
 : >"$dir/results.txt"
@@ -196,10 +199,13 @@ for ((r = 1; r <= rounds; r++)); do
   fi
 done
 echo "after: $(uptime)"
-awk '
-  { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; cpu[$1] += $5 }
-  END {
-    for (s in n) printf "%-6s mean %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  server CPU %6.1f us/req\n", s, rps[s]/n[s], p50[s]/n[s], p99[s]/n[s], cpu[s]/n[s]
-    printf "dri/nginx: throughput %.2fx (goal >= 0.6), p99 %.2fx (goal <= 1.5), CPU per request %.2fx\n",
-      rps["dri"]/rps["nginx"], p99["dri"]/p99["nginx"], cpu["dri"]/cpu["nginx"]
-  }' "$dir/results.txt"
+# The summary takes the median of the rounds: on a shared machine one round's
+# p99 can be ten times another's, and a mean would follow the outlier.
+median() { grep "^$1 " "$dir/results.txt" | awk -v c="$2" '{print $c}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+for s in dri nginx; do
+  printf '%-6s median %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  server CPU %6.1f us/req (user %5.1f, system %5.1f)\n' \
+    "$s" "$(median $s 2)" "$(median $s 3)" "$(median $s 4)" "$(median $s 5)" "$(median $s 6)" "$(median $s 7)"
+done
+awk -v r1="$(median dri 2)" -v r2="$(median nginx 2)" -v p1="$(median dri 4)" -v p2="$(median nginx 4)" -v c1="$(median dri 5)" -v c2="$(median nginx 5)" 'BEGIN {
+  printf "dri/nginx (medians): throughput %.2fx (goal >= 0.6), p99 %.2fx (goal <= 1.5), server CPU per request %.2fx\n", r1 / r2, p1 / p2, c1 / c2
+}'
