@@ -111,8 +111,15 @@ func Start(t testing.TB) *Server {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	// The first write makes the master grow volumes (several seconds):
-	// done here, so that the tests' own timeouts measure DRI.
+	s.waitWritable(ctx)
+	return s
+}
+
+// waitWritable waits until a write succeeds: the first write makes the
+// master grow volumes, and after a restart the volumes must register again
+// (several seconds each), so that the tests' own timeouts measure DRI.
+func (s *Server) waitWritable(ctx context.Context) {
+	s.t.Helper()
 	for {
 		_, err := s.Client().PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(s.Bucket), Key: aws.String(".warm-up"),
 			Body: strings.NewReader("x")})
@@ -120,11 +127,10 @@ func Start(t testing.TB) *Server {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("weedtest: the first write to %s failed for 90 s: %v\n%s", s.Endpoint, err, s.Log())
+			s.t.Fatalf("weedtest: writes to %s failed for 90 s: %v\n%s", s.Endpoint, err, s.Log())
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	return s
 }
 
 // Env is the environment a `dri serve` child process needs to reach the
@@ -193,6 +199,7 @@ func (s *Server) Restart() {
 	for {
 		_, err := s.Client().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(s.Bucket)})
 		if err == nil {
+			s.waitWritable(ctx)
 			return
 		}
 		if ctx.Err() != nil {
