@@ -318,7 +318,7 @@ func (s *Server) adminResult(r *request, who, what string, out *AdminOutcome, er
 	case errors.Is(err, ErrStateUnavailable):
 		s.audit(r, who, what, "failed: "+err.Error(), nil)
 		p := newProblem(http.StatusServiceUnavailable, CodeUnavailable,
-			"the shared state cannot be reached, so nothing can be made durable: "+err.Error()+"; nothing changed")
+			strings.TrimPrefix(err.Error(), ErrStateUnavailable.Error()+": ")+": nothing can be made durable, so nothing changed; retry later")
 		p.RetryAfter = 5
 		return nil, p
 	case err != nil:

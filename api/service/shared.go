@@ -124,6 +124,10 @@ func (s *Service) failed(op string, err error) error {
 	}
 	s.metrics().failures.WithLabelValues(op).Inc()
 	if errors.Is(err, objstore.ErrUnavailable) {
+		if s.Degraded() == "" {
+			s.Log.Warn("shared state unreachable: serving the snapshot loaded, uploads refused (503) until it is back",
+				"op", op, "err", err)
+		}
 		s.health.fail(fmt.Sprintf("object store unreachable (%s): %v", op, err))
 		return fmt.Errorf("%w: %w", api.ErrStateUnavailable, err)
 	}

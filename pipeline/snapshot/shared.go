@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/objstore"
 )
 
@@ -268,4 +271,77 @@ func (sh *Shared) fetchUpload(ctx context.Context, rel string) error {
 		return sh.Cache.Relative(err)
 	}
 	return nil
+}
+
+// Snapshots lists the complete snapshots in the store (those with a
+// manifest), newest first, marking the one the pointer names. Info.Path is
+// empty: the files are in the store.
+func (sh *Shared) Snapshots(ctx context.Context) ([]Info, error) {
+	p, err := sh.ReadPointer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := sh.Store.List(ctx, StateSnapshots+"/")
+	if err != nil {
+		return nil, err
+	}
+	var out []Info
+	for _, k := range keys {
+		id, ok := strings.CutSuffix(strings.TrimPrefix(k, StateSnapshots+"/"), "/"+ManifestFile)
+		if !ok || !validID(id) {
+			continue
+		}
+		data, _, err := sh.Store.Get(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		var m Manifest
+		if err := json.Unmarshal(data, &m); err != nil || m.ID != id {
+			return nil, fmt.Errorf("pipeline: shared state: %s: not the manifest of %s", k, id)
+		}
+		out = append(out, Info{ID: id, Created: m.Created, Current: id == p.Snapshot, Manifest: &m})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.After(out[j].Created)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Uploads lists the uploads in the store with the snapshots of list whose
+// catalogue names each (an upload no snapshot names was sent by a request
+// that did not reach its commit point: kept, never served).
+func (sh *Shared) Uploads(ctx context.Context, list []Info) ([]StoredUpload, error) {
+	keys, err := sh.Store.List(ctx, StateUploads+"/")
+	if err != nil {
+		return nil, err
+	}
+	out := []StoredUpload{}
+	byName := map[string]int{}
+	for _, k := range keys {
+		byName[k] = len(out)
+		out = append(out, StoredUpload{File: k})
+	}
+	for _, info := range list {
+		data, _, err := sh.Store.Get(ctx, snapshotKey(info.ID, CatalogFile))
+		if err != nil {
+			return nil, err
+		}
+		var c pipeline.Catalogue
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, fmt.Errorf("pipeline: shared state: snapshot %s: %s: %w", info.ID, CatalogFile, err)
+		}
+		for _, e := range UserEntries(&c) {
+			if i, ok := byName[e.File]; ok {
+				u := &out[i]
+				u.Snapshots = append(u.Snapshots, info.ID)
+				if !slices.Contains(u.Sources, e.ID) {
+					u.Sources = append(u.Sources, e.ID)
+				}
+			}
+		}
+	}
+	return out, nil
 }
