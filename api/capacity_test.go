@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -108,5 +109,69 @@ func BenchmarkCachedScores(b *testing.B) {
 		if w.status != http.StatusOK {
 			b.Fatalf("GET %s: status %d", dashboardScores, w.status)
 		}
+	}
+}
+
+// TestHTTPServerReplies: through HTTPServer on a real connection (where
+// replies of 2 KiB and more are corked and flushed), the score table is
+// the same bytes as the handler writes in process, first computed and then
+// from the cache, gzip and identity; a HEAD gets its Content-Length and no
+// body; a small reply (not corked) is whole too.
+func TestHTTPServerReplies(t *testing.T) {
+	s := capacityServer(t, io.Discard)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := s.HTTPServer()
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(method, target, encoding string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, base+target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("%s %s: reading the body: %v", method, target, err)
+		}
+		return resp, body
+	}
+	for _, tc := range []struct{ name, target, encoding string }{
+		{"gzip", dashboardScores, "gzip"},
+		{"identity", dashboardScores, ""},
+		{"small", "/v1/units/KEN", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := get(t, s.Handler(), tc.target, "Accept-Encoding", tc.encoding)
+			// 2 KiB: api.corkAbove, the size from which a reply is corked.
+			if corked := want.Body.Len() >= 2<<10; corked != (tc.name != "small") {
+				t.Fatalf("%s is %d bytes: the case %q needs a reply on the other side of 2 KiB", tc.target, want.Body.Len(), tc.name)
+			}
+			for _, pass := range []string{"computed", "cached"} {
+				resp, body := fetch(http.MethodGet, tc.target, tc.encoding)
+				if resp.StatusCode != http.StatusOK || !bytes.Equal(body, want.Body.Bytes()) {
+					t.Fatalf("%s GET %s: status %d, %d bytes; want 200 and the handler's %d bytes", pass, tc.target, resp.StatusCode, len(body), want.Body.Len())
+				}
+				if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+					t.Errorf("%s GET %s: Content-Length %s, want %d", pass, tc.target, got, len(body))
+				}
+			}
+			resp, body := fetch(http.MethodHead, tc.target, tc.encoding)
+			if resp.StatusCode != http.StatusOK || len(body) != 0 || resp.ContentLength != int64(want.Body.Len()) {
+				t.Errorf("HEAD %s: status %d, %d body bytes, Content-Length %d; want 200, none, %d", tc.target, resp.StatusCode, len(body), resp.ContentLength, want.Body.Len())
+			}
+		})
 	}
 }
