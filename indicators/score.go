@@ -221,6 +221,49 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 // selectValues fills a leaf's Raw/RawValid/Year with each unit's value of the
 // target year (window 0) or the latest within the window.
 func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int) {
+	selectValuesStats(mem, nr, p, key, year, window, nil)
+}
+
+// leafStats is what normaliseUntreated's first pass learns of a leaf's
+// selected values, gathered while they are selected (one pass over the
+// values instead of two; docs/BENCHMARKS.md, round 3): how many are
+// present, the first non-finite one in unit order, and the minimum and
+// maximum of x*dir with minMax's comparisons (-0 below +0). The minimum and
+// maximum of finite values under that order do not depend on the order in
+// which the values are seen, so the year-row path, which visits the units
+// year by year, finds the same ones.
+type leafStats struct {
+	dir    float64
+	n      int
+	bad    int // unit of the first non-finite value; -1: none
+	badV   float64
+	lo, hi float64
+}
+
+func newLeafStats(dir float64) leafStats {
+	return leafStats{dir: dir, bad: -1, lo: math.Inf(1), hi: math.Inf(-1)}
+}
+
+// see counts a present value of unit u.
+func (st *leafStats) see(u int, v float64) {
+	if !finite(v) {
+		if st.bad < 0 || u < st.bad {
+			st.bad, st.badV = u, v
+		}
+		return
+	}
+	st.n++
+	y := v * st.dir
+	if y < st.lo || y == 0 && st.lo == 0 && math.Signbit(y) {
+		st.lo = y
+	}
+	if y > st.hi || y == 0 && st.hi == 0 && !math.Signbit(y) {
+		st.hi = y
+	}
+}
+
+// selectValuesStats is selectValues; a non-nil st sees every value selected.
+func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int, st *leafStats) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
 	if rows := p.rows(key); rows != nil {
@@ -236,6 +279,9 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 			for u, v := range rows.values[i] {
 				if !nr.RawValid[u] && !math.IsNaN(v) {
 					nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+					if st != nil {
+						st.see(u, v)
+					}
 				}
 			}
 		}
@@ -255,11 +301,17 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 			// without its loop and call.
 			if y, v := s.Years[0], s.Values[0]; y <= year && y >= year-window && !math.IsNaN(v) {
 				nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+				if st != nil {
+					st.see(u, v)
+				}
 			}
 			continue
 		}
 		if v, y, ok := latest(s.Years, s.Values, year, window); ok {
 			nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
+			if st != nil {
+				st.see(u, v)
+			}
 		}
 	}
 }
@@ -274,10 +326,6 @@ func scoreComposite(res *Result, p *Panel) error {
 			continue
 		}
 		info := p.Info[node.Indicator]
-		selectValues(res.mem, nr, p, node.Key(), res.Year, f.YearWindow)
-		if err := impute(res, nr, p); err != nil {
-			return err
-		}
 		dir := info.Polarity
 		if node.Direction != 0 {
 			dir = node.Direction
@@ -285,8 +333,24 @@ func scoreComposite(res *Result, p *Panel) error {
 		if dir == 0 {
 			dir = 1
 		}
-		if fast := res.Treatment.Method == TreatNone && (res.Normalisation.Method == NormMinMax ||
-			res.Normalisation.Method == NormNone) && (dir == 1 || dir == -1); fast {
+		fast := res.Treatment.Method == TreatNone && (res.Normalisation.Method == NormMinMax ||
+			res.Normalisation.Method == NormNone) && (dir == 1 || dir == -1)
+		if fast && res.Imputation.Method == ImputationNone {
+			// Selection, the checks and the minimum and maximum in one
+			// pass, then the scores.
+			st := newLeafStats(float64(dir))
+			selectValuesStats(res.mem, nr, p, node.Key(), res.Year, f.YearWindow, &st)
+			if err := normaliseSeen(nr, res.Normalisation, &st); err != nil {
+				nr.Excluded = exclusion(err)
+				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
+			}
+			continue
+		}
+		selectValues(res.mem, nr, p, node.Key(), res.Year, f.YearWindow)
+		if err := impute(res, nr, p); err != nil {
+			return err
+		}
+		if fast {
 			if err := normaliseUntreated(nr, res.Normalisation, float64(dir)); err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
@@ -378,31 +442,33 @@ func scoreComposite(res *Result, p *Panel) error {
 // treatment "none" leaves the values as they are; missing values are 0 in
 // both, as copyPresent leaves them. dir is 1 or -1.
 func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
-	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
-	lo, hi := math.Inf(1), math.Inf(-1)
-	n := 0
-	for u, ok := range valid {
+	st := newLeafStats(dir)
+	for u, ok := range nr.RawValid {
 		if !ok {
-			x[u] = 0
+			nr.Raw[u] = 0
 			continue
 		}
-		v := x[u]
-		if !finite(v) {
-			return kernelError("Treat", ErrNaN, "x[%d] = %v", u, v)
+		if v := nr.Raw[u]; !finite(v) {
+			// The first in unit order: the check stops here.
+			st.bad, st.badV = u, v
+			break
 		}
-		n++
-		y := v * dir
-		// minMax's comparisons: -0 below +0.
-		if y < lo || y == 0 && lo == 0 && math.Signbit(y) {
-			lo = y
-		}
-		if y > hi || y == 0 && hi == 0 && !math.Signbit(y) {
-			hi = y
-		}
+		st.see(u, nr.Raw[u])
 	}
-	if n == 0 {
+	return normaliseSeen(nr, norm, &st)
+}
+
+// normaliseSeen is normaliseUntreated's second pass, after its first or
+// selectValuesStats has seen the values (missing values are 0 in Raw).
+func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
+	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
+	if st.bad >= 0 {
+		return kernelError("Treat", ErrNaN, "x[%d] = %v", st.bad, st.badV)
+	}
+	if st.n == 0 {
 		return kernelError("Treat", ErrNoData, "no present value among %d", len(x))
 	}
+	lo, hi, dir := st.lo, st.hi, st.dir
 	minmax := norm.Method == NormMinMax
 	if minmax && hi == lo {
 		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)

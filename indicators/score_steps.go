@@ -174,37 +174,70 @@ func finish(res *Result) error {
 }
 
 // coverage computes every node's coverage, bottom-up (children follow
-// their parent in pre-order): first each node's count of leaves with data
-// per unit (a leaf's own data, an aggregate's children's counts summed;
-// whole numbers, so exact in any order), then divided by the node's number
-// of leaves.
+// their parent in pre-order): each node's count of leaves with data per
+// unit (a leaf's own data, an aggregate's children's counts summed; whole
+// numbers, so exact in any order), then divided by the node's number of
+// leaves. A parent writes its leaves' coverage and divides its aggregate
+// children's counts while it reads them (one pass over a child instead of
+// three; docs/BENCHMARKS.md, round 3): the same counts, the same divisions.
 func coverage(res *Result) {
 	f := res.Framework
 	n := len(res.Units)
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		nr := res.Nodes[i]
-		nr.Coverage = res.mem.f64.take(n)
 		if nr.Node.IsIndicator() {
-			for u, ok := range nr.RawValid {
-				if ok {
-					nr.Coverage[u] = 1
-				}
+			if i == 0 {
+				// A framework of one indicator: no parent writes it.
+				nr.Coverage = leafCoverage(res.mem.f64.take(n), nr.RawValid)
 			}
 			continue
 		}
+		cov := res.mem.f64.take(n)
+		nr.Coverage = cov
 		for _, c := range nr.Node.Children {
-			for u, k := range res.Nodes[c.index].Coverage {
-				nr.Coverage[u] += k
+			cr := res.Nodes[c.index]
+			if c.IsIndicator() {
+				cr.Coverage = res.mem.f64.take(n)
+				kc := cr.Coverage[:len(cov)]
+				for u, ok := range cr.RawValid {
+					if ok {
+						kc[u] = 1
+						cov[u]++
+					}
+				}
+				continue
+			}
+			kc := cr.Coverage[:len(cov)]
+			if leaves := c.leaves; leaves > 1 {
+				d := float64(leaves)
+				for u, k := range kc {
+					cov[u] += k
+					kc[u] = k / d
+				}
+				continue
+			}
+			for u, k := range kc {
+				cov[u] += k
+			}
+		}
+		if i == 0 {
+			if leaves := nr.Node.leaves; leaves > 1 {
+				for u := range cov {
+					cov[u] /= float64(leaves)
+				}
 			}
 		}
 	}
-	for _, nr := range res.Nodes {
-		if leaves := nr.Node.leaves; leaves > 1 {
-			for u := range nr.Coverage {
-				nr.Coverage[u] /= float64(leaves)
-			}
+}
+
+// leafCoverage is an indicator's coverage: 1 where it has data.
+func leafCoverage(dst []float64, valid []bool) []float64 {
+	for u, ok := range valid {
+		if ok {
+			dst[u] = 1
 		}
 	}
+	return dst
 }
 
 // rankAndClassify ranks the aggregates, and the indicators when the
