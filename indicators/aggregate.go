@@ -398,12 +398,20 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		badA        [block]float64 // the first non-finite child value
 		nanA        [block]bool
 		presentA    [block]int
+		missA       [block]float64 // the weights of the children missing
 	)
 	var all neumaier // the weights of all children
 	finiteWeights := true
+	// Whole weights of at most 2^40 (equal weights, explicit weights 1, 2,
+	// ...), fewer than 2^12 of them: every sum of some of them is exact in
+	// float64, so the Neumaier sum of the weights present is exactly the
+	// sum of all less those missing (its compensation stays 0, and x - x
+	// is +0 as its sums of zeros are), which the column loop gathers.
+	whole := len(cols) < 1<<12
 	for k := range cols {
 		wk := weight(w, k)
 		finiteWeights = finiteWeights && finite(wk)
+		whole = whole && wk == math.Trunc(wk) && math.Abs(wk) <= 1<<40
 		all.add(wk)
 	}
 	if !finiteWeights {
@@ -416,11 +424,12 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		hi := min(lo+block, n)
 		m := hi - lo
 		sum, comp, bad := sumA[:m], compA[:m], badA[:m]
-		nan, present := nanA[:m], presentA[:m]
+		nan, present, miss := nanA[:m], presentA[:m], missA[:m]
 		clear(sum)
 		clear(comp)
 		clear(nan)
 		clear(present)
+		clear(miss)
 		for k, c := range cols {
 			wk := weight(w, k)
 			var valid []bool
@@ -429,6 +438,7 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 			}
 			for i, x := range c[lo:hi] {
 				if valid != nil && !valid[i] {
+					miss[i] += wk
 					continue
 				}
 				present[i]++
@@ -466,7 +476,9 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 				return err
 			}
 			sw := all
-			if np < len(cols) {
+			if np < len(cols) && whole {
+				sw = neumaier{s: all.s - miss[i]}
+			} else if np < len(cols) {
 				sw = neumaier{}
 				for k := range cols {
 					if valids == nil || valids[k] == nil || valids[k][u] {

@@ -119,24 +119,17 @@ func TestAggregateColumns(t *testing.T) {
 			cols[k][u], valids[k][u] = 1+r.Float64()*99, r.Float64() > 0.25
 		}
 	}
-	w := []float64{1, 2, 0.5, 0, 3, 1}
-	for _, s := range []string{"amean", "gmean", "hmean", "genmean:2", "genmean:-0.5"} {
-		a, _ := ParseAggregation(s)
-		got, gotValid, err := a.AggregateColumns(nil, nil, cols, valids, w, 0.5)
-		if err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-		x, v := make([]float64, kids), make([]bool, kids)
-		for u := 0; u < units; u++ {
-			for k := range cols {
-				x[k], v[k] = cols[k][u], valids[k][u]
-			}
-			want, ok, err := a.Aggregate(x, v, w, 0.5)
-			if err != nil || ok != gotValid[u] || (ok && want != got[u]) || (!ok && got[u] != 0) {
-				t.Errorf("%s unit %d: AggregateColumns = %v, %v; Aggregate = %v, %v, %v", s, u, got[u], gotValid[u], want, ok, err)
-			}
+	// Fractional weights; whole ones (aggregateArithmetic's sum of the
+	// weights present by difference), with a zero, negative ones whose
+	// present sum can be 0, one of 2^40 (its bound); equal weights (nil).
+	// (Negative weights: the arithmetic mean only, the others' results
+	// are then outside their domains.)
+	for _, w := range [][]float64{{1, 2, 0.5, 0, 3, 1}, {1, 2, 0, 0, 3, 1}, {1 << 40, 1, 3, 1, 1, 7}, nil} {
+		for _, s := range []string{"amean", "gmean", "hmean", "genmean:2", "genmean:-0.5"} {
+			columnsAsUnits(t, s, w, cols, valids)
 		}
 	}
+	columnsAsUnits(t, "amean", []float64{1, -1, 2, -2, 3, 5}, cols, valids)
 	// An error names the unit.
 	_, _, err := Aggregation{Method: AggArithmetic}.AggregateColumns(nil, nil, [][]float64{{1, 2}, {3, math.Inf(1)}}, nil, nil, 0)
 	if !errors.Is(err, ErrNaN) || err.Error() != "indicators: Aggregation.AggregateColumns: unit 1: child value or weight +Inf: NaN or infinity marked present" {
@@ -145,6 +138,27 @@ func TestAggregateColumns(t *testing.T) {
 	_, _, err = Aggregation{Method: AggGeometric}.AggregateColumns(nil, nil, [][]float64{{1, -1}}, nil, nil, 0)
 	if !errors.Is(err, ErrDomain) || err.Error() != "indicators: Aggregation.AggregateColumns: unit 1: gmean of a child value -1: outside the method's domain" {
 		t.Errorf("AggregateColumns error = %v", err)
+	}
+}
+
+// columnsAsUnits checks AggregateColumns against Aggregate unit by unit,
+// bit for bit.
+func columnsAsUnits(t *testing.T, s string, w []float64, cols [][]float64, valids [][]bool) {
+	t.Helper()
+	a, _ := ParseAggregation(s)
+	got, gotValid, err := a.AggregateColumns(nil, nil, cols, valids, w, 0.5)
+	if err != nil {
+		t.Fatalf("%s %v: %v", s, w, err)
+	}
+	x, v := make([]float64, len(cols)), make([]bool, len(cols))
+	for u := range got {
+		for k := range cols {
+			x[k], v[k] = cols[k][u], valids[k][u]
+		}
+		want, ok, err := a.Aggregate(x, v, w, 0.5)
+		if err != nil || ok != gotValid[u] || (ok && want != got[u]) || (!ok && got[u] != 0) {
+			t.Errorf("%s %v unit %d: AggregateColumns = %v, %v; Aggregate = %v, %v, %v", s, w, u, got[u], gotValid[u], want, ok, err)
+		}
 	}
 }
 
