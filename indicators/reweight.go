@@ -51,11 +51,20 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 		res.WeightScheme = "explicit"
 	}
 	// Indicators and the aggregates with no data under them are base's
-	// (their ranks too, when base has the indicators' ranks); the other
-	// aggregates are computed here.
+	// (their ranks too, when base has the indicators' ranks); so are the
+	// aggregates that would be computed as base computed them (kept); the
+	// others are computed here.
+	weights := make([]float64, len(f.nodes))
+	for i, node := range f.nodes {
+		weights[i] = node.EffectiveWeight()
+		if ow, ok := opt.Weights[node.Code]; ok {
+			weights[i] = ow
+		}
+	}
+	res.kept = keptAggregates(base, res, weights)
 	n, leaves, scored := len(base.Units), f.leaves(), 0
-	for _, node := range f.nodes {
-		if !node.IsIndicator() && !node.NoData() {
+	for i, node := range f.nodes {
+		if !node.IsIndicator() && !node.NoData() && !res.kept[i] {
 			scored++
 		}
 	}
@@ -74,11 +83,14 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 	res.mem.tiers.reserve(tiers * n)
 	res.Nodes = res.mem.nodeResults(len(f.nodes))
 	for i, node := range f.nodes {
-		w := node.EffectiveWeight()
-		if ow, ok := opt.Weights[node.Code]; ok {
-			w = ow
-		}
+		w := weights[i]
 		nr, b := res.Nodes[i], base.Nodes[i]
+		if res.kept[i] {
+			// Its values, ranks, tiers and parts: base's, read-only.
+			*nr = *b
+			nr.Weight = w
+			continue
+		}
 		if node.IsIndicator() || node.NoData() {
 			*nr = *b
 			nr.Weight = w
@@ -97,4 +109,35 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// keptAggregates says which aggregates res can share with base: with the
+// explicit weight scheme in both and the same aggregation, an aggregate is
+// computed from the same children's values with the same weights, so to
+// the same bits (its ranks and tiers too), when no weight under it differs
+// from base's (a child's Weight in base is the weight it was aggregated
+// with) and none of its aggregate children is computed again. A what-if
+// that changes a pillar's weight computes the aggregates above the pillar
+// only (docs/BENCHMARKS.md, round 3). weights[i] is node i's weight in res.
+func keptAggregates(base, res *Result, weights []float64) []bool {
+	f := base.Framework
+	kept := make([]bool, len(f.nodes))
+	if res.WeightScheme != "explicit" || base.WeightScheme != "explicit" || res.Aggregation != base.Aggregation {
+		return kept
+	}
+	for i := len(f.nodes) - 1; i >= 0; i-- { // children after their parent
+		node := f.nodes[i]
+		if node.IsIndicator() || node.NoData() || base.Nodes[i].Rank == nil {
+			continue
+		}
+		same := true
+		for _, c := range node.Children {
+			if weights[c.index] != base.Nodes[c.index].Weight || !c.IsIndicator() && !c.NoData() && !kept[c.index] {
+				same = false
+				break
+			}
+		}
+		kept[i] = same
+	}
+	return kept
 }

@@ -3,6 +3,7 @@ package indicators
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,9 +95,10 @@ func TestReweightRefuses(t *testing.T) {
 	}
 }
 
-// Reweight computes only the aggregates: the indicators' values are
-// base's own memory, and its allocations do not grow with the number of
-// indicators (300 against 50 under the same 200 units).
+// Reweight computes only the aggregates above a changed weight: the
+// indicators' values and the other aggregates' are base's own memory, and
+// its allocations do not grow with the number of indicators (300 against
+// 50 under the same 200 units).
 func TestReweightSharesIndicators(t *testing.T) {
 	var allocs []float64
 	for _, inds := range []int{50, 300} {
@@ -105,20 +107,35 @@ func TestReweightSharesIndicators(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A pillar under the index (the index alone is computed), an
+		// indicator (its sub-pillar, pillar and the index), and the
+		// aggregation of every node changed (every aggregate computed).
+		leaf := f.Nodes()[len(f.Nodes())-1]
+		power := Aggregation{Method: AggGeneralised, P: 2}
+		for _, c := range []struct {
+			opt      Options
+			computed []string
+		}{
+			{Options{LeafRanks: true, Weights: map[string]float64{f.Nodes()[1].Code: 2}}, []string{"Index"}},
+			{Options{LeafRanks: true, Weights: map[string]float64{leaf.Code: 3}}, ancestors(f.Tree, leaf)},
+			{Options{LeafRanks: true, Aggregation: &power}, nil},
+		} {
+			got, err := Reweight(base, c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, nr := range got.Nodes {
+				b := base.Nodes[i]
+				want := nr.Node.IsIndicator() || c.computed != nil && !slices.Contains(c.computed, nr.Node.Code)
+				if shared := &nr.Value[0] == &b.Value[0]; shared != want {
+					t.Errorf("%d indicators, %v: %s: values shared with base %v, want %v", inds, c.opt, nr.Node.Code, shared, want)
+				}
+				if want && &nr.Rank[0] != &b.Rank[0] {
+					t.Errorf("%d indicators, %v: %s: ranks not base's", inds, c.opt, nr.Node.Code)
+				}
+			}
+		}
 		opt := Options{LeafRanks: true, Weights: map[string]float64{f.Nodes()[1].Code: 2}}
-		got, err := Reweight(base, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, nr := range got.Nodes {
-			b := base.Nodes[i]
-			if shared := &nr.Value[0] == &b.Value[0]; shared != nr.Node.IsIndicator() {
-				t.Errorf("%d indicators: %s: values shared with base %v", inds, nr.Node.Code, shared)
-			}
-			if nr.Node.IsIndicator() && &nr.Rank[0] != &b.Rank[0] {
-				t.Errorf("%d indicators: %s: ranks not base's", inds, nr.Node.Code)
-			}
-		}
 		allocs = append(allocs, testing.AllocsPerRun(10, func() {
 			if _, err := Reweight(base, opt); err != nil {
 				t.Fatal(err)
@@ -128,4 +145,17 @@ func TestReweightSharesIndicators(t *testing.T) {
 	if allocs[1] > allocs[0] {
 		t.Errorf("Reweight allocations: %v with 50 indicators, %v with 300; want no more", allocs[0], allocs[1])
 	}
+}
+
+// ancestors are the codes of the nodes above leaf in the tree.
+func ancestors(tree []*Node, leaf *Node) []string {
+	for _, n := range tree {
+		if n == leaf {
+			return []string{}
+		}
+		if up := ancestors(n.Children, leaf); up != nil {
+			return append(up, n.Code)
+		}
+	}
+	return nil
 }

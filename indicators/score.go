@@ -93,9 +93,12 @@ type Result struct {
 	// PCA holds the PCA diagnostics per aggregate code (pca scheme).
 	PCA map[string]PCAResult
 
-	leafRanks bool   // Options.LeafRanks
-	leafNotes int    // Notes[:leafNotes] are the indicators' (Reweight keeps them)
-	mem       *arena // the memory of the per-unit slices
+	leafRanks bool // Options.LeafRanks
+	leafNotes int  // Notes[:leafNotes] are the indicators' (Reweight keeps them)
+	// kept[i] says that Reweight shares node i's aggregate with its base
+	// (aggregateTree leaves it as it is); nil: none is.
+	kept []bool
+	mem  *arena // the memory of the per-unit slices
 }
 
 // Node returns a node's result by code.

@@ -91,7 +91,7 @@ func aggregateTree(res *Result) error {
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		node := f.nodes[i]
 		nr := res.Nodes[i]
-		if node.IsIndicator() || node.NoData() {
+		if node.IsIndicator() || node.NoData() || res.kept != nil && res.kept[i] {
 			continue
 		}
 		kids = kids[:0]
