@@ -450,6 +450,13 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 				}
 				// neumaier.add, written out.
 				term := wk * x
+				if k == 0 {
+					// The first addition to a zero sum: t = 0 + term, and the
+					// compensation gains (0 - 0) + term (term = ±0) or
+					// (term - t) + 0, +0 either way.
+					sum[i] = 0 + term
+					continue
+				}
 				t := sum[i] + term
 				if math.Abs(sum[i]) >= math.Abs(term) {
 					comp[i] += (sum[i] - t) + term

@@ -130,6 +130,18 @@ func TestAggregateColumns(t *testing.T) {
 		}
 	}
 	columnsAsUnits(t, "amean", []float64{1, -1, 2, -2, 3, 5}, cols, valids)
+	// Zeros of both signs with weights of both signs: the sign of a zero
+	// mean is the per-unit aggregator's too.
+	zeros := make([][]float64, kids)
+	for k := range zeros {
+		zeros[k] = make([]float64, units)
+		for u := range zeros[k] {
+			zeros[k][u] = math.Copysign(0, float64(r.IntN(2))-0.5)
+		}
+	}
+	columnsAsUnits(t, "amean", []float64{1, -1, 2, -2, 3, 5}, zeros, valids)
+	columnsAsUnits(t, "amean", []float64{-1, 1, 2, 1, 3, 5}, zeros, valids)
+	columnsAsUnits(t, "amean", nil, zeros, valids)
 	// An error names the unit.
 	_, _, err := Aggregation{Method: AggArithmetic}.AggregateColumns(nil, nil, [][]float64{{1, 2}, {3, math.Inf(1)}}, nil, nil, 0)
 	if !errors.Is(err, ErrNaN) || err.Error() != "indicators: Aggregation.AggregateColumns: unit 1: child value or weight +Inf: NaN or infinity marked present" {
@@ -156,7 +168,7 @@ func columnsAsUnits(t *testing.T, s string, w []float64, cols [][]float64, valid
 			x[k], v[k] = cols[k][u], valids[k][u]
 		}
 		want, ok, err := a.Aggregate(x, v, w, 0.5)
-		if err != nil || ok != gotValid[u] || (ok && want != got[u]) || (!ok && got[u] != 0) {
+		if err != nil || ok != gotValid[u] || (ok && math.Float64bits(want) != math.Float64bits(got[u])) || (!ok && got[u] != 0) {
 			t.Errorf("%s %v unit %d: AggregateColumns = %v, %v; Aggregate = %v, %v, %v", s, w, u, got[u], gotValid[u], want, ok, err)
 		}
 	}
