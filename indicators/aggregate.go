@@ -399,6 +399,12 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		nanA        [block]bool
 		presentA    [block]int
 		missA       [block]float64 // the weights of the children missing
+		maskA       [block]uint64  // which of the first 64 children are missing
+		// The Neumaier sums of the weights present for the last few
+		// patterns of missing children (units share few patterns).
+		patMask [4]uint64
+		patSum  [4]neumaier
+		pats    int
 	)
 	var all neumaier // the weights of all children
 	finiteWeights := true
@@ -424,7 +430,8 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		hi := min(lo+block, n)
 		m := hi - lo
 		sum, comp, bad := sumA[:m], compA[:m], badA[:m]
-		nan, present, miss := nanA[:m], presentA[:m], missA[:m]
+		nan, present, miss, mask := nanA[:m], presentA[:m], missA[:m], maskA[:m]
+		clear(mask)
 		clear(sum)
 		clear(comp)
 		clear(nan)
@@ -439,6 +446,7 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 			for i, x := range c[lo:hi] {
 				if valid != nil && !valid[i] {
 					miss[i] += wk
+					mask[i] |= 1 << (k & 63)
 					continue
 				}
 				present[i]++
@@ -486,10 +494,28 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 			if np < len(cols) && whole {
 				sw = neumaier{s: all.s - miss[i]}
 			} else if np < len(cols) {
-				sw = neumaier{}
-				for k := range cols {
-					if valids == nil || valids[k] == nil || valids[k][u] {
-						sw.add(weight(w, k))
+				// Summed as before, once per pattern (up to 64 children:
+				// the mask names the pattern).
+				found := false
+				if len(cols) <= 64 {
+					for j := range min(pats, len(patMask)) {
+						if patMask[j] == mask[i] {
+							sw, found = patSum[j], true
+							break
+						}
+					}
+				}
+				if !found {
+					sw = neumaier{}
+					for k := range cols {
+						if valids == nil || valids[k] == nil || valids[k][u] {
+							sw.add(weight(w, k))
+						}
+					}
+					if len(cols) <= 64 {
+						j := pats % len(patMask)
+						patMask[j], patSum[j] = mask[i], sw
+						pats++
 					}
 				}
 			}

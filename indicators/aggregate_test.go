@@ -142,6 +142,15 @@ func TestAggregateColumns(t *testing.T) {
 	columnsAsUnits(t, "amean", []float64{1, -1, 2, -2, 3, 5}, zeros, valids)
 	columnsAsUnits(t, "amean", []float64{-1, 1, 2, 1, 3, 5}, zeros, valids)
 	columnsAsUnits(t, "amean", nil, zeros, valids)
+	// More children than aggregateArithmetic's pattern masks hold (64).
+	many, manyValid, manyW := make([][]float64, 70), make([][]bool, 70), make([]float64, 70)
+	for k := range many {
+		many[k], manyValid[k], manyW[k] = make([]float64, units), make([]bool, units), r.Float64()
+		for u := range many[k] {
+			many[k][u], manyValid[k][u] = r.Float64()*99, r.Float64() > 0.02
+		}
+	}
+	columnsAsUnits(t, "amean", manyW, many, manyValid)
 	// An error names the unit.
 	_, _, err := Aggregation{Method: AggArithmetic}.AggregateColumns(nil, nil, [][]float64{{1, 2}, {3, math.Inf(1)}}, nil, nil, 0)
 	if !errors.Is(err, ErrNaN) || err.Error() != "indicators: Aggregation.AggregateColumns: unit 1: child value or weight +Inf: NaN or infinity marked present" {
