@@ -395,8 +395,6 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 	const block = 128
 	var (
 		sumA, compA [block]float64 // Neumaier sums of w x
-		badA        [block]float64 // the first non-finite child value
-		nanA        [block]bool
 		presentA    [block]int
 		missA       [block]float64 // the weights of the children missing
 		maskA       [block]uint64  // which of the first 64 children are missing
@@ -429,12 +427,11 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 	for lo := 0; lo < n; lo += block {
 		hi := min(lo+block, n)
 		m := hi - lo
-		sum, comp, bad := sumA[:m], compA[:m], badA[:m]
-		nan, present, miss, mask := nanA[:m], presentA[:m], missA[:m], maskA[:m]
+		sum, comp := sumA[:m], compA[:m]
+		present, miss, mask := presentA[:m], missA[:m], maskA[:m]
 		clear(mask)
 		clear(sum)
 		clear(comp)
-		clear(nan)
 		clear(present)
 		clear(miss)
 		for k, c := range cols {
@@ -450,13 +447,10 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 					continue
 				}
 				present[i]++
-				if !finite(x) {
-					if !nan[i] {
-						nan[i], bad[i] = true, x
-					}
-					continue
-				}
-				// neumaier.add, written out.
+				// neumaier.add, written out. A non-finite value is not
+				// checked here: it makes the sum non-finite for good
+				// (Inf stays Inf or becomes NaN, NaN stays), which the
+				// unit's result then looks into.
 				term := wk * x
 				if k == 0 {
 					// The first addition to a zero sum: t = 0 + term, and the
@@ -485,10 +479,17 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 				dst[u], dstValid[u] = 0, false
 				continue
 			}
-			if nan[i] {
-				acc := aggregator{method: AggArithmetic, n: len(cols), np: np, nan: true, bad: bad[i]}
-				_, _, err := acc.result(name, u, minShare)
-				return err
+			if !finite(sum[i] + comp[i]) {
+				// The first non-finite child value present, in the
+				// children's order (the aggregator's error), if any;
+				// else finite values overflowed, which the result reports.
+				for k, c := range cols {
+					if x := c[u]; (valids == nil || valids[k] == nil || valids[k][u]) && !finite(x) {
+						acc := aggregator{method: AggArithmetic, n: len(cols), np: np, nan: true, bad: x}
+						_, _, err := acc.result(name, u, minShare)
+						return err
+					}
+				}
 			}
 			sw := all
 			if np < len(cols) && whole {

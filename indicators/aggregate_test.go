@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -215,5 +216,39 @@ func TestParseAggregation(t *testing.T) {
 				t.Errorf("ParseAggregation(%q) (-want +got)\n%s", c.in, diff)
 			}
 		})
+	}
+}
+
+// aggregateArithmetic leaves non-finite values to the unit's result (a
+// non-finite sum): its values, validity and errors (the first non-finite
+// child value present, an overflow) are the per-unit aggregator's
+// (aggregateGeneral), over units with NaN, ±Inf and values whose weighted
+// sum overflows, below and above the coverage threshold.
+func TestAggregateArithmeticNonFinite(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 3))
+	special := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e308, -1e308, 0}
+	const kids = 5
+	for trial := range 2000 {
+		cols, valids := make([][]float64, kids), make([][]bool, kids)
+		for k := range cols {
+			x := r.Float64() * 100
+			if r.IntN(4) == 0 {
+				x = special[r.IntN(len(special))]
+			}
+			cols[k], valids[k] = []float64{x}, []bool{r.IntN(5) > 0}
+		}
+		var w []float64
+		if trial%2 == 0 {
+			w = []float64{0.5, 1.5, 2, 1, 0.25}
+		}
+		got, gotValid := make([]float64, 1), make([]bool, 1)
+		gotErr := aggregateArithmetic(got, gotValid, nil, cols, valids, w, 0.5)
+		want, wantValid := make([]float64, 1), make([]bool, 1)
+		wantErr := Aggregation{Method: AggArithmetic}.aggregateGeneral(want, wantValid, nil, cols, valids, w, 0.5)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || gotValid[0] != wantValid[0] ||
+			math.Float64bits(got[0]) != math.Float64bits(want[0]) {
+			t.Fatalf("trial %d, %v %v: aggregateArithmetic = %v, %v, %v; the aggregator's = %v, %v, %v",
+				trial, cols, valids, got[0], gotValid[0], gotErr, want[0], wantValid[0], wantErr)
+		}
 	}
 }
