@@ -17,7 +17,7 @@ import (
 const wrkBinary = "/usr/bin/wrk"
 
 // wrkLoad is one wrk run: threads and connections against base, cycling
-// over paths, for a duration.
+// over paths, for a duration (whole seconds).
 type wrkLoad struct {
 	base        string // http://host:port
 	paths       []string
@@ -100,7 +100,7 @@ func runWrk(ctx context.Context, l wrkLoad) (*wrkResult, error) {
 	}
 	args := []string{
 		"-t", fmt.Sprint(l.threads), "-c", fmt.Sprint(l.connections),
-		"-d", fmt.Sprintf("%dms", l.duration.Milliseconds()),
+		"-d", fmt.Sprintf("%ds", max(1, int(l.duration.Round(time.Second).Seconds()))), // wrk takes whole s, m or h
 		"--timeout", "10s", "-s", script, l.base, "--",
 	}
 	args = append(args, l.paths...)

@@ -1,0 +1,416 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"text/template"
+	"time"
+)
+
+// nginxBinary is Debian's nginx (package nginx or nginx-light).
+const nginxBinary = "/usr/sbin/nginx"
+
+// adminToken is the replicas' admin token (DRI_ADMIN_TOKENS; at least 16
+// characters).
+const adminToken = "cluster-test-admin-token-0123456789"
+
+// requireCluster skips the test when the cluster's tools are missing, or
+// fails it when DRI_REQUIRE_CLUSTER=1 asks for the cluster tests to run.
+// DRI_CLUSTER=0 skips it whatever is installed: CI runs the scenarios in
+// their own step (make test-cluster), not a second time in make test.
+func requireCluster(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DRI_CLUSTER") == "0" {
+		t.Skip("cluster test skipped: DRI_CLUSTER=0 (make test-cluster runs it)")
+	}
+	var missing []string
+	if os.Getenv("DRI_WEED") == "" {
+		missing = append(missing, "DRI_WEED (the SeaweedFS binary: DRI_WEED=$(bench/cluster/build-seaweedfs.sh))")
+	}
+	for _, bin := range []string{nginxBinary, wrkBinary} {
+		if _, err := os.Stat(bin); err != nil {
+			missing = append(missing, bin+" (apt-get install nginx wrk)")
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if os.Getenv("DRI_REQUIRE_CLUSTER") == "1" {
+		t.Fatalf("DRI_REQUIRE_CLUSTER=1 but missing: %s", strings.Join(missing, "; "))
+	}
+	t.Skipf("cluster test skipped: missing %s", strings.Join(missing, "; "))
+}
+
+// buildDRI builds the dri binary once into dir.
+func buildDRI(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "dri")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/dri-engine/dri/cmd/dri")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build dri: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freeAddr returns a 127.0.0.1 address with a port free at the moment.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// replica is one `dri serve --state s3://...` process of the real binary.
+// Its command (address, cache directory, environment) stays the same
+// across restarts.
+type replica struct {
+	name string
+	addr string
+	args []string
+	env  []string
+	log  string // standard error, appended across restarts
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+func newReplica(t *testing.T, bin, name, stateURL string, env []string, dir string) *replica {
+	t.Helper()
+	cache := filepath.Join(dir, name+"-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{name: name, addr: freeAddr(t), env: env, log: filepath.Join(dir, name+".log")}
+	r.args = []string{bin, "serve", "--state", stateURL, "--poll", "250ms", "--rate", "0",
+		"--addr", r.addr, "--cache", cache}
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+func (r *replica) url(path string) string { return "http://" + r.addr + path }
+
+// start starts the process (it must not be running).
+func (r *replica) start(t *testing.T) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	logf, err := os.OpenFile(r.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(logf, "--- %s: %s\n", time.Now().UTC().Format(time.RFC3339Nano), strings.Join(r.args, " "))
+	cmd := exec.Command(r.args[0], r.args[1:]...)
+	cmd.Env = r.env
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		t.Fatalf("start %s: %v", r.name, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		logf.Close()
+		close(done)
+	}()
+	r.cmd, r.done = cmd, done
+}
+
+// kill sends SIGKILL and waits for the process to go.
+func (r *replica) kill(t *testing.T) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd == nil {
+		return
+	}
+	if err := r.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Errorf("kill %s: %v", r.name, err)
+	}
+	<-r.done
+	r.cmd = nil
+}
+
+// stop asks the process to shut down (SIGTERM), then kills it after 10 s.
+func (r *replica) stop(t *testing.T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cmd == nil {
+		return
+	}
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second):
+		r.cmd.Process.Signal(syscall.SIGKILL)
+		<-r.done
+		t.Errorf("%s did not stop within 10 s of SIGTERM", r.name)
+	}
+	r.cmd = nil
+}
+
+// logTail is the end of the replica's log, for failure messages.
+func (r *replica) logTail() string {
+	b, _ := os.ReadFile(r.log)
+	if len(b) > 3000 {
+		b = b[len(b)-3000:]
+	}
+	return string(b)
+}
+
+// readiness is a /readyz answer: the JSON status or the problem.
+type readiness struct {
+	code     int
+	Status   string `json:"status"`
+	Snapshot string `json:"snapshot"`
+	Reason   string `json:"reason"`
+	Detail   string `json:"detail"` // a 503 problem's
+}
+
+var client = &http.Client{Timeout: 10 * time.Second}
+
+// ready asks a replica's /readyz; an error means no HTTP answer.
+func (r *replica) ready() (readiness, error) {
+	resp, err := client.Get(r.url("/readyz"))
+	if err != nil {
+		return readiness{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return readiness{}, err
+	}
+	rd := readiness{code: resp.StatusCode}
+	if err := json.Unmarshal(body, &rd); err != nil {
+		return readiness{}, fmt.Errorf("%s /readyz %d: %v: %s", r.name, resp.StatusCode, err, body)
+	}
+	return rd, nil
+}
+
+// waitFor polls cond every 50 ms until it holds or the timeout passes, and
+// returns how long it took.
+func waitFor(timeout time.Duration, cond func() bool) (time.Duration, bool) {
+	start := time.Now()
+	for {
+		if cond() {
+			return time.Since(start), true
+		}
+		if time.Since(start) > timeout {
+			return time.Since(start), false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitReady waits until the replica's /readyz is 200 "ready".
+func (r *replica) waitReady(t *testing.T, timeout time.Duration) readiness {
+	t.Helper()
+	var last readiness
+	var lastErr error
+	if _, ok := waitFor(timeout, func() bool {
+		last, lastErr = r.ready()
+		return lastErr == nil && last.code == http.StatusOK && last.Status == "ready"
+	}); !ok {
+		t.Fatalf("%s not ready within %v: last %+v, %v\nlog:\n%s", r.name, timeout, last, lastErr, r.logTail())
+	}
+	return last
+}
+
+// upload posts a source file in the long format to base (a replica or
+// nginx) and returns the status, the acknowledged snapshot and the body.
+type uploadReply struct {
+	status     int
+	snapshot   string
+	retryAfter string
+	body       string
+}
+
+func upload(base, sourceID, csv string) (uploadReply, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	entry := fmt.Sprintf(`{"id":%q,"adapter":"long","publisher":"DRI cluster test (values copied from the ITU by-sex sheet)","vintage":"2026","licence":"ITU copyright; reuse with attribution"}`, sourceID)
+	mw.WriteField("entry", entry)
+	fw, err := mw.CreateFormFile("file", sourceID+".csv")
+	if err != nil {
+		return uploadReply{}, err
+	}
+	io.WriteString(fw, csv)
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, base+"/v1/admin/sources", &body)
+	if err != nil {
+		return uploadReply{}, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
+	if err != nil {
+		return uploadReply{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return uploadReply{}, err
+	}
+	rep := uploadReply{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"), body: string(b)}
+	if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK {
+		var out struct {
+			Data struct {
+				Snapshot string `json:"snapshot"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(b, &out); err != nil || out.Data.Snapshot == "" {
+			return rep, fmt.Errorf("upload %s: %d with no snapshot id: %s", sourceID, resp.StatusCode, b)
+		}
+		rep.snapshot = out.Data.Snapshot
+	}
+	return rep, nil
+}
+
+// nginx is Debian's nginx as a round-robin proxy over the replicas, run
+// in the foreground from a prefix directory of its own (no root needed).
+type nginx struct {
+	addr string
+	cmd  *exec.Cmd
+	done chan struct{}
+	log  string
+}
+
+// nginxConf: GETs go to the next replica on a connection error, a timeout,
+// 502 or 503, at most 3 tries (so one dead replica never fails a read);
+// POSTs are never retried (nginx does not resend a non-idempotent request).
+// A replica that fails is left out for 1 s (fail_timeout), so a restarted
+// one gets traffic again at once. Connect timeouts are short: on
+// 127.0.0.1 a live replica accepts in microseconds.
+var nginxConf = template.Must(template.New("nginx.conf").Parse(`
+worker_processes 1;
+error_log {{.Prefix}}/error.log warn;
+pid {{.Prefix}}/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path {{.Prefix}}/tmp/body;
+    proxy_temp_path {{.Prefix}}/tmp/proxy;
+    fastcgi_temp_path {{.Prefix}}/tmp/fastcgi;
+    uwsgi_temp_path {{.Prefix}}/tmp/uwsgi;
+    scgi_temp_path {{.Prefix}}/tmp/scgi;
+    upstream dri {
+{{- range .Replicas}}
+        server {{.}} max_fails=1 fail_timeout=1s;
+{{- end}}
+        keepalive 32;
+    }
+    server {
+        listen {{.Addr}};
+        client_max_body_size 64m;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_connect_timeout 500ms;
+        proxy_send_timeout 30s;
+        proxy_read_timeout 60s;
+        location / {
+            proxy_pass http://dri;
+            proxy_next_upstream error timeout http_502 http_503;
+            proxy_next_upstream_tries 3;
+            proxy_next_upstream_timeout 10s;
+        }
+        location /v1/admin/ {
+            proxy_pass http://dri;
+            proxy_next_upstream off;
+            proxy_request_buffering on;
+        }
+    }
+}
+`))
+
+func startNginx(t *testing.T, dir string, replicas []*replica) *nginx {
+	t.Helper()
+	prefix := filepath.Join(dir, "nginx")
+	if err := os.MkdirAll(filepath.Join(prefix, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := &nginx{addr: freeAddr(t), log: filepath.Join(prefix, "error.log")}
+	var addrs []string
+	for _, r := range replicas {
+		addrs = append(addrs, r.addr)
+	}
+	var conf bytes.Buffer
+	if err := nginxConf.Execute(&conf, map[string]any{"Prefix": prefix, "Addr": n.addr, "Replicas": addrs}); err != nil {
+		t.Fatal(err)
+	}
+	confFile := filepath.Join(prefix, "nginx.conf")
+	if err := os.WriteFile(confFile, conf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(nginxBinary, "-t", "-p", prefix, "-c", confFile, "-e", n.log).CombinedOutput(); err != nil {
+		t.Fatalf("nginx -t: %v\n%s", err, out)
+	}
+	n.cmd = exec.Command(nginxBinary, "-p", prefix, "-c", confFile, "-e", n.log, "-g", "daemon off;")
+	var out bytes.Buffer
+	n.cmd.Stdout, n.cmd.Stderr = &out, &out
+	if err := n.cmd.Start(); err != nil {
+		t.Fatalf("start nginx: %v", err)
+	}
+	n.done = make(chan struct{})
+	go func() { n.cmd.Wait(); close(n.done) }()
+	t.Cleanup(func() {
+		n.cmd.Process.Signal(syscall.SIGQUIT) // graceful shutdown
+		select {
+		case <-n.done:
+		case <-time.After(10 * time.Second):
+			n.cmd.Process.Kill()
+			<-n.done
+		}
+	})
+	if _, ok := waitFor(10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", n.addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}); !ok {
+		t.Fatalf("nginx not listening on %s within 10 s: %s", n.addr, out.String())
+	}
+	return n
+}
+
+func (n *nginx) url(path string) string { return "http://" + n.addr + path }
+
+// upstreamErrors counts the [error] lines of nginx's log: each is a
+// request to a replica that failed (refused, reset, timed out) and that
+// nginx then sent to the next one, or failed if none was left.
+func (n *nginx) upstreamErrors() int {
+	b, _ := os.ReadFile(n.log)
+	return strings.Count(string(b), "[error]")
+}
+
+// get fetches url and returns status, the X-DRI-Snapshot header and body.
+func get(ctx context.Context, url string) (int, string, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("X-DRI-Snapshot"), b, err
+}
