@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -175,13 +176,15 @@ func (r *replica) logTail() string {
 	return string(b)
 }
 
-// readiness is a /readyz answer: the JSON status or the problem.
+// readiness is a /readyz answer: 200 with a status ("ready" or
+// "degraded", with a reason), the snapshot served; or a 503 problem whose
+// detail says why no snapshot is served.
 type readiness struct {
 	code     int
 	Status   string `json:"status"`
 	Snapshot string `json:"snapshot"`
 	Reason   string `json:"reason"`
-	Detail   string `json:"detail"` // a 503 problem's
+	Detail   string `json:"-"`
 }
 
 var client = &http.Client{Timeout: 10 * time.Second}
@@ -198,7 +201,16 @@ func (r *replica) ready() (readiness, error) {
 		return readiness{}, err
 	}
 	rd := readiness{code: resp.StatusCode}
-	if err := json.Unmarshal(body, &rd); err != nil {
+	if resp.StatusCode == http.StatusOK {
+		err = json.Unmarshal(body, &rd)
+	} else {
+		var problem struct {
+			Detail string `json:"detail"`
+		}
+		err = json.Unmarshal(body, &problem)
+		rd.Detail = problem.Detail
+	}
+	if err != nil {
 		return readiness{}, fmt.Errorf("%s /readyz %d: %v: %s", r.name, resp.StatusCode, err, body)
 	}
 	return rd, nil
@@ -413,4 +425,37 @@ func get(ctx context.Context, url string) (int, string, []byte, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("X-DRI-Snapshot"), b, err
+}
+
+// metric sums the samples of a Prometheus metric (every label set) in a
+// replica's /metrics.
+func (r *replica) metric(name string) (float64, error) {
+	code, _, body, err := get(context.Background(), r.url("/metrics"))
+	if err != nil {
+		return 0, err
+	}
+	if code != http.StatusOK {
+		return 0, fmt.Errorf("%s /metrics: %d", r.name, code)
+	}
+	var sum float64
+	found := false
+	for line := range strings.SplitSeq(string(body), "\n") {
+		rest, ok := strings.CutPrefix(line, name)
+		if !ok || (!strings.HasPrefix(rest, " ") && !strings.HasPrefix(rest, "{")) {
+			continue
+		}
+		fields := strings.Fields(rest[strings.LastIndex(rest, "}")+1:])
+		if len(fields) == 0 {
+			return 0, fmt.Errorf("%s /metrics: no value in %q", r.name, line)
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s /metrics: %q: %v", r.name, line, err)
+		}
+		sum, found = sum+v, true
+	}
+	if !found {
+		return 0, fmt.Errorf("%s /metrics has no %s", r.name, name)
+	}
+	return sum, nil
 }
