@@ -315,6 +315,12 @@ func (s *Server) adminResult(r *request, who, what string, out *AdminOutcome, er
 		s.audit(r, who, what, "failed: "+err.Error(), nil)
 		return nil, newProblem(http.StatusInsufficientStorage, CodeInsufficientDisk,
 			"the server's state directory is out of space (or over its quota); nothing changed")
+	case errors.Is(err, ErrStateUnavailable):
+		s.audit(r, who, what, "failed: "+err.Error(), nil)
+		p := newProblem(http.StatusServiceUnavailable, CodeUnavailable,
+			strings.TrimPrefix(err.Error(), ErrStateUnavailable.Error()+": ")+": nothing can be made durable, so nothing changed; retry later")
+		p.RetryAfter = 5
+		return nil, p
 	case err != nil:
 		s.audit(r, who, what, "failed: "+err.Error(), nil)
 		return nil, err

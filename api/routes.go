@@ -19,9 +19,22 @@ func (s *Server) registerRoutes() {
 	getAndHead(e, "/readyz", func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		ds := s.data.Current()
+		reason := ""
+		if s.cfg.Health != nil {
+			reason = s.cfg.Health.Degraded()
+		}
 		if ds == nil {
+			detail := "no snapshot is loaded yet"
+			if reason != "" {
+				detail += ": " + reason
+			}
 			writeProblem(c.Writer, c.Request, &Problem{Type: problemBase + CodeUnavailable, Title: "Service Unavailable",
-				Status: 503, Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
+				Status: 503, Code: CodeUnavailable, Detail: detail, RetryAfter: 5})
+			return
+		}
+		if reason != "" {
+			// Still ready: the replica serves the snapshot it has.
+			c.JSON(http.StatusOK, gin.H{"status": "degraded", "snapshot": ds.ID, "reason": reason})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready", "snapshot": ds.ID})

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/snapshot"
@@ -111,6 +112,12 @@ type Config struct {
 	// 504 problem if the time ran out, is written before the write timeout
 	// would cut it).
 	RequestDeadline time.Duration
+	// Health, when set, is asked by /readyz whether the server is degraded
+	// (a replica whose object store is unreachable).
+	Health Health
+	// Collectors are registered with the server's Prometheus registry
+	// (e.g. the shared state's counters).
+	Collectors []prometheus.Collector
 }
 
 func (c *Config) defaults() {
@@ -200,6 +207,7 @@ func New(cfg Config, data Provider) *Server {
 	cfg.defaults()
 	s := &Server{cfg: cfg, data: data, metrics: newMetrics(cfg.Version, data),
 		admission: newAdmission(cfg.Workers, cfg.Queue, cfg.ClientShare)}
+	s.metrics.reg.MustRegister(cfg.Collectors...)
 	if cfg.CacheBytes > 0 {
 		s.cache = newResponseCache(cfg.CacheBytes)
 	}

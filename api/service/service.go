@@ -15,12 +15,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/datasets"
 	"github.com/dri-engine/dri/indicators/engine"
 	"github.com/dri-engine/dri/pipeline"
 	"github.com/dri-engine/dri/pipeline/load"
+	"github.com/dri-engine/dri/pipeline/objstore"
 	"github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -67,8 +69,19 @@ type Service struct {
 	// KeepSnapshots is how many snapshots (newest first) are kept besides
 	// the current one and its rollback target (default 10).
 	KeepSnapshots int
+	// Shared, when set, is the object store the state lives in; State is
+	// then its local cache (shared.go).
+	Shared *snapshot.Shared
+	// Poll is how often a replica reads the shared pointer (default 2 s,
+	// with ±20 % jitter).
+	Poll time.Duration
 
-	mu sync.Mutex // one admin operation at a time
+	mu      sync.Mutex // one admin operation (or pointer swap) at a time
+	pointer snapshot.Pointer
+	health  health
+
+	metricsOnce sync.Once
+	m           *stateMetrics
 }
 
 // Defaults of the Service's settings.
@@ -93,6 +106,9 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	if s.KeepSnapshots == 0 {
 		s.KeepSnapshots = DefaultKeepSnapshots
+	}
+	if s.Shared != nil {
+		return s.startShared(ctx)
 	}
 	cur, err := s.State.Current()
 	if err != nil {
@@ -263,7 +279,7 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		res.Release()
 		return nil, err
 	}
-	if err := s.State.SetCurrent(m.ID); err != nil {
+	if err := s.commit(ctx, m.ID); err != nil {
 		res.Release()
 		return nil, err
 	}
@@ -292,6 +308,12 @@ func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 	if err != nil {
 		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
 	}
+	if s.Shared != nil {
+		// Build on the newest snapshot: another replica's upload is kept.
+		if err := s.catchUp(ctx); err != nil {
+			return nil, s.failed("upload", err)
+		}
+	}
 	rel, existed, err := s.State.StoreUpload(up.File, ext, s.MaxUpload)
 	if err != nil {
 		return nil, s.State.Relative(err)
@@ -306,8 +328,7 @@ func (s *Service) Upload(ctx context.Context, up api.Upload) (*Outcome, error) {
 		s.removeRefused(rel, existed)
 		return &Outcome{Problems: []pipeline.Problem{{File: name, Rule: pipeline.RuleBadEntry, Message: err.Error()}}}, ErrRejected
 	}
-	user := s.userCatalogue().Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{&entry}})
-	out, err := s.build(ctx, user, !up.Replace)
+	out, err := s.update(ctx, &entry, !up.Replace)
 	if err != nil {
 		s.removeRefused(rel, existed)
 		// Problems name the file as the client sent it, not its stored name.
@@ -340,6 +361,13 @@ func displayName(filename string) string {
 func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.Shared != nil {
+		// The pointer is the truth: catch up with it, then rebuild on it.
+		if err := s.catchUp(ctx); err != nil {
+			return nil, s.failed("reload", err)
+		}
+		return s.update(ctx, nil, false)
+	}
 	cur, err := s.State.Current()
 	if err != nil {
 		return nil, err
@@ -356,8 +384,41 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 		s.serve(nds)
 		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
 	}
-	out, err := s.build(ctx, s.userCatalogue(), false)
+	out, err := s.update(ctx, nil, false)
 	return out, s.State.Relative(err)
+}
+
+// update builds a snapshot from the embedded data, the accepted uploads of
+// the snapshot served and entry (when not nil), and commits it. With a
+// shared state, losing the pointer to another replica's upload means
+// catching up with it and building again on top of it, at most
+// maxSwapAttempts times; a store that cannot be reached is
+// api.ErrStateUnavailable. The caller holds s.mu.
+func (s *Service) update(ctx context.Context, entry *pipeline.Entry, guard bool) (*Outcome, error) {
+	for attempt := 1; ; attempt++ {
+		user := s.userCatalogue()
+		if entry != nil {
+			user = user.Merge(&pipeline.Catalogue{Sources: []*pipeline.Entry{entry}})
+		}
+		out, err := s.build(ctx, user, guard)
+		if s.Shared == nil {
+			return out, err
+		}
+		if !errors.Is(err, objstore.ErrPrecondition) {
+			if err == nil {
+				s.recovered()
+			}
+			return out, s.failed("upload", err)
+		}
+		s.metrics().retries.Inc()
+		if attempt == maxSwapAttempts {
+			return nil, fmt.Errorf("%w: other replicas moved the pointer %d times while this upload was built; try again", api.ErrStateUnavailable, attempt)
+		}
+		s.Log.Info("another replica moved the shared pointer first: building again on its snapshot", "attempt", attempt)
+		if err := s.catchUp(ctx); err != nil {
+			return nil, s.failed("upload", err)
+		}
+	}
 }
 
 // userCatalogue is the accepted uploads of the served snapshot.

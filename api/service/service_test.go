@@ -57,9 +57,27 @@ func value(t *testing.T, ds *api.Dataset, indicator, unit string, year int) (flo
 	return ds.Store.Value(rows[0]), true
 }
 
-func TestUploadLifecycle(t *testing.T) {
+// backend is a state the same tests run against: a state directory, or
+// an object store (shared_test.go) with a fresh cache per process.
+type backend struct {
+	name string
+	// open starts a new process on the same state (a restart, or another
+	// replica).
+	open func(t *testing.T) *Service
+	// files lists what the state holds, with sizes.
+	files func(t *testing.T) map[string]int64
+}
+
+func dirBackend(t *testing.T) backend {
 	dir := t.TempDir()
-	s := newService(t, dir)
+	return backend{name: "dir", open: func(t *testing.T) *Service { return newService(t, dir) },
+		files: func(t *testing.T) map[string]int64 { return listing(t, dir) }}
+}
+
+func TestUploadLifecycle(t *testing.T) { uploadLifecycle(t, dirBackend(t)) }
+
+func uploadLifecycle(t *testing.T, b backend) {
+	s := b.open(t)
 	first := s.Holder.Current()
 	cur, _ := s.State.Current()
 	if first == nil || cur != first.ID {
@@ -67,7 +85,7 @@ func TestUploadLifecycle(t *testing.T) {
 	}
 
 	// A bad upload changes nothing: same dataset, same pointer, same files.
-	before := listing(t, dir)
+	before := b.files(t)
 	out, err := s.Upload(context.Background(), api.Upload{Entry: entry("bad"), Filename: "bad.csv", File: strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n")})
 	if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 ||
 		out.Problems[0].String() != `bad.csv:2:1: unknown-unit: unknown unit code "XYZ"` {
@@ -76,7 +94,7 @@ func TestUploadLifecycle(t *testing.T) {
 	if s.Holder.Current() != first {
 		t.Error("bad upload swapped the dataset")
 	}
-	after := listing(t, dir)
+	after := b.files(t)
 	if len(after) != len(before) {
 		t.Errorf("bad upload left files: before %d, after %d", len(before), len(after))
 	}
@@ -104,7 +122,7 @@ func TestUploadLifecycle(t *testing.T) {
 	}
 
 	// Restart: the last acknowledged data are served.
-	s2 := newService(t, dir)
+	s2 := b.open(t)
 	ds2 := s2.Holder.Current()
 	if ds2.ID != s.Holder.Current().ID {
 		t.Errorf("after restart serving %s, want %s", ds2.ID, s.Holder.Current().ID)
@@ -158,9 +176,12 @@ func TestRollbackAndIncomplete(t *testing.T) {
 	}
 }
 
-func TestUploadTooLarge(t *testing.T) {
-	s := newService(t, t.TempDir())
+func TestUploadTooLarge(t *testing.T) { uploadTooLarge(t, dirBackend(t)) }
+
+func uploadTooLarge(t *testing.T, b backend) {
+	s := b.open(t)
 	s.MaxUpload = 100
+	before := b.files(t)
 	_, err := s.Upload(context.Background(), api.Upload{Entry: entry("big"), Filename: "big.csv", File: io.LimitReader(zeros{}, 1000)})
 	if !errors.Is(err, snapshot.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
@@ -168,6 +189,9 @@ func TestUploadTooLarge(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(s.State.Dir, snapshot.StateUploads))
 	if len(entries) != 0 {
 		t.Errorf("oversize upload left %d files", len(entries))
+	}
+	if after := b.files(t); len(after) != len(before) {
+		t.Errorf("oversize upload changed the state: %d files before, %d after", len(before), len(after))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dri-engine/dri/api"
 	"github.com/dri-engine/dri/api/service"
+	"github.com/dri-engine/dri/pipeline/objstore"
 	snap "github.com/dri-engine/dri/pipeline/snapshot"
 )
 
@@ -31,6 +32,8 @@ type serveConfig struct {
 	rate      float64
 	proxies   string
 	publicURL string
+	cache     string
+	poll      time.Duration
 	// maxRemovedShare and keepSnapshots govern uploads (--state).
 	maxRemovedShare float64
 	keepSnapshots   int
@@ -39,13 +42,20 @@ type serveConfig struct {
 }
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR [--admin-token-file FILE] [--keep-snapshots N] [--max-removed-share F]]\n      [--rate R] [--trusted-proxies CIDR,...] [--public-url URL] [--workers N] [--queue N] [--log-json]\n\n"+
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --snapshot DIR | --state DIR|s3://BUCKET/PREFIX [--admin-token-file FILE] [--keep-snapshots N] [--max-removed-share F]]\n      [--poll DUR] [--cache DIR] [--rate R] [--trusted-proxies CIDR,...] [--public-url URL] [--workers N] [--queue N] [--log-json]\n\n"+
 		"Serves the API (/v1, /openapi.json, /docs), metrics and the dashboard (/).\n"+
 		"  default       the embedded data, plus --data, validated and scored at start (in memory)\n"+
 		"  --snapshot    a snapshot directory written by dri run\n"+
 		"  --state DIR   a state directory that survives restarts: the current snapshot is served\n"+
 		"                (the first start builds it from the embedded data); with admin tokens,\n"+
 		"                POST /v1/admin/sources and /v1/admin/reload accept new data while serving.\n"+
+		"  --state s3://BUCKET/PREFIX?endpoint=URL&region=R\n"+
+		"                the same state in an S3-compatible object store, shared by any number of\n"+
+		"                replicas (credentials from the AWS environment/config chain): each serves the\n"+
+		"                snapshot the store's pointer names, reads the pointer every --poll, and\n"+
+		"                acknowledges an upload only once its snapshot and the pointer are in the store.\n"+
+		"                Local disk (--cache) is a cache only. While the store is unreachable a replica\n"+
+		"                serves what it has (/readyz: degraded) and answers uploads 503. See docs/SCALING.md.\n"+
 		"Admin tokens: --admin-token-file (one per line) or DRI_ADMIN_TOKENS (comma-separated);\n"+
 		"without any, the admin routes are off. Expensive requests (an uncached sensitivity\n"+
 		"analysis, a what-if) run on --workers, --queue more wait, one client holds at most half\n"+
@@ -58,7 +68,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.data.path, "data", "", dataUsage)
 	fs.StringVar(&cfg.snapshot, "snapshot", "", "serve this snapshot directory instead of loading sources")
-	fs.StringVar(&cfg.state, "state", "", "state directory (uploads and snapshots; survives restarts)")
+	fs.StringVar(&cfg.state, "state", "", "state directory, or s3://BUCKET/PREFIX?endpoint=URL&region=R for replicas sharing an object store (uploads, snapshots and the pointer; survives restarts)")
+	fs.StringVar(&cfg.cache, "cache", "", "with --state s3://: the local cache directory (default: a new temporary directory, removed at exit)")
+	fs.DurationVar(&cfg.poll, "poll", service.DefaultPoll, "with --state s3://: how often the shared pointer is read (±20 % jitter)")
 	fs.StringVar(&cfg.tokenFile, "admin-token-file", "", "file with admin bearer tokens, one per line")
 	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per client address (bursts of twice that); 0 disables")
 	fs.StringVar(&cfg.proxies, "trusted-proxies", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client and whose X-Forwarded-Proto/-Host name the public scheme and host of links; none by default")
@@ -119,7 +131,37 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if cfg.rate <= 0 {
 		apiCfg.RatePerSecond = -1
 	}
-	if cfg.state != "" {
+	var shared *service.Service // a replica of a shared state: started after the listener
+	if objstore.IsURL(cfg.state) {
+		if cfg.poll <= 0 {
+			return usagef("serve: --poll must be positive, not %s", cfg.poll)
+		}
+		store, err := objstore.Open(ctx, cfg.state)
+		if err != nil {
+			return usagef("serve: --state: %v", err)
+		}
+		cacheDir := cfg.cache
+		if cacheDir == "" {
+			if cacheDir, err = os.MkdirTemp("", "dri-cache-"); err != nil {
+				return err
+			}
+			defer os.RemoveAll(cacheDir)
+		}
+		st, err := snap.OpenState(cacheDir)
+		if err != nil {
+			return err
+		}
+		shared = &service.Service{State: st, Shared: &snap.Shared{Store: store, Cache: st}, Poll: cfg.poll,
+			Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare, KeepSnapshots: cfg.keepSnapshots}
+		apiCfg.Health, apiCfg.Collectors = shared, shared.Collectors()
+		log.Info("shared state", "store", store.String(), "cache", cacheDir, "poll", cfg.poll)
+		if len(tokens) > 0 {
+			apiCfg.AdminTokens, apiCfg.Admin = tokens, shared
+			log.Info("admin routes enabled", "tokens", len(tokens))
+		} else {
+			log.Info("admin routes off: no admin token (--admin-token-file or DRI_ADMIN_TOKENS)")
+		}
+	} else if cfg.state != "" {
 		st, err := snap.OpenState(cfg.state)
 		if err != nil {
 			return err
@@ -142,8 +184,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}
 		holder.Set(ds)
 	}
-	ds := holder.Current()
-	log.Info("data loaded", "snapshot", ds.ID, "observations", ds.Store.Len(), "took", time.Since(start).Round(time.Millisecond))
+	if ds := holder.Current(); ds != nil {
+		log.Info("data loaded", "snapshot", ds.ID, "observations", ds.Store.Len(), "took", time.Since(start).Round(time.Millisecond))
+	}
 	srv := api.New(apiCfg, &holder).HTTPServer()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -152,6 +195,13 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fmt.Fprintf(e.stderr, "dri: serving on http://%s/ (dashboard at /, API under /v1, docs at /docs)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if shared != nil {
+		// Listening already: /readyz says why no snapshot is served
+		// while the store cannot be reached.
+		rctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go shared.Run(rctx)
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -18,6 +18,10 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--queue", "-2"}, "--queue"},
 		{[]string{"--public-url", "dri.example.org"}, "--public-url"},
 		{[]string{"--public-url", "https://dri.example.org/?x=1"}, "optional path only"},
+		{[]string{"--state", "s3:///prefix"}, "no bucket"},
+		{[]string{"--state", "s3://b/p?endpoint=127.0.0.1:8333"}, "is not an http(s) URL"},
+		{[]string{"--state", "s3://b/p?endpont=http://h"}, `unknown parameter "endpont"`},
+		{[]string{"--state", "s3://b/p", "--poll", "0s"}, "--poll must be positive"},
 	} {
 		code, _, stderr := dri(t, append([]string{"serve"}, tc.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {
