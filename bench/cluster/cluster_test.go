@@ -209,7 +209,7 @@ func (c *cluster) checkServes(t *testing.T, unit, source string) {
 	t.Helper()
 	path, want := releaseQuery(unit)
 	for _, r := range c.replicas {
-		code, _, body, err := get(context.Background(), r.url(path))
+		code, body, err := get(r.url(path))
 		if err != nil || code != http.StatusOK {
 			t.Errorf("%s %s: %d %v %s", r.name, path, code, err, body)
 			continue
@@ -232,7 +232,7 @@ func (c *cluster) checkServes(t *testing.T, unit, source string) {
 
 // sources lists the source ids of the snapshot a replica serves.
 func sources(r *replica) (snapshot string, ids []string, err error) {
-	code, _, body, err := get(context.Background(), r.url("/v1/snapshot"))
+	code, body, err := get(r.url("/v1/snapshot"))
 	if err != nil {
 		return "", nil, err
 	}

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -402,8 +401,6 @@ func startNginx(t *testing.T, dir string, replicas []*replica) *nginx {
 	return n
 }
 
-func (n *nginx) url(path string) string { return "http://" + n.addr + path }
-
 // upstreamErrors counts the [error] lines of nginx's log: each is a
 // request to a replica that failed (refused, reset, timed out) and that
 // nginx then sent to the next one, or failed if none was left.
@@ -412,25 +409,21 @@ func (n *nginx) upstreamErrors() int {
 	return strings.Count(string(b), "[error]")
 }
 
-// get fetches url and returns status, the X-DRI-Snapshot header and body.
-func get(ctx context.Context, url string) (int, string, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// get fetches url and returns its status and body.
+func get(url string) (int, []byte, error) {
+	resp, err := client.Get(url)
 	if err != nil {
-		return 0, "", nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, "", nil, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("X-DRI-Snapshot"), b, err
+	return resp.StatusCode, b, err
 }
 
 // metric sums the samples of a Prometheus metric (every label set) in a
 // replica's /metrics.
 func (r *replica) metric(name string) (float64, error) {
-	code, _, body, err := get(context.Background(), r.url("/metrics"))
+	code, body, err := get(r.url("/metrics"))
 	if err != nil {
 		return 0, err
 	}
