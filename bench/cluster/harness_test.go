@@ -175,6 +175,23 @@ func (r *replica) logTail() string {
 	return string(b)
 }
 
+// requestsSinceStart counts the API requests (not /readyz or /metrics)
+// the replica logged since its last start.
+func (r *replica) requestsSinceStart() int {
+	b, _ := os.ReadFile(r.log)
+	text := string(b)
+	if i := strings.LastIndex(text, "--- "); i >= 0 {
+		text = text[i:]
+	}
+	n := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		if strings.Contains(line, "msg=request") && !strings.Contains(line, "path=/readyz") && !strings.Contains(line, "path=/metrics") {
+			n++
+		}
+	}
+	return n
+}
+
 // readiness is a /readyz answer: 200 with a status ("ready" or
 // "degraded", with a reason), the snapshot served; or a 503 problem whose
 // detail says why no snapshot is served.
