@@ -434,7 +434,9 @@ func (c *cluster) scenarioStoreDown(t *testing.T) {
 	}
 	wait := c.load(t, 6*time.Second)
 	src := c.nextSource("e", "SLV")
+	refusing := time.Now()
 	rep, err := upload("http://"+c.replicas[0].addr, src, releaseCSV("SLV", src))
+	refused := time.Since(refusing)
 	if err != nil {
 		t.Fatalf("upload with the store down: %v", err)
 	}
@@ -486,8 +488,8 @@ func (c *cluster) scenarioStoreDown(t *testing.T) {
 	}
 	c.checkServes(t, "SLV", source)
 	figures{name: "e-store-down", load: res, converge: time.Since(back),
-		extra: fmt.Sprintf("ready_after_store_start=%.1fs store_writable_after=%.1fs upload_accepted=%.1fs attempts=%d store_failures=%.0f",
-			ready.Seconds(), back.Sub(restarted).Seconds(), accepted.Seconds(), attempts, failures)}.report(t)
+		extra: fmt.Sprintf("upload_503_in=%.1fs ready_after_store_start=%.1fs store_writable_after=%.1fs upload_accepted=%.1fs attempts=%d store_failures=%.0f",
+			refused.Seconds(), ready.Seconds(), back.Sub(restarted).Seconds(), accepted.Seconds(), attempts, failures)}.report(t)
 }
 
 // watchReady polls the replicas' /readyz from now on; the function it
