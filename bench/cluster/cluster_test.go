@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -109,14 +108,16 @@ func checkLoad(t *testing.T, what string, r *wrkResult) {
 }
 
 // load runs wrk through nginx in the background; wait returns its result.
+// A test that stops early stops wrk too.
 func (c *cluster) load(t *testing.T, d time.Duration) (wait func() *wrkResult) {
 	t.Helper()
 	var res *wrkResult
 	var err error
 	done := make(chan struct{})
+	ctx := t.Context()
 	go func() {
 		defer close(done)
-		res, err = runWrk(context.Background(), wrkLoad{base: "http://" + c.nginx.addr, paths: readPaths,
+		res, err = runWrk(ctx, wrkLoad{base: "http://" + c.nginx.addr, paths: readPaths,
 			threads: 2, connections: 16, duration: d})
 	}()
 	return func() *wrkResult {
