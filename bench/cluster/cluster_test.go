@@ -129,6 +129,41 @@ func (c *cluster) load(t *testing.T, d time.Duration) (wait func() *wrkResult) {
 	}
 }
 
+// logOffsets marks where each replica's log is now.
+func (c *cluster) logOffsets() []int64 {
+	var offsets []int64
+	for _, r := range c.replicas {
+		offsets = append(offsets, r.logSize())
+	}
+	return offsets
+}
+
+// checkReplicaGETs fails the test if a replica answered a GET with a
+// status outside 2xx since the offsets (what nginx's retries hide), or
+// if a replica logged no GET at all (then the check saw nothing).
+func (c *cluster) checkReplicaGETs(t *testing.T, what string, offsets []int64) {
+	t.Helper()
+	for i, r := range c.replicas {
+		gets, bad, err := r.getsSince(offsets[i])
+		switch {
+		case err != nil:
+			t.Error(err)
+		case gets == 0:
+			t.Errorf("%s: %s logged no GET: its log format is not what getsSince reads, or nginx sent it nothing", what, r.name)
+		case len(bad) > 0:
+			t.Errorf("%s: %s answered %d of %d GETs outside 2xx %v (by status), want none", what, r.name, sum(bad), gets, bad)
+		}
+	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
 // served is the snapshot a replica serves (its /readyz), "" if none.
 func served(r *replica) string {
 	rd, err := r.ready()
@@ -285,6 +320,7 @@ func (c *cluster) scenarioConverge(t *testing.T) {
 // all five.
 func (c *cluster) scenarioLoadDuringUploads(t *testing.T) {
 	const run, n = 20 * time.Second, 5
+	offsets := c.logOffsets()
 	wait := c.load(t, run)
 	units := []string{"ARM", "AZE", "BRA", "CPV", "CIV"}
 	var srcs []string
@@ -298,6 +334,7 @@ func (c *cluster) scenarioLoadDuringUploads(t *testing.T) {
 	}
 	res := wait()
 	checkLoad(t, "wrk through nginx during 5 uploads", res)
+	c.checkReplicaGETs(t, "during 5 uploads", offsets)
 	if !c.waitServing(last, convergeLimit) {
 		t.Fatalf("not every replica serves the last upload's %s within %v: %s", last, convergeLimit, c.servedIDs())
 	}
@@ -433,6 +470,7 @@ func (c *cluster) scenarioStoreDown(t *testing.T) {
 		}
 		t.Logf("%s degraded %v after the stop: %s", r.name, time.Since(stopped).Round(time.Millisecond), rd.Reason)
 	}
+	offsets := c.logOffsets()
 	wait := c.load(t, 6*time.Second)
 	src := c.nextSource("e", "SLV")
 	refusing := time.Now()
@@ -446,6 +484,7 @@ func (c *cluster) scenarioStoreDown(t *testing.T) {
 	}
 	res := wait()
 	checkLoad(t, "wrk through nginx with the store down", res)
+	c.checkReplicaGETs(t, "with the store down", offsets)
 	failures := c.metricSum(t, "dri_state_failures_total")
 	if failures == 0 {
 		t.Error("dri_state_failures_total is 0 on every replica with the store down")

@@ -192,6 +192,45 @@ func (r *replica) requestsSinceStart() int {
 	return n
 }
 
+// logSize is the length of the replica's log now, for non2xxGETsSince.
+func (r *replica) logSize() int64 {
+	fi, err := os.Stat(r.log)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// getsSince counts the GETs (not /readyz or /metrics) the replica logged
+// after offset in its log, and those with a status outside 2xx by status.
+// nginx retries a GET that got a 502 or 503 on the next replica, so wrk's
+// count through nginx would not see such an answer; the replica's log does.
+func (r *replica) getsSince(offset int64) (gets int, bad map[string]int, err error) {
+	b, err := os.ReadFile(r.log)
+	if err != nil {
+		return 0, nil, err
+	}
+	if offset > int64(len(b)) {
+		offset = 0
+	}
+	bad = map[string]int{}
+	for line := range strings.SplitSeq(string(b[offset:]), "\n") {
+		if !strings.Contains(line, "msg=request") || !strings.Contains(line, "method=GET") ||
+			strings.Contains(line, "path=/readyz") || strings.Contains(line, "path=/metrics") {
+			continue
+		}
+		_, rest, ok := strings.Cut(line, " status=")
+		if !ok || len(rest) < 3 {
+			return 0, nil, fmt.Errorf("%s: request log line without a status: %q", r.name, line)
+		}
+		gets++
+		if status := rest[:3]; status[0] != '2' {
+			bad[status]++
+		}
+	}
+	return gets, bad, nil
+}
+
 // readiness is a /readyz answer: 200 with a status ("ready" or
 // "degraded", with a reason), the snapshot served; or a 503 problem whose
 // detail says why no snapshot is served.
@@ -468,4 +507,41 @@ func (r *replica) metric(name string) (float64, error) {
 		return 0, fmt.Errorf("%s /metrics has no %s", r.name, name)
 	}
 	return sum, nil
+}
+
+// TestGetsSince reads request lines in the form `dri serve` logs them
+// (copied from a replica's log, paths and statuses varied): only GETs of
+// the API count, from the offset on.
+func TestGetsSince(t *testing.T) {
+	const before = `time=2026-12-07T04:18:25.829Z level=INFO msg=request method=GET path=/v1/snapshot query="" route=/v1/snapshot status=500 bytes=355 duration_ms=0.137 client=127.0.0.1` + "\n"
+	const after = `--- 2026-12-07T04:18:26Z: dri serve
+time=2026-12-07T04:18:26.001Z level=INFO msg=request method=GET path=/v1/data query="indicator=itu.internet_use&unit=KEN" route=/v1/data status=200 bytes=2155 duration_ms=0.412 client=127.0.0.1
+time=2026-12-07T04:18:26.002Z level=INFO msg=request method=GET path=/v1/scores/compass query="per_page=50" route=/v1/scores/compass status=503 bytes=301 duration_ms=0.2 client=127.0.0.1
+time=2026-12-07T04:18:26.003Z level=INFO msg=request method=GET path=/readyz query="" route=/readyz status=503 bytes=355 duration_ms=0.1 client=127.0.0.1
+time=2026-12-07T04:18:26.004Z level=INFO msg=request method=POST path=/v1/admin/sources query="" route=/v1/admin/sources status=503 bytes=400 duration_ms=3.1 client=127.0.0.1
+time=2026-12-07T04:18:26.005Z level=INFO msg=request method=GET path=/metrics query="" route=/metrics status=200 bytes=9000 duration_ms=0.3 client=127.0.0.1
+time=2026-12-07T04:18:26.006Z level=INFO msg=request method=GET path=/v1/snapshot query="" route=/v1/snapshot status=404 bytes=200 duration_ms=0.1 client=127.0.0.1
+`
+	r := &replica{name: "replica1", log: filepath.Join(t.TempDir(), "replica1.log")}
+	if err := os.WriteFile(r.log, []byte(before+after), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gets, bad, err := r.getsSince(int64(len(before)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After the offset: three GETs of the API (200, 503, 404); /readyz,
+	// /metrics and the POST do not count.
+	if gets != 3 || len(bad) != 2 || bad["503"] != 1 || bad["404"] != 1 {
+		t.Errorf("getsSince = %d GETs, bad %v; want 3 GETs, bad map[404:1 503:1]", gets, bad)
+	}
+	if gets, bad, err := r.getsSince(0); err != nil || gets != 4 || bad["500"] != 1 {
+		t.Errorf("getsSince(0) = %d, %v, %v; want 4 GETs with one 500", gets, bad, err)
+	}
+	if err := os.WriteFile(r.log, []byte("time=x level=INFO msg=request method=GET path=/v1/data\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.getsSince(0); err == nil {
+		t.Error("getsSince on a request line without a status: no error")
+	}
 }
