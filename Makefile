@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build static docker web run serve snapshot bench-peers test test-cluster lint vet fmt-check bench bench-score fuzz load clean
+.PHONY: all build static docker web run serve snapshot bench-peers bench-capacity test test-cluster lint vet fmt-check bench bench-score fuzz load clean
 
 all: build
 
@@ -70,6 +70,13 @@ lint:
 ## (64 clients on 127.0.0.1, DRI_LOAD_SECONDS each target); see docs/BENCHMARKS.md
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
+
+## bench-capacity: issue 18's capacity of one replica: `dri serve --rate 0`
+## answering the dashboard's cached score table against nginx serving the same
+## bytes, wrk alternately, 3 rounds (ROUNDS=N); see docs/BENCHMARKS.md
+ROUNDS ?= 3
+bench-capacity:
+	bench/capacity/run.sh $(ROUNDS)
 
 ## bench-score: issue 19's scoring benchmarks (users' shapes, what-if, 1,000-run
 ## uncertainty of the Compass); see docs/BENCHMARKS.md

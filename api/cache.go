@@ -2,6 +2,8 @@ package api
 
 import (
 	"container/list"
+	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -18,13 +20,30 @@ type responseCache struct {
 }
 
 type cachedResponse struct {
-	key         string
-	status      int
-	contentType string
-	encoding    string
-	link        string
-	total       string
-	body        []byte
+	key    string
+	status int
+	// header is what the response always carries: Content-Type,
+	// Content-Encoding, X-Total-Count and Content-Length, set once (a hit
+	// copies the value slices, which nothing modifies).
+	header http.Header
+	// link is the Link header with relative URLs.
+	link string
+	body []byte
+}
+
+// newCachedResponse keeps a copy of body with the headers that go with it
+// (encoding and total may be empty: not sent).
+func newCachedResponse(key string, status int, contentType, encoding, link, total string, body []byte) *cachedResponse {
+	h := http.Header{}
+	h.Set("Content-Type", contentType)
+	if encoding != "" {
+		h.Set("Content-Encoding", encoding)
+	}
+	if total != "" {
+		h.Set("X-Total-Count", total)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	return &cachedResponse{key: key, status: status, header: h, link: link, body: append([]byte(nil), body...)}
 }
 
 func newResponseCache(maxBytes int) *responseCache {

@@ -113,7 +113,8 @@ func exportOperation() map[string]any {
 		"parameters": []any{map[string]any{"name": "file", "in": "path", "required": true,
 			"schema": map[string]any{"type": "string", "enum": files}}},
 		"responses": map[string]any{
-			"200": map[string]any{"description": "the table", "content": content},
+			"200": map[string]any{"description": "the table", "content": content,
+				"headers": map[string]any{HeaderSnapshot: snapshotHeader}},
 			"206": map[string]any{"description": "the byte range asked for (Range)"},
 			"304": map[string]any{"description": "Not modified (If-None-Match matched the ETag)"},
 			"404": map[string]any{"description": "no such table or format"},
@@ -135,6 +136,7 @@ func (s *Server) registerExport() {
 			writeProblem(c.Writer, c.Request, newProblem(http.StatusServiceUnavailable, CodeUnavailable, "no snapshot is loaded"))
 			return
 		}
+		c.Writer.Header().Set(HeaderSnapshot, ds.ID)
 		f := s.exports.file(ds, name)
 		f.once.Do(func() { f.data, f.err = render(ds, table, format) })
 		if f.err != nil {

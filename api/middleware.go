@@ -2,8 +2,10 @@ package api
 
 import (
 	"container/list"
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -42,13 +44,9 @@ func (s *Server) recoverer(c *gin.Context) {
 // included, and answers CORS preflight requests.
 func (s *Server) baseHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, Retry-After, Content-Encoding")
-	h.Set("Vary", "Accept, Accept-Encoding")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	for k, v := range baseHeaderSet {
+		h[k] = v
+	}
 	if c.Request.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Accept, Content-Type, If-None-Match, Authorization")
@@ -58,6 +56,22 @@ func (s *Server) baseHeaders(c *gin.Context) {
 	}
 	c.Next()
 }
+
+// baseHeaderSet are the headers of every response, keys canonical as
+// Header.Set makes them. baseHeaders copies the value slices, which nothing
+// modifies (Set replaces a slice, Add appends to a full one), so a request
+// allocates none of them.
+var baseHeaderSet = func() http.Header {
+	h := http.Header{}
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "ETag, Link, X-Total-Count, Retry-After, Content-Encoding, "+HeaderSnapshot)
+	h.Set("Vary", "Accept, Accept-Encoding")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	return h
+}()
 
 // headWriter drops the body of a HEAD response and sends the headers as the
 // GET's would be sent (so Written reports true): every GET route also
@@ -113,11 +127,14 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 	}
 	status, failed := delivered(c)
 	d := time.Since(start)
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
-	s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
-	s.cfg.Logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "query", redactQuery(c.Request.URL.RawQuery),
-		"route", route, "status", status, "bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000,
-		"client", c.ClientIP())
+	s.metrics.count(route, c.Request.Method, status)
+	s.metrics.observe(route, d)
+	// LogAttrs: the attributes are not boxed into a []any (this runs for
+	// every request; docs/BENCHMARKS.md, capacity of one replica).
+	s.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path), slog.String("query", redactQuery(c.Request.URL.RawQuery)),
+		slog.String("route", route), slog.Int("status", status), slog.Int("bytes", c.Writer.Size()),
+		slog.Float64("duration_ms", float64(d.Microseconds())/1000), slog.String("client", c.ClientIP()))
 	if failed != nil {
 		s.cfg.Logger.Warn("reply not delivered", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", failed)
 	}
@@ -156,6 +173,35 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// counters and observers keep the collectors of each label set seen
+	// (as bounded as the vectors' own series): WithLabelValues hashes the
+	// labels and takes the vector's lock on every call.
+	counters  sync.Map // requestLabels -> prometheus.Counter
+	observers sync.Map // route -> prometheus.Observer
+}
+
+type requestLabels struct {
+	route, method string
+	status        int
+}
+
+// count adds a request to dri_http_requests_total.
+func (m *metrics) count(route, method string, status int) {
+	k := requestLabels{route, method, status}
+	c, ok := m.counters.Load(k)
+	if !ok {
+		c, _ = m.counters.LoadOrStore(k, m.requests.WithLabelValues(route, method, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+}
+
+// observe records a request's latency in dri_http_request_duration_seconds.
+func (m *metrics) observe(route string, d time.Duration) {
+	o, ok := m.observers.Load(route)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(route, m.latency.WithLabelValues(route))
+	}
+	o.(prometheus.Observer).Observe(d.Seconds())
 }
 
 func newMetrics(version string, data Provider) *metrics {

@@ -128,7 +128,9 @@ func (s *Server) OpenAPI() map[string]any {
 			ok = "201"
 		}
 		responses := map[string]any{
-			ok:    map[string]any{"description": rt.summary, "content": content, "headers": map[string]any{"ETag": map[string]any{"schema": map[string]any{"type": "string"}}}},
+			ok: map[string]any{"description": rt.summary, "content": content, "headers": map[string]any{
+				"ETag":         map[string]any{"schema": map[string]any{"type": "string"}},
+				HeaderSnapshot: snapshotHeader}},
 			"304": map[string]any{"description": "Not modified (If-None-Match matched the ETag)"},
 			"400": problemResp("A query parameter is invalid (errors lists each)"),
 			"404": problemResp("Unknown route or id"),
@@ -166,6 +168,10 @@ func (s *Server) OpenAPI() map[string]any {
 		"components": map[string]any{"schemas": map[string]any{"Problem": problemSchema}},
 	}
 }
+
+// snapshotHeader documents HeaderSnapshot in OpenAPI.
+var snapshotHeader = map[string]any{"description": "id of the snapshot that answered (meta.snapshot of a JSON body)",
+	"schema": map[string]any{"type": "string"}}
 
 // routeFormats are the values of a route's format parameter: SDMX-CSV only
 // where the route has an SDMX dataflow.

@@ -448,13 +448,19 @@ func encodeArrow(buf *bytes.Buffer, t *Table, meta map[string]any) *Problem {
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
 // acceptsGzip reports whether the client takes gzip (q > 0).
+// (It walks the header with strings.Cut rather than Split: it runs on every
+// request.)
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		fields := strings.Split(part, ";")
-		if strings.TrimSpace(strings.ToLower(fields[0])) != "gzip" {
+	for rest := r.Header.Get("Accept-Encoding"); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
 			continue
 		}
-		for _, p := range fields[1:] {
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
 			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 			if k == "q" {
 				if q, err := strconv.ParseFloat(v, 64); err == nil && q == 0 {

@@ -2,11 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"runtime"
@@ -40,6 +42,12 @@ type Dataset struct {
 	// state directory, empty with none), listed by /v1/snapshot.
 	Uploads []snapshot.StoredUpload
 }
+
+// HeaderSnapshot names, on every response answered from a dataset, the id
+// of the dataset that answered (the one the handler read, so a client or a
+// test behind a load balancer sees which snapshot it got, even across a
+// swap).
+const HeaderSnapshot = "X-DRI-Snapshot"
 
 // Provider gives the Dataset to serve now.
 type Provider interface {
@@ -198,6 +206,8 @@ type Server struct {
 	admission *admission
 	// exports are the current snapshot's whole tables (/v1/export).
 	exports exportCache
+	// cacheControl is the Cache-Control value of cacheable responses.
+	cacheControl []string
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -211,6 +221,7 @@ func New(cfg Config, data Provider) *Server {
 	if cfg.CacheBytes > 0 {
 		s.cache = newResponseCache(cfg.CacheBytes)
 	}
+	s.cacheControl = []string{fmt.Sprintf("public, max-age=%d", int(cfg.CacheMaxAge.Seconds()))}
 	s.tokens = hashTokens(cfg.AdminTokens)
 	s.cfg.AdminTokens = nil
 	if cfg.RatePerSecond > 0 {
@@ -255,7 +266,38 @@ func (s *Server) HTTPServer() *http.Server {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 	}
+}
+
+// connKey is the context key of a request's connection (HTTPServer's
+// ConnContext puts it there; a handler served otherwise has none).
+type connKey struct{}
+
+// corkAbove is the body size from which send corks the connection: net/http
+// buffers a reply's headers and body in 4 KiB and writes whatever is more in
+// further writes, and headers are up to about 2 KiB here.
+const corkAbove = 2 << 10
+
+// send writes a reply's body so that the reply leaves in one TCP push: a
+// body larger than net/http's buffer would otherwise go in two or more
+// writes, each a separate push (on loopback a separate wake-up of the
+// client for a part of the reply), which cost the server and the client more
+// CPU per request than the reply itself (profile in docs/BENCHMARKS.md).
+// TCP_CORK holds the writes until the reply is flushed, as nginx's
+// tcp_nopush does; write errors are left for delivered to find (the
+// response writer keeps them).
+func send(w gin.ResponseWriter, req *http.Request, body []byte) {
+	conn, _ := req.Context().Value(connKey{}).(net.Conn)
+	if conn == nil || len(body) < corkAbove || !setCork(conn, true) {
+		_, _ = w.Write(body)
+		return
+	}
+	defer setCork(conn, false)
+	_, _ = w.Write(body)
+	w.Flush()
 }
 
 // request is what a handler gets: the dataset of this request and its
@@ -383,17 +425,20 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 			Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
 		return
 	}
+	hdr := w.Header()
+	hdr[snapshotHeaderKey] = []string{ds.ID}
 	etag := ""
+	gzipOK := f != FormatArrow && acceptsGzip(req)
 	if rt.cacheable {
 		etag = s.etag(ds.ID, req, q, f)
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.cfg.CacheMaxAge.Seconds())))
+		hdr["Etag"] = []string{etag}
+		hdr["Cache-Control"] = s.cacheControl
 		if match(req.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		if cr, ok := s.cache.get(cacheKey(etag, f, req)); ok {
-			writeCached(w, cr, s.baseURL(req))
+		if cr, ok := s.cache.get(cacheKey(etag, gzipOK)); ok {
+			s.writeCached(w, req, cr)
 			return
 		}
 	} else {
@@ -458,56 +503,63 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 		status = res.Status
 	}
 	body := buf.Bytes()
-	if f != FormatArrow && buf.Len() > 1024 && acceptsGzip(req) {
+	if gzipOK && buf.Len() > 1024 {
 		var zb bytes.Buffer
 		writeGzip(&zb, body)
 		body = zb.Bytes()
 		h.Set("Content-Encoding", "gzip")
 	}
 	if rt.cacheable && status == http.StatusOK {
-		s.cache.put(&cachedResponse{key: cacheKey(etag, f, req), status: status, contentType: h.Get("Content-Type"),
-			encoding: h.Get("Content-Encoding"), link: link, total: h.Get("X-Total-Count"), body: append([]byte(nil), body...)})
+		s.cache.put(newCachedResponse(cacheKey(etag, gzipOK), status, h.Get("Content-Type"), h.Get("Content-Encoding"),
+			link, h.Get("X-Total-Count"), body))
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	send(w, req, body)
 }
 
-// cacheKey adds the content encoding to the ETag.
-func cacheKey(etag string, f Format, req *http.Request) string {
-	if f != FormatArrow && acceptsGzip(req) {
+// cacheKey adds the content encoding (gzip or not) to the ETag.
+func cacheKey(etag string, gzip bool) string {
+	if gzip {
 		return etag + "|gzip"
 	}
 	return etag
 }
 
+// snapshotHeaderKey is HeaderSnapshot as http.Header keys it.
+var snapshotHeaderKey = http.CanonicalHeaderKey(HeaderSnapshot)
+
 // writeCached writes a cached response; its Link header was stored
-// relative and starts with base here (the cache is shared by every host
-// name the server answers to).
-func writeCached(w http.ResponseWriter, cr *cachedResponse, base string) {
+// relative and starts with the request's base URL here (the cache is
+// shared by every host name the server answers to).
+func (s *Server) writeCached(w gin.ResponseWriter, req *http.Request, cr *cachedResponse) {
 	h := w.Header()
-	h.Set("Content-Type", cr.contentType)
-	if cr.encoding != "" {
-		h.Set("Content-Encoding", cr.encoding)
+	for k, v := range cr.header {
+		h[k] = v
 	}
 	if cr.link != "" {
-		h.Set("Link", absoluteLinks(base, cr.link))
+		h["Link"] = []string{absoluteLinks(s.baseURL(req), cr.link)}
 	}
-	if cr.total != "" {
-		h.Set("X-Total-Count", cr.total)
-	}
-	h.Set("Content-Length", strconv.Itoa(len(cr.body)))
 	w.WriteHeader(cr.status)
-	_, _ = w.Write(cr.body)
+	send(w, req, cr.body)
 }
 
 // etag is strong: the same snapshot, path, canonical query (the values the
 // handler reads, nothing else) and format give the same bytes. The response
-// cache is keyed on it.
+// cache is keyed on it. It is the first 32 hex digits of the SHA-256 of
+// the four, each followed by a newline.
 func (s *Server) etag(snapshot string, req *http.Request, q *query, f Format) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n", snapshot, req.URL.Path, q.canonical(), f)
-	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
+	var in [512]byte
+	b := append(in[:0], snapshot...)
+	b = append(append(b, '\n'), req.URL.Path...)
+	b = append(append(b, '\n'), q.canonical()...)
+	b = append(append(b, '\n'), f...)
+	b = append(b, '\n')
+	sum := sha256.Sum256(b)
+	var out [34]byte
+	out[0], out[33] = '"', '"'
+	hex.Encode(out[1:33], sum[:16])
+	return string(out[:])
 }
 
 func match(ifNoneMatch, etag string) bool {

@@ -6,17 +6,18 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dri-engine/dri/api"
 )
 
 // TestSwapUnderLoad swaps two snapshots every few milliseconds while 16
 // clients query a value that differs between them: no request fails and no
 // response mixes the two (the value always matches the snapshot id the
-// response names).
+// response names, and the X-DRI-Snapshot header names the same one).
 func TestSwapUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
@@ -88,6 +89,7 @@ func TestSwapUnderLoad(t *testing.T) {
 				err = json.NewDecoder(resp.Body).Decode(&body)
 				resp.Body.Close()
 				requests.Add(1)
+				header := resp.Header.Get(api.HeaderSnapshot)
 				switch {
 				case err != nil || resp.StatusCode != 200:
 					fail("status %d, decode %v", resp.StatusCode, err)
@@ -97,6 +99,8 @@ func TestSwapUnderLoad(t *testing.T) {
 					fail("snapshot %s without its value: %v", b.ID, body.Data)
 				case body.Meta.Snapshot != a.ID && body.Meta.Snapshot != b.ID:
 					fail("unknown snapshot %q", body.Meta.Snapshot)
+				case header != body.Meta.Snapshot:
+					fail("%s %q names another snapshot than meta.snapshot %q", api.HeaderSnapshot, header, body.Meta.Snapshot)
 				}
 			}
 		}()
