@@ -91,19 +91,27 @@ func (f figures) report(t *testing.T) {
 		requests, non2xx, socketErrors, rps = f.load.Requests, f.load.Non2xx, f.load.SocketErrors(), f.load.RPS()
 		p99 = f.load.P99().Round(100 * time.Microsecond).String()
 	}
+	extra := f.extra
+	if f.load != nil {
+		extra = fmt.Sprintf("snapshots_seen=%d %s", f.load.Snapshots, extra)
+	}
 	line := fmt.Sprintf("cluster: %-24s requests=%-7d non2xx=%-3d errors=%-3d rps=%-6.0f p99=%-9s converge=%.2fs %s",
-		f.name, requests, non2xx, socketErrors, rps, p99, f.converge.Seconds(), f.extra)
+		f.name, requests, non2xx, socketErrors, rps, p99, f.converge.Seconds(), extra)
 	line = strings.TrimSpace(line)
 	t.Log(line)
 	fmt.Println(line)
 }
 
-// checkLoad fails the test unless every request of a wrk run got a 2xx.
+// checkLoad fails the test unless every request of a wrk run got a 2xx
+// naming the snapshot that answered it.
 func checkLoad(t *testing.T, what string, r *wrkResult) {
 	t.Helper()
 	if r.Non2xx != 0 || r.SocketErrors() != 0 {
 		t.Errorf("%s: %d of %d requests non-2xx %v, %d socket errors %+v, want none",
 			what, r.Non2xx, r.Requests, r.Non2xxByStatus, r.SocketErrors(), r.Errors)
+	}
+	if r.Unnamed2xx != 0 {
+		t.Errorf("%s: %d of %d responses without X-DRI-Snapshot", what, r.Unnamed2xx, r.Requests)
 	}
 }
 
@@ -319,21 +327,35 @@ func (c *cluster) scenarioConverge(t *testing.T) {
 // request answered 2xx; all replicas end on the last upload, which holds
 // all five.
 func (c *cluster) scenarioLoadDuringUploads(t *testing.T) {
-	const run, n = 20 * time.Second, 5
+	// Uploads at 1/7 to 5/7 of the run: the last (1-2 s here) is done,
+	// and its snapshot served, before the load ends.
+	const run, n = 24 * time.Second, 5
 	offsets := c.logOffsets()
+	start := time.Now()
 	wait := c.load(t, run)
 	units := []string{"ARM", "AZE", "BRA", "CPV", "CIV"}
 	var srcs []string
 	var last string
 	var lastAck time.Time
 	for i, unit := range units {
-		time.Sleep(run / (n + 1))
+		// Upload i+1 starts at (i+1)/7 of the run, whatever the ones
+		// before took.
+		time.Sleep(time.Until(start.Add(time.Duration(i+1) * run / (n + 2))))
 		src, id := c.mustUpload(t, "http://"+c.nginx.addr, "b", unit)
-		t.Logf("upload %d (%s) through nginx: snapshot %s", i+1, src, id)
+		t.Logf("upload %d (%s) through nginx at %v: snapshot %s", i+1, src, time.Since(start).Round(time.Millisecond), id)
 		srcs, last, lastAck = append(srcs, src), id, time.Now()
+	}
+	if lastAck.Sub(start) > run {
+		t.Errorf("the last upload was acknowledged %v after the load started, after its %v: not during the load", lastAck.Sub(start).Round(time.Millisecond), run)
 	}
 	res := wait()
 	checkLoad(t, "wrk through nginx during 5 uploads", res)
+	// The load saw the swaps: its responses named the snapshot served
+	// before the uploads and those of the uploads (each is served for
+	// about 3 s, the last for a second or more before the load ends).
+	if res.Snapshots < 2 {
+		t.Errorf("wrk's responses named %d snapshot(s) during 5 uploads, want at least 2", res.Snapshots)
+	}
 	c.checkReplicaGETs(t, "during 5 uploads", offsets)
 	if !c.waitServing(last, convergeLimit) {
 		t.Fatalf("not every replica serves the last upload's %s within %v: %s", last, convergeLimit, c.servedIDs())

@@ -40,7 +40,11 @@ type wrkResult struct {
 	} `json:"errors"`
 	Non2xx         int64            `json:"non2xx"`
 	Non2xxByStatus map[string]int64 `json:"non2xx_by_status"`
-	LatencyUS      struct {
+	// Snapshots is how many distinct snapshots the responses named in
+	// X-DRI-Snapshot; Unnamed2xx counts 2xx responses that named none.
+	Snapshots  int   `json:"snapshots"`
+	Unnamed2xx int64 `json:"unnamed_2xx"`
+	LatencyUS  struct {
 		P50 int64 `json:"p50"`
 		P90 int64 `json:"p90"`
 		P99 int64 `json:"p99"`
@@ -126,15 +130,18 @@ func TestParseWrk(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The figures of the file's last line; wrk's own summary above it
-	// says the same: 21770 requests in 2.07s, 7257 non-2xx, 10525.22/s.
-	if r.Requests != 21770 || r.Non2xx != 7257 || r.Non2xxByStatus["404"] != 7257 || r.SocketErrors() != 0 {
-		t.Errorf("parseWrk = %+v, want 21770 requests, 7257 non-2xx (all 404), no socket errors", r)
+	// says the same: 35577 requests in 2.10s, 11860 non-2xx, 16939.19/s.
+	if r.Requests != 35577 || r.Non2xx != 11860 || r.Non2xxByStatus["404"] != 11860 || r.SocketErrors() != 0 {
+		t.Errorf("parseWrk = %+v, want 35577 requests, 11860 non-2xx (all 404), no socket errors", r)
 	}
-	if rps := r.RPS(); rps < 10525 || rps > 10526 {
-		t.Errorf("RPS() = %.2f, want 10525.22 (wrk's Requests/sec)", rps)
+	if r.Snapshots != 1 || r.Unnamed2xx != 0 {
+		t.Errorf("parseWrk: %d snapshots, %d 2xx without X-DRI-Snapshot; want 1 and 0", r.Snapshots, r.Unnamed2xx)
 	}
-	if r.P99() != 152417*time.Microsecond {
-		t.Errorf("P99() = %v, want 152.417ms", r.P99())
+	if rps := r.RPS(); rps < 16939 || rps > 16940 {
+		t.Errorf("RPS() = %.2f, want 16939.19 (wrk's Requests/sec)", rps)
+	}
+	if r.P99() != 9383*time.Microsecond {
+		t.Errorf("P99() = %v, want 9.383ms", r.P99())
 	}
 	for name, bad := range map[string]string{
 		"no result line": "Running 2s test @ http://127.0.0.1:1\n",
