@@ -236,7 +236,8 @@ func (c *cluster) nextSource(scenario, unit string) string {
 }
 
 // mustUpload uploads unit's release through base and fails unless it is
-// acknowledged (201, or 200 when nothing changed).
+// acknowledged with 201 (every release adds rows, so 200 "unchanged"
+// would be wrong too).
 func (c *cluster) mustUpload(t *testing.T, base, scenario, unit string) (source, snapshot string) {
 	t.Helper()
 	source = c.nextSource(scenario, unit)
