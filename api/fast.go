@@ -34,19 +34,35 @@ type fastRoute struct {
 // and HEAD; only a path that exactly one route matches, and that route a
 // cacheable one, is the fast path's.
 type fastRouter struct {
-	patterns map[string][][]string // method -> every route's segments
+	// patterns are every route's segments by method and segment count;
+	// catchAll those with a "*name" segment, by method.
+	patterns map[patternKey][][]string
+	catchAll map[string][][]string
 	routes   map[string]*fastRoute // path pattern -> cacheable route
 	// off: the trusted proxies could not all be parsed here, so the fast
 	// path could not tell which peers gin trusts; it is not used.
 	off bool
 }
 
+// patternKey is a method and a number of path segments.
+type patternKey struct {
+	method   string
+	segments int
+}
+
 func (s *Server) buildFastRouter() *fastRouter {
-	fr := &fastRouter{patterns: map[string][][]string{}, routes: map[string]*fastRoute{},
-		off: len(s.proxies) != len(s.cfg.TrustedProxies)}
+	fr := &fastRouter{patterns: map[patternKey][][]string{}, catchAll: map[string][][]string{},
+		routes: map[string]*fastRoute{}, off: len(s.proxies) != len(s.cfg.TrustedProxies)}
 	for _, ri := range s.engine.Routes() {
-		if ri.Method == http.MethodGet || ri.Method == http.MethodHead {
-			fr.patterns[ri.Method] = append(fr.patterns[ri.Method], strings.Split(ri.Path, "/"))
+		if ri.Method != http.MethodGet && ri.Method != http.MethodHead {
+			continue
+		}
+		p := strings.Split(ri.Path, "/")
+		if strings.Contains(ri.Path, "/*") {
+			fr.catchAll[ri.Method] = append(fr.catchAll[ri.Method], p)
+		} else {
+			k := patternKey{ri.Method, len(p)}
+			fr.patterns[k] = append(fr.patterns[k], p)
 		}
 	}
 	for _, rt := range s.routes {
@@ -61,12 +77,14 @@ func (s *Server) buildFastRouter() *fastRouter {
 // whose pattern matches path (nil otherwise).
 func (fr *fastRouter) match(method, path string) *fastRoute {
 	var only []string
-	for _, p := range fr.patterns[method] {
-		if segmentsMatch(p, path) {
-			if only != nil {
-				return nil
+	for _, set := range [][][]string{fr.patterns[patternKey{method, strings.Count(path, "/") + 1}], fr.catchAll[method]} {
+		for _, p := range set {
+			if segmentsMatch(p, path) {
+				if only != nil {
+					return nil
+				}
+				only = p
 			}
-			only = p
 		}
 	}
 	if only == nil {
