@@ -116,22 +116,27 @@ func (s *Service) newMetrics() {
 	}
 }
 
-// failed records a failure of the shared state and returns it as the
-// admin routes' ErrStateUnavailable when it is one.
+// failed records a failure to reach the shared state (the replica is
+// degraded until the next successful exchange) and returns it as the admin
+// routes' ErrStateUnavailable; any other error (a rejected upload, say) is
+// returned as it is.
 func (s *Service) failed(op string, err error) error {
-	if err == nil {
-		return nil
+	if !errors.Is(err, objstore.ErrUnavailable) {
+		return err
 	}
+	s.degrade(op, fmt.Sprintf("object store unreachable (%s): %v", op, err))
+	return fmt.Errorf("%w: %w", api.ErrStateUnavailable, err)
+}
+
+// degrade counts a failure of the shared state and marks the replica
+// degraded with the reason, logging the transition once.
+func (s *Service) degrade(op, reason string) {
 	s.metrics().failures.WithLabelValues(op).Inc()
-	if errors.Is(err, objstore.ErrUnavailable) {
-		if s.Degraded() == "" {
-			s.Log.Warn("shared state unreachable: serving the snapshot loaded, uploads refused (503) until it is back",
-				"op", op, "err", err)
-		}
-		s.health.fail(fmt.Sprintf("object store unreachable (%s): %v", op, err))
-		return fmt.Errorf("%w: %w", api.ErrStateUnavailable, err)
+	if s.Degraded() == "" {
+		s.Log.Warn("shared state failing: serving the snapshot loaded; uploads answer 503 until it recovers",
+			"op", op, "reason", reason)
 	}
-	return err
+	s.health.fail(reason)
 }
 
 // recovered clears the degraded state after a successful exchange with
@@ -232,8 +237,8 @@ func (s *Service) poll(ctx context.Context) {
 	s.metrics().polls.Inc()
 	p, changed, err := s.Shared.PointerIfChanged(ctx, etag)
 	if err != nil {
-		if ferr := s.failed("poll", err); !errors.Is(ferr, api.ErrStateUnavailable) {
-			s.Log.Warn("could not read the shared pointer", "err", err)
+		if !errors.Is(s.failed("poll", err), api.ErrStateUnavailable) {
+			s.degrade("poll", fmt.Sprintf("the shared pointer cannot be read: %v", err))
 		}
 		return
 	}
@@ -244,15 +249,16 @@ func (s *Service) poll(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if p.Snapshot == "" {
-		s.failed("poll", fmt.Errorf("the pointer %s/%s is gone: serving the snapshot loaded", s.Shared.Store, snapshot.PointerKey))
+		s.degrade("poll", fmt.Sprintf("the pointer %s%s is gone: serving the snapshot loaded", s.Shared.Store, snapshot.PointerKey))
 		return
 	}
 	if p.Generation < s.pointer.Generation {
 		return // an upload of this replica moved it further meanwhile
 	}
 	if err := s.follow(ctx, p); err != nil {
-		s.failed("follow", err)
-		s.Log.Warn("could not swap to the snapshot the shared pointer names; serving the one loaded", "snapshot", p.Snapshot, "err", err)
+		if !errors.Is(s.failed("follow", err), api.ErrStateUnavailable) {
+			s.degrade("follow", fmt.Sprintf("cannot serve snapshot %s, which the shared pointer names: %v", p.Snapshot, err))
+		}
 		return
 	}
 	s.recovered()

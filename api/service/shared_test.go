@@ -82,6 +82,14 @@ func TestSharedState(t *testing.T) {
 		if r1.Holder.Current().ID != r2.Holder.Current().ID {
 			t.Fatalf("two replicas of an empty store serve %s and %s", r1.Holder.Current().ID, r2.Holder.Current().ID)
 		}
+		// A rejected upload is the data's problem, not the store's.
+		if _, err := r1.Upload(ctx, api.Upload{Entry: entry("bad"), Filename: "bad.csv",
+			File: strings.NewReader("unit,year,indicator,value\nXYZ,2025,itu.internet_use,55.5\n")}); !errors.Is(err, ErrRejected) {
+			t.Fatalf("bad upload: %v", err)
+		}
+		if d, n := r1.Degraded(), testutil.CollectAndCount(r1.metrics().failures); d != "" || n != 0 {
+			t.Errorf("after a rejected upload: degraded %q, %d failure series; want neither", d, n)
+		}
 		out, err := r1.Upload(ctx, api.Upload{Entry: entry("ken-2025"), Filename: "ken.csv", File: strings.NewReader(kenCSV)})
 		if err != nil {
 			t.Fatal(err)

@@ -130,8 +130,10 @@ var crossGroups = []string{"LDC", "WLD", "M49-002", "LIC"}
 // also agree on the figure's fields (members with data, members, population
 // share, years, method, imputed share).
 func TestGroupFiguresAgreeAcrossSurfaces(t *testing.T) {
-	t.Run("observed", func(t *testing.T) { groupFiguresAgree(t, false) })
-	t.Run("estimate", func(t *testing.T) { groupFiguresAgree(t, true) })
+	// In parallel: each runs the CLI ten times, loading the embedded data
+	// each time (about 150 s of CI one after the other under -race).
+	t.Run("observed", func(t *testing.T) { t.Parallel(); groupFiguresAgree(t, false) })
+	t.Run("estimate", func(t *testing.T) { t.Parallel(); groupFiguresAgree(t, true) })
 }
 
 func groupFiguresAgree(t *testing.T, estimate bool) {
