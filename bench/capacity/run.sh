@@ -220,6 +220,13 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 echo "after: $(uptime)"
+# dri's own latency histogram (the handler's time, from its first byte read
+# to its reply flushed), to compare with wrk's (which adds the queueing).
+curl -fsS "$dri_base/metrics" | grep '^dri_http_request_duration_seconds_bucket{route="/v1/scores/:framework"' >"$dir/dri.latency" || true
+awk '{ match($0, /le="[^"]+"/); l[++k] = substr($0, RSTART + 4, RLENGTH - 5); n[k] = $NF } END {
+  t = n[k]; if (t == 0) exit
+  for (j = 1; j <= k; j++) if (n[j] >= 0.99 * t) { p = l[j]; break }
+  printf "dri, its own histogram (%d requests): %.1f %% within 1 ms, p99 <= %s s\n", t, 100 * n[2] / t, p }' "$dir/dri.latency" || true
 # The summary takes the median of the rounds: on a shared machine one round's
 # p99 can be ten times another's, and a mean would follow the outlier.
 median() { grep "^$1 " "$dir/results.txt" | awk -v c="$2" '{print $c}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
