@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build static docker web run serve snapshot bench-peers bench-capacity test lint vet fmt-check bench bench-score fuzz load clean
+.PHONY: all build static docker web run serve snapshot bench-peers bench-capacity test test-cluster lint vet fmt-check bench bench-score fuzz load clean
 
 all: build
 
@@ -45,6 +45,16 @@ snapshot: build
 ## Chromium; it skips without them unless DRI_REQUIRE_BROWSER=1 (CI sets it).
 test: fmt-check vet lint
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+## test-cluster: issue 18's cluster scenarios: a real S3 server (SeaweedFS, built
+## from source once and cached by bench/cluster/build-seaweedfs.sh: ~8 minutes the
+## first time), three `dri serve --state s3://...` replicas, nginx round-robin in
+## front and wrk (Debian's nginx and wrk); each scenario prints its figures. One
+## scenario: make test-cluster CLUSTER_RUN=TestCluster/converge (bench/cluster/README.md)
+CLUSTER_RUN ?= .
+test-cluster:
+	@weed=$${DRI_WEED:-$$(bench/cluster/build-seaweedfs.sh)} || exit 1; \
+	DRI_WEED=$$weed DRI_CLUSTER=1 DRI_REQUIRE_CLUSTER=1 $(GO) test -count=1 -v -timeout 15m -run '$(CLUSTER_RUN)' ./bench/cluster/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -107,7 +109,15 @@ func Open(ctx context.Context, raw string) (*Store, error) {
 		// understood by every S3-compatible store.
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
-		o.RetryMaxAttempts = 2
+		// One retry, and no client-side retry quota: the standard
+		// retryer's token bucket, drained by the failed polls of a long
+		// outage, would otherwise refuse the retries of the first requests
+		// after the store is back ("retry quota exceeded").
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = 2
+			so.MaxBackoff = 200 * time.Millisecond // not up to 2 s: a poll or an upload's 503 waits for it
+			so.RateLimiter = ratelimit.None
+		})
 	})
 	return &Store{client: client, bucket: u.Host, prefix: prefix, Timeout: 5 * time.Second}, nil
 }
