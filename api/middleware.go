@@ -126,17 +126,22 @@ func (s *Server) logAndMeasure(c *gin.Context) {
 		route = "unmatched"
 	}
 	status, failed := delivered(c)
-	d := time.Since(start)
-	s.metrics.count(route, c.Request.Method, status)
+	s.record(c.Request, route, status, c.Writer.Size(), time.Since(start), c.ClientIP(), failed)
+}
+
+// record counts and logs a finished request; both entry points (gin's
+// logAndMeasure and the fast path) log through it.
+func (s *Server) record(req *http.Request, route string, status, size int, d time.Duration, client string, failed error) {
+	s.metrics.count(route, req.Method, status)
 	s.metrics.observe(route, d)
 	// LogAttrs: the attributes are not boxed into a []any (this runs for
 	// every request; docs/BENCHMARKS.md, capacity of one replica).
-	s.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", c.Request.Method),
-		slog.String("path", c.Request.URL.Path), slog.String("query", redactQuery(c.Request.URL.RawQuery)),
-		slog.String("route", route), slog.Int("status", status), slog.Int("bytes", c.Writer.Size()),
-		slog.Float64("duration_ms", float64(d.Microseconds())/1000), slog.String("client", c.ClientIP()))
+	s.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", req.Method),
+		slog.String("path", req.URL.Path), slog.String("query", redactQuery(req.URL.RawQuery)),
+		slog.String("route", route), slog.Int("status", status), slog.Int("bytes", size),
+		slog.Float64("duration_ms", float64(d.Microseconds())/1000), slog.String("client", client))
 	if failed != nil {
-		s.cfg.Logger.Warn("reply not delivered", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", failed)
+		s.cfg.Logger.Warn("reply not delivered", "method", req.Method, "path", req.URL.Path, "status", status, "err", failed)
 	}
 }
 
@@ -154,6 +159,12 @@ func delivered(c *gin.Context) (int, error) {
 	if u, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
 		w = u.Unwrap() // gin's writer flushes without an error
 	}
+	return flushed(w, status)
+}
+
+// flushed flushes w (net/http's writer) and returns the status to record
+// for a reply meant to be status (see delivered).
+func flushed(w http.ResponseWriter, status int) (int, error) {
 	err := http.NewResponseController(w).Flush()
 	if err == nil || errors.Is(err, http.ErrNotSupported) {
 		return status, nil

@@ -208,6 +208,8 @@ type Server struct {
 	exports exportCache
 	// cacheControl is the Cache-Control value of cacheable responses.
 	cacheControl []string
+	// fast answers cached replies without gin (fast.go; nil: off).
+	fast *fastRouter
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -249,17 +251,18 @@ func New(cfg Config, data Provider) *Server {
 	})
 	s.engine = e
 	s.registerRoutes()
+	s.fast = s.buildFastRouter()
 	return s
 }
 
 // Handler returns the server's http.Handler.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s }
 
 // HTTPServer returns an http.Server with the configured timeouts and limits.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Addr:              s.cfg.Addr,
-		Handler:           s.engine,
+		Handler:           s,
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
@@ -288,16 +291,18 @@ const corkAbove = 2 << 10
 // CPU per request than the reply itself (profile in docs/BENCHMARKS.md).
 // TCP_CORK holds the writes until the reply is flushed, as nginx's
 // tcp_nopush does; write errors are left for delivered to find (the
-// response writer keeps them).
-func send(w gin.ResponseWriter, req *http.Request, body []byte) {
+// response writer keeps them). It returns the bytes written.
+func send(w http.ResponseWriter, req *http.Request, body []byte) int {
 	conn, _ := req.Context().Value(connKey{}).(net.Conn)
-	if conn == nil || len(body) < corkAbove || !setCork(conn, true) {
-		_, _ = w.Write(body)
-		return
+	fl, _ := w.(http.Flusher)
+	if conn == nil || fl == nil || len(body) < corkAbove || !setCork(conn, true) {
+		n, _ := w.Write(body)
+		return n
 	}
 	defer setCork(conn, false)
-	_, _ = w.Write(body)
-	w.Flush()
+	n, _ := w.Write(body)
+	fl.Flush()
+	return n
 }
 
 // request is what a handler gets: the dataset of this request and its
@@ -405,45 +410,15 @@ func routeKinds(rt *route) map[string]paramKind {
 // parameter checks, ETag and 304, paging, encoding, compression.
 func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	w, req := c.Writer, c.Request
-	q, errs := parseQuery(req.URL.RawQuery, kinds)
-	if p := errs.problem(); p != nil {
-		writeProblem(w, req, p)
+	pre := s.prepare(req, rt, kinds)
+	if pre.problem != nil {
+		writeProblem(w, req, pre.problem)
 		return
 	}
-	def := FormatJSON
-	if rt.defaultFormat != "" {
-		def = rt.defaultFormat
-	}
-	f, p := negotiate(req, q.scalar("format"), def)
-	if p != nil {
-		writeProblem(w, req, p)
+	if ok, _ := s.answerCached(w, req, rt, &pre); ok {
 		return
 	}
-	ds := s.data.Current()
-	if ds == nil {
-		writeProblem(w, req, &Problem{Type: problemBase + CodeUnavailable, Title: "Service Unavailable", Status: 503,
-			Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5})
-		return
-	}
-	hdr := w.Header()
-	hdr[snapshotHeaderKey] = []string{ds.ID}
-	etag := ""
-	gzipOK := f != FormatArrow && acceptsGzip(req)
-	if rt.cacheable {
-		etag = s.etag(ds.ID, req, q, f)
-		hdr["Etag"] = []string{etag}
-		hdr["Cache-Control"] = s.cacheControl
-		if match(req.Header.Get("If-None-Match"), etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		if cr, ok := s.cache.get(cacheKey(etag, gzipOK)); ok {
-			s.writeCached(w, req, cr)
-			return
-		}
-	} else {
-		w.Header().Set("Cache-Control", "no-store")
-	}
+	ds, q, f, etag, gzipOK := pre.ds, pre.q, pre.format, pre.etag, pre.gzipOK
 	r := &request{s: s, c: c, ds: ds, q: q, format: f}
 	page, perPage := 1, s.cfg.DefaultPerPage
 	if rt.paged {
@@ -518,6 +493,77 @@ func (s *Server) serve(c *gin.Context, rt *route, kinds map[string]paramKind) {
 	send(w, req, body)
 }
 
+// prepared is what serve knows of a request before it runs the route's
+// handler: the parsed query, the format, the dataset, and for a cacheable
+// route the ETag and the cached reply if there is one. Both entry points
+// (gin's route and the fast path, fast.go) build it with prepare and answer
+// from it with answerCached, so they cannot disagree.
+type prepared struct {
+	problem     *Problem
+	q           *query
+	format      Format
+	ds          *Dataset
+	etag        string
+	gzipOK      bool
+	notModified bool
+	cached      *cachedResponse
+}
+
+// prepare parses and checks the request (in this order: query, format,
+// dataset) and looks a cacheable route's reply up; it writes nothing.
+func (s *Server) prepare(req *http.Request, rt *route, kinds map[string]paramKind) prepared {
+	q, errs := parseQuery(req.URL.RawQuery, kinds)
+	if p := errs.problem(); p != nil {
+		return prepared{problem: p}
+	}
+	def := FormatJSON
+	if rt.defaultFormat != "" {
+		def = rt.defaultFormat
+	}
+	f, p := negotiate(req, q.scalar("format"), def)
+	if p != nil {
+		return prepared{problem: p}
+	}
+	ds := s.data.Current()
+	if ds == nil {
+		return prepared{problem: &Problem{Type: problemBase + CodeUnavailable, Title: "Service Unavailable", Status: 503,
+			Code: CodeUnavailable, Detail: "no snapshot is loaded yet", RetryAfter: 5}}
+	}
+	pre := prepared{q: q, format: f, ds: ds, gzipOK: f != FormatArrow && acceptsGzip(req)}
+	if rt.cacheable {
+		pre.etag = s.etag(ds.ID, req, q, f)
+		if match(req.Header.Get("If-None-Match"), pre.etag) {
+			pre.notModified = true
+		} else if cr, ok := s.cache.get(cacheKey(pre.etag, pre.gzipOK)); ok {
+			pre.cached = cr
+		}
+	}
+	return pre
+}
+
+// answerCached sets the headers every answer from the dataset carries
+// (X-DRI-Snapshot; a cacheable route's ETag and Cache-Control, otherwise
+// no-store) and answers a 304 or a cached reply; false: the handler must
+// compute the reply. n is the body's bytes written (none for a HEAD).
+func (s *Server) answerCached(w http.ResponseWriter, req *http.Request, rt *route, pre *prepared) (answered bool, n int) {
+	hdr := w.Header()
+	hdr[snapshotHeaderKey] = []string{pre.ds.ID}
+	if !rt.cacheable {
+		hdr.Set("Cache-Control", "no-store")
+		return false, 0
+	}
+	hdr["Etag"] = []string{pre.etag}
+	hdr["Cache-Control"] = s.cacheControl
+	if pre.notModified {
+		w.WriteHeader(http.StatusNotModified)
+		return true, 0
+	}
+	if pre.cached != nil {
+		return true, s.writeCached(w, req, pre.cached)
+	}
+	return false, 0
+}
+
 // cacheKey adds the content encoding (gzip or not) to the ETag.
 func cacheKey(etag string, gzip bool) string {
 	if gzip {
@@ -532,7 +578,7 @@ var snapshotHeaderKey = http.CanonicalHeaderKey(HeaderSnapshot)
 // writeCached writes a cached response; its Link header was stored
 // relative and starts with the request's base URL here (the cache is
 // shared by every host name the server answers to).
-func (s *Server) writeCached(w gin.ResponseWriter, req *http.Request, cr *cachedResponse) {
+func (s *Server) writeCached(w http.ResponseWriter, req *http.Request, cr *cachedResponse) int {
 	h := w.Header()
 	for k, v := range cr.header {
 		h[k] = v
@@ -541,7 +587,10 @@ func (s *Server) writeCached(w gin.ResponseWriter, req *http.Request, cr *cached
 		h["Link"] = []string{absoluteLinks(s.baseURL(req), cr.link)}
 	}
 	w.WriteHeader(cr.status)
-	send(w, req, cr.body)
+	if req.Method == http.MethodHead {
+		return 0 // the GET's headers, Content-Length included, no body
+	}
+	return send(w, req, cr.body)
 }
 
 // etag is strong: the same snapshot, path, canonical query (the values the

@@ -21,7 +21,12 @@
 # Usage: bench/capacity/run.sh [ROUNDS]   (default 3)
 # Environment: CAP_DIR (default /tmp/dri-capacity) holds the binary, the files,
 # the logs and wrk's output; DRI (default: go build of ./cmd/dri); DURATION
-# (default 10s), CONNS (64), THREADS (2), DRI_PORT (18080), NGINX_PORT (18081).
+# (default 10s), CONNS (64), THREADS (2), DRI_PORT (18080), NGINX_PORT (18081);
+# DRI_B: a second dri binary (e.g. the build before a change), served on
+# DRI_B_PORT (18083) and measured as "drib" in every round beside the others;
+# DRI_ENV / DRI_B_ENV: environment settings for each (e.g. GOGC=400);
+# PIN_SERVER / PIN_WRK: CPU lists for taskset (e.g. 1 and 0) to pin every
+# server and wrk to cores.
 # bench/capacity/profile.sh takes a CPU profile of the server under the same load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -68,12 +73,26 @@ wait_for() {
   exit 1
 }
 
+pin_server=()
+pin_wrk=()
+[[ -n ${PIN_SERVER:-} ]] && pin_server=(taskset -c "$PIN_SERVER")
+[[ -n ${PIN_WRK:-} ]] && pin_wrk=(taskset -c "$PIN_WRK")
 dri_base="http://127.0.0.1:$dri_port"
 echo "starting dri serve --rate 0 on $dri_base (log: $dir/dri.log)" >&2
-"$dri" serve --addr "127.0.0.1:$dri_port" --rate 0 2>"$dir/dri.log" &
+env ${DRI_ENV:-} "${pin_server[@]}" "$dri" serve --addr "127.0.0.1:$dri_port" --rate 0 2>"$dir/dri.log" &
 dri_pid=$!
 pids+=("$dri_pid")
 wait_for "$dri_base/readyz"
+servers=(dri nginx)
+if [[ -n ${DRI_B:-} ]]; then
+  drib_base="http://127.0.0.1:${DRI_B_PORT:-18083}"
+  echo "starting $DRI_B serve --rate 0 on $drib_base (log: $dir/drib.log)" >&2
+  env ${DRI_B_ENV:-} "${pin_server[@]}" "$DRI_B" serve --addr "127.0.0.1:${DRI_B_PORT:-18083}" --rate 0 2>"$dir/drib.log" &
+  drib_pid=$!
+  pids+=("$drib_pid")
+  wait_for "$drib_base/readyz"
+  servers+=(drib)
+fi
 
 # The dashboard's landing request: compass, its default year, its root node.
 read -r year root < <(curl -fsS "$dri_base/v1/frameworks/compass" | python3 -c '
@@ -133,7 +152,7 @@ http {
 }
 EOF
 echo "starting nginx on 127.0.0.1:$nginx_port (prefix $dir/nginx, access log on)" >&2
-"$nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' 2>"$dir/nginx/logs/stderr.log" &
+"${pin_server[@]}" "$nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' 2>"$dir/nginx/logs/stderr.log" &
 nginx_pid=$!
 pids+=("$nginx_pid")
 nginx_base="http://127.0.0.1:$nginx_port"
@@ -164,7 +183,7 @@ bench() {
   local name=$1 base=$2 pid=$3 round=$4 out="$dir/wrk-$1-$4.txt"
   local u0 s0 u1 s1
   read -r u0 s0 < <(cpu_ticks "$pid")
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'Accept-Encoding: gzip' "$base$path" >"$out"
+  "${pin_wrk[@]}" wrk -t"$threads" -c"$conns" -d"$duration" --latency -H 'Accept-Encoding: gzip' "$base$path" >"$out"
   read -r u1 s1 < <(cpu_ticks "$pid")
   if grep -q 'Non-2xx\|Socket errors' "$out"; then
     echo "bench-capacity: $name round $round had errors:" >&2
@@ -190,19 +209,28 @@ echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 
 echo "before: $(uptime)"
 for ((r = 1; r <= rounds; r++)); do
   # Alternate which goes first, so neither always runs on a warmer machine.
-  if ((r % 2)); then
-    bench dri "$dri_base" "$dri_pid" "$r"
-    bench nginx "$nginx_base" "$nginx_pid" "$r"
-  else
-    bench nginx "$nginx_base" "$nginx_pid" "$r"
-    bench dri "$dri_base" "$dri_pid" "$r"
+  order=("${servers[@]}")
+  if ((r % 2 == 0)); then
+    order=()
+    for ((i = ${#servers[@]} - 1; i >= 0; i--)); do order+=("${servers[i]}"); done
   fi
+  for name in "${order[@]}"; do
+    base=${name}_base pid=${name}_pid
+    bench "$name" "${!base}" "${!pid}" "$r"
+  done
 done
 echo "after: $(uptime)"
+# dri's own latency histogram (the handler's time, from its first byte read
+# to its reply flushed), to compare with wrk's (which adds the queueing).
+curl -fsS "$dri_base/metrics" | grep '^dri_http_request_duration_seconds_bucket{route="/v1/scores/:framework"' >"$dir/dri.latency" || true
+awk '{ match($0, /le="[^"]+"/); l[++k] = substr($0, RSTART + 4, RLENGTH - 5); n[k] = $NF } END {
+  t = n[k]; if (t == 0) exit
+  for (j = 1; j <= k; j++) if (n[j] >= 0.99 * t) { p = l[j]; break }
+  printf "dri, its own histogram (%d requests): %.1f %% within 1 ms, p99 <= %s s\n", t, 100 * n[2] / t, p }' "$dir/dri.latency" || true
 # The summary takes the median of the rounds: on a shared machine one round's
 # p99 can be ten times another's, and a mean would follow the outlier.
 median() { grep "^$1 " "$dir/results.txt" | awk -v c="$2" '{print $c}' | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-for s in dri nginx; do
+for s in "${servers[@]}"; do
   printf '%-6s median %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms  server CPU %6.1f us/req (user %5.1f, system %5.1f)\n' \
     "$s" "$(median $s 2)" "$(median $s 3)" "$(median $s 4)" "$(median $s 5)" "$(median $s 6)" "$(median $s 7)"
 done
