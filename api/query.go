@@ -221,12 +221,38 @@ func secretParam(name string) bool {
 	return false
 }
 
+// hasSecret reports whether redactQuery would redact anything in raw.
+func hasSecret(raw string) bool {
+	for raw != "" {
+		seg := raw
+		if i := strings.IndexAny(raw, "&;,"); i >= 0 {
+			seg, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = ""
+		}
+		rawKey, _, hasValue := strings.Cut(seg, "=")
+		if !hasValue {
+			continue
+		}
+		if secretParam(rawKey) {
+			return true
+		}
+		if key, err := url.QueryUnescape(rawKey); err == nil && secretParam(key) {
+			return true
+		}
+	}
+	return false
+}
+
 // redactQuery returns a raw query string for the request log with the value
 // of every secret-looking parameter (token=, api_key=, ...) replaced by
 // REDACTED; everything else is kept as sent. Pairs are taken between '&',
 // ';' and ',' so that a secret hidden in another parameter's list
 // (unit=KEN;token=...) is found too.
 func redactQuery(raw string) string {
+	if !hasSecret(raw) {
+		return raw // the usual case: nothing to copy (every request logs its query)
+	}
 	var b strings.Builder
 	for raw != "" {
 		seg, sep := raw, ""
