@@ -154,6 +154,67 @@ func TestSharedState(t *testing.T) {
 		}
 	})
 
+	t.Run("bad pointer or snapshot in the store", func(t *testing.T) {
+		b := s3Backend(t, srv, "corrupt")
+		r := b.open(t)
+		served := r.Holder.Current().ID
+		store := r.Shared.Store
+		good, _, err := store.Get(ctx, snapshot.PointerKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Someone writes garbage to the pointer: the replica keeps serving
+		// what it has and says why.
+		if _, err := store.Put(ctx, snapshot.PointerKey, []byte("not json"), objstore.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+		r.poll(ctx)
+		if d := r.Degraded(); r.Holder.Current().ID != served || !strings.Contains(d, "the shared pointer cannot be read") {
+			t.Errorf("garbage pointer: serving %s (want %s), degraded %q", r.Holder.Current().ID, served, d)
+		}
+		// A pointer to a snapshot whose file was damaged in the store: the
+		// checksum refuses it, the replica keeps serving what it has.
+		other := newReplica(t, srv, "corrupt-source")
+		if err := other.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		out, err := other.Upload(ctx, api.Upload{Entry: entry("ken-2025"), Filename: "ken.csv", File: strings.NewReader(kenCSV)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Copy its snapshot into this prefix with observations damaged.
+		for _, name := range []string{snapshot.ManifestFile, snapshot.CatalogFile, snapshot.RegistryFile, snapshot.ReportFile,
+			snapshot.UnitsFile, snapshot.GroupsFile} {
+			data, _, err := other.Shared.Store.Get(ctx, "snapshots/"+out.Snapshot+"/"+name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.Put(ctx, "snapshots/"+out.Snapshot+"/"+name, data, objstore.Cond{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := store.Put(ctx, "snapshots/"+out.Snapshot+"/"+snapshot.ObservationsFile, []byte("PAR1 damaged PAR1"), objstore.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+		p := snapshot.Pointer{Snapshot: out.Snapshot, Generation: 9}
+		data, _ := json.Marshal(p)
+		if _, err := store.Put(ctx, snapshot.PointerKey, data, objstore.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+		r.poll(ctx)
+		if d := r.Degraded(); r.Holder.Current().ID != served || !strings.Contains(d, "checksum mismatch (corrupt in the store)") {
+			t.Errorf("damaged snapshot: serving %s (want %s), degraded %q", r.Holder.Current().ID, served, d)
+		}
+		// The pointer put back: healthy again.
+		if _, err := store.Put(ctx, snapshot.PointerKey, good, objstore.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+		r.poll(ctx)
+		if d := r.Degraded(); d != "" || r.Holder.Current().ID != served {
+			t.Errorf("pointer restored: degraded %q, serving %s", d, r.Holder.Current().ID)
+		}
+	})
+
 	t.Run("store down", func(t *testing.T) {
 		b := s3Backend(t, srv, "down")
 		r := b.open(t)
