@@ -91,12 +91,10 @@ func Start(t testing.TB) *Server {
 		"-s3", "-s3.port=" + strconv.Itoa(ports[3]), "-s3.config=" + conf,
 		"-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0"}
-	t.Setenv("AWS_ACCESS_KEY_ID", AccessKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", SecretKey)
-	t.Setenv("AWS_REGION", Region)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-aws-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-aws-credentials"))
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 	t.Cleanup(s.Stop)
 	s.start()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

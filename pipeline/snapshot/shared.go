@@ -56,14 +56,8 @@ type Pointer struct {
 // ReadPointer reads the pointer; a store without one gives a zero Pointer
 // (Snapshot "").
 func (sh *Shared) ReadPointer(ctx context.Context) (Pointer, error) {
-	data, etag, err := sh.Store.Get(ctx, PointerKey)
-	if errors.Is(err, objstore.ErrNotExist) {
-		return Pointer{}, nil
-	}
-	if err != nil {
-		return Pointer{}, err
-	}
-	return parsePointer(data, etag)
+	p, _, err := sh.PointerIfChanged(ctx, "")
+	return p, err
 }
 
 // PointerIfChanged reads the pointer unless its ETag is still etag (one
@@ -130,13 +124,17 @@ func (sh *Shared) SwapPointer(ctx context.Context, prev Pointer, id string) (Poi
 // Publish copies snapshot id from the cache into the store, with the
 // uploads its catalogue names: uploads first, then the snapshot's files,
 // its manifest last (a snapshot with a manifest in the store is complete).
+// Each file is read once and checked against its hash before it is sent.
 // Objects already in the store are not sent again (their keys are content
 // hashes).
 func (sh *Shared) Publish(ctx context.Context, id string) error {
 	dir := filepath.Join(sh.Cache.SnapshotsDir(), id)
-	m, err := Verify(dir)
+	m, err := ReadManifest(dir)
 	if err != nil {
 		return sh.Cache.Relative(err)
+	}
+	if m.ID != id {
+		return fmt.Errorf("pipeline: shared state: snapshot %s: manifest names %s", id, m.ID)
 	}
 	if ok, err := sh.Store.Exists(ctx, snapshotKey(id, ManifestFile)); err != nil || ok {
 		return err
@@ -146,25 +144,33 @@ func (sh *Shared) Publish(ctx context.Context, id string) error {
 		return sh.Cache.Relative(err)
 	}
 	for _, e := range UserEntries(c) {
-		if err := sh.putFile(ctx, e.File, filepath.Join(sh.Cache.Dir, filepath.FromSlash(e.File))); err != nil {
+		name := strings.TrimPrefix(e.File, StateUploads+"/")
+		if err := sh.putFile(ctx, e.File, filepath.Join(sh.Cache.Dir, filepath.FromSlash(e.File)),
+			strings.TrimSuffix(name, filepath.Ext(name))); err != nil {
 			return err
 		}
 	}
 	for _, name := range sortedKeys(m.Files) {
-		if err := sh.putFile(ctx, snapshotKey(id, name), filepath.Join(dir, name)); err != nil {
+		if err := sh.putFile(ctx, snapshotKey(id, name), filepath.Join(dir, name), m.Files[name]); err != nil {
 			return err
 		}
 	}
-	return sh.putFile(ctx, snapshotKey(id, ManifestFile), filepath.Join(dir, ManifestFile))
+	return sh.putFile(ctx, snapshotKey(id, ManifestFile), filepath.Join(dir, ManifestFile), "")
 }
 
-func (sh *Shared) putFile(ctx context.Context, key, file string) error {
+// putFile sends a file of the cache to the store unless the key is there,
+// after checking it against its SHA-256 (want; "" for the manifest, which
+// names the others): a damaged cache file is never published.
+func (sh *Shared) putFile(ctx context.Context, key, file, want string) error {
 	if ok, err := sh.Store.Exists(ctx, key); err != nil || ok {
 		return err
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return sh.Cache.Relative(err)
+	}
+	if sum := sha256.Sum256(data); want != "" && hex.EncodeToString(sum[:]) != want {
+		return fmt.Errorf("pipeline: shared state: %s: checksum mismatch (corrupt in the cache): not published", key)
 	}
 	// IfAbsent: two replicas publishing the same content race harmlessly.
 	if _, err := sh.Store.Put(ctx, key, data, objstore.Cond{IfAbsent: true}); err != nil && !errors.Is(err, objstore.ErrPrecondition) {
