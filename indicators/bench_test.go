@@ -79,14 +79,19 @@ func BenchmarkTreatJRC(b *testing.B) {
 	}
 }
 
-// BenchmarkRank ranks 5,000 units.
+// BenchmarkRank ranks 200 units (a framework's aggregates: sorted in
+// stack buffers) and 5,000 (by radix), on skewed data.
 func BenchmarkRank(b *testing.B) {
-	cols, valids := panelColumns(5000, 1)
-	dst := make([]int, 5000)
-	for b.Loop() {
-		if _, err := Rank(dst, cols[0], valids[0]); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range []int{200, 5000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cols, valids := panelColumns(n, 1)
+			dst := make([]int, n)
+			for b.Loop() {
+				if _, err := Rank(dst, cols[0], valids[0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -103,12 +108,17 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 		id := fmt.Sprintf("i%03d", i)
 		leaves[i] = &Node{Code: "L" + id, Indicator: id}
 		p.Info[id] = IndicatorInfo{Polarity: 1 - 2*(i%5/4)}
+		// Each unit's series carved from one block per indicator, as
+		// DRI's iData reader builds them (engine.ReadCOINr): two
+		// allocations per indicator, not two per unit.
 		s := make([]Series, nUnits)
+		years, values := make([]int, nUnits), make([]float64, nUnits)
 		for u := range s {
 			if r.Float64() < 0.05 {
 				continue
 			}
-			s[u] = Series{Years: []int{2023}, Values: []float64{r.ExpFloat64() * 10}}
+			years[u], values[u] = 2023, r.ExpFloat64()*10
+			s[u] = Series{Years: years[u : u+1 : u+1], Values: values[u : u+1 : u+1]}
 		}
 		p.Series[KeyOf(id, dims.TotalBreakdown)] = s
 	}

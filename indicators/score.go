@@ -247,19 +247,41 @@ func newLeafStats(dir float64) leafStats {
 	return leafStats{dir: dir, bad: -1, lo: math.Inf(1), hi: math.Inf(-1)}
 }
 
-// see counts a present value of unit u.
+// see counts a present value of unit u. It is small enough to be inlined
+// in the selection loops; a new minimum or maximum (rare after the first
+// few values) and a non-finite value are handled out of line.
 func (st *leafStats) see(u int, v float64) {
 	if !finite(v) {
-		if st.bad < 0 || u < st.bad {
-			st.bad, st.badV = u, v
-		}
+		st.seeBad(u, v)
 		return
 	}
 	st.n++
 	y := v * st.dir
+	if y <= st.lo {
+		st.low(y)
+	}
+	if y >= st.hi {
+		st.high(y)
+	}
+}
+
+//go:noinline
+func (st *leafStats) seeBad(u int, v float64) {
+	if st.bad < 0 || u < st.bad {
+		st.bad, st.badV = u, v
+	}
+}
+
+// low and high take y as the minimum or maximum; -0 is below +0.
+//go:noinline
+func (st *leafStats) low(y float64) {
 	if y < st.lo || y == 0 && st.lo == 0 && math.Signbit(y) {
 		st.lo = y
 	}
+}
+
+//go:noinline
+func (st *leafStats) high(y float64) {
 	if y > st.hi || y == 0 && st.hi == 0 && !math.Signbit(y) {
 		st.hi = y
 	}
@@ -298,7 +320,8 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 	if sorted {
 		latest = latestSorted
 	}
-	for u, s := range series[:n] {
+	for u := range series[:n] {
+		s := &series[u]
 		if len(s.Years) == 1 && len(s.Values) == 1 {
 			// One observation (a panel read from iData): LatestWithin
 			// without its loop and call.
