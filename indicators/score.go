@@ -273,6 +273,7 @@ func (st *leafStats) seeBad(u int, v float64) {
 }
 
 // low and high take y as the minimum or maximum; -0 is below +0.
+//
 //go:noinline
 func (st *leafStats) low(y float64) {
 	if y < st.lo || y == 0 && st.lo == 0 && math.Signbit(y) {
