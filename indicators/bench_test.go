@@ -2,6 +2,8 @@ package indicators
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"math/rand/v2"
 	"testing"
 
@@ -138,33 +140,106 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 	return f, p
 }
 
+// columnStore holds a hand-built panel's observations as a column store
+// does (flat, pointer-free columns per key, years ascending per unit) and
+// serves them to NewPanel, as the engine's store does.
+type columnStore struct {
+	years map[string][]int
+	keys  map[SeriesKey]*storeColumn
+}
+
+type storeColumn struct {
+	starts []int32 // unit u's observations are [starts[u], starts[u+1])
+	years  []int16
+	values []float64
+}
+
+func newColumnStore(p *Panel) *columnStore {
+	c := &columnStore{years: map[string][]int{}, keys: map[SeriesKey]*storeColumn{}}
+	for k, series := range p.Series {
+		col := &storeColumn{starts: make([]int32, 0, len(series)+1)}
+		seen := map[int]bool{}
+		for _, y := range c.years[k.Indicator] {
+			seen[y] = true
+		}
+		for _, s := range series {
+			col.starts = append(col.starts, int32(len(col.years)))
+			idx := make([]int, len(s.Years))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortStableFunc(idx, func(a, b int) int { return s.Years[a] - s.Years[b] })
+			for _, j := range idx {
+				col.years, col.values = append(col.years, int16(s.Years[j])), append(col.values, s.Values[j])
+				seen[s.Years[j]] = true
+			}
+		}
+		col.starts = append(col.starts, int32(len(col.years)))
+		c.keys[k] = col
+		c.years[k.Indicator] = slices.Sorted(maps.Keys(seen))
+	}
+	return c
+}
+
+func (c *columnStore) Years(indicator string) []int { return c.years[indicator] }
+
+func (c *columnStore) Each(k SeriesKey, fn func(u int, years []int16, values []float64)) {
+	col, ok := c.keys[k]
+	if !ok {
+		return
+	}
+	for u := range len(col.starts) - 1 {
+		if lo, hi := col.starts[u], col.starts[u+1]; hi > lo {
+			fn(u, col.years[lo:hi:hi], col.values[lo:hi:hi])
+		}
+	}
+}
+
+// storePanel is p read through NewPanel from a column store, as the engine
+// reads its store: the framework's series laid out year by year.
+func storePanel(p *Panel) *Panel {
+	return NewPanel(p.Units, p.Info, p.Groups, newColumnStore(p), slices.Collect(maps.Keys(p.Series)))
+}
+
 // BenchmarkScore scores a whole framework: year selection, treatment check,
 // normalisation, aggregation up the tree, ranks and coverage. The shapes
 // are those users run (issue 19): COINr's ASEM example (51 units, 49
 // indicators, 4 levels: 7 pillars of 7 and 2 sub-indices here, ASEM has 8
 // pillars of 3-9), a Compass-like 193 x 20 (5 pillars of 4; the Compass has
 // 6 of 2-5), 200 x 50, 200 x 300 and 5,000 x 300 (levels 10, 5, 3). The
-// recycle case scores in a ScoreYears loop, each build in the memory of the
-// one before, as dri score --year all does.
+// panel is either per-unit series (as dri score --imeta --idata reads
+// them) or, for the "-store" cases, read through NewPanel as the engine
+// (dri serve, the dashboard, what-if) reads its store: year rows. The
+// "-recycle" cases score in a ScoreYears loop, each build in the memory of
+// the one before, as dri score --year all and the uncertainty runs do.
 func BenchmarkScore(b *testing.B) {
 	for _, shape := range []struct {
-		units, inds int
-		branching   []int
-		recycle     bool
+		units, inds    int
+		branching      []int
+		store, recycle bool
 	}{
-		{51, 49, []int{7, 4}, false},
-		{193, 20, []int{4}, false},
-		{200, 50, []int{5, 2}, false},
-		{200, 300, []int{10, 5, 3}, false},
-		{200, 300, []int{10, 5, 3}, true},
-		{5000, 300, []int{10, 5, 3}, false},
+		{51, 49, []int{7, 4}, false, false},
+		{51, 49, []int{7, 4}, true, false},
+		{193, 20, []int{4}, false, false},
+		{200, 50, []int{5, 2}, false, false},
+		{200, 300, []int{10, 5, 3}, false, false},
+		{200, 300, []int{10, 5, 3}, false, true},
+		{200, 300, []int{10, 5, 3}, true, false},
+		{200, 300, []int{10, 5, 3}, true, true},
+		{5000, 300, []int{10, 5, 3}, false, false},
 	} {
 		name := fmt.Sprintf("%dx%d", shape.units, shape.inds)
+		if shape.store {
+			name += "-store"
+		}
 		if shape.recycle {
 			name += "-recycle"
 		}
 		b.Run(name, func(b *testing.B) {
 			f, p := syntheticFramework(shape.units, shape.inds, shape.branching)
+			if shape.store {
+				p = storePanel(p)
+			}
 			b.ReportAllocs()
 			if shape.recycle {
 				years := func(yield func(int) bool) {

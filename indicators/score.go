@@ -247,51 +247,56 @@ func newLeafStats(dir float64) leafStats {
 	return leafStats{dir: dir, bad: -1, lo: math.Inf(1), hi: math.Inf(-1)}
 }
 
-// see counts a present value of unit u. It is small enough to be inlined
-// in the selection loops; a new minimum or maximum (rare after the first
-// few values) and a non-finite value are handled out of line.
+// see counts a present value of unit u.
 func (st *leafStats) see(u int, v float64) {
 	if !finite(v) {
-		st.seeBad(u, v)
+		if st.bad < 0 || u < st.bad {
+			st.bad, st.badV = u, v
+		}
 		return
 	}
-	st.n++
 	y := v * st.dir
-	if y <= st.lo {
-		st.low(y)
-	}
-	if y >= st.hi {
-		st.high(y)
-	}
+	st.n, st.lo, st.hi = st.n+1, lowest(st.lo, y), highest(st.hi, y)
 }
 
-//go:noinline
-func (st *leafStats) seeBad(u int, v float64) {
-	if st.bad < 0 || u < st.bad {
-		st.bad, st.badV = u, v
+// lowest and highest are min and max with minMax's comparisons: -0 is
+// below +0.
+func lowest(lo, y float64) float64 {
+	if y < lo || y == 0 && lo == 0 && math.Signbit(y) {
+		return y
 	}
+	return lo
 }
 
-// low and high take y as the minimum or maximum; -0 is below +0.
-//
-//go:noinline
-func (st *leafStats) low(y float64) {
-	if y < st.lo || y == 0 && st.lo == 0 && math.Signbit(y) {
-		st.lo = y
+func highest(hi, y float64) float64 {
+	if y > hi || y == 0 && hi == 0 && !math.Signbit(y) {
+		return y
 	}
+	return hi
 }
 
-//go:noinline
-func (st *leafStats) high(y float64) {
-	if y > st.hi || y == 0 && st.hi == 0 && !math.Signbit(y) {
-		st.hi = y
-	}
-}
-
-// selectValuesStats is selectValues; a non-nil st sees every value selected.
+// selectValuesStats is selectValues; a non-nil st sees every value
+// selected. The loops keep the statistics in local variables (registers)
+// and write them to st once: see, called per value, kept them in memory,
+// a tenth of a build (docs/BENCHMARKS.md, round 4). Each value selected
+// is stored in Raw before it is seen, so the first non-finite one is
+// Raw[bad].
 func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int, st *leafStats) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
+	raw, rawValid, years := nr.Raw, nr.RawValid, nr.Year
+	count, bad, lo, hi, dir := 0, -1, math.Inf(1), math.Inf(-1), 1.0
+	if st != nil {
+		count, bad, lo, hi, dir = st.n, st.bad, st.lo, st.hi, st.dir
+	}
+	defer func() {
+		if st != nil {
+			st.n, st.lo, st.hi = count, lo, hi
+			if bad >= 0 && bad != st.bad {
+				st.bad, st.badV = bad, raw[bad]
+			}
+		}
+	}()
 	if rows := p.rows(key); rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
@@ -302,12 +307,15 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 			if i >= len(rows.values) {
 				continue
 			}
-			for u, v := range rows.values[i] {
-				if !nr.RawValid[u] && !math.IsNaN(v) {
-					nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
-					if st != nil {
-						st.see(u, v)
-					}
+			for u, v := range rows.values[i][:len(raw)] {
+				if rawValid[u] || math.IsNaN(v) {
+					continue
+				}
+				raw[u], rawValid[u], years[u] = v, true, y
+				if x := v * dir; finite(v) {
+					count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
+				} else if bad < 0 || u < bad {
+					bad = u
 				}
 			}
 		}
@@ -321,24 +329,27 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 	if sorted {
 		latest = latestSorted
 	}
-	for u := range series[:n] {
+	for u := range series[:len(raw)] {
 		s := &series[u]
+		var v float64
+		var y int
 		if len(s.Years) == 1 && len(s.Values) == 1 {
 			// One observation (a panel read from iData): LatestWithin
 			// without its loop and call.
-			if y, v := s.Years[0], s.Values[0]; y <= year && y >= year-window && !math.IsNaN(v) {
-				nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
-				if st != nil {
-					st.see(u, v)
-				}
+			if y, v = s.Years[0], s.Values[0]; y > year || y < year-window || math.IsNaN(v) {
+				continue
 			}
-			continue
+		} else {
+			var ok bool
+			if v, y, ok = latest(s.Years, s.Values, year, window); !ok {
+				continue
+			}
 		}
-		if v, y, ok := latest(s.Years, s.Values, year, window); ok {
-			nr.Raw[u], nr.RawValid[u], nr.Year[u] = v, true, y
-			if st != nil {
-				st.see(u, v)
-			}
+		raw[u], rawValid[u], years[u] = v, true, y
+		if x := v * dir; finite(v) {
+			count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
+		} else if bad < 0 || u < bad {
+			bad = u
 		}
 	}
 }
