@@ -3,8 +3,8 @@ package indicators
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/dri-engine/dri/pipeline/dims"
