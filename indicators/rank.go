@@ -78,12 +78,13 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 // sortKeys sorts keys ascending and moves places along with them (len at
 // most radixMin; tmpK and tmpP are scratch of the same length). It is a
 // most-significant-digit radix sort whose digit adapts to the keys: the
-// keys are spread over 256 buckets by the top 8 bits of their offset from
-// the smallest key, each bucket of more than a few keys is sorted the same
-// way over its own range, and a few keys by insertion. Every level narrows
-// the range by 2^8, so there are at most 8, and a level is one counting
-// pass and one move: scores of 200 units take a level or two, about a
-// third of the time of comparison sorting (docs/BENCHMARKS.md, issue 19).
+// keys are spread over about as many buckets as there are keys (a power
+// of two up to 256) by the top bits of their offset from the smallest key,
+// each bucket of more than a few keys is sorted the same way over its own
+// range, and a few keys by insertion. Every level narrows the range by at
+// least 2^5, so there are at most 13, and a level is one counting pass and
+// one move: the scores of 200 units take a level or two, 40 % of the time
+// of a comparison sort (docs/BENCHMARKS.md, issue 19).
 func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	const small = 24
 	if len(keys) <= small {
@@ -104,15 +105,20 @@ func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	if lo == hi {
 		return // all equal
 	}
-	shift := max(0, bits.Len64(hi-lo)-8)
+	// About as many buckets as keys (up to 256): fewer for few keys,
+	// whose counting would otherwise be mostly empty buckets.
+	digit := min(8, bits.Len(uint(len(keys))))
+	shift := max(0, bits.Len64(hi-lo)-digit)
 	var starts [257]uint16
+	buckets := starts[:1<<digit+1]
 	for _, k := range keys {
-		starts[(k-lo)>>shift+1]++
+		buckets[(k-lo)>>shift+1]++
 	}
-	for b := 1; b < len(starts); b++ {
-		starts[b] += starts[b-1]
+	for b := 1; b < len(buckets); b++ {
+		buckets[b] += buckets[b-1]
 	}
-	next := starts
+	var next [256]uint16
+	copy(next[:], buckets)
 	for j, k := range keys {
 		b := (k - lo) >> shift
 		tmpK[next[b]], tmpP[next[b]] = k, places[j]
@@ -120,8 +126,8 @@ func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	}
 	copy(keys, tmpK)
 	copy(places, tmpP)
-	for b := range 256 {
-		if s, e := starts[b], starts[b+1]; e-s > 1 {
+	for b := range len(buckets) - 1 {
+		if s, e := buckets[b], buckets[b+1]; e-s > 1 {
 			sortKeys(keys[s:e], places[s:e], tmpK[s:e], tmpP[s:e])
 		}
 	}
