@@ -378,7 +378,7 @@ func scoreComposite(res *Result, p *Panel) error {
 			// pass, then the scores.
 			st := newLeafStats(float64(dir))
 			selectValuesStats(res.mem, nr, p, node.Key(), res.Year, f.YearWindow, &st)
-			if err := normaliseSeen(nr, res.Normalisation, &st); err != nil {
+			if err := normaliseSeen(res.mem, nr, res.Normalisation, &st); err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 			}
@@ -389,7 +389,7 @@ func scoreComposite(res *Result, p *Panel) error {
 			return err
 		}
 		if fast {
-			if err := normaliseUntreated(nr, res.Normalisation, float64(dir)); err != nil {
+			if err := normaliseUntreated(res.mem, nr, res.Normalisation, float64(dir)); err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 			}
@@ -479,7 +479,7 @@ func scoreComposite(res *Result, p *Panel) error {
 // scores with NormaliseMinMax's arithmetic. Treated is Raw itself, as
 // treatment "none" leaves the values as they are; missing values are 0 in
 // both, as copyPresent leaves them. dir is 1 or -1.
-func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
+func normaliseUntreated(mem *arena, nr *NodeResult, norm Normaliser, dir float64) error {
 	st := newLeafStats(dir)
 	for u, ok := range nr.RawValid {
 		if !ok {
@@ -493,12 +493,13 @@ func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
 		}
 		st.see(u, nr.Raw[u])
 	}
-	return normaliseSeen(nr, norm, &st)
+	return normaliseSeen(mem, nr, norm, &st)
 }
 
 // normaliseSeen is normaliseUntreated's second pass, after its first or
-// selectValuesStats has seen the values (missing values are 0 in Raw).
-func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
+// selectValuesStats has seen the values (missing values are 0 in Raw). It
+// takes the leaf's Coverage from mem.
+func normaliseSeen(mem *arena, nr *NodeResult, norm Normaliser, st *leafStats) error {
 	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
 	if st.bad >= 0 {
 		return kernelError("Treat", ErrNaN, "x[%d] = %v", st.bad, st.badV)
@@ -512,18 +513,25 @@ func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)
 	}
 	nr.Treated = x
+	// The leaf's coverage (1 where it has data) is written here, in the
+	// pass that reads the validity (coverage then only adds it to the
+	// parent's); valid and cov are cut to dst's length, so the loop
+	// indexes them without bounds checks.
+	cov := mem.f64.take(len(dst))
+	valid, out := valid[:len(dst)], nr.Valid[:len(dst)]
 	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
 	for u, ok := range valid {
+		out[u] = ok
 		switch {
 		case !ok:
 			dst[u] = 0
 		case minmax:
-			dst[u] = (x[u]*dir-lo)/r*width + l
+			dst[u], cov[u] = (x[u]*dir-lo)/r*width+l, 1
 		default:
-			dst[u] = x[u] * dir
+			dst[u], cov[u] = x[u]*dir, 1
 		}
 	}
-	copy(nr.Valid, valid)
+	nr.Coverage = cov
 	return nil
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 // normaliseUntreated gives, to the last bit, what the general path gives
-// (Treat with "none", then Normaliser.Apply, then the validity copied),
+// (Treat with "none", then Normaliser.Apply, then the validity copied, and
+// the leaf's coverage: 1 where it has data),
 // and the same errors: random values with gaps, both directions, min-max
 // onto two ranges and none; NaN and Inf present, nothing present, no
 // spread.
@@ -51,7 +52,7 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 			_, wantErr = norm.Apply(want, treated, valid, NormContext{Direction: int(dir)})
 		}
 		nr := &NodeResult{Raw: append([]float64(nil), raw...), RawValid: valid, Value: make([]float64, n), Valid: make([]bool, n)}
-		gotErr := normaliseUntreated(nr, norm, dir)
+		gotErr := normaliseUntreated(new(arena), nr, norm, dir)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
 		}
@@ -59,6 +60,9 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 			continue
 		}
 		for u := range want {
+			if cov := nr.Coverage[u]; (cov == 1) != valid[u] || (cov != 0 && cov != 1) {
+				t.Fatalf("%s: unit %d: coverage %v, valid %v", name, u, cov, valid[u])
+			}
 			if math.Float64bits(nr.Value[u]) != math.Float64bits(want[u]) || nr.Valid[u] != valid[u] ||
 				math.Float64bits(nr.Treated[u]) != math.Float64bits(treated[u]) {
 				t.Fatalf("%s: unit %d: value %v (valid %v, treated %v), want %v (%v, %v)",

@@ -186,7 +186,7 @@ func coverage(res *Result) {
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		nr := res.Nodes[i]
 		if nr.Node.IsIndicator() {
-			if i == 0 {
+			if i == 0 && nr.Coverage == nil {
 				// A framework of one indicator: no parent writes it.
 				nr.Coverage = leafCoverage(res.mem.f64.take(n), nr.RawValid)
 			}
@@ -197,6 +197,13 @@ func coverage(res *Result) {
 		for _, c := range nr.Node.Children {
 			cr := res.Nodes[c.index]
 			if c.IsIndicator() {
+				if cr.Coverage != nil {
+					// Written by normaliseSeen.
+					for u, k := range cr.Coverage[:len(cov)] {
+						cov[u] += k
+					}
+					continue
+				}
 				cr.Coverage = res.mem.f64.take(n)
 				kc := cr.Coverage[:len(cov)]
 				for u, ok := range cr.RawValid {
