@@ -277,7 +277,7 @@ func highest(hi, y float64) float64 {
 
 // selectValuesStats is selectValues; a non-nil st sees every value
 // selected. The loops keep the statistics in local variables (registers)
-// and write them to st once: see, called per value, kept them in memory,
+// and write them to st once (put): see, called per value, kept them in memory,
 // a tenth of a build (docs/BENCHMARKS.md, round 4). Each value selected
 // is stored in Raw before it is seen, so the first non-finite one is
 // Raw[bad].
@@ -289,14 +289,6 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 	if st != nil {
 		count, bad, lo, hi, dir = st.n, st.bad, st.lo, st.hi, st.dir
 	}
-	defer func() {
-		if st != nil {
-			st.n, st.lo, st.hi = count, lo, hi
-			if bad >= 0 && bad != st.bad {
-				st.bad, st.badV = bad, raw[bad]
-			}
-		}
-	}()
 	if rows := p.rows(key); rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
@@ -319,6 +311,7 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 				}
 			}
 		}
+		st.put(count, bad, lo, hi, raw)
 		return
 	}
 	series, sorted := p.series(key)
@@ -351,6 +344,19 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 		} else if bad < 0 || u < bad {
 			bad = u
 		}
+	}
+	st.put(count, bad, lo, hi, raw)
+}
+
+// put stores what a selection loop gathered in its local variables (not
+// captured by a closure, which would keep them in memory); st may be nil.
+func (st *leafStats) put(count, bad int, lo, hi float64, raw []float64) {
+	if st == nil {
+		return
+	}
+	st.n, st.lo, st.hi = count, lo, hi
+	if bad >= 0 && bad != st.bad {
+		st.bad, st.badV = bad, raw[bad]
 	}
 }
 
