@@ -403,7 +403,12 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		patMask [4]uint64
 		patSum  [4]neumaier
 		pats    int
+		// The validity of a child given none: every unit present.
+		allPresent [block]bool
 	)
+	for i := range allPresent {
+		allPresent[i] = true
+	}
 	var all neumaier // the weights of all children
 	finiteWeights := true
 	// Whole weights of at most 2^40 (equal weights, explicit weights 1, 2,
@@ -436,12 +441,34 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 		clear(miss)
 		for k, c := range cols {
 			wk := weight(w, k)
+			x := c[lo:hi]
 			var valid []bool
 			if valids != nil && valids[k] != nil {
 				valid = valids[k][lo:hi]
 			}
-			for i, x := range c[lo:hi] {
-				if valid != nil && !valid[i] {
+			if valid == nil {
+				valid = allPresent[:m]
+			}
+			// Cut to x's length: the loops index without bounds checks.
+			valid, sum, comp, present := valid[:len(x)], sum[:len(x)], comp[:len(x)], present[:len(x)]
+			miss, mask := miss[:len(x)], mask[:len(x)]
+			if k == 0 {
+				// The first addition to a zero sum: t = 0 + term, and the
+				// compensation gains (0 - 0) + term (term = ±0) or
+				// (term - t) + 0, +0 either way.
+				for i, ok := range valid {
+					if !ok {
+						miss[i] += wk
+						mask[i] |= 1
+						continue
+					}
+					present[i]++
+					sum[i] = 0 + wk*x[i]
+				}
+				continue
+			}
+			for i, ok := range valid {
+				if !ok {
 					miss[i] += wk
 					mask[i] |= 1 << (k & 63)
 					continue
@@ -458,14 +485,7 @@ func aggregateArithmetic(dst []float64, dstValid []bool, parts []int, cols [][]f
 				// non-finite value is not checked here: it makes the sum
 				// non-finite for good, which the unit's result then
 				// looks into.
-				term := wk * x
-				if k == 0 {
-					// The first addition to a zero sum: t = 0 + term, and the
-					// compensation gains (0 - 0) + term (term = ±0) or
-					// (term - t) + 0, +0 either way.
-					sum[i] = 0 + term
-					continue
-				}
+				term := wk * x[i]
 				s := sum[i]
 				t := s + term
 				z := t - s

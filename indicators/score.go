@@ -278,16 +278,14 @@ func highest(hi, y float64) float64 {
 // selectValuesStats is selectValues; a non-nil st sees every value
 // selected. The loops keep the statistics in local variables (registers)
 // and write them to st once (put): see, called per value, kept them in memory,
-// a tenth of a build (docs/BENCHMARKS.md, round 4). Each value selected
-// is stored in Raw before it is seen, so the first non-finite one is
-// Raw[bad].
+// a tenth of a build (docs/BENCHMARKS.md, round 4).
 func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int, st *leafStats) {
 	n := len(p.Units)
 	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
 	raw, rawValid, years := nr.Raw, nr.RawValid, nr.Year
-	count, bad, lo, hi, dir := 0, -1, math.Inf(1), math.Inf(-1), 1.0
+	count, lo, hi, dir := 0, math.Inf(1), math.Inf(-1), 1.0
 	if st != nil {
-		count, bad, lo, hi, dir = st.n, st.bad, st.lo, st.hi, st.dir
+		count, lo, hi, dir = st.n, st.lo, st.hi, st.dir
 	}
 	if rows := p.rows(key); rows != nil {
 		// The latest non-missing value in [year - window, year], row by row.
@@ -304,14 +302,11 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 					continue
 				}
 				raw[u], rawValid[u], years[u] = v, true, y
-				if x := v * dir; finite(v) {
-					count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
-				} else if bad < 0 || u < bad {
-					bad = u
-				}
+				x := v * dir
+				count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
 			}
 		}
-		st.put(count, bad, lo, hi, raw)
+		st.put(count, lo, hi, raw, rawValid)
 		return
 	}
 	series, sorted := p.series(key)
@@ -339,24 +334,32 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 			}
 		}
 		raw[u], rawValid[u], years[u] = v, true, y
-		if x := v * dir; finite(v) {
-			count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
-		} else if bad < 0 || u < bad {
-			bad = u
-		}
+		x := v * dir
+		count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
 	}
-	st.put(count, bad, lo, hi, raw)
+	st.put(count, lo, hi, raw, rawValid)
 }
 
 // put stores what a selection loop gathered in its local variables (not
 // captured by a closure, which would keep them in memory); st may be nil.
-func (st *leafStats) put(count, bad int, lo, hi float64, raw []float64) {
+// The loops count every value and take the minimum and maximum of all,
+// without testing each for finiteness: NaN is never selected, so a
+// non-finite value is ±Inf, and then the minimum or the maximum is
+// infinite. Only then are the values read again for the first non-finite
+// one in unit order (its count and extremes are not used: the check's
+// error comes first).
+func (st *leafStats) put(count int, lo, hi float64, raw []float64, valid []bool) {
 	if st == nil {
 		return
 	}
 	st.n, st.lo, st.hi = count, lo, hi
-	if bad >= 0 && bad != st.bad {
-		st.bad, st.badV = bad, raw[bad]
+	if count > 0 && (math.IsInf(lo, 0) || math.IsInf(hi, 0)) {
+		for u, ok := range valid {
+			if v := raw[u]; ok && !finite(v) {
+				st.bad, st.badV = u, v
+				return
+			}
+		}
 	}
 }
 

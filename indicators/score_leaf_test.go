@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dri-engine/dri/pipeline/dims"
 )
 
 // normaliseUntreated gives, to the last bit, what the general path gives
@@ -67,6 +69,65 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 				math.Float64bits(nr.Treated[u]) != math.Float64bits(treated[u]) {
 				t.Fatalf("%s: unit %d: value %v (valid %v, treated %v), want %v (%v, %v)",
 					name, u, nr.Value[u], nr.Valid[u], nr.Treated[u], want[u], valid[u], treated[u])
+			}
+		}
+	}
+}
+
+// The statistics gathered while selecting (selectValuesStats, which does
+// not test each value for finiteness) give normaliseSeen what
+// normaliseUntreated's own checking pass gives it, to the last bit and the
+// same error: panels of per-unit series and of year rows, windows 0-2,
+// gaps, NaN (missing), ±Inf at random units, ±0, ties, leaves with no
+// value or one value, both directions.
+func TestSelectionStatsAreTheCheckingPass(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 7))
+	special := []float64{math.Inf(1), math.Inf(-1), math.Copysign(0, -1), 0, 3, math.NaN()}
+	for trial := range 300 {
+		n := 1 + r.IntN(80)
+		units := make([]string, n)
+		series := make([]Series, n)
+		for u := range units {
+			units[u] = fmt.Sprint("U", u)
+			for y := 2018; y <= 2020; y++ {
+				if r.IntN(3) == 0 {
+					continue
+				}
+				v := r.NormFloat64() * 100
+				if r.IntN(15) == 0 || trial%10 == 0 {
+					v = special[r.IntN(len(special))]
+				}
+				series[u].Years, series[u].Values = append(series[u].Years, y), append(series[u].Values, v)
+			}
+		}
+		key := KeyOf("x", dims.TotalBreakdown)
+		p := &Panel{Units: units, Info: map[string]IndicatorInfo{"x": {Polarity: 1}}, Series: map[SeriesKey][]Series{key: series}}
+		if trial%2 == 1 {
+			p = NewPanel(units, p.Info, nil, seriesObservations(p.Series), []SeriesKey{key})
+		}
+		year, window := 2018+r.IntN(3), r.IntN(3)
+		dir := float64(1 - 2*r.IntN(2))
+		norm := []Normaliser{{Method: NormMinMax, P1: 0, P2: 100}, {Method: NormNone}}[r.IntN(2)]
+		name := fmt.Sprintf("trial %d (%d units, year %d, window %d, %v, direction %v)", trial, n, year, window, norm, dir)
+
+		got := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
+		st := newLeafStats(dir)
+		selectValuesStats(new(arena), got, p, key, year, window, &st)
+		gotErr := normaliseSeen(new(arena), got, norm, &st)
+		want := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
+		selectValues(new(arena), want, p, key, year, window)
+		wantErr := normaliseUntreated(new(arena), want, norm, dir)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
+		}
+		if wantErr != nil {
+			continue
+		}
+		for u := range n {
+			if math.Float64bits(got.Value[u]) != math.Float64bits(want.Value[u]) || got.Valid[u] != want.Valid[u] ||
+				math.Float64bits(got.Raw[u]) != math.Float64bits(want.Raw[u]) || got.Coverage[u] != want.Coverage[u] {
+				t.Fatalf("%s: unit %d: value %v (valid %v, raw %v), want %v (%v, %v)",
+					name, u, got.Value[u], got.Valid[u], got.Raw[u], want.Value[u], want.Valid[u], want.Raw[u])
 			}
 		}
 	}
