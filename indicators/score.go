@@ -232,9 +232,10 @@ func selectValues(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, win
 // values instead of two; docs/BENCHMARKS.md, round 3): how many are
 // present, the first non-finite one in unit order, and the minimum and
 // maximum of x*dir with minMax's comparisons (-0 below +0). The minimum and
-// maximum of finite values under that order do not depend on the order in
-// which the values are seen, so the year-row path, which visits the units
-// year by year, finds the same ones.
+// maximum under that order do not depend on the order in which the values
+// are seen, so the year-row path, which visits the units year by year,
+// finds the same ones (and when a value is not finite, the check's error
+// comes first and they are not used).
 type leafStats struct {
 	dir    float64
 	n      int
@@ -247,14 +248,9 @@ func newLeafStats(dir float64) leafStats {
 	return leafStats{dir: dir, bad: -1, lo: math.Inf(1), hi: math.Inf(-1)}
 }
 
-// see counts a present value of unit u.
-func (st *leafStats) see(u int, v float64) {
-	if !finite(v) {
-		if st.bad < 0 || u < st.bad {
-			st.bad, st.badV = u, v
-		}
-		return
-	}
+// see counts a present, finite value (normaliseUntreated's pass checks
+// finiteness first; the selection loops count in registers, see put).
+func (st *leafStats) see(v float64) {
 	y := v * st.dir
 	st.n, st.lo, st.hi = st.n+1, lowest(st.lo, y), highest(st.hi, y)
 }
@@ -500,7 +496,7 @@ func normaliseUntreated(mem *arena, nr *NodeResult, norm Normaliser, dir float64
 			st.bad, st.badV = u, v
 			break
 		}
-		st.see(u, nr.Raw[u])
+		st.see(nr.Raw[u])
 	}
 	return normaliseSeen(mem, nr, norm, &st)
 }
