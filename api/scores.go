@@ -322,7 +322,7 @@ func scoresResult(r *request, framework string) (*Result, error) {
 			if nr.Tier != nil && (nr.Valid[u] || nr.Node.IsIndicator()) {
 				w.str("tier", nr.Tier[u].Name)
 			}
-			w.float("coverage", nr.Coverage[u])
+			w.float("coverage", nr.Coverage(u))
 			note := scoreNote(nr, u)
 			if held := heldNote(bres, nr); held != "" {
 				note = joinNotes(held, note)

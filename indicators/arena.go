@@ -34,14 +34,17 @@ func (a *arena) nodeResults(n int) []*NodeResult {
 // instead of one per slabPer requests). treated says whether the leaves
 // keep their own Treated values (not Raw's: a treatment or a
 // normalisation other than min-max or none), leafRanks whether they are
-// ranked.
-func (a *arena) reserve(nodes, leaves, extras, tiers, n int, treated, leafRanks bool) {
+// ranked, years whether they store their Year (a year window).
+func (a *arena) reserve(nodes, leaves, extras, tiers, n int, treated, leafRanks, years bool) {
 	aggregates := nodes - leaves
-	f64 := 2*nodes + leaves + extras // Value, Coverage; Raw
+	f64 := nodes + aggregates + leaves + extras // Value; Coverage; Raw
 	if treated {
 		f64 += leaves
 	}
-	ints := leaves + extras + 2*aggregates // Year; Rank, Parts
+	ints := 2 * aggregates // Rank, Parts
+	if years {
+		ints += leaves + extras
+	}
 	if leafRanks {
 		ints += leaves
 	}

@@ -242,8 +242,8 @@ func checkOracle(t *testing.T, label string, res *indicators.Result, pol refPola
 			if leaves > 0 {
 				want = float64(data[u]) / float64(leaves)
 			}
-			if !refClose(nr.Coverage[u], want) && bad < 20 {
-				t.Errorf("%s: %s, unit %s: coverage %v, oracle %v", label, code, res.Units[u], nr.Coverage[u], want)
+			if !refClose(nr.Coverage(u), want) && bad < 20 {
+				t.Errorf("%s: %s, unit %s: coverage %v, oracle %v", label, code, res.Units[u], nr.Coverage(u), want)
 				bad++
 			}
 		}

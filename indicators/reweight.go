@@ -100,7 +100,7 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 			continue
 		}
 		// Coverage counts the indicators with data: base's.
-		*nr = NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w, Coverage: b.Coverage}
+		*nr = NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w, coverage: b.coverage}
 	}
 	if err := aggregateTree(res); err != nil {
 		return nil, err

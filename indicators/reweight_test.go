@@ -17,8 +17,8 @@ func dumpResult(r *Result) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, r.Year, r.Units, r.Normalisation, r.Aggregation, r.Imputation, r.Treatment, r.WeightScheme, r.PCA)
 	for _, n := range r.Nodes {
-		fmt.Fprintln(&b, n.Node.Code, n.Weight, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Parts, n.PartsOf,
-			n.Raw, n.RawValid, n.Year, n.Imputed, n.Treated, n.Excluded)
+		fmt.Fprintln(&b, n.Node.Code, n.Weight, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.CoverageColumn(), n.Parts, n.PartsOf,
+			n.Raw, n.RawValid, n.YearColumn(), n.Imputed, n.Treated, n.Excluded)
 	}
 	fmt.Fprintln(&b, r.Notes, len(r.Extras))
 	return b.String()

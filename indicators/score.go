@@ -49,8 +49,8 @@ type NodeResult struct {
 	Tier  []Tier // aggregates (and gender indicators' parity class)
 	// Class is the EGDI rating class (egdi scheme only).
 	Class []Tier
-	// Coverage is the share of the indicators under the node with data.
-	Coverage []float64
+	// coverage is an aggregate's Coverage column (nil for an indicator).
+	coverage []float64
 	// Parts, for an aggregate, is per unit how many of its PartsOf taking
 	// children (children with no data and excluded indicators do not
 	// take part) have a value: a unit whose score rests on fewer than all
@@ -64,15 +64,87 @@ type NodeResult struct {
 	// Indicators only.
 	Raw      []float64 // value selected (after imputation, before treatment)
 	RawValid []bool
-	Year     []int  // year of the value used (0 = none)
-	Imputed  []bool // filled by DRI's imputation
-	Treated  []float64
-	Treat    *TreatReport
+	// years is Year's column when it is stored: when a value may be of
+	// another year than the one scored (a year window, imputation from
+	// other years, a gender indicator's pairs). Otherwise every value
+	// selected is of the year scored, and Year says so from RawValid and
+	// Imputed (docs/DECISIONS.md, "Composite scoring at users' sizes,
+	// fifth round").
+	years   []int
+	scored  int    // the year scored
+	Imputed []bool // filled by DRI's imputation
+	Treated []float64
+	Treat   *TreatReport
 	// Excluded says why an indicator took no part (no data, no spread).
 	Excluded string
 	// Gender holds the gap measures of a gender framework's indicators.
 	Gender []Gap
 	GValid []bool
+}
+
+// Coverage is the share of the indicators under the node with data for
+// unit u: for an indicator, 1 where it has a value (RawValid) and 0 where
+// not. An indicator's is not stored: RawValid says it.
+func (nr *NodeResult) Coverage(u int) float64 {
+	if nr.coverage != nil {
+		return nr.coverage[u]
+	}
+	if u < len(nr.RawValid) && nr.RawValid[u] {
+		return 1
+	}
+	return 0
+}
+
+// Year is the year of the value an indicator used for unit u: 0 for none,
+// for a value imputed from others (the group's mean or median), and for
+// an aggregate.
+func (nr *NodeResult) Year(u int) int {
+	switch {
+	case nr.years != nil:
+		return nr.years[u]
+	case u < len(nr.RawValid) && nr.RawValid[u] && !nr.Imputed[u]:
+		return nr.scored
+	}
+	return 0
+}
+
+// CoverageColumn is Coverage for every unit: an aggregate's stored
+// column (not to be written), or a new one.
+func (nr *NodeResult) CoverageColumn() []float64 {
+	if nr.coverage != nil {
+		return nr.coverage
+	}
+	cov := make([]float64, len(nr.RawValid))
+	for u := range cov {
+		cov[u] = nr.Coverage(u)
+	}
+	return cov
+}
+
+// YearColumn is Year for every unit: the stored column (not to be
+// written), or a new one.
+func (nr *NodeResult) YearColumn() []int {
+	if nr.years != nil {
+		return nr.years
+	}
+	years := make([]int, len(nr.RawValid))
+	for u := range years {
+		years[u] = nr.Year(u)
+	}
+	return years
+}
+
+// storeYears gives nr a stored Year column (before a value of another
+// year than the one scored is put in it), filled as Year says.
+func (nr *NodeResult) storeYears(mem *arena) {
+	if nr.years != nil {
+		return
+	}
+	years := mem.ints.take(len(nr.RawValid))
+	for u := range years {
+		years[u] = nr.Year(u)
+	}
+	nr.years = years
 }
 
 // Result is a framework scored for one year.
@@ -188,7 +260,7 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 		leaves := f.leaves()
 		norm := res.Normalisation.Method
 		treated := res.Treatment.Method != TreatNone || (norm != NormMinMax && norm != NormNone)
-		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), f.tierColumns(), len(p.Units), treated, opt.LeafRanks)
+		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), f.tierColumns(), len(p.Units), treated, opt.LeafRanks, f.YearWindow > 0)
 	}
 	for code := range opt.Weights {
 		if _, ok := f.byCode[code]; !ok {
@@ -277,8 +349,12 @@ func highest(hi, y float64) float64 {
 // a tenth of a build (docs/BENCHMARKS.md, round 4).
 func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int, st *leafStats) {
 	n := len(p.Units)
-	nr.Raw, nr.RawValid, nr.Year, nr.Imputed = mem.f64.take(n), mem.bools.take(n), mem.ints.take(n), mem.bools.take(n)
-	raw, rawValid, years := nr.Raw, nr.RawValid, nr.Year
+	nr.Raw, nr.RawValid, nr.Imputed, nr.scored = mem.f64.take(n), mem.bools.take(n), mem.bools.take(n), year
+	if window > 0 {
+		// Values of earlier years may be selected: Year is stored.
+		nr.years = mem.ints.take(n)
+	}
+	raw, rawValid, years := nr.Raw, nr.RawValid, nr.years
 	count, lo, hi, dir := 0, math.Inf(1), math.Inf(-1), 1.0
 	if st != nil {
 		count, lo, hi, dir = st.n, st.lo, st.hi, st.dir
@@ -297,7 +373,10 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 				if rawValid[u] || math.IsNaN(v) {
 					continue
 				}
-				raw[u], rawValid[u], years[u] = v, true, y
+				raw[u], rawValid[u] = v, true
+				if years != nil {
+					years[u] = y
+				}
 				x := v * dir
 				count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
 			}
@@ -329,7 +408,10 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 				continue
 			}
 		}
-		raw[u], rawValid[u], years[u] = v, true, y
+		raw[u], rawValid[u] = v, true
+		if years != nil {
+			years[u] = y
+		}
 		x := v * dir
 		count, lo, hi = count+1, lowest(lo, x), highest(hi, x)
 	}
@@ -383,7 +465,7 @@ func scoreComposite(res *Result, p *Panel) error {
 			// pass, then the scores.
 			st := newLeafStats(float64(dir))
 			selectValuesStats(res.mem, nr, p, node.Key(), res.Year, f.YearWindow, &st)
-			if err := normaliseSeen(res.mem, nr, res.Normalisation, &st); err != nil {
+			if err := normaliseSeen(nr, res.Normalisation, &st); err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 			}
@@ -394,7 +476,7 @@ func scoreComposite(res *Result, p *Panel) error {
 			return err
 		}
 		if fast {
-			if err := normaliseUntreated(res.mem, nr, res.Normalisation, float64(dir)); err != nil {
+			if err := normaliseUntreated(nr, res.Normalisation, float64(dir)); err != nil {
 				nr.Excluded = exclusion(err)
 				res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 			}
@@ -484,7 +566,7 @@ func scoreComposite(res *Result, p *Panel) error {
 // scores with NormaliseMinMax's arithmetic. Treated is Raw itself, as
 // treatment "none" leaves the values as they are; missing values are 0 in
 // both, as copyPresent leaves them. dir is 1 or -1.
-func normaliseUntreated(mem *arena, nr *NodeResult, norm Normaliser, dir float64) error {
+func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
 	st := newLeafStats(dir)
 	for u, ok := range nr.RawValid {
 		if !ok {
@@ -498,13 +580,12 @@ func normaliseUntreated(mem *arena, nr *NodeResult, norm Normaliser, dir float64
 		}
 		st.see(nr.Raw[u])
 	}
-	return normaliseSeen(mem, nr, norm, &st)
+	return normaliseSeen(nr, norm, &st)
 }
 
 // normaliseSeen is normaliseUntreated's second pass, after its first or
-// selectValuesStats has seen the values (missing values are 0 in Raw). It
-// takes the leaf's Coverage from mem.
-func normaliseSeen(mem *arena, nr *NodeResult, norm Normaliser, st *leafStats) error {
+// selectValuesStats has seen the values (missing values are 0 in Raw).
+func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
 	if st.bad >= 0 {
 		return kernelError("Treat", ErrNaN, "x[%d] = %v", st.bad, st.badV)
@@ -518,11 +599,8 @@ func normaliseSeen(mem *arena, nr *NodeResult, norm Normaliser, st *leafStats) e
 		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)
 	}
 	nr.Treated = x
-	// The leaf's coverage (1 where it has data) is written here, in the
-	// pass that reads the validity (coverage then only adds it to the
-	// parent's); valid and cov are cut to dst's length, so the loop
-	// indexes them without bounds checks.
-	cov := mem.f64.take(len(dst))
+	// valid and out are cut to dst's length, so the loop indexes them
+	// without bounds checks.
 	valid, out := valid[:len(dst)], nr.Valid[:len(dst)]
 	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
 	for u, ok := range valid {
@@ -531,12 +609,11 @@ func normaliseSeen(mem *arena, nr *NodeResult, norm Normaliser, st *leafStats) e
 		case !ok:
 			dst[u] = 0
 		case minmax:
-			dst[u], cov[u] = (x[u]*dir-lo)/r*width+l, 1
+			dst[u] = (x[u]*dir-lo)/r*width + l
 		default:
-			dst[u], cov[u] = x[u]*dir, 1
+			dst[u] = x[u] * dir
 		}
 	}
-	nr.Coverage = cov
 	return nil
 }
 

@@ -26,7 +26,7 @@ func scoreGender(res *Result, p *Panel) error {
 		fk.Sex, mk.Sex = dims.Female, dims.Male
 		fs, ms := p.SeriesOf(fk), p.SeriesOf(mk)
 		nr.Gender, nr.GValid = make([]Gap, n), res.mem.bools.take(n)
-		nr.Raw, nr.RawValid, nr.Year, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
+		nr.Raw, nr.RawValid, nr.years, nr.Imputed = res.mem.f64.take(n), res.mem.bools.take(n), res.mem.ints.take(n), res.mem.bools.take(n)
 		nr.Tier = res.mem.tiers.take(n)
 		count := 0
 		for u := 0; u < n; u++ {
@@ -39,7 +39,7 @@ func scoreGender(res *Result, p *Panel) error {
 			}
 			g := GenderGap(fv, mv, band.Lo, band.Hi, math.NaN(), math.NaN())
 			nr.Gender[u], nr.GValid[u] = g, true
-			nr.Year[u] = y
+			nr.years[u] = y
 			if !math.IsNaN(g.GPS) { // no parity score without a men's rate: missing, not NaN
 				nr.Raw[u], nr.RawValid[u] = g.GPS, true
 			}
@@ -93,7 +93,7 @@ func scoreGender(res *Result, p *Panel) error {
 	if wis.Rank, err = Rank(nil, wis.Value, wis.Valid); err != nil {
 		return fmt.Errorf("indicators: ranking WIS: %w", err)
 	}
-	wis.Coverage = root.Coverage
+	wis.coverage = root.coverage
 	res.Nodes = append(res.Nodes, wis)
 	return nil
 }

@@ -2,8 +2,10 @@ package indicators
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/dri-engine/dri/pipeline/dims"
@@ -54,7 +56,7 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 			_, wantErr = norm.Apply(want, treated, valid, NormContext{Direction: int(dir)})
 		}
 		nr := &NodeResult{Raw: append([]float64(nil), raw...), RawValid: valid, Value: make([]float64, n), Valid: make([]bool, n)}
-		gotErr := normaliseUntreated(new(arena), nr, norm, dir)
+		gotErr := normaliseUntreated(nr, norm, dir)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
 		}
@@ -62,7 +64,7 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 			continue
 		}
 		for u := range want {
-			if cov := nr.Coverage[u]; (cov == 1) != valid[u] || (cov != 0 && cov != 1) {
+			if cov := nr.Coverage(u); (cov == 1) != valid[u] || (cov != 0 && cov != 1) {
 				t.Fatalf("%s: unit %d: coverage %v, valid %v", name, u, cov, valid[u])
 			}
 			if math.Float64bits(nr.Value[u]) != math.Float64bits(want[u]) || nr.Valid[u] != valid[u] ||
@@ -113,10 +115,10 @@ func TestSelectionStatsAreTheCheckingPass(t *testing.T) {
 		got := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
 		st := newLeafStats(dir)
 		selectValuesStats(new(arena), got, p, key, year, window, &st)
-		gotErr := normaliseSeen(new(arena), got, norm, &st)
+		gotErr := normaliseSeen(got, norm, &st)
 		want := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
 		selectValues(new(arena), want, p, key, year, window)
-		wantErr := normaliseUntreated(new(arena), want, norm, dir)
+		wantErr := normaliseUntreated(want, norm, dir)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
 		}
@@ -125,9 +127,101 @@ func TestSelectionStatsAreTheCheckingPass(t *testing.T) {
 		}
 		for u := range n {
 			if math.Float64bits(got.Value[u]) != math.Float64bits(want.Value[u]) || got.Valid[u] != want.Valid[u] ||
-				math.Float64bits(got.Raw[u]) != math.Float64bits(want.Raw[u]) || got.Coverage[u] != want.Coverage[u] {
-				t.Fatalf("%s: unit %d: value %v (valid %v, raw %v), want %v (%v, %v)",
-					name, u, got.Value[u], got.Valid[u], got.Raw[u], want.Value[u], want.Valid[u], want.Raw[u])
+				math.Float64bits(got.Raw[u]) != math.Float64bits(want.Raw[u]) || got.RawValid[u] != want.RawValid[u] ||
+				got.Year(u) != want.Year(u) {
+				t.Fatalf("%s: unit %d: value %v (valid %v, raw %v, year %d), want %v (%v, %v, %d)",
+					name, u, got.Value[u], got.Valid[u], got.Raw[u], got.Year(u), want.Value[u], want.Valid[u], want.Raw[u], want.Year(u))
+			}
+		}
+	}
+}
+
+// Year and Coverage, whether stored or said from the validity (a leaf's
+// coverage is never stored; its Year is not stored without a year window
+// or imputation from other years), are what the panel says: for each
+// indicator and unit, the year of the latest value in [year - window,
+// year]; for a value imputed by the mean 0, by "latest:N" the year of the
+// latest value in [year - N, year], by "linear" the year scored; 0 where
+// there is none. Coverage is 1 where a value is used (selected or
+// imputed), else 0. Both panel kinds, windows 0-2, every imputation
+// method that fills values, random gaps and NaN.
+func TestYearAndCoverageFromThePanel(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 3))
+	imputations := []Imputation{{Method: ImputationNone}, {Method: ImputationMean}, {Method: ImputationLatest, Years: 3}, {Method: ImputationLinear}}
+	for trial := range 200 {
+		f := smallFramework(t, "minmax", 0)
+		f.YearWindow = r.IntN(3)
+		n := 3 + r.IntN(40)
+		p := &Panel{Units: make([]string, n), Info: smallPanel().Info, Series: map[SeriesKey][]Series{}}
+		for u := range p.Units {
+			p.Units[u] = fmt.Sprint("U", u)
+		}
+		for _, ind := range []string{"access", "price", "skills"} {
+			s := make([]Series, n)
+			for u := range s {
+				for y := 2014; y <= 2022; y++ {
+					if r.IntN(3) == 0 {
+						continue
+					}
+					v := r.Float64() * 100
+					if r.IntN(10) == 0 {
+						v = math.NaN()
+					}
+					s[u].Years, s[u].Values = append(s[u].Years, y), append(s[u].Values, v)
+				}
+			}
+			p.Series[KeyOf(ind, dims.TotalBreakdown)] = s
+		}
+		if trial%2 == 1 {
+			p = NewPanel(p.Units, p.Info, nil, seriesObservations(p.Series), slices.Collect(maps.Keys(p.Series)))
+		}
+		year, im := 2018+r.IntN(3), imputations[r.IntN(len(imputations))]
+		res, err := Score(f, p, Options{Year: year, Imputation: &im})
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		for _, nr := range res.Nodes {
+			if !nr.Node.IsIndicator() {
+				continue
+			}
+			series, _ := p.series(nr.Node.Key())
+			for u := range n {
+				// The latest non-NaN year in [from, year] of unit u's series.
+				latestIn := func(from int) int {
+					best := 0
+					for i, y := range series[u].Years {
+						if y >= from && y <= year && !math.IsNaN(series[u].Values[i]) {
+							best = max(best, y)
+						}
+					}
+					return best
+				}
+				want := latestIn(year - f.YearWindow)
+				if want == 0 && nr.Imputed[u] {
+					switch im.Method {
+					case ImputationLatest:
+						want = latestIn(year - im.Years)
+					case ImputationLinear:
+						want = year
+					}
+				}
+				name := fmt.Sprintf("trial %d (window %d, %v, year %d), %s, unit %d", trial, f.YearWindow, im, year, nr.Node.Code, u)
+				if got := nr.Year(u); got != want {
+					t.Fatalf("%s: year %d, the panel says %d", name, got, want)
+				}
+				if got := nr.YearColumn()[u]; got != want {
+					t.Fatalf("%s: year column %d, the panel says %d", name, got, want)
+				}
+				cov := 0.0
+				if nr.RawValid[u] {
+					cov = 1
+				}
+				if nr.Coverage(u) != cov || nr.CoverageColumn()[u] != cov {
+					t.Fatalf("%s: coverage %v (column %v), used %v", name, nr.Coverage(u), nr.CoverageColumn()[u], nr.RawValid[u])
+				}
+				if (want != 0 || nr.Imputed[u]) != nr.RawValid[u] {
+					t.Fatalf("%s: a value of year %d (imputed %v), but used %v", name, want, nr.Imputed[u], nr.RawValid[u])
+				}
 			}
 		}
 	}

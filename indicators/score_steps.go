@@ -44,6 +44,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 		if series == nil {
 			return nil
 		}
+		nr.storeYears(res.mem) // imputed values have years of their own
 		for u := range nr.Raw {
 			if nr.RawValid[u] {
 				continue
@@ -59,7 +60,7 @@ func impute(res *Result, nr *NodeResult, p *Panel) error {
 				y = res.Year
 			}
 			if ok {
-				nr.Raw[u], nr.RawValid[u], nr.Year[u], nr.Imputed[u] = v, true, y, true
+				nr.Raw[u], nr.RawValid[u], nr.years[u], nr.Imputed[u] = v, true, y, true
 			}
 		}
 	}
@@ -177,44 +178,31 @@ func finish(res *Result) error {
 // their parent in pre-order): each node's count of leaves with data per
 // unit (a leaf's own data, an aggregate's children's counts summed; whole
 // numbers, so exact in any order), then divided by the node's number of
-// leaves. A parent writes its leaves' coverage and divides its aggregate
-// children's counts while it reads them (one pass over a child instead of
-// three; docs/BENCHMARKS.md, round 3): the same counts, the same divisions.
+// leaves. A parent counts its leaves' values from their validity (a leaf's
+// coverage is not stored) and divides its aggregate children's counts
+// while it reads them (one pass over a child instead of three;
+// docs/BENCHMARKS.md, round 3): the same counts, the same divisions.
 func coverage(res *Result) {
 	f := res.Framework
 	n := len(res.Units)
 	for i := len(f.nodes) - 1; i >= 0; i-- {
 		nr := res.Nodes[i]
 		if nr.Node.IsIndicator() {
-			if i == 0 && nr.Coverage == nil {
-				// A framework of one indicator: no parent writes it.
-				nr.Coverage = leafCoverage(res.mem.f64.take(n), nr.RawValid)
-			}
-			continue
+			continue // Coverage reads RawValid
 		}
 		cov := res.mem.f64.take(n)
-		nr.Coverage = cov
+		nr.coverage = cov
 		for _, c := range nr.Node.Children {
 			cr := res.Nodes[c.index]
 			if c.IsIndicator() {
-				if cr.Coverage != nil {
-					// Written by normaliseSeen.
-					for u, k := range cr.Coverage[:len(cov)] {
-						cov[u] += k
-					}
-					continue
-				}
-				cr.Coverage = res.mem.f64.take(n)
-				kc := cr.Coverage[:len(cov)]
-				for u, ok := range cr.RawValid {
+				for u, ok := range cr.RawValid[:len(cov)] {
 					if ok {
-						kc[u] = 1
 						cov[u]++
 					}
 				}
 				continue
 			}
-			kc := cr.Coverage[:len(cov)]
+			kc := cr.coverage[:len(cov)]
 			if leaves := c.leaves; leaves > 1 {
 				d := float64(leaves)
 				for u, k := range kc {
@@ -235,16 +223,6 @@ func coverage(res *Result) {
 			}
 		}
 	}
-}
-
-// leafCoverage is an indicator's coverage: 1 where it has data.
-func leafCoverage(dst []float64, valid []bool) []float64 {
-	for u, ok := range valid {
-		if ok {
-			dst[u] = 1
-		}
-	}
-	return dst
 }
 
 // rankAndClassify ranks the aggregates, and the indicators when the

@@ -89,8 +89,8 @@ func TestScoreHandComputed(t *testing.T) {
 		t.Errorf("ranks = %v, want KEN 2, UGA 3, FRA 1", root.Rank)
 	}
 	// Coverage: KEN has 2 of the 3 indicators.
-	if math.Abs(root.Coverage[0]-2.0/3) > 1e-12 {
-		t.Errorf("coverage KEN = %v, want 2/3", root.Coverage[0])
+	if math.Abs(root.Coverage(0)-2.0/3) > 1e-12 {
+		t.Errorf("coverage KEN = %v, want 2/3", root.Coverage(0))
 	}
 }
 
@@ -263,7 +263,7 @@ func TestYearRowsSameScores(t *testing.T) {
 		}
 		for i, a := range plain.Nodes {
 			b := rows.Nodes[i]
-			if fmt.Sprint(a.Raw, a.Year, a.Value, a.Valid, a.Rank) != fmt.Sprint(b.Raw, b.Year, b.Value, b.Valid, b.Rank) {
+			if fmt.Sprint(a.Raw, a.YearColumn(), a.Value, a.Valid, a.Rank) != fmt.Sprint(b.Raw, b.YearColumn(), b.Value, b.Valid, b.Rank) {
 				t.Fatalf("trial %d, year %d, window %d, node %s: series and year rows differ", trial, year, f.YearWindow, a.Node.Code)
 			}
 		}

@@ -360,7 +360,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 			}
 			// The children the overall score (and rank) rests on, e.g.
 			// "3/5" for a unit scored on three of five pillars.
-			row = append(row, str(tier), num(root.Coverage[u]), integer(imputed), str(engine.RestsOn(root, u)))
+			row = append(row, str(tier), num(root.Coverage(u)), integer(imputed), str(engine.RestsOn(root, u)))
 		}
 		t.add(row...)
 	}
@@ -708,7 +708,7 @@ func withYear(t *table, year int, res *indicators.Result) *table {
 		}
 		row := t.rows[k]
 		k++
-		if !root.Valid[u] && root.Coverage[u] == 0 {
+		if !root.Valid[u] && root.Coverage(u) == 0 {
 			continue
 		}
 		out.rows = append(out.rows, append([]cell{row[0], integer(year)}, row[1:]...))

@@ -256,8 +256,8 @@ func dump(r *indicators.Result) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, r.Year, r.Units)
 	for _, n := range r.Nodes {
-		fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.Coverage, n.Raw, n.RawValid,
-			n.Year, n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
+		fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.CoverageColumn(), n.Raw, n.RawValid,
+			n.YearColumn(), n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
 	}
 	fmt.Fprintln(&b, r.Notes)
 	return b.String()
@@ -358,7 +358,7 @@ func TestPanelFromStore(t *testing.T) {
 			}
 			for i, an := range a.Nodes {
 				bn := b.Nodes[i]
-				if fmt.Sprint(an.Raw, an.Year, an.Value, an.Valid, an.Rank) != fmt.Sprint(bn.Raw, bn.Year, bn.Value, bn.Valid, bn.Rank) {
+				if fmt.Sprint(an.Raw, an.YearColumn(), an.Value, an.Valid, an.Rank) != fmt.Sprint(bn.Raw, bn.YearColumn(), bn.Value, bn.Valid, bn.Rank) {
 					t.Fatalf("%s %d, node %s: the store's panel and the hand-built one differ", id, y, an.Node.Code)
 				}
 			}

@@ -103,7 +103,7 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 				str(6, n.Indicator)
 				if n.IsIndicator() && nr.RawValid != nil && nr.RawValid[u] {
 					f64(7, nr.Raw[u])
-					i32(8, nr.Year[u])
+					i32(8, nr.Year(u))
 					b.Field(9).(*array.BooleanBuilder).Append(nr.Imputed[u])
 				} else {
 					b.Field(7).AppendNull()
@@ -125,7 +125,7 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 					tier = nr.Tier[u].Name
 				}
 				str(12, tier)
-				f64(13, nr.Coverage[u])
+				f64(13, nr.Coverage(u))
 				str(14, nr.Excluded)
 			}
 		}

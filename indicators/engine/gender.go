@@ -38,7 +38,7 @@ func (e *Engine) Gaps(res *indicators.Result) []GapRow {
 				continue
 			}
 			g := nr.Gender[u]
-			out = append(out, GapRow{Unit: unit, Indicator: nr.Node.Indicator, Year: nr.Year[u], Female: g.Female, Male: g.Male,
+			out = append(out, GapRow{Unit: unit, Indicator: nr.Node.Indicator, Year: nr.Year(u), Female: g.Female, Male: g.Male,
 				GPS: g.GPS, Class: nr.Tier[u].Name, PointGap: g.PointGap, RelativeGap: g.RelativeGap, Weight: nr.Weight})
 		}
 		if root.Valid[u] {

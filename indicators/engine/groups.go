@@ -32,7 +32,7 @@ func (e *Engine) GroupNodes(res *indicators.Result, g *pipeline.Group, opt Group
 		}
 		var years []int
 		if nr.Node.IsIndicator() {
-			years = nr.Year
+			years = nr.YearColumn()
 		}
 		out[k] = e.GroupOf(g, nr.Value, nr.Valid, years, res.Year, opt)
 	}

@@ -225,7 +225,7 @@ func (e *Engine) comparisonGroups(u *pipeline.Unit) []*pipeline.Group {
 func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, published map[string]Published) ProfileNode {
 	n := nr.Node
 	nan := math.NaN()
-	p := ProfileNode{NodeResult: nr, Value: nan, Coverage: nr.Coverage[ui], Raw: nan, Female: nan, Male: nan, GPS: nan}
+	p := ProfileNode{NodeResult: nr, Value: nan, Coverage: nr.Coverage(ui), Raw: nan, Female: nan, Male: nan, GPS: nan}
 	if nr.Valid[ui] {
 		p.Scored, p.Value, p.Rank = true, nr.Value[ui], nr.Rank[ui]
 		p.RestsOn = RestsOn(nr, ui)
@@ -238,9 +238,9 @@ func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, pub
 		p.Class = nr.Class[ui].Name
 	}
 	if n.IsIndicator() && nr.RawValid != nil && nr.RawValid[ui] {
-		p.HasRaw, p.Raw, p.RawYear, p.Imputed = true, nr.Raw[ui], nr.Year[ui], nr.Imputed[ui]
+		p.HasRaw, p.Raw, p.RawYear, p.Imputed = true, nr.Raw[ui], nr.Year(ui), nr.Imputed[ui]
 		if !nr.Imputed[ui] {
-			p.Source, p.Status, p.Note = e.provenance(unit, n.Key(), nr.Year[ui])
+			p.Source, p.Status, p.Note = e.provenance(unit, n.Key(), nr.Year(ui))
 		} else {
 			p.Status, p.Source = pipeline.StatusImputed, "dri"
 		}

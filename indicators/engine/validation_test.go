@@ -280,7 +280,7 @@ func TestValidationCompassWorst(t *testing.T) {
 				worst, worstGap = p, n.Value[u]-pub[p][u]
 			}
 		}
-		reason := fmt.Sprintf("%d pillars (none for %s); coverage %.0f %%", len(have), strings.Join(missing, ", "), 100*root.Coverage[u])
+		reason := fmt.Sprintf("%d pillars (none for %s); coverage %.0f %%", len(have), strings.Join(missing, ", "), 100*root.Coverage(u))
 		if worst != "" {
 			reason += fmt.Sprintf("; largest pillar gap %s %+.2f", worst, worstGap)
 		}
@@ -351,7 +351,7 @@ func TestValidationEGDI(t *testing.T) {
 		var compared, extra []int
 		for u := range res.Units {
 			switch {
-			case pub.RawValid[u] && pub.Year[u] == year && root.Valid[u]:
+			case pub.RawValid[u] && pub.Year(u) == year && root.Valid[u]:
 				compared = append(compared, u)
 			case root.Valid[u]:
 				extra = append(extra, u)
@@ -363,7 +363,7 @@ func TestValidationEGDI(t *testing.T) {
 		ranked, equal, worst := 0, 0, 0.0
 		for _, u := range compared {
 			worst = math.Max(worst, math.Abs(root.Value[u]-pub.Raw[u]))
-			if !rank.RawValid[u] || rank.Year[u] != year {
+			if !rank.RawValid[u] || rank.Year(u) != year {
 				continue
 			}
 			ranked++
