@@ -601,18 +601,20 @@ func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 	nr.Treated = x
 	// valid and out are cut to dst's length, so the loop indexes them
 	// without bounds checks.
-	valid, out := valid[:len(dst)], nr.Valid[:len(dst)]
+	// A missing unit's score is +0: the formula's bits (x is 0 there)
+	// cleared by its mask, not a branch the processor would mispredict
+	// at every gap.
+	valid, out, x := valid[:len(dst)], nr.Valid[:len(dst)], x[:len(dst)]
+	copy(out, valid)
+	if !minmax {
+		for u, ok := range valid {
+			dst[u] = math.Float64frombits(math.Float64bits(x[u]*dir) & -uint64(b2i(ok)))
+		}
+		return nil
+	}
 	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
 	for u, ok := range valid {
-		out[u] = ok
-		switch {
-		case !ok:
-			dst[u] = 0
-		case minmax:
-			dst[u] = (x[u]*dir-lo)/r*width + l
-		default:
-			dst[u] = x[u] * dir
-		}
+		dst[u] = math.Float64frombits(math.Float64bits((x[u]*dir-lo)/r*width+l) & -uint64(b2i(ok)))
 	}
 	return nil
 }

@@ -196,9 +196,7 @@ func coverage(res *Result) {
 			cr := res.Nodes[c.index]
 			if c.IsIndicator() {
 				for u, ok := range cr.RawValid[:len(cov)] {
-					if ok {
-						cov[u]++
-					}
+					cov[u] += float64(b2i(ok))
 				}
 				continue
 			}
@@ -261,4 +259,13 @@ func rankAndClassify(res *Result) error {
 		}
 	}
 	return nil
+}
+
+// b2i is 1 for true, 0 for false (without a branch: the compiler makes it
+// a flag-to-register move).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
