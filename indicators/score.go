@@ -96,13 +96,13 @@ func (nr *NodeResult) Coverage(u int) float64 {
 }
 
 // Year is the year of the value an indicator used for unit u: 0 for none,
-// for a value imputed from others (the group's mean or median), and for
-// an aggregate.
+// for a value imputed from other units' (a mean or a median), and for an
+// aggregate.
 func (nr *NodeResult) Year(u int) int {
 	switch {
 	case nr.years != nil:
 		return nr.years[u]
-	case u < len(nr.RawValid) && nr.RawValid[u] && !nr.Imputed[u]:
+	case u < len(nr.RawValid) && nr.RawValid[u] && (u >= len(nr.Imputed) || !nr.Imputed[u]):
 		return nr.scored
 	}
 	return 0
@@ -114,11 +114,7 @@ func (nr *NodeResult) CoverageColumn() []float64 {
 	if nr.coverage != nil {
 		return nr.coverage
 	}
-	cov := make([]float64, len(nr.RawValid))
-	for u := range cov {
-		cov[u] = nr.Coverage(u)
-	}
-	return cov
+	return column(len(nr.RawValid), nr.Coverage)
 }
 
 // YearColumn is Year for every unit: the stored column (not to be
@@ -127,11 +123,16 @@ func (nr *NodeResult) YearColumn() []int {
 	if nr.years != nil {
 		return nr.years
 	}
-	years := make([]int, len(nr.RawValid))
-	for u := range years {
-		years[u] = nr.Year(u)
+	return column(len(nr.RawValid), nr.Year)
+}
+
+// column is at(u) for u in [0, n).
+func column[T any](n int, at func(u int) T) []T {
+	out := make([]T, n)
+	for u := range out {
+		out[u] = at(u)
 	}
-	return years
+	return out
 }
 
 // storeYears gives nr a stored Year column (before a value of another
@@ -599,11 +600,10 @@ func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)
 	}
 	nr.Treated = x
-	// valid and out are cut to dst's length, so the loop indexes them
-	// without bounds checks.
-	// A missing unit's score is +0: the formula's bits (x is 0 there)
-	// cleared by its mask, not a branch the processor would mispredict
-	// at every gap.
+	// The slices are cut to dst's length, so the loops index them without
+	// bounds checks. A missing unit's score is +0: the formula's bits (x
+	// is 0 there, so they are finite) cleared by the unit's mask, not a
+	// branch the processor would mispredict at every gap.
 	valid, out, x := valid[:len(dst)], nr.Valid[:len(dst)], x[:len(dst)]
 	copy(out, valid)
 	if !minmax {
