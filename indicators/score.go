@@ -114,7 +114,7 @@ func (nr *NodeResult) CoverageColumn() []float64 {
 	if nr.coverage != nil {
 		return nr.coverage
 	}
-	return column(len(nr.RawValid), nr.Coverage)
+	return column(make([]float64, len(nr.RawValid)), nr.Coverage)
 }
 
 // YearColumn is Year for every unit: the stored column (not to be
@@ -123,16 +123,15 @@ func (nr *NodeResult) YearColumn() []int {
 	if nr.years != nil {
 		return nr.years
 	}
-	return column(len(nr.RawValid), nr.Year)
+	return column(make([]int, len(nr.RawValid)), nr.Year)
 }
 
-// column is at(u) for u in [0, n).
-func column[T any](n int, at func(u int) T) []T {
-	out := make([]T, n)
-	for u := range out {
-		out[u] = at(u)
+// column fills dst with at(u) for every unit u and returns it.
+func column[T any](dst []T, at func(u int) T) []T {
+	for u := range dst {
+		dst[u] = at(u)
 	}
-	return out
+	return dst
 }
 
 // storeYears gives nr a stored Year column (before a value of another
@@ -141,11 +140,7 @@ func (nr *NodeResult) storeYears(mem *arena) {
 	if nr.years != nil {
 		return
 	}
-	years := mem.ints.take(len(nr.RawValid))
-	for u := range years {
-		years[u] = nr.Year(u)
-	}
-	nr.years = years
+	nr.years = column(mem.ints.take(len(nr.RawValid)), nr.Year)
 }
 
 // Result is a framework scored for one year.
@@ -608,15 +603,21 @@ func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 	copy(out, valid)
 	if !minmax {
 		for u, ok := range valid {
-			dst[u] = math.Float64frombits(math.Float64bits(x[u]*dir) & -uint64(b2i(ok)))
+			dst[u] = orZero(x[u]*dir, ok)
 		}
 		return nil
 	}
 	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
 	for u, ok := range valid {
-		dst[u] = math.Float64frombits(math.Float64bits((x[u]*dir-lo)/r*width+l) & -uint64(b2i(ok)))
+		dst[u] = orZero((x[u]*dir-lo)/r*width+l, ok)
 	}
 	return nil
+}
+
+// orZero is v where ok, +0 where not: v's bits cleared by a mask, without
+// a branch.
+func orZero(v float64, ok bool) float64 {
+	return math.Float64frombits(math.Float64bits(v) & -uint64(b2i(ok)))
 }
 
 func exclusion(err error) string {
