@@ -131,12 +131,17 @@ func shorten(s string, n int) string {
 // dri score --imeta, never starts one.
 var pipelineLoads atomic.Int64
 
+// runPipeline is the pipeline run behind env.load: load.Load. This
+// package's tests, which run many commands in one process, share the loads
+// of the embedded data between them (shared_loads_test.go).
+var runPipeline = load.Load
+
 // load runs the pipeline with a progress bar.
 func (e *env) load(ctx context.Context, opt load.Options) (*pipeline.Result, error) {
 	pipelineLoads.Add(1)
 	p, done := e.progress("loading")
 	opt.Progress = p
-	res, err := load.Load(ctx, opt)
+	res, err := runPipeline(ctx, opt)
 	done()
 	return res, err
 }
