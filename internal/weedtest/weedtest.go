@@ -85,12 +85,14 @@ func Start(t testing.TB) *Server {
 	// whose pair is free too.
 	ports := freePorts(t, 4)
 	s := &Server{t: t, bin: bin, dir: dir, Bucket: "dri-test", Endpoint: fmt.Sprintf("http://127.0.0.1:%d", ports[3])}
+	// One master, so its election is won at once: an election timeout of
+	// 1 s (not 10) makes a Restart writable in about 16 s instead of 26.
 	s.args = []string{"server", "-dir=" + data, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
 		"-master.port=" + strconv.Itoa(ports[0]), "-volume.port=" + strconv.Itoa(ports[1]),
 		"-filer", "-filer.port=" + strconv.Itoa(ports[2]),
 		"-s3", "-s3.port=" + strconv.Itoa(ports[3]), "-s3.config=" + conf,
 		"-s3.port.iceberg=0", "-s3.port.lance=0",
-		"-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0"}
+		"-master.volumeSizeLimitMB=64", "-volume.max=16", "-volume.preStopSeconds=0", "-master.electionTimeout=1s"}
 	for _, kv := range s.Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
