@@ -44,12 +44,26 @@ func (b *lineBuffer) String() string {
 
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "dri")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "dri-test-bin-"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "dri")
+		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	return bin
+	return built.path
+}
+
+// built is the binary the tests that run dri as a process share: built
+// once, removed by TestMain.
+var built struct {
+	once      sync.Once
+	dir, path string
+	out       []byte
+	err       error
 }
 
 func freePort(t *testing.T) string {

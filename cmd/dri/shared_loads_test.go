@@ -32,10 +32,14 @@ import (
 // changes its result. After the tests TestMain checks that: the digest of
 // every shared result (its Reference, Registry, Catalogue, Report and
 // Checksums, field by field, and the table's shape) must be what it was
-// when loaded, or the package fails and names the options.
+// when loaded, or the package fails and names the options. It also removes
+// the binary that the tests running dri as a process share (buildBinary).
 func TestMain(m *testing.M) {
 	runPipeline = shared.load
 	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 	if err := shared.unchanged(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1
