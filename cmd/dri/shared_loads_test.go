@@ -96,11 +96,21 @@ func (s *sharedLoads) load(ctx context.Context, opt load.Options) (*pipeline.Res
 }
 
 // shareKey says which loads share a result: those of the embedded data with
-// the same indicators and reader limits, and nothing else set.
+// the same indicators and reader limits, and no other option set (an option
+// added to load.Options later is "other" until it is named here).
 func shareKey(opt load.Options) (string, bool) {
-	if opt.Base != fs.FS(datasets.FS) || opt.User != nil || opt.UserName != "" || opt.UserCatalogue != nil ||
-		opt.Extra != nil || opt.Only != nil || opt.Allocator != nil || opt.MaxYear != 0 || opt.Progress != nil {
+	if opt.Base != fs.FS(datasets.FS) {
 		return "", false
+	}
+	v := reflect.ValueOf(opt)
+	for i := range v.NumField() {
+		switch v.Type().Field(i).Name {
+		case "Base", "Indicators", "MaxLineBytes", "MaxMessageBytes":
+		default:
+			if !v.Field(i).IsZero() {
+				return "", false
+			}
+		}
 	}
 	ind := "all"
 	if opt.Indicators != nil {
@@ -247,7 +257,13 @@ func TestSharedLoadsNoticeAChange(t *testing.T) {
 	} else {
 		again.Release()
 	}
-	if _, ok := shareKey(load.Options{Base: datasets.FS, Extra: []load.ExtraFile{{Path: "x.csv"}}}); ok {
-		t.Errorf("a load with an extra file is shared")
+	for what, o := range map[string]load.Options{
+		"an extra file": {Base: datasets.FS, Extra: []load.ExtraFile{{Path: "x.csv"}}},
+		"a year bound":  {Base: datasets.FS, MaxYear: 2020},
+		"a user's name": {Base: datasets.FS, UserName: "dir"},
+	} {
+		if _, ok := shareKey(o); ok {
+			t.Errorf("a load with %s is shared", what)
+		}
 	}
 }
