@@ -69,6 +69,10 @@ type Service struct {
 	// KeepSnapshots is how many snapshots (newest first) are kept besides
 	// the current one and its rollback target (default 10).
 	KeepSnapshots int
+	// MaxLineBytes and MaxMessageBytes are the readers' limits of every
+	// load the service runs (load.Options'; 0: the pipeline's defaults).
+	MaxLineBytes    int
+	MaxMessageBytes int64
 	// Shared, when set, is the object store the state lives in; State is
 	// then its local cache (shared.go).
 	Shared *snapshot.Shared
@@ -227,7 +231,7 @@ var ErrRejected = api.ErrRejected
 // dataset served before; with guard set, changes that would remove data
 // (snapshot.Changes.Destructive) are refused with ErrDestructive.
 func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard bool) (*Outcome, error) {
-	opt := load.Options{Base: datasets.FS}
+	opt := load.Options{Base: datasets.FS, MaxLineBytes: s.MaxLineBytes, MaxMessageBytes: s.MaxMessageBytes}
 	if len(user.Sources) > 0 {
 		// Files are named relative to the state directory (uploads/...):
 		// reports, manifests and problems never show where the state lives.

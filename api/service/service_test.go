@@ -309,3 +309,38 @@ func TestPruneSnapshots(t *testing.T) {
 		t.Errorf("%d stored uploads, want all 5 kept (pruning never removes uploads)", len(uploads))
 	}
 }
+
+// TestUploadLineLimit: the service's reader limits (dri serve
+// --max-line-bytes) apply to the loads it runs for uploads. A 200 KB line
+// is refused under a 128 KiB limit (the embedded data's longest line is
+// 99 KB) and accepted under the default 1 MiB.
+func TestUploadLineLimit(t *testing.T) {
+	const limit = 128 << 10
+	csv := "unit,year,indicator,value,note\nKEN,2025,itu.internet_use,55.5," + strings.Repeat("x", 200<<10) + "\n"
+	for _, c := range []struct {
+		maxLine int
+		want    string // the one problem; "" for accepted
+	}{
+		{limit, "long.csv:2: too-large: line is longer than 131072 bytes, the line limit (--max-line-bytes)"},
+		{0, ""},
+	} {
+		st, err := snapshot.OpenState(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &Service{State: st, Holder: &api.Holder{}, Log: slog.New(slog.DiscardHandler), MaxLineBytes: c.maxLine}
+		if err := s.Start(context.Background()); err != nil {
+			t.Fatalf("start with a line limit of %d: %v", c.maxLine, err)
+		}
+		out, err := s.Upload(context.Background(), api.Upload{Entry: entry("long"), Filename: "long.csv", File: strings.NewReader(csv)})
+		if c.want == "" {
+			if err != nil || !out.Changed {
+				t.Errorf("line limit %d: %v %+v, want the upload accepted", c.maxLine, err, out)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 || out.Problems[0].String() != c.want {
+			t.Errorf("line limit %d: %v %+v, want rejected with %q", c.maxLine, err, out, c.want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ func runCompare(ctx context.Context, args []string, e *env) error {
 		"Compass score for the node (the ddc.* indicators, latest in or before the year) and\n"+
 		"value_minus_published DRI's recomputation minus it.", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	against := fs.String("against", "", "comma-separated group codes (default: LDC, region, income group, WLD), or a country code for its regions (a region's default)")
 	framework := fs.String("framework", "compass", "framework id")
 	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
@@ -173,7 +173,7 @@ func runGaps(ctx context.Context, args []string, e *env) error {
 		"--estimate imputes members without a value (the median of their M49 region x income group)\n"+
 		"and withholds a group figure when imputed members hold over 50% of the population covered.", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	units := fs.String("unit", "", "units: ISO3/ISO2 codes or group codes (default: every unit with data)")
 	year := fs.Int("year", 0, "year (values up to the framework's window before it)")
 	by := fs.String("by", "", "breakdown of the gaps: "+strings.Join(dims.GapColumns(), ", ")+" (default: the gender table)")

@@ -30,7 +30,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 		"the N most recent years with data; --mrnev N keeps each series' N most recent values. Lists take ',' or ';' as the API's\n"+
 		"parameters do (dri help syntax).", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	indicator := fs.String("indicator", "", "indicator ids, e.g. egov.egdi or egov.egdi,itu.internet_use (required; `dri data --list` shows them)")
 	list := fs.Bool("list", false, "list the indicators with data and exit")
 	units := fs.String("unit", "", "list of units: ISO3, ISO2, names or group codes")
@@ -95,7 +95,7 @@ func runData(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	res, err := e.load(ctx, opt)
+	res, err := e.loadValid(ctx, opt)
 	if err != nil {
 		return err
 	}

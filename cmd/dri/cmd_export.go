@@ -39,7 +39,7 @@ func runExport(ctx context.Context, args []string, e *env) error {
 	frameworks := fs.String("framework", "", "score only these frameworks (a list of ids; default all); the other tables are whole")
 	yearFlag := fs.String("year", "", "score only this year (default every year with data); the other tables are whole")
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

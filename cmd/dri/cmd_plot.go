@@ -51,7 +51,7 @@ func runPlot(ctx context.Context, args []string, e *env) error {
 		"  gender   gender parity scores F/M per indicator for the unit (or group) and the comparison\n"+
 		"           groups, with the parity band 0.98-1.02 and the unit's gaps in percentage points.", e)
 	var c plotConfig
-	fs.StringVar(&c.data.path, "data", "", dataUsage)
+	c.data.flags(fs)
 	fs.StringVar(&c.kind, "kind", "profile", "chart: profile, ranking or gender")
 	fs.StringVar(&c.unit, "unit", "", "the unit (ISO3/ISO2 code or name; gender also takes a group code)")
 	fs.StringVar(&c.against, "against", "", "comma-separated group codes (default: LDC, region, income group, WLD; ranking: all UN member states)")

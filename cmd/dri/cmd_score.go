@@ -107,7 +107,7 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		"index's rank among the Time's units, ties sharing the lowest); COINr's defaults (minmax:0,100,\n"+
 		"amean, no imputation or treatment).", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	framework := fs.String("framework", "", "framework id (see dri frameworks) or a framework YAML file")
 	imeta := fs.String("imeta", "", "COINr iMeta CSV file")
 	idata := fs.String("idata", "", "COINr iData CSV file")
@@ -164,7 +164,10 @@ func runScore(ctx context.Context, args []string, e *env) error {
 		if !breakdown.IsTotal() || gap {
 			return usagef("score: the breakdown flags do not apply to --imeta/--idata (iData has one value per unit and indicator)")
 		}
-		return scoreCOINr(e, *imeta, *idata, year, opt, splitList(*units), *level, *format)
+		if err := data.checkLimits(); err != nil {
+			return err
+		}
+		return scoreCOINr(e, *imeta, *idata, data.maxLine, year, opt, splitList(*units), *level, *format)
 	}
 	if *framework == "" {
 		return usagef("score: --framework is required (see dri frameworks)")
@@ -367,13 +370,13 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 	return t
 }
 
-func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Options, units []string, level int, format string) error {
+func scoreCOINr(e *env, imetaPath, idataPath string, maxLine, year int, opt indicators.Options, units []string, level int, format string) error {
 	mf, err := os.Open(imetaPath)
 	if err != nil {
 		return usagef("--imeta: %v", err)
 	}
 	defer mf.Close()
-	meta, err := load.ParseIMeta(imetaPath, mf)
+	meta, err := load.ParseIMeta(imetaPath, mf, maxLine)
 	if err != nil {
 		return reportProblems(e, err)
 	}
@@ -382,7 +385,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, year int, opt indicators.Op
 		return usagef("--idata: %v", err)
 	}
 	defer df.Close()
-	data, err := load.ParseIData(idataPath, df, meta)
+	data, err := load.ParseIData(idataPath, df, meta, maxLine)
 	if err != nil {
 		return reportProblems(e, err)
 	}
@@ -581,14 +584,9 @@ func (e *env) engine(ctx context.Context, data dataFlag) (*engine.Engine, *pipel
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := e.load(ctx, opt)
+	res, err := e.loadValid(ctx, opt)
 	if err != nil {
 		return nil, nil, err
-	}
-	if n := res.Report.Errors(); n > 0 {
-		res.Report.WriteText(e.stderr, false)
-		res.Release()
-		return nil, nil, fmt.Errorf("%d validation errors in the data (see dri validate)", n)
 	}
 	store, err := pipeline.NewStore(res.Observations)
 	if err != nil {

@@ -26,7 +26,7 @@ func runSensitivity(ctx context.Context, args []string, e *env) error {
 		"mean absolute rank shift. --weight-sets replays explicit weights (a JSON list of {node: weight}),\n"+
 		"one run each, and prints every run's ranks.", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
+	data.flags(fs)
 	framework := fs.String("framework", "compass", "framework id")
 	year := fs.Int("year", 0, "year (default: the framework's latest well-covered year)")
 	runs := fs.Int("runs", 1000, "Monte Carlo runs (base samples N with --sa)")

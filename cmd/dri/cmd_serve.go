@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		"still counts cores. See docs/DECISIONS.md and docs/SCALING.md.", e)
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&cfg.data.path, "data", "", dataUsage)
+	cfg.data.flags(fs)
 	fs.StringVar(&cfg.snapshot, "snapshot", "", "serve this snapshot directory instead of loading sources")
 	fs.StringVar(&cfg.state, "state", "", "state directory, or s3://BUCKET/PREFIX?endpoint=URL&region=R for replicas sharing an object store (uploads, snapshots and the pointer; survives restarts)")
 	fs.StringVar(&cfg.cache, "cache", "", "with --state s3://: the local cache directory (default: a new temporary directory, removed at exit)")
@@ -100,6 +100,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	if modes > 1 {
 		return usagef("serve: use one of --data, --snapshot and --state")
+	}
+	if err := cfg.data.checkLimits(); err != nil {
+		return err
 	}
 	if cfg.workers < 0 || cfg.queue < 0 {
 		return usagef("serve: --workers and --queue must be >= 0")
@@ -164,7 +167,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 		shared = &service.Service{State: st, Shared: &snap.Shared{Store: store, Cache: st}, Poll: cfg.poll,
-			Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare, KeepSnapshots: cfg.keepSnapshots}
+			Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare, KeepSnapshots: cfg.keepSnapshots,
+			MaxLineBytes: cfg.data.maxLine, MaxMessageBytes: cfg.data.maxMessage}
 		apiCfg.Health, apiCfg.Collectors = shared, shared.Collectors()
 		log.Info("shared state", "store", store.String(), "cache", cacheDir, "poll", cfg.poll)
 		if len(tokens) > 0 {
@@ -179,7 +183,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 		svc := &service.Service{State: st, Holder: &holder, Log: log, MaxRemovedShare: cfg.maxRemovedShare,
-			KeepSnapshots: cfg.keepSnapshots}
+			KeepSnapshots: cfg.keepSnapshots, MaxLineBytes: cfg.data.maxLine, MaxMessageBytes: cfg.data.maxMessage}
 		if err := svc.Start(ctx); err != nil {
 			return err
 		}
@@ -279,14 +283,9 @@ func (e *env) dataset(ctx context.Context, data dataFlag, snapshot string) (*api
 	if err != nil {
 		return nil, err
 	}
-	res, err := e.load(ctx, opt)
+	res, err := e.loadValid(ctx, opt)
 	if err != nil {
 		return nil, err
-	}
-	if n := res.Report.Errors(); n > 0 {
-		res.Report.WriteText(e.stderr, false)
-		res.Release()
-		return nil, fmt.Errorf("%d validation errors: not serving invalid data", n)
 	}
 	return service.NewDataset(res, nil)
 }

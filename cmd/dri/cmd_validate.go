@@ -23,8 +23,7 @@ func runValidate(ctx context.Context, args []string, e *env) error {
 		"entries with that file; a FILE no catalogue lists is read as a long-format file.\n"+
 		"Exit status: 0 clean (notices allowed), 1 problems found, 2 usage.", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
-	data.limitFlags(fs)
+	data.flags(fs)
 	verbose := fs.Bool("verbose", false, "list every problem and notice kept: the first 200 of each rule in each file (default: the first 20 errors and 1 notice per rule)")
 	format := fs.String("format", "text", "report format: text or json")
 	if err := parseFlags(fs, args); err != nil {
@@ -104,8 +103,7 @@ func runRun(ctx context.Context, args []string, e *env) error {
 		"OUT/<id> (Parquet tables, manifest.json with checksums and counts). Nothing is\n"+
 		"written when any file has errors (exit 1); the report goes to standard output.", e)
 	var data dataFlag
-	fs.StringVar(&data.path, "data", "", dataUsage)
-	data.limitFlags(fs)
+	data.flags(fs)
 	out := fs.String("out", "snapshots", "directory that receives the snapshot")
 	verbose := fs.Bool("verbose", false, "list every problem and notice kept: the first 200 of each rule in each file")
 	if err := parseFlags(fs, args); err != nil {

@@ -122,3 +122,55 @@ func selfRSS(t *testing.T) int64 {
 	t.Fatal("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// TestReaderLimitsOnEveryDataCommand: a too-large problem names
+// --max-line-bytes, so every command that reads data files takes it (and
+// --max-message-bytes), refuses a negative one, and applies it to what it
+// reads: dri score's COINr files included. The commands that read only the
+// registry or the catalogue (indicators, sources) do not take them.
+func TestReaderLimitsOnEveryDataCommand(t *testing.T) {
+	for _, name := range []string{"compare", "gaps", "data", "export", "plot", "score", "sensitivity", "serve", "validate", "run"} {
+		_, stdout, _ := dri(t, name, "--help")
+		if !strings.Contains(stdout, "-max-line-bytes") || !strings.Contains(stdout, "-max-message-bytes") {
+			t.Errorf("dri %s --help lists no reader limits", name)
+		}
+	}
+	for _, name := range []string{"indicators", "sources"} {
+		if _, stdout, _ := dri(t, name, "--help"); strings.Contains(stdout, "-max-line-bytes") {
+			t.Errorf("dri %s --help lists --max-line-bytes; it reads no data file", name)
+		}
+	}
+	for _, args := range [][]string{
+		{"serve", "--max-line-bytes", "-1"},
+		{"data", "--indicator", "egov.egdi", "--max-message-bytes", "-5"},
+		{"score", "--imeta", "../../pipeline/testdata/wide/imeta.csv", "--idata", "../../pipeline/testdata/wide/idata.csv", "--max-line-bytes", "-1"},
+	} {
+		if code, _, stderr := dri(t, args...); code != exitUsage || !strings.Contains(stderr, "must not be negative") {
+			t.Errorf("dri %s: exit %d, stderr %q; want %d and a usage error", strings.Join(args, " "), code, stderr, exitUsage)
+		}
+	}
+	// The iMeta's header is its longest line, 51 bytes.
+	coinr := []string{"score", "--imeta", "../../pipeline/testdata/wide/imeta.csv", "--idata", "../../pipeline/testdata/wide/idata.csv", "--format", "csv"}
+	code, _, stderr := dri(t, append(coinr, "--max-line-bytes", "50")...)
+	if want := "imeta.csv:1: too-large: line is longer than 50 bytes"; code != exitProblems || !strings.Contains(stderr, want) {
+		t.Errorf("dri score --imeta with a 50-byte line limit: exit %d, stderr %q; want %d and %q", code, stderr, exitProblems, want)
+	}
+	if code, _, stderr := dri(t, append(coinr, "--max-line-bytes", "51")...); code != exitOK {
+		t.Errorf("dri score --imeta with a 51-byte line limit: exit %d: %s", code, stderr)
+	}
+}
+
+// TestDataRefusesInvalidData: dri data, as dri score and dri serve, refuses
+// data with validation errors and prints the report. It printed what was
+// left after quarantining the rows that failed, and said nothing.
+func TestDataRefusesInvalidData(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(file, []byte("unit,year,indicator,value\nKEN,2020,itu.internet_use,25.5\nXYZ,2020,itu.internet_use,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dri(t, "data", "--data", file, "--indicator", "itu.internet_use", "--unit", "KEN", "--date", "2020", "--format", "csv")
+	if code != exitProblems || stdout != "" || !strings.Contains(stderr, `bad.csv:3:1: unknown-unit: unknown unit code "XYZ"`) ||
+		!strings.Contains(stderr, "1 validation errors in the data") {
+		t.Errorf("dri data on a file with an unknown unit: exit %d, stdout %q, stderr ends %q", code, stdout, stderr[max(0, len(stderr)-300):])
+	}
+}

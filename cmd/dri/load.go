@@ -33,18 +33,28 @@ type dataFlag struct {
 	path       string
 	indicators []string
 	// Reader limits (load.Options.MaxLineBytes, MaxMessageBytes), set
-	// by limitFlags; 0 means the pipeline's defaults.
+	// by flags; 0 means the pipeline's defaults.
 	maxLine    int
 	maxMessage int64
 }
 
-// limitFlags adds the readers' limits, --max-line-bytes and
-// --max-message-bytes, to a command that loads data.
-func (d *dataFlag) limitFlags(fs *flag.FlagSet) {
+// flags adds --data and the readers' limits to a command that reads data
+// files: every such command takes --max-line-bytes and --max-message-bytes,
+// which a too-large problem names.
+func (d *dataFlag) flags(fs *flag.FlagSet) {
+	fs.StringVar(&d.path, "data", "", dataUsage)
 	fs.IntVar(&d.maxLine, "max-line-bytes", pipeline.DefaultMaxLineBytes,
 		"longest line of a text data file; a longer line rejects the file (too-large)")
 	fs.Int64Var(&d.maxMessage, "max-message-bytes", pipeline.DefaultMaxMessageBytes,
 		"largest Arrow IPC message, decompressed buffer, or Arrow memory held while reading one IPC file")
+}
+
+// checkLimits refuses negative reader limits.
+func (d dataFlag) checkLimits() error {
+	if d.maxLine < 0 || d.maxMessage < 0 {
+		return usagef("--max-line-bytes and --max-message-bytes must not be negative")
+	}
+	return nil
 }
 
 const dataUsage = "a data directory with its catalog.yaml (adds to or overrides the embedded sources), or one long-format file (.csv, .parquet, .arrow)"
@@ -52,8 +62,8 @@ const dataUsage = "a data directory with its catalog.yaml (adds to or overrides 
 // options builds the load options for the embedded data plus --data.
 func (d dataFlag) options() (load.Options, error) {
 	opt := load.Options{Base: datasets.FS, Indicators: d.indicators, MaxLineBytes: d.maxLine, MaxMessageBytes: d.maxMessage}
-	if d.maxLine < 0 || d.maxMessage < 0 {
-		return opt, usagef("--max-line-bytes and --max-message-bytes must not be negative")
+	if err := d.checkLimits(); err != nil {
+		return opt, err
 	}
 	if d.path == "" {
 		return opt, nil
@@ -144,6 +154,22 @@ func (e *env) load(ctx context.Context, opt load.Options) (*pipeline.Result, err
 	res, err := runPipeline(ctx, opt)
 	done()
 	return res, err
+}
+
+// loadValid is load for a command that uses what it loads: data with
+// validation errors (a row quarantined, a file rejected) are refused with
+// the report on stderr, never used without the rows that failed.
+func (e *env) loadValid(ctx context.Context, opt load.Options) (*pipeline.Result, error) {
+	res, err := e.load(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	if n := res.Report.Errors(); n > 0 {
+		res.Report.WriteText(e.stderr, false)
+		res.Release()
+		return nil, fmt.Errorf("%d validation errors in the data (see dri validate)", n)
+	}
+	return res, nil
 }
 
 // resolveUnits maps what the user typed (ISO3, ISO2, names) to unit codes,

@@ -27,7 +27,7 @@ func readWide(s *source) error {
 	if err != nil {
 		return err
 	}
-	meta, err := ParseIMeta(mname, mr)
+	meta, err := ParseIMeta(mname, mr, s.maxLine)
 	mr.Close()
 	if err != nil {
 		return problemsToLoadError(s, err)
@@ -36,7 +36,7 @@ func readWide(s *source) error {
 	if err != nil {
 		return err
 	}
-	data, err := ParseIData(dname, dr, meta)
+	data, err := ParseIData(dname, dr, meta, s.maxLine)
 	dr.Close()
 	if err != nil {
 		return problemsToLoadError(s, err)

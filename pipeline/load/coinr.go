@@ -97,8 +97,8 @@ func isNA(s string) bool {
 	return false
 }
 
-func readAllCSV(file string, r io.Reader) ([][]string, []int, error) {
-	cr := csv.NewReader(stripBOM(newLineLimit(r, file, pipeline.DefaultMaxLineBytes, 0)))
+func readAllCSV(file string, r io.Reader, maxLine int) ([][]string, []int, error) {
+	cr := csv.NewReader(stripBOM(newLineLimit(r, file, maxLine, 0)))
 	cr.FieldsPerRecord = -1
 	var recs [][]string
 	var lines []int
@@ -121,9 +121,10 @@ func readAllCSV(file string, r io.Reader) ([][]string, []int, error) {
 }
 
 // ParseIMeta reads and checks an iMeta table. All problems are returned
-// together in a *ProblemsError.
-func ParseIMeta(file string, r io.Reader) (*IMeta, error) {
-	recs, lines, err := readAllCSV(file, r)
+// together in a *ProblemsError. A line longer than maxLine bytes (0:
+// pipeline.DefaultMaxLineBytes) rejects the file (too-large).
+func ParseIMeta(file string, r io.Reader, maxLine int) (*IMeta, error) {
+	recs, lines, err := readAllCSV(file, r, maxLine)
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +263,9 @@ type IData struct {
 // ParseIData reads an iData table against its iMeta: every column other than
 // uCode, uName and Time must be an iCode of iMeta; indicator cells must be
 // numbers or NA (empty, "NA"). All problems come back in a *ProblemsError.
-func ParseIData(file string, r io.Reader, meta *IMeta) (*IData, error) {
-	recs, lines, err := readAllCSV(file, r)
+// maxLine is ParseIMeta's.
+func ParseIData(file string, r io.Reader, meta *IMeta, maxLine int) (*IData, error) {
+	recs, lines, err := readAllCSV(file, r, maxLine)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func TestIMetaProblems(t *testing.T) {
 		"B,1,Q,1,2,Indicator\n" + // unknown parent, bad direction
 		"P,2,,1,,Aggregate\n" +
 		"1x,1,P,,1,Indicatr\n" // bad code, bad type, no weight
-	_, err := load.ParseIMeta("imeta.csv", strings.NewReader(in))
+	_, err := load.ParseIMeta("imeta.csv", strings.NewReader(in), 0)
 	var pe *load.ProblemsError
 	if !errors.As(err, &pe) || !errors.Is(err, pipeline.ErrInvalid) {
 		t.Fatalf("ParseIMeta: err = %v, want a ProblemsError", err)

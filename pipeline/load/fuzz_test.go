@@ -137,7 +137,7 @@ func FuzzIMeta(f *testing.F) {
 	}
 	f.Add([]byte("iCode,Level,Parent,Weight,Direction,Type\nA,1,P,1,1,Indicator\nP,2,,1,,Aggregate\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseIMeta("imeta.csv", bytesReader(data))
+		m, err := ParseIMeta("imeta.csv", bytesReader(data), 0)
 		if err != nil {
 			return
 		}

@@ -108,6 +108,40 @@ func TestLineLimit(t *testing.T) {
 			t.Errorf("ok.csv has no checksum")
 		}
 	})
+	t.Run("COINr iData (the wide adapter)", func(t *testing.T) {
+		// pipeline/testdata/wide with a fifth unit whose line is 600 bytes
+		// longer than the limit: the adapter read its files with the
+		// default limit, whatever the options said.
+		dir := t.TempDir()
+		for _, name := range []string{"catalog.yaml", "imeta.csv", "idata.csv"} {
+			data, err := os.ReadFile(filepath.Join("..", "testdata", "wide", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "idata.csv" {
+				data = append(data, "UGA,Uganda,2022,Africa,9,9.9,"+long+"\n"...)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := load.Load(context.Background(), load.Options{Base: datasets.FS, Only: []string{"coinr-example"}, User: os.DirFS(dir), UserName: "wide", MaxLineBytes: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Release()
+		for _, fr := range res.Report.Files {
+			if fr.Source != "coinr-example" {
+				continue
+			}
+			want := "wide/idata.csv:6: too-large: line is longer than 512 bytes, the line limit (--max-line-bytes)"
+			if got := problemStrings(fr); !fr.Rejected || len(got) != 1 || got[0] != want {
+				t.Errorf("rejected %v, problems %q; want rejected with %q", fr.Rejected, got, want)
+			}
+			return
+		}
+		t.Fatal("no report for coinr-example")
+	})
 	t.Run("default limit passes the shipped files", func(t *testing.T) {
 		fr := loadFile(t, "mid.csv", []byte(cases[0].data), load.Options{})
 		if fr.Rejected || fr.Loaded != 3 {
