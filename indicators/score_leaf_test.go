@@ -159,16 +159,7 @@ func TestYearAndCoverageFromThePanel(t *testing.T) {
 		for _, ind := range []string{"access", "price", "skills"} {
 			s := make([]Series, n)
 			for u := range s {
-				for y := 2014; y <= 2022; y++ {
-					if r.IntN(3) == 0 {
-						continue
-					}
-					v := r.Float64() * 100
-					if r.IntN(10) == 0 {
-						v = math.NaN()
-					}
-					s[u].Years, s[u].Values = append(s[u].Years, y), append(s[u].Values, v)
-				}
+				s[u] = randomSeries(r, 2014, 2022, func() float64 { return r.Float64() * 100 }, 10)
 			}
 			p.Series[KeyOf(ind, dims.TotalBreakdown)] = s
 		}

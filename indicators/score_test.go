@@ -217,6 +217,23 @@ func (o seriesObservations) Each(k SeriesKey, fn func(u int, years []int16, valu
 	}
 }
 
+// randomSeries is one unit's observations of the years from..to: each year
+// missing one time in three, else value(), NaN one time in nanOneIn.
+func randomSeries(r *rand.Rand, from, to int, value func() float64, nanOneIn int) Series {
+	var s Series
+	for y := from; y <= to; y++ {
+		if r.IntN(3) == 0 {
+			continue
+		}
+		v := value()
+		if r.IntN(nanOneIn) == 0 {
+			v = math.NaN()
+		}
+		s.Years, s.Values = append(s.Years, y), append(s.Values, v)
+	}
+	return s
+}
+
 // A panel read from a store (NewPanel: year rows) scores exactly as a
 // panel of the same per-unit series built by hand, for any year and
 // window, with gaps, NaN values and unsorted years.
@@ -227,17 +244,7 @@ func TestYearRowsSameScores(t *testing.T) {
 		f.YearWindow = r.IntN(4)
 		for k, series := range p.Series {
 			for u := range series {
-				var s Series
-				for y := 2010; y <= 2020; y++ {
-					if r.IntN(3) == 0 {
-						continue
-					}
-					v := r.NormFloat64() * 10
-					if r.IntN(20) == 0 {
-						v = math.NaN()
-					}
-					s.Years, s.Values = append(s.Years, y), append(s.Values, v)
-				}
+				s := randomSeries(r, 2010, 2020, func() float64 { return r.NormFloat64() * 10 }, 20)
 				if trial%2 == 1 { // unsorted years
 					r.Shuffle(len(s.Years), func(i, j int) {
 						s.Years[i], s.Years[j] = s.Years[j], s.Years[i]
