@@ -324,20 +324,11 @@ func (st *leafStats) see(v float64) {
 }
 
 // lowest and highest are min and max with minMax's comparisons: -0 is
-// below +0.
-func lowest(lo, y float64) float64 {
-	if y < lo || y == 0 && lo == 0 && math.Signbit(y) {
-		return y
-	}
-	return lo
-}
+// below +0. The builtins order the zeros so, and the values they see are
+// never NaN (a missing value is not selected).
+func lowest(lo, y float64) float64 { return min(lo, y) }
 
-func highest(hi, y float64) float64 {
-	if y > hi || y == 0 && hi == 0 && !math.Signbit(y) {
-		return y
-	}
-	return hi
-}
+func highest(hi, y float64) float64 { return max(hi, y) }
 
 // selectValuesStats is selectValues; a non-nil st sees every value
 // selected. The loops keep the statistics in local variables (registers)
