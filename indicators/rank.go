@@ -88,14 +88,7 @@ func Rank(dst []int, x []float64, valid []bool) ([]int, error) {
 func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	const small = 24
 	if len(keys) <= small {
-		for j := 1; j < len(keys); j++ {
-			k, p := keys[j], places[j]
-			m := j
-			for ; m > 0 && keys[m-1] > k; m-- {
-				keys[m], places[m] = keys[m-1], places[m-1]
-			}
-			keys[m], places[m] = k, p
-		}
+		insertionSort(keys, places)
 		return
 	}
 	lo, hi := keys[0], keys[0]
@@ -114,8 +107,13 @@ func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	for _, k := range keys {
 		buckets[(k-lo)>>shift+1]++
 	}
-	for b := 1; b < len(buckets); b++ {
-		buckets[b] += buckets[b-1]
+	// The running sum in an int: a uint16 one was kept in memory, and
+	// each bucket waited for the store of the one before (a fifth of a
+	// rank of 200 values).
+	sum := 0
+	for b, c := range buckets {
+		sum += int(c)
+		buckets[b] = uint16(sum)
 	}
 	var next [256]uint16
 	copy(next[:], buckets)
@@ -126,10 +124,31 @@ func sortKeys(keys []uint64, places []uint8, tmpK []uint64, tmpP []uint8) {
 	}
 	copy(keys, tmpK)
 	copy(places, tmpP)
+	// Large buckets are sorted the same way; the small ones (most, with
+	// about one key per bucket) by one insertion pass over all the keys,
+	// which moves a key only within its bucket, as the buckets are in
+	// order: one pass instead of a call per bucket.
 	for b := range len(buckets) - 1 {
-		if s, e := buckets[b], buckets[b+1]; e-s > 1 {
+		if s, e := buckets[b], buckets[b+1]; e-s > small {
 			sortKeys(keys[s:e], places[s:e], tmpK[s:e], tmpP[s:e])
 		}
+	}
+	insertionSort(keys, places)
+}
+
+// insertionSort sorts keys ascending, moving places along with them.
+func insertionSort(keys []uint64, places []uint8) {
+	places = places[:len(keys)]
+	for j := 1; j < len(keys); j++ {
+		k, p := keys[j], places[j]
+		if keys[j-1] <= k {
+			continue
+		}
+		m := j
+		for ; m > 0 && keys[m-1] > k; m-- {
+			keys[m], places[m] = keys[m-1], places[m-1]
+		}
+		keys[m], places[m] = k, p
 	}
 }
 
