@@ -176,3 +176,23 @@ func TestCompareBreakdowns(t *testing.T) {
 		t.Error("IsTotal: the zero Breakdown is the total; one with a labour code is not")
 	}
 }
+
+// Normal reads "" as the total in every dimension of Breakdowns, and
+// keeps a code given, whichever dimension it is in.
+func TestNormalEveryDimension(t *testing.T) {
+	if got := (Breakdown{}).Normal(); got != TotalBreakdown {
+		t.Fatalf("Breakdown{}.Normal() = %+v, want %+v", got, TotalBreakdown)
+	}
+	for _, d := range Breakdowns {
+		b := Breakdown{}.With(d, "X").Normal()
+		for _, e := range Breakdowns {
+			want := Total
+			if e == d {
+				want = "X"
+			}
+			if got := b.Get(e); got != want {
+				t.Errorf("%s = X, normal: %s = %q, want %q", d.Column, e.Column, got, want)
+			}
+		}
+	}
+}
