@@ -320,19 +320,31 @@ func newLeafStats(dir float64) leafStats {
 // finiteness first; the selection loops count in registers, see put).
 func (st *leafStats) see(v float64) {
 	y := v * st.dir
-	st.n, st.lo, st.hi = st.n+1, lowest(st.lo, y), highest(st.hi, y)
+	st.n, st.lo, st.hi = extend(st.n, st.lo, st.hi, y)
 }
 
 // lowest and highest are min and max with minMax's comparisons: -0 is
 // below +0. The builtins order the zeros so, and the values they see are
-// never NaN (a missing value is not selected). The selection loops call
-// them only when a value reaches an end (x <= lo, x >= hi; ties included,
-// for the zeros' order): a branch the processor predicts, where an
-// unconditional min and max chain every value's update to the one before
-// (a quarter of the loop's time; docs/BENCHMARKS.md, round 7).
+// never NaN (a missing value is not selected).
 func lowest(lo, y float64) float64 { return min(lo, y) }
 
 func highest(hi, y float64) float64 { return max(hi, y) }
+
+// extend counts a selected value x (v * dir) and widens the minimum and
+// maximum to it. It calls lowest and highest only when x reaches an end
+// (x <= lo, x >= hi; ties included, for the zeros' order): a branch the
+// processor predicts, where an unconditional min and max would chain
+// every value's update to the one before (a quarter of the selection
+// loop's time; docs/BENCHMARKS.md, round 7).
+func extend(n int, lo, hi, x float64) (int, float64, float64) {
+	if x <= lo {
+		lo = lowest(lo, x)
+	}
+	if x >= hi {
+		hi = highest(hi, x)
+	}
+	return n + 1, lo, hi
+}
 
 // selectValuesStats is selectValues; a non-nil st sees every value
 // selected. The loops keep the statistics in local variables (registers)
@@ -371,13 +383,7 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 					}
 					raw[u], rawValid[u] = v, true
 					x := v * dir
-					count++
-					if x <= lo {
-						lo = lowest(lo, x)
-					}
-					if x >= hi {
-						hi = highest(hi, x)
-					}
+					count, lo, hi = extend(count, lo, hi, x)
 				}
 				if years != nil {
 					for u, ok := range rawValid[:len(years)] {
@@ -397,13 +403,7 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 					years[u] = y
 				}
 				x := v * dir
-				count++
-				if x <= lo {
-					lo = lowest(lo, x)
-				}
-				if x >= hi {
-					hi = highest(hi, x)
-				}
+				count, lo, hi = extend(count, lo, hi, x)
 			}
 		}
 		st.put(count, lo, hi, raw, rawValid)
@@ -438,13 +438,7 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 			years[u] = y
 		}
 		x := v * dir
-		count++
-		if x <= lo {
-			lo = lowest(lo, x)
-		}
-		if x >= hi {
-			hi = highest(hi, x)
-		}
+		count, lo, hi = extend(count, lo, hi, x)
 	}
 	st.put(count, lo, hi, raw, rawValid)
 }
