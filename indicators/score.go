@@ -335,7 +335,7 @@ func highest(hi, y float64) float64 { return max(hi, y) }
 // (x <= lo, x >= hi; ties included, for the zeros' order): a branch the
 // processor predicts, where an unconditional min and max would chain
 // every value's update to the one before (a quarter of the selection
-// loop's time; docs/BENCHMARKS.md, round 7).
+// loop's time; docs/BENCHMARKS.md, round 6).
 func extend(n int, lo, hi, x float64) (int, float64, float64) {
 	if x <= lo {
 		lo = lowest(lo, x)
