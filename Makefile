@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/dri
 PKGS        := ./...
 
-.PHONY: all build static docker web run serve snapshot bench-peers bench-capacity test test-cluster lint vet fmt-check bench bench-score fuzz load clean
+.PHONY: all build static docker web run serve snapshot bench-peers bench-capacity test test-cluster lint vet fmt-check bench bench-score bench-ab cmp-outputs fuzz load clean
 
 all: build
 
@@ -82,6 +82,23 @@ bench-capacity:
 ## uncertainty of the Compass); see docs/BENCHMARKS.md
 bench-score:
 	$(GO) test -run='^$$' -bench='BenchmarkScore|WhatIfCompass|UncertaintyCompass' -benchmem -count=1 ./indicators
+
+## bench-ab: two revisions' benchmarks (PATTERN, default BenchmarkScore, of
+## ./indicators) in AB_ROUNDS alternated rounds (default 7) at BENCHTIME (default
+## 1000x); OLD and NEW are git revisions, "." the working tree (default HEAD
+## against .). Prints median and best ns/op of each; see bench/ab/run.sh
+OLD ?= HEAD
+NEW ?= .
+PATTERN ?= BenchmarkScore
+AB_ROUNDS ?= 7
+BENCHTIME ?= 1000x
+bench-ab:
+	bench/ab/run.sh $(OLD) $(NEW) '$(PATTERN)' $(AB_ROUNDS) $(BENCHTIME)
+
+## cmp-outputs: whether dri at OLD and at NEW give the same outputs (score,
+## gaps, compare, export on the embedded data; PAIR=dir adds a COINr pair)
+cmp-outputs:
+	bench/ab/outputs.sh $(OLD) $(NEW)
 
 ## load: issue 12's load test: 48 concurrent heavy sensitivity requests from
 ## 127.0.0.1 while 127.0.0.2's cheap requests keep p99 < 50 ms (DRI_LOAD_SECONDS,
