@@ -19,25 +19,12 @@ if [[ $# -ne 2 || $1 == -h || $1 == --help ]]; then
 	sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 fi
-root=$(git rev-parse --show-toplevel)
-work=$(mktemp -d)
-trees=()
-cleanup() {
-	for t in "${trees[@]}"; do git -C "$root" worktree remove --force "$t" >/dev/null 2>&1 || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/ab/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 build() {
-	local side=$1 rev=$2 src
-	if [[ $rev == . ]]; then
-		src=$root
-	else
-		src=$work/src-$side
-		git -C "$root" worktree add --quiet --detach "$src" "$rev"
-		trees+=("$src")
-	fi
-	echo "building dri $side ($rev: $(git -C "$src" rev-parse --short HEAD))" >&2
+	checkout "$1" "$2"
+	local side=$1
 	(cd "$src" && go build -o "$work/dri-$side" ./cmd/dri)
 }
 build old "$1"

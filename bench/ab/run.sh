@@ -25,27 +25,14 @@ if [[ $# -lt 2 || $1 == -h || $1 == --help ]]; then
 fi
 old=$1 new=$2 pattern=${3:-BenchmarkScore} rounds=${4:-7} benchtime=${5:-1000x} pkg=${6:-./indicators}
 cpu=${CPU:-2}
-root=$(git rev-parse --show-toplevel)
-work=$(mktemp -d)
-trees=()
-cleanup() {
-	for t in "${trees[@]}"; do git -C "$root" worktree remove --force "$t" >/dev/null 2>&1 || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/ab/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # build SIDE REV: the test binary of REV's PACKAGE as $work/SIDE.test, and
 # the directory to run it in (its package directory: tests read testdata).
 build() {
-	local side=$1 rev=$2 src
-	if [[ $rev == . ]]; then
-		src=$root
-	else
-		src=$work/src-$side
-		git -C "$root" worktree add --quiet --detach "$src" "$rev"
-		trees+=("$src")
-	fi
-	echo "building $side ($rev: $(git -C "$src" rev-parse --short HEAD)$([[ $rev == . ]] && echo ', working tree'))" >&2
+	checkout "$1" "$2"
+	local side=$1
 	(cd "$src" && go test -c -o "$work/$side.test" "$pkg")
 	echo "$src/${pkg#./}" > "$work/$side.dir"
 }
