@@ -507,7 +507,8 @@ func coinrTable(res *indicators.Result, data *load.IData, meta *load.IMeta, rowO
 		if i < len(data.Names) && data.Names[i] != "" {
 			name = data.Names[i]
 		}
-		row := []cell{str(code), str(name)}
+		row := make([]cell, 0, len(header))
+		row = append(row, str(code), str(name))
 		if data.Times != nil {
 			row = append(row, integer(year))
 		}
