@@ -1,47 +1,13 @@
 package api
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/internal/deptest"
 )
 
 // The HTTP server is wired by the command, never the other way round
 // (DESIGN.md, "Layout"): no package of api/... depends on cmd.
 func TestDeps(t *testing.T) {
-	const module = "github.com/dri-engine/dri/"
-	banned := []string{module + "cmd"}
-	pkgs := listDeps(t, "./...")
-	for pkg, deps := range pkgs {
-		for _, dep := range deps {
-			for _, b := range banned {
-				if dep == b || strings.HasPrefix(dep, b+"/") {
-					t.Errorf("%s depends on %s", pkg, dep)
-				}
-			}
-		}
-	}
-}
-
-// listDeps runs go list on pattern and returns each package matched with
-// every package it depends on, directly or not (test files excluded).
-func listDeps(t *testing.T, pattern string) map[string][]string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", pattern).Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("go list %s: %v\n%s", pattern, err, ee.Stderr)
-		}
-		t.Fatalf("go list %s: %v", pattern, err)
-	}
-	pkgs := map[string][]string{}
-	for line := range strings.Lines(string(out)) {
-		if f := strings.Fields(line); len(f) > 0 {
-			pkgs[f[0]] = f[1:]
-		}
-	}
-	if len(pkgs) == 0 {
-		t.Fatalf("go list %s listed nothing", pattern)
-	}
-	return pkgs
+	deptest.Forbid(t, "./...", deptest.Module+"/cmd")
 }

@@ -1,9 +1,9 @@
 package indicators
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/internal/deptest"
 )
 
 // The numeric core imports no Arrow, no gin and no net/http (STYLE rule 2,
@@ -13,27 +13,17 @@ import (
 // dimension codes, a leaf that imports the standard library only (its own
 // deps test says so), so the core names the total "_T" from the one table.
 func TestDeps(t *testing.T) {
-	const module = "github.com/dri-engine/dri/"
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	deps := strings.Fields(string(out))
-	if len(deps) == 0 {
-		t.Fatal("go list -deps listed nothing")
-	}
-	for _, dep := range deps {
+	const own = deptest.Module + "/indicators"
+	for _, dep := range deptest.Deps(t, ".")[own] {
 		for _, banned := range []string{"github.com/apache/arrow-go", "github.com/gin-gonic/gin", "net/http"} {
-			if dep == banned || strings.HasPrefix(dep, banned+"/") {
+			if deptest.Under(dep, banned) {
 				t.Errorf("indicators depends on %s", dep)
 			}
 		}
-		if !strings.HasPrefix(dep, module) {
-			continue
-		}
-		switch own := module + "indicators"; {
-		case dep == own, dep == module+"pipeline/dims":
-		case strings.HasPrefix(dep, own+"/") && dep != own+"/engine" && !strings.HasPrefix(dep, own+"/engine/"):
+		switch {
+		case !deptest.Under(dep, deptest.Module):
+		case dep == deptest.Module+"/pipeline/dims":
+		case deptest.Under(dep, own) && !deptest.Under(dep, own+"/engine"):
 			// indicators' own sub-packages (an internal/), not the engine
 		default:
 			t.Errorf("indicators depends on %s", dep)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/internal/deptest"
 )
 
 // cmd wires the packages below it and nothing imports cmd (DESIGN.md,
@@ -11,34 +11,20 @@ import (
 // from its code or its tests. (cmd/dri itself is a program and cannot be
 // imported; its sub-packages, such as cmd/dri/plot, could be.)
 func TestDeps(t *testing.T) {
-	const module = "github.com/dri-engine/dri"
-	const cmd = module + "/cmd"
-	out, err := exec.Command("go", "list", "-f",
-		"{{.ImportPath}}{{range .Imports}} {{.}}{{end}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}",
-		module+"/...").Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatalf("go list: %v", err)
+	const cmd = deptest.Module + "/cmd"
+	pkgs := deptest.List(t, "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}",
+		deptest.Module+"/...")
+	if len(pkgs) < 2 {
+		t.Fatalf("go list listed %d packages", len(pkgs))
 	}
-	n := 0
-	for line := range strings.Lines(string(out)) {
-		f := strings.Fields(line)
-		if len(f) == 0 {
+	for pkg, imports := range pkgs {
+		if deptest.Under(pkg, cmd) {
 			continue
 		}
-		n++
-		if pkg := f[0]; pkg == cmd || strings.HasPrefix(pkg, cmd+"/") {
-			continue
-		}
-		for _, imp := range f[1:] {
-			if imp == cmd || strings.HasPrefix(imp, cmd+"/") {
-				t.Errorf("%s imports %s", f[0], imp)
+		for _, imp := range imports {
+			if deptest.Under(imp, cmd) {
+				t.Errorf("%s imports %s", pkg, imp)
 			}
 		}
-	}
-	if n < 2 {
-		t.Fatalf("go list listed %d packages", n)
 	}
 }
