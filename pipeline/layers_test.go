@@ -1,35 +1,13 @@
 package pipeline_test
 
 import (
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/internal/deptest"
 )
 
-const module = "github.com/dri-engine/dri/"
-
-// goList runs go list with format on pattern and returns its output's
-// lines split into fields.
-func goList(t *testing.T, format, pattern string) [][]string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-f", format, pattern).Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("go list %s: %v\n%s", pattern, err, ee.Stderr)
-		}
-		t.Fatalf("go list %s: %v", pattern, err)
-	}
-	var lines [][]string
-	for line := range strings.Lines(string(out)) {
-		if f := strings.Fields(line); len(f) > 0 {
-			lines = append(lines, f)
-		}
-	}
-	if len(lines) == 0 {
-		t.Fatalf("go list %s listed nothing", pattern)
-	}
-	return lines
-}
+const module = deptest.Module + "/"
 
 // The layers inside pipeline/ point one way (issue 13): the root package
 // (the table, its validation and the Store) imports none of its
@@ -38,7 +16,7 @@ func goList(t *testing.T, format, pattern string) [][]string {
 // dimension table pipeline/dims is below it too: a leaf that imports the
 // standard library only (its own deps test).
 func TestRootImportsOnlyInternal(t *testing.T) {
-	for _, imp := range goList(t, "{{join .Imports \" \"}}", ".")[0] {
+	for _, imp := range deptest.List(t, "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")[module+"pipeline"] {
 		if strings.HasPrefix(imp, module+"pipeline/") && !strings.HasPrefix(imp, module+"pipeline/internal/") && imp != module+"pipeline/dims" {
 			t.Errorf("pipeline imports %s: the root must not import its sub-packages (but internal ones)", imp)
 		}
@@ -48,11 +26,5 @@ func TestRootImportsOnlyInternal(t *testing.T) {
 // pipeline/internal/... is the bottom layer: it depends on no package of
 // the module (the root imports it, not the other way round).
 func TestInternalDependsOnNothingOfTheModule(t *testing.T) {
-	for _, f := range goList(t, "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", "./internal/...") {
-		for _, dep := range f[1:] {
-			if strings.HasPrefix(dep, module) {
-				t.Errorf("%s depends on %s", f[0], dep)
-			}
-		}
-	}
+	deptest.Forbid(t, "./internal/...", deptest.Module)
 }

@@ -11,10 +11,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dri-engine/dri/internal/deptest"
 )
 
 var pngDir = flag.String("png", "", "write the test charts to this directory, to look at them")
@@ -368,18 +369,7 @@ func TestCividis(t *testing.T) {
 // The package draws plain data: it imports neither the engine nor the
 // pipeline, nor Arrow (STYLE rule 2).
 func TestDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"github.com/dri-engine/dri/indicators/engine", "github.com/dri-engine/dri/pipeline",
-			"github.com/dri-engine/dri/indicators", "github.com/apache/arrow-go"} {
-			if dep == banned || strings.HasPrefix(dep, banned+"/") {
-				t.Errorf("cmd/dri/plot imports %s", dep)
-			}
-		}
-	}
+	deptest.Forbid(t, ".", deptest.Module+"/indicators", deptest.Module+"/pipeline", "github.com/apache/arrow-go")
 }
 
 func ExampleProfile() {
