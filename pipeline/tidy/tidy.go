@@ -62,24 +62,6 @@ func WriteTable(w io.Writer, rec arrow.RecordBatch, format string) error {
 	return fw.Close()
 }
 
-// Digits is the significant digits DRI writes a number with in text (CSV,
-// JSON, SDMX-CSV): the value rounded to Digits significant digits, then in
-// the shortest form that reads back to that rounded value. Arithmetic
-// leaves noise in the last of float64's ~16 digits (0.20826999999999998,
-// 6.710000000000001); no input or method of DRI carries more than 12, so
-// the text says 0.20827 and 6.71. Parquet and Arrow keep the raw float64.
-const Digits = 12
-
-// AppendNumber appends v as DRI writes numbers in text (see Digits).
-func AppendNumber(b []byte, v float64) []byte {
-	var buf [32]byte
-	r, err := strconv.ParseFloat(string(strconv.AppendFloat(buf[:0], v, 'g', Digits, 64)), 64)
-	if err != nil { // NaN and infinities are the callers' to leave out
-		return strconv.AppendFloat(b, v, 'g', -1, 64)
-	}
-	return strconv.AppendFloat(b, r, 'g', -1, 64)
-}
-
 // Portable returns rec with one type per kind of column, as every table DRI
 // writes has it: 16-bit integers (the observations' year) as int32, coded
 // columns (dictionaries of strings) as plain strings, so that R, pandas and
