@@ -14,7 +14,7 @@ import (
 // deps test says so), so the core names the total "_T" from the one table.
 func TestDeps(t *testing.T) {
 	const own = deptest.Module + "/indicators"
-	for _, dep := range deptest.Deps(t, ".")[own] {
+	for _, dep := range deptest.Single(t, deptest.Deps(t, "."), own) {
 		for _, banned := range []string{"github.com/apache/arrow-go", "github.com/gin-gonic/gin", "net/http"} {
 			if deptest.Under(dep, banned) {
 				t.Errorf("indicators depends on %s", dep)

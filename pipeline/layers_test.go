@@ -16,7 +16,7 @@ const module = deptest.Module + "/"
 // dimension table pipeline/dims is below it too: a leaf that imports the
 // standard library only (its own deps test).
 func TestRootImportsOnlyInternal(t *testing.T) {
-	for _, imp := range deptest.List(t, "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")[module+"pipeline"] {
+	for _, imp := range deptest.Single(t, deptest.List(t, "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "."), module+"pipeline") {
 		if strings.HasPrefix(imp, module+"pipeline/") && !strings.HasPrefix(imp, module+"pipeline/internal/") && imp != module+"pipeline/dims" {
 			t.Errorf("pipeline imports %s: the root must not import its sub-packages (but internal ones)", imp)
 		}

@@ -46,6 +46,17 @@ func Deps(t testing.TB, pattern string) map[string][]string {
 	return List(t, "{{.ImportPath}}{{range .Deps}} {{.}}{{end}}", pattern)
 }
 
+// Single returns what List or Deps gave for pkg, and fails t unless pkg
+// is the one package listed: a test that looks up its own package must not
+// pass by finding nothing to check.
+func Single(t testing.TB, pkgs map[string][]string, pkg string) []string {
+	t.Helper()
+	if _, ok := pkgs[pkg]; !ok || len(pkgs) != 1 {
+		t.Fatalf("go list listed %d packages, not %s alone", len(pkgs), pkg)
+	}
+	return pkgs[pkg]
+}
+
 // Under reports whether pkg is path or a package below it.
 func Under(pkg, path string) bool {
 	return pkg == path || strings.HasPrefix(pkg, path+"/")
