@@ -13,6 +13,10 @@ import (
 // the text says 0.20827 and 6.71. Parquet and Arrow keep the raw float64.
 const Digits = 12
 
+// AppendNumber's one-pass form is the definition's only while Digits is
+// at most 15 (DBL_DIG); this fails to compile beyond.
+const _ = uint(15 - Digits)
+
 // AppendNumber appends v as DRI writes numbers in text (see Digits): the
 // text of strconv.FormatFloat(r, 'g', -1, 64), where r is v rounded to
 // Digits significant digits (strconv.ParseFloat of its 'g' Digits form).
@@ -49,9 +53,6 @@ func AppendNumber(b []byte, v float64) []byte {
 	}
 	for n > 1 && digits[n-1] == '0' {
 		n--
-	}
-	if v == 0 {
-		n = 1 // 0 and -0: "0", "-0"
 	}
 	if neg {
 		b = append(b, '-')
