@@ -154,7 +154,7 @@ func (s *Service) Start(ctx context.Context) error {
 				return s.State.Relative(err)
 			}
 		}
-		s.serve(ds)
+		s.serve(ctx, ds)
 		s.Log.Info("serving snapshot", "snapshot", m.ID, "created", m.Created)
 		s.reportQuarantined()
 		return nil
@@ -186,8 +186,12 @@ func (s *Service) rebuild(ctx context.Context, id string) error {
 }
 
 // serve swaps a dataset in, after pruning old snapshots and listing the
-// stored uploads (with the snapshots using each) for /v1/snapshot.
-func (s *Service) serve(ds *api.Dataset) {
+// stored uploads (with the snapshots using each) for /v1/snapshot. With a
+// shared state the list is the store's: the local cache holds only what
+// this replica fetched, so it would miss an upload another replica's
+// interrupted request left (quarantined) and call an upload quarantined
+// when only this replica pruned its snapshot.
+func (s *Service) serve(ctx context.Context, ds *api.Dataset) {
 	protect := []string{ds.ID}
 	if prev := s.Holder.Current(); prev != nil {
 		protect = append(protect, prev.ID)
@@ -197,11 +201,17 @@ func (s *Service) serve(ds *api.Dataset) {
 	} else if len(removed) > 0 {
 		s.Log.Info("pruned old snapshots", "removed", removed, "keep", s.KeepSnapshots)
 	}
-	list, err := s.State.Manifests()
-	if err == nil {
-		ds.Uploads, err = s.State.Uploads(list)
+	var err error
+	if s.Shared != nil {
+		ds.Uploads, err = s.Shared.StoreUploads(ctx)
+	} else {
+		var list []snapshot.Info
+		if list, err = s.State.Manifests(); err == nil {
+			ds.Uploads, err = s.State.Uploads(list)
+		}
 	}
 	if err != nil {
+		ds.Uploads = nil // /v1/snapshot then lists none, rather than a part
 		s.Log.Warn("could not list the stored uploads", "err", s.State.Relative(err))
 	}
 	s.Holder.Set(ds)
@@ -288,7 +298,7 @@ func (s *Service) build(ctx context.Context, user *pipeline.Catalogue, guard boo
 		return nil, err
 	}
 	snapshot.CrashPoint("current-set")
-	s.serve(ds)
+	s.serve(ctx, ds)
 	s.Log.Info("serving snapshot", "snapshot", m.ID, "observations", ds.Store.Len())
 	return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: prev == nil || prev.ID != m.ID, Changes: changes}, nil
 }
@@ -385,7 +395,7 @@ func (s *Service) Reload(ctx context.Context) (*Outcome, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.serve(nds)
+		s.serve(ctx, nds)
 		return &Outcome{Snapshot: m.ID, Created: m.Created, Changed: true}, nil
 	}
 	out, err := s.update(ctx, nil, false)

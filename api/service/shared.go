@@ -302,7 +302,7 @@ func (s *Service) follow(ctx context.Context, p snapshot.Pointer) error {
 		return s.State.Relative(err)
 	}
 	prev := s.Holder.Current()
-	s.serve(ds)
+	s.serve(ctx, ds)
 	s.pointer = p
 	if prev != nil {
 		s.metrics().swaps.Inc()

@@ -2,11 +2,14 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +111,44 @@ func TestSharedState(t *testing.T) {
 		r2.poll(ctx)
 		if n := testutil.ToFloat64(r2.metrics().swaps); n != 1 || r2.Holder.Current().ID != out.Snapshot {
 			t.Errorf("an idle poll swapped (%v swaps, serving %s)", n, r2.Holder.Current().ID)
+		}
+	})
+
+	t.Run("uploads are listed from the store", func(t *testing.T) {
+		// /v1/snapshot's uploads on a replica are the store's, not what its
+		// cache happens to hold. An upload another replica's request left
+		// before its commit point (stored by hand here, as the request
+		// leaves it) is listed, quarantined, by a replica that never
+		// fetched it; the upload the served snapshot uses is listed as
+		// served, with its source.
+		b := s3Backend(t, srv, "uploads-listed")
+		r1, r2 := b.open(t), b.open(t)
+		left := snapshot.StateUploads + "/" + sha256Hex(ugaCSV) + ".csv"
+		if _, err := r1.Shared.Store.Put(ctx, left, []byte(ugaCSV), objstore.Cond{IfAbsent: true}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := r1.Upload(ctx, api.Upload{Entry: entry("ken-2025"), Filename: "ken.csv", File: strings.NewReader(kenCSV)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2.poll(ctx)
+		ds := r2.Holder.Current()
+		if ds.ID != out.Snapshot {
+			t.Fatalf("replica 2 serves %s, want the upload's %s", ds.ID, out.Snapshot)
+		}
+		got := map[string]snapshot.StoredUpload{}
+		for _, u := range ds.Uploads {
+			got[u.File] = u
+		}
+		ken := snapshot.StateUploads + "/" + sha256Hex(kenCSV) + ".csv"
+		if u, ok := got[ken]; !ok || !slices.Contains(u.Snapshots, out.Snapshot) || !slices.Equal(u.Sources, []string{"ken-2025"}) {
+			t.Errorf("replica 2 lists the served upload as %+v (listed: %v), want it used by %s as ken-2025", u, ok, out.Snapshot)
+		}
+		if u, ok := got[left]; !ok || len(u.Snapshots) != 0 {
+			t.Errorf("replica 2 lists the upload left in the store as %+v (listed: %v), want it with no snapshot (quarantined)", u, ok)
+		}
+		if len(got) != 2 {
+			t.Errorf("replica 2 lists %d uploads, want 2: %+v", len(got), ds.Uploads)
 		}
 	})
 
@@ -273,4 +314,11 @@ func TestSharedState(t *testing.T) {
 			t.Errorf("dri_state_failures_total{op=poll} = %v, want at least 1", n)
 		}
 	})
+}
+
+// sha256Hex is the hex SHA-256 of s: a stored upload's name, less its
+// extension.
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dri-engine/dri/pipeline"
@@ -33,7 +34,23 @@ import (
 type Shared struct {
 	Store *objstore.Store
 	Cache *State
+
+	mu sync.Mutex
+	// read is, per complete snapshot read by Uploads or StoreUploads, its
+	// creation time and the uploads its catalogue names (a complete
+	// snapshot never changes, so each is read once).
+	read map[string]snapshotUses
 }
+
+// snapshotUses is what the upload listings need of a complete snapshot.
+type snapshotUses struct {
+	created time.Time
+	uses    []uploadUse
+}
+
+// uploadUse is an upload a snapshot's catalogue names, with the source
+// (catalogue entry) it is the file of.
+type uploadUse struct{ file, source string }
 
 // PointerKey is the object that names the snapshot served.
 const PointerKey = "current"
@@ -287,16 +304,13 @@ func (sh *Shared) Snapshots(ctx context.Context) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := sh.Store.List(ctx, StateSnapshots+"/")
+	ids, err := sh.completeIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []Info
-	for _, k := range keys {
-		id, ok := strings.CutSuffix(strings.TrimPrefix(k, StateSnapshots+"/"), "/"+ManifestFile)
-		if !ok || !validID(id) {
-			continue
-		}
+	for _, id := range ids {
+		k := snapshotKey(id, ManifestFile)
 		data, _, err := sh.Store.Get(ctx, k)
 		if err != nil {
 			return nil, err
@@ -307,12 +321,7 @@ func (sh *Shared) Snapshots(ctx context.Context) ([]Info, error) {
 		}
 		out = append(out, Info{ID: id, Created: m.Created, Current: id == p.Snapshot, Manifest: &m})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Created.Equal(out[j].Created) {
-			return out[i].Created.After(out[j].Created)
-		}
-		return out[i].ID < out[j].ID
-	})
+	newestFirst(out)
 	return out, nil
 }
 
@@ -331,23 +340,106 @@ func (sh *Shared) Uploads(ctx context.Context, list []Info) ([]StoredUpload, err
 		out = append(out, StoredUpload{File: k})
 	}
 	for _, info := range list {
-		data, _, err := sh.Store.Get(ctx, snapshotKey(info.ID, CatalogFile))
+		su, err := sh.usesOf(ctx, info.ID)
 		if err != nil {
 			return nil, err
 		}
-		var c pipeline.Catalogue
-		if err := json.Unmarshal(data, &c); err != nil {
-			return nil, fmt.Errorf("pipeline: shared state: snapshot %s: %s: %w", info.ID, CatalogFile, err)
-		}
-		for _, e := range UserEntries(&c) {
-			if i, ok := byName[e.File]; ok {
+		for _, use := range su.uses {
+			if i, ok := byName[use.file]; ok {
 				u := &out[i]
 				u.Snapshots = append(u.Snapshots, info.ID)
-				if !slices.Contains(u.Sources, e.ID) {
-					u.Sources = append(u.Sources, e.ID)
+				if !slices.Contains(u.Sources, use.source) {
+					u.Sources = append(u.Sources, use.source)
 				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// usesOf returns what the listings need of complete snapshot id, read
+// from the store (its manifest and catalogue) the first time and
+// remembered after.
+func (sh *Shared) usesOf(ctx context.Context, id string) (snapshotUses, error) {
+	sh.mu.Lock()
+	su, ok := sh.read[id]
+	sh.mu.Unlock()
+	if ok {
+		return su, nil
+	}
+	data, _, err := sh.Store.Get(ctx, snapshotKey(id, ManifestFile))
+	if err != nil {
+		return su, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil || m.ID != id {
+		return su, fmt.Errorf("pipeline: shared state: %s: not the manifest of %s", snapshotKey(id, ManifestFile), id)
+	}
+	if data, _, err = sh.Store.Get(ctx, snapshotKey(id, CatalogFile)); err != nil {
+		return su, err
+	}
+	var c pipeline.Catalogue
+	if err := json.Unmarshal(data, &c); err != nil {
+		return su, fmt.Errorf("pipeline: shared state: snapshot %s: %s: %w", id, CatalogFile, err)
+	}
+	su = snapshotUses{created: m.Created, uses: []uploadUse{}}
+	for _, e := range UserEntries(&c) {
+		su.uses = append(su.uses, uploadUse{file: e.File, source: e.ID})
+	}
+	sh.mu.Lock()
+	if sh.read == nil {
+		sh.read = map[string]snapshotUses{}
+	}
+	sh.read[id] = su
+	sh.mu.Unlock()
+	return su, nil
+}
+
+// StoreUploads is Uploads over every complete snapshot in the store,
+// newest first, as a replica lists them for /v1/snapshot on each swap: one
+// listing of the snapshots' objects (a snapshot is complete once its
+// manifest is there) and one of the uploads; only a snapshot not seen
+// before is read (its manifest and catalogue).
+func (sh *Shared) StoreUploads(ctx context.Context) ([]StoredUpload, error) {
+	ids, err := sh.completeIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []Info
+	for _, id := range ids {
+		su, err := sh.usesOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, Info{ID: id, Created: su.created})
+	}
+	newestFirst(list)
+	return sh.Uploads(ctx, list)
+}
+
+// completeIDs lists the ids of the store's complete snapshots: those
+// whose manifest, written last, is there.
+func (sh *Shared) completeIDs(ctx context.Context) ([]string, error) {
+	keys, err := sh.Store.List(ctx, StateSnapshots+"/")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, k := range keys {
+		if id, ok := strings.CutSuffix(strings.TrimPrefix(k, StateSnapshots+"/"), "/"+ManifestFile); ok && validID(id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// newestFirst orders the store's snapshots newest first, by id within a
+// second (Created has whole seconds).
+func newestFirst(list []Info) {
+	sort.SliceStable(list, func(i, j int) bool {
+		if !list[i].Created.Equal(list[j].Created) {
+			return list[i].Created.After(list[j].Created)
+		}
+		return list[i].ID < list[j].ID
+	})
 }
