@@ -148,8 +148,11 @@ func handleSnapshot(r *request) (*Result, error) {
 		w.end()
 	}
 	res := &Result{Object: publicManifest(m), Table: t}
-	if r.ds.Uploads != nil { // served from a state directory
+	switch {
+	case r.ds.Uploads != nil: // served from a state directory
 		res.Meta = map[string]any{"uploads": uploadsMeta(r.ds)}
+	case r.ds.UploadsUnlisted != "":
+		res.Meta = map[string]any{"uploads_unlisted": r.ds.UploadsUnlisted}
 	}
 	return res, nil
 }

@@ -41,6 +41,9 @@ type Dataset struct {
 	// Uploads are the files of the state's upload store (nil without a
 	// state directory, empty with none), listed by /v1/snapshot.
 	Uploads []snapshot.StoredUpload
+	// UploadsUnlisted says why a state's uploads could not be listed
+	// (Uploads is then nil); /v1/snapshot gives it in their place.
+	UploadsUnlisted string
 }
 
 // HeaderSnapshot names, on every response answered from a dataset, the id

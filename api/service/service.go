@@ -211,7 +211,10 @@ func (s *Service) serve(ctx context.Context, ds *api.Dataset) {
 		}
 	}
 	if err != nil {
-		ds.Uploads = nil // /v1/snapshot then lists none, rather than a part
+		// /v1/snapshot then says that it lists none, rather than a part
+		// (the error itself, which may name paths or the store, is the
+		// log's).
+		ds.Uploads, ds.UploadsUnlisted = nil, "the stored uploads could not be listed when this snapshot was swapped in (the server log says why)"
 		s.Log.Warn("could not list the stored uploads", "err", s.State.Relative(err))
 	}
 	s.Holder.Set(ds)

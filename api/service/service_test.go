@@ -2,10 +2,13 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -342,5 +345,45 @@ func TestUploadLineLimit(t *testing.T) {
 		if !errors.Is(err, ErrRejected) || len(out.Problems) != 1 || out.Problems[0].String() != c.want {
 			t.Errorf("line limit %d: %v %+v, want rejected with %q", c.maxLine, err, out, c.want)
 		}
+	}
+}
+
+// TestUnlistedUploadsSaySo: when the stored uploads cannot be listed at a
+// swap, /v1/snapshot says so in meta.uploads_unlisted instead of listing
+// none, or a part, as if that were the store. The listing is broken here
+// by putting a file where the uploads directory is.
+func TestUnlistedUploadsSaySo(t *testing.T) {
+	dir := t.TempDir()
+	s := newService(t, dir)
+	h := api.New(api.Config{Logger: slog.New(slog.DiscardHandler), CacheBytes: -1}, s.Holder).Handler()
+	meta := func() map[string]any {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/snapshot", nil))
+		var body struct {
+			Meta map[string]any `json:"meta"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != 200 {
+			t.Fatalf("/v1/snapshot: %d %v", rec.Code, err)
+		}
+		return body.Meta
+	}
+	if m := meta(); m["uploads"] == nil || m["uploads_unlisted"] != nil {
+		t.Fatalf("a state with no uploads: meta %v, want an empty uploads list", m)
+	}
+	uploads := filepath.Join(dir, snapshot.StateUploads)
+	if err := os.RemoveAll(uploads); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(uploads, []byte("not a directory"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.serve(context.Background(), s.Holder.Current())
+	m := meta()
+	if m["uploads"] != nil {
+		t.Errorf("meta.uploads = %v with the uploads unreadable, want none", m["uploads"])
+	}
+	if reason, _ := m["uploads_unlisted"].(string); !strings.Contains(reason, "could not be listed") {
+		t.Errorf("meta.uploads_unlisted = %q, want why no uploads are listed", reason)
 	}
 }
