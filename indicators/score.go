@@ -323,25 +323,20 @@ func (st *leafStats) see(v float64) {
 	st.n, st.lo, st.hi = extend(st.n, st.lo, st.hi, y)
 }
 
-// lowest and highest are min and max with minMax's comparisons: -0 is
-// below +0. The builtins order the zeros so, and the values they see are
-// never NaN (a missing value is not selected).
-func lowest(lo, y float64) float64 { return min(lo, y) }
-
-func highest(hi, y float64) float64 { return max(hi, y) }
-
 // extend counts a selected value x (v * dir) and widens the minimum and
-// maximum to it. It calls lowest and highest only when x reaches an end
-// (x <= lo, x >= hi; ties included, for the zeros' order): a branch the
-// processor predicts, where an unconditional min and max would chain
-// every value's update to the one before (a quarter of the selection
-// loop's time; docs/BENCHMARKS.md, round 6).
+// maximum to it, with minMax's comparisons: -0 is below +0. The builtins
+// order the zeros so, and x is never NaN (a missing value is not
+// selected). min and max run only when x reaches an end (x <= lo, x >= hi;
+// ties included, for the zeros' order): a branch the processor predicts,
+// where an unconditional min and max would chain every value's update to
+// the one before (a quarter of the selection loop's time;
+// docs/BENCHMARKS.md, round 6).
 func extend(n int, lo, hi, x float64) (int, float64, float64) {
 	if x <= lo {
-		lo = lowest(lo, x)
+		lo = min(lo, x)
 	}
 	if x >= hi {
-		hi = highest(hi, x)
+		hi = max(hi, x)
 	}
 	return n + 1, lo, hi
 }

@@ -340,7 +340,7 @@ func (sh *Shared) Uploads(ctx context.Context, list []Info) ([]StoredUpload, err
 		out = append(out, StoredUpload{File: k})
 	}
 	for _, info := range list {
-		su, err := sh.usesOf(ctx, info.ID)
+		su, err := sh.usesOf(ctx, info.ID, info.Manifest)
 		if err != nil {
 			return nil, err
 		}
@@ -358,24 +358,27 @@ func (sh *Shared) Uploads(ctx context.Context, list []Info) ([]StoredUpload, err
 }
 
 // usesOf returns what the listings need of complete snapshot id, read
-// from the store (its manifest and catalogue) the first time and
-// remembered after.
-func (sh *Shared) usesOf(ctx context.Context, id string) (snapshotUses, error) {
+// from the store (its manifest, unless the caller has it as m, and its
+// catalogue) the first time and remembered after.
+func (sh *Shared) usesOf(ctx context.Context, id string, m *Manifest) (snapshotUses, error) {
 	sh.mu.Lock()
 	su, ok := sh.read[id]
 	sh.mu.Unlock()
 	if ok {
 		return su, nil
 	}
-	data, _, err := sh.Store.Get(ctx, snapshotKey(id, ManifestFile))
+	if m == nil {
+		data, _, err := sh.Store.Get(ctx, snapshotKey(id, ManifestFile))
+		if err != nil {
+			return su, err
+		}
+		m = new(Manifest)
+		if err := json.Unmarshal(data, m); err != nil || m.ID != id {
+			return su, fmt.Errorf("pipeline: shared state: %s: not the manifest of %s", snapshotKey(id, ManifestFile), id)
+		}
+	}
+	data, _, err := sh.Store.Get(ctx, snapshotKey(id, CatalogFile))
 	if err != nil {
-		return su, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil || m.ID != id {
-		return su, fmt.Errorf("pipeline: shared state: %s: not the manifest of %s", snapshotKey(id, ManifestFile), id)
-	}
-	if data, _, err = sh.Store.Get(ctx, snapshotKey(id, CatalogFile)); err != nil {
 		return su, err
 	}
 	var c pipeline.Catalogue
@@ -407,7 +410,7 @@ func (sh *Shared) StoreUploads(ctx context.Context) ([]StoredUpload, error) {
 	}
 	var list []Info
 	for _, id := range ids {
-		su, err := sh.usesOf(ctx, id)
+		su, err := sh.usesOf(ctx, id, nil)
 		if err != nil {
 			return nil, err
 		}
