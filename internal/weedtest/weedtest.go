@@ -218,14 +218,22 @@ func (s *Server) Log() string {
 	return string(b)
 }
 
-// freePorts returns n ports in [20000, 55000) that are free, with their
-// gRPC companions (port+10000) free too.
+// freePorts returns n ports that are free, with their gRPC companions
+// (port+10000) free too, all below the kernel's ephemeral range. A Restart
+// binds the same ports again, and a port in that range can meanwhile be
+// the local end of any outgoing connection: once, during the store-down
+// scenario's load, the filer's gRPC port was (bind: address already in
+// use).
 func freePorts(t testing.TB, n int) []int {
 	t.Helper()
+	lo, hi := 10000, ephemeralLow()-10000
+	if hi-lo < 1000 {
+		t.Fatalf("weedtest: the ephemeral ports start at %d, too low to pick ports and their gRPC companions below them", hi+10000)
+	}
 	var out []int
 	seen := map[int]bool{}
 	for tries := 0; len(out) < n && tries < 1000; tries++ {
-		p := 20000 + rand.IntN(35000)
+		p := lo + rand.IntN(hi-lo)
 		if seen[p] || seen[p+10000] || seen[p-10000] {
 			continue
 		}
@@ -238,6 +246,25 @@ func freePorts(t testing.TB, n int) []int {
 		t.Fatal("weedtest: no free ports")
 	}
 	return out
+}
+
+// ephemeralLow is the first port the kernel hands out to outgoing
+// connections (net.ipv4.ip_local_port_range; Linux's default 32768 when
+// it cannot be read).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 32768
+	}
+	low, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 32768
+	}
+	return low
 }
 
 func free(port int) bool {
