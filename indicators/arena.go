@@ -28,30 +28,51 @@ func (a *arena) nodeResults(n int) []*NodeResult {
 	return a.ptrs[:n:n]
 }
 
-// reserve sizes a fresh arena's first chunks for a build of nodes nodes,
+// buildShape is what a build takes from its arena: nodes framework nodes,
 // leaves of them indicators, extras extra indicators and tiers tier
-// columns over n units (what a composite Score takes: one chunk each
-// instead of one per slabPer requests). treated says whether the leaves
-// keep their own Treated values (not Raw's: a treatment or a
-// normalisation other than min-max or none), leafRanks whether they are
-// ranked, years whether they store their Year (a year window).
-func (a *arena) reserve(nodes, leaves, extras, tiers, n int, treated, leafRanks, years bool) {
-	aggregates := nodes - leaves
-	f64 := nodes + aggregates + leaves + extras // Value; Coverage; Raw
-	if treated {
-		f64 += leaves
+// columns over units units. treated says whether the leaves keep their own
+// Treated values (not Raw's: a treatment or a normalisation other than
+// min-max or none), leafRanks whether they are ranked, years whether they
+// store their Year (a year window), views whether their Raw and RawValid
+// are a store panel's rows (selectRowsView: then a leaf takes its own
+// columns only when a value of an earlier year fills a gap), imputed
+// whether they have an Imputed column (a build that may impute).
+type buildShape struct {
+	nodes, leaves, extras, tiers, units       int
+	treated, leafRanks, years, views, imputed bool
+}
+
+// reserve sizes a fresh arena's first chunks for a build of shape s (what
+// a composite Score takes: one chunk each instead of one per slabPer
+// requests).
+func (a *arena) reserve(s buildShape) {
+	aggregates := s.nodes - s.leaves
+	f64 := s.nodes + aggregates + s.extras // Value; Coverage; extras' Raw
+	bools := s.nodes + 2*s.extras          // Valid; extras' RawValid, Imputed
+	ints := 2 * aggregates                 // Rank, Parts
+	if !s.views {
+		f64 += s.leaves   // Raw
+		bools += s.leaves // RawValid
+		if s.years {
+			ints += s.leaves
+		}
 	}
-	ints := 2 * aggregates // Rank, Parts
-	if years {
-		ints += leaves + extras
+	if s.imputed {
+		bools += s.leaves
 	}
-	if leafRanks {
-		ints += leaves
+	if s.treated {
+		f64 += s.leaves
 	}
-	a.f64.reserve(f64 * n)
-	a.bools.reserve((nodes + 2*leaves + 2*extras) * n)
-	a.ints.reserve(ints * n)
-	a.tiers.reserve(tiers * n)
+	if s.years {
+		ints += s.extras
+	}
+	if s.leafRanks {
+		ints += s.leaves
+	}
+	a.f64.reserve(f64 * s.units)
+	a.bools.reserve(bools * s.units)
+	a.ints.reserve(ints * s.units)
+	a.tiers.reserve(s.tiers * s.units)
 }
 
 // leaves is the number of indicators in the framework's tree.

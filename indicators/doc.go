@@ -44,13 +44,14 @@
 // GroupAggregate's pop is NaN or <= 0, a weight that cannot weigh (the
 // engine's Population gives NaN for it).
 //
-// One layout keeps NaN as its marker of "no value", and it never leaves the
-// package: a panel read from a store (NewPanel) lays each series out by
-// year, one row of len(Units) values per year, which the year selection
-// reads whole. A mask beside those rows would add a byte per unit and year
-// and a second read per value, for nothing: the table never holds NaN, so a
-// NaN there cannot be taken for a value. The year selection turns it into
-// the mask above. For the same reason the series readers (LatestWithin,
+// A panel read from a store (NewPanel) lays each series out by year, one
+// row of len(Units) values per year with its mask beside it: the core's
+// pair form, 0 where missing. An indicator scored without imputation or
+// treatment, by min-max or no normalisation, then takes the scored year's
+// row as its Raw and RawValid without copying them (docs/DECISIONS.md,
+// "Composite scoring at users' sizes, ninth round"): a NodeResult's Raw,
+// RawValid and Treated are read-only, views that the panel and other
+// results may share. The series readers (LatestWithin,
 // Interpolate) pass over a NaN value as over an absent year, which lets a
 // caller mask a series in place (the scenario tests do).
 //

@@ -174,17 +174,20 @@ func (l *storeLookup) readSeries(k SeriesKey) []Series {
 // a longer one keeps its per-unit series (same scores).
 const maxYearRows = 200
 
-// yearRows are one key's values by year: values[y-first][u] is unit u's
-// value in year y, NaN where it has none (the one place NaN marks a
-// missing value: see the package doc).
+// yearRows are one key's values by year: valid[y-first][u] says whether
+// unit u has a value in year y, and values[y-first][u] is that value, 0
+// where it has none (the form of a NodeResult's Raw and RawValid, which
+// may be these rows themselves: selectRowsView).
 type yearRows struct {
 	first  int
 	values [][]float64
+	valid  [][]bool
 }
 
 // readYearRows lays one key's values out by year; nil when no unit has a
 // value or the values span more than maxYearRows years. Where a unit has
-// two values in a year the first non-NaN one counts, as LatestWithin takes.
+// two values in a year the first non-NaN one counts, as LatestWithin takes
+// (the store marks a missing value NaN: pipeline's table).
 func (l *storeLookup) readYearRows(k SeriesKey) *yearRows {
 	// One pass over the store's series, into rows spanning every year the
 	// indicator has (validated years: a few decades), then cut to the
@@ -198,27 +201,24 @@ func (l *storeLookup) readYearRows(k SeriesKey) *yearRows {
 	if span > maxYearRows {
 		return nil
 	}
-	flat := make([]float64, span*n)
-	for i := range flat {
-		flat[i] = math.NaN()
-	}
+	flat, flatValid := make([]float64, span*n), make([]bool, span*n)
 	lo, hi := math.MaxInt, math.MinInt
 	l.obs.Each(k, func(u int, years []int16, values []float64) {
 		for i, y := range years {
 			yi := int(y)
 			lo, hi = min(lo, yi), max(hi, yi)
-			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && math.IsNaN(flat[at]) {
-				flat[at] = v
+			if v, at := values[i], (yi-first)*n+u; !math.IsNaN(v) && !flatValid[at] {
+				flat[at], flatValid[at] = v, true
 			}
 		}
 	})
 	if lo > hi || hi-lo+1 > maxYearRows {
 		return nil
 	}
-	r := &yearRows{first: lo, values: make([][]float64, hi-lo+1)}
+	r := &yearRows{first: lo, values: make([][]float64, hi-lo+1), valid: make([][]bool, hi-lo+1)}
 	for i := range r.values {
 		at := (lo - first + i) * n
-		r.values[i] = flat[at : at+n : at+n]
+		r.values[i], r.valid[i] = flat[at:at+n:at+n], flatValid[at:at+n:at+n]
 	}
 	return r
 }

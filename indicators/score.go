@@ -61,7 +61,9 @@ type NodeResult struct {
 	// children present).
 	Weight float64
 
-	// Indicators only.
+	// Indicators only. Raw, RawValid and Treated are read-only: they may
+	// be views of the panel's rows that other results share (doc.go,
+	// "Missing data").
 	Raw      []float64 // value selected (after imputation, before treatment)
 	RawValid []bool
 	// years is Year's column when it is stored: when a value may be of
@@ -72,7 +74,9 @@ type NodeResult struct {
 	// fifth round").
 	years   []int
 	scored  int    // the year scored
-	Imputed []bool // filled by DRI's imputation
+	// Imputed says which values DRI's imputation filled; nil when the
+	// build imputes nothing (Imputation "none"). Read it with IsImputed.
+	Imputed []bool
 	Treated []float64
 	Treat   *TreatReport
 	// Excluded says why an indicator took no part (no data, no spread).
@@ -102,10 +106,15 @@ func (nr *NodeResult) Year(u int) int {
 	switch {
 	case nr.years != nil:
 		return nr.years[u]
-	case u < len(nr.RawValid) && nr.RawValid[u] && (u >= len(nr.Imputed) || !nr.Imputed[u]):
+	case u < len(nr.RawValid) && nr.RawValid[u] && !nr.IsImputed(u):
 		return nr.scored
 	}
 	return 0
+}
+
+// IsImputed says whether DRI's imputation filled unit u's value.
+func (nr *NodeResult) IsImputed(u int) bool {
+	return u < len(nr.Imputed) && nr.Imputed[u]
 }
 
 // CoverageColumn is Coverage for every unit: an aggregate's stored
@@ -253,10 +262,14 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 		res.mem.reset()
 	} else {
 		res.mem = new(arena)
-		leaves := f.leaves()
 		norm := res.Normalisation.Method
 		treated := res.Treatment.Method != TreatNone || (norm != NormMinMax && norm != NormNone)
-		res.mem.reserve(len(f.nodes), leaves, len(f.Extras), f.tierColumns(), len(p.Units), treated, opt.LeafRanks, f.YearWindow > 0)
+		// The fast path's indicators (selectRowsView) read a store panel's
+		// rows in place and impute nothing.
+		fast := !treated && res.Imputation.Method == ImputationNone
+		res.mem.reserve(buildShape{nodes: len(f.nodes), leaves: f.leaves(), extras: len(f.Extras), tiers: f.tierColumns(),
+			units: len(p.Units), treated: treated, leafRanks: opt.LeafRanks, years: f.YearWindow > 0,
+			views: fast && p.store != nil && f.Kind != KindGender, imputed: !fast})
 	}
 	for code := range opt.Weights {
 		if _, ok := f.byCode[code]; !ok {
@@ -347,7 +360,16 @@ func extend(n int, lo, hi, x float64) (int, float64, float64) {
 // a tenth of a build (docs/BENCHMARKS.md, round 4).
 func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year, window int, st *leafStats) {
 	n := len(p.Units)
-	nr.Raw, nr.RawValid, nr.Imputed, nr.scored = mem.f64.take(n), mem.bools.take(n), mem.bools.take(n), year
+	rows := p.rows(key)
+	if rows != nil && st != nil {
+		selectRowsView(mem, nr, rows, n, year, window, st)
+		return
+	}
+	nr.Raw, nr.RawValid, nr.Imputed, nr.scored = mem.f64.take(n), mem.bools.take(n), nil, year
+	if st == nil {
+		// Imputation may follow (st is the fast path's, without it).
+		nr.Imputed = mem.bools.take(n)
+	}
 	if window > 0 {
 		// Values of earlier years may be selected: Year is stored.
 		nr.years = mem.ints.take(n)
@@ -357,8 +379,8 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 	if st != nil {
 		count, lo, hi, dir = st.n, st.lo, st.hi, st.dir
 	}
-	if rows := p.rows(key); rows != nil {
-		// The latest non-missing value in [year - window, year], row by row.
+	if rows != nil {
+		// The latest value in [year - window, year], row by row.
 		for y := year; y >= year-window; y-- {
 			i := y - rows.first
 			if i < 0 {
@@ -367,41 +389,17 @@ func selectValuesStats(mem *arena, nr *NodeResult, p *Panel, key SeriesKey, year
 			if i >= len(rows.values) {
 				continue
 			}
-			row := rows.values[i][:len(raw)]
-			rawValid := rawValid[:len(row)]
-			if y == year {
-				// The year scored comes first, when no unit has a value
-				// yet: the loop need not ask, nor store Year per value.
-				for u, v := range row {
-					if math.IsNaN(v) {
-						continue
-					}
-					raw[u], rawValid[u] = v, true
-					x := v * dir
-					count, lo, hi = extend(count, lo, hi, x)
-				}
-				if years != nil {
-					for u, ok := range rawValid[:len(years)] {
-						if ok {
-							years[u] = y
-						}
-					}
-				}
-				continue
-			}
-			for u, v := range row {
-				if rawValid[u] || math.IsNaN(v) {
+			row, rowValid := rows.values[i][:len(raw)], rows.valid[i][:len(raw)]
+			for u, ok := range rowValid {
+				if !ok || rawValid[u] {
 					continue
 				}
-				raw[u], rawValid[u] = v, true
+				raw[u], rawValid[u] = row[u], true
 				if years != nil {
 					years[u] = y
 				}
-				x := v * dir
-				count, lo, hi = extend(count, lo, hi, x)
 			}
 		}
-		st.put(count, lo, hi, raw, rawValid)
 		return
 	}
 	series, sorted := p.series(key)
@@ -459,6 +457,68 @@ func (st *leafStats) put(count int, lo, hi float64, raw []float64, valid []bool)
 			}
 		}
 	}
+}
+
+// selectRowsView is the year selection from year rows for an indicator
+// whose selected values are only read after it (the fast path of
+// scoreComposite: no imputation, no treatment): Raw and RawValid are the
+// scored year's row and mask themselves, views of the panel, and the loop
+// only gathers st's statistics. A unit without a value that year takes the
+// latest of the window's earlier years; the first such value gives the
+// indicator its own Raw, RawValid and Year columns, copies of the row's.
+// The statistics are those selectValuesStats's series loop gathers: the
+// count, minimum and maximum do not depend on the order of the values.
+func selectRowsView(mem *arena, nr *NodeResult, rows *yearRows, n, year, window int, st *leafStats) {
+	count, lo, hi, dir := st.n, st.lo, st.hi, st.dir
+	var raw []float64
+	var valid []bool
+	var years []int
+	own := false
+	if i := year - rows.first; i >= 0 && i < len(rows.values) {
+		raw, valid = rows.values[i][:n:n], rows.valid[i][:n:n]
+		for u, ok := range valid {
+			if ok {
+				count, lo, hi = extend(count, lo, hi, raw[u]*dir)
+			}
+		}
+	} else {
+		raw, valid, own = mem.f64.take(n), mem.bools.take(n), true
+	}
+	for y := year - 1; y >= year-window; y-- {
+		i := y - rows.first
+		if i < 0 {
+			break
+		}
+		if i >= len(rows.values) {
+			continue
+		}
+		row, rowValid := rows.values[i][:n], rows.valid[i][:n]
+		for u, ok := range rowValid {
+			if !ok || valid[u] {
+				continue
+			}
+			if years == nil {
+				// A value of an earlier year: the indicator's own columns
+				// from here on, and its Year stored.
+				if !own {
+					r, v := mem.f64.take(n), mem.bools.take(n)
+					copy(r, raw)
+					copy(v, valid)
+					raw, valid, own = r, v, true
+				}
+				years = mem.ints.take(n)
+				for v, ok := range valid {
+					if ok {
+						years[v] = year
+					}
+				}
+			}
+			raw[u], valid[u], years[u] = row[u], true, y
+			count, lo, hi = extend(count, lo, hi, row[u]*dir)
+		}
+	}
+	nr.Raw, nr.RawValid, nr.years, nr.Imputed, nr.scored = raw, valid, years, nil, year
+	st.put(count, lo, hi, raw, valid)
 }
 
 func scoreComposite(res *Result, p *Panel) error {

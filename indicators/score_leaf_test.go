@@ -188,7 +188,7 @@ func TestYearAndCoverageFromThePanel(t *testing.T) {
 					return best
 				}
 				want := latestIn(year - f.YearWindow)
-				if want == 0 && nr.Imputed[u] {
+				if want == 0 && nr.IsImputed(u) {
 					switch im.Method {
 					case ImputationLatest:
 						want = latestIn(year - im.Years)
@@ -210,8 +210,8 @@ func TestYearAndCoverageFromThePanel(t *testing.T) {
 				if nr.Coverage(u) != cov || nr.CoverageColumn()[u] != cov {
 					t.Fatalf("%s: coverage %v (column %v), used %v", name, nr.Coverage(u), nr.CoverageColumn()[u], nr.RawValid[u])
 				}
-				if (want != 0 || nr.Imputed[u]) != nr.RawValid[u] {
-					t.Fatalf("%s: a value of year %d (imputed %v), but used %v", name, want, nr.Imputed[u], nr.RawValid[u])
+				if (want != 0 || nr.IsImputed(u)) != nr.RawValid[u] {
+					t.Fatalf("%s: a value of year %d (imputed %v), but used %v", name, want, nr.IsImputed(u), nr.RawValid[u])
 				}
 			}
 		}

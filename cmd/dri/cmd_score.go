@@ -357,7 +357,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 			}
 			imputed := 0
 			for _, n := range res.Nodes {
-				if n.Imputed != nil && n.Imputed[u] {
+				if n.IsImputed(u) {
 					imputed++
 				}
 			}

@@ -104,7 +104,7 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 				if n.IsIndicator() && nr.RawValid != nil && nr.RawValid[u] {
 					f64(7, nr.Raw[u])
 					i32(8, nr.Year(u))
-					b.Field(9).(*array.BooleanBuilder).Append(nr.Imputed[u])
+					b.Field(9).(*array.BooleanBuilder).Append(nr.IsImputed(u))
 				} else {
 					b.Field(7).AppendNull()
 					b.Field(8).AppendNull()

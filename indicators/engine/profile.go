@@ -238,8 +238,8 @@ func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, pub
 		p.Class = nr.Class[ui].Name
 	}
 	if n.IsIndicator() && nr.RawValid != nil && nr.RawValid[ui] {
-		p.HasRaw, p.Raw, p.RawYear, p.Imputed = true, nr.Raw[ui], nr.Year(ui), nr.Imputed[ui]
-		if !nr.Imputed[ui] {
+		p.HasRaw, p.Raw, p.RawYear, p.Imputed = true, nr.Raw[ui], nr.Year(ui), nr.IsImputed(ui)
+		if !p.Imputed {
 			p.Source, p.Status, p.Note = e.provenance(unit, n.Key(), nr.Year(ui))
 		} else {
 			p.Status, p.Source = pipeline.StatusImputed, "dri"

@@ -1,0 +1,3 @@
+package indicators
+
+var SyntheticFramework, StorePanel = syntheticFramework, storePanel
