@@ -72,8 +72,8 @@ type NodeResult struct {
 	// selected is of the year scored, and Year says so from RawValid and
 	// Imputed (docs/DECISIONS.md, "Composite scoring at users' sizes,
 	// fifth round").
-	years   []int
-	scored  int    // the year scored
+	years  []int
+	scored int // the year scored
 	// Imputed says which values DRI's imputation filled; nil when the
 	// build imputes nothing (Imputation "none"). Read it with IsImputed.
 	Imputed []bool
