@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dri-engine/dri/pipeline/dims"
@@ -274,6 +276,91 @@ func TestYearRowsSameScores(t *testing.T) {
 				t.Fatalf("trial %d, year %d, window %d, node %s: series and year rows differ", trial, year, f.YearWindow, a.Node.Code)
 			}
 		}
+	}
+}
+
+// Scoring never writes into a store panel's year rows, which a build on
+// the fast path takes as its indicators' Raw and RawValid (selectRowsView)
+// and which every later build reads: with and without a year window
+// (a gap filled from an earlier year gives the indicator its own copy),
+// each imputation, a treatment, other normalisations, leaf ranks, what-if
+// reweighting, an uncertainty analysis and ScoreYears. Builds also run
+// concurrently on the one panel, for the race detector.
+func TestScoringLeavesTheRowsAlone(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	f, p := syntheticFramework(40, 12, []int{4})
+	for k, series := range p.Series {
+		for u := range series {
+			series[u] = randomSeries(r, 2016, 2020, func() float64 { return r.ExpFloat64() * 10 }, 20)
+		}
+		p.Series[k] = series
+	}
+	p.Groups = map[string][]string{"g": make([]string, len(p.Units))}
+	for u := range p.Units {
+		p.Groups["g"][u] = fmt.Sprint("G", u%3)
+	}
+	stored := NewPanel(p.Units, p.Info, p.Groups, seriesObservations(p.Series), slices.Collect(maps.Keys(p.Series)))
+	snapshot := func() string {
+		var b strings.Builder
+		for _, k := range slices.SortedFunc(maps.Keys(stored.store.byYear), func(a, b SeriesKey) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) }) {
+			rows := stored.store.byYear[k]
+			fmt.Fprintln(&b, k, rows.first)
+			for i := range rows.values {
+				for u, v := range rows.values[i] {
+					fmt.Fprintf(&b, "%x/%v ", math.Float64bits(v), rows.valid[i][u])
+				}
+			}
+		}
+		return b.String()
+	}
+	before := snapshot()
+	mustParse := func(x any, err error) any {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	var opts []Options
+	for _, im := range []string{"none", "latest:3", "linear", "mean", "median-group:g"} {
+		imp := mustParse(ParseImputation(im)).(Imputation)
+		opts = append(opts, Options{Imputation: &imp})
+	}
+	treat := mustParse(ParseTreatment("winsorise:2")).(Treatment)
+	opts = append(opts, Options{Treatment: &treat}, Options{LeafRanks: true})
+	for _, nm := range []string{"zscore", "rank", "none"} {
+		norm := mustParse(ParseNormalisation(nm)).(Normaliser)
+		opts = append(opts, Options{Normalisation: &norm})
+	}
+	var wg sync.WaitGroup
+	for _, window := range []int{0, 2} {
+		g := *f
+		g.YearWindow = window
+		for year := 2016; year <= 2021; year++ {
+			for _, o := range opts {
+				o.Year = year
+				wg.Go(func() {
+					res, err := Score(&g, stored, o)
+					if err != nil {
+						return // a year or method without data: not this test's concern
+					}
+					if _, err := Reweight(res, Options{Weights: map[string]float64{g.Tree[0].Children[0].Code: 3}}); err != nil {
+						t.Errorf("reweight: %v", err)
+					}
+				})
+			}
+		}
+		for _, err := range ScoreYears(&g, stored, slices.Values([]int{2016, 2018, 2020}), Options{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := Uncertainty(&g, stored, UncertaintyOptions{Year: 2020, Runs: 20, Seed: 1, VaryWeights: true, VaryImputation: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if snapshot() != before {
+		t.Fatal("scoring wrote into the panel's year rows")
 	}
 }
 

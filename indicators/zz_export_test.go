@@ -1,3 +1,0 @@
-package indicators
-
-var SyntheticFramework, StorePanel = syntheticFramework, storePanel
