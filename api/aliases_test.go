@@ -105,7 +105,7 @@ func TestFrameworkByAlias(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want.Root().Value, got.Root().Value); diff != "" {
+	if diff := cmp.Diff(want.Root().ValueColumn(), got.Root().ValueColumn()); diff != "" {
 		t.Errorf("index by alias (-want +got):\n%s", diff)
 	}
 }

@@ -315,7 +315,7 @@ func scoresResult(r *request, framework string) (*Result, error) {
 			w.str("node", nr.Node.Code)
 			w.integer("level", nr.Node.Level)
 			if nr.Valid[u] {
-				w.float("value", nr.Value[u])
+				w.float("value", nr.Value(u))
 				w.integer("rank", nr.Rank[u])
 			}
 			w.str("rests_on", engine.RestsOn(nr, u))

@@ -117,10 +117,10 @@ func handleScoreGaps(r *request) (*Result, error) {
 			w.str("group_a", la)
 			w.str("group_b", lb)
 			if nr.Valid[u] {
-				w.float("value_a", nr.Value[u])
+				w.float("value_a", nr.Value(u))
 			}
 			if nb := g.B.Nodes[k]; nb.Valid[u] {
-				w.float("value_b", nb.Value[u])
+				w.float("value_b", nb.Value(u))
 			}
 			if fig.Valid {
 				w.float("gap", fig.Gap)

@@ -273,11 +273,11 @@ func handleWhatIf(r *request) (*Result, error) {
 			w.str("node", nr.Node.Code)
 			w.integer("level", nr.Node.Level)
 			if nr.Valid[u] {
-				w.float("value", nr.Value[u])
+				w.float("value", nr.Value(u))
 				w.integer("rank", nr.Rank[u])
 			}
 			if br.Valid[u] {
-				w.float("baseline_value", br.Value[u])
+				w.float("baseline_value", br.Value(u))
 				w.integer("baseline_rank", br.Rank[u])
 			}
 			if nr.Valid[u] && br.Valid[u] {

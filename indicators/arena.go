@@ -30,16 +30,19 @@ func (a *arena) nodeResults(n int) []*NodeResult {
 
 // buildShape is what a build takes from its arena: nodes framework nodes,
 // leaves of them indicators, extras extra indicators and tiers tier
-// columns over units units. treated says whether the leaves keep their own
-// Treated values (not Raw's: a treatment or a normalisation other than
-// min-max or none), leafRanks whether they are ranked, years whether they
-// store their Year (a year window), views whether their Raw and RawValid
-// are a store panel's rows (selectRowsView: then a leaf takes its own
-// columns only when a value of an earlier year fills a gap), imputed
-// whether they have an Imputed column (a build that may impute).
+// columns over units units, and scratch columns for the indicators' Values
+// that aggregateTree computes (mostLeafChildren). treated says whether the
+// leaves are treated or normalised other than by min-max or none (their
+// Treated and Value are then stored), leafRanks whether they are ranked,
+// years whether they store their Year (a year window), views whether their
+// Raw and RawValid are a store panel's rows (selectRowsView: then a leaf
+// takes its own columns only when a value of an earlier year fills a gap),
+// imputed whether they have an Imputed column (a build that may impute),
+// gender whether the leaves store Value and Valid from the start (a gender
+// framework's).
 type buildShape struct {
-	nodes, leaves, extras, tiers, units       int
-	treated, leafRanks, years, views, imputed bool
+	nodes, leaves, extras, tiers, units, scratch      int
+	treated, leafRanks, years, views, imputed, gender bool
 }
 
 // reserve sizes a fresh arena's first chunks for a build of shape s (what
@@ -47,12 +50,16 @@ type buildShape struct {
 // requests).
 func (a *arena) reserve(s buildShape) {
 	aggregates := s.nodes - s.leaves
-	f64 := s.nodes + aggregates + s.extras // Value; Coverage; extras' Raw
-	bools := s.nodes + 2*s.extras          // Valid; extras' RawValid, Imputed
-	ints := 2 * aggregates                 // Rank, Parts
+	f64 := 2*aggregates + s.extras + s.scratch // Value, Coverage; extras' Raw
+	bools := aggregates + 2*s.extras           // Valid; extras' RawValid, Imputed
+	ints := 2 * aggregates                     // Rank, Parts
+	if s.gender {
+		f64 += s.leaves
+		bools += s.leaves
+	}
 	if !s.views {
 		f64 += s.leaves   // Raw
-		bools += s.leaves // RawValid
+		bools += s.leaves // RawValid (and Valid)
 		if s.years {
 			ints += s.leaves
 		}
@@ -61,18 +68,33 @@ func (a *arena) reserve(s buildShape) {
 		bools += s.leaves
 	}
 	if s.treated {
-		f64 += s.leaves
+		f64 += 2 * s.leaves // Treated, Value
 	}
 	if s.years {
 		ints += s.extras
 	}
 	if s.leafRanks {
 		ints += s.leaves
+		f64++ // the column ranked
 	}
 	a.f64.reserve(f64 * s.units)
 	a.bools.reserve(bools * s.units)
 	a.ints.reserve(ints * s.units)
 	a.tiers.reserve(s.tiers * s.units)
+}
+
+// mostLeafChildren is the most indicators an aggregate has among its
+// children: the columns aggregateTree computes at once.
+func (f *Framework) mostLeafChildren() int {
+	most := 0
+	for _, node := range f.nodes {
+		k := 0
+		for _, c := range node.Children {
+			k += b2i(c.IsIndicator())
+		}
+		most = max(most, k)
+	}
+	return most
 }
 
 // leaves is the number of indicators in the framework's tree.

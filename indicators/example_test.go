@@ -154,7 +154,7 @@ func ExampleScoreYears() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(res.Year, res.Root().Value)
+		fmt.Println(res.Year, res.Root().ValueColumn())
 	}
 	// Output:
 	// 2022 [0 50 100]

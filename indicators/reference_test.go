@@ -217,8 +217,8 @@ func checkOracle(t *testing.T, label string, res *indicators.Result, pol refPola
 			continue
 		}
 		for u := 0; u < n && bad < 20; u++ {
-			if nr.Valid[u] != rn.valid[u] || (rn.valid[u] && !refClose(nr.Value[u], rn.value[u])) {
-				t.Errorf("%s: %s, unit %s: engine %v (valid %v), oracle %v (valid %v)", label, code, res.Units[u], nr.Value[u], nr.Valid[u], rn.value[u], rn.valid[u])
+			if nr.Valid[u] != rn.valid[u] || (rn.valid[u] && !refClose(nr.Value(u), rn.value[u])) {
+				t.Errorf("%s: %s, unit %s: engine %v (valid %v), oracle %v (valid %v)", label, code, res.Units[u], nr.Value(u), nr.Valid[u], rn.value[u], rn.valid[u])
 				bad++
 			}
 		}
@@ -226,7 +226,7 @@ func checkOracle(t *testing.T, label string, res *indicators.Result, pol refPola
 		// (the oracle's values may differ in the last bits, which could
 		// split a tie).
 		if nr.Rank != nil {
-			want := refRanks(nr.Value, nr.Valid)
+			want := refRanks(nr.ValueColumn(), nr.Valid)
 			for u := range want {
 				if nr.Rank[u] != want[u] && bad < 20 {
 					t.Errorf("%s: %s, unit %s: rank %d, oracle %d", label, code, res.Units[u], nr.Rank[u], want[u])
@@ -426,7 +426,7 @@ func TestEmbeddedMatchesReference(t *testing.T) {
 						if nr.Rank == nil {
 							continue
 						}
-						want := refRanks(nr.Value, nr.Valid)
+						want := refRanks(nr.ValueColumn(), nr.Valid)
 						for u := range want {
 							if nr.Rank[u] != want[u] {
 								t.Fatalf("%s: %s, unit %s: rank %d, oracle %d", label, nr.Node.Code, res.Units[u], nr.Rank[u], want[u])

@@ -68,16 +68,18 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 			scored++
 		}
 	}
-	ints := 2 * scored // Rank, Parts
+	f64 := scored + f.mostLeafChildren() // Value; aggregateTree's scratch
+	ints := 2 * scored                   // Rank, Parts
 	if opt.LeafRanks && !base.leafRanks {
 		ints += leaves
+		f64++ // the column ranked
 	}
 	tiers := 0
 	if f.tiers != nil {
 		tiers = f.tierColumns() / (len(f.nodes) - leaves) * scored
 	}
 	res.mem = new(arena)
-	res.mem.f64.reserve(scored * n)
+	res.mem.f64.reserve(f64 * n)
 	res.mem.bools.reserve(scored * n)
 	res.mem.ints.reserve(ints * n)
 	res.mem.tiers.reserve(tiers * n)
@@ -100,7 +102,7 @@ func Reweight(base *Result, opt Options) (*Result, error) {
 			continue
 		}
 		// Coverage counts the indicators with data: base's.
-		*nr = NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w, coverage: b.coverage}
+		*nr = NodeResult{Node: node, value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w, coverage: b.coverage}
 	}
 	if err := aggregateTree(res); err != nil {
 		return nil, err

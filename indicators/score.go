@@ -41,9 +41,16 @@ type Options struct {
 // NodeResult is one node's scores over the units.
 type NodeResult struct {
 	Node *Node
-	// Value holds, for an indicator, the normalised value that entered
-	// aggregation (COINr's Aggregated data set), for an aggregate its score.
-	Value []float64
+	// value is the Value column when it is stored: always for an
+	// aggregate, and for an indicator whose value is not a function of its
+	// Raw alone (a treatment, a normalisation other than min-max or none,
+	// a gender indicator). Otherwise the indicator's Value is computed from
+	// Raw when it is read, by scale (docs/DECISIONS.md, "Composite scoring
+	// at users' sizes, ninth round").
+	value []float64
+	scale leafScale
+	// Valid says which units have a Value (a fast-path indicator's is its
+	// RawValid: read-only, as Raw).
 	Valid []bool
 	Rank  []int  // 1 = best, 0 = missing; nil for an indicator without Options.LeafRanks
 	Tier  []Tier // aggregates (and gender indicators' parity class)
@@ -84,6 +91,76 @@ type NodeResult struct {
 	// Gender holds the gap measures of a gender framework's indicators.
 	Gender []Gap
 	GValid []bool
+}
+
+// Value is, for unit u, an indicator's normalised value that entered
+// aggregation (COINr's Aggregated data set) or an aggregate's score; 0
+// where Valid is false.
+func (nr *NodeResult) Value(u int) float64 {
+	switch {
+	case nr.value != nil:
+		return nr.value[u]
+	case nr.scale.on:
+		return nr.scale.at(nr.Raw[u], nr.RawValid[u])
+	}
+	return 0
+}
+
+// ValueColumn is Value for every unit: the stored column (not to be
+// written), or a new one.
+func (nr *NodeResult) ValueColumn() []float64 {
+	if nr.value != nil {
+		return nr.value
+	}
+	return nr.valueColumn(make([]float64, len(nr.Valid)))
+}
+
+// valueColumn is ValueColumn in scratch when the column is not stored.
+func (nr *NodeResult) valueColumn(scratch []float64) []float64 {
+	switch {
+	case nr.value != nil:
+		return nr.value
+	case nr.scale.on:
+		nr.scale.fill(scratch, nr.Raw, nr.RawValid)
+	default:
+		clear(scratch)
+	}
+	return scratch
+}
+
+// leafScale is how a fast-path indicator's Value follows from its Raw
+// (normaliseSeen): NormaliseMinMax's arithmetic, or the values as they are
+// (normalisation "none"), each times the direction. at and fill compute
+// the same bits: one expression.
+type leafScale struct {
+	on, minmax           bool
+	dir, lo, r, width, l float64
+}
+
+func (s *leafScale) at(x float64, ok bool) float64 {
+	if !s.minmax {
+		return orZero(x*s.dir, ok)
+	}
+	return orZero((x*s.dir-s.lo)/s.r*s.width+s.l, ok)
+}
+
+// fill writes Value for every unit into dst. The slices are cut to dst's
+// length, so the loops index them without bounds checks. A missing unit's
+// score is +0: the formula's bits (x is 0 there, so they are finite)
+// cleared by the unit's mask, not a branch the processor would mispredict
+// at every gap.
+func (s *leafScale) fill(dst, x []float64, valid []bool) {
+	valid, x = valid[:len(dst)], x[:len(dst)]
+	if !s.minmax {
+		for u, ok := range valid {
+			dst[u] = orZero(x[u]*s.dir, ok)
+		}
+		return
+	}
+	dir, lo, r, width, l := s.dir, s.lo, s.r, s.width, s.l
+	for u, ok := range valid {
+		dst[u] = orZero((x[u]*dir-lo)/r*width+l, ok)
+	}
 }
 
 // Coverage is the share of the indicators under the node with data for
@@ -268,8 +345,9 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 		// rows in place and impute nothing.
 		fast := !treated && res.Imputation.Method == ImputationNone
 		res.mem.reserve(buildShape{nodes: len(f.nodes), leaves: f.leaves(), extras: len(f.Extras), tiers: f.tierColumns(),
-			units: len(p.Units), treated: treated, leafRanks: opt.LeafRanks, years: f.YearWindow > 0,
-			views: fast && p.store != nil && f.Kind != KindGender, imputed: !fast})
+			units: len(p.Units), scratch: f.mostLeafChildren(), treated: treated, leafRanks: opt.LeafRanks,
+			years: f.YearWindow > 0, views: fast && p.store != nil && f.Kind != KindGender, imputed: !fast,
+			gender: f.Kind == KindGender})
 	}
 	for code := range opt.Weights {
 		if _, ok := f.byCode[code]; !ok {
@@ -283,7 +361,13 @@ func score(f *Framework, p *Panel, opt Options, mem *arena) (*Result, error) {
 		if ow, ok := opt.Weights[node.Code]; ok {
 			w = ow
 		}
-		*res.Nodes[i] = NodeResult{Node: node, Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: w}
+		nr := res.Nodes[i]
+		*nr = NodeResult{Node: node, Weight: w}
+		if !node.IsIndicator() || f.Kind == KindGender {
+			// A composite's indicators have their Value and Valid from
+			// scoreComposite.
+			nr.value, nr.Valid = res.mem.f64.take(n), res.mem.bools.take(n)
+		}
 	}
 	for _, x := range f.Extras {
 		nr := &NodeResult{Node: &Node{Code: x, Indicator: x, Level: 1}}
@@ -617,19 +701,26 @@ func scoreComposite(res *Result, p *Panel) error {
 				return fmt.Errorf("indicators: dist2ref: reference unit %q is not among the units scored", res.Normalisation.Ref)
 			}
 		}
-		if _, err := res.Normalisation.Apply(nr.Value, nr.Treated, nr.RawValid, ctx); err != nil {
+		value := res.mem.f64.take(n)
+		if _, err := res.Normalisation.Apply(value, nr.Treated, nr.RawValid, ctx); err != nil {
 			nr.Excluded = exclusion(err)
 			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 			continue
 		}
 		if res.Normalisation.Method == NormGoalposts {
-			for u := range nr.Value {
+			for u := range value {
 				if nr.RawValid[u] {
-					nr.Value[u] += f.Scale.Lo
+					value[u] += f.Scale.Lo
 				}
 			}
 		}
-		copy(nr.Valid, nr.RawValid)
+		nr.value, nr.Valid = value, nr.RawValid
+	}
+	for _, nr := range res.Nodes {
+		if nr.Node.IsIndicator() && nr.Valid == nil {
+			// Excluded: no unit has a value.
+			nr.Valid = res.mem.bools.take(n)
+		}
 	}
 	res.leafNotes = len(res.Notes)
 	if err := aggregateTree(res); err != nil {
@@ -666,7 +757,7 @@ func normaliseUntreated(nr *NodeResult, norm Normaliser, dir float64) error {
 // normaliseSeen is normaliseUntreated's second pass, after its first or
 // selectValuesStats has seen the values (missing values are 0 in Raw).
 func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
-	x, valid, dst := nr.Raw, nr.RawValid, nr.Value
+	x, valid := nr.Raw, nr.RawValid
 	if st.bad >= 0 {
 		return kernelError("Treat", ErrNaN, "x[%d] = %v", st.bad, st.badV)
 	}
@@ -678,23 +769,8 @@ func normaliseSeen(nr *NodeResult, norm Normaliser, st *leafStats) error {
 	if minmax && hi == lo {
 		return kernelError("NormaliseMinMax", ErrZeroSpread, "max = min = %v", lo)
 	}
-	nr.Treated = x
-	// The slices are cut to dst's length, so the loops index them without
-	// bounds checks. A missing unit's score is +0: the formula's bits (x
-	// is 0 there, so they are finite) cleared by the unit's mask, not a
-	// branch the processor would mispredict at every gap.
-	valid, out, x := valid[:len(dst)], nr.Valid[:len(dst)], x[:len(dst)]
-	copy(out, valid)
-	if !minmax {
-		for u, ok := range valid {
-			dst[u] = orZero(x[u]*dir, ok)
-		}
-		return nil
-	}
-	r, l, width := hi-lo, norm.P1, norm.P2-norm.P1
-	for u, ok := range valid {
-		dst[u] = orZero((x[u]*dir-lo)/r*width+l, ok)
-	}
+	nr.Treated, nr.Valid = x, valid
+	nr.scale = leafScale{on: true, minmax: minmax, dir: dir, lo: lo, r: hi - lo, width: norm.P2 - norm.P1, l: norm.P1}
 	return nil
 }
 

@@ -43,7 +43,7 @@ func scoreGender(res *Result, p *Panel) error {
 			if !math.IsNaN(g.GPS) { // no parity score without a men's rate: missing, not NaN
 				nr.Raw[u], nr.RawValid[u] = g.GPS, true
 			}
-			nr.Value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
+			nr.value[u], nr.Valid[u] = TruncatedRatio(fv, mv), true
 			nr.Tier[u], _ = ParityBand(band).Classify(g.GPS)
 			count++
 		}
@@ -51,7 +51,7 @@ func scoreGender(res *Result, p *Panel) error {
 			nr.Excluded = "no female and male values for the year (excluded)"
 			res.Notes = append(res.Notes, fmt.Sprintf("%s (%s): %s", node.Code, node.Indicator, nr.Excluded))
 		}
-		cols, valids = append(cols, nr.Value), append(valids, nr.Valid)
+		cols, valids = append(cols, nr.value), append(valids, nr.Valid)
 	}
 	w, err := ParityWeights(nil, cols, valids)
 	if err != nil {
@@ -66,12 +66,12 @@ func scoreGender(res *Result, p *Panel) error {
 	// WIS is computed from every gender indicator (leaves), so it is a scored
 	// node, not one with no data.
 	wis := &NodeResult{Node: &Node{Code: "WIS", Name: "Women's Inclusion Score", Level: root.Node.Level, leaves: root.Node.leaves},
-		Value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: 0}
+		value: res.mem.f64.take(n), Valid: res.mem.bools.take(n), Weight: 0}
 	for u := 0; u < n; u++ {
 		var fsum float64
 		fn := 0
 		for k, nr := range leaves {
-			x[k], v[k] = nr.Value[u], nr.Valid[u]
+			x[k], v[k] = nr.value[u], nr.Valid[u]
 			if nr.GValid[u] {
 				fsum += nr.Gender[u].Female / 100
 				fn++
@@ -81,16 +81,16 @@ func scoreGender(res *Result, p *Panel) error {
 		if err != nil {
 			return fmt.Errorf("indicators: parity composite for %s: %w", res.Units[u], err)
 		}
-		root.Value[u], root.Valid[u] = val, ok
+		root.value[u], root.Valid[u] = val, ok
 		if ok && fn > 0 {
-			wis.Value[u], wis.Valid[u] = (fsum/float64(fn)+val)/2, true
+			wis.value[u], wis.Valid[u] = (fsum/float64(fn)+val)/2, true
 		}
 	}
 	if err := finish(res); err != nil {
 		return err
 	}
 	// WIS has its own rank and the coverage of the composite; no tier.
-	if wis.Rank, err = Rank(nil, wis.Value, wis.Valid); err != nil {
+	if wis.Rank, err = Rank(nil, wis.value, wis.Valid); err != nil {
 		return fmt.Errorf("indicators: ranking WIS: %w", err)
 	}
 	wis.coverage = root.coverage

@@ -55,7 +55,7 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 		if wantErr == nil {
 			_, wantErr = norm.Apply(want, treated, valid, NormContext{Direction: int(dir)})
 		}
-		nr := &NodeResult{Raw: append([]float64(nil), raw...), RawValid: valid, Value: make([]float64, n), Valid: make([]bool, n)}
+		nr := &NodeResult{Raw: append([]float64(nil), raw...), RawValid: valid}
 		gotErr := normaliseUntreated(nr, norm, dir)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("%s: error %v, want %v", name, gotErr, wantErr)
@@ -67,10 +67,10 @@ func TestNormaliseUntreatedIsTheGeneralPath(t *testing.T) {
 			if cov := nr.Coverage(u); (cov == 1) != valid[u] || (cov != 0 && cov != 1) {
 				t.Fatalf("%s: unit %d: coverage %v, valid %v", name, u, cov, valid[u])
 			}
-			if math.Float64bits(nr.Value[u]) != math.Float64bits(want[u]) || nr.Valid[u] != valid[u] ||
+			if math.Float64bits(nr.Value(u)) != math.Float64bits(want[u]) || nr.Valid[u] != valid[u] ||
 				math.Float64bits(nr.Treated[u]) != math.Float64bits(treated[u]) {
 				t.Fatalf("%s: unit %d: value %v (valid %v, treated %v), want %v (%v, %v)",
-					name, u, nr.Value[u], nr.Valid[u], nr.Treated[u], want[u], valid[u], treated[u])
+					name, u, nr.Value(u), nr.Valid[u], nr.Treated[u], want[u], valid[u], treated[u])
 			}
 		}
 	}
@@ -112,11 +112,11 @@ func TestSelectionStatsAreTheCheckingPass(t *testing.T) {
 		norm := []Normaliser{{Method: NormMinMax, P1: 0, P2: 100}, {Method: NormNone}}[r.IntN(2)]
 		name := fmt.Sprintf("trial %d (%d units, year %d, window %d, %v, direction %v)", trial, n, year, window, norm, dir)
 
-		got := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
+		got := &NodeResult{}
 		st := newLeafStats(dir)
 		selectValuesStats(new(arena), got, p, key, year, window, &st)
 		gotErr := normaliseSeen(got, norm, &st)
-		want := &NodeResult{Value: make([]float64, n), Valid: make([]bool, n)}
+		want := &NodeResult{}
 		selectValues(new(arena), want, p, key, year, window)
 		wantErr := normaliseUntreated(want, norm, dir)
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
@@ -126,11 +126,11 @@ func TestSelectionStatsAreTheCheckingPass(t *testing.T) {
 			continue
 		}
 		for u := range n {
-			if math.Float64bits(got.Value[u]) != math.Float64bits(want.Value[u]) || got.Valid[u] != want.Valid[u] ||
+			if math.Float64bits(got.Value(u)) != math.Float64bits(want.Value(u)) || got.Valid[u] != want.Valid[u] ||
 				math.Float64bits(got.Raw[u]) != math.Float64bits(want.Raw[u]) || got.RawValid[u] != want.RawValid[u] ||
 				got.Year(u) != want.Year(u) {
 				t.Fatalf("%s: unit %d: value %v (valid %v, raw %v, year %d), want %v (%v, %v, %d)",
-					name, u, got.Value[u], got.Valid[u], got.Raw[u], got.Year(u), want.Value[u], want.Valid[u], want.Raw[u], want.Year(u))
+					name, u, got.Value(u), got.Valid[u], got.Raw[u], got.Year(u), want.Value(u), want.Valid[u], want.Raw[u], want.Year(u))
 			}
 		}
 	}

@@ -85,6 +85,8 @@ func aggregateTree(res *Result) error {
 	for _, node := range f.nodes {
 		most = max(most, len(node.Children))
 	}
+	n := len(res.Units)
+	scratch := res.mem.f64.take(f.mostLeafChildren() * n)
 	kids := make([]*NodeResult, 0, most)
 	weights := make([]float64, 0, most)
 	cols := make([][]float64, 0, most)
@@ -106,6 +108,17 @@ func aggregateTree(res *Result) error {
 		if len(kids) == 0 {
 			continue
 		}
+		// The children's columns; an indicator's Value computed into
+		// scratch when it is not stored.
+		cols, valids = cols[:0], valids[:0]
+		free := scratch
+		for _, kr := range kids {
+			col := kr.value
+			if col == nil {
+				col, free = kr.valueColumn(free[:n:n]), free[n:]
+			}
+			cols, valids = append(cols, col), append(valids, kr.Valid)
+		}
 		if cap(weights) < len(kids) {
 			weights = make([]float64, len(kids))
 		}
@@ -118,10 +131,6 @@ func aggregateTree(res *Result) error {
 			}
 		case "pca":
 			if len(kids) >= 2 {
-				cols, valids := make([][]float64, len(kids)), make([][]bool, len(kids))
-				for k, kr := range kids {
-					cols[k], valids[k] = kr.Value, kr.Valid
-				}
 				pca, err := PCAWeights(cols, valids)
 				if err != nil {
 					res.Notes = append(res.Notes, fmt.Sprintf("%s: PCA weights not computed (%v); equal weights used", node.Code, err))
@@ -150,16 +159,12 @@ func aggregateTree(res *Result) error {
 		if node.Aggregate != "" {
 			agg, _ = ParseAggregation(node.Aggregate)
 		}
-		cols, valids = cols[:0], valids[:0]
-		for _, kr := range kids {
-			cols, valids = append(cols, kr.Value), append(valids, kr.Valid)
-		}
-		// The columns are the children's own, of one length: what
-		// AggregateColumns checks holds; its children-present count is Parts.
-		nr.Parts, nr.PartsOf = res.mem.ints.take(len(nr.Value)), len(kids)
+		// The columns are of one length: what AggregateColumns checks
+		// holds; its children-present count is Parts.
+		nr.Parts, nr.PartsOf = res.mem.ints.take(n), len(kids)
 		err := agg.checkExponent("Aggregation.AggregateColumns")
 		if err == nil {
-			err = agg.aggregateColumns(nr.Value, nr.Valid, nr.Parts, cols, valids, weights, f.Methods.Coverage)
+			err = agg.aggregateColumns(nr.value, nr.Valid, nr.Parts, cols, valids, weights, f.Methods.Coverage)
 		}
 		if err != nil {
 			return fmt.Errorf("indicators: aggregating %s: %w", node.Code, err)
@@ -230,13 +235,22 @@ func coverage(res *Result) {
 func rankAndClassify(res *Result) error {
 	f := res.Framework
 	n := len(res.Units)
+	var scratch []float64
 	for _, nr := range res.Nodes {
 		if nr.Rank != nil {
 			continue
 		}
 		if !nr.Node.IsIndicator() || res.leafRanks {
+			values := nr.value
+			if values == nil {
+				// An indicator's Value computed (one column for all).
+				if scratch == nil {
+					scratch = res.mem.f64.take(n)
+				}
+				values = nr.valueColumn(scratch)
+			}
 			var err error
-			if nr.Rank, err = Rank(res.mem.ints.take(n), nr.Value, nr.Valid); err != nil {
+			if nr.Rank, err = Rank(res.mem.ints.take(n), values, nr.Valid); err != nil {
 				return fmt.Errorf("indicators: ranking %s: %w", nr.Node.Code, err)
 			}
 		}
@@ -252,9 +266,9 @@ func rankAndClassify(res *Result) error {
 			if !nr.Valid[u] {
 				continue
 			}
-			nr.Tier[u], _ = f.tiers.Classify(nr.Value[u])
+			nr.Tier[u], _ = f.tiers.Classify(nr.value[u])
 			if egdi {
-				nr.Class[u], _ = EGDIRatingClass(nr.Value[u])
+				nr.Class[u], _ = EGDIRatingClass(nr.value[u])
 			}
 		}
 	}

@@ -77,8 +77,8 @@ func TestScoreHandComputed(t *testing.T) {
 	for code, w := range want {
 		nr, _ := res.Node(code)
 		for u := range w {
-			if !nr.Valid[u] || math.Abs(nr.Value[u]-w[u]) > 1e-12 {
-				t.Errorf("%s[%s] = %v (valid %v), want %v", code, res.Units[u], nr.Value[u], nr.Valid[u], w[u])
+			if !nr.Valid[u] || math.Abs(nr.Value(u)-w[u]) > 1e-12 {
+				t.Errorf("%s[%s] = %v (valid %v), want %v", code, res.Units[u], nr.Value(u), nr.Valid[u], w[u])
 			}
 		}
 	}
@@ -103,7 +103,7 @@ func TestScoreCoverageThreshold(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Root().Valid[0] {
-		t.Errorf("Index[KEN] = %v, want missing: 1 of 2 pillars < 0.6", res.Root().Value[0])
+		t.Errorf("Index[KEN] = %v, want missing: 1 of 2 pillars < 0.6", res.Root().Value(0))
 	}
 	if !res.Root().Valid[1] {
 		t.Errorf("Index[UGA] missing, want present")
@@ -121,8 +121,8 @@ func TestScoreOverrides(t *testing.T) {
 	conn, _ := res.Node("Conn")
 	// minmax 1-10: Access KEN = 22/75*9 + 1 = 3.64; Price KEN = 5.7/8.9*9 + 1 = 6.764044943820225
 	// Conn = (3 * 3.64 + 6.764044943820225) / 4 = 4.4210112359550565
-	if math.Abs(conn.Value[0]-4.4210112359550565) > 1e-12 {
-		t.Errorf("Conn[KEN] = %v, want 4.4210112359550565", conn.Value[0])
+	if math.Abs(conn.Value(0)-4.4210112359550565) > 1e-12 {
+		t.Errorf("Conn[KEN] = %v, want 4.4210112359550565", conn.Value(0))
 	}
 	if _, err := Score(smallFramework(t, "minmax:0,100", 0), smallPanel(), Options{Year: 2023, Weights: map[string]float64{"Nope": 1}}); err == nil {
 		t.Error("weight for an unknown node: no error")
@@ -175,7 +175,7 @@ func TestLeafRanks(t *testing.T) {
 		if !slices.Contains(nr.Rank, 1) {
 			t.Errorf("%s: no unit ranked 1", nr.Node.Code)
 		}
-		if !slices.Equal(nr.Rank, full.Nodes[i].Rank) || !slices.Equal(nr.Value, full.Nodes[i].Value) {
+		if !slices.Equal(nr.Rank, full.Nodes[i].Rank) || !slices.Equal(nr.ValueColumn(), full.Nodes[i].ValueColumn()) {
 			t.Errorf("%s: ranks or values differ from the full run", nr.Node.Code)
 		}
 	}
@@ -272,7 +272,7 @@ func TestYearRowsSameScores(t *testing.T) {
 		}
 		for i, a := range plain.Nodes {
 			b := rows.Nodes[i]
-			if fmt.Sprint(a.Raw, a.YearColumn(), a.Value, a.Valid, a.Rank) != fmt.Sprint(b.Raw, b.YearColumn(), b.Value, b.Valid, b.Rank) {
+			if fmt.Sprint(a.Raw, a.YearColumn(), a.ValueColumn(), a.Valid, a.Rank) != fmt.Sprint(b.Raw, b.YearColumn(), b.ValueColumn(), b.Valid, b.Rank) {
 				t.Fatalf("trial %d, year %d, window %d, node %s: series and year rows differ", trial, year, f.YearWindow, a.Node.Code)
 			}
 		}
@@ -378,7 +378,7 @@ func TestScoreYears(t *testing.T) {
 		switch {
 		case err != nil:
 			got = append(got, "error: "+err.Error())
-		case fmt.Sprint(res.Root().Value, res.Root().Rank) != fmt.Sprint(want.Root().Value, want.Root().Rank):
+		case fmt.Sprint(res.Root().ValueColumn(), res.Root().Rank) != fmt.Sprint(want.Root().ValueColumn(), want.Root().Rank):
 			got = append(got, "differs from Score")
 		default:
 			got = append(got, fmt.Sprint(res.Year))

@@ -172,7 +172,7 @@ func UncertaintyContext(ctx context.Context, f *Framework, p *Panel, opt Uncerta
 			for i, nr := range res.Nodes {
 				if nr.Node.IsIndicator() {
 					v.index = append(v.index, i)
-					v.value, v.valid = append(v.value, nr.Value), append(v.valid, nr.Valid)
+					v.value, v.valid = append(v.value, nr.ValueColumn()), append(v.valid, nr.Valid)
 				}
 			}
 			variants[ni*len(imps)+ii] = v

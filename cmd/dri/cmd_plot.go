@@ -257,7 +257,7 @@ func rankingSpec(eng *engine.Engine, res *indicators.Result, c plotConfig) (plot
 		if !members[code] || !root.Valid[i] {
 			continue
 		}
-		s := scored{code: code, value: root.Value[i]}
+		s := scored{code: code, value: root.Value(i)}
 		if root.Tier != nil {
 			s.tier = root.Tier[i].Name
 		}

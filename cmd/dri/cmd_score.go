@@ -340,7 +340,7 @@ func scoreTable(res *indicators.Result, ref *pipeline.Reference, keep map[string
 		}
 		for _, n := range nodes {
 			if n.Valid[u] {
-				row = append(row, num(n.Value[u]))
+				row = append(row, num(n.Value(u)))
 			} else {
 				row = append(row, cell{null: true, isNum: true})
 			}
@@ -517,7 +517,7 @@ func coinrTable(res *indicators.Result, data *load.IData, meta *load.IMeta, rowO
 		}
 		for _, n := range nodes {
 			if n.Valid[u] {
-				row = append(row, num(n.Value[u]))
+				row = append(row, num(n.Value(u)))
 			} else {
 				row = append(row, missing)
 			}
@@ -781,7 +781,7 @@ func scoreCell(nr *indicators.NodeResult, u int) cell {
 	if !nr.Valid[u] {
 		return num(math.NaN())
 	}
-	return num(nr.Value[u])
+	return num(nr.Value(u))
 }
 
 // breakdownLabel is ", sex=F" and the like for the summary line ("" for

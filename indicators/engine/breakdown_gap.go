@@ -81,7 +81,7 @@ func (g *BreakdownGap) Figure(k, u int) GapFigure {
 	if !na.Valid[u] || !nb.Valid[u] {
 		return f
 	}
-	f.A, f.B, f.Valid = na.Value[u], nb.Value[u], true
+	f.A, f.B, f.Valid = na.Value(u), nb.Value(u), true
 	f.Gap = f.B - f.A
 	f.Parity = f.A / f.B // ±Inf or NaN when B is 0: no parity
 	if na.Parts != nil && nb.Parts != nil && (na.Parts[u] != nb.Parts[u] || na.PartsOf != nb.PartsOf) {

@@ -194,7 +194,7 @@ func withholdTotalsOnly(res *indicators.Result, held map[string]string) error {
 			}
 		}
 		if nr.Rank != nil {
-			if _, err := indicators.Rank(nr.Rank, nr.Value, nr.Valid); err != nil {
+			if _, err := indicators.Rank(nr.Rank, nr.ValueColumn(), nr.Valid); err != nil {
 				return fmt.Errorf("engine: ranking %s: %w", nr.Node.Code, err)
 			}
 		}

@@ -33,7 +33,7 @@ func TestScoreBreakdownKeysDiffer(t *testing.T) {
 		if !res.Root().Valid[u] {
 			t.Fatalf("sex=%s: KEN has no connectivity score in %d", sex, year)
 		}
-		roots[i] = res.Root().Value[u]
+		roots[i] = res.Root().Value(u)
 		use, _ := res.Node("UC.use")
 		uses[i] = use.Raw[u]
 		if got := use.Node.Key().Sex; got != sex {
@@ -86,9 +86,9 @@ func TestScoreBreakdownSharesTheScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	use, _ := res.Node("UC.use")
-	for u := range use.Value {
-		if use.Valid[u] && math.Abs(use.Value[u]-use.Raw[u]) > 1e-9 {
-			t.Fatalf("%s: normalised %v, want the raw %v on the 0-100 goalposts", res.Units[u], use.Value[u], use.Raw[u])
+	for u := range use.ValueColumn() {
+		if use.Valid[u] && math.Abs(use.Value(u)-use.Raw[u]) > 1e-9 {
+			t.Fatalf("%s: normalised %v, want the raw %v on the 0-100 goalposts", res.Units[u], use.Value(u), use.Raw[u])
 		}
 	}
 	// minmax on the framework's scale: the goalposts are the total's
@@ -106,13 +106,13 @@ func TestScoreBreakdownSharesTheScale(t *testing.T) {
 	tu, _ := tot.Node("UC.use")
 	fu, _ := fem.Node("UC.use")
 	lo, hi, _ := presentRange(tu.Raw, tu.RawValid)
-	for u := range fu.Value {
+	for u := range fu.ValueColumn() {
 		if !fu.Valid[u] {
 			continue
 		}
 		want := math.Max(0, math.Min(100, (fu.Raw[u]-lo)/(hi-lo)*100)) // hand formula: goalposts at the total's min and max
-		if math.Abs(fu.Value[u]-want) > 1e-9 {
-			t.Fatalf("%s: minmax for women %v, want %v (total's range %v-%v)", fem.Units[u], fu.Value[u], want, lo, hi)
+		if math.Abs(fu.Value(u)-want) > 1e-9 {
+			t.Fatalf("%s: minmax for women %v, want %v (total's range %v-%v)", fem.Units[u], fu.Value(u), want, lo, hi)
 		}
 	}
 	if fem.Normalisation.String() != "minmax:0,100" {
@@ -216,7 +216,7 @@ func TestScoreBreakdownConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			got[i] = res.Root().Value[u]
+			got[i] = res.Root().Value(u)
 		})
 	}
 	wg.Wait()

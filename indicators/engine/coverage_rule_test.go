@@ -60,6 +60,6 @@ func TestCompassCoverageRuleAsWritten(t *testing.T) {
 	}
 	sroot := sres.Root()
 	if sroot.Valid[ago] {
-		t.Errorf("AGO 2024 with coverage 0.61: overall %v, want unscored (3 of 5 = 0.6 < 0.61)", sroot.Value[ago])
+		t.Errorf("AGO 2024 with coverage 0.61: overall %v, want unscored (3 of 5 = 0.6 < 0.61)", sroot.Value(ago))
 	}
 }

@@ -68,7 +68,7 @@ func TestEGDIReproducesPublished(t *testing.T) {
 				continue
 			}
 			n++
-			worst = math.Max(worst, math.Abs(root.Value[u]-pub.Raw[u]))
+			worst = math.Max(worst, math.Abs(root.Value(u)-pub.Raw[u]))
 		}
 		if n != 193 || worst > 0.0001 {
 			t.Errorf("EGDI %d: %d units compared, max |computed - published| = %.6f, want 193 within 0.0001", year, n, worst)
@@ -80,7 +80,7 @@ func TestEGDIReproducesPublished(t *testing.T) {
 		var sum float64
 		for u := range res.Units {
 			counts[root.Tier[u].Name]++
-			sum += root.Value[u]
+			sum += root.Value(u)
 		}
 		if counts["Very High"] != 76 || counts["High"] != 62 || counts["Middle"] != 44 || counts["Low"] != 11 {
 			t.Errorf("EGDI 2024 groups = %v, want Very High 76, High 62, Middle 44, Low 11", counts)
@@ -155,8 +155,8 @@ func TestCompareKenya(t *testing.T) {
 		if c.Code != "DRI" {
 			t.Fatalf("first comparisons are %s, want the index", c.Code)
 		}
-		if c.Value != root.Value[ki] || !c.HasCmp {
-			t.Errorf("%s: value %v, want %v", c.Group, c.Value, root.Value[ki])
+		if c.Value != root.Value(ki) || !c.HasCmp {
+			t.Errorf("%s: value %v, want %v", c.Group, c.Value, root.Value(ki))
 		}
 		// The group value is the plain mean of the members' index.
 		var sum float64
@@ -164,7 +164,7 @@ func TestCompareKenya(t *testing.T) {
 		for _, m := range map[string]*pipeline.Group{"LDC": ldc, "WLD": wld}[c.Group].Members {
 			i, _ := e.UnitIndex(m)
 			if root.Valid[i] {
-				sum += root.Value[i]
+				sum += root.Value(i)
 				n++
 			}
 		}
@@ -236,10 +236,10 @@ func TestScoreYearsReusesMemory(t *testing.T) {
 				t.Fatalf("%s: %v", id, err)
 			}
 			y := got.Year
-			if was != nil && was != &got.Root().Value[0] {
+			if was != nil && was != &got.Root().ValueColumn()[0] {
 				t.Errorf("%s %d: the previous result's memory was not reused", id, y)
 			}
-			was = &got.Root().Value[0]
+			was = &got.Root().ValueColumn()[0]
 			want, err := e.ScoreOnce(id, y, indicators.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -256,7 +256,7 @@ func dump(r *indicators.Result) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, r.Year, r.Units)
 	for _, n := range r.Nodes {
-		fmt.Fprintln(&b, n.Node.Code, n.Value, n.Valid, n.Rank, n.Tier, n.Class, n.CoverageColumn(), n.Raw, n.RawValid,
+		fmt.Fprintln(&b, n.Node.Code, n.ValueColumn(), n.Valid, n.Rank, n.Tier, n.Class, n.CoverageColumn(), n.Raw, n.RawValid,
 			n.YearColumn(), n.Imputed, n.Treated, n.Gender, n.GValid, n.Excluded)
 	}
 	fmt.Fprintln(&b, r.Notes)
@@ -358,7 +358,7 @@ func TestPanelFromStore(t *testing.T) {
 			}
 			for i, an := range a.Nodes {
 				bn := b.Nodes[i]
-				if fmt.Sprint(an.Raw, an.YearColumn(), an.Value, an.Valid, an.Rank) != fmt.Sprint(bn.Raw, bn.YearColumn(), bn.Value, bn.Valid, bn.Rank) {
+				if fmt.Sprint(an.Raw, an.YearColumn(), an.ValueColumn(), an.Valid, an.Rank) != fmt.Sprint(bn.Raw, bn.YearColumn(), bn.ValueColumn(), bn.Valid, bn.Rank) {
 					t.Fatalf("%s %d, node %s: the store's panel and the hand-built one differ", id, y, an.Node.Code)
 				}
 			}
@@ -650,9 +650,9 @@ func TestScoresRecordAllocator(t *testing.T) {
 	for u := range res.Units {
 		for k, nr := range scored {
 			row := u*len(scored) + k
-			if values.IsValid(row) != nr.Valid[u] || nr.Valid[u] && values.Value(row) != nr.Value[u] {
+			if values.IsValid(row) != nr.Valid[u] || nr.Valid[u] && values.Value(row) != nr.Value(u) {
 				t.Fatalf("row %d (%s %s): value %v (valid %v), want %v (valid %v)", row, res.Units[u], nr.Node.Code,
-					values.Value(row), values.IsValid(row), nr.Value[u], nr.Valid[u])
+					values.Value(row), values.IsValid(row), nr.Value(u), nr.Valid[u])
 			}
 		}
 	}

@@ -111,7 +111,7 @@ func (e *Engine) ScoresRecord(mem memory.Allocator, ids []string, year int) (arr
 					b.Field(9).AppendNull()
 				}
 				if nr.Valid[u] {
-					f64(10, nr.Value[u])
+					f64(10, nr.Value(u))
 				} else {
 					b.Field(10).AppendNull()
 				}

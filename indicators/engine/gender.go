@@ -42,14 +42,14 @@ func (e *Engine) Gaps(res *indicators.Result) []GapRow {
 				GPS: g.GPS, Class: nr.Tier[u].Name, PointGap: g.PointGap, RelativeGap: g.RelativeGap, Weight: nr.Weight})
 		}
 		if root.Valid[u] {
-			row := GapRow{Unit: unit, Indicator: "composite", Female: nan, Male: nan, GPS: root.Value[u], PointGap: nan, RelativeGap: nan, Weight: nan}
+			row := GapRow{Unit: unit, Indicator: "composite", Female: nan, Male: nan, GPS: root.Value(u), PointGap: nan, RelativeGap: nan, Weight: nan}
 			if root.Tier != nil {
 				row.Class = root.Tier[u].Name
 			}
 			out = append(out, row)
 		}
 		if wis != nil && wis.Valid[u] {
-			out = append(out, GapRow{Unit: unit, Indicator: "wis", Female: nan, Male: nan, GPS: wis.Value[u], PointGap: nan, RelativeGap: nan, Weight: nan})
+			out = append(out, GapRow{Unit: unit, Indicator: "wis", Female: nan, Male: nan, GPS: wis.Value(u), PointGap: nan, RelativeGap: nan, Weight: nan})
 		}
 	}
 	return out

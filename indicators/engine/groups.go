@@ -34,7 +34,7 @@ func (e *Engine) GroupNodes(res *indicators.Result, g *pipeline.Group, opt Group
 		if nr.Node.IsIndicator() {
 			years = nr.YearColumn()
 		}
-		out[k] = e.GroupOf(g, nr.Value, nr.Valid, years, res.Year, opt)
+		out[k] = e.GroupOf(g, nr.ValueColumn(), nr.Valid, years, res.Year, opt)
 	}
 	return out
 }
@@ -89,12 +89,12 @@ func (e *Engine) Compare(res *indicators.Result, unit string, groups []*pipeline
 			a := figures[j][k]
 			c := NodeComparison{Code: nr.Node.Code, Name: nr.Node.Name, Level: nr.Node.Level, Group: g.Code, Value: math.NaN(), Agg: a}
 			if nr.Valid[ui] {
-				c.Value = nr.Value[ui]
+				c.Value = nr.Value(ui)
 				idx, _ := e.groupMembers(g, res.Year, opt.withDefaults().Membership)
 				x, v := make([]float64, len(idx)), make([]bool, len(idx))
 				member := -1
 				for m, i := range idx {
-					x[m], v[m] = nr.Value[i], nr.Valid[i]
+					x[m], v[m] = nr.Value(i), nr.Valid[i]
 					if i == ui {
 						member = m
 					}

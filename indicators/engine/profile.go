@@ -189,7 +189,7 @@ func (e *Engine) Profile(unit, framework string, year int) (*Profile, error) {
 		root := ry.Root()
 		tp := TrendPoint{Year: y, Value: math.NaN()}
 		if root.Valid[ui] {
-			tp.Scored, tp.Value, tp.Rank, tp.RestsOn = true, root.Value[ui], root.Rank[ui], RestsOn(root, ui)
+			tp.Scored, tp.Value, tp.Rank, tp.RestsOn = true, root.Value(ui), root.Rank[ui], RestsOn(root, ui)
 			if root.Tier != nil {
 				tp.Tier = root.Tier[ui].Name
 			}
@@ -227,7 +227,7 @@ func (e *Engine) profileNode(nr *indicators.NodeResult, ui int, unit string, pub
 	nan := math.NaN()
 	p := ProfileNode{NodeResult: nr, Value: nan, Coverage: nr.Coverage(ui), Raw: nan, Female: nan, Male: nan, GPS: nan}
 	if nr.Valid[ui] {
-		p.Scored, p.Value, p.Rank = true, nr.Value[ui], nr.Rank[ui]
+		p.Scored, p.Value, p.Rank = true, nr.Value(ui), nr.Rank[ui]
 		p.RestsOn = RestsOn(nr, ui)
 		p.Partial = nr.Parts != nil && nr.Parts[ui] < nr.PartsOf
 	}

@@ -76,8 +76,8 @@ func TestWithinRanksRegionsAmongThemselves(t *testing.T) {
 	// kz/data_indicator_17-8-1.csv 2023: Abai 89.4 (line 276), the lowest
 	// Ulytau 89.0 (line 278), the highest Karaganda 97.6 (line 265):
 	// hand-computed (89.4 - 89.0) / (97.6 - 89.0) * 100 = 4.651162790697...
-	if want := (89.4 - 89.0) / (97.6 - 89.0) * 100; net.Node.Code != "NET" || math.Abs(net.Value[at]-want) > 1e-9 {
-		t.Errorf("NET of KZ-10 = %v, want %v", net.Value[at], want)
+	if want := (89.4 - 89.0) / (97.6 - 89.0) * 100; net.Node.Code != "NET" || math.Abs(net.Value(at)-want) > 1e-9 {
+		t.Errorf("NET of KZ-10 = %v, want %v", net.Value(at), want)
 	}
 	ranks := slices.Clone(res.Root().Rank)
 	slices.Sort(ranks)

@@ -83,12 +83,12 @@ func TestUptakeHandComputed(t *testing.T) {
 			nr, _ := res.Node(code)
 			if math.IsNaN(w) {
 				if nr.Valid[u] {
-					t.Errorf("%s %d sex=%s: %s = %v, want no value", c.unit, c.year, c.sex, code, nr.Value[u])
+					t.Errorf("%s %d sex=%s: %s = %v, want no value", c.unit, c.year, c.sex, code, nr.Value(u))
 				}
 				continue
 			}
-			if !nr.Valid[u] || math.Abs(nr.Value[u]-w) > 1e-9 {
-				t.Errorf("%s %d sex=%s: %s = %v (valid %v), want %v", c.unit, c.year, c.sex, code, nr.Value[u], nr.Valid[u], w)
+			if !nr.Valid[u] || math.Abs(nr.Value(u)-w) > 1e-9 {
+				t.Errorf("%s %d sex=%s: %s = %v (valid %v), want %v", c.unit, c.year, c.sex, code, nr.Value(u), nr.Valid[u], w)
 			}
 		}
 		if len(res.Held) != 0 {

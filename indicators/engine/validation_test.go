@@ -105,8 +105,8 @@ func agree(e *Engine, res *indicators.Result, code, published string, keep func(
 		if !node.Valid[u] || !pubOK[u] || (keep != nil && !keep(u)) {
 			continue
 		}
-		dri, ref = append(dri, node.Value[u]), append(ref, pub[u])
-		if compassStage(node.Value[u]) == compassStage(pub[u]) {
+		dri, ref = append(dri, node.Value(u)), append(ref, pub[u])
+		if compassStage(node.Value(u)) == compassStage(pub[u]) {
 			same++
 		}
 	}
@@ -276,15 +276,15 @@ func TestValidationCompassWorst(t *testing.T) {
 				continue
 			}
 			have = append(have, p)
-			if pubOK[p][u] && math.Abs(n.Value[u]-pub[p][u]) > math.Abs(worstGap) {
-				worst, worstGap = p, n.Value[u]-pub[p][u]
+			if pubOK[p][u] && math.Abs(n.Value(u)-pub[p][u]) > math.Abs(worstGap) {
+				worst, worstGap = p, n.Value(u)-pub[p][u]
 			}
 		}
 		reason := fmt.Sprintf("%d pillars (none for %s); coverage %.0f %%", len(have), strings.Join(missing, ", "), 100*root.Coverage(u))
 		if worst != "" {
 			reason += fmt.Sprintf("; largest pillar gap %s %+.2f", worst, worstGap)
 		}
-		rows = append(rows, row{res.Units[u], root.Value[u], overall[u], root.Value[u] - overall[u], reason})
+		rows = append(rows, row{res.Units[u], root.Value(u), overall[u], root.Value(u) - overall[u], reason})
 	}
 	slices.SortStableFunc(rows, func(a, b row) int {
 		if c := -cmpFloat(math.Abs(a.gap), math.Abs(b.gap)); c != 0 {
@@ -362,14 +362,14 @@ func TestValidationEGDI(t *testing.T) {
 		// the Survey did not assess would shift every rank below it.
 		ranked, equal, worst := 0, 0, 0.0
 		for _, u := range compared {
-			worst = math.Max(worst, math.Abs(root.Value[u]-pub.Raw[u]))
+			worst = math.Max(worst, math.Abs(root.Value(u)-pub.Raw[u]))
 			if !rank.RawValid[u] || rank.Year(u) != year {
 				continue
 			}
 			ranked++
 			r := 1
 			for _, v := range compared {
-				if root.Value[v] > root.Value[u] {
+				if root.Value(v) > root.Value(u) {
 					r++
 				}
 			}
