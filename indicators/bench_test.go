@@ -110,8 +110,7 @@ func syntheticFramework(nUnits, nInd int, branching []int) (*Framework, *Panel) 
 		id := fmt.Sprintf("i%03d", i)
 		leaves[i] = &Node{Code: "L" + id, Indicator: id}
 		p.Info[id] = IndicatorInfo{Polarity: 1 - 2*(i%5/4)}
-		// Each unit's series carved from one block per indicator, as
-		// DRI's iData reader builds them (engine.ReadCOINr): two
+		// Each unit's series carved from one block per indicator: two
 		// allocations per indicator, not two per unit.
 		s := make([]Series, nUnits)
 		years, values := make([]int, nUnits), make([]float64, nUnits)
@@ -207,9 +206,10 @@ func storePanel(p *Panel) *Panel {
 // indicators, 4 levels: 7 pillars of 7 and 2 sub-indices here, ASEM has 8
 // pillars of 3-9), a Compass-like 193 x 20 (5 pillars of 4; the Compass has
 // 6 of 2-5), 200 x 50, 200 x 300 and 5,000 x 300 (levels 10, 5, 3). The
-// panel is either per-unit series (as dri score --imeta --idata reads
-// them) or, for the "-store" cases, read through NewPanel as the engine
-// (dri serve, the dashboard, what-if) reads its store: year rows. The
+// panel is either per-unit series (a Panel built by hand, as a library
+// caller may) or, for the "-store" cases, read through NewPanel as DRI
+// reads every panel it scores (dri serve, the dashboard, what-if, and dri
+// score --imeta --idata since issue 19's ninth round): year rows. The
 // "-recycle" cases score in a ScoreYears loop, each build in the memory of
 // the one before, as dri score --year all and the uncertainty runs do.
 func BenchmarkScore(b *testing.B) {

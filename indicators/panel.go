@@ -1,8 +1,10 @@
 package indicators
 
 import (
+	"maps"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/dri-engine/dri/pipeline/dims"
@@ -94,6 +96,77 @@ func NewPanel(units []string, info map[string]IndicatorInfo, groups map[string][
 		}
 	}
 	return &Panel{Units: units, Info: info, Groups: groups, Series: map[SeriesKey][]Series{}, store: l}
+}
+
+// Subset returns the panel of the units for which keep is true, in p's
+// order, with all their observations (every year): dri score --imeta
+// scores each Time of an iData over the units with a row for it, as
+// COINr builds one coin per Time. A panel from NewPanel reads its store
+// again through the subset's positions, laying out the keys it has read.
+// When keep holds for every unit, Subset returns p itself.
+func (p *Panel) Subset(keep func(unit string) bool) *Panel {
+	var idx []int
+	for i, u := range p.Units {
+		if keep(u) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == len(p.Units) {
+		return p
+	}
+	units := make([]string, len(idx))
+	for j, i := range idx {
+		units[j] = p.Units[i]
+	}
+	groups := map[string][]string{}
+	for g, labels := range p.Groups {
+		groups[g] = pick(labels, idx)
+	}
+	if p.store == nil {
+		q := &Panel{Units: units, Info: p.Info, Groups: groups, Series: map[SeriesKey][]Series{}}
+		for k, s := range p.Series {
+			q.Series[k] = pick(s, idx)
+		}
+		return q
+	}
+	to := make([]int, len(p.Units))
+	for i := range to {
+		to[i] = -1
+	}
+	for j, i := range idx {
+		to[i] = j
+	}
+	l := p.store
+	l.mu.Lock()
+	keys := slices.Concat(slices.Collect(maps.Keys(l.byYear)), slices.Collect(maps.Keys(l.series)))
+	l.mu.Unlock()
+	return NewPanel(units, p.Info, groups, unitSubset{obs: l.obs, to: to}, keys)
+}
+
+// pick returns the elements of s at idx.
+func pick[T any](s []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for j, i := range idx {
+		out[j] = s[i]
+	}
+	return out
+}
+
+// unitSubset serves a store's observations of some of its units, at their
+// positions in a subset (to[u] is unit u's, -1 for a unit left out).
+type unitSubset struct {
+	obs Observations
+	to  []int
+}
+
+func (s unitSubset) Years(indicator string) []int { return s.obs.Years(indicator) }
+
+func (s unitSubset) Each(k SeriesKey, fn func(u int, years []int16, values []float64)) {
+	s.obs.Each(k, func(u int, years []int16, values []float64) {
+		if j := s.to[u]; j >= 0 {
+			fn(j, years, values)
+		}
+	})
 }
 
 // SeriesOf returns each unit's observations of a key (len(Units) entries;

@@ -217,3 +217,46 @@ func TestYearAndCoverageFromThePanel(t *testing.T) {
 		}
 	}
 }
+
+// An indicator's Value read one unit at a time (Value(u): the leaf scale's
+// at) and as a column (ValueColumn, and aggregateTree's scratch: fill) are
+// the same bits, and the column is what the general path (Treat with
+// "none", then Normaliser.Apply) stores: min-max onto random ranges and no
+// normalisation, both directions, gaps, ±0, ties and wide magnitudes.
+func TestLeafValueOneWayOrColumn(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 3))
+	for trial := range 500 {
+		n := 1 + r.IntN(60)
+		raw, valid := make([]float64, n), make([]bool, n)
+		for u := range raw {
+			if valid[u] = r.IntN(5) > 0; valid[u] {
+				raw[u] = r.NormFloat64() * math.Pow(10, float64(r.IntN(12)-6))
+				if r.IntN(10) == 0 {
+					raw[u] = []float64{0, math.Copysign(0, -1), 1}[r.IntN(3)]
+				}
+			}
+		}
+		lo := r.NormFloat64() * 10
+		norm := []Normaliser{{Method: NormMinMax, P1: lo, P2: lo + 1 + r.Float64()*100}, {Method: NormNone}}[r.IntN(2)]
+		dir := float64(1 - 2*r.IntN(2))
+		want := make([]float64, n)
+		treated, _, err := Treat(make([]float64, n), raw, valid, Treatment{Method: TreatNone})
+		if err == nil {
+			_, err = norm.Apply(want, treated, valid, NormContext{Direction: int(dir)})
+		}
+		nr := &NodeResult{Raw: raw, RawValid: valid}
+		if gotErr := normaliseUntreated(nr, norm, dir); fmt.Sprint(gotErr) != fmt.Sprint(err) {
+			t.Fatalf("trial %d: error %v, want %v", trial, gotErr, err)
+		}
+		if err != nil {
+			continue
+		}
+		column, scratch := nr.ValueColumn(), nr.valueColumn(make([]float64, n))
+		for u := range n {
+			if b := math.Float64bits(want[u]); math.Float64bits(nr.Value(u)) != b || math.Float64bits(column[u]) != b || math.Float64bits(scratch[u]) != b {
+				t.Fatalf("trial %d (%v, direction %v), unit %d: Value %v, column %v, scratch %v, want %v",
+					trial, norm, dir, u, nr.Value(u), column[u], scratch[u], want[u])
+			}
+		}
+	}
+}

@@ -364,6 +364,75 @@ func TestScoringLeavesTheRowsAlone(t *testing.T) {
 	}
 }
 
+// Subset keeps the units asked for, in the panel's order, with every year
+// of their series, in both panel forms, which then score alike; keeping
+// every unit is the panel itself (dri score --imeta scores a file with one
+// Time on its panel, not a copy: issue 19 item 4).
+func TestSubset(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	f, p := syntheticFramework(30, 8, []int{4})
+	f.YearWindow = 1
+	for k, series := range p.Series {
+		for u := range series {
+			series[u] = randomSeries(r, 2018, 2021, func() float64 { return r.ExpFloat64() }, 20)
+		}
+		p.Series[k] = series
+	}
+	p.Groups = map[string][]string{"g": slices.Clone(p.Units)}
+	stored := NewPanel(p.Units, p.Info, p.Groups, seriesObservations(p.Series), slices.Collect(maps.Keys(p.Series)))
+	all := func(string) bool { return true }
+	if p.Subset(all) != p || stored.Subset(all) != stored {
+		t.Error("a subset of every unit is a copy, want the panel itself")
+	}
+	keep := func(u string) bool { return u[len(u)-1]%3 != 0 }
+	var want []string
+	for _, u := range p.Units {
+		if keep(u) {
+			want = append(want, u)
+		}
+	}
+	imp := Imputation{Method: ImputationLatest, Years: 3}
+	var scores []string
+	for _, q := range []*Panel{p.Subset(keep), stored.Subset(keep)} {
+		if !slices.Equal(q.Units, want) || !slices.Equal(q.Groups["g"], want) {
+			t.Fatalf("subset units %v, groups %v, want %v", q.Units, q.Groups["g"], want)
+		}
+		res, err := Score(f, q, Options{Year: 2021, Imputation: &imp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, nr := range res.Nodes {
+			fmt.Fprintln(&b, nr.Node.Code, nr.Raw, nr.YearColumn(), nr.ValueColumn(), nr.Valid, nr.Rank)
+		}
+		scores = append(scores, b.String())
+	}
+	if scores[0] != scores[1] {
+		t.Errorf("subsets of the two panel forms score differently:\n%s\n%s", scores[0], scores[1])
+	}
+	// The subset's series are the units' own, every year of them.
+	key := KeyOf("i000", dims.TotalBreakdown)
+	for j, u := range want {
+		var i int
+		fmt.Sscanf(u, "U%05d", &i)
+		if got, w := stored.Subset(keep).SeriesOf(key)[j], p.Series[key][i]; fmt.Sprint(got.Years) != fmt.Sprint(sortedYears(w)) {
+			t.Fatalf("unit %s: subset's years %v, the panel's %v", u, got.Years, w.Years)
+		}
+	}
+}
+
+// sortedYears is the years of s with a value, ascending.
+func sortedYears(s Series) []int {
+	var ys []int
+	for i, y := range s.Years {
+		if !math.IsNaN(s.Values[i]) {
+			ys = append(ys, y)
+		}
+	}
+	slices.Sort(ys)
+	return ys
+}
+
 // ScoreYears yields one (result, error) per year in order, goes on after a
 // year that fails (year 0: Score's "no year" error), scores each year as
 // Score does, and stops pulling years when the loop breaks.

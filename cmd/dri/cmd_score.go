@@ -448,7 +448,7 @@ func scoreCOINr(e *env, imetaPath, idataPath string, maxLine, year int, opt indi
 	for _, y := range years {
 		// Each year is scored over the units with a row for it, as COINr
 		// builds one coin per Time.
-		sub := subPanel(panel, present[y])
+		sub := panel.Subset(func(u string) bool { return present[y][u] })
 		o := opt
 		o.Year = y
 		res, err := indicators.Score(f, sub, o)
@@ -530,40 +530,6 @@ func coinrTable(res *indicators.Result, data *load.IData, meta *load.IMeta, rowO
 		t.add(row...)
 	}
 	return t
-}
-
-// subPanel keeps the units in keep, in panel order; when keep has every
-// unit (a file with one Time, or every unit in every Time) it is the panel
-// itself, not a copy.
-func subPanel(p *indicators.Panel, keep map[string]bool) *indicators.Panel {
-	var idx []int
-	for i, u := range p.Units {
-		if keep[u] {
-			idx = append(idx, i)
-		}
-	}
-	if len(idx) == len(p.Units) {
-		return p
-	}
-	q := &indicators.Panel{Info: p.Info, Series: map[indicators.SeriesKey][]indicators.Series{}, Groups: map[string][]string{}}
-	for _, i := range idx {
-		q.Units = append(q.Units, p.Units[i])
-	}
-	for k, s := range p.Series {
-		ns := make([]indicators.Series, len(idx))
-		for j, i := range idx {
-			ns[j] = s[i]
-		}
-		q.Series[k] = ns
-	}
-	for g, labels := range p.Groups {
-		nl := make([]string, len(idx))
-		for j, i := range idx {
-			nl[j] = labels[i]
-		}
-		q.Groups[g] = nl
-	}
-	return q
 }
 
 // reportProblems prints a file's located problems and returns errProblems.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +36,23 @@ func TestCOINrResults(t *testing.T) {
 		if !slices.Equal(got[key], w) {
 			t.Errorf("%s: name, Region, Rank %q, want %q", key, got[key], w)
 		}
+	}
+}
+
+// TestCOINrTimeOutOfRange: a Time that is no year DRI can hold (its
+// store's years are 16-bit) is refused with the file and line, not
+// wrapped round into another year.
+func TestCOINrTimeOutOfRange(t *testing.T) {
+	data, err := os.ReadFile("../../pipeline/testdata/wide/idata.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idata := filepath.Join(t.TempDir(), "idata.csv")
+	if err := os.WriteFile(idata, []byte(strings.Replace(string(data), "KEN,Kenya,2023,", "KEN,Kenya,40000,", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := dri(t, "score", "--imeta", "../../pipeline/testdata/wide/imeta.csv", "--idata", idata, "--format", "csv")
+	if want := idata + " line 3: Time 40000 is not a year DRI can score"; code != exitProblems || out != "" || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d naming %q", code, out, stderr, exitProblems, want)
 	}
 }

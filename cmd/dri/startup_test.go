@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dri-engine/dri/indicators"
 )
 
 // writeCOINrPair writes a COINr iMeta/iData pair of the shape issue 19
@@ -92,21 +91,6 @@ func TestScoreIMetaLoadsNoData(t *testing.T) {
 	}
 	if n := pipelineLoads.Load() - before; n != 1 {
 		t.Errorf("dri score --framework ran the pipeline %d times, want 1", n)
-	}
-}
-
-// TestSubPanelKeepsAllIsThePanel: scoring a COINr file with one Time (or
-// every unit in a Time) uses the panel as it is, not a copy of its 300
-// series (issue 19 item 4: the copy was 7 % of the command).
-func TestSubPanelKeepsAllIsThePanel(t *testing.T) {
-	p := &indicators.Panel{Units: []string{"A", "B"}, Series: map[indicators.SeriesKey][]indicators.Series{
-		{Indicator: "x"}: {{Years: []int{1}, Values: []float64{1}}, {Years: []int{1}, Values: []float64{2}}}}}
-	if q := subPanel(p, map[string]bool{"A": true, "B": true}); q != p {
-		t.Errorf("subPanel with every unit: a copy, want the panel itself")
-	}
-	q := subPanel(p, map[string]bool{"B": true})
-	if q == p || len(q.Units) != 1 || q.Units[0] != "B" || q.Series[indicators.SeriesKey{Indicator: "x"}][0].Values[0] != 2 {
-		t.Errorf("subPanel keeping B: %+v", q)
 	}
 }
 

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"math"
+	"slices"
 
 	"github.com/dri-engine/dri/indicators"
 	"github.com/dri-engine/dri/pipeline/dims"
@@ -66,66 +68,136 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 			units = append(units, u)
 		}
 	}
-	p := &indicators.Panel{Units: units, Info: map[string]indicators.IndicatorInfo{}, Series: map[indicators.SeriesKey][]indicators.Series{},
-		Groups: map[string][]string{}}
 	// Each row's unit position and year, resolved once for all columns
 	// (issue 19 item 4: per-cell map look-ups were an eighth of the command).
 	rowUnit := make([]int, len(data.Units))
-	rowYear := make([]int, len(data.Units))
+	rowYear := make([]int16, len(data.Units))
 	yearsSeen := map[int]bool{}
 	for i, u := range data.Units {
 		rowUnit[i] = index[u]
-		rowYear[i] = year
+		y := year
 		if data.Times != nil {
-			rowYear[i] = data.Times[i]
+			y = data.Times[i]
 		}
-		yearsSeen[rowYear[i]] = true
+		if y < math.MinInt16 || y > math.MaxInt16 {
+			return nil, nil, nil, fmt.Errorf("engine: %s line %d: Time %d is not a year DRI can score (%d to %d)",
+				data.File, data.Lines[i], y, math.MinInt16, math.MaxInt16)
+		}
+		rowYear[i] = int16(y)
+		yearsSeen[y] = true
 	}
-	count := make([]int, len(units))
+	// The years of the file, and each row's among them.
+	years := slices.Sorted(maps.Keys(yearsSeen))
+	rowYearAt := make([]int, len(data.Units))
+	for i, y := range rowYear {
+		rowYearAt[i], _ = slices.BinarySearch(years, int(y))
+	}
+	obs := &idataColumns{years: map[string][]int{}, cols: map[string]*idataColumn{}}
+	info := map[string]indicators.IndicatorInfo{}
+	var keys []indicators.SeriesKey
+	has := make([]bool, len(years))
 	for _, code := range meta.Indicators() {
 		row, _ := meta.Row(code)
-		p.Info[code] = indicators.IndicatorInfo{Polarity: row.Direction}
-		series := make([]indicators.Series, len(units))
-		valid, values := data.Valid[code], data.Values[code]
-		// Each unit's series carved from one block per column: two
-		// allocations per indicator, not two per unit.
-		clear(count)
-		n := 0
-		for i := range data.Units {
-			if valid[i] {
-				count[rowUnit[i]]++
-				n++
+		info[code] = indicators.IndicatorInfo{Polarity: row.Direction}
+		keys = append(keys, indicators.KeyOf(code, dims.TotalBreakdown))
+		valid := data.Valid[code]
+		obs.cols[code] = newIDataColumn(len(units), rowUnit, rowYear, valid, data.Values[code])
+		// The years in which the indicator has a value.
+		clear(has)
+		for i, ok := range valid {
+			has[rowYearAt[i]] = has[rowYearAt[i]] || ok
+		}
+		for k, y := range years {
+			if has[k] {
+				obs.years[code] = append(obs.years[code], y)
 			}
 		}
-		ys, vs := make([]int, n), make([]float64, n)
-		off := 0
-		for k, c := range count {
-			if c > 0 {
-				series[k].Years, series[k].Values = ys[off:off:off+c], vs[off:off:off+c]
-			}
-			off += c
-		}
-		for i := range data.Units {
-			if !valid[i] {
-				continue
-			}
-			s := &series[rowUnit[i]]
-			s.Years = append(s.Years, rowYear[i])
-			s.Values = append(s.Values, values[i])
-		}
-		p.Series[indicators.KeyOf(code, dims.TotalBreakdown)] = series
 	}
+	groups := map[string][]string{}
 	for g, labels := range data.Groups {
 		col := make([]string, len(units))
 		for i, u := range data.Units {
 			col[index[u]] = labels[i]
 		}
-		p.Groups[g] = col
+		groups[g] = col
 	}
-	years := make([]int, 0, len(yearsSeen))
-	for y := range yearsSeen {
-		years = append(years, y)
-	}
-	sort.Ints(years)
+	p := indicators.NewPanel(units, info, groups, obs, keys)
 	return f, p, years, nil
+}
+
+// idataColumns serves iData's indicator columns to NewPanel as the
+// engine's store serves its table (indicators.Observations): a COINr
+// panel is then scored from year rows, as the engine's are (one layout
+// for every panel DRI reads; docs/DECISIONS.md, "Composite scoring at
+// users' sizes, ninth round").
+type idataColumns struct {
+	years map[string][]int // per indicator, the years with a value
+	cols  map[string]*idataColumn
+}
+
+// idataColumn is one indicator's values: unit u's (year, value) pairs are
+// [starts[u], starts[u+1]), years ascending.
+type idataColumn struct {
+	starts []int32
+	years  []int16
+	values []float64
+}
+
+// newIDataColumn lays out one iData column (valid and values per row;
+// rowUnit and rowYear say each row's unit and year) by unit. ParseIData
+// refuses a second row of a unit and Time, so each unit's years ascend
+// strictly once sorted.
+func newIDataColumn(units int, rowUnit []int, rowYear []int16, valid []bool, values []float64) *idataColumn {
+	c := &idataColumn{starts: make([]int32, units+1)}
+	for i, ok := range valid {
+		if ok {
+			c.starts[rowUnit[i]+1]++
+		}
+	}
+	for u := range units {
+		c.starts[u+1] += c.starts[u]
+	}
+	n := c.starts[units]
+	c.years, c.values = make([]int16, n), make([]float64, n)
+	next := slices.Clone(c.starts[:units])
+	for i, ok := range valid {
+		if !ok {
+			continue
+		}
+		at := next[rowUnit[i]]
+		next[rowUnit[i]]++
+		c.years[at], c.values[at] = rowYear[i], values[i]
+	}
+	for u := range units {
+		if lo, hi := c.starts[u], c.starts[u+1]; hi-lo > 1 {
+			// Rows of a unit in another order than their years.
+			ys, vs := c.years[lo:hi], c.values[lo:hi]
+			idx := make([]int, len(ys))
+			for i := range idx {
+				idx[i] = i
+			}
+			slices.SortFunc(idx, func(a, b int) int { return int(ys[a]) - int(ys[b]) })
+			sy, sv := make([]int16, len(ys)), make([]float64, len(vs))
+			for i, j := range idx {
+				sy[i], sv[i] = ys[j], vs[j]
+			}
+			copy(ys, sy)
+			copy(vs, sv)
+		}
+	}
+	return c
+}
+
+func (c *idataColumns) Years(indicator string) []int { return c.years[indicator] }
+
+func (c *idataColumns) Each(k indicators.SeriesKey, fn func(u int, years []int16, values []float64)) {
+	col, ok := c.cols[k.Indicator]
+	if !ok || k != indicators.KeyOf(k.Indicator, dims.TotalBreakdown) {
+		return
+	}
+	for u := range len(col.starts) - 1 {
+		if lo, hi := col.starts[u], col.starts[u+1]; hi > lo {
+			fn(u, col.years[lo:hi:hi], col.values[lo:hi:hi])
+		}
+	}
 }
