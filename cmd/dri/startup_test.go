@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
 )
 
 // writeCOINrPair writes a COINr iMeta/iData pair of the shape issue 19
