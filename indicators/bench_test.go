@@ -209,7 +209,7 @@ func storePanel(p *Panel) *Panel {
 // panel is either per-unit series (a Panel built by hand, as a library
 // caller may) or, for the "-store" cases, read through NewPanel as DRI
 // reads every panel it scores (dri serve, the dashboard, what-if, and dri
-// score --imeta --idata since issue 19's ninth round): year rows. The
+// score --imeta --idata since issue 19's eighth round): year rows. The
 // "-recycle" cases score in a ScoreYears loop, each build in the memory of
 // the one before, as dri score --year all and the uncertainty runs do.
 func BenchmarkScore(b *testing.B) {

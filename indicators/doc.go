@@ -49,7 +49,7 @@
 // pair form, 0 where missing. An indicator scored without imputation or
 // treatment, by min-max or no normalisation, then takes the scored year's
 // row as its Raw and RawValid without copying them (docs/DECISIONS.md,
-// "Composite scoring at users' sizes, ninth round"): a NodeResult's Raw,
+// "Composite scoring at users' sizes, eighth round"): a NodeResult's Raw,
 // RawValid and Treated are read-only, views that the panel and other
 // results may share. The series readers (LatestWithin,
 // Interpolate) pass over a NaN value as over an absent year, which lets a

@@ -46,7 +46,7 @@ type NodeResult struct {
 	// Raw alone (a treatment, a normalisation other than min-max or none,
 	// a gender indicator). Otherwise the indicator's Value is computed from
 	// Raw when it is read, by scale (docs/DECISIONS.md, "Composite scoring
-	// at users' sizes, ninth round").
+	// at users' sizes, eighth round").
 	value []float64
 	scale leafScale
 	// Valid says which units have a Value (a fast-path indicator's is its

@@ -129,7 +129,7 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 // engine's store serves its table (indicators.Observations): a COINr
 // panel is then scored from year rows, as the engine's are (one layout
 // for every panel DRI reads; docs/DECISIONS.md, "Composite scoring at
-// users' sizes, ninth round").
+// users' sizes, eighth round").
 type idataColumns struct {
 	years map[string][]int // per indicator, the years with a value
 	cols  map[string]*idataColumn
