@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -86,6 +87,16 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 		rowYear[i] = int16(y)
 		yearsSeen[y] = true
 	}
+	// The rows by unit, then year (ParseIData refuses a second row of a
+	// unit and Time): each column is laid out in this order, so each
+	// unit's years ascend strictly.
+	order := make([]int, len(data.Units))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(rowUnit[a], rowUnit[b]), cmp.Compare(rowYear[a], rowYear[b]))
+	})
 	// The years of the file, and each row's among them.
 	years := slices.Sorted(maps.Keys(yearsSeen))
 	rowYearAt := make([]int, len(data.Units))
@@ -101,7 +112,7 @@ func COINr(meta *load.IMeta, data *load.IData, year int) (*indicators.Framework,
 		info[code] = indicators.IndicatorInfo{Polarity: row.Direction}
 		keys = append(keys, indicators.KeyOf(code, dims.TotalBreakdown))
 		valid := data.Valid[code]
-		obs.cols[code] = newIDataColumn(len(units), rowUnit, rowYear, valid, data.Values[code])
+		obs.cols[code] = newIDataColumn(len(units), order, rowUnit, rowYear, valid, data.Values[code])
 		// The years in which the indicator has a value.
 		clear(has)
 		for i, ok := range valid {
@@ -144,10 +155,9 @@ type idataColumn struct {
 }
 
 // newIDataColumn lays out one iData column (valid and values per row;
-// rowUnit and rowYear say each row's unit and year) by unit. ParseIData
-// refuses a second row of a unit and Time, so each unit's years ascend
-// strictly once sorted.
-func newIDataColumn(units int, rowUnit []int, rowYear []int16, valid []bool, values []float64) *idataColumn {
+// rowUnit and rowYear say each row's unit and year) by unit, taking the
+// rows in order (by unit, then year).
+func newIDataColumn(units int, order, rowUnit []int, rowYear []int16, valid []bool, values []float64) *idataColumn {
 	c := &idataColumn{starts: make([]int32, units+1)}
 	for i, ok := range valid {
 		if ok {
@@ -158,31 +168,10 @@ func newIDataColumn(units int, rowUnit []int, rowYear []int16, valid []bool, val
 		c.starts[u+1] += c.starts[u]
 	}
 	n := c.starts[units]
-	c.years, c.values = make([]int16, n), make([]float64, n)
-	next := slices.Clone(c.starts[:units])
-	for i, ok := range valid {
-		if !ok {
-			continue
-		}
-		at := next[rowUnit[i]]
-		next[rowUnit[i]]++
-		c.years[at], c.values[at] = rowYear[i], values[i]
-	}
-	for u := range units {
-		if lo, hi := c.starts[u], c.starts[u+1]; hi-lo > 1 {
-			// Rows of a unit in another order than their years.
-			ys, vs := c.years[lo:hi], c.values[lo:hi]
-			idx := make([]int, len(ys))
-			for i := range idx {
-				idx[i] = i
-			}
-			slices.SortFunc(idx, func(a, b int) int { return int(ys[a]) - int(ys[b]) })
-			sy, sv := make([]int16, len(ys)), make([]float64, len(vs))
-			for i, j := range idx {
-				sy[i], sv[i] = ys[j], vs[j]
-			}
-			copy(ys, sy)
-			copy(vs, sv)
+	c.years, c.values = make([]int16, 0, n), make([]float64, 0, n)
+	for _, i := range order {
+		if valid[i] {
+			c.years, c.values = append(c.years, rowYear[i]), append(c.values, values[i])
 		}
 	}
 	return c
